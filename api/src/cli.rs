@@ -1,0 +1,168 @@
+//! The command line: `serve | migrate | seed | schema`. Each command loads the settings, does
+//! one job and exits with a clear message on failure.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Overrides, Settings};
+use crate::seed::Dataset;
+use crate::startup::App;
+use crate::{db, graphql, seed, telemetry};
+
+/// Symbios: GraphQL knowledge base of circular-economy and industrial-symbiosis case studies.
+#[derive(Debug, Parser)]
+#[command(name = "symbios", version, about)]
+struct Cli {
+    /// Settings file (TOML); default: ./symbios.toml when it exists.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Database URL (sqlite://… or postgres://…); overrides SYMBIOS_DATABASE_URL.
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// Folder for the SQLite database; overrides SYMBIOS_DATA_DIR.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate, load the bundled dataset into an empty database, and serve GraphQL over HTTP.
+    Serve {
+        /// Address to listen on; overrides SYMBIOS_BIND.
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+    },
+    /// Apply, roll back or list schema migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Check the bundled dataset and insert the records that are missing.
+    Seed {
+        /// Only check the dataset; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the newest migrations.
+    Down {
+        /// How many to roll back.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List applied and pending migrations.
+    Status,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: failed to start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let bind = match &cli.command {
+        Command::Serve { bind } => bind.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        bind,
+        data_dir: cli.data_dir.clone(),
+        database_url: cli.database_url.clone(),
+    };
+    if let Command::Schema = cli.command {
+        print!("{}", graphql::sdl());
+        return Ok(());
+    }
+    let settings = Settings::load(cli.config.as_deref(), &overrides)?;
+    telemetry::init(&settings.log, settings.log_format);
+    match cli.command {
+        Command::Serve { .. } => serve(&settings).await,
+        Command::Migrate { action } => migrate(&settings, action).await,
+        Command::Seed { check } => seed_command(&settings, check).await,
+        Command::Schema => Ok(()),
+    }
+}
+
+async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let app = App::build(settings).await?;
+    let url = app.base_url();
+    println!("Symbios is serving on {url}");
+    println!("  GraphiQL:  {url}/graphql");
+    println!("  schema:    {url}/schema.graphql");
+    println!("Stop with Ctrl-C.");
+    app.run_until_stopped().await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(settings: &Settings, action: MigrateAction) -> anyhow::Result<()> {
+    let (connection, _) = db::connect(settings).await?;
+    match action {
+        MigrateAction::Up => {
+            db::migrate_up(&connection).await?;
+            println!("migrations applied");
+        }
+        MigrateAction::Down { steps } => {
+            db::migrate_down(&connection, steps).await?;
+            println!("rolled back {steps} migration(s)");
+        }
+        MigrateAction::Status => {
+            let (applied, pending) = db::migration_status(&connection).await?;
+            for name in applied {
+                println!("applied  {name}");
+            }
+            for name in pending {
+                println!("pending  {name}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn seed_command(settings: &Settings, check_only: bool) -> anyhow::Result<()> {
+    let dataset = Dataset::bundled()?;
+    let [themes, actors, funders, projects, case_studies] = dataset.counts();
+    if check_only {
+        seed::build_records(&dataset, chrono::Utc::now()).map_err(seed::SeedError::Invalid)?;
+        println!(
+            "dataset is valid: {case_studies} case studies, {projects} projects, {actors} actors, {funders} funders, {themes} themes"
+        );
+        return Ok(());
+    }
+    let (connection, _) = db::connect(settings).await?;
+    db::migrate_up(&connection).await?;
+    let report = seed::load_bundled(&connection).await?;
+    println!(
+        "seed: {} record(s) inserted, {} already present ({case_studies} case studies, {projects} projects, {actors} actors, {funders} funders, {themes} themes in the dataset)",
+        report.inserted, report.existing
+    );
+    Ok(())
+}

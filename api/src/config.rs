@@ -1,0 +1,210 @@
+//! Settings: built-in defaults, then an optional TOML file, then `SYMBIOS_*` environment
+//! variables, then command-line flags. Validated once at start; a bad value names its key.
+//!
+//! Invariant: no other module reads the environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// The configuration file read when `--config` is not given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "symbios.toml";
+
+/// Environment variables with this prefix that belong to the test harness, not to the server.
+const IGNORED_ENV_PREFIX: &str = "test_";
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Everything `symbios` can be configured with. Every key has a default, so a bare
+/// `symbios serve` runs the embedded setup: SQLite and index under `./data`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Folder for the SQLite database (and later the search index).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; when absent, `sqlite://<data_dir>/symbios.db`.
+    pub database_url: Option<String>,
+    /// Most database connections the pool opens.
+    pub database_max_connections: u32,
+    /// Address the HTTP server binds to.
+    pub bind: String,
+    /// A `tracing` filter such as `info` or `symbios=debug,sqlx=warn`.
+    pub log: String,
+    /// `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// Load the bundled dataset when the database holds no records.
+    pub seed_on_empty: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 10,
+            bind: "127.0.0.1:8080".to_owned(),
+            log: "info,sqlx=warn,sea_orm=warn".to_owned(),
+            log_format: LogFormat::Pretty,
+            seed_on_empty: true,
+        }
+    }
+}
+
+/// A setting that could not be read or is out of range.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file or environment could not be parsed into [`Settings`].
+    #[error("invalid configuration: {0}")]
+    Parse(#[from] Box<figment::Error>),
+    /// A value parsed but is not acceptable.
+    #[error("invalid configuration: `{key}` {reason}")]
+    Invalid {
+        /// The configuration key, as written in the file (`SYMBIOS_` + upper case in the env).
+        key: &'static str,
+        /// Why the value is refused.
+        reason: String,
+    },
+}
+
+/// Command-line values that override every other layer.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    /// `--bind`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    /// `--data-dir`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+impl Settings {
+    /// Reads the layers and validates the result. `config_file` is `--config`; without it,
+    /// `symbios.toml` in the working directory is read when it exists.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE)),
+        }
+        let settings: Settings = figment
+            .merge(
+                Env::prefixed("SYMBIOS_")
+                    .filter(|key| !key.as_str().starts_with(IGNORED_ENV_PREFIX)),
+            )
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks values that parse but make no sense.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.bind.parse::<SocketAddr>().is_err() {
+            return Err(ConfigError::Invalid {
+                key: "bind",
+                reason: format!(
+                    "must be an IP address and port such as 127.0.0.1:8080, got {:?}",
+                    self.bind
+                ),
+            });
+        }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid {
+                key: "database_url",
+                reason: "must start with sqlite:, postgres:// or postgresql://".to_owned(),
+            });
+        }
+        if self.database_max_connections == 0 {
+            return Err(ConfigError::Invalid {
+                key: "database_max_connections",
+                reason: "must be at least 1".to_owned(),
+            });
+        }
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log) {
+            return Err(ConfigError::Invalid {
+                key: "log",
+                reason: format!("is not a valid log filter: {error}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// The database URL in force: the configured one, else the SQLite file in `data_dir`.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("symbios.db").display()
+            ),
+        }
+    }
+
+    /// Whether the database in force is SQLite (and so lives in `data_dir`).
+    pub fn uses_sqlite(&self) -> bool {
+        self.effective_database_url().starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_point_at_data_dir() {
+        let settings = Settings::default();
+        assert!(settings.validate().is_ok());
+        assert_eq!(
+            settings.effective_database_url(),
+            "sqlite://./data/symbios.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn bad_bind_names_the_key() {
+        let settings = Settings {
+            bind: "localhost".to_owned(),
+            ..Settings::default()
+        };
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`bind`")));
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_refused() {
+        let settings = Settings {
+            database_url: Some("mysql://x".to_owned()),
+            ..Settings::default()
+        };
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`database_url`")));
+    }
+
+    #[test]
+    fn bad_log_filter_is_refused() {
+        let settings = Settings {
+            log: "info,[".to_owned(),
+            ..Settings::default()
+        };
+        assert!(settings.validate().is_err());
+    }
+}

@@ -1,0 +1,99 @@
+//! Database connections: SQLite (the embedded default) or PostgreSQL, migrations, and a
+//! statement counter that tests and operators can read.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use symbios_migration::{Migrator, MigratorTrait};
+
+use crate::config::Settings;
+
+/// Counts the SQL statements the pool has executed since start.
+#[derive(Debug, Default)]
+pub struct StatementCounter(AtomicU64);
+
+impl StatementCounter {
+    /// Statements executed so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A connection could not be opened or the schema could not be migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    /// The data folder for SQLite could not be created.
+    #[error("failed to create data folder {path}: {source}")]
+    DataDir {
+        /// The folder.
+        path: String,
+        /// What the file system said.
+        source: std::io::Error,
+    },
+    /// The database refused the connection or a migration.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+/// Opens the pool for the configured database, creating the SQLite data folder if needed.
+pub async fn connect(
+    settings: &Settings,
+) -> Result<(DatabaseConnection, Arc<StatementCounter>), DbSetupError> {
+    if settings.uses_sqlite() && settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| DbSetupError::DataDir {
+            path: settings.data_dir.display().to_string(),
+            source,
+        })?;
+    }
+    let url = settings.effective_database_url();
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(settings.database_max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    let mut connection = Database::connect(options).await?;
+    let counter = Arc::new(StatementCounter::default());
+    let callback_counter = Arc::clone(&counter);
+    connection.set_metric_callback(move |_info| {
+        callback_counter.0.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((connection, counter))
+}
+
+/// Applies every pending migration.
+pub async fn migrate_up(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Rolls back the last `steps` migrations.
+pub async fn migrate_down(db: &DatabaseConnection, steps: u32) -> Result<(), DbErr> {
+    Migrator::down(db, Some(steps)).await
+}
+
+/// Names of the applied and the pending migrations.
+pub async fn migration_status(
+    db: &DatabaseConnection,
+) -> Result<(Vec<String>, Vec<String>), DbErr> {
+    let applied = Migrator::get_applied_migrations(db)
+        .await?
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect();
+    let pending = Migrator::get_pending_migrations(db)
+        .await?
+        .iter()
+        .map(|migration| migration.name().to_owned())
+        .collect();
+    Ok((applied, pending))
+}

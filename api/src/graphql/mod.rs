@@ -1,0 +1,15 @@
+//! The GraphQL schema: root query objects (`query/`), object types (`types/`), batched loaders,
+//! the shared connection helper and request-scoped data.
+//!
+//! Invariant: resolvers stay thin. They parse arguments into domain types, call one service
+//! function (or loader) and map the result; they never open transactions or build SQL.
+
+pub mod connection;
+pub mod ids;
+pub mod loaders;
+pub mod query;
+pub mod request;
+pub mod schema;
+pub mod types;
+
+pub use schema::{SymbiosSchema, build_schema, sdl};

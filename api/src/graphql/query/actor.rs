@@ -1,0 +1,124 @@
+//! `actor` and `actors`.
+
+use async_graphql::{Context, ID, InputObject, Object, ResultExt};
+use sea_orm::DatabaseConnection;
+
+use super::{countries, filter_text};
+use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
+use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::types::actor::Actor;
+use crate::graphql::types::enums::{ActorKind, OrderDirection};
+use crate::service::{self, actor as actors};
+
+/// Which actors to list. Every field is optional; lists match any of their values.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct ActorFilter {
+    /// ISO 3166-1 alpha-2 country codes.
+    pub country: Option<Vec<String>>,
+    /// Kinds of actor.
+    pub kind: Option<Vec<ActorKind>>,
+    /// Identifier schemes the actor has an identifier in, e.g. `NO-BRC`.
+    pub scheme: Option<Vec<String>>,
+    /// Name contains this text, ignoring case and diacritics (`orsted` finds Ørsted).
+    pub name_contains: Option<String>,
+}
+
+/// What to sort actors by.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ActorOrderField {
+    /// Name, ignoring case and diacritics.
+    #[default]
+    Name,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// How to sort actors.
+#[derive(InputObject, Debug, Clone, Copy, Default)]
+pub struct ActorOrder {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: ActorOrderField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl ActorFilter {
+    fn into_service(self) -> async_graphql::Result<actors::Filter> {
+        Ok(actors::Filter {
+            countries: countries("filter.country", self.country)?,
+            kinds: self
+                .kind
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            schemes: self.scheme.unwrap_or_default(),
+            name_contains: filter_text("filter.nameContains", self.name_contains)?,
+        })
+    }
+}
+
+impl From<ActorOrder> for actors::Ordering {
+    fn from(order: ActorOrder) -> Self {
+        let field = match order.field {
+            ActorOrderField::Name => actors::OrderField::Name,
+            ActorOrderField::UpdatedAt => actors::OrderField::UpdatedAt,
+        };
+        Self {
+            field,
+            descending: order.direction.is_descending(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct ActorQuery;
+
+#[Object]
+impl ActorQuery {
+    /// One actor by `id` or `slug` (give exactly one); null when there is none.
+    async fn actor(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Actor>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let found = match lookup(id, slug)? {
+            Lookup::Id(id) => service::actor::find_by_id(db, id).await,
+            Lookup::Slug(slug) => service::actor::find_by_slug(db, &slug).await,
+        };
+        Ok(found.extend()?.map(Actor))
+    }
+
+    /// Actors, filtered and sorted, in pages of `first` (default 20, at most 100) after
+    /// `after`, or `last` before `before`.
+    #[allow(clippy::too_many_arguments)]
+    async fn actors(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActorFilter>,
+        order_by: Option<ActorOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<RecordConnection<Actor>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let request = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        }
+        .request()?;
+        let filter = filter.unwrap_or_default().into_service()?;
+        let ordering = order_by.unwrap_or_default().into();
+        let page = service::actor::list(db, &filter, ordering, &request)
+            .await
+            .extend()?;
+        Ok(connection(page, Actor, CountQuery::Actors(filter)))
+    }
+}

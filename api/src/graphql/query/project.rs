@@ -1,0 +1,134 @@
+//! `project` and `projects`.
+
+use async_graphql::{Context, ID, InputObject, Object, ResultExt};
+use sea_orm::DatabaseConnection;
+
+use super::{countries, filter_text};
+use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
+use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::types::enums::{OrderDirection, ProjectStatus};
+use crate::graphql::types::project::Project;
+use crate::service::{self, project as projects, validate};
+
+/// Which projects to list. Every field is optional; lists match any of their values.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct ProjectFilter {
+    /// Countries (ISO 3166-1 alpha-2) of participating actors.
+    pub country: Option<Vec<String>>,
+    /// Statuses.
+    pub status: Option<Vec<ProjectStatus>>,
+    /// Theme slugs.
+    pub theme: Option<Vec<String>>,
+    /// Running in or after this year.
+    pub year_from: Option<i32>,
+    /// Running in or before this year.
+    pub year_to: Option<i32>,
+    /// Name or acronym contains this text, ignoring case and diacritics.
+    pub name_contains: Option<String>,
+}
+
+/// What to sort projects by.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProjectOrderField {
+    /// Name, ignoring case and diacritics.
+    #[default]
+    Name,
+    /// Start date; unknown starts sort as oldest.
+    Year,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// How to sort projects.
+#[derive(InputObject, Debug, Clone, Copy, Default)]
+pub struct ProjectOrder {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: ProjectOrderField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl ProjectFilter {
+    fn into_service(self) -> async_graphql::Result<projects::Filter> {
+        validate::year_range("filter.yearFrom", self.year_from, self.year_to).extend()?;
+        Ok(projects::Filter {
+            countries: countries("filter.country", self.country)?,
+            statuses: self
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            themes: self.theme.unwrap_or_default(),
+            year_from: self.year_from,
+            year_to: self.year_to,
+            name_contains: filter_text("filter.nameContains", self.name_contains)?,
+        })
+    }
+}
+
+impl From<ProjectOrder> for projects::Ordering {
+    fn from(order: ProjectOrder) -> Self {
+        let field = match order.field {
+            ProjectOrderField::Name => projects::OrderField::Name,
+            ProjectOrderField::Year => projects::OrderField::Year,
+            ProjectOrderField::UpdatedAt => projects::OrderField::UpdatedAt,
+        };
+        Self {
+            field,
+            descending: order.direction.is_descending(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct ProjectQuery;
+
+#[Object]
+impl ProjectQuery {
+    /// One project by `id` or `slug` (give exactly one); null when there is none.
+    async fn project(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Project>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let found = match lookup(id, slug)? {
+            Lookup::Id(id) => service::project::find_by_id(db, id).await,
+            Lookup::Slug(slug) => service::project::find_by_slug(db, &slug).await,
+        };
+        Ok(found.extend()?.map(Project))
+    }
+
+    /// Projects, filtered and sorted, in pages of `first` (default 20, at most 100) after
+    /// `after`, or `last` before `before`.
+    #[allow(clippy::too_many_arguments)]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProjectFilter>,
+        order_by: Option<ProjectOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<RecordConnection<Project>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let request = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        }
+        .request()?;
+        let filter = filter.unwrap_or_default().into_service()?;
+        let ordering = order_by.unwrap_or_default().into();
+        let page = service::project::list(db, &filter, ordering, &request)
+            .await
+            .extend()?;
+        Ok(connection(page, Project, CountQuery::Projects(filter)))
+    }
+}

@@ -1,0 +1,40 @@
+//! `themes` and `theme`.
+
+use async_graphql::{Context, ID, Object, ResultExt};
+use sea_orm::DatabaseConnection;
+
+use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::types::theme::Theme;
+use crate::service;
+
+#[derive(Default)]
+pub struct ThemeQuery;
+
+#[Object]
+impl ThemeQuery {
+    /// The whole theme vocabulary, by slug.
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(service::theme::all(db)
+            .await
+            .extend()?
+            .into_iter()
+            .map(Theme)
+            .collect())
+    }
+
+    /// One theme by `id` or `slug` (give exactly one); null when there is none.
+    async fn theme(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Theme>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let found = match lookup(id, slug)? {
+            Lookup::Id(id) => service::theme::find_by_id(db, id).await,
+            Lookup::Slug(slug) => service::theme::find_by_slug(db, &slug).await,
+        };
+        Ok(found.extend()?.map(Theme))
+    }
+}

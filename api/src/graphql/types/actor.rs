@@ -1,0 +1,144 @@
+//! The `Actor` type.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use symbios_entity::actor;
+
+use super::enums::ActorKind;
+use super::funder::Funder;
+use super::load_list;
+use super::localized::{self, LocalizedText, Translation};
+use super::relations::{
+    CaseStudyActor, ExternalIdentifier, Membership, Participation, ResourceFlow,
+};
+use crate::graphql::loaders::{
+    CaseStudiesOfActor, FlowsFromActor, FlowsToActor, FunderOfActor, IdentifiersOfActor,
+    MembersOfOrganisation, MembershipsOfPerson, ParticipationsOfActor,
+};
+use crate::service::localized_text::field;
+
+/// An organisation (company, municipality, region, university, cluster …) or a person that
+/// takes part in case studies and projects.
+#[derive(Debug, Clone)]
+pub struct Actor(pub actor::Model);
+
+#[Object]
+impl Actor {
+    /// Global id (a UUID); also accepted by `node`.
+    pub async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Human-readable unique key, e.g. `novo-nordisk`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Name as the actor writes it.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What kind of actor this is.
+    async fn kind(&self) -> ActorKind {
+        self.0.kind.into()
+    }
+
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+
+    /// Website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// Language the actor was described in.
+    async fn original_lang(&self) -> &str {
+        &self.0.original_lang
+    }
+
+    /// Description in `lang` (else `Accept-Language`, else the original).
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        lang: Option<String>,
+    ) -> async_graphql::Result<Option<LocalizedText>> {
+        localized::resolve(ctx, self.0.id, field::DESCRIPTION, lang.as_deref()).await
+    }
+
+    /// Every translation of the description.
+    async fn description_translations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Translation>> {
+        localized::all(ctx, self.0.id, field::DESCRIPTION).await
+    }
+
+    /// Identifiers in outside registries (org-id.guide schemes such as `NO-BRC`, `wikidata`).
+    async fn identifiers(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ExternalIdentifier>> {
+        let rows = load_list(ctx, IdentifiersOfActor(self.0.id)).await?;
+        Ok(rows.into_iter().map(ExternalIdentifier).collect())
+    }
+
+    /// For a person: the organisations they belong to.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+        let rows = load_list(ctx, MembershipsOfPerson(self.0.id)).await?;
+        Ok(rows.into_iter().map(Membership).collect())
+    }
+
+    /// For an organisation: the people who belong to it.
+    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+        let rows = load_list(ctx, MembersOfOrganisation(self.0.id)).await?;
+        Ok(rows.into_iter().map(Membership).collect())
+    }
+
+    /// Projects the actor takes part in, each with its role.
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
+        let rows = load_list(ctx, ParticipationsOfActor(self.0.id)).await?;
+        Ok(rows.into_iter().map(Participation).collect())
+    }
+
+    /// Case studies the actor takes part in, each with its role.
+    async fn case_studies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudyActor>> {
+        let rows = load_list(ctx, CaseStudiesOfActor(self.0.id)).await?;
+        Ok(rows.into_iter().map(CaseStudyActor).collect())
+    }
+
+    /// Resources the actor supplies to others.
+    async fn flows_out(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
+        let rows = load_list(ctx, FlowsFromActor(self.0.id)).await?;
+        Ok(rows.into_iter().map(ResourceFlow).collect())
+    }
+
+    /// Resources the actor receives from others.
+    async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
+        let rows = load_list(ctx, FlowsToActor(self.0.id)).await?;
+        Ok(rows.into_iter().map(ResourceFlow).collect())
+    }
+
+    /// The funder record of this actor, when it also funds projects.
+    async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Funder>> {
+        let rows = load_list(ctx, FunderOfActor(self.0.id)).await?;
+        Ok(rows.into_iter().next().map(Funder))
+    }
+
+    /// Starts at 1 and grows by one with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,172 @@
+//! The `CaseStudy` type.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use symbios_entity::case_study;
+
+use super::enums::{CaseStudyKind, CaseStudyStatus};
+use super::localized::{self, LocalizedText, Translation};
+use super::project::Project;
+use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};
+use super::theme::Theme;
+use super::{load_list, load_records};
+use crate::graphql::loaders::{
+    ActorsOfCaseStudy, FlowsOfCaseStudy, ImpactsOfCaseStudy, ProjectById, ProjectIdsOfCaseStudy,
+    SourcesOfCaseStudy, ThemeById, ThemeIdsOfCaseStudy,
+};
+use crate::service::localized_text::field;
+
+/// A documented industrial-symbiosis or circular-economy case: where it is, who takes part,
+/// what flows between them and what it achieves.
+#[derive(Debug, Clone)]
+pub struct CaseStudy(pub case_study::Model);
+
+/// Where a case study is.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Location {
+    /// Town or site, e.g. `Kungshamn`.
+    pub place: String,
+    /// Municipality, e.g. `Sotenäs kommun`.
+    pub municipality: Option<String>,
+    /// Region, e.g. `Västra Götaland`.
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// WGS 84 latitude.
+    pub latitude: Option<f64>,
+    /// WGS 84 longitude.
+    pub longitude: Option<f64>,
+}
+
+#[Object]
+impl CaseStudy {
+    /// Global id (a UUID); also accepted by `node`.
+    pub async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Human-readable unique key, e.g. `kalundborg-symbiosis`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Title in the original language.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// What kind of case this is.
+    async fn kind(&self) -> CaseStudyKind {
+        self.0.kind.into()
+    }
+
+    /// Whether the case is running.
+    async fn status(&self) -> CaseStudyStatus {
+        self.0.status.into()
+    }
+
+    /// Where the case is.
+    async fn location(&self) -> Location {
+        Location {
+            place: self.0.place.clone(),
+            municipality: self.0.municipality.clone(),
+            region: self.0.region.clone(),
+            country: self.0.country.clone(),
+            latitude: self.0.latitude,
+            longitude: self.0.longitude,
+        }
+    }
+
+    /// ISO 3166-1 alpha-2 country code (same as `location.country`).
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+
+    /// Year the collaboration began.
+    async fn established_year(&self) -> Option<i32> {
+        self.0.established_year
+    }
+
+    /// Language the case study was written in.
+    async fn original_lang(&self) -> &str {
+        &self.0.original_lang
+    }
+
+    /// Short summary in `lang` (else `Accept-Language`, else the original).
+    async fn summary(
+        &self,
+        ctx: &Context<'_>,
+        lang: Option<String>,
+    ) -> async_graphql::Result<Option<LocalizedText>> {
+        localized::resolve(ctx, self.0.id, field::SUMMARY, lang.as_deref()).await
+    }
+
+    /// Full description in `lang` (else `Accept-Language`, else the original); paragraphs
+    /// are separated by blank lines.
+    async fn body(
+        &self,
+        ctx: &Context<'_>,
+        lang: Option<String>,
+    ) -> async_graphql::Result<Option<LocalizedText>> {
+        localized::resolve(ctx, self.0.id, field::BODY, lang.as_deref()).await
+    }
+
+    /// Every translation of the summary.
+    async fn summary_translations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Translation>> {
+        localized::all(ctx, self.0.id, field::SUMMARY).await
+    }
+
+    /// Themes the case is tagged with.
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+        let ids = load_list(ctx, ThemeIdsOfCaseStudy(self.0.id)).await?;
+        load_records(ctx, &ids, ThemeById, Theme).await
+    }
+
+    /// Actors taking part, each with its role.
+    async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudyActor>> {
+        let rows = load_list(ctx, ActorsOfCaseStudy(self.0.id)).await?;
+        Ok(rows.into_iter().map(CaseStudyActor).collect())
+    }
+
+    /// Projects the case belongs to.
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
+        let ids = load_list(ctx, ProjectIdsOfCaseStudy(self.0.id)).await?;
+        load_records(ctx, &ids, ProjectById, Project).await
+    }
+
+    /// Resources exchanged between the actors.
+    async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
+        let rows = load_list(ctx, FlowsOfCaseStudy(self.0.id)).await?;
+        Ok(rows.into_iter().map(ResourceFlow).collect())
+    }
+
+    /// Published impact figures.
+    async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ImpactFigure>> {
+        let rows = load_list(ctx, ImpactsOfCaseStudy(self.0.id)).await?;
+        Ok(rows.into_iter().map(ImpactFigure).collect())
+    }
+
+    /// Public sources the case study is based on.
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        let rows = load_list(ctx, SourcesOfCaseStudy(self.0.id)).await?;
+        Ok(rows.into_iter().map(Source).collect())
+    }
+
+    /// Starts at 1 and grows by one with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

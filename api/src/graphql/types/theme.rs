@@ -1,0 +1,54 @@
+//! The `Theme` type.
+
+use async_graphql::{Context, ID, Object};
+use symbios_entity::theme;
+
+use super::case_study::CaseStudy;
+use super::localized::{self, LocalizedText, Translation};
+use super::project::Project;
+use super::{load_list, load_records};
+use crate::graphql::loaders::{CaseStudyById, CaseStudyIdsOfTheme, ProjectById, ProjectIdsOfTheme};
+use crate::service::localized_text::field;
+
+/// An entry of the controlled theme vocabulary, labelled in every supported language.
+#[derive(Debug, Clone)]
+pub struct Theme(pub theme::Model);
+
+#[Object]
+impl Theme {
+    /// Global id (a UUID); also accepted by `node`.
+    pub async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Stable key, e.g. `industrial-symbiosis`; use it in filters.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Label in `lang` (else `Accept-Language`, else English).
+    async fn label(
+        &self,
+        ctx: &Context<'_>,
+        lang: Option<String>,
+    ) -> async_graphql::Result<Option<LocalizedText>> {
+        localized::resolve(ctx, self.0.id, field::LABEL, lang.as_deref()).await
+    }
+
+    /// The label in every language.
+    async fn labels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Translation>> {
+        localized::all(ctx, self.0.id, field::LABEL).await
+    }
+
+    /// Case studies tagged with this theme.
+    async fn case_studies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudy>> {
+        let ids = load_list(ctx, CaseStudyIdsOfTheme(self.0.id)).await?;
+        load_records(ctx, &ids, CaseStudyById, CaseStudy).await
+    }
+
+    /// Projects tagged with this theme.
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
+        let ids = load_list(ctx, ProjectIdsOfTheme(self.0.id)).await?;
+        load_records(ctx, &ids, ProjectById, Project).await
+    }
+}

@@ -1,0 +1,74 @@
+//! The actix-web application: the GraphQL endpoint, GraphiQL, health, readiness and the SDL.
+//!
+//! Invariant: HTTP concerns (headers, status codes, request ids) end here; the GraphQL layer
+//! receives typed request data such as [`crate::graphql::request::RequestLanguages`].
+
+mod graphql;
+mod health;
+
+use actix_web::dev::Service;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{HttpMessage, HttpResponse, web};
+use tracing_actix_web::RequestId;
+
+/// Header that carries the request id back to the client.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Registers every route.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .route("/", web::get().to(root))
+        .route("/graphql", web::post().to(graphql::execute))
+        .route("/graphql", web::get().to(graphql::execute_get_or_graphiql))
+        .route("/schema.graphql", web::get().to(graphql::schema_sdl))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz));
+}
+
+/// Until the explorer exists, `/` leads browsers to GraphiQL.
+async fn root() -> HttpResponse {
+    HttpResponse::TemporaryRedirect()
+        .insert_header(("location", "/graphql"))
+        .finish()
+}
+
+/// Builds the actix app around `routes`, with request tracing and the request-id header.
+#[macro_export]
+macro_rules! symbios_http_app {
+    ($schema:expr, $db:expr) => {
+        actix_web::App::new()
+            .wrap_fn($crate::http::add_request_id_header)
+            .wrap(tracing_actix_web::TracingLogger::default())
+            .app_data(actix_web::web::Data::new($schema))
+            .app_data(actix_web::web::Data::new($db))
+            .configure($crate::http::routes)
+    };
+}
+
+/// Copies the request id that `TracingLogger` assigned into the response headers.
+pub fn add_request_id_header<S, B>(
+    request: actix_web::dev::ServiceRequest,
+    service: &S,
+) -> impl std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>>
++ use<S, B>
+where
+    S: Service<
+            actix_web::dev::ServiceRequest,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+{
+    let request_id = request.extensions().get::<RequestId>().copied();
+    let response = service.call(request);
+    async move {
+        let mut response = response.await?;
+        if let Some(request_id) = request_id
+            && let Ok(value) = HeaderValue::from_str(&request_id.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+        }
+        Ok(response)
+    }
+}

@@ -1,0 +1,16 @@
+//! Symbios: a GraphQL knowledge base of circular-economy and industrial-symbiosis case studies.
+//!
+//! Data flows one way: HTTP ([`http`]) → GraphQL resolver ([`graphql`]) → [`service`] →
+//! sea-orm → database. The `symbios` binary is a thin shell over [`cli`]; tests build the same
+//! [`startup::App`] as `symbios serve`.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod seed;
+pub mod service;
+pub mod startup;
+pub mod telemetry;

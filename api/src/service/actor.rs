@@ -1,0 +1,147 @@
+//! Actors: lists with filters and orders, lookups by id and slug, batched loads.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
+use symbios_entity::vocabulary::ActorKind;
+use symbios_entity::{actor, external_identifier};
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::load::{index_by, rows_where_in};
+use super::page::{self, Page, PageRequest, SortSpec, SortValue};
+use super::{Error, text};
+
+/// Which actors a list holds; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// ISO 3166-1 alpha-2 codes, any of.
+    pub countries: Vec<String>,
+    /// Kinds, any of.
+    pub kinds: Vec<ActorKind>,
+    /// Has an identifier in one of these schemes (e.g. `NO-BRC`).
+    pub schemes: Vec<String>,
+    /// Name contains this text, ignoring case and diacritics.
+    pub name_contains: Option<String>,
+}
+
+/// What an actor list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderField {
+    /// Name, ignoring case and diacritics.
+    #[default]
+    Name,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// An actor order: field and direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ordering {
+    /// The sort field.
+    pub field: OrderField,
+    /// Largest first.
+    pub descending: bool,
+}
+
+fn apply(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity> {
+    let mut select = select;
+    if !filter.countries.is_empty() {
+        select = select.filter(actor::Column::Country.is_in(filter.countries.clone()));
+    }
+    if !filter.kinds.is_empty() {
+        select = select.filter(actor::Column::Kind.is_in(filter.kinds.clone()));
+    }
+    if !filter.schemes.is_empty() {
+        let identified = Query::select()
+            .column(external_identifier::Column::ActorId)
+            .from(external_identifier::Entity)
+            .and_where(external_identifier::Column::Scheme.is_in(filter.schemes.clone()))
+            .to_owned();
+        select = select.filter(actor::Column::Id.in_subquery(identified));
+    }
+    if let Some(needle) = &filter.name_contains {
+        select = select.filter(
+            Expr::col(actor::Column::NameFolded)
+                .like(LikeExpr::new(text::contains_pattern(needle)).escape('\\')),
+        );
+    }
+    select
+}
+
+fn sort_spec(ordering: Ordering) -> SortSpec {
+    let (name, key) = match (ordering.field, ordering.descending) {
+        (OrderField::Name, false) => ("name_asc", Expr::col(actor::Column::NameFolded)),
+        (OrderField::Name, true) => ("name_desc", Expr::col(actor::Column::NameFolded)),
+        (OrderField::UpdatedAt, false) => ("updated_asc", Expr::col(actor::Column::UpdatedAt)),
+        (OrderField::UpdatedAt, true) => ("updated_desc", Expr::col(actor::Column::UpdatedAt)),
+    };
+    SortSpec {
+        name,
+        key,
+        id: Expr::col(actor::Column::Id),
+        descending: ordering.descending,
+    }
+}
+
+fn sort_value(field: OrderField, row: &actor::Model) -> SortValue {
+    match field {
+        OrderField::Name => SortValue::Text(row.name_folded.clone()),
+        OrderField::UpdatedAt => SortValue::Time(row.updated_at),
+    }
+}
+
+/// One page of actors matching `filter`, in `ordering`.
+#[instrument(skip_all, fields(entity = "actor"))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    ordering: Ordering,
+    request: &PageRequest,
+) -> Result<Page<actor::Model>, Error> {
+    let select = apply(filter, actor::Entity::find());
+    page::fetch(
+        db,
+        select,
+        &sort_spec(ordering),
+        request,
+        |row| sort_value(ordering.field, row),
+        |row| row.id,
+    )
+    .await
+}
+
+/// How many actors match `filter`.
+pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Error> {
+    Ok(apply(filter, actor::Entity::find()).count(db).await?)
+}
+
+/// The actor with this id, if any.
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<actor::Model>, Error> {
+    Ok(actor::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The actor with this slug, if any.
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<actor::Model>, Error> {
+    Ok(actor::Entity::find()
+        .filter(actor::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+/// The actors with these ids, by id.
+pub async fn load_many(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, actor::Model>, Error> {
+    let rows =
+        rows_where_in::<actor::Entity, _, _>(db, actor::Column::Id, ids, actor::Column::Id).await?;
+    Ok(index_by(rows, |row| row.id))
+}

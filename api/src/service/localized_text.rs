@@ -1,0 +1,57 @@
+//! Localized descriptive texts: one row per record, field and language.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use symbios_entity::localized_text;
+use uuid::Uuid;
+
+use super::Error;
+use super::lang::Translation;
+
+/// Field names used in `localized_text.field`.
+pub mod field {
+    /// Case-study and project summaries.
+    pub const SUMMARY: &str = "summary";
+    /// Case-study bodies.
+    pub const BODY: &str = "body";
+    /// Actor, funder and resource-flow descriptions.
+    pub const DESCRIPTION: &str = "description";
+    /// Theme labels.
+    pub const LABEL: &str = "label";
+}
+
+/// The texts of one record, by field.
+pub type FieldTexts = HashMap<String, Vec<Translation>>;
+
+/// The texts of each record, by record id and field. Record ids are UUIDs and so unique
+/// across record types.
+pub async fn by_records(
+    db: &impl ConnectionTrait,
+    record_ids: &[Uuid],
+) -> Result<HashMap<Uuid, FieldTexts>, Error> {
+    if record_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = localized_text::Entity::find()
+        .filter(localized_text::Column::EntityId.is_in(record_ids.iter().copied()))
+        .order_by_asc(localized_text::Column::EntityId)
+        .order_by_asc(localized_text::Column::Field)
+        .order_by_asc(localized_text::Column::Lang)
+        .all(db)
+        .await?;
+    let mut texts: HashMap<Uuid, FieldTexts> = HashMap::new();
+    for row in rows {
+        texts
+            .entry(row.entity_id)
+            .or_default()
+            .entry(row.field)
+            .or_default()
+            .push(Translation {
+                lang: row.lang,
+                text: row.text,
+                is_original: row.is_original,
+            });
+    }
+    Ok(texts)
+}

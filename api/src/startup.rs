@@ -1,0 +1,118 @@
+//! One start-up path for `symbios serve` and the tests: connect, migrate, seed an empty
+//! database, build the schema, bind and serve.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::HttpServer;
+use actix_web::dev::{Server, ServerHandle};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+use crate::db::{self, DbSetupError, StatementCounter};
+use crate::graphql::build_schema;
+use crate::seed::{self, SeedError};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Database(#[from] DbSetupError),
+    /// The bundled dataset could not be loaded into an empty database.
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    /// The address could not be bound.
+    #[error("failed to listen on {address}: {source}")]
+    Bind {
+        /// The configured address.
+        address: String,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+}
+
+/// A built, bound server that has not started serving yet.
+pub struct App {
+    port: u16,
+    host: String,
+    server: Server,
+    db: DatabaseConnection,
+    statements: Arc<StatementCounter>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Connects, migrates, seeds an empty database (unless disabled), and binds.
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        let (db, statements) = db::connect(settings).await?;
+        db::migrate_up(&db).await.map_err(DbSetupError::from)?;
+        if settings.seed_on_empty
+            && let Some(report) = seed::load_if_empty(&db).await?
+        {
+            tracing::info!(
+                inserted = report.inserted,
+                "loaded the bundled dataset into the empty database"
+            );
+        }
+        let schema = build_schema(db.clone());
+        let bind_error = |source| StartupError::Bind {
+            address: settings.bind.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
+        let local = listener.local_addr().map_err(bind_error)?;
+        let app_db = db.clone();
+        let server =
+            HttpServer::new(move || crate::symbios_http_app!(schema.clone(), app_db.clone()))
+                .listen(listener)
+                .map_err(bind_error)?
+                .shutdown_timeout(10)
+                .run();
+        Ok(Self {
+            port: local.port(),
+            host: local.ip().to_string(),
+            server,
+            db,
+            statements,
+        })
+    }
+
+    /// The port the server listens on (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://host:port`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}:{}", self.host, self.port)
+    }
+
+    /// The database connection pool.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The counter of SQL statements executed through the pool.
+    pub fn statements(&self) -> Arc<StatementCounter> {
+        Arc::clone(&self.statements)
+    }
+
+    /// A handle that stops the server.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the process receives Ctrl-C or SIGTERM (or the handle stops it), letting
+    /// requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

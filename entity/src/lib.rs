@@ -1,0 +1,25 @@
+//! sea-orm entities of the Symbios knowledge base: one module per table, tables as types.
+//!
+//! Invariant: entities carry no behaviour, no GraphQL and no serde derives. Closed vocabularies
+//! are `DeriveActiveEnum` string enums so that a row read from the database is already typed;
+//! validation, versions and the change log live in `symbios::service`.
+
+pub mod actor;
+pub mod case_study;
+pub mod case_study_actor;
+pub mod case_study_project;
+pub mod case_study_theme;
+pub mod change_log;
+pub mod external_identifier;
+pub mod funder;
+pub mod funding;
+pub mod impact_figure;
+pub mod localized_text;
+pub mod membership;
+pub mod participation;
+pub mod project;
+pub mod project_theme;
+pub mod resource_flow;
+pub mod source;
+pub mod theme;
+pub mod vocabulary;

@@ -1,0 +1,32 @@
+//! A resource that moves from one actor to another within a case study. The description is in
+//! `localized_text`.
+
+use sea_orm::entity::prelude::*;
+
+use crate::vocabulary::{FlowCategory, FlowStatus};
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "resource_flow")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub case_study_id: Uuid,
+    pub from_actor_id: Uuid,
+    pub to_actor_id: Option<Uuid>,
+    pub resource: String,
+    pub category: FlowCategory,
+    pub quantity: Option<f64>,
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+    pub status: FlowStatus,
+    pub ewc_code: Option<String>,
+    pub original_lang: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,19 @@
+//! Schema migrations of the Symbios knowledge base. The same migrations run on SQLite and
+//! PostgreSQL; they are listed in order in [`Migrator`].
+//!
+//! Invariant: a migration that has shipped is never edited; changes come as new migrations.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_domain;
+
+/// Runs the Symbios migrations in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_domain::Migration)]
+    }
+}
