@@ -1,1 +1,16 @@
+//! End-to-end tests: one binary, one module per feature. Each test starts the real app on
+//! port 0 with a fresh database and talks to it over HTTP, as a portal would.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+mod dataloader;
+mod errors;
+mod filters;
+mod http;
+mod localization;
+mod lookup;
+mod pagination;
+mod schema;
+mod seed;

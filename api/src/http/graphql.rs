@@ -84,7 +84,12 @@ fn classify_errors(response: &mut Response, request_id: RequestId) {
         let code = match code_of(error) {
             Some(code) => code,
             None if failed_before_execution => {
-                set(error, "code", ErrorCode::BadUserInput.as_str());
+                let code = if is_limit_error(&error.message) {
+                    ErrorCode::QueryTooComplex
+                } else {
+                    ErrorCode::BadUserInput
+                };
+                set(error, "code", code.as_str());
                 continue;
             }
             None => {
@@ -98,6 +103,18 @@ fn classify_errors(response: &mut Response, request_id: RequestId) {
             set(error, "requestId", &request_id.to_string());
         }
     }
+}
+
+/// async-graphql reports its depth, recursion and complexity limits as plain validation
+/// errors; these are the beginnings of their messages.
+const LIMIT_MESSAGES: [&str; 3] = [
+    "Query is nested too deep",
+    "The recursion depth of the query cannot be greater than",
+    "Query is too complex",
+];
+
+fn is_limit_error(message: &str) -> bool {
+    LIMIT_MESSAGES.iter().any(|prefix| message.starts_with(prefix))
 }
 
 fn set(error: &mut ServerError, key: &str, value: &str) {

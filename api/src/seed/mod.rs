@@ -13,7 +13,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::DatabaseConnection;
 use serde::de::DeserializeOwned;
 
-pub use build::build_records;
+pub use build::{build_records, record_id};
 use model::{ActorRecord, CaseStudyRecord, FunderRecord, ProjectRecord, ThemeRecord};
 
 use crate::service::{self, dataset::InsertReport};

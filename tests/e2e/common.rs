@@ -1,0 +1,195 @@
+//! The test harness: `spawn_app` starts the real application on port 0 against a fresh
+//! database (a temporary SQLite file, or a new PostgreSQL database when
+//! `SYMBIOS_TEST_POSTGRES_URL` is set) and returns a [`TestApp`] to talk to it over HTTP.
+
+use std::sync::{Arc, Once};
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use symbios::config::Settings;
+use symbios::db::StatementCounter;
+use symbios::startup::App;
+
+/// Environment variable naming the PostgreSQL server for the PostgreSQL variants of the tests.
+pub const POSTGRES_URL_VAR: &str = "SYMBIOS_TEST_POSTGRES_URL";
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running application and a client for it.
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    statements: Arc<StatementCounter>,
+    handle: actix_web::dev::ServerHandle,
+    postgres_database: Option<(String, String)>,
+    _data_dir: tempfile::TempDir,
+}
+
+fn init_tracing() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            symbios::telemetry::init("info,symbios=debug", symbios::config::LogFormat::Pretty);
+        }
+    });
+}
+
+/// The PostgreSQL server URL, when PostgreSQL tests are enabled.
+pub fn postgres_url() -> Option<String> {
+    std::env::var(POSTGRES_URL_VAR).ok().filter(|url| !url.is_empty())
+}
+
+/// Creates a fresh PostgreSQL database on the server at `server_url`; returns its URL and name.
+async fn create_postgres_database(server_url: &str) -> (String, String) {
+    let name = format!("symbios_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(server_url).await.expect("connect to PostgreSQL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let mut url = url::Url::parse(server_url).expect("valid SYMBIOS_TEST_POSTGRES_URL");
+    url.set_path(&format!("/{name}"));
+    (url.to_string(), name)
+}
+
+/// Starts the app on `backend` with a fresh database and the bundled dataset.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    init_tracing();
+    let data_dir = tempfile::tempdir().expect("temporary data folder");
+    let (database_url, postgres_database) = match backend {
+        Backend::Sqlite => (None, None),
+        Backend::Postgres => {
+            let server_url = postgres_url()?;
+            let (url, name) = create_postgres_database(&server_url).await;
+            (Some(url), Some((server_url, name)))
+        }
+    };
+    let settings = Settings {
+        data_dir: data_dir.path().to_path_buf(),
+        database_url,
+        bind: "127.0.0.1:0".to_owned(),
+        database_max_connections: 5,
+        ..Settings::default()
+    };
+    let app = App::build(&settings).await.expect("application starts");
+    let base_url = app.base_url();
+    let db = app.db().clone();
+    let statements = app.statements();
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    Some(TestApp {
+        base_url,
+        client: reqwest::Client::new(),
+        db,
+        statements,
+        handle,
+        postgres_database,
+        _data_dir: data_dir,
+    })
+}
+
+impl TestApp {
+    /// POSTs a GraphQL request and returns the body and status.
+    pub async fn graphql(&self, query: &str, variables: Value) -> (Value, StatusCode) {
+        self.graphql_with_headers(query, variables, HeaderMap::new()).await
+    }
+
+    /// POSTs a GraphQL request with extra headers.
+    pub async fn graphql_with_headers(
+        &self,
+        query: &str,
+        variables: Value,
+        headers: HeaderMap,
+    ) -> (Value, StatusCode) {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .headers(headers)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request is sent");
+        let status = response.status();
+        let body = response.json::<Value>().await.expect("JSON response");
+        (body, status)
+    }
+
+    /// GETs a path.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base_url))
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    /// SQL statements executed by the server so far.
+    pub fn statements(&self) -> u64 {
+        self.statements.get()
+    }
+
+    /// Stops the server and drops the PostgreSQL database, if any.
+    pub async fn stop(self) {
+        self.handle.stop(false).await;
+        self.db.clone().close().await.ok();
+        if let Some((server_url, name)) = &self.postgres_database
+            && let Ok(admin) = Database::connect(server_url.as_str()).await
+        {
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .ok();
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// Asserts that a GraphQL response has no errors and returns its data.
+#[track_caller]
+pub fn data(body: &Value) -> &Value {
+    assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+    &body["data"]
+}
+
+/// The `extensions.code` of the first error.
+pub fn first_error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("<none>")
+}
+
+/// Defines a test that runs `async fn $name(app: &TestApp)` on SQLite and, when
+/// `SYMBIOS_TEST_POSTGRES_URL` is set, on PostgreSQL, each on its own fresh database.
+#[macro_export]
+macro_rules! backend_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::common::spawn_app($crate::common::Backend::Sqlite)
+                    .await
+                    .expect("SQLite app");
+                super::$name(&app).await;
+                app.stop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) = $crate::common::spawn_app($crate::common::Backend::Postgres).await
+                else {
+                    eprintln!("skipped: {} is not set", $crate::common::POSTGRES_URL_VAR);
+                    return;
+                };
+                super::$name(&app).await;
+                app.stop().await;
+            }
+        }
+    };
+}

@@ -1,0 +1,162 @@
+//! Nested queries are batched: the number of SQL statements does not grow with the page size.
+
+use chrono::Utc;
+use serde_json::json;
+use symbios::seed::record_id;
+use symbios::service::dataset::{Records, insert_missing_records};
+use symbios::service::text::fold;
+use symbios_entity::vocabulary::{
+    ActorKind, CaseStudyKind, CaseStudyRole, CaseStudyStatus, ParticipationRole, ProjectStatus,
+};
+use symbios_entity::{actor, case_study, case_study_actor, funding, participation, project};
+
+use crate::backend_test;
+use crate::common::{TestApp, data};
+
+const ACTORS: usize = 30;
+const PROJECTS: usize = 10;
+const CASE_STUDIES: usize = 25;
+
+/// 25 extra case studies, each with 3 actors, each actor in 2 projects, each project with
+/// 2 funders, so that a page of 20 has plenty of nested rows.
+fn generated_records() -> Records {
+    let now = Utc::now();
+    let mut records = Records::default();
+    let actor_id = |i: usize| record_id("actor", &format!("load-actor-{i}"));
+    let project_id = |i: usize| record_id("project", &format!("load-project-{i}"));
+    for i in 0..ACTORS {
+        let name = format!("Load test actor {i}");
+        records.actors.push(actor::Model {
+            id: actor_id(i),
+            slug: format!("load-actor-{i}"),
+            name_folded: fold(&name),
+            name,
+            kind: ActorKind::Company,
+            country: "SE".to_owned(),
+            website: None,
+            original_lang: "en".to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+        for offset in 0..2 {
+            let project = (i + offset) % PROJECTS;
+            records.participations.push(participation::Model {
+                id: record_id("participation", &format!("load-{i}-{project}")),
+                project_id: project_id(project),
+                actor_id: actor_id(i),
+                role: ParticipationRole::Partner,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+    }
+    for j in 0..PROJECTS {
+        let name = format!("Load test project {j}");
+        records.projects.push(project::Model {
+            id: project_id(j),
+            slug: format!("load-project-{j}"),
+            name_folded: fold(&name),
+            name,
+            acronym: None,
+            status: ProjectStatus::Ongoing,
+            start_date: None,
+            end_date: None,
+            website: None,
+            original_lang: "en".to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+        for funder in ["erdf", "vinnova"] {
+            records.fundings.push(funding::Model {
+                id: record_id("funding", &format!("load-{j}-{funder}")),
+                funder_id: record_id("funder", funder),
+                project_id: project_id(j),
+                programme: None,
+                amount: None,
+                currency: None,
+                period_start: None,
+                period_end: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+    }
+    for k in 0..CASE_STUDIES {
+        let title = format!("Load test case {k:02}");
+        let id = record_id("case_study", &format!("load-case-{k}"));
+        records.case_studies.push(case_study::Model {
+            id,
+            slug: format!("load-case-{k}"),
+            name_folded: fold(&title),
+            title,
+            kind: CaseStudyKind::IndustrialPark,
+            place: "Testby".to_owned(),
+            municipality: None,
+            region: None,
+            country: "SE".to_owned(),
+            latitude: None,
+            longitude: None,
+            established_year: Some(2000),
+            status: CaseStudyStatus::Active,
+            original_lang: "en".to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+        for offset in 0..3 {
+            let actor = (k + offset) % ACTORS;
+            records.case_study_actors.push(case_study_actor::Model {
+                id: record_id("case_study_actor", &format!("load-{k}-{actor}")),
+                case_study_id: id,
+                actor_id: actor_id(actor),
+                role: CaseStudyRole::Partner,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+    }
+    records
+}
+
+const NESTED: &str = r#"query ($first: Int!) {
+  caseStudies(first: $first, filter: { nameContains: "load test case" }) {
+    edges { node { title actors { role actor { name projects { role project { name funders { name } } } } } } }
+  } }"#;
+
+async fn statements_for(app: &TestApp, first: usize) -> u64 {
+    let before = app.statements();
+    let (body, _) = app.graphql(NESTED, json!({ "first": first })).await;
+    let after = app.statements();
+    let edges = data(&body)["caseStudies"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), first);
+    for edge in edges {
+        let actors = edge["node"]["actors"].as_array().unwrap();
+        assert_eq!(actors.len(), 3);
+        for role in actors {
+            let projects = role["actor"]["projects"].as_array().unwrap();
+            assert_eq!(projects.len(), 2);
+            for participation in projects {
+                assert_eq!(participation["project"]["funders"].as_array().unwrap().len(), 2);
+            }
+        }
+    }
+    after - before
+}
+
+backend_test!(nested_query_runs_a_bounded_number_of_statements);
+async fn nested_query_runs_a_bounded_number_of_statements(app: &TestApp) {
+    insert_missing_records(&app.db, &generated_records(), Utc::now())
+        .await
+        .unwrap();
+    let small = statements_for(app, 2).await;
+    let large = statements_for(app, 20).await;
+    assert_eq!(small, large, "statements must not grow with the page size");
+    // One list query, then one batch per level: case-study actors, actors, participations,
+    // projects, fundings, funders.
+    assert!(large <= 7, "{large} statements for 20 case studies with nested relations");
+}
