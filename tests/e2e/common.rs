@@ -44,13 +44,17 @@ fn init_tracing() {
 
 /// The PostgreSQL server URL, when PostgreSQL tests are enabled.
 pub fn postgres_url() -> Option<String> {
-    std::env::var(POSTGRES_URL_VAR).ok().filter(|url| !url.is_empty())
+    std::env::var(POSTGRES_URL_VAR)
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// Creates a fresh PostgreSQL database on the server at `server_url`; returns its URL and name.
 async fn create_postgres_database(server_url: &str) -> (String, String) {
     let name = format!("symbios_test_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(server_url).await.expect("connect to PostgreSQL");
+    let admin = Database::connect(server_url)
+        .await
+        .expect("connect to PostgreSQL");
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await
@@ -100,7 +104,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 impl TestApp {
     /// POSTs a GraphQL request and returns the body and status.
     pub async fn graphql(&self, query: &str, variables: Value) -> (Value, StatusCode) {
-        self.graphql_with_headers(query, variables, HeaderMap::new()).await
+        self.graphql_with_headers(query, variables, HeaderMap::new())
+            .await
     }
 
     /// POSTs a GraphQL request with extra headers.
@@ -162,7 +167,9 @@ pub fn data(body: &Value) -> &Value {
 
 /// The `extensions.code` of the first error.
 pub fn first_error_code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("<none>")
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<none>")
 }
 
 /// Defines a test that runs `async fn $name(app: &TestApp)` on SQLite and, when

@@ -141,7 +141,13 @@ async fn statements_for(app: &TestApp, first: usize) -> u64 {
             let projects = role["actor"]["projects"].as_array().unwrap();
             assert_eq!(projects.len(), 2);
             for participation in projects {
-                assert_eq!(participation["project"]["funders"].as_array().unwrap().len(), 2);
+                assert_eq!(
+                    participation["project"]["funders"]
+                        .as_array()
+                        .unwrap()
+                        .len(),
+                    2
+                );
             }
         }
     }
@@ -158,5 +164,8 @@ async fn nested_query_runs_a_bounded_number_of_statements(app: &TestApp) {
     assert_eq!(small, large, "statements must not grow with the page size");
     // One list query, then one batch per level: case-study actors, actors, participations,
     // projects, fundings, funders.
-    assert!(large <= 7, "{large} statements for 20 case studies with nested relations");
+    assert!(
+        large <= 7,
+        "{large} statements for 20 case studies with nested relations"
+    );
 }

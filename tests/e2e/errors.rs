@@ -11,15 +11,25 @@ async fn malformed_ids_and_cursors(app: &TestApp) {
         (r#"{ node(id: "not-a-uuid") { id } }"#, "id"),
         (r#"{ caseStudy(id: "123") { slug } }"#, "id"),
         (r#"{ caseStudy { slug } }"#, "id"),
-        (r#"{ actor(id: "00000000-0000-4000-8000-000000000000", slug: "orsted") { slug } }"#, "id"),
+        (
+            r#"{ actor(id: "00000000-0000-4000-8000-000000000000", slug: "orsted") { slug } }"#,
+            "id",
+        ),
         (r#"{ actors(after: "garbage") { totalCount } }"#, "after"),
-        (r#"{ projects(before: "eyJvIjoxfQ") { totalCount } }"#, "before"),
+        (
+            r#"{ projects(before: "eyJvIjoxfQ") { totalCount } }"#,
+            "before",
+        ),
         (r#"{ funders(first: 1, last: 1) { totalCount } }"#, "last"),
         (r#"{ caseStudies(first: -1) { totalCount } }"#, "first"),
     ] {
         let (body, status) = app.graphql(query, json!({})).await;
         assert_eq!(status, 200, "{query}");
-        assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{query}: {body:#}");
+        assert_eq!(
+            first_error_code(&body),
+            "BAD_USER_INPUT",
+            "{query}: {body:#}"
+        );
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{query}");
     }
 }
@@ -34,7 +44,11 @@ async fn documents_that_fail_to_parse_or_validate(app: &TestApp) {
     ] {
         let (body, status) = app.graphql(query, json!({})).await;
         assert_ne!(status.as_u16(), 500, "{query}");
-        assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{query}: {body:#}");
+        assert_eq!(
+            first_error_code(&body),
+            "BAD_USER_INPUT",
+            "{query}: {body:#}"
+        );
     }
 }
 
@@ -52,5 +66,10 @@ async fn too_deep_queries_are_refused(app: &TestApp) {
     let (body, status) = app.graphql(&query, json!({})).await;
     assert_ne!(status.as_u16(), 500);
     assert_eq!(first_error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("nested too deep"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nested too deep")
+    );
 }

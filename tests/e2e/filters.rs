@@ -18,10 +18,17 @@ const CASE_STUDIES: &str = r#"query ($filter: CaseStudyFilter, $first: Int) {
   caseStudies(filter: $filter, first: $first) { totalCount edges { node { slug country establishedYear } } } }"#;
 
 async fn case_studies(app: &TestApp, filter: Value) -> (u64, Vec<String>) {
-    let (body, _) = app.graphql(CASE_STUDIES, json!({ "filter": filter, "first": 1 })).await;
+    let (body, _) = app
+        .graphql(CASE_STUDIES, json!({ "filter": filter, "first": 1 }))
+        .await;
     let total = data(&body)["caseStudies"]["totalCount"].as_u64().unwrap();
-    let (body, _) = app.graphql(CASE_STUDIES, json!({ "filter": filter, "first": 100 })).await;
-    let all = slugs(&data(&body)["caseStudies"]).into_iter().map(str::to_owned).collect();
+    let (body, _) = app
+        .graphql(CASE_STUDIES, json!({ "filter": filter, "first": 100 }))
+        .await;
+    let all = slugs(&data(&body)["caseStudies"])
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     (total, all)
 }
 
@@ -32,7 +39,11 @@ async fn case_study_filters_and_total_count(app: &TestApp) {
     assert_eq!(total as usize, all.len());
 
     let (total, norwegian) = case_studies(app, json!({ "country": ["NO"] })).await;
-    assert_eq!(total as usize, norwegian.len(), "totalCount counts the filter, not the page");
+    assert_eq!(
+        total as usize,
+        norwegian.len(),
+        "totalCount counts the filter, not the page"
+    );
     assert!(norwegian.contains(&"nce-blue-legasea".to_owned()));
     assert!(!norwegian.contains(&"kalundborg-symbiosis".to_owned()));
 
@@ -41,7 +52,10 @@ async fn case_study_filters_and_total_count(app: &TestApp) {
     assert!(nordic.contains(&"sotenas-symbioscentrum".to_owned()));
 
     let (total, before_2000) = case_studies(app, json!({ "yearTo": 1999 })).await;
-    assert_eq!((total, before_2000), (1, vec!["kalundborg-symbiosis".to_owned()]));
+    assert_eq!(
+        (total, before_2000),
+        (1, vec!["kalundborg-symbiosis".to_owned()])
+    );
 
     let (_, recent) = case_studies(app, json!({ "yearFrom": 2016, "yearTo": 2018 })).await;
     assert!(recent.contains(&"orkanger-industrial-park".to_owned()));
@@ -57,7 +71,11 @@ async fn case_study_filters_and_total_count(app: &TestApp) {
     assert!(!active.is_empty());
 
     let (_, by_name) = case_studies(app, json!({ "nameContains": "SOTENAS" })).await;
-    assert_eq!(by_name, vec!["sotenas-symbioscentrum".to_owned()], "case and diacritics folded");
+    assert_eq!(
+        by_name,
+        vec!["sotenas-symbioscentrum".to_owned()],
+        "case and diacritics folded"
+    );
 
     let (total, none) = case_studies(app, json!({ "country": ["FI"] })).await;
     assert_eq!((total, none.len()), (0, 0));
@@ -83,8 +101,15 @@ async fn actor_project_and_funder_filters(app: &TestApp) {
     let data = data(&body);
     let companies = data["dkCompanies"]["edges"].as_array().unwrap();
     assert!(!companies.is_empty());
-    assert!(companies.iter().all(|e| e["node"]["country"] == "DK" && e["node"]["kind"] == "COMPANY"));
-    assert_eq!(data["dkCompanies"]["totalCount"].as_u64().unwrap() as usize, companies.len());
+    assert!(
+        companies
+            .iter()
+            .all(|e| e["node"]["country"] == "DK" && e["node"]["kind"] == "COMPANY")
+    );
+    assert_eq!(
+        data["dkCompanies"]["totalCount"].as_u64().unwrap() as usize,
+        companies.len()
+    );
     assert_eq!(data["orsted"]["totalCount"], 1);
     assert_eq!(data["orsted"]["edges"][0]["node"]["slug"], "orsted");
     assert!(data["withOrgNumber"]["totalCount"].as_u64().unwrap() >= 1);
@@ -92,7 +117,13 @@ async fn actor_project_and_funder_filters(app: &TestApp) {
     assert!(slugs(&data["running2019"]).contains(&"smice"));
     assert!(!slugs(&data["running2019"]).contains(&"cirkular-kraftsamling-ostergotland-orebro"));
     assert_eq!(data["smice"]["totalCount"], 1);
-    assert!(data["euFunds"]["edges"].as_array().unwrap().iter().any(|e| e["node"]["slug"] == "erdf"));
+    assert!(
+        data["euFunds"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["node"]["slug"] == "erdf")
+    );
     assert!(data["regions"]["totalCount"].as_u64().unwrap() >= 2);
 }
 
@@ -101,8 +132,14 @@ async fn bad_filters_name_the_field(app: &TestApp) {
     for (filter, field) in [
         (json!({ "country": ["Sweden"] }), "filter.country"),
         (json!({ "country": ["XX"] }), "filter.country"),
-        (json!({ "yearFrom": 2020, "yearTo": 2010 }), "filter.yearFrom"),
-        (json!({ "nameContains": "x".repeat(500) }), "filter.nameContains"),
+        (
+            json!({ "yearFrom": 2020, "yearTo": 2010 }),
+            "filter.yearFrom",
+        ),
+        (
+            json!({ "nameContains": "x".repeat(500) }),
+            "filter.nameContains",
+        ),
     ] {
         let (body, status) = app.graphql(CASE_STUDIES, json!({ "filter": filter })).await;
         assert_eq!(status, 200);
@@ -110,7 +147,14 @@ async fn bad_filters_name_the_field(app: &TestApp) {
         assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body:#}");
     }
     let (body, _) = app
-        .graphql(CASE_STUDIES, json!({ "filter": { "nameContains": "100%_\\" } }))
+        .graphql(
+            CASE_STUDIES,
+            json!({ "filter": { "nameContains": "100%_\\" } }),
+        )
         .await;
-    assert_eq!(data(&body)["caseStudies"]["totalCount"], 0, "LIKE wildcards are escaped");
+    assert_eq!(
+        data(&body)["caseStudies"]["totalCount"],
+        0,
+        "LIKE wildcards are escaped"
+    );
 }

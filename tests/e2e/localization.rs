@@ -27,7 +27,13 @@ async fn lang_argument_selects_translation(app: &TestApp) {
     let summary = &data(&body)["caseStudy"]["summary"];
     assert_eq!(summary["lang"], "sv");
     assert_eq!(summary["original"], true);
-    assert!(summary["text"].as_str().unwrap().to_lowercase().contains("symbios"));
+    assert!(
+        summary["text"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("symbios")
+    );
 }
 
 backend_test!(missing_language_falls_back_to_original);
@@ -39,20 +45,35 @@ async fn missing_language_falls_back_to_original(app: &TestApp) {
         assert_eq!(summary["original"], true, "{lang}");
     }
     let (body, _) = app.graphql(SUMMARY, json!({})).await;
-    assert_eq!(data(&body)["caseStudy"]["summary"]["lang"], "sv", "no preference: original");
+    assert_eq!(
+        data(&body)["caseStudy"]["summary"]["lang"],
+        "sv",
+        "no preference: original"
+    );
 }
 
 backend_test!(accept_language_applies_without_lang);
 async fn accept_language_applies_without_lang(app: &TestApp) {
     let mut headers = HeaderMap::new();
-    headers.insert(ACCEPT_LANGUAGE, HeaderValue::from_static("fi;q=1, de-DE;q=0.9, en;q=0.5"));
-    let (body, _) = app.graphql_with_headers(SUMMARY, json!({}), headers.clone()).await;
+    headers.insert(
+        ACCEPT_LANGUAGE,
+        HeaderValue::from_static("fi;q=1, de-DE;q=0.9, en;q=0.5"),
+    );
+    let (body, _) = app
+        .graphql_with_headers(SUMMARY, json!({}), headers.clone())
+        .await;
     let summary = &data(&body)["caseStudy"]["summary"];
     assert_eq!(summary["lang"], "de", "Finnish is missing, German is next");
     assert_eq!(summary["original"], false);
 
-    let (body, _) = app.graphql_with_headers(SUMMARY, json!({ "lang": "en" }), headers).await;
-    assert_eq!(data(&body)["caseStudy"]["summary"]["lang"], "en", "lang beats the header");
+    let (body, _) = app
+        .graphql_with_headers(SUMMARY, json!({ "lang": "en" }), headers)
+        .await;
+    assert_eq!(
+        data(&body)["caseStudy"]["summary"]["lang"],
+        "en",
+        "lang beats the header"
+    );
 
     let mut garbage = HeaderMap::new();
     garbage.insert(ACCEPT_LANGUAGE, HeaderValue::from_static(";;q=zz,,*"));
@@ -74,8 +95,14 @@ async fn theme_labels_in_every_language(app: &TestApp) {
         .await;
     let theme = &data(&body)["theme"];
     assert_eq!(theme["sv"]["text"], "Industriell symbios");
-    assert_eq!(theme["nl"]["text"].as_str().unwrap().to_lowercase(), "industriële symbiose");
-    assert_eq!(theme["fi"]["text"].as_str().unwrap().to_lowercase(), "teollinen symbioosi");
+    assert_eq!(
+        theme["nl"]["text"].as_str().unwrap().to_lowercase(),
+        "industriële symbiose"
+    );
+    assert_eq!(
+        theme["fi"]["text"].as_str().unwrap().to_lowercase(),
+        "teollinen symbioosi"
+    );
     assert_eq!(theme["labels"].as_array().unwrap().len(), 8);
 }
 

@@ -44,14 +44,23 @@ async fn kalundborg_with_actors_flows_and_impacts(app: &TestApp) {
         .map(|role| role["actor"]["slug"].as_str().unwrap())
         .collect();
     for expected in ["orsted", "novo-nordisk", "kalundborg-kommune"] {
-        assert!(actor_slugs.contains(&expected), "{expected} in {actor_slugs:?}");
+        assert!(
+            actor_slugs.contains(&expected),
+            "{expected} in {actor_slugs:?}"
+        );
     }
 
     let flows = case["flows"].as_array().unwrap();
     assert!(flows.len() >= 4, "{flows:#?}");
     let gypsum = flows
         .iter()
-        .find(|flow| flow["resource"].as_str().unwrap().to_lowercase().contains("gypsum"))
+        .find(|flow| {
+            flow["resource"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("gypsum")
+        })
         .expect("gypsum flow");
     assert_eq!(gypsum["category"], "BY_PRODUCT");
     assert_eq!(gypsum["unit"], "t/yr");
@@ -59,13 +68,22 @@ async fn kalundborg_with_actors_flows_and_impacts(app: &TestApp) {
     assert!((150_000.0..=200_000.0).contains(&quantity));
     assert_eq!(gypsum["from"]["slug"], "orsted");
     assert_eq!(gypsum["caseStudy"]["slug"], "kalundborg-symbiosis");
-    let categories: Vec<&str> = flows.iter().map(|f| f["category"].as_str().unwrap()).collect();
+    let categories: Vec<&str> = flows
+        .iter()
+        .map(|f| f["category"].as_str().unwrap())
+        .collect();
     assert!(categories.contains(&"WATER") && categories.contains(&"ENERGY"));
 
     let impacts = case["impacts"].as_array().unwrap();
-    let co2 = impacts.iter().find(|i| i["metric"] == "co2_saved").expect("CO2 figure");
+    let co2 = impacts
+        .iter()
+        .find(|i| i["metric"] == "co2_saved")
+        .expect("CO2 figure");
     assert_eq!(co2["value"], 635_000.0);
-    let money = impacts.iter().find(|i| i["metric"] == "cost_saved").expect("cost figure");
+    let money = impacts
+        .iter()
+        .find(|i| i["metric"] == "cost_saved")
+        .expect("cost figure");
     assert_eq!(money["unit"], "DKK/yr");
     assert_eq!(money["value"], 182_000_000.0);
     assert!(!case["sources"].as_array().unwrap().is_empty());
@@ -93,7 +111,10 @@ async fn node_resolves_every_record_type(app: &TestApp) {
     ] {
         let id = ids[field]["id"].as_str().unwrap();
         let (body, _) = app
-            .graphql("query ($id: ID!) { node(id: $id) { __typename id } }", json!({ "id": id }))
+            .graphql(
+                "query ($id: ID!) { node(id: $id) { __typename id } }",
+                json!({ "id": id }),
+            )
             .await;
         assert_eq!(data(&body)["node"]["__typename"], typename);
         assert_eq!(data(&body)["node"]["id"], id);
@@ -162,17 +183,47 @@ async fn relations_navigate_both_ways(app: &TestApp) {
         .expect("funding with amount");
     assert_eq!(interreg["amount"], 2_946_044.0);
     assert_eq!(interreg["currency"], "EUR");
-    assert!(interreg["funder"]["projects"].as_array().unwrap().iter().any(|p| p["slug"] == "smice"));
-    assert!(smice["caseStudies"].as_array().unwrap().iter().any(|c| c["slug"] == "orkanger-industrial-park"));
+    assert!(
+        interreg["funder"]["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["slug"] == "smice")
+    );
+    assert!(
+        smice["caseStudies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["slug"] == "orkanger-industrial-park")
+    );
     for case in smice["caseStudies"].as_array().unwrap() {
-        assert!(case["projects"].as_array().unwrap().iter().any(|p| p["slug"] == "smice"));
+        assert!(
+            case["projects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["slug"] == "smice")
+        );
     }
 
     let orsted = &data["actor"];
-    assert!(orsted["caseStudies"].as_array().unwrap().iter().any(|c| c["caseStudy"]["slug"] == "kalundborg-symbiosis"));
+    assert!(
+        orsted["caseStudies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["caseStudy"]["slug"] == "kalundborg-symbiosis")
+    );
     for flow in orsted["flowsOut"].as_array().unwrap() {
         if !flow["to"].is_null() {
-            assert!(flow["to"]["flowsIn"].as_array().unwrap().iter().any(|f| f["from"]["slug"] == "orsted"));
+            assert!(
+                flow["to"]["flowsIn"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["from"]["slug"] == "orsted")
+            );
         }
     }
     let trondelag = &data["funder"]["actor"];

@@ -1,7 +1,12 @@
 //! End-to-end tests: one binary, one module per feature. Each test starts the real app on
 //! port 0 with a fresh database and talks to it over HTTP, as a portal would.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -11,6 +16,7 @@ mod filters;
 mod http;
 mod localization;
 mod lookup;
+mod migrations;
 mod pagination;
 mod schema;
 mod seed;

@@ -28,7 +28,10 @@ async fn walk_forward(app: &TestApp, order: &Value, page_size: i64) -> Vec<Strin
     let mut after: Option<String> = None;
     loop {
         let (body, _) = app
-            .graphql(ACTORS, json!({ "first": page_size, "after": after, "order": order }))
+            .graphql(
+                ACTORS,
+                json!({ "first": page_size, "after": after, "order": order }),
+            )
             .await;
         let connection = &data(&body)["actors"];
         let page = slugs(connection);
@@ -38,7 +41,9 @@ async fn walk_forward(app: &TestApp, order: &Value, page_size: i64) -> Vec<Strin
         if connection["pageInfo"]["hasNextPage"] == false {
             return seen;
         }
-        after = connection["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+        after = connection["pageInfo"]["endCursor"]
+            .as_str()
+            .map(str::to_owned);
     }
 }
 
@@ -47,7 +52,10 @@ async fn walk_backward(app: &TestApp, order: &Value, page_size: i64) -> Vec<Stri
     let mut before: Option<String> = None;
     loop {
         let (body, _) = app
-            .graphql(ACTORS, json!({ "last": page_size, "before": before, "order": order }))
+            .graphql(
+                ACTORS,
+                json!({ "last": page_size, "before": before, "order": order }),
+            )
             .await;
         let connection = &data(&body)["actors"];
         let mut page = slugs(connection);
@@ -56,7 +64,9 @@ async fn walk_backward(app: &TestApp, order: &Value, page_size: i64) -> Vec<Stri
         if connection["pageInfo"]["hasPreviousPage"] == false {
             return seen;
         }
-        before = connection["pageInfo"]["startCursor"].as_str().map(str::to_owned);
+        before = connection["pageInfo"]["startCursor"]
+            .as_str()
+            .map(str::to_owned);
     }
 }
 
@@ -84,7 +94,10 @@ async fn forward_and_backward_agree_under_every_order(app: &TestApp) {
 backend_test!(name_order_ignores_case_and_diacritics);
 async fn name_order_ignores_case_and_diacritics(app: &TestApp) {
     let (body, _) = app
-        .graphql(ACTORS, json!({ "first": 100, "order": { "field": "NAME" } }))
+        .graphql(
+            ACTORS,
+            json!({ "first": 100, "order": { "field": "NAME" } }),
+        )
         .await;
     let names: Vec<String> = data(&body)["actors"]["edges"]
         .as_array()
@@ -105,7 +118,9 @@ async fn case_studies_by_year_both_ways(app: &TestApp) {
         pageInfo { hasNextPage hasPreviousPage endCursor startCursor }
         edges { node { slug establishedYear } }
       } }"#;
-    let (body, _) = app.graphql(query, json!({ "first": 2, "dir": "ASC" })).await;
+    let (body, _) = app
+        .graphql(query, json!({ "first": 2, "dir": "ASC" }))
+        .await;
     let first_page = &data(&body)["caseStudies"];
     let years: Vec<i64> = first_page["edges"]
         .as_array()
@@ -118,7 +133,9 @@ async fn case_studies_by_year_both_ways(app: &TestApp) {
     assert_eq!(first_page["pageInfo"]["hasNextPage"], true);
 
     let end = first_page["pageInfo"]["endCursor"].clone();
-    let (body, _) = app.graphql(query, json!({ "first": 100, "after": end, "dir": "ASC" })).await;
+    let (body, _) = app
+        .graphql(query, json!({ "first": 100, "after": end, "dir": "ASC" }))
+        .await;
     let rest = &data(&body)["caseStudies"];
     assert_eq!(rest["pageInfo"]["hasNextPage"], false);
     assert_eq!(rest["pageInfo"]["hasPreviousPage"], true);
@@ -130,7 +147,9 @@ async fn case_studies_by_year_both_ways(app: &TestApp) {
         .collect();
     assert!(rest_years.iter().all(|year| *year >= years[1]));
 
-    let (body, _) = app.graphql(query, json!({ "last": 1, "dir": "DESC" })).await;
+    let (body, _) = app
+        .graphql(query, json!({ "last": 1, "dir": "DESC" }))
+        .await;
     let oldest = &data(&body)["caseStudies"]["edges"][0]["node"];
     assert_eq!(oldest["slug"], "kalundborg-symbiosis");
 }
@@ -157,5 +176,10 @@ async fn cursor_of_another_order_is_refused(app: &TestApp) {
         .await;
     assert_eq!(status, 200);
     assert_eq!(first_error_code(&body), "BAD_USER_INPUT");
-    assert!(body["errors"][0]["message"].as_str().unwrap().starts_with("after:"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("after:")
+    );
 }

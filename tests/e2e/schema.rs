@@ -8,7 +8,11 @@ async fn sdl_matches_snapshot() {
     let response = app.get("/schema.graphql").await;
     assert_eq!(response.status(), 200);
     let sdl = response.text().await.expect("body");
-    assert_eq!(sdl, symbios::graphql::sdl(), "served SDL equals `symbios schema`");
+    assert_eq!(
+        sdl,
+        symbios::graphql::sdl(),
+        "served SDL equals `symbios schema`"
+    );
     insta::assert_snapshot!("schema.graphql", sdl);
     app.stop().await;
 }

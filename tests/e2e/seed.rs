@@ -18,7 +18,10 @@ async fn seed_is_complete_and_idempotent(app: &TestApp) {
     assert!(actors >= 60, "{actors}");
     assert!(funders >= 10, "{funders}");
     let changes = change_log::Entity::find().count(db).await.unwrap();
-    assert!(changes >= case_studies + projects + actors + funders, "every record is in the change log");
+    assert!(
+        changes >= case_studies + projects + actors + funders,
+        "every record is in the change log"
+    );
 
     let report = symbios::seed::load_bundled(db).await.unwrap();
     assert_eq!(report.inserted, 0, "second load inserts nothing");

@@ -114,7 +114,9 @@ const LIMIT_MESSAGES: [&str; 3] = [
 ];
 
 fn is_limit_error(message: &str) -> bool {
-    LIMIT_MESSAGES.iter().any(|prefix| message.starts_with(prefix))
+    LIMIT_MESSAGES
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
 }
 
 fn set(error: &mut ServerError, key: &str, value: &str) {
