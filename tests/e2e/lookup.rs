@@ -14,8 +14,8 @@ query ($slug: String!) {
     themes { slug label(lang: "da") { text lang } }
     actors { role actor { slug name kind country } }
     flows { resource category quantity unit status from { slug } to { slug } caseStudy { slug } }
-    impacts { metric value unit note }
-    sources { url title accessed }
+    impacts { metric value unit note caseStudy { slug } }
+    sources { url title accessed caseStudy { slug } }
     projects { slug }
     version createdAt updatedAt
   }
@@ -86,7 +86,14 @@ async fn kalundborg_with_actors_flows_and_impacts(app: &TestApp) {
         .expect("cost figure");
     assert_eq!(money["unit"], "DKK/yr");
     assert_eq!(money["value"], 182_000_000.0);
-    assert!(!case["sources"].as_array().unwrap().is_empty());
+    assert_eq!(co2["caseStudy"]["slug"], "kalundborg-symbiosis");
+    let sources = case["sources"].as_array().unwrap();
+    assert!(!sources.is_empty());
+    assert!(
+        sources
+            .iter()
+            .all(|s| s["caseStudy"]["slug"] == "kalundborg-symbiosis")
+    );
 }
 
 backend_test!(node_resolves_every_record_type);
@@ -149,6 +156,7 @@ async fn relations_navigate_both_ways(app: &TestApp) {
                 funder { slug }
               }
               funder(slug: "trondelag-fylkeskommune") { actor { slug funder { slug } } }
+              identified: actors(filter: { scheme: ["NO-BRC"] }) { edges { node { slug identifiers { scheme value actor { slug } } } } }
             }"#,
             json!({}),
         )
@@ -225,6 +233,15 @@ async fn relations_navigate_both_ways(app: &TestApp) {
                     .any(|f| f["from"]["slug"] == "orsted")
             );
         }
+    }
+    for edge in data["identified"]["edges"].as_array().unwrap() {
+        let slug = &edge["node"]["slug"];
+        let identifiers = edge["node"]["identifiers"].as_array().unwrap();
+        assert!(
+            identifiers
+                .iter()
+                .any(|i| i["scheme"] == "NO-BRC" && &i["actor"]["slug"] == slug)
+        );
     }
     let trondelag = &data["funder"]["actor"];
     assert_eq!(trondelag["funder"]["slug"], "trondelag-fylkeskommune");

@@ -230,6 +230,13 @@ impl ImpactFigure {
         ID(self.0.id.to_string())
     }
 
+    /// The case study the figure belongs to.
+    async fn case_study(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CaseStudy>> {
+        Ok(load_one(ctx, CaseStudyById(self.0.case_study_id))
+            .await?
+            .map(CaseStudy))
+    }
+
     /// What is measured, e.g. `co2_saved`, `cost_saved`.
     async fn metric(&self) -> &str {
         &self.0.metric
@@ -262,6 +269,13 @@ pub struct Source(pub source::Model);
 
 #[Object]
 impl Source {
+    /// The case study the source belongs to.
+    async fn case_study(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CaseStudy>> {
+        Ok(load_one(ctx, CaseStudyById(self.0.case_study_id))
+            .await?
+            .map(CaseStudy))
+    }
+
     /// Address of the source.
     async fn url(&self) -> &str {
         &self.0.url
@@ -284,6 +298,11 @@ pub struct ExternalIdentifier(pub external_identifier::Model);
 
 #[Object]
 impl ExternalIdentifier {
+    /// The actor identified.
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
+        Ok(load_one(ctx, ActorById(self.0.actor_id)).await?.map(Actor))
+    }
+
     /// org-id.guide prefix (`DK-CVR`, `SE-BLV`, `NO-BRC`, `NL-KVK` …) or `wikidata`.
     async fn scheme(&self) -> &str {
         &self.0.scheme

@@ -1,0 +1,23 @@
+//! Errors of the search crate.
+
+/// What can go wrong while indexing or searching.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The query string is refused before any search runs; the reason is for the user.
+    #[error("{0}")]
+    InvalidQuery(String),
+    /// The thesaurus data is malformed.
+    #[error("invalid thesaurus: {0}")]
+    Thesaurus(String),
+    /// The index could not be opened, written or read.
+    #[error("search index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index folder could not be prepared.
+    #[error("failed to prepare index folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: String,
+        /// What the file system said.
+        source: std::io::Error,
+    },
+}

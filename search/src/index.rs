@@ -1,0 +1,952 @@
+//! The index: opening (and rebuilding when the schema version changed), writing documents
+//! with the last applied change-log sequence in the commit payload, searching with facets
+//! and highlights, and name suggestions.
+
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use uuid::Uuid;
+
+use crate::Error;
+use crate::analyzers::{self, field_suffix_for};
+use crate::query::{self, Clause, ParsedQuery};
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::thesaurus::Thesaurus;
+
+/// Boost of matches in the language the user asked for.
+const REQUESTED_LANGUAGE_BOOST: f32 = 2.0;
+/// Boost of matches in names and titles.
+const NAME_BOOST: f32 = 1.5;
+/// Weight of a typo-tolerant match relative to an exact one.
+const FUZZY_WEIGHT: f32 = 0.4;
+/// Weight of a prefix match of the last word relative to an exact one.
+const PREFIX_WEIGHT: f32 = 0.6;
+/// Weight of a thesaurus equivalent relative to the words typed.
+const THESAURUS_WEIGHT: f32 = 0.3;
+/// Characters in a highlight fragment.
+const FRAGMENT_CHARS: usize = 200;
+/// Highest `offset + limit` a search may ask for.
+pub const MAX_RESULT_WINDOW: usize = 1_000;
+/// Memory the writer may use before it flushes a segment.
+const WRITER_MEMORY_BYTES: usize = 50_000_000;
+
+/// The record types in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A case study.
+    CaseStudy,
+    /// A project.
+    Project,
+    /// An actor.
+    Actor,
+    /// A funder.
+    Funder,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 4] = [Kind::CaseStudy, Kind::Project, Kind::Actor, Kind::Funder];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::CaseStudy => "case_study",
+            Kind::Project => "project",
+            Kind::Actor => "actor",
+            Kind::Funder => "funder",
+        }
+    }
+
+    /// The kind with this stored name.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// A record as the index sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The record id.
+    pub id: Uuid,
+    /// The record type.
+    pub kind: Kind,
+    /// Names and titles (any language), e.g. name and acronym.
+    pub names: Vec<String>,
+    /// Descriptive texts with their language (BCP 47 primary subtag). Texts in a language
+    /// without a field of its own go to the language-neutral field.
+    pub texts: Vec<(String, String)>,
+    /// ISO 3166-1 alpha-2 countries.
+    pub countries: Vec<String>,
+    /// Theme slugs.
+    pub themes: Vec<String>,
+    /// Languages the record has texts in.
+    pub langs: Vec<String>,
+    /// Year the record refers to.
+    pub year: Option<i32>,
+}
+
+/// Filters applied to a search; empty lists do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    /// Record types, any of.
+    pub kinds: Vec<Kind>,
+    /// Countries, any of.
+    pub countries: Vec<String>,
+    /// Theme slugs, any of.
+    pub themes: Vec<String>,
+    /// Languages, any of.
+    pub langs: Vec<String>,
+    /// In or after this year.
+    pub year_from: Option<i32>,
+    /// In or before this year.
+    pub year_to: Option<i32>,
+}
+
+/// A search to run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// What the user typed.
+    pub query: String,
+    /// Language to boost (BCP 47 primary subtag).
+    pub lang: Option<String>,
+    /// Filters.
+    pub filter: SearchFilter,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Hits to return.
+    pub limit: usize,
+    /// Also match the last word as a prefix (search as you type).
+    pub prefix_last_word: bool,
+}
+
+/// A highlighted fragment: HTML-escaped text with `<mark>` around the matched words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    /// `name` or `text`.
+    pub field: &'static str,
+    /// Language of the fragment, `None` for names.
+    pub lang: Option<&'static str>,
+    /// The fragment.
+    pub fragment: String,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The record id.
+    pub id: Uuid,
+    /// The record type.
+    pub kind: Kind,
+    /// Relevance score.
+    pub score: f32,
+    /// Fragments from the fields that matched.
+    pub highlights: Vec<Highlight>,
+}
+
+/// A facet value and the number of hits that have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    /// The value (`case_study`, `SE`, `industrial-symbiosis`, `sv`, `2015`).
+    pub value: String,
+    /// Hits with it.
+    pub count: u64,
+}
+
+/// Facet counts over every hit of a search (not just the page).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// By record type.
+    pub kinds: Vec<FacetCount>,
+    /// By country.
+    pub countries: Vec<FacetCount>,
+    /// By theme.
+    pub themes: Vec<FacetCount>,
+    /// By language.
+    pub langs: Vec<FacetCount>,
+    /// By year.
+    pub years: Vec<FacetCount>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchResults {
+    /// Hits matching the query and filters.
+    pub total: usize,
+    /// The requested page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// Facet counts over all hits.
+    pub facets: Facets,
+}
+
+/// A name that starts with what the user typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// The record id.
+    pub id: Uuid,
+    /// The record type.
+    pub kind: Kind,
+    /// The record's name.
+    pub text: String,
+    /// Relevance score.
+    pub score: f32,
+}
+
+/// What the index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexState {
+    /// The last change-log sequence applied and committed.
+    pub last_seq: i64,
+    /// Documents searchable now.
+    pub documents: u64,
+}
+
+/// What opening the index found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenOutcome {
+    /// There was no index; an empty one was created.
+    Created,
+    /// The index was opened as it was.
+    Opened,
+    /// The index was written with another schema version and was replaced by an empty one.
+    Rebuilt,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CommitPayload {
+    schema_version: u32,
+    seq: i64,
+}
+
+/// The index with its reader. Cheap to clone; searches may run in parallel.
+#[derive(Clone)]
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    thesaurus: Arc<Thesaurus>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+/// The one writer of an index; commits make changes searchable.
+pub struct Writer {
+    writer: IndexWriter,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").finish_non_exhaustive()
+    }
+}
+
+fn payload_of(index: &Index) -> Result<Option<CommitPayload>, Error> {
+    Ok(index
+        .load_metas()?
+        .payload
+        .and_then(|payload| serde_json::from_str(&payload).ok()))
+}
+
+impl SearchIndex {
+    fn wrap(index: Index, thesaurus: Arc<Thesaurus>) -> Result<Self, Error> {
+        analyzers::register(&index);
+        let (_, fields) = schema::build();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            fields,
+            thesaurus,
+        })
+    }
+
+    /// An index in memory, for tests and tools.
+    pub fn in_ram(thesaurus: Arc<Thesaurus>) -> Result<Self, Error> {
+        let (schema, _) = schema::build();
+        Self::wrap(Index::create_in_ram(schema), thesaurus)
+    }
+
+    /// Opens the index in `folder`, creating it, or replacing it when it was written with
+    /// another schema version (the caller then rebuilds it from the database).
+    pub fn open(folder: &Path, thesaurus: Arc<Thesaurus>) -> Result<(Self, OpenOutcome), Error> {
+        let folder_error = |source| Error::Folder {
+            path: folder.display().to_string(),
+            source,
+        };
+        std::fs::create_dir_all(folder).map_err(folder_error)?;
+        let (schema, _) = schema::build();
+        let directory = MmapDirectory::open(folder)
+            .map_err(|error| Error::Index(tantivy::TantivyError::SystemError(error.to_string())))?;
+        if Index::exists(&directory)
+            .map_err(|error| Error::Index(tantivy::TantivyError::SystemError(error.to_string())))?
+        {
+            let index = Index::open(directory)?;
+            let current =
+                payload_of(&index)?.is_some_and(|payload| payload.schema_version == SCHEMA_VERSION);
+            if current && index.schema() == schema {
+                return Ok((Self::wrap(index, thesaurus)?, OpenOutcome::Opened));
+            }
+            drop(index);
+            std::fs::remove_dir_all(folder).map_err(folder_error)?;
+            std::fs::create_dir_all(folder).map_err(folder_error)?;
+            let index = Index::create_in_dir(folder, schema)?;
+            return Ok((Self::wrap(index, thesaurus)?, OpenOutcome::Rebuilt));
+        }
+        let index = Index::create_in_dir(folder, schema)?;
+        Ok((Self::wrap(index, thesaurus)?, OpenOutcome::Created))
+    }
+
+    /// The writer. There is one per index; a second call fails while the first lives.
+    pub fn writer(&self) -> Result<Writer, Error> {
+        let writer = self.index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        Ok(Writer {
+            writer,
+            reader: self.reader.clone(),
+            fields: self.fields.clone(),
+        })
+    }
+
+    /// The last committed sequence and the number of searchable documents.
+    pub fn state(&self) -> Result<IndexState, Error> {
+        Ok(IndexState {
+            last_seq: payload_of(&self.index)?.map_or(0, |payload| payload.seq),
+            documents: self.reader.searcher().num_docs(),
+        })
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, Error> {
+        if request.offset.saturating_add(request.limit) > MAX_RESULT_WINDOW {
+            return Err(Error::InvalidQuery(format!(
+                "results beyond the first {MAX_RESULT_WINDOW} are not available; refine the query"
+            )));
+        }
+        let parsed = query::parse(&request.query)?;
+        let requested = request.lang.as_deref().and_then(field_suffix_for);
+        let builder = QueryBuilder {
+            index: &self.index,
+            fields: &self.fields,
+            thesaurus: &self.thesaurus,
+            requested,
+        };
+        let text_query = builder.text_query(&parsed, request.prefix_last_word);
+        let query = builder.with_filters(text_query, &parsed, &request.filter);
+
+        let searcher = self.reader.searcher();
+        let mut facet_collector = FacetCollector::for_field(schema::FACETS);
+        for root in ["/type", "/country", "/theme", "/lang", "/year"] {
+            facet_collector.add_facet(root);
+        }
+        let window = request.offset.saturating_add(request.limit).max(1);
+        let (top, total, facet_counts) = searcher.search(
+            &query,
+            &(
+                TopDocs::with_limit(window).order_by_score(),
+                Count,
+                facet_collector,
+            ),
+        )?;
+
+        let generators = self.snippet_generators(&searcher, &query)?;
+        let mut hits = Vec::new();
+        for (score, address) in top.into_iter().skip(request.offset).take(request.limit) {
+            if let Some(hit) = self.hit(&searcher, address, score, &generators)? {
+                hits.push(hit);
+            }
+        }
+        let count = |root: &str| -> Vec<FacetCount> {
+            let mut counts: Vec<FacetCount> = facet_counts
+                .get(root)
+                .filter_map(|(facet, count)| {
+                    facet.to_path().last().map(|value| FacetCount {
+                        value: (*value).to_owned(),
+                        count,
+                    })
+                })
+                .collect();
+            counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            counts
+        };
+        Ok(SearchResults {
+            total,
+            hits,
+            facets: Facets {
+                kinds: count("/type"),
+                countries: count("/country"),
+                themes: count("/theme"),
+                langs: count("/lang"),
+                years: count("/year"),
+            },
+        })
+    }
+
+    /// Names and titles that start with `prefix` (the last word as a prefix, the others whole).
+    pub fn suggest(
+        &self,
+        prefix: &str,
+        kinds: &[Kind],
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, Error> {
+        let parsed = query::parse(prefix)?;
+        let words: Vec<&str> = parsed.words().collect();
+        let Some((last, leading)) = words.split_last() else {
+            return Ok(Vec::new());
+        };
+        let mut analyzer = self.analyzer(self.fields.names)?;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in leading {
+            for token in analyzers::tokens(&mut analyzer, word) {
+                let term = Term::from_field_text(self.fields.names, &token);
+                clauses.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                ));
+            }
+        }
+        let last_tokens = analyzers::tokens(&mut analyzer, last);
+        let Some(last_token) = last_tokens.last() else {
+            return Ok(Vec::new());
+        };
+        let term = Term::from_field_text(self.fields.names, last_token);
+        clauses.push((
+            Occur::Must,
+            Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+        ));
+        if !kinds.is_empty() {
+            clauses.push((Occur::Must, self.kind_filter(kinds)));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(limit.clamp(1, 50)).order_by_score(),
+        )?;
+        let mut suggestions = Vec::new();
+        for (score, address) in top.into_iter().take(limit) {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let (Some(id), Some(kind)) = (self.stored_id(&document), self.stored_kind(&document))
+            else {
+                continue;
+            };
+            let text = document
+                .get_first(self.fields.names)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            suggestions.push(Suggestion {
+                id,
+                kind,
+                text,
+                score,
+            });
+        }
+        Ok(suggestions)
+    }
+
+    fn analyzer(&self, field: Field) -> Result<TextAnalyzer, Error> {
+        Ok(self.index.tokenizer_for_field(field)?)
+    }
+
+    fn kind_filter(&self, kinds: &[Kind]) -> Box<dyn Query> {
+        any_of(kinds.iter().map(|kind| {
+            TermQuery::new(
+                Term::from_field_text(self.fields.kind, kind.as_str()),
+                IndexRecordOption::Basic,
+            )
+        }))
+    }
+
+    fn stored_id(&self, document: &TantivyDocument) -> Option<Uuid> {
+        document
+            .get_first(self.fields.id)
+            .and_then(|value| value.as_str())
+            .and_then(|text| Uuid::parse_str(text).ok())
+    }
+
+    fn stored_kind(&self, document: &TantivyDocument) -> Option<Kind> {
+        document
+            .get_first(self.fields.kind)
+            .and_then(|value| value.as_str())
+            .and_then(Kind::parse)
+    }
+
+    fn snippet_generators(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+    ) -> Result<Vec<FieldSnippets>, Error> {
+        let mut generators = Vec::new();
+        let mut names = SnippetGenerator::create(searcher, query, self.fields.names)?;
+        names.set_max_num_chars(FRAGMENT_CHARS);
+        generators.push(("name", None, names));
+        for (suffix, field) in &self.fields.texts {
+            let mut generator = SnippetGenerator::create(searcher, query, *field)?;
+            generator.set_max_num_chars(FRAGMENT_CHARS);
+            generators.push(("text", Some(*suffix), generator));
+        }
+        Ok(generators)
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: f32,
+        generators: &[FieldSnippets],
+    ) -> Result<Option<Hit>, Error> {
+        let document: TantivyDocument = searcher.doc(address)?;
+        let (Some(id), Some(kind)) = (self.stored_id(&document), self.stored_kind(&document))
+        else {
+            return Ok(None);
+        };
+        let mut highlights = Vec::new();
+        for (field, lang, generator) in generators {
+            let mut snippet = generator.snippet_from_doc(&document);
+            if snippet.highlighted().is_empty() {
+                continue;
+            }
+            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+            highlights.push(Highlight {
+                field,
+                lang: *lang,
+                fragment: snippet.to_html(),
+            });
+        }
+        Ok(Some(Hit {
+            id,
+            kind,
+            score,
+            highlights,
+        }))
+    }
+}
+
+/// A snippet generator for one field: (`name` or `text`, language, generator).
+type FieldSnippets = (&'static str, Option<&'static str>, SnippetGenerator);
+
+fn any_of<Q: Query + 'static>(queries: impl Iterator<Item = Q>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        queries
+            .map(|query| (Occur::Should, Box::new(query) as Box<dyn Query>))
+            .collect(),
+    ))
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+/// Builds tantivy queries from a parsed user query.
+struct QueryBuilder<'a> {
+    index: &'a Index,
+    fields: &'a Fields,
+    thesaurus: &'a Thesaurus,
+    requested: Option<&'static str>,
+}
+
+/// How a clause may match.
+#[derive(Clone, Copy)]
+struct Tolerance {
+    fuzzy: bool,
+    prefix: bool,
+}
+
+impl QueryBuilder<'_> {
+    /// Every searchable text field: (language suffix or `None` for names, field, boost).
+    fn searchable(&self) -> Vec<(Option<&'static str>, Field, f32)> {
+        let mut fields = vec![(None, self.fields.names, NAME_BOOST)];
+        for (suffix, field) in &self.fields.texts {
+            let boost = if self.requested == Some(*suffix) {
+                REQUESTED_LANGUAGE_BOOST
+            } else {
+                1.0
+            };
+            fields.push((Some(*suffix), *field, boost));
+        }
+        fields
+    }
+
+    fn positioned_tokens(&self, field: Field, text: &str) -> Vec<(usize, String)> {
+        let Ok(mut analyzer) = self.index.tokenizer_for_field(field) else {
+            return Vec::new();
+        };
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            tokens.push((token.position, token.text.clone()));
+        }
+        tokens
+    }
+
+    /// The query for `text` on one field: a term (with typo and prefix tolerance) or a
+    /// phrase; `None` when the field's analyzer leaves nothing (stop words).
+    fn field_query(
+        &self,
+        field: Field,
+        text: &str,
+        tolerance: Tolerance,
+    ) -> Option<Box<dyn Query>> {
+        let tokens = self.positioned_tokens(field, text);
+        match tokens.as_slice() {
+            [] => None,
+            [(_, token)] => {
+                let term = Term::from_field_text(field, token);
+                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        term.clone(),
+                        IndexRecordOption::WithFreqsAndPositions,
+                    )),
+                )];
+                let typed_chars = text.chars().count();
+                if tolerance.fuzzy && typed_chars >= 5 {
+                    let distance = if typed_chars >= 9 { 2 } else { 1 };
+                    alternatives.push((
+                        Occur::Should,
+                        boosted(
+                            Box::new(FuzzyTermQuery::new(term.clone(), distance, true)),
+                            FUZZY_WEIGHT,
+                        ),
+                    ));
+                }
+                if tolerance.prefix {
+                    alternatives.push((
+                        Occur::Should,
+                        boosted(
+                            Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+                            PREFIX_WEIGHT,
+                        ),
+                    ));
+                }
+                if alternatives.len() == 1 {
+                    alternatives.pop().map(|(_, query)| query)
+                } else {
+                    Some(Box::new(BooleanQuery::new(alternatives)))
+                }
+            }
+            _ => {
+                let terms = tokens
+                    .into_iter()
+                    .map(|(position, token)| (position, Term::from_field_text(field, &token)))
+                    .collect();
+                Some(Box::new(PhraseQuery::new_with_offset(terms)))
+            }
+        }
+    }
+
+    /// `text` matched in any searchable field; `None` if no field keeps any of it.
+    fn anywhere(&self, text: &str, tolerance: Tolerance) -> Option<Box<dyn Query>> {
+        let alternatives: Vec<(Occur, Box<dyn Query>)> = self
+            .searchable()
+            .into_iter()
+            .filter_map(|(_, field, boost)| {
+                self.field_query(field, text, tolerance)
+                    .map(|query| (Occur::Should, boosted(query, boost)))
+            })
+            .collect();
+        if alternatives.is_empty() {
+            None
+        } else {
+            Some(Box::new(BooleanQuery::new(alternatives)))
+        }
+    }
+
+    fn clause_text(clause: &Clause) -> String {
+        match clause {
+            Clause::Word(word) => word.clone(),
+            Clause::Phrase(words) => words.join(" "),
+        }
+    }
+
+    fn clause_query(&self, clause: &Clause, tolerance: Tolerance) -> Option<Box<dyn Query>> {
+        let tolerance = match clause {
+            Clause::Word(_) => tolerance,
+            Clause::Phrase(_) => Tolerance {
+                fuzzy: false,
+                prefix: false,
+            },
+        };
+        self.anywhere(&Self::clause_text(clause), tolerance)
+    }
+
+    /// The thesaurus concept that the words of `groups` name, in any language.
+    fn concept_of(&self, groups: &[Vec<Clause>]) -> Option<&crate::thesaurus::Concept> {
+        let mut words = Vec::new();
+        for group in groups {
+            let [clause] = group.as_slice() else {
+                return None;
+            };
+            words.push(Self::clause_text(clause));
+        }
+        let text = words.join(" ");
+        for (suffix, field) in &self.fields.texts {
+            let stems: Vec<String> = self
+                .positioned_tokens(*field, &text)
+                .into_iter()
+                .map(|(_, token)| token)
+                .collect();
+            if stems.is_empty() {
+                continue;
+            }
+            if let Some(concept) = self.thesaurus.concept_for(suffix, &stems) {
+                return Some(concept);
+            }
+        }
+        None
+    }
+
+    /// The concept's terms in every language, each in its own language's field.
+    fn concept_alternatives(
+        &self,
+        concept: &crate::thesaurus::Concept,
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let exact = Tolerance {
+            fuzzy: false,
+            prefix: false,
+        };
+        concept
+            .terms
+            .iter()
+            .filter_map(|(lang, term)| {
+                let suffix = field_suffix_for(lang)?;
+                let field = self
+                    .fields
+                    .texts
+                    .iter()
+                    .find(|(candidate, _)| *candidate == suffix)
+                    .map(|(_, field)| *field)?;
+                self.field_query(field, term, exact)
+                    .map(|query| (Occur::Should, boosted(query, THESAURUS_WEIGHT)))
+            })
+            .collect()
+    }
+
+    /// The positive part of the query; matches everything when nothing was asked for.
+    fn text_query(&self, parsed: &ParsedQuery, prefix_last_word: bool) -> Box<dyn Query> {
+        let groups = &parsed.required;
+        let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut start = 0;
+        while start < groups.len() {
+            let longest = self.thesaurus.max_words().min(groups.len() - start);
+            let mut consumed = 1;
+            let mut concept = None;
+            for length in (1..=longest).rev() {
+                if let Some(found) = groups
+                    .get(start..start + length)
+                    .and_then(|run| self.concept_of(run))
+                {
+                    concept = Some(found);
+                    consumed = length;
+                    break;
+                }
+            }
+            let run = groups.get(start..start + consumed).unwrap_or_default();
+            let is_last_run = start + consumed == groups.len();
+            let mut run_musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (position, group) in run.iter().enumerate() {
+                let tolerance = Tolerance {
+                    fuzzy: true,
+                    prefix: prefix_last_word && is_last_run && position + 1 == run.len(),
+                };
+                let alternatives: Vec<(Occur, Box<dyn Query>)> = group
+                    .iter()
+                    .filter_map(|clause| self.clause_query(clause, tolerance))
+                    .map(|query| (Occur::Should, query))
+                    .collect();
+                if !alternatives.is_empty() {
+                    run_musts.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+                }
+            }
+            match concept {
+                Some(concept) => {
+                    let mut alternatives = self.concept_alternatives(concept);
+                    if !run_musts.is_empty() {
+                        alternatives.push((Occur::Should, Box::new(BooleanQuery::new(run_musts))));
+                    }
+                    if !alternatives.is_empty() {
+                        musts.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+                    }
+                }
+                None => musts.extend(run_musts),
+            }
+            start += consumed;
+        }
+        if musts.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(musts))
+        }
+    }
+
+    fn facet_filter(&self, root: &str, values: &[String]) -> Option<Box<dyn Query>> {
+        if values.is_empty() {
+            return None;
+        }
+        Some(any_of(values.iter().map(|value| {
+            TermQuery::new(
+                Term::from_facet(
+                    self.fields.facets,
+                    &Facet::from_path([root, value.as_str()]),
+                ),
+                IndexRecordOption::Basic,
+            )
+        })))
+    }
+
+    /// `text_query` restricted by the exclusions and filters.
+    fn with_filters(
+        &self,
+        text_query: Box<dyn Query>,
+        parsed: &ParsedQuery,
+        filter: &SearchFilter,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        let exact = Tolerance {
+            fuzzy: false,
+            prefix: false,
+        };
+        for clause in &parsed.excluded {
+            if let Some(query) = self.clause_query(clause, exact) {
+                clauses.push((Occur::MustNot, query));
+            }
+        }
+        let kinds: Vec<String> = filter
+            .kinds
+            .iter()
+            .map(|kind| kind.as_str().to_owned())
+            .collect();
+        for (root, values) in [
+            ("type", &kinds),
+            ("country", &filter.countries),
+            ("theme", &filter.themes),
+            ("lang", &filter.langs),
+        ] {
+            if let Some(query) = self.facet_filter(root, values) {
+                clauses.push((Occur::Must, query));
+            }
+        }
+        if filter.year_from.is_some() || filter.year_to.is_some() {
+            let bound = |year: Option<i32>, inclusive: fn(Term) -> Bound<Term>| match year {
+                Some(year) => inclusive(Term::from_field_i64(self.fields.year, i64::from(year))),
+                None => Bound::Unbounded,
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    bound(filter.year_from, Bound::Included),
+                    bound(filter.year_to, Bound::Included),
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+impl Writer {
+    #[cfg(test)]
+    pub(crate) fn force_payload_for_tests(&mut self, payload: &str) -> Result<(), Error> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(payload);
+        prepared.commit()?;
+        Ok(())
+    }
+
+    /// Adds `document`, replacing any earlier version of the same record.
+    pub fn upsert(&mut self, document: &Document) -> Result<(), Error> {
+        self.delete(document.id);
+        let fields = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.id, document.id.to_string());
+        doc.add_text(fields.kind, document.kind.as_str());
+        for name in &document.names {
+            doc.add_text(fields.names, name);
+        }
+        for (lang, text) in &document.texts {
+            let field = field_suffix_for(lang).and_then(|suffix| {
+                fields
+                    .texts
+                    .iter()
+                    .find(|(candidate, _)| *candidate == suffix)
+                    .map(|(_, field)| *field)
+            });
+            doc.add_text(field.unwrap_or(fields.names), text);
+        }
+        doc.add_facet(
+            fields.facets,
+            Facet::from_path(["type", document.kind.as_str()]),
+        );
+        for country in &document.countries {
+            doc.add_facet(
+                fields.facets,
+                Facet::from_path(["country", country.as_str()]),
+            );
+        }
+        for theme in &document.themes {
+            doc.add_facet(fields.facets, Facet::from_path(["theme", theme.as_str()]));
+        }
+        for lang in &document.langs {
+            doc.add_facet(fields.facets, Facet::from_path(["lang", lang.as_str()]));
+        }
+        if let Some(year) = document.year {
+            doc.add_facet(
+                fields.facets,
+                Facet::from_path(["year", year.to_string().as_str()]),
+            );
+            doc.add_i64(fields.year, i64::from(year));
+        }
+        self.writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Removes the record `id`, if indexed.
+    pub fn delete(&mut self, id: Uuid) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
+    }
+
+    /// Removes every document (before a rebuild).
+    pub fn delete_all(&mut self) -> Result<(), Error> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Commits everything written so far, recording `seq` as the last applied change, and
+    /// makes it searchable. After a crash, the index holds exactly the last commit.
+    pub fn commit(&mut self, seq: i64) -> Result<(), Error> {
+        let payload = serde_json::to_string(&CommitPayload {
+            schema_version: SCHEMA_VERSION,
+            seq,
+        })
+        .map_err(|error| Error::Index(tantivy::TantivyError::SystemError(error.to_string())))?;
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,32 @@
+//! The multilingual full-text index of Symbios.
+//!
+//! Documents in (a record's id, type, names, texts per language and facet values), ids,
+//! scores, highlights and facet counts out. One text field per language, each with its own
+//! analyzer (tokenizer, lower case, stop words, stemmer, ASCII folding after stemming), plus
+//! a language-neutral field for names. A query runs against every field, boosting the
+//! language asked for, and a cross-language thesaurus widens it to the same concept in the
+//! other languages, ranked below same-language matches.
+//!
+//! Invariant: this crate knows nothing of sea-orm, GraphQL or HTTP.
+//! Invariant: user queries never reach tantivy's query parser; [`query`] parses them itself,
+//! flat and capped, so no input can recurse deeply or run unbounded.
+
+mod analyzers;
+mod error;
+mod index;
+pub mod query;
+mod schema;
+mod stemming;
+mod thesaurus;
+
+#[cfg(test)]
+mod tests;
+
+pub use analyzers::{LANGUAGE_FIELDS, analyze};
+pub use error::Error;
+pub use index::{
+    Document, FacetCount, Facets, Highlight, Hit, IndexState, Kind, OpenOutcome, SearchFilter,
+    SearchIndex, SearchRequest, SearchResults, Suggestion, Writer,
+};
+pub use schema::SCHEMA_VERSION;
+pub use thesaurus::Thesaurus;

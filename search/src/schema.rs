@@ -1,0 +1,81 @@
+//! Field names and the index schema.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analyzers::{LANGUAGE_FIELDS, NEUTRAL_ANALYZER, analyzer_name};
+
+/// Version of the schema, analyzers and thesaurus. An index written with another version is
+/// rebuilt from scratch on open, since its tokens would not match today's queries.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The record id (UUID text); updates delete by this term.
+pub const ID: &str = "id";
+/// The record type (`case_study`, `project`, `actor`, `funder`).
+pub const KIND: &str = "kind";
+/// Names and titles, language-neutral analyzer.
+pub const NAMES: &str = "names";
+/// Facet paths: `/type/…`, `/country/…`, `/theme/…`, `/lang/…`, `/year/…`.
+pub const FACETS: &str = "facets";
+/// Year the record refers to (established, or project start), for range filters.
+pub const YEAR: &str = "year";
+
+/// The text field of language field `suffix`, e.g. `text_sv`.
+pub fn text_field_name(suffix: &str) -> String {
+    format!("text_{suffix}")
+}
+
+/// Handles of every field.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub id: Field,
+    pub kind: Field,
+    pub names: Field,
+    pub facets: Field,
+    pub year: Field,
+    /// (language suffix, field), in the order of [`LANGUAGE_FIELDS`].
+    pub texts: Vec<(&'static str, Field)>,
+}
+
+fn text_options(analyzer: &str) -> TextOptions {
+    TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored()
+}
+
+/// The schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let id = builder.add_text_field(ID, STRING | STORED);
+    let kind = builder.add_text_field(KIND, STRING | STORED);
+    let names = builder.add_text_field(NAMES, text_options(NEUTRAL_ANALYZER));
+    let facets = builder.add_facet_field(FACETS, FacetOptions::default());
+    let year = builder.add_i64_field(YEAR, INDEXED | FAST);
+    let texts = LANGUAGE_FIELDS
+        .iter()
+        .map(|(suffix, _, _)| {
+            let field = builder.add_text_field(
+                &text_field_name(suffix),
+                text_options(&analyzer_name(suffix)),
+            );
+            (*suffix, field)
+        })
+        .collect();
+    (
+        builder.build(),
+        Fields {
+            id,
+            kind,
+            names,
+            facets,
+            year,
+            texts,
+        },
+    )
+}

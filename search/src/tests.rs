@@ -1,0 +1,418 @@
+//! Behaviour of the whole crate on a small multilingual index in memory.
+
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use uuid::Uuid;
+
+use crate::{Document, Kind, SearchFilter, SearchIndex, SearchRequest, Thesaurus};
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn doc(
+    n: u128,
+    kind: Kind,
+    name: &str,
+    lang: &str,
+    text: &str,
+    country: &str,
+    year: i32,
+) -> Document {
+    Document {
+        id: id(n),
+        kind,
+        names: vec![name.to_owned()],
+        texts: vec![(lang.to_owned(), text.to_owned())],
+        countries: vec![country.to_owned()],
+        themes: vec!["industrial-symbiosis".to_owned()],
+        langs: vec![lang.to_owned()],
+        year: Some(year),
+    }
+}
+
+fn fixture() -> SearchIndex {
+    let thesaurus = Arc::new(Thesaurus::bundled().unwrap_or_default());
+    let index = SearchIndex::in_ram(thesaurus).expect("index in RAM");
+    let mut writer = index.writer().expect("writer");
+    for document in [
+        doc(
+            1,
+            Kind::CaseStudy,
+            "Sotenäs Symbioscentrum",
+            "sv",
+            "Industriell symbios i Kungshamn. Restflöden från fiskindustrin blir råvara; spillvärme används.",
+            "SE",
+            2015,
+        ),
+        doc(
+            2,
+            Kind::CaseStudy,
+            "Kalundborg Symbiosis",
+            "da",
+            "Industriel symbiose siden 1972. Virksomhederne udveksler damp, vand og gips.",
+            "DK",
+            1972,
+        ),
+        doc(
+            3,
+            Kind::CaseStudy,
+            "Orkanger industripark",
+            "nb",
+            "Industriell symbiose i Orkanger. Sidestrømmene fra industrien og spillvarme fra Elkem.",
+            "NO",
+            2017,
+        ),
+        doc(
+            4,
+            Kind::Project,
+            "Stofstromenstudie Emmen",
+            "nl",
+            "Onderzoek naar de stofstromen van het chemiecluster in Emmen; groene chemie.",
+            "NL",
+            2016,
+        ),
+        doc(
+            5,
+            Kind::Actor,
+            "Ørsted",
+            "en",
+            "Danish energy company supplying steam and district heat in Kalundborg.",
+            "DK",
+            2000,
+        ),
+        doc(
+            6,
+            Kind::Actor,
+            "Nebenprodukt GmbH",
+            "de",
+            "Verwertung der Nebenprodukte aus der Lebensmittelindustrie.",
+            "DE",
+            2010,
+        ),
+    ] {
+        writer.upsert(&document).expect("upsert");
+    }
+    writer.commit(42).expect("commit");
+    index
+}
+
+fn ids(index: &SearchIndex, query: &str, lang: Option<&str>) -> Vec<Uuid> {
+    let request = SearchRequest {
+        query: query.to_owned(),
+        lang: lang.map(str::to_owned),
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    index
+        .search(&request)
+        .map(|results| results.hits.into_iter().map(|hit| hit.id).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn inflected_forms_find_their_base_forms() {
+    let index = fixture();
+    assert_eq!(ids(&index, "restflöde", None).first(), Some(&id(1)));
+    assert_eq!(ids(&index, "sidestrøm", None).first(), Some(&id(3)));
+    assert_eq!(ids(&index, "stofstroom", None).first(), Some(&id(4)));
+    assert_eq!(ids(&index, "virksomhed", None).first(), Some(&id(2)));
+    assert_eq!(ids(&index, "Nebenprodukt", None).first(), Some(&id(6)));
+}
+
+#[test]
+fn thesaurus_bridges_languages_below_same_language_matches() {
+    let index = fixture();
+    let hits = ids(&index, "industrial symbiosis", Some("en"));
+    for expected in [id(1), id(2), id(3)] {
+        assert!(hits.contains(&expected), "{expected} in {hits:?}");
+    }
+    let swedish = ids(&index, "industriell symbios", Some("sv"));
+    assert_eq!(
+        swedish.first(),
+        Some(&id(1)),
+        "same-language match ranks first"
+    );
+    assert!(
+        swedish.contains(&id(2)),
+        "Danish text found through the thesaurus"
+    );
+    let waste_heat = ids(&index, "waste heat", Some("en"));
+    assert!(
+        waste_heat.contains(&id(1)) && waste_heat.contains(&id(3)),
+        "{waste_heat:?}"
+    );
+}
+
+#[test]
+fn typos_phrases_exclusion_and_or() {
+    let index = fixture();
+    assert_eq!(
+        ids(&index, "Kalundbrog", None).first(),
+        Some(&id(2)),
+        "one typo"
+    );
+    assert_eq!(
+        ids(&index, "orsted", None),
+        vec![id(5)],
+        "diacritics folded"
+    );
+    assert_eq!(ids(&index, "\"district heat\"", None), vec![id(5)]);
+    assert!(ids(&index, "\"heat district\"", None).is_empty());
+    let symbiosis = ids(&index, "symbiose -Orkanger", None);
+    assert!(
+        symbiosis.contains(&id(2)) && !symbiosis.contains(&id(3)),
+        "{symbiosis:?}"
+    );
+    let either = ids(&index, "Emmen OR Ørsted", None);
+    assert!(either.contains(&id(4)) && either.contains(&id(5)));
+    assert!(
+        ids(&index, "kungshamn steam", None).is_empty(),
+        "every word must match"
+    );
+}
+
+#[test]
+fn filters_facets_and_highlights() {
+    let index = fixture();
+    let request = SearchRequest {
+        query: "symbiose".to_owned(),
+        filter: SearchFilter {
+            countries: vec!["DK".to_owned(), "NO".to_owned()],
+            year_from: Some(1970),
+            year_to: Some(2016),
+            ..SearchFilter::default()
+        },
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    let results = index.search(&request).expect("search");
+    assert_eq!(results.total, 1);
+    assert_eq!(results.hits.first().map(|hit| hit.id), Some(id(2)));
+    assert_eq!(
+        results
+            .facets
+            .countries
+            .first()
+            .map(|f| (f.value.as_str(), f.count)),
+        Some(("DK", 1))
+    );
+    let highlight = results
+        .hits
+        .first()
+        .and_then(|hit| hit.highlights.first())
+        .cloned();
+    let fragment = highlight.map(|h| h.fragment).unwrap_or_default();
+    assert!(fragment.contains("<mark>symbiose</mark>"), "{fragment}");
+
+    let all = index
+        .search(&SearchRequest {
+            query: String::new(),
+            limit: 3,
+            ..SearchRequest::default()
+        })
+        .expect("search everything");
+    assert_eq!(all.total, 6);
+    assert_eq!(all.hits.len(), 3);
+    let kinds: Vec<(&str, u64)> = all
+        .facets
+        .kinds
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(kinds, vec![("case_study", 3), ("actor", 2), ("project", 1)]);
+    let only_actors = index
+        .search(&SearchRequest {
+            query: String::new(),
+            filter: SearchFilter {
+                kinds: vec![Kind::Actor],
+                ..SearchFilter::default()
+            },
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .expect("actors");
+    assert_eq!(only_actors.total, 2);
+}
+
+#[test]
+fn highlights_escape_html() {
+    let thesaurus = Arc::new(Thesaurus::default());
+    let index = SearchIndex::in_ram(thesaurus).expect("index");
+    let mut writer = index.writer().expect("writer");
+    let mut document = doc(
+        9,
+        Kind::Actor,
+        "<script>alert(1)</script> Gyproc",
+        "en",
+        "gypsum & <b>board</b>",
+        "DK",
+        2000,
+    );
+    document.themes.clear();
+    writer.upsert(&document).expect("upsert");
+    writer.commit(1).expect("commit");
+    let results = index
+        .search(&SearchRequest {
+            query: "gypsum gyproc".to_owned(),
+            limit: 1,
+            ..SearchRequest::default()
+        })
+        .expect("search");
+    let fragments: Vec<String> = results
+        .hits
+        .iter()
+        .flat_map(|hit| hit.highlights.iter().map(|h| h.fragment.clone()))
+        .collect();
+    assert!(
+        fragments
+            .iter()
+            .all(|f| !f.contains("<script>") && !f.contains("<b>")),
+        "{fragments:?}"
+    );
+    assert!(
+        fragments.iter().any(|f| f.contains("&lt;script&gt;")),
+        "{fragments:?}"
+    );
+}
+
+#[test]
+fn suggestions_complete_the_last_word() {
+    let index = fixture();
+    let suggestions = index.suggest("Sotenä", &[], 5).expect("suggest");
+    assert_eq!(
+        suggestions.first().map(|s| s.text.as_str()),
+        Some("Sotenäs Symbioscentrum")
+    );
+    let actors = index.suggest("ø", &[Kind::Actor], 5).expect("suggest");
+    assert_eq!(actors.first().map(|s| s.id), Some(id(5)));
+    assert!(
+        index
+            .suggest("kalundborg sym", &[Kind::Project], 5)
+            .expect("suggest")
+            .is_empty()
+    );
+    assert!(index.suggest("", &[], 5).expect("suggest").is_empty());
+}
+
+#[test]
+fn updates_replace_and_deletes_remove() {
+    let index = fixture();
+    let mut writer = index.writer().expect("writer");
+    let mut renamed = doc(
+        5,
+        Kind::Actor,
+        "Orsted Bioenergy",
+        "en",
+        "Bioenergy plant.",
+        "DK",
+        2000,
+    );
+    renamed.themes.clear();
+    writer.upsert(&renamed).expect("upsert");
+    writer.delete(id(6));
+    writer.commit(43).expect("commit");
+    assert_eq!(ids(&index, "bioenergy", None), vec![id(5)]);
+    let steam = ids(&index, "supplying", None);
+    assert!(steam.is_empty(), "{steam:?}");
+    assert!(ids(&index, "Nebenprodukt", None).is_empty());
+    let state = index.state().expect("state");
+    assert_eq!((state.last_seq, state.documents), (43, 5));
+}
+
+#[test]
+fn reopening_resumes_and_a_schema_change_rebuilds() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let thesaurus = Arc::new(Thesaurus::default());
+    let (index, outcome) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("create");
+    assert_eq!(outcome, crate::OpenOutcome::Created);
+    let mut writer = index.writer().expect("writer");
+    writer
+        .upsert(&doc(
+            1,
+            Kind::Actor,
+            "Vinnova",
+            "sv",
+            "Sveriges innovationsmyndighet.",
+            "SE",
+            2001,
+        ))
+        .expect("upsert");
+    writer.commit(7).expect("commit");
+    drop(writer);
+    drop(index);
+    let (index, outcome) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("reopen");
+    assert_eq!(outcome, crate::OpenOutcome::Opened);
+    assert_eq!(
+        index.state().map(|s| (s.last_seq, s.documents)).ok(),
+        Some((7, 1))
+    );
+    drop(index);
+
+    // An index whose payload names another schema version is replaced.
+    let (index, _) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("reopen");
+    let mut writer = index.writer().expect("writer");
+    writer
+        .force_payload_for_tests(r#"{"schema_version":0,"seq":9}"#)
+        .expect("commit");
+    drop(writer);
+    drop(index);
+    let (index, outcome) = SearchIndex::open(folder.path(), thesaurus).expect("rebuild");
+    assert_eq!(outcome, crate::OpenOutcome::Rebuilt);
+    assert_eq!(
+        index.state().map(|s| (s.last_seq, s.documents)).ok(),
+        Some((0, 0))
+    );
+}
+
+#[test]
+fn hostile_queries_get_an_error_or_a_result() {
+    let index = fixture();
+    for query in [
+        "(".repeat(10_000),
+        format!("{}x{}", "(".repeat(200), ")".repeat(200)),
+        "\"unbalanced".to_owned(),
+        "a\u{0}\u{1}\u{7f}b".to_owned(),
+        "x".repeat(1_000_000),
+        "- - OR OR \" \"".to_owned(),
+        "\u{202e}\u{fffd}\u{10ffff}".to_owned(),
+    ] {
+        let request = SearchRequest {
+            query,
+            limit: 5,
+            ..SearchRequest::default()
+        };
+        let _outcome = index.search(&request);
+    }
+    let too_far = SearchRequest {
+        query: "x".to_owned(),
+        offset: 990,
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    assert!(index.search(&too_far).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_query_string_is_answered(query in ".{0,300}", lang in proptest::option::of("[a-z]{2}"), prefix in any::<bool>()) {
+        let index = fixture();
+        let request = SearchRequest { query, lang, limit: 5, prefix_last_word: prefix, ..SearchRequest::default() };
+        match index.search(&request) {
+            Ok(results) => prop_assert!(results.hits.len() <= 5),
+            Err(error) => prop_assert!(matches!(error, crate::Error::InvalidQuery(_))),
+        }
+    }
+
+    #[test]
+    fn any_suggest_prefix_is_answered(prefix in ".{0,100}") {
+        let index = fixture();
+        match index.suggest(&prefix, &[], 5) {
+            Ok(suggestions) => prop_assert!(suggestions.len() <= 5),
+            Err(error) => prop_assert!(matches!(error, crate::Error::InvalidQuery(_))),
+        }
+    }
+}
