@@ -1,4 +1,4 @@
-//! The command line: `serve | migrate | seed | schema`. Each command loads the settings, does
+//! The command line: `serve | migrate | seed | reindex | schema`. Each command loads the settings, does
 //! one job and exits with a clear message on failure.
 
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{Overrides, Settings};
 use crate::seed::Dataset;
 use crate::startup::App;
-use crate::{db, graphql, seed, telemetry};
+use crate::{db, graphql, indexer, seed, telemetry};
 
 /// Symbios: GraphQL knowledge base of circular-economy and industrial-symbiosis case studies.
 #[derive(Debug, Parser)]
@@ -47,6 +47,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Rebuild the search index from the database (stop `serve` on this data folder first).
+    Reindex,
     /// Print the GraphQL schema (SDL).
     Schema,
 }
@@ -107,6 +109,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { .. } => serve(&settings).await,
         Command::Migrate { action } => migrate(&settings, action).await,
         Command::Seed { check } => seed_command(&settings, check).await,
+        Command::Reindex => reindex(&settings).await,
         Command::Schema => Ok(()),
     }
 }
@@ -144,6 +147,18 @@ async fn migrate(settings: &Settings, action: MigrateAction) -> anyhow::Result<(
             }
         }
     }
+    Ok(())
+}
+
+async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let (connection, _) = db::connect(settings).await?;
+    db::migrate_up(&connection).await?;
+    let folder = settings.effective_index_dir();
+    let (seq, documents) = indexer::reindex(&connection, &folder).await?;
+    println!(
+        "search index at {} rebuilt: {documents} documents, change log up to {seq}",
+        folder.display()
+    );
     Ok(())
 }
 

@@ -33,6 +33,8 @@ pub enum LogFormat {
 pub struct Settings {
     /// Folder for the SQLite database (and later the search index).
     pub data_dir: PathBuf,
+    /// Folder of the search index; when absent, `<data_dir>/index`. Each replica keeps its own.
+    pub index_dir: Option<PathBuf>,
     /// `sqlite://…` or `postgres://…`; when absent, `sqlite://<data_dir>/symbios.db`.
     pub database_url: Option<String>,
     /// Most database connections the pool opens.
@@ -51,6 +53,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             data_dir: PathBuf::from("./data"),
+            index_dir: None,
             database_url: None,
             database_max_connections: 10,
             bind: "127.0.0.1:8080".to_owned(),
@@ -157,6 +160,13 @@ impl Settings {
                 self.data_dir.join("symbios.db").display()
             ),
         }
+    }
+
+    /// The search index folder in force.
+    pub fn effective_index_dir(&self) -> PathBuf {
+        self.index_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("index"))
     }
 
     /// Whether the database in force is SQLite (and so lives in `data_dir`).

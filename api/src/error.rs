@@ -122,6 +122,20 @@ impl ErrorExtensions for service::Error {
     }
 }
 
+/// The GraphQL error of a failed search: a refused query is `BAD_USER_INPUT` naming
+/// `field`; anything else is internal.
+pub fn search_error(field: &str, error: &symbios_search::Error) -> async_graphql::Error {
+    match error {
+        symbios_search::Error::InvalidQuery(reason) => {
+            service::Error::invalid(field, reason.clone()).extend()
+        }
+        other => {
+            tracing::error!(error = %other, "search failed");
+            graphql_error(ErrorCode::Internal, other.to_string())
+        }
+    }
+}
+
 /// Batched loads share one error between every field that waited on the batch.
 pub fn loader_error(error: &Arc<service::Error>) -> async_graphql::Error {
     error.as_ref().extend()

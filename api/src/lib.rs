@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod indexer;
 pub mod seed;
 pub mod service;
 pub mod startup;

@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use crate::config::Settings;
 use crate::db::{self, DbSetupError, StatementCounter};
 use crate::graphql::build_schema;
+use crate::indexer::{self, IndexerError, IndexerStatus, Search};
 use crate::seed::{self, SeedError};
 
 /// Why the server could not start.
@@ -22,6 +23,9 @@ pub enum StartupError {
     /// The bundled dataset could not be loaded into an empty database.
     #[error(transparent)]
     Seed(#[from] SeedError),
+    /// The search index could not be opened.
+    #[error("failed to open the search index: {0}")]
+    Index(#[from] IndexerError),
     /// The address could not be bound.
     #[error("failed to listen on {address}: {source}")]
     Bind {
@@ -39,6 +43,9 @@ pub struct App {
     server: Server,
     db: DatabaseConnection,
     statements: Arc<StatementCounter>,
+    search: Search,
+    indexer: tokio::task::JoinHandle<()>,
+    stop_indexer: tokio::sync::watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for App {
@@ -62,7 +69,22 @@ impl App {
                 "loaded the bundled dataset into the empty database"
             );
         }
-        let schema = build_schema(db.clone());
+        let (index, outcome) = indexer::open(&settings.effective_index_dir()).await?;
+        let search = Search {
+            index,
+            status: Arc::new(IndexerStatus::default()),
+            wake: Arc::new(tokio::sync::Notify::new()),
+        };
+        let (stop_indexer, stop_signal) = tokio::sync::watch::channel(false);
+        // The indexer reads through a pool of its own, so that polling the change log never
+        // competes with requests for connections (and never shows in request statistics).
+        let indexer_settings = Settings {
+            database_max_connections: 2,
+            ..settings.clone()
+        };
+        let (indexer_db, _) = db::connect(&indexer_settings).await?;
+        let indexer = indexer::spawn(indexer_db, &search, outcome, stop_signal)?;
+        let schema = build_schema(db.clone(), search.clone());
         let bind_error = |source| StartupError::Bind {
             address: settings.bind.clone(),
             source,
@@ -70,18 +92,23 @@ impl App {
         let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
         let local = listener.local_addr().map_err(bind_error)?;
         let app_db = db.clone();
-        let server =
-            HttpServer::new(move || crate::symbios_http_app!(schema.clone(), app_db.clone()))
-                .listen(listener)
-                .map_err(bind_error)?
-                .shutdown_timeout(10)
-                .run();
+        let app_search = search.clone();
+        let server = HttpServer::new(move || {
+            crate::symbios_http_app!(schema.clone(), app_db.clone(), app_search.clone())
+        })
+        .listen(listener)
+        .map_err(bind_error)?
+        .shutdown_timeout(10)
+        .run();
         Ok(Self {
             port: local.port(),
             host: local.ip().to_string(),
             server,
             db,
             statements,
+            search,
+            indexer,
+            stop_indexer,
         })
     }
 
@@ -105,6 +132,11 @@ impl App {
         Arc::clone(&self.statements)
     }
 
+    /// The search index and its indexer's status.
+    pub fn search(&self) -> &Search {
+        &self.search
+    }
+
     /// A handle that stops the server.
     pub fn handle(&self) -> ServerHandle {
         self.server.handle()
@@ -113,6 +145,12 @@ impl App {
     /// Serves until the process receives Ctrl-C or SIGTERM (or the handle stops it), letting
     /// requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        // Stop the indexer after the last request; its last commit is durable.
+        self.stop_indexer.send_replace(true);
+        if let Err(error) = self.indexer.await {
+            tracing::error!(error = %error, "the indexer task failed");
+        }
+        served
     }
 }

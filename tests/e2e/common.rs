@@ -137,6 +137,28 @@ impl TestApp {
             .expect("request is sent")
     }
 
+    /// Waits until every committed change is searchable (bounded: fails after 10 s).
+    pub async fn wait_indexed(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let (body, _) = self
+                .graphql(
+                    "{ searchIndex { lag lastChangeSeq lastAppliedSeq } }",
+                    json!({}),
+                )
+                .await;
+            let state = &body["data"]["searchIndex"];
+            if state["lag"] == 0 && state["lastAppliedSeq"].as_i64().is_some_and(|seq| seq > 0) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "index did not catch up: {body}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// SQL statements executed by the server so far.
     pub fn statements(&self) -> u64 {
         self.statements.get()

@@ -5,6 +5,7 @@ use crate::common::TestApp;
 
 backend_test!(health_and_readiness);
 async fn health_and_readiness(app: &TestApp) {
+    app.wait_indexed().await;
     let health = app.get("/healthz").await;
     assert_eq!(health.status(), 200);
     let ready = app.get("/readyz").await;

@@ -19,4 +19,5 @@ mod lookup;
 mod migrations;
 mod pagination;
 mod schema;
+mod search;
 mod seed;

@@ -3,18 +3,42 @@
 use actix_web::{HttpResponse, web};
 use sea_orm::DatabaseConnection;
 
+use crate::indexer::Search;
+use crate::service::change_log;
+
 /// The process is up and serving HTTP.
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The process can answer queries: the database responds.
-pub async fn readyz(db: web::Data<DatabaseConnection>) -> HttpResponse {
+/// The process can answer queries: the database responds and the search index has caught up
+/// with the change log since start.
+pub async fn readyz(db: web::Data<DatabaseConnection>, search: web::Data<Search>) -> HttpResponse {
     match db.ping().await {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({
-            "status": "ready",
-            "database": "ok",
-        })),
+        Ok(()) => {
+            let latest = change_log::last_seq(db.get_ref()).await.unwrap_or_default();
+            let applied = search.status.applied_seq();
+            let documents = search
+                .index
+                .state()
+                .map(|state| state.documents)
+                .unwrap_or_default();
+            let ready = search.status.caught_up();
+            let body = serde_json::json!({
+                "status": if ready { "ready" } else { "indexing" },
+                "database": "ok",
+                "index": {
+                    "lastAppliedSeq": applied,
+                    "lag": (latest - applied).max(0),
+                    "documents": documents,
+                },
+            });
+            if ready {
+                HttpResponse::Ok().json(body)
+            } else {
+                HttpResponse::ServiceUnavailable().json(body)
+            }
+        }
         Err(error) => {
             tracing::warn!(error = %error, "readiness check failed: database did not answer");
             HttpResponse::ServiceUnavailable().json(serde_json::json!({

@@ -35,12 +35,13 @@ async fn root() -> HttpResponse {
 /// Builds the actix app around `routes`, with request tracing and the request-id header.
 #[macro_export]
 macro_rules! symbios_http_app {
-    ($schema:expr, $db:expr) => {
+    ($schema:expr, $db:expr, $search:expr) => {
         actix_web::App::new()
             .wrap_fn($crate::http::add_request_id_header)
             .wrap(tracing_actix_web::TracingLogger::default())
             .app_data(actix_web::web::Data::new($schema))
             .app_data(actix_web::web::Data::new($db))
+            .app_data(actix_web::web::Data::new($search))
             .configure($crate::http::routes)
     };
 }

@@ -54,3 +54,18 @@ pub async fn last_seq(db: &impl ConnectionTrait) -> Result<i64, Error> {
         .await?;
     Ok(newest.map_or(0, |row| row.seq))
 }
+
+/// Up to `limit` changes with a sequence number above `after`, oldest first.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<change_log::Model>, Error> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(change_log::Entity::find()
+        .filter(change_log::Column::Seq.gt(after))
+        .order_by_asc(change_log::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?)
+}

@@ -24,6 +24,7 @@ pub mod page;
 pub mod participation;
 pub mod project;
 pub mod resource_flow;
+pub mod search_documents;
 pub mod source;
 pub mod text;
 pub mod theme;

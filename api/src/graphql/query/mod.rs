@@ -5,6 +5,7 @@ mod case_study;
 mod funder;
 mod node;
 mod project;
+mod search;
 mod theme;
 
 use async_graphql::MergedObject;
@@ -23,6 +24,7 @@ pub struct Query(
     actor::ActorQuery,
     funder::FunderQuery,
     theme::ThemeQuery,
+    search::SearchQuery,
 );
 
 /// Checks every code in `countries` and returns them.

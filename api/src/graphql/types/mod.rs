@@ -9,6 +9,7 @@ pub mod localized;
 pub mod node;
 pub mod project;
 pub mod relations;
+pub mod search;
 pub mod theme;
 
 use std::collections::HashMap;

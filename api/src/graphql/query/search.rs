@@ -1,0 +1,281 @@
+//! `search`, `suggest` and `searchIndex`.
+
+use std::collections::HashMap;
+
+use async_graphql::connection::PageInfo;
+use async_graphql::{Context, ErrorExtensions, InputObject, Object, ResultExt};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::DatabaseConnection;
+use symbios_search::{Kind, SearchRequest};
+use uuid::Uuid;
+
+use super::countries;
+use crate::error::{ErrorCode, graphql_error, search_error};
+use crate::graphql::loaders::{ActorById, CaseStudyById, FunderById, ProjectById};
+use crate::graphql::types::actor::Actor;
+use crate::graphql::types::case_study::CaseStudy;
+use crate::graphql::types::funder::Funder;
+use crate::graphql::types::load_records;
+use crate::graphql::types::localized::preference;
+use crate::graphql::types::project::Project;
+use crate::graphql::types::search::{
+    FacetValue, Highlight, SearchEdge, SearchEntity, SearchFacets, SearchHit, SearchIndexState,
+    SearchResults, SearchType, Suggestion,
+};
+use crate::indexer::Search;
+use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::service::{self, change_log, validate};
+
+/// Narrows a search. Every field is optional; lists match any of their values.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct SearchFilter {
+    /// ISO 3166-1 alpha-2 country codes.
+    pub country: Option<Vec<String>>,
+    /// Theme slugs.
+    pub theme: Option<Vec<String>>,
+    /// Languages the record has texts in (BCP 47).
+    pub lang: Option<Vec<String>>,
+    /// In or after this year.
+    pub year_from: Option<i32>,
+    /// In or before this year.
+    pub year_to: Option<i32>,
+}
+
+const CURSOR_PREFIX: &str = "search:";
+
+fn encode_cursor(position: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{position}"))
+}
+
+fn decode_cursor(cursor: &str) -> async_graphql::Result<usize> {
+    URL_SAFE_NO_PAD
+        .decode(cursor.get(..64).unwrap_or(cursor))
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| {
+            text.strip_prefix(CURSOR_PREFIX)
+                .and_then(|n| n.parse().ok())
+        })
+        .ok_or_else(|| {
+            service::Error::invalid("after", "is not a search cursor returned by this API").extend()
+        })
+}
+
+fn page_size(field: &str, first: Option<i32>) -> async_graphql::Result<usize> {
+    match first {
+        None => Ok(DEFAULT_PAGE_SIZE as usize),
+        Some(n) => u64::try_from(n)
+            .map(|n| n.min(MAX_PAGE_SIZE) as usize)
+            .map_err(|_| service::Error::invalid(field, "must not be negative").extend()),
+    }
+}
+
+fn requested_language(
+    ctx: &Context<'_>,
+    lang: Option<&str>,
+) -> async_graphql::Result<Option<String>> {
+    Ok(preference(ctx, lang)?
+        .languages()
+        .first()
+        .map(|lang| (*lang).to_owned()))
+}
+
+fn kinds(types: Option<Vec<SearchType>>) -> Vec<Kind> {
+    types
+        .unwrap_or_default()
+        .into_iter()
+        .map(Kind::from)
+        .collect()
+}
+
+/// Loads the records of `hits` (one batched query per record type), keyed by id.
+async fn entities(
+    ctx: &Context<'_>,
+    hits: &[(Uuid, Kind)],
+) -> async_graphql::Result<HashMap<Uuid, SearchEntity>> {
+    let ids_of = |kind: Kind| -> Vec<Uuid> {
+        hits.iter()
+            .filter(|(_, k)| *k == kind)
+            .map(|(id, _)| *id)
+            .collect()
+    };
+    let mut found: HashMap<Uuid, SearchEntity> = HashMap::new();
+    for record in load_records(ctx, &ids_of(Kind::CaseStudy), CaseStudyById, CaseStudy).await? {
+        found.insert(record.0.id, SearchEntity::CaseStudy(record));
+    }
+    for record in load_records(ctx, &ids_of(Kind::Project), ProjectById, Project).await? {
+        found.insert(record.0.id, SearchEntity::Project(record));
+    }
+    for record in load_records(ctx, &ids_of(Kind::Actor), ActorById, Actor).await? {
+        found.insert(record.0.id, SearchEntity::Actor(record));
+    }
+    for record in load_records(ctx, &ids_of(Kind::Funder), FunderById, Funder).await? {
+        found.insert(record.0.id, SearchEntity::Funder(record));
+    }
+    Ok(found)
+}
+
+fn facet_values(counts: Vec<symbios_search::FacetCount>) -> Vec<FacetValue> {
+    counts
+        .into_iter()
+        .map(|facet| FacetValue {
+            value: facet.value,
+            count: facet.count,
+        })
+        .collect()
+}
+
+#[derive(Default)]
+pub struct SearchQuery;
+
+#[Object]
+impl SearchQuery {
+    /// Full-text search over case studies, projects, actors and funders in every language.
+    ///
+    /// `query` takes words (all must match), `"phrases"`, `-exclusions` and `OR`; words of 5+
+    /// characters tolerate a typo (9+: two). Words are stemmed per language, and domain terms
+    /// also match their equivalents in the other languages (ranked lower). `lang` (else
+    /// `Accept-Language`) boosts texts in that language. An empty `query` lists everything,
+    /// with facets. Pages of `first` (default 20, at most 100) after `after`.
+    #[allow(clippy::too_many_arguments)]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        lang: Option<String>,
+        types: Option<Vec<SearchType>>,
+        filter: Option<SearchFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<SearchResults> {
+        let search = ctx.data::<Search>()?;
+        let limit = page_size("first", first)?;
+        let offset = match &after {
+            Some(cursor) => decode_cursor(cursor)? + 1,
+            None => 0,
+        };
+        let filter = filter.unwrap_or_default();
+        validate::year_range("filter.yearFrom", filter.year_from, filter.year_to).extend()?;
+        let request = SearchRequest {
+            query,
+            lang: requested_language(ctx, lang.as_deref())?,
+            filter: symbios_search::SearchFilter {
+                kinds: kinds(types),
+                countries: countries("filter.country", filter.country)?,
+                themes: filter.theme.unwrap_or_default(),
+                langs: filter.lang.unwrap_or_default(),
+                year_from: filter.year_from,
+                year_to: filter.year_to,
+            },
+            offset,
+            limit,
+            prefix_last_word: false,
+        };
+        let index = search.index.clone();
+        let results = tokio::task::spawn_blocking(move || index.search(&request))
+            .await
+            .map_err(task_error)?
+            .map_err(|error| search_error("query", &error))?;
+        let keys: Vec<(Uuid, Kind)> = results.hits.iter().map(|hit| (hit.id, hit.kind)).collect();
+        let mut loaded = entities(ctx, &keys).await?;
+        let mut edges = Vec::with_capacity(results.hits.len());
+        for (position, hit) in results.hits.into_iter().enumerate() {
+            let Some(entity) = loaded.remove(&hit.id) else {
+                continue;
+            };
+            edges.push(SearchEdge {
+                cursor: encode_cursor(offset + position),
+                node: SearchHit {
+                    score: f64::from(hit.score),
+                    entity,
+                    highlights: hit
+                        .highlights
+                        .into_iter()
+                        .map(|highlight| Highlight {
+                            field: highlight.field.to_owned(),
+                            lang: highlight.lang.map(str::to_owned),
+                            fragment: highlight.fragment,
+                        })
+                        .collect(),
+                },
+            });
+        }
+        let total = results.total;
+        Ok(SearchResults {
+            total_count: total as u64,
+            facets: SearchFacets {
+                kind: facet_values(results.facets.kinds),
+                country: facet_values(results.facets.countries),
+                theme: facet_values(results.facets.themes),
+                lang: facet_values(results.facets.langs),
+                year: facet_values(results.facets.years),
+            },
+            page_info: PageInfo {
+                has_previous_page: offset > 0,
+                has_next_page: offset + limit < total,
+                start_cursor: edges.first().map(|edge| edge.cursor.clone()),
+                end_cursor: edges.last().map(|edge| edge.cursor.clone()),
+            },
+            edges,
+        })
+    }
+
+    /// Names and titles starting with `prefix` (its last word is completed), for a search
+    /// box. At most `first` (default 10, at most 50).
+    async fn suggest(
+        &self,
+        ctx: &Context<'_>,
+        prefix: String,
+        lang: Option<String>,
+        types: Option<Vec<SearchType>>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Suggestion>> {
+        let search = ctx.data::<Search>()?;
+        requested_language(ctx, lang.as_deref())?;
+        let limit = page_size("first", Some(first.unwrap_or(10)))?.min(50);
+        let kinds = kinds(types);
+        let index = search.index.clone();
+        let found = tokio::task::spawn_blocking(move || index.suggest(&prefix, &kinds, limit))
+            .await
+            .map_err(task_error)?
+            .map_err(|error| search_error("prefix", &error))?;
+        let keys: Vec<(Uuid, Kind)> = found.iter().map(|s| (s.id, s.kind)).collect();
+        let mut loaded = entities(ctx, &keys).await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|suggestion| {
+                loaded.remove(&suggestion.id).map(|entity| Suggestion {
+                    text: suggestion.text,
+                    score: f64::from(suggestion.score),
+                    entity,
+                })
+            })
+            .collect())
+    }
+
+    /// How far this server's search index is behind the database.
+    async fn search_index(&self, ctx: &Context<'_>) -> async_graphql::Result<SearchIndexState> {
+        let search = ctx.data::<Search>()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let last_change_seq = change_log::last_seq(db).await.extend()?;
+        let last_applied_seq = search.status.applied_seq();
+        let documents = search
+            .index
+            .state()
+            .map_err(|error| search_error("searchIndex", &error))?
+            .documents;
+        Ok(SearchIndexState {
+            last_applied_seq,
+            last_change_seq,
+            lag: (last_change_seq - last_applied_seq).max(0),
+            documents,
+        })
+    }
+}
+
+/// A search task that panicked or was cancelled.
+fn task_error(error: tokio::task::JoinError) -> async_graphql::Error {
+    tracing::error!(error = %error, "search task failed");
+    graphql_error(ErrorCode::Internal, error.to_string())
+}

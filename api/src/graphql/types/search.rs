@@ -1,0 +1,134 @@
+//! Search results: hits of any record type with scores, highlights and facets.
+
+use async_graphql::connection::PageInfo;
+use async_graphql::{Enum, SimpleObject, Union};
+use symbios_search::Kind;
+
+use super::actor::Actor;
+use super::case_study::CaseStudy;
+use super::funder::Funder;
+use super::project::Project;
+
+/// The record types search covers.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchType {
+    CaseStudy,
+    Project,
+    Actor,
+    Funder,
+}
+
+impl From<SearchType> for Kind {
+    fn from(search_type: SearchType) -> Self {
+        match search_type {
+            SearchType::CaseStudy => Kind::CaseStudy,
+            SearchType::Project => Kind::Project,
+            SearchType::Actor => Kind::Actor,
+            SearchType::Funder => Kind::Funder,
+        }
+    }
+}
+
+/// A record found by search.
+#[derive(Union, Debug, Clone)]
+pub enum SearchEntity {
+    CaseStudy(CaseStudy),
+    Project(Project),
+    Actor(Actor),
+    Funder(Funder),
+}
+
+/// A fragment of the field that matched: HTML-escaped text with `<mark>…</mark>` around the
+/// matched words, safe to insert as HTML.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Highlight {
+    /// `name` (names and titles) or `text` (descriptions, summaries, bodies).
+    pub field: String,
+    /// Language of the fragment; null for names.
+    pub lang: Option<String>,
+    /// The fragment.
+    pub fragment: String,
+}
+
+/// One hit.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct SearchHit {
+    /// Relevance; higher is better. Comparable within one search only.
+    pub score: f64,
+    /// The record.
+    pub entity: SearchEntity,
+    /// Fragments from the fields that matched.
+    pub highlights: Vec<Highlight>,
+}
+
+/// A hit with its cursor.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct SearchEdge {
+    /// Pass as `after` to continue after this hit.
+    pub cursor: String,
+    /// The hit.
+    pub node: SearchHit,
+}
+
+/// A facet value and how many hits have it.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct FacetValue {
+    /// `CASE_STUDY`-style type names are given as `case_study`; countries as ISO codes;
+    /// themes as slugs; languages as BCP 47; years as numbers in text.
+    pub value: String,
+    /// Hits with this value (over all pages, with the filters applied).
+    pub count: u64,
+}
+
+/// Counts of hits by facet.
+#[derive(SimpleObject, Debug, Clone, Default)]
+pub struct SearchFacets {
+    /// By record type.
+    #[graphql(name = "type")]
+    pub kind: Vec<FacetValue>,
+    /// By country.
+    pub country: Vec<FacetValue>,
+    /// By theme slug.
+    pub theme: Vec<FacetValue>,
+    /// By language of the texts.
+    pub lang: Vec<FacetValue>,
+    /// By year (established, or project start).
+    pub year: Vec<FacetValue>,
+}
+
+/// One page of search results.
+#[derive(SimpleObject)]
+pub struct SearchResults {
+    /// Hits matching the query and filters, over all pages.
+    pub total_count: u64,
+    /// Facet counts over all hits.
+    pub facets: SearchFacets,
+    /// The hits of this page, best first.
+    pub edges: Vec<SearchEdge>,
+    /// Paging.
+    pub page_info: PageInfo,
+}
+
+/// A name or title that starts with what the user typed.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Suggestion {
+    /// The name or title.
+    pub text: String,
+    /// Relevance.
+    pub score: f64,
+    /// The record.
+    pub entity: SearchEntity,
+}
+
+/// How far the search index of this server is behind the database.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct SearchIndexState {
+    /// The last change-log sequence applied to the index.
+    pub last_applied_seq: i64,
+    /// The newest change-log sequence in the database.
+    pub last_change_seq: i64,
+    /// Changes not yet searchable.
+    pub lag: i64,
+    /// Documents in the index.
+    pub documents: u64,
+}

@@ -1,0 +1,181 @@
+//! Search and suggestions over HTTP, on the bundled dataset.
+
+use serde_json::{Value, json};
+
+use crate::backend_test;
+use crate::common::{TestApp, data, first_error_code};
+
+const SEARCH: &str = r#"query ($query: String!, $lang: String, $types: [SearchType!], $filter: SearchFilter, $first: Int, $after: String) {
+  search(query: $query, lang: $lang, types: $types, filter: $filter, first: $first, after: $after) {
+    totalCount
+    facets { type { value count } country { value count } theme { value count } lang { value count } year { value count } }
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { score highlights { field lang fragment }
+      entity { __typename ... on CaseStudy { slug } ... on Project { slug } ... on Actor { slug } ... on Funder { slug } } } }
+  } }"#;
+
+async fn search(app: &TestApp, variables: Value) -> Value {
+    let (body, status) = app.graphql(SEARCH, variables).await;
+    assert_eq!(status, 200);
+    data(&body)["search"].clone()
+}
+
+fn slugs(results: &Value) -> Vec<String> {
+    results["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| {
+            let entity = &edge["node"]["entity"];
+            format!(
+                "{}:{}",
+                entity["__typename"].as_str().unwrap(),
+                entity["slug"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+backend_test!(cross_language_search_with_highlights_and_facets);
+async fn cross_language_search_with_highlights_and_facets(app: &TestApp) {
+    app.wait_indexed().await;
+    let results = search(
+        app,
+        json!({ "query": "industrial symbiosis", "lang": "en" }),
+    )
+    .await;
+    let found = slugs(&results);
+    for expected in [
+        "CaseStudy:kalundborg-symbiosis",
+        "CaseStudy:sotenas-symbioscentrum",
+    ] {
+        assert!(
+            found.contains(&expected.to_owned()),
+            "{expected} in {found:?}"
+        );
+    }
+    let total = results["totalCount"].as_u64().unwrap();
+    let by_type: u64 = results["facets"]["type"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_type, total, "type facet counts every hit");
+    let fragments: Vec<&str> = results["edges"][0]["node"]["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["fragment"].as_str().unwrap())
+        .collect();
+    assert!(
+        fragments.iter().any(|f| f.contains("<mark>")),
+        "{fragments:?}"
+    );
+
+    let norwegian_only = search(app, json!({ "query": "industrial symbiosis", "filter": { "country": ["NO"] }, "types": ["CASE_STUDY"] })).await;
+    let found = slugs(&norwegian_only);
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|slug| slug.starts_with("CaseStudy:")));
+    assert!(!found.contains(&"CaseStudy:kalundborg-symbiosis".to_owned()));
+    assert_eq!(
+        norwegian_only["facets"]["country"],
+        json!([{ "value": "NO", "count": found.len() }])
+    );
+}
+
+backend_test!(search_pages_with_cursors);
+async fn search_pages_with_cursors(app: &TestApp) {
+    app.wait_indexed().await;
+    let first = search(app, json!({ "query": "", "first": 10 })).await;
+    let total = first["totalCount"].as_u64().unwrap() as usize;
+    assert!(total >= 90, "every searchable record: {total}");
+    let mut seen = slugs(&first);
+    let mut page = first;
+    while page["pageInfo"]["hasNextPage"] == true {
+        page = search(
+            app,
+            json!({ "query": "", "first": 10, "after": page["pageInfo"]["endCursor"] }),
+        )
+        .await;
+        assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
+        seen.extend(slugs(&page));
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), total);
+}
+
+backend_test!(suggestions_complete_names);
+async fn suggestions_complete_names(app: &TestApp) {
+    app.wait_indexed().await;
+    let (body, _) = app
+        .graphql(
+            r#"{ a: suggest(prefix: "Kalund") { text entity { __typename ... on CaseStudy { slug } ... on Actor { slug } } }
+                 b: suggest(prefix: "nov", types: [ACTOR]) { text }
+                 c: suggest(prefix: "") { text } }"#,
+            json!({}),
+        )
+        .await;
+    let data = data(&body);
+    assert!(
+        data["a"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["entity"]["slug"] == "kalundborg-symbiosis")
+    );
+    let novo: Vec<&str> = data["b"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert!(novo.iter().any(|text| text.starts_with("Novo")), "{novo:?}");
+    assert_eq!(data["c"], json!([]));
+}
+
+backend_test!(bad_search_input_is_bad_user_input);
+async fn bad_search_input_is_bad_user_input(app: &TestApp) {
+    for (variables, field) in [
+        (json!({ "query": "x".repeat(600) }), "query"),
+        (json!({ "query": "x", "after": "nonsense" }), "after"),
+        (json!({ "query": "x", "first": -1 }), "first"),
+        (
+            json!({ "query": "x", "filter": { "country": ["Norway"] } }),
+            "filter.country",
+        ),
+        (json!({ "query": "x", "lang": "!!" }), "lang"),
+    ] {
+        let (body, status) = app.graphql(SEARCH, variables.clone()).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            first_error_code(&body),
+            "BAD_USER_INPUT",
+            "{variables}: {body}"
+        );
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], field,
+            "{variables}"
+        );
+    }
+    let (body, _) = app
+        .graphql(
+            SEARCH,
+            json!({ "query": "(".repeat(400) + "symbiose" + &")".repeat(90) }),
+        )
+        .await;
+    assert!(
+        body["errors"].is_null(),
+        "deep parentheses are flattened: {body}"
+    );
+}
+
+backend_test!(readiness_reports_the_index);
+async fn readiness_reports_the_index(app: &TestApp) {
+    app.wait_indexed().await;
+    let body: Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["index"]["lag"], 0);
+    assert!(body["index"]["documents"].as_u64().unwrap() >= 90);
+}
