@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -28,13 +28,17 @@ use crate::thesaurus::Thesaurus;
 /// Boost of matches in the language the user asked for.
 const REQUESTED_LANGUAGE_BOOST: f32 = 2.0;
 /// Boost of matches in names and titles.
-const NAME_BOOST: f32 = 1.5;
+const NAME_BOOST: f32 = 3.0;
 /// Weight of a typo-tolerant match relative to an exact one.
 const FUZZY_WEIGHT: f32 = 0.4;
 /// Weight of a prefix match of the last word relative to an exact one.
 const PREFIX_WEIGHT: f32 = 0.6;
 /// Weight of a thesaurus equivalent relative to the words typed.
 const THESAURUS_WEIGHT: f32 = 0.3;
+/// Bonus for records whose name holds the query's words as a phrase.
+const NAME_PHRASE_BONUS: f32 = 2.0;
+/// Weight of the fields other than the best-matching one.
+const OTHER_FIELDS_WEIGHT: f32 = 0.1;
 /// Characters in a highlight fragment.
 const FRAGMENT_CHARS: usize = 200;
 /// Highest `offset + limit` a search may ask for.
@@ -659,20 +663,25 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// `text` matched in any searchable field; `None` if no field keeps any of it.
+    /// `text` matched in any searchable field; `None` if no field keeps any of it. The best
+    /// field counts fully and the others a little, so that a record is not ranked up merely
+    /// for being translated into more languages.
     fn anywhere(&self, text: &str, tolerance: Tolerance) -> Option<Box<dyn Query>> {
-        let alternatives: Vec<(Occur, Box<dyn Query>)> = self
+        let alternatives: Vec<Box<dyn Query>> = self
             .searchable()
             .into_iter()
             .filter_map(|(_, field, boost)| {
                 self.field_query(field, text, tolerance)
-                    .map(|query| (Occur::Should, boosted(query, boost)))
+                    .map(|query| boosted(query, boost))
             })
             .collect();
         if alternatives.is_empty() {
             None
         } else {
-            Some(Box::new(BooleanQuery::new(alternatives)))
+            Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                alternatives,
+                OTHER_FIELDS_WEIGHT,
+            )))
         }
     }
 
@@ -797,10 +806,24 @@ impl QueryBuilder<'_> {
             start += consumed;
         }
         if musts.is_empty() {
-            Box::new(AllQuery)
-        } else {
-            Box::new(BooleanQuery::new(musts))
+            return Box::new(AllQuery);
         }
+        // Several words that stand together in a name ("NCE Blue Legasea") rank that record
+        // above records that merely mention them.
+        let words: Vec<&str> = parsed.words().collect();
+        if words.len() > 1
+            && let Some(phrase) = self.field_query(
+                self.fields.names,
+                &words.join(" "),
+                Tolerance {
+                    fuzzy: false,
+                    prefix: false,
+                },
+            )
+        {
+            musts.push((Occur::Should, boosted(phrase, NAME_PHRASE_BONUS)));
+        }
+        Box::new(BooleanQuery::new(musts))
     }
 
     fn facet_filter(&self, root: &str, values: &[String]) -> Option<Box<dyn Query>> {

@@ -18,6 +18,7 @@ mod localization;
 mod lookup;
 mod migrations;
 mod pagination;
+mod relevance;
 mod schema;
 mod search;
 mod seed;
