@@ -1,0 +1,223 @@
+//! Crash safety of the search index: the real `symbios` process is killed with SIGKILL while
+//! it indexes a large backlog of changes, restarted, and must end with an index that holds
+//! exactly the database's searchable records.
+//!
+//! This is a test binary of its own (not part of `tests/e2e`) because it needs the `symbios`
+//! executable, which Cargo only provides to the package's own integration tests.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+use symbios::config::Settings;
+use symbios::service::dataset::{Records, insert_missing_records};
+use symbios::service::text::fold;
+use symbios_entity::vocabulary::{ActorKind, EntityType};
+use symbios_entity::{actor, case_study, funder, localized_text, project};
+use uuid::Uuid;
+
+const BACKLOG: usize = 30_000;
+const KILLS: usize = 3;
+
+struct Server {
+    child: Child,
+    base_url: String,
+}
+
+fn start(data_dir: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_symbios"))
+        .arg("serve")
+        .env("SYMBIOS_DATA_DIR", data_dir)
+        .env("SYMBIOS_BIND", "127.0.0.1:0")
+        .env("SYMBIOS_LOG", "warn")
+        .env_remove("SYMBIOS_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start symbios");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let base_url = loop {
+        let line = lines
+            .next()
+            .expect("symbios printed its URL")
+            .expect("readable stdout");
+        if let Some(url) = line.strip_prefix("Symbios is serving on ") {
+            break url.trim().to_owned();
+        }
+    };
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, base_url }
+}
+
+async fn readiness(client: &reqwest::Client, server: &Server) -> Option<Value> {
+    let response = client
+        .get(format!("{}/readyz", server.base_url))
+        .send()
+        .await
+        .ok()?;
+    response.json().await.ok()
+}
+
+fn settings(data_dir: &Path) -> Settings {
+    Settings {
+        data_dir: data_dir.to_path_buf(),
+        ..Settings::default()
+    }
+}
+
+/// Writes `count` actors, each with an English description, in transactions of 2,000.
+async fn write_backlog(data_dir: &Path, count: usize) {
+    let (db, _) = symbios::db::connect(&settings(data_dir)).await.unwrap();
+    let now = Utc::now();
+    for chunk_start in (0..count).step_by(2_000) {
+        let mut records = Records::default();
+        for n in chunk_start..(chunk_start + 2_000).min(count) {
+            let id = Uuid::new_v4();
+            let name = format!("Crash test company {n}");
+            records.actors.push(actor::Model {
+                id,
+                slug: format!("crash-test-{n}"),
+                name_folded: fold(&name),
+                name,
+                kind: ActorKind::Company,
+                country: "NO".to_owned(),
+                website: None,
+                original_lang: "en".to_owned(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            });
+            records.texts.push(localized_text::Model {
+                entity_type: EntityType::Actor,
+                entity_id: id,
+                field: "description".to_owned(),
+                lang: "en".to_owned(),
+                text: format!("Company number {n} exchanging waste heat and side streams."),
+                is_original: true,
+            });
+        }
+        insert_missing_records(&db, &records, now).await.unwrap();
+    }
+    db.close().await.unwrap();
+}
+
+async fn searchable_records(data_dir: &Path) -> u64 {
+    let (db, _) = symbios::db::connect(&settings(data_dir)).await.unwrap();
+    let total = case_study::Entity::find().count(&db).await.unwrap()
+        + project::Entity::find().count(&db).await.unwrap()
+        + actor::Entity::find().count(&db).await.unwrap()
+        + funder::Entity::find().count(&db).await.unwrap();
+    db.close().await.unwrap();
+    total
+}
+
+async fn wait_until(
+    client: &reqwest::Client,
+    server: &Server,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(state) = readiness(client, server).await
+            && done(&state)
+        {
+            return state;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server did not reach the expected state"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn index_equals_database_after_kill_9_during_indexing() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+
+    // First start: migrate, seed, build the index; then stop cleanly.
+    let mut server = start(data_dir.path());
+    let ready = wait_until(&client, &server, |state| state["status"] == "ready").await;
+    let seeded_seq = ready["index"]["lastAppliedSeq"].as_i64().unwrap();
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    write_backlog(data_dir.path(), BACKLOG).await;
+
+    let mut kills_mid_indexing = 0;
+    let mut last_applied = seeded_seq;
+    for _ in 0..KILLS {
+        let mut server = start(data_dir.path());
+        // Kill as soon as the indexer has committed progress beyond the last kill but is
+        // still behind: that is, in the middle of indexing.
+        let state = wait_until(&client, &server, |state| {
+            state["index"]["lastAppliedSeq"]
+                .as_i64()
+                .unwrap_or_default()
+                > last_applied
+                || state["index"]["lag"] == 0
+        })
+        .await;
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        if state["index"]["lag"].as_i64().unwrap_or_default() > 0 {
+            kills_mid_indexing += 1;
+        }
+        last_applied = state["index"]["lastAppliedSeq"]
+            .as_i64()
+            .unwrap_or_default();
+    }
+    assert!(
+        kills_mid_indexing >= 1,
+        "at least one kill hit the indexer mid-way"
+    );
+
+    let mut server = start(data_dir.path());
+    let state = wait_until(&client, &server, |state| {
+        state["status"] == "ready" && state["index"]["lag"] == 0
+    })
+    .await;
+    let expected = searchable_records(data_dir.path()).await;
+    assert_eq!(
+        state["index"]["documents"].as_u64(),
+        Some(expected),
+        "{state}"
+    );
+    let response: Value = client
+        .post(format!("{}/graphql", server.base_url))
+        .json(&json!({ "query": "{ search(query: \"\", first: 1) { totalCount facets { type { value count } } } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        response["data"]["search"]["totalCount"].as_u64(),
+        Some(expected),
+        "{response}"
+    );
+    let actors = response["data"]["search"]["facets"]["type"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|facet| facet["value"] == "actor")
+        .and_then(|facet| facet["count"].as_u64());
+    assert!(actors.unwrap_or_default() > BACKLOG as u64, "{response}");
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}
