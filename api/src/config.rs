@@ -104,10 +104,11 @@ impl Settings {
             None => figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE)),
         }
         let settings: Settings = figment
-            .merge(
-                Env::prefixed("SYMBIOS_")
-                    .filter(|key| !key.as_str().starts_with(IGNORED_ENV_PREFIX)),
-            )
+            .merge(Env::prefixed("SYMBIOS_").filter(|key| {
+                !key.as_str()
+                    .to_ascii_lowercase()
+                    .starts_with(IGNORED_ENV_PREFIX)
+            }))
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(Box::new)?;
@@ -207,6 +208,26 @@ mod tests {
         };
         let message = settings.validate().err().map(|e| e.to_string());
         assert!(message.is_some_and(|m| m.contains("`database_url`")));
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API returns its own error type.
+    fn test_harness_variables_are_not_settings() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SYMBIOS_TEST_POSTGRES_URL", "postgres://x");
+            jail.set_env("SYMBIOS_BIND", "127.0.0.1:9999");
+            let settings = Settings::load(None, &Overrides::default());
+            assert_eq!(
+                settings.map(|s| s.bind).ok().as_deref(),
+                Some("127.0.0.1:9999")
+            );
+            jail.set_env("SYMBIOS_BOGUS", "1");
+            assert!(
+                Settings::load(None, &Overrides::default()).is_err(),
+                "unknown keys are refused"
+            );
+            Ok(())
+        });
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn start(data_dir: &Path) -> Server {
         .env("SYMBIOS_LOG", "warn")
         .env_remove("SYMBIOS_DATABASE_URL")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(data_dir.join("server.err")).expect("stderr file"))
         .spawn()
         .expect("start symbios");
     let stdout = child.stdout.take().expect("stdout");
