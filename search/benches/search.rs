@@ -248,6 +248,8 @@ fn main() {
             SearchFilter::default()
         },
         limit: 20,
+        highlights: true,
+        facets: true,
         ..SearchRequest::default()
     };
     for (query, lang) in QUERIES {

@@ -133,6 +133,10 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Also match the last word as a prefix (search as you type).
     pub prefix_last_word: bool,
+    /// Compute highlights for the hits.
+    pub highlights: bool,
+    /// Count facets over all hits.
+    pub facets: bool,
 }
 
 /// A highlighted fragment: HTML-escaped text with `<mark>` around the matched words.
@@ -357,21 +361,26 @@ impl SearchIndex {
         let query = builder.with_filters(text_query, &parsed, &request.filter);
 
         let searcher = self.reader.searcher();
-        let mut facet_collector = FacetCollector::for_field(schema::FACETS);
-        for root in ["/type", "/country", "/theme", "/lang", "/year"] {
-            facet_collector.add_facet(root);
-        }
         let window = request.offset.saturating_add(request.limit).max(1);
-        let (top, total, facet_counts) = searcher.search(
-            &query,
-            &(
-                TopDocs::with_limit(window).order_by_score(),
-                Count,
-                facet_collector,
-            ),
-        )?;
+        let top_docs = TopDocs::with_limit(window).order_by_score();
+        let (top, total, facet_counts) = if request.facets {
+            let mut facet_collector = FacetCollector::for_field(schema::FACETS);
+            for root in ["/type", "/country", "/theme", "/lang", "/year"] {
+                facet_collector.add_facet(root);
+            }
+            let (top, total, counts) =
+                searcher.search(&query, &(top_docs, Count, facet_collector))?;
+            (top, total, Some(counts))
+        } else {
+            let (top, total) = searcher.search(&query, &(top_docs, Count))?;
+            (top, total, None)
+        };
 
-        let generators = self.snippet_generators(&searcher, &query)?;
+        let generators = if request.highlights {
+            self.snippet_generators(&searcher, &query)?
+        } else {
+            Vec::new()
+        };
         let mut hits = Vec::new();
         for (score, address) in top.into_iter().skip(request.offset).take(request.limit) {
             if let Some(hit) = self.hit(&searcher, address, score, &generators)? {
@@ -379,6 +388,9 @@ impl SearchIndex {
             }
         }
         let count = |root: &str| -> Vec<FacetCount> {
+            let Some(facet_counts) = &facet_counts else {
+                return Vec::new();
+            };
             let mut counts: Vec<FacetCount> = facet_counts
                 .get(root)
                 .filter_map(|(facet, count)| {

@@ -103,6 +103,8 @@ fn ids(index: &SearchIndex, query: &str, lang: Option<&str>) -> Vec<Uuid> {
         query: query.to_owned(),
         lang: lang.map(str::to_owned),
         limit: 10,
+        highlights: true,
+        facets: true,
         ..SearchRequest::default()
     };
     index
@@ -185,6 +187,8 @@ fn filters_facets_and_highlights() {
             ..SearchFilter::default()
         },
         limit: 10,
+        highlights: true,
+        facets: true,
         ..SearchRequest::default()
     };
     let results = index.search(&request).expect("search");
@@ -210,6 +214,7 @@ fn filters_facets_and_highlights() {
         .search(&SearchRequest {
             query: String::new(),
             limit: 3,
+            facets: true,
             ..SearchRequest::default()
         })
         .expect("search everything");
@@ -237,6 +242,20 @@ fn filters_facets_and_highlights() {
 }
 
 #[test]
+fn highlights_and_facets_only_when_asked() {
+    let index = fixture();
+    let request = SearchRequest {
+        query: "symbiose".to_owned(),
+        limit: 5,
+        ..SearchRequest::default()
+    };
+    let results = index.search(&request).expect("search");
+    assert!(results.total > 0);
+    assert!(results.hits.iter().all(|hit| hit.highlights.is_empty()));
+    assert_eq!(results.facets, crate::Facets::default());
+}
+
+#[test]
 fn highlights_escape_html() {
     let thesaurus = Arc::new(Thesaurus::default());
     let index = SearchIndex::in_ram(thesaurus).expect("index");
@@ -257,6 +276,7 @@ fn highlights_escape_html() {
         .search(&SearchRequest {
             query: "gypsum gyproc".to_owned(),
             limit: 1,
+            highlights: true,
             ..SearchRequest::default()
         })
         .expect("search");

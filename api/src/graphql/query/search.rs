@@ -171,6 +171,14 @@ impl SearchQuery {
             offset,
             limit,
             prefix_last_word: false,
+            // Highlights and facets cost time; compute them only when the query asks.
+            highlights: ctx
+                .look_ahead()
+                .field("edges")
+                .field("node")
+                .field("highlights")
+                .exists(),
+            facets: ctx.look_ahead().field("facets").exists(),
         };
         let index = search.index.clone();
         let results = tokio::task::spawn_blocking(move || index.search(&request))
