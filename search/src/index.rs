@@ -351,8 +351,10 @@ impl SearchIndex {
         }
         let parsed = query::parse(&request.query)?;
         let requested = request.lang.as_deref().and_then(field_suffix_for);
+        let searcher = self.reader.searcher();
         let builder = QueryBuilder {
             index: &self.index,
+            searcher: &searcher,
             fields: &self.fields,
             thesaurus: &self.thesaurus,
             requested,
@@ -360,7 +362,6 @@ impl SearchIndex {
         let text_query = builder.text_query(&parsed, request.prefix_last_word);
         let query = builder.with_filters(text_query, &parsed, &request.filter);
 
-        let searcher = self.reader.searcher();
         let window = request.offset.saturating_add(request.limit).max(1);
         let top_docs = TopDocs::with_limit(window).order_by_score();
         let (top, total, facet_counts) = if request.facets {
@@ -579,6 +580,7 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 /// Builds tantivy queries from a parsed user query.
 struct QueryBuilder<'a> {
     index: &'a Index,
+    searcher: &'a tantivy::Searcher,
     fields: &'a Fields,
     thesaurus: &'a Thesaurus,
     requested: Option<&'static str>,
@@ -679,6 +681,12 @@ impl QueryBuilder<'_> {
     /// field counts fully and the others a little, so that a record is not ranked up merely
     /// for being translated into more languages.
     fn anywhere(&self, text: &str, tolerance: Tolerance) -> Option<Box<dyn Query>> {
+        // Typo tolerance is for words the index does not know: a word found as it is typed
+        // matches exactly, which keeps common words cheap and their ranking sharp.
+        let tolerance = Tolerance {
+            fuzzy: tolerance.fuzzy && !self.known_anywhere(text),
+            prefix: tolerance.prefix,
+        };
         let alternatives: Vec<Box<dyn Query>> = self
             .searchable()
             .into_iter()
@@ -695,6 +703,19 @@ impl QueryBuilder<'_> {
                 OTHER_FIELDS_WEIGHT,
             )))
         }
+    }
+
+    /// Whether `text` is a single token that some field holds exactly.
+    fn known_anywhere(&self, text: &str) -> bool {
+        self.searchable().into_iter().any(|(_, field, _)| {
+            match self.positioned_tokens(field, text).as_slice() {
+                [(_, token)] => self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(field, token))
+                    .is_ok_and(|frequency| frequency > 0),
+                _ => false,
+            }
+        })
     }
 
     fn clause_text(clause: &Clause) -> String {
