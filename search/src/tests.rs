@@ -428,6 +428,41 @@ proptest! {
     }
 
     #[test]
+    fn any_search_arguments_are_answered(
+        query in "[a-zA-Zåäöæø \"()-]{0,40}",
+        offset in 0usize..1_200,
+        limit in 0usize..200,
+        countries in proptest::collection::vec(".{0,4}", 0..3),
+        themes in proptest::collection::vec(".{0,12}", 0..3),
+        langs in proptest::collection::vec("[a-z]{0,3}", 0..3),
+        year_from in proptest::option::of(any::<i32>()),
+        year_to in proptest::option::of(any::<i32>()),
+        actors_only in any::<bool>(),
+    ) {
+        let index = fixture();
+        let request = SearchRequest {
+            query,
+            filter: SearchFilter {
+                kinds: if actors_only { vec![Kind::Actor] } else { Vec::new() },
+                countries,
+                themes,
+                langs,
+                year_from,
+                year_to,
+            },
+            offset,
+            limit,
+            highlights: true,
+            facets: true,
+            ..SearchRequest::default()
+        };
+        match index.search(&request) {
+            Ok(results) => prop_assert!(results.hits.len() <= limit),
+            Err(error) => prop_assert!(matches!(error, crate::Error::InvalidQuery(_))),
+        }
+    }
+
+    #[test]
     fn any_suggest_prefix_is_answered(prefix in ".{0,100}") {
         let index = fixture();
         match index.suggest(&prefix, &[], 5) {

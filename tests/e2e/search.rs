@@ -106,6 +106,16 @@ async fn search_pages_with_cursors(app: &TestApp) {
     assert_eq!(seen.len(), total);
 }
 
+backend_test!(prefix_search_while_typing);
+async fn prefix_search_while_typing(app: &TestApp) {
+    app.wait_indexed().await;
+    let query = r#"query ($prefix: Boolean!) { search(query: "Kalundbo", prefix: $prefix, types: [CASE_STUDY]) {
+        edges { node { entity { ... on CaseStudy { slug } } } } } }"#;
+    let (body, _) = app.graphql(query, json!({ "prefix": true })).await;
+    let first = &data(&body)["search"]["edges"][0]["node"]["entity"]["slug"];
+    assert_eq!(first, "kalundborg-symbiosis");
+}
+
 backend_test!(suggestions_complete_names);
 async fn suggestions_complete_names(app: &TestApp) {
     app.wait_indexed().await;

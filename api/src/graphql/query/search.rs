@@ -137,7 +137,8 @@ impl SearchQuery {
     /// characters tolerate a typo (9+: two). Words are stemmed per language, and domain terms
     /// also match their equivalents in the other languages (ranked lower). `lang` (else
     /// `Accept-Language`) boosts texts in that language. An empty `query` lists everything,
-    /// with facets. Pages of `first` (default 20, at most 100) after `after`.
+    /// with facets. Pages of `first` (default 20, at most 100) after `after`. With `prefix`,
+    /// the last word also matches as the start of a word, for results while typing.
     #[allow(clippy::too_many_arguments)]
     async fn search(
         &self,
@@ -148,6 +149,7 @@ impl SearchQuery {
         filter: Option<SearchFilter>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(default)] prefix: bool,
     ) -> async_graphql::Result<SearchResults> {
         let search = ctx.data::<Search>()?;
         let limit = page_size("first", first)?;
@@ -170,7 +172,7 @@ impl SearchQuery {
             },
             offset,
             limit,
-            prefix_last_word: false,
+            prefix_last_word: prefix,
             // Highlights and facets cost time; compute them only when the query asks.
             highlights: ctx
                 .look_ahead()
