@@ -133,9 +133,10 @@ pub struct SearchQuery;
 impl SearchQuery {
     /// Full-text search over case studies, projects, actors and funders in every language.
     ///
-    /// `query` takes words (all must match), `"phrases"`, `-exclusions` and `OR`; words of 5+
-    /// characters tolerate a typo (9+: two). Words are stemmed per language, and domain terms
-    /// also match their equivalents in the other languages (ranked lower). `lang` (else
+    /// `query` takes words (all must match), `"phrases"`, `-exclusions` and `OR`; a word the
+    /// index does not hold tolerates a typo when it has 5+ characters (two at 9+). Words are
+    /// stemmed per language, and domain terms also match their equivalents in the other
+    /// languages (ranked lower). `lang` (else
     /// `Accept-Language`) boosts texts in that language. An empty `query` lists everything,
     /// with facets. Pages of `first` (default 20, at most 100) after `after`. With `prefix`,
     /// the last word also matches as the start of a word, for results while typing.
