@@ -48,3 +48,111 @@ async fn get_queries_and_request_ids(app: &TestApp) {
     let body: serde_json::Value = response.json().await.unwrap();
     assert!(body["data"]["themes"].as_array().unwrap().len() >= 10);
 }
+
+const ACCEPT_GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+async fn post(
+    app: &TestApp,
+    content_type: &str,
+    accept: Option<&str>,
+    body: &str,
+) -> (u16, String, serde_json::Value) {
+    let mut request = app
+        .client
+        .post(format!("{}/graphql", app.base_url))
+        .header("content-type", content_type)
+        .body(body.to_owned());
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = response.json().await.unwrap_or(serde_json::Value::Null);
+    (status, content_type, body)
+}
+
+backend_test!(graphql_over_http_status_codes_and_media_types);
+async fn graphql_over_http_status_codes_and_media_types(app: &TestApp) {
+    let good = r#"{"query":"{ themes { slug } }"}"#;
+    let broken = r#"{"query":"{ themes { "}"#;
+    let invalid = r#"{"query":"{ noSuchField }"}"#;
+
+    let (status, content_type, body) =
+        post(app, "application/json", Some(ACCEPT_GRAPHQL_RESPONSE), good).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with(ACCEPT_GRAPHQL_RESPONSE));
+    assert!(body["data"]["themes"].is_array());
+
+    for document in [broken, invalid] {
+        let (status, _, body) = post(
+            app,
+            "application/json",
+            Some(ACCEPT_GRAPHQL_RESPONSE),
+            document,
+        )
+        .await;
+        assert_eq!(status, 400, "{document}");
+        assert!(
+            body.get("data").is_none(),
+            "a request error has no data: {body}"
+        );
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+
+        let (status, content_type, body) =
+            post(app, "application/json", Some("application/json"), document).await;
+        assert_eq!(status, 200, "legacy clients get 200: {document}");
+        assert!(content_type.starts_with("application/json"));
+        assert!(body["errors"].is_array());
+    }
+
+    let (status, content_type, _) = post(app, "application/json", None, good).await;
+    assert_eq!(
+        (status, content_type.starts_with("application/json")),
+        (200, true),
+        "no Accept: JSON"
+    );
+
+    for (content_type, body) in [
+        ("text/plain", good),
+        (
+            "application/x-www-form-urlencoded",
+            "query=%7B+themes+%7B+slug+%7D+%7D",
+        ),
+        ("multipart/form-data; boundary=x", good),
+    ] {
+        let (status, _, _) = post(app, content_type, None, body).await;
+        assert_eq!(status, 415, "{content_type} is refused (CSRF-safe)");
+    }
+
+    let (status, _, _) = post(app, "application/json", Some("application/xml"), good).await;
+    assert_eq!(status, 406);
+    let (status, _, body) = post(app, "application/json", None, &format!("[{good},{good}]")).await;
+    assert_eq!(status, 400, "batches are refused: {body}");
+    let (status, _, _) = post(app, "application/json", None, r#"{"variables":{}}"#).await;
+    assert_eq!(status, 400, "missing query");
+    let (status, _, _) = post(app, "application/json", None, "{not json").await;
+    assert_eq!(status, 400);
+    let (status, _, _) = post(
+        app,
+        "application/json",
+        None,
+        r#"{"query":"{ themes { slug } }","variables":"x"}"#,
+    )
+    .await;
+    assert_eq!(status, 400, "variables must be an object");
+
+    let mutation_over_get = app
+        .client
+        .get(format!("{}/graphql", app.base_url))
+        .query(&[("query", "mutation { doSomething }")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mutation_over_get.status(), 405);
+    assert_eq!(mutation_over_get.headers()["allow"], "POST");
+}

@@ -1,53 +1,276 @@
-//! The GraphQL endpoint: POST and GET, GraphiQL for browsers, and the SDL.
+//! The GraphQL endpoint, as the GraphQL-over-HTTP specification describes it:
+//!
+//! - `POST` with `Content-Type: application/json` and a JSON object body; other media types
+//!   (`text/plain`, forms: what a cross-site form can send) get 415;
+//! - `GET` with `query`, `variables`, `operationName`, `extensions` in the query string, for
+//!   queries only: a mutation over GET gets 405 (`Allow: POST`);
+//! - the response is `application/graphql-response+json` when the client accepts it (request
+//!   errors, such as a document that fails to parse or validate, then get 400 and no `data`),
+//!   else `application/json` (status 200 for every well-formed request); a client that
+//!   accepts neither gets 406;
+//! - batches (JSON arrays) are refused with 400.
+//!
+//! A browser that asks `GET /graphql` for HTML gets GraphiQL.
 
-use actix_web::http::header::{ACCEPT, ACCEPT_LANGUAGE};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ACCEPT, ACCEPT_LANGUAGE, ALLOW, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{ErrorExtensionValues, Response, ServerError, Value};
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{ErrorExtensionValues, Response, ServerError, Value, Variables};
+use serde_json::{Map, json};
 use tracing_actix_web::RequestId;
 
+use super::negotiation::{APPLICATION_JSON, ResponseFormat, negotiate};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::request::RequestLanguages;
 use crate::graphql::{SymbiosSchema, sdl};
 use crate::service::lang::LanguagePreference;
 
-/// Runs one GraphQL request.
-pub async fn execute(
-    schema: web::Data<SymbiosSchema>,
-    http_request: HttpRequest,
-    request_id: RequestId,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    let languages = http_request
-        .headers()
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok())
-        .map(LanguagePreference::from_accept_language)
-        .unwrap_or_default();
-    let request = request.into_inner().data(RequestLanguages(languages));
-    let mut response = schema.execute(request).await;
-    classify_errors(&mut response, request_id);
-    response.into()
+/// A request that cannot be executed, with the status the HTTP layer answers with.
+struct Refusal {
+    status: StatusCode,
+    message: String,
 }
 
-/// GET: GraphiQL for a browser that sends no query, the GraphQL request otherwise.
-pub async fn execute_get_or_graphiql(
+impl Refusal {
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+}
+
+fn refusal_response(refusal: Refusal, format: ResponseFormat) -> HttpResponse {
+    let code = if refusal.status == StatusCode::PAYLOAD_TOO_LARGE {
+        ErrorCode::QueryTooComplex
+    } else {
+        ErrorCode::BadUserInput
+    };
+    let body = json!({ "errors": [{ "message": refusal.message, "extensions": { "code": code.as_str() } }] });
+    let mut builder = HttpResponse::build(refusal.status);
+    builder.content_type(format.content_type());
+    if refusal.status == StatusCode::METHOD_NOT_ALLOWED {
+        builder.insert_header((ALLOW, "POST"));
+    }
+    builder.body(body.to_string())
+}
+
+fn header(request: &HttpRequest, name: actix_web::http::header::HeaderName) -> Option<&str> {
+    request
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+}
+
+fn not_acceptable() -> HttpResponse {
+    HttpResponse::NotAcceptable()
+        .content_type("application/json; charset=utf-8")
+        .body(
+            json!({ "errors": [{ "message": "accept application/graphql-response+json or application/json",
+                                  "extensions": { "code": ErrorCode::BadUserInput.as_str() } }] })
+            .to_string(),
+        )
+}
+
+fn object_parameter(
+    name: &str,
+    value: Option<serde_json::Value>,
+) -> Result<Option<Map<String, serde_json::Value>>, Refusal> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Object(object)) => Ok(Some(object)),
+        Some(_) => Err(Refusal::bad_request(format!(
+            "`{name}` must be a JSON object"
+        ))),
+    }
+}
+
+/// Builds an executable request from the GraphQL-over-HTTP parameters.
+fn graphql_request(
+    query: Option<serde_json::Value>,
+    operation_name: Option<serde_json::Value>,
+    variables: Option<serde_json::Value>,
+    extensions: Option<serde_json::Value>,
+) -> Result<async_graphql::Request, Refusal> {
+    let query = match query {
+        Some(serde_json::Value::String(query)) => query,
+        Some(_) => return Err(Refusal::bad_request("`query` must be a string")),
+        None => return Err(Refusal::bad_request("the `query` parameter is missing")),
+    };
+    let mut request = async_graphql::Request::new(query);
+    match operation_name {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err(Refusal::bad_request("`operationName` must be a string")),
+    }
+    if let Some(variables) = object_parameter("variables", variables)? {
+        request = request.variables(Variables::from_json(serde_json::Value::Object(variables)));
+    }
+    if let Some(extensions) = object_parameter("extensions", extensions)? {
+        for (key, value) in extensions {
+            if let Ok(value) = Value::from_json(value) {
+                request.extensions.insert(key, value);
+            }
+        }
+    }
+    Ok(request)
+}
+
+fn parse_get(request: &HttpRequest) -> Result<async_graphql::Request, Refusal> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string())
+        .map_err(|_| Refusal::bad_request("the query string is malformed"))?;
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
+    let json_parameter = |name: &str| -> Result<Option<serde_json::Value>, Refusal> {
+        get(name)
+            .map(|text| {
+                serde_json::from_str(&text)
+                    .map_err(|_| Refusal::bad_request(format!("`{name}` is not valid JSON")))
+            })
+            .transpose()
+    };
+    graphql_request(
+        get("query").map(serde_json::Value::String),
+        get("operationName").map(serde_json::Value::String),
+        json_parameter("variables")?,
+        json_parameter("extensions")?,
+    )
+}
+
+fn parse_post(request: &HttpRequest, body: &[u8]) -> Result<async_graphql::Request, Refusal> {
+    let media_type = header(request, CONTENT_TYPE).map(|value| {
+        value
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
+    if media_type.as_deref() != Some(APPLICATION_JSON) {
+        return Err(Refusal {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            message: "send the request as Content-Type: application/json".to_owned(),
+        });
+    }
+    let parsed: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| Refusal::bad_request("the request body is not valid JSON"))?;
+    let serde_json::Value::Object(mut object) = parsed else {
+        return Err(Refusal::bad_request(
+            "the request body must be one JSON object (batches are not accepted)",
+        ));
+    };
+    graphql_request(
+        object.remove("query"),
+        object.remove("operationName"),
+        object.remove("variables"),
+        object.remove("extensions"),
+    )
+}
+
+/// The type of the operation `request` will run, if the document parses and names one.
+fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType> {
+    let operation_name = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation.node.ty),
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations
+                .get(name.as_str())
+                .map(|operation| operation.node.ty),
+            None if operations.len() == 1 => operations
+                .values()
+                .next()
+                .map(|operation| operation.node.ty),
+            None => None,
+        },
+    }
+}
+
+/// `POST /graphql`.
+pub async fn execute_post(
     schema: web::Data<SymbiosSchema>,
     http_request: HttpRequest,
     request_id: RequestId,
-    request: GraphQLRequest,
+    body: web::Bytes,
 ) -> HttpResponse {
-    let wants_html = http_request
-        .headers()
-        .get(ACCEPT)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
-    if wants_html && http_request.query_string().is_empty() {
+    let Some(format) = negotiate(header(&http_request, ACCEPT)) else {
+        return not_acceptable();
+    };
+    match parse_post(&http_request, &body) {
+        Ok(request) => execute(&schema, &http_request, request_id, request, format).await,
+        Err(refusal) => refusal_response(refusal, format),
+    }
+}
+
+/// `GET /graphql`: GraphiQL for a browser that sends no query, the GraphQL request otherwise.
+pub async fn execute_get(
+    schema: web::Data<SymbiosSchema>,
+    http_request: HttpRequest,
+    request_id: RequestId,
+) -> HttpResponse {
+    let accept = header(&http_request, ACCEPT);
+    if accept.is_some_and(|accept| accept.contains("text/html"))
+        && http_request.query_string().is_empty()
+    {
         return graphiql();
     }
-    let response = execute(schema, http_request.clone(), request_id, request).await;
-    actix_web::Responder::respond_to(response, &http_request).map_into_boxed_body()
+    let Some(format) = negotiate(accept) else {
+        return not_acceptable();
+    };
+    let mut request = match parse_get(&http_request) {
+        Ok(request) => request,
+        Err(refusal) => return refusal_response(refusal, format),
+    };
+    if matches!(
+        operation_type(&mut request),
+        Some(OperationType::Mutation | OperationType::Subscription)
+    ) {
+        return refusal_response(
+            Refusal {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                message: "mutations are sent with POST".to_owned(),
+            },
+            format,
+        );
+    }
+    execute(&schema, &http_request, request_id, request, format).await
+}
+
+async fn execute(
+    schema: &SymbiosSchema,
+    http_request: &HttpRequest,
+    request_id: RequestId,
+    request: async_graphql::Request,
+    format: ResponseFormat,
+) -> HttpResponse {
+    let languages = header(http_request, ACCEPT_LANGUAGE)
+        .map(LanguagePreference::from_accept_language)
+        .unwrap_or_default();
+    let mut response = schema
+        .execute(request.data(RequestLanguages(languages)))
+        .await;
+    let request_error = is_request_error(&response);
+    classify_errors(&mut response, request_id, request_error);
+    let mut body = serde_json::to_value(&response)
+        .unwrap_or_else(|_| json!({ "errors": [{ "message": INTERNAL_MESSAGE }] }));
+    if request_error && let Some(object) = body.as_object_mut() {
+        // A request that never executed has no `data` entry.
+        object.remove("data");
+    }
+    let status = match (format, request_error) {
+        (ResponseFormat::GraphqlResponseJson, true) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
+    HttpResponse::build(status)
+        .content_type(format.content_type())
+        .body(body.to_string())
 }
 
 fn graphiql() -> HttpResponse {
@@ -68,6 +291,14 @@ pub async fn schema_sdl() -> HttpResponse {
         .body(sdl())
 }
 
+/// A response whose errors all arose before execution (syntax, validation, variable
+/// coercion): no data and no error with a path.
+fn is_request_error(response: &Response) -> bool {
+    matches!(response.data, Value::Null)
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty())
+}
+
 fn code_of(error: &ServerError) -> Option<String> {
     match error.extensions.as_ref()?.get("code")? {
         Value::String(code) => Some(code.clone()),
@@ -75,15 +306,29 @@ fn code_of(error: &ServerError) -> Option<String> {
     }
 }
 
+/// async-graphql reports its depth, recursion and complexity limits as plain validation
+/// errors; these are the beginnings of their messages.
+const LIMIT_MESSAGES: [&str; 3] = [
+    "Query is nested too deep",
+    "The recursion depth of the query cannot be greater than",
+    "Query is too complex",
+];
+
+fn is_limit_error(message: &str) -> bool {
+    LIMIT_MESSAGES
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
+}
+
 /// Gives every error a stable code: errors before execution (syntax, validation, variable
-/// coercion) are `BAD_USER_INPUT`; uncoded errors during execution are masked as `INTERNAL`.
-/// `INTERNAL` errors carry the request id so that a report can be matched with the log.
-fn classify_errors(response: &mut Response, request_id: RequestId) {
-    let failed_before_execution = matches!(response.data, Value::Null);
+/// coercion) are `BAD_USER_INPUT` (or `QUERY_TOO_COMPLEX` for the limits); uncoded errors
+/// during execution are masked as `INTERNAL`. `INTERNAL` errors carry the request id so that
+/// a report can be matched with the log.
+fn classify_errors(response: &mut Response, request_id: RequestId, request_error: bool) {
     for error in &mut response.errors {
         let code = match code_of(error) {
             Some(code) => code,
-            None if failed_before_execution => {
+            None if request_error => {
                 let code = if is_limit_error(&error.message) {
                     ErrorCode::QueryTooComplex
                 } else {
@@ -103,20 +348,6 @@ fn classify_errors(response: &mut Response, request_id: RequestId) {
             set(error, "requestId", &request_id.to_string());
         }
     }
-}
-
-/// async-graphql reports its depth, recursion and complexity limits as plain validation
-/// errors; these are the beginnings of their messages.
-const LIMIT_MESSAGES: [&str; 3] = [
-    "Query is nested too deep",
-    "The recursion depth of the query cannot be greater than",
-    "Query is too complex",
-];
-
-fn is_limit_error(message: &str) -> bool {
-    LIMIT_MESSAGES
-        .iter()
-        .any(|prefix| message.starts_with(prefix))
 }
 
 fn set(error: &mut ServerError, key: &str, value: &str) {

@@ -5,6 +5,7 @@
 
 mod graphql;
 mod health;
+pub mod negotiation;
 
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -18,8 +19,8 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(root))
-        .route("/graphql", web::post().to(graphql::execute))
-        .route("/graphql", web::get().to(graphql::execute_get_or_graphiql))
+        .route("/graphql", web::post().to(graphql::execute_post))
+        .route("/graphql", web::get().to(graphql::execute_get))
         .route("/schema.graphql", web::get().to(graphql::schema_sdl))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz));
