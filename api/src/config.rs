@@ -47,6 +47,49 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Load the bundled dataset when the database holds no records.
     pub seed_on_empty: bool,
+    /// Limits on GraphQL requests (`[limits]` in the file, `SYMBIOS_LIMITS__…` in the env).
+    pub limits: Limits,
+}
+
+/// Limits on what one GraphQL request may ask for; each is checked before execution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest request body, in bytes (413 above it).
+    pub max_body_bytes: usize,
+    /// Deepest selection nesting.
+    pub max_depth: usize,
+    /// Highest complexity: every field counts 1, list fields multiply their selection by
+    /// their page size (`first`/`last`) or by 10 for relation lists.
+    pub max_complexity: usize,
+    /// Most aliased fields in a document (alias bombs).
+    pub max_aliases: usize,
+    /// Most directives on one field.
+    pub max_directives: usize,
+    /// Deepest nesting of any kind (lists, objects, fragments) in the document.
+    pub max_recursive_depth: usize,
+    /// Most tokens in the document, counted before it is parsed.
+    pub max_tokens: usize,
+    /// Answer `__schema`/`__type` introspection.
+    pub introspection: bool,
+    /// Suggest field names in validation errors ("did you mean …").
+    pub suggestions: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1 << 20,
+            max_depth: 16,
+            max_complexity: 50_000,
+            max_aliases: 100,
+            max_directives: 10,
+            max_recursive_depth: 32,
+            max_tokens: 10_000,
+            introspection: true,
+            suggestions: true,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -60,6 +103,7 @@ impl Default for Settings {
             log: "info,sqlx=warn,sea_orm=warn".to_owned(),
             log_format: LogFormat::Pretty,
             seed_on_empty: true,
+            limits: Limits::default(),
         }
     }
 }
@@ -104,7 +148,7 @@ impl Settings {
             None => figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE)),
         }
         let settings: Settings = figment
-            .merge(Env::prefixed("SYMBIOS_").filter(|key| {
+            .merge(Env::prefixed("SYMBIOS_").split("__").filter(|key| {
                 !key.as_str()
                     .to_ascii_lowercase()
                     .starts_with(IGNORED_ENV_PREFIX)
@@ -142,6 +186,24 @@ impl Settings {
                 key: "database_max_connections",
                 reason: "must be at least 1".to_owned(),
             });
+        }
+        for (key, value) in [
+            ("limits.max_body_bytes", self.limits.max_body_bytes),
+            ("limits.max_depth", self.limits.max_depth),
+            ("limits.max_complexity", self.limits.max_complexity),
+            ("limits.max_aliases", self.limits.max_aliases),
+            (
+                "limits.max_recursive_depth",
+                self.limits.max_recursive_depth,
+            ),
+            ("limits.max_tokens", self.limits.max_tokens),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    reason: "must be at least 1".to_owned(),
+                });
+            }
         }
         if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log) {
             return Err(ConfigError::Invalid {
@@ -221,6 +283,9 @@ mod tests {
                 settings.map(|s| s.bind).ok().as_deref(),
                 Some("127.0.0.1:9999")
             );
+            jail.set_env("SYMBIOS_LIMITS__MAX_DEPTH", "7");
+            let nested = Settings::load(None, &Overrides::default());
+            assert_eq!(nested.map(|s| s.limits.max_depth).map_err(|e| e.to_string()), Ok(7));
             jail.set_env("SYMBIOS_BOGUS", "1");
             assert!(
                 Settings::load(None, &Overrides::default()).is_err(),

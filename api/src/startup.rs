@@ -84,7 +84,7 @@ impl App {
         };
         let (indexer_db, _) = db::connect(&indexer_settings).await?;
         let indexer = indexer::spawn(indexer_db, &search, outcome, stop_signal)?;
-        let schema = build_schema(db.clone(), search.clone());
+        let schema = build_schema(db.clone(), search.clone(), &settings.limits);
         let bind_error = |source| StartupError::Bind {
             address: settings.bind.clone(),
             source,
@@ -93,8 +93,9 @@ impl App {
         let local = listener.local_addr().map_err(bind_error)?;
         let app_db = db.clone();
         let app_search = search.clone();
+        let limits = settings.limits;
         let server = HttpServer::new(move || {
-            crate::symbios_http_app!(schema.clone(), app_db.clone(), app_search.clone())
+            crate::symbios_http_app!(schema.clone(), app_db.clone(), app_search.clone(), limits)
         })
         .listen(listener)
         .map_err(bind_error)?

@@ -67,6 +67,14 @@ async fn create_postgres_database(server_url: &str) -> (String, String) {
 
 /// Starts the app on `backend` with a fresh database and the bundled dataset.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the app like [`spawn_app`], with settings changed by `configure`.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     init_tracing();
     let data_dir = tempfile::tempdir().expect("temporary data folder");
     let (database_url, postgres_database) = match backend {
@@ -77,13 +85,14 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             (Some(url), Some((server_url, name)))
         }
     };
-    let settings = Settings {
+    let mut settings = Settings {
         data_dir: data_dir.path().to_path_buf(),
         database_url,
         bind: "127.0.0.1:0".to_owned(),
         database_max_connections: 5,
         ..Settings::default()
     };
+    configure(&mut settings);
     let app = App::build(&settings).await.expect("application starts");
     let base_url = app.base_url();
     let db = app.db().clone();

@@ -66,10 +66,4 @@ async fn too_deep_queries_are_refused(app: &TestApp) {
     let (body, status) = app.graphql(&query, json!({})).await;
     assert_ne!(status.as_u16(), 500);
     assert_eq!(first_error_code(&body), "QUERY_TOO_COMPLEX", "{body:#}");
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("nested too deep")
-    );
 }

@@ -14,6 +14,7 @@ mod dataloader;
 mod errors;
 mod filters;
 mod http;
+mod limits;
 mod localization;
 mod lookup;
 mod migrations;

@@ -6,6 +6,7 @@
 
 pub mod connection;
 pub mod ids;
+pub mod limits;
 pub mod loaders;
 pub mod query;
 pub mod request;

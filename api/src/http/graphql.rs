@@ -22,7 +22,9 @@ use serde_json::{Map, json};
 use tracing_actix_web::RequestId;
 
 use super::negotiation::{APPLICATION_JSON, ResponseFormat, negotiate};
+use crate::config::Limits;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
+use crate::graphql::limits::{count_aliases, count_tokens};
 use crate::graphql::request::RequestLanguages;
 use crate::graphql::{SymbiosSchema, sdl};
 use crate::service::lang::LanguagePreference;
@@ -31,6 +33,7 @@ use crate::service::lang::LanguagePreference;
 struct Refusal {
     status: StatusCode,
     message: String,
+    code: ErrorCode,
 }
 
 impl Refusal {
@@ -38,17 +41,13 @@ impl Refusal {
         Self {
             status: StatusCode::BAD_REQUEST,
             message: message.into(),
+            code: ErrorCode::BadUserInput,
         }
     }
 }
 
 fn refusal_response(refusal: Refusal, format: ResponseFormat) -> HttpResponse {
-    let code = if refusal.status == StatusCode::PAYLOAD_TOO_LARGE {
-        ErrorCode::QueryTooComplex
-    } else {
-        ErrorCode::BadUserInput
-    };
-    let body = json!({ "errors": [{ "message": refusal.message, "extensions": { "code": code.as_str() } }] });
+    let body = json!({ "errors": [{ "message": refusal.message, "extensions": { "code": refusal.code.as_str() } }] });
     let mut builder = HttpResponse::build(refusal.status);
     builder.content_type(format.content_type());
     if refusal.status == StatusCode::METHOD_NOT_ALLOWED {
@@ -157,6 +156,7 @@ fn parse_post(request: &HttpRequest, body: &[u8]) -> Result<async_graphql::Reque
         return Err(Refusal {
             status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
             message: "send the request as Content-Type: application/json".to_owned(),
+            code: ErrorCode::BadUserInput,
         });
     }
     let parsed: serde_json::Value = serde_json::from_slice(body)
@@ -196,6 +196,7 @@ fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType>
 /// `POST /graphql`.
 pub async fn execute_post(
     schema: web::Data<SymbiosSchema>,
+    limits: web::Data<Limits>,
     http_request: HttpRequest,
     request_id: RequestId,
     body: web::Bytes,
@@ -203,15 +204,53 @@ pub async fn execute_post(
     let Some(format) = negotiate(header(&http_request, ACCEPT)) else {
         return not_acceptable();
     };
-    match parse_post(&http_request, &body) {
+    let request = parse_post(&http_request, &body)
+        .and_then(|mut request| check_document(&mut request, &limits, format).map(|()| request));
+    match request {
         Ok(request) => execute(&schema, &http_request, request_id, request, format).await,
         Err(refusal) => refusal_response(refusal, format),
     }
 }
 
+/// Refuses documents with more tokens or aliases than allowed, before validation runs. Like
+/// a validation failure, that is a 400 for `application/graphql-response+json` clients and a
+/// 200 with errors for `application/json` ones.
+fn check_document(
+    request: &mut async_graphql::Request,
+    limits: &Limits,
+    format: ResponseFormat,
+) -> Result<(), Refusal> {
+    let status = match format {
+        ResponseFormat::GraphqlResponseJson => StatusCode::BAD_REQUEST,
+        ResponseFormat::Json => StatusCode::OK,
+    };
+    let too_complex = |message: String| Refusal {
+        status,
+        message,
+        code: ErrorCode::QueryTooComplex,
+    };
+    if count_tokens(&request.query, limits.max_tokens) > limits.max_tokens {
+        return Err(too_complex(format!(
+            "the document has more than {} tokens",
+            limits.max_tokens
+        )));
+    }
+    // A document that does not parse is reported by the executor, with its position.
+    if let Ok(document) = request.parsed_query()
+        && count_aliases(document, limits.max_aliases) > limits.max_aliases
+    {
+        return Err(too_complex(format!(
+            "the document has more than {} aliased fields",
+            limits.max_aliases
+        )));
+    }
+    Ok(())
+}
+
 /// `GET /graphql`: GraphiQL for a browser that sends no query, the GraphQL request otherwise.
 pub async fn execute_get(
     schema: web::Data<SymbiosSchema>,
+    limits: web::Data<Limits>,
     http_request: HttpRequest,
     request_id: RequestId,
 ) -> HttpResponse {
@@ -228,6 +267,9 @@ pub async fn execute_get(
         Ok(request) => request,
         Err(refusal) => return refusal_response(refusal, format),
     };
+    if let Err(refusal) = check_document(&mut request, &limits, format) {
+        return refusal_response(refusal, format);
+    }
     if matches!(
         operation_type(&mut request),
         Some(OperationType::Mutation | OperationType::Subscription)
@@ -236,6 +278,7 @@ pub async fn execute_get(
             Refusal {
                 status: StatusCode::METHOD_NOT_ALLOWED,
                 message: "mutations are sent with POST".to_owned(),
+                code: ErrorCode::BadUserInput,
             },
             format,
         );
@@ -308,10 +351,11 @@ fn code_of(error: &ServerError) -> Option<String> {
 
 /// async-graphql reports its depth, recursion and complexity limits as plain validation
 /// errors; these are the beginnings of their messages.
-const LIMIT_MESSAGES: [&str; 3] = [
+const LIMIT_MESSAGES: [&str; 4] = [
     "Query is nested too deep",
     "The recursion depth of the query cannot be greater than",
     "Query is too complex",
+    "The number of directives on the field",
 ];
 
 fn is_limit_error(message: &str) -> bool {

@@ -36,13 +36,15 @@ async fn root() -> HttpResponse {
 /// Builds the actix app around `routes`, with request tracing and the request-id header.
 #[macro_export]
 macro_rules! symbios_http_app {
-    ($schema:expr, $db:expr, $search:expr) => {
+    ($schema:expr, $db:expr, $search:expr, $limits:expr) => {
         actix_web::App::new()
             .wrap_fn($crate::http::add_request_id_header)
             .wrap(tracing_actix_web::TracingLogger::default())
             .app_data(actix_web::web::Data::new($schema))
             .app_data(actix_web::web::Data::new($db))
             .app_data(actix_web::web::Data::new($search))
+            .app_data(actix_web::web::Data::new($limits))
+            .app_data(actix_web::web::PayloadConfig::new($limits.max_body_bytes))
             .configure($crate::http::routes)
     };
 }

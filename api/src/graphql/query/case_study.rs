@@ -114,6 +114,9 @@ impl CaseStudyQuery {
     /// Case studies, filtered and sorted, in pages of `first` (default 20, at most 100)
     /// after `after`, or `last` before `before`.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "crate::graphql::limits::page_complexity(first, last, child_complexity)"
+    )]
     async fn case_studies(
         &self,
         ctx: &Context<'_>,

@@ -93,6 +93,9 @@ impl FunderQuery {
     /// Funders, filtered and sorted, in pages of `first` (default 20, at most 100) after
     /// `after`, or `last` before `before`.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "crate::graphql::limits::page_complexity(first, last, child_complexity)"
+    )]
     async fn funders(
         &self,
         ctx: &Context<'_>,

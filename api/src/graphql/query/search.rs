@@ -141,6 +141,9 @@ impl SearchQuery {
     /// with facets. Pages of `first` (default 20, at most 100) after `after`. With `prefix`,
     /// the last word also matches as the start of a word, for results while typing.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "crate::graphql::limits::page_complexity(first, None, child_complexity)"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -234,6 +237,9 @@ impl SearchQuery {
 
     /// Names and titles starting with `prefix` (its last word is completed), for a search
     /// box. At most `first` (default 10, at most 50).
+    #[graphql(
+        complexity = "crate::graphql::limits::page_complexity(first, None, child_complexity)"
+    )]
     async fn suggest(
         &self,
         ctx: &Context<'_>,

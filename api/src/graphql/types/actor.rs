@@ -77,6 +77,7 @@ impl Actor {
     }
 
     /// Identifiers in outside registries (org-id.guide schemes such as `NO-BRC`, `wikidata`).
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn identifiers(
         &self,
         ctx: &Context<'_>,
@@ -86,36 +87,42 @@ impl Actor {
     }
 
     /// For a person: the organisations they belong to.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
         let rows = load_list(ctx, MembershipsOfPerson(self.0.id)).await?;
         Ok(rows.into_iter().map(Membership).collect())
     }
 
     /// For an organisation: the people who belong to it.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
         let rows = load_list(ctx, MembersOfOrganisation(self.0.id)).await?;
         Ok(rows.into_iter().map(Membership).collect())
     }
 
     /// Projects the actor takes part in, each with its role.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
         let rows = load_list(ctx, ParticipationsOfActor(self.0.id)).await?;
         Ok(rows.into_iter().map(Participation).collect())
     }
 
     /// Case studies the actor takes part in, each with its role.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn case_studies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudyActor>> {
         let rows = load_list(ctx, CaseStudiesOfActor(self.0.id)).await?;
         Ok(rows.into_iter().map(CaseStudyActor).collect())
     }
 
     /// Resources the actor supplies to others.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn flows_out(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
         let rows = load_list(ctx, FlowsFromActor(self.0.id)).await?;
         Ok(rows.into_iter().map(ResourceFlow).collect())
     }
 
     /// Resources the actor receives from others.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
         let rows = load_list(ctx, FlowsToActor(self.0.id)).await?;
         Ok(rows.into_iter().map(ResourceFlow).collect())

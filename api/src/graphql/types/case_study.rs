@@ -120,36 +120,42 @@ impl CaseStudy {
     }
 
     /// Themes the case is tagged with.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
         let ids = load_list(ctx, ThemeIdsOfCaseStudy(self.0.id)).await?;
         load_records(ctx, &ids, ThemeById, Theme).await
     }
 
     /// Actors taking part, each with its role.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudyActor>> {
         let rows = load_list(ctx, ActorsOfCaseStudy(self.0.id)).await?;
         Ok(rows.into_iter().map(CaseStudyActor).collect())
     }
 
     /// Projects the case belongs to.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
         let ids = load_list(ctx, ProjectIdsOfCaseStudy(self.0.id)).await?;
         load_records(ctx, &ids, ProjectById, Project).await
     }
 
     /// Resources exchanged between the actors.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
         let rows = load_list(ctx, FlowsOfCaseStudy(self.0.id)).await?;
         Ok(rows.into_iter().map(ResourceFlow).collect())
     }
 
     /// Published impact figures.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ImpactFigure>> {
         let rows = load_list(ctx, ImpactsOfCaseStudy(self.0.id)).await?;
         Ok(rows.into_iter().map(ImpactFigure).collect())
     }
 
     /// Public sources the case study is based on.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         let rows = load_list(ctx, SourcesOfCaseStudy(self.0.id)).await?;
         Ok(rows.into_iter().map(Source).collect())

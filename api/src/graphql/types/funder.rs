@@ -68,12 +68,14 @@ impl Funder {
     }
 
     /// The fundings this funder granted.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funding>> {
         let rows = load_list(ctx, FundingsOfFunder(self.0.id)).await?;
         Ok(rows.into_iter().map(Funding).collect())
     }
 
     /// The distinct projects this funder funds.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
         let rows = load_list(ctx, FundingsOfFunder(self.0.id)).await?;
         let mut project_ids: Vec<Uuid> = Vec::with_capacity(rows.len());

@@ -87,24 +87,28 @@ impl Project {
     }
 
     /// Themes the project is tagged with.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
         let ids = load_list(ctx, ThemeIdsOfProject(self.0.id)).await?;
         load_records(ctx, &ids, ThemeById, Theme).await
     }
 
     /// Actors taking part, each with its role.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
         let rows = load_list(ctx, ParticipationsOfProject(self.0.id)).await?;
         Ok(rows.into_iter().map(Participation).collect())
     }
 
     /// Money the project received.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funding>> {
         let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
         Ok(rows.into_iter().map(Funding).collect())
     }
 
     /// The distinct funders of the project.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funder>> {
         let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
         let mut funder_ids: Vec<Uuid> = Vec::with_capacity(rows.len());
@@ -117,6 +121,7 @@ impl Project {
     }
 
     /// Case studies that belong to the project.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn case_studies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudy>> {
         let ids = load_list(ctx, CaseStudyIdsOfProject(self.0.id)).await?;
         load_records(ctx, &ids, CaseStudyById, CaseStudy).await

@@ -41,12 +41,14 @@ impl Theme {
     }
 
     /// Case studies tagged with this theme.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn case_studies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudy>> {
         let ids = load_list(ctx, CaseStudyIdsOfTheme(self.0.id)).await?;
         load_records(ctx, &ids, CaseStudyById, CaseStudy).await
     }
 
     /// Projects tagged with this theme.
+    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
         let ids = load_list(ctx, ProjectIdsOfTheme(self.0.id)).await?;
         load_records(ctx, &ids, ProjectById, Project).await
