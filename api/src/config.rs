@@ -285,7 +285,12 @@ mod tests {
             );
             jail.set_env("SYMBIOS_LIMITS__MAX_DEPTH", "7");
             let nested = Settings::load(None, &Overrides::default());
-            assert_eq!(nested.map(|s| s.limits.max_depth).map_err(|e| e.to_string()), Ok(7));
+            assert_eq!(
+                nested
+                    .map(|s| s.limits.max_depth)
+                    .map_err(|e| e.to_string()),
+                Ok(7)
+            );
             jail.set_env("SYMBIOS_BOGUS", "1");
             assert!(
                 Settings::load(None, &Overrides::default()).is_err(),
