@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Search over HTTP: Symbios (tantivy) beside PostGraphile v5 over PostgreSQL full-text search
-# (per-language tsvector, GIN; ../shared/peers/schema.sql), same data, same machine, one run.
-#   bench/search_vs_postgres.sh [N=10000] [seconds=10]
+# Symbios beside PostGraphile v5 on the same data, same machine, one run: the peers' list,
+# nested and full-text queries (bench/queries/peers/ and ../shared/peers/queries/postgraphile/;
+# PostGraphile searches with PostgreSQL full-text search: per-language tsvector, GIN).
+#   bench/vs_postgraphile.sh [N=10000] [seconds=10] [queries="list nested fts"]
 # Needs ../shared/peers set up: ./setup.sh && python3 gen_data.py N (loads PostgreSQL).
 # Loads data/nN into a fresh Symbios SQLite database with the load_peers example, waits for
 # the index, then runs the peers' load.sh (wrk -t2 -c10) on each server in turn, alone.
@@ -10,6 +11,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS="$ROOT/../shared/peers"
 n="${1:-10000}"
 secs="${2:-10}"
+queries="${3:-list nested fts}"
 port="${SYMBIOS_BENCH_PORT:-18091}"
 data="$PEERS/data/n$n"
 [ -f "$data/case_study.ndjson" ] || { echo "bench: $data missing: run (cd $PEERS && ./setup.sh && python3 gen_data.py $n)" >&2; exit 2; }
@@ -27,11 +29,15 @@ until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
 echo "bench: symbios index ready in $(echo "$(date +%s.%N) - $started" | bc) s: $(curl -s "http://127.0.0.1:$port/readyz")"
 
 echo "bench: $(git -C "$ROOT" rev-parse --short HEAD), N=$n, $(nproc) cores, $(date -u +%FT%TZ)"
-"$PEERS/load.sh" "http://127.0.0.1:$port/graphql" "$ROOT/bench/queries/fts.graphql" 3 >/dev/null
-"$PEERS/load.sh" "http://127.0.0.1:$port/graphql" "$ROOT/bench/queries/fts.graphql" "$secs" | grep '^load:' | sed 's/^load:/load: symbios/'
+for query in $queries; do
+  "$PEERS/load.sh" "http://127.0.0.1:$port/graphql" "$ROOT/bench/queries/peers/$query.graphql" 3 >/dev/null
+  "$PEERS/load.sh" "http://127.0.0.1:$port/graphql" "$ROOT/bench/queries/peers/$query.graphql" "$secs" | grep '^load:' | sed 's/^load:/load: symbios/'
+done
 kill "$server"; wait "$server" 2>/dev/null || true
 
 "$PEERS/run_postgraphile.sh" v5 >/dev/null
-"$PEERS/load.sh" http://127.0.0.1:5051/graphql "$PEERS/queries/postgraphile/fts.graphql" 3 >/dev/null
-"$PEERS/load.sh" http://127.0.0.1:5051/graphql "$PEERS/queries/postgraphile/fts.graphql" "$secs" | grep '^load:' | sed 's/^load:/load: postgraphile-v5/'
+for query in $queries; do
+  "$PEERS/load.sh" http://127.0.0.1:5051/graphql "$PEERS/queries/postgraphile/$query.graphql" 3 >/dev/null
+  "$PEERS/load.sh" http://127.0.0.1:5051/graphql "$PEERS/queries/postgraphile/$query.graphql" "$secs" | grep '^load:' | sed 's/^load:/load: postgraphile-v5/'
+done
 "$PEERS/stop.sh" v5 >/dev/null
