@@ -64,13 +64,14 @@ fn header(request: &HttpRequest, name: actix_web::http::header::HeaderName) -> O
 }
 
 fn not_acceptable() -> HttpResponse {
-    HttpResponse::NotAcceptable()
-        .content_type("application/json; charset=utf-8")
-        .body(
-            json!({ "errors": [{ "message": "accept application/graphql-response+json or application/json",
-                                  "extensions": { "code": ErrorCode::BadUserInput.as_str() } }] })
-            .to_string(),
-        )
+    refusal_response(
+        Refusal {
+            status: StatusCode::NOT_ACCEPTABLE,
+            message: "accept application/graphql-response+json or application/json".to_owned(),
+            code: ErrorCode::BadUserInput,
+        },
+        ResponseFormat::Json,
+    )
 }
 
 fn object_parameter(
