@@ -17,12 +17,12 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 use symbios_entity::vocabulary::{ChangeOp, EntityType};
-use symbios_search::{Document, Kind, OpenOutcome, SearchIndex, Thesaurus, Writer};
+use symbios_search::{Document, OpenOutcome, SearchIndex, Thesaurus, Writer};
 use tokio::sync::{Notify, watch};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::service::search_documents::{self, SEARCHABLE, SearchSource};
+use crate::service::search_documents::{self, SEARCHABLE, kind_of};
 use crate::service::{self, change_log};
 
 /// Changes applied per commit.
@@ -79,29 +79,6 @@ pub struct Search {
     pub wake: Arc<Notify>,
 }
 
-fn kind_of(entity_type: EntityType) -> Option<Kind> {
-    match entity_type {
-        EntityType::CaseStudy => Some(Kind::CaseStudy),
-        EntityType::Project => Some(Kind::Project),
-        EntityType::Actor => Some(Kind::Actor),
-        EntityType::Funder => Some(Kind::Funder),
-        _ => None,
-    }
-}
-
-fn document_of(source: SearchSource) -> Option<Document> {
-    Some(Document {
-        id: source.id,
-        kind: kind_of(source.entity_type)?,
-        names: source.names,
-        texts: source.texts,
-        countries: source.countries,
-        themes: source.themes,
-        langs: source.langs,
-        year: source.year,
-    })
-}
-
 /// Opens (or creates, or replaces) the index in `folder`.
 pub async fn open(folder: &Path) -> Result<(SearchIndex, OpenOutcome), IndexerError> {
     let folder = folder.to_path_buf();
@@ -145,11 +122,7 @@ pub async fn rebuild(db: &DatabaseConnection, writer: &SharedWriter) -> Result<i
             let Some(last) = ids.last().copied() else {
                 break;
             };
-            let batch: Vec<Document> = search_documents::load(db, entity_type, &ids)
-                .await?
-                .into_iter()
-                .filter_map(document_of)
-                .collect();
+            let batch: Vec<Document> = search_documents::load(db, entity_type, &ids).await?;
             documents += batch.len();
             with_writer(writer, move |writer| {
                 batch
@@ -198,11 +171,7 @@ async fn apply_next_batch(
     let mut missing = deleted;
     for (entity_type, ids) in touched {
         let ids: Vec<Uuid> = ids.into_iter().collect();
-        let found: Vec<Document> = search_documents::load(db, entity_type, &ids)
-            .await?
-            .into_iter()
-            .filter_map(document_of)
-            .collect();
+        let found: Vec<Document> = search_documents::load(db, entity_type, &ids).await?;
         // A record that was upserted and deleted in the same batch is gone now.
         for id in &ids {
             if !found.iter().any(|document| document.id == *id) {

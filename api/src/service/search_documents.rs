@@ -1,11 +1,12 @@
-//! What the search index holds for each record: names, localized texts and facet values,
-//! read from the database in batches.
+//! What the search index holds for each record (a [`symbios_search::Document`]: names,
+//! localized texts and facet values), read from the database in batches.
 
 use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
 use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, case_study, funder, project};
+use symbios_search::{Document, Kind};
 use uuid::Uuid;
 
 use super::lang::Translation;
@@ -19,25 +20,36 @@ pub const SEARCHABLE: [EntityType; 4] = [
     EntityType::Funder,
 ];
 
-/// A searchable record, flattened for the index.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchSource {
-    /// The record type.
-    pub entity_type: EntityType,
-    /// The record id.
-    pub id: Uuid,
-    /// Names and titles.
-    pub names: Vec<String>,
-    /// (language, text) of every localized text.
-    pub texts: Vec<(String, String)>,
-    /// Countries.
-    pub countries: Vec<String>,
-    /// Theme slugs.
-    pub themes: Vec<String>,
-    /// Languages of the texts.
-    pub langs: Vec<String>,
-    /// Year the record refers to.
-    pub year: Option<i32>,
+/// The index's record type for a searchable entity type.
+pub fn kind_of(entity_type: EntityType) -> Option<Kind> {
+    match entity_type {
+        EntityType::CaseStudy => Some(Kind::CaseStudy),
+        EntityType::Project => Some(Kind::Project),
+        EntityType::Actor => Some(Kind::Actor),
+        EntityType::Funder => Some(Kind::Funder),
+        _ => None,
+    }
+}
+
+/// The document of a record that has a name, a country and a description (actors, funders).
+fn described(
+    kind: Kind,
+    id: Uuid,
+    name: &str,
+    country: &str,
+    texts: Option<&localized_text::FieldTexts>,
+) -> Document {
+    let (pairs, langs) = texts_and_langs(texts);
+    Document {
+        id,
+        kind,
+        names: vec![name.to_owned()],
+        texts: pairs,
+        countries: vec![country.to_owned()],
+        themes: Vec::new(),
+        langs,
+        year: None,
+    }
 }
 
 fn texts_and_langs(
@@ -72,13 +84,13 @@ async fn theme_slugs(
         .collect())
 }
 
-/// The search sources of the records `ids` of type `entity_type`; ids without a record (or
+/// The index documents of the records `ids` of type `entity_type`; ids without a record (or
 /// of a type that is not searchable) are left out.
 pub async fn load(
     db: &impl ConnectionTrait,
     entity_type: EntityType,
     ids: &[Uuid],
-) -> Result<Vec<SearchSource>, Error> {
+) -> Result<Vec<Document>, Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -99,9 +111,9 @@ pub async fn load(
                 .into_iter()
                 .flatten()
                 .collect();
-                sources.push(SearchSource {
-                    entity_type,
+                sources.push(Document {
                     id: record.id,
+                    kind: Kind::CaseStudy,
                     names,
                     texts: pairs,
                     countries: vec![record.country.clone()],
@@ -122,9 +134,9 @@ pub async fn load(
             let slugs = theme_slugs(db, &theme_ids).await?;
             for record in records.into_values() {
                 let (pairs, langs) = texts_and_langs(texts.get(&record.id));
-                sources.push(SearchSource {
-                    entity_type,
+                sources.push(Document {
                     id: record.id,
+                    kind: Kind::Project,
                     names: [Some(record.name.clone()), record.acronym.clone()]
                         .into_iter()
                         .flatten()
@@ -144,32 +156,26 @@ pub async fn load(
         }
         EntityType::Actor => {
             for record in super::actor::load_many(db, ids).await?.into_values() {
-                let (pairs, langs) = texts_and_langs(texts.get(&record.id));
-                sources.push(SearchSource {
-                    entity_type,
-                    id: record.id,
-                    names: vec![record.name.clone()],
-                    texts: pairs,
-                    countries: vec![record.country.clone()],
-                    themes: Vec::new(),
-                    langs,
-                    year: None,
-                });
+                let texts = texts.get(&record.id);
+                sources.push(described(
+                    Kind::Actor,
+                    record.id,
+                    &record.name,
+                    &record.country,
+                    texts,
+                ));
             }
         }
         EntityType::Funder => {
             for record in super::funder::load_many(db, ids).await?.into_values() {
-                let (pairs, langs) = texts_and_langs(texts.get(&record.id));
-                sources.push(SearchSource {
-                    entity_type,
-                    id: record.id,
-                    names: vec![record.name.clone()],
-                    texts: pairs,
-                    countries: vec![record.country.clone()],
-                    themes: Vec::new(),
-                    langs,
-                    year: None,
-                });
+                let texts = texts.get(&record.id);
+                sources.push(described(
+                    Kind::Funder,
+                    record.id,
+                    &record.name,
+                    &record.country,
+                    texts,
+                ));
             }
         }
         _ => {}
