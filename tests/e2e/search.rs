@@ -62,6 +62,13 @@ async fn cross_language_search_with_highlights_and_facets(app: &TestApp) {
         .map(|f| f["count"].as_u64().unwrap())
         .sum();
     assert_eq!(by_type, total, "type facet counts every hit");
+    let themes = results["facets"]["theme"].as_array().unwrap();
+    assert!(
+        themes
+            .iter()
+            .any(|facet| facet["value"] == "industrial-symbiosis"),
+        "{themes:?}"
+    );
     let fragments: Vec<&str> = results["edges"][0]["node"]["highlights"]
         .as_array()
         .unwrap()

@@ -66,10 +66,11 @@ fn texts_and_langs(
     (pairs, langs.into_iter().collect())
 }
 
+/// The theme slugs of each record, from the theme ids of each record.
 async fn theme_slugs(
     db: &impl ConnectionTrait,
-    theme_ids: &HashMap<Uuid, Vec<Uuid>>,
-) -> Result<HashMap<Uuid, String>, Error> {
+    theme_ids: HashMap<Uuid, Vec<Uuid>>,
+) -> Result<HashMap<Uuid, Vec<String>>, Error> {
     let ids: Vec<Uuid> = theme_ids
         .values()
         .flatten()
@@ -77,10 +78,19 @@ async fn theme_slugs(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    Ok(theme::load_many(db, &ids)
+    let slugs: HashMap<Uuid, String> = theme::load_many(db, &ids)
         .await?
         .into_iter()
         .map(|(id, theme)| (id, theme.slug))
+        .collect();
+    Ok(theme_ids
+        .into_iter()
+        .map(|(record, ids)| {
+            (
+                record,
+                ids.iter().filter_map(|id| slugs.get(id).cloned()).collect(),
+            )
+        })
         .collect())
 }
 
@@ -99,8 +109,7 @@ pub async fn load(
     match entity_type {
         EntityType::CaseStudy => {
             let records = case_studies::load_many(db, ids).await?;
-            let theme_ids = case_studies::theme_ids(db, ids).await?;
-            let slugs = theme_slugs(db, &theme_ids).await?;
+            let mut themes = theme_slugs(db, case_studies::theme_ids(db, ids).await?).await?;
             for record in records.into_values() {
                 let (pairs, langs) = texts_and_langs(texts.get(&record.id));
                 let names = [
@@ -117,12 +126,7 @@ pub async fn load(
                     names,
                     texts: pairs,
                     countries: vec![record.country.clone()],
-                    themes: theme_ids
-                        .get(&record.id)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|id| slugs.get(id).cloned())
-                        .collect(),
+                    themes: themes.remove(&record.id).unwrap_or_default(),
                     langs,
                     year: record.established_year,
                 });
@@ -130,8 +134,7 @@ pub async fn load(
         }
         EntityType::Project => {
             let records = projects::load_many(db, ids).await?;
-            let theme_ids = projects::theme_ids(db, ids).await?;
-            let slugs = theme_slugs(db, &theme_ids).await?;
+            let mut themes = theme_slugs(db, projects::theme_ids(db, ids).await?).await?;
             for record in records.into_values() {
                 let (pairs, langs) = texts_and_langs(texts.get(&record.id));
                 sources.push(Document {
@@ -143,12 +146,7 @@ pub async fn load(
                         .collect(),
                     texts: pairs,
                     countries: Vec::new(),
-                    themes: theme_ids
-                        .get(&record.id)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|id| slugs.get(id).cloned())
-                        .collect(),
+                    themes: themes.remove(&record.id).unwrap_or_default(),
                     langs,
                     year: record.start_date.map(|date| chrono::Datelike::year(&date)),
                 });
