@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::backend_test;
 use crate::common::{TestApp, data};
+use crate::search::hit_keys;
 
 #[derive(Debug, Deserialize)]
 struct Case {
@@ -43,20 +44,8 @@ async fn expected_records_rank_in_the_top_three(app: &TestApp) {
                 json!({ "query": case.query, "lang": case.lang }),
             )
             .await;
-        let top: Vec<String> = data(&body)["search"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .take(TOP)
-            .map(|edge| {
-                let entity = &edge["node"]["entity"];
-                format!(
-                    "{}:{}",
-                    entity["__typename"].as_str().unwrap(),
-                    entity["slug"].as_str().unwrap()
-                )
-            })
-            .collect();
+        let mut top = hit_keys(&data(&body)["search"]);
+        top.truncate(TOP);
         for expected in &case.expect {
             let (kind, slug) = expected.split_once(':').unwrap();
             let wanted = format!("{}:{slug}", type_name(kind));

@@ -20,7 +20,8 @@ async fn search(app: &TestApp, variables: Value) -> Value {
     data(&body)["search"].clone()
 }
 
-fn slugs(results: &Value) -> Vec<String> {
+/// The hits of a `search` result as `Type:slug`, best first.
+pub fn hit_keys(results: &Value) -> Vec<String> {
     results["edges"]
         .as_array()
         .unwrap()
@@ -44,7 +45,7 @@ async fn cross_language_search_with_highlights_and_facets(app: &TestApp) {
         json!({ "query": "industrial symbiosis", "lang": "en" }),
     )
     .await;
-    let found = slugs(&results);
+    let found = hit_keys(&results);
     for expected in [
         "CaseStudy:kalundborg-symbiosis",
         "CaseStudy:sotenas-symbioscentrum",
@@ -81,7 +82,7 @@ async fn cross_language_search_with_highlights_and_facets(app: &TestApp) {
     );
 
     let norwegian_only = search(app, json!({ "query": "industrial symbiosis", "filter": { "country": ["NO"] }, "types": ["CASE_STUDY"] })).await;
-    let found = slugs(&norwegian_only);
+    let found = hit_keys(&norwegian_only);
     assert!(!found.is_empty());
     assert!(found.iter().all(|slug| slug.starts_with("CaseStudy:")));
     assert!(!found.contains(&"CaseStudy:kalundborg-symbiosis".to_owned()));
@@ -97,7 +98,7 @@ async fn search_pages_with_cursors(app: &TestApp) {
     let first = search(app, json!({ "query": "", "first": 10 })).await;
     let total = first["totalCount"].as_u64().unwrap() as usize;
     assert!(total >= 90, "every searchable record: {total}");
-    let mut seen = slugs(&first);
+    let mut seen = hit_keys(&first);
     let mut page = first;
     while page["pageInfo"]["hasNextPage"] == true {
         page = search(
@@ -106,7 +107,7 @@ async fn search_pages_with_cursors(app: &TestApp) {
         )
         .await;
         assert_eq!(page["pageInfo"]["hasPreviousPage"], true);
-        seen.extend(slugs(&page));
+        seen.extend(hit_keys(&page));
     }
     seen.sort();
     seen.dedup();
