@@ -89,7 +89,13 @@ pub const INTERNAL_MESSAGE: &str = "internal error; quote the request id when re
 pub fn code_of(error: &service::Error) -> ErrorCode {
     match error {
         service::Error::NotFound { .. } => ErrorCode::NotFound,
-        service::Error::Invalid { .. } => ErrorCode::BadUserInput,
+        service::Error::Invalid { .. } | service::Error::InvalidFields(_) => {
+            ErrorCode::BadUserInput
+        }
+        service::Error::VersionConflict { .. } => ErrorCode::VersionConflict,
+        service::Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
+        service::Error::Forbidden(_) => ErrorCode::Forbidden,
+        service::Error::ResyncRequired { .. } => ErrorCode::ResyncRequired,
         service::Error::Database(_) => ErrorCode::Internal,
     }
 }
@@ -115,8 +121,42 @@ impl ErrorExtensions for service::Error {
             tracing::error!(error = ?self, "service call failed");
         }
         let mut error = graphql_error(code, self.to_string());
-        if let service::Error::Invalid { field, .. } = self {
-            error = error.extend_with(|_, extensions| extensions.set("field", field.as_str()));
+        let field_errors = self.field_errors();
+        if let Some(first) = field_errors.first() {
+            let field = first.field.clone();
+            let fields: Vec<async_graphql::Value> = field_errors
+                .iter()
+                .map(|error| {
+                    let mut object = async_graphql::indexmap::IndexMap::new();
+                    object.insert(
+                        async_graphql::Name::new("field"),
+                        async_graphql::Value::from(error.field.as_str()),
+                    );
+                    object.insert(
+                        async_graphql::Name::new("reason"),
+                        async_graphql::Value::from(error.reason.as_str()),
+                    );
+                    async_graphql::Value::Object(object)
+                })
+                .collect();
+            error = error.extend_with(|_, extensions| {
+                extensions.set("field", field);
+                extensions.set("fields", fields);
+            });
+        }
+        match self {
+            service::Error::VersionConflict { current, .. } => {
+                let current = *current;
+                error = error
+                    .extend_with(|_, extensions| extensions.set("currentVersion", current));
+            }
+            service::Error::ResyncRequired { pruned_through } => {
+                let pruned_through = *pruned_through;
+                error = error.extend_with(|_, extensions| {
+                    extensions.set("prunedThrough", pruned_through.to_string());
+                });
+            }
+            _ => {}
         }
         error
     }

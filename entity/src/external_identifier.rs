@@ -11,6 +11,8 @@ pub struct Model {
     pub actor_id: Uuid,
     pub scheme: String,
     pub value: String,
+    /// The partner's version of the record it last pushed under this identifier.
+    pub source_version: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,8 @@
 //! validation, versions and the change log live in `symbios::service`.
 
 pub mod actor;
+pub mod api_key;
+pub mod audit_log;
 pub mod case_study;
 pub mod case_study_actor;
 pub mod case_study_project;
@@ -13,6 +15,7 @@ pub mod change_log;
 pub mod external_identifier;
 pub mod funder;
 pub mod funding;
+pub mod idempotency_record;
 pub mod impact_figure;
 pub mod localized_text;
 pub mod membership;
@@ -21,5 +24,6 @@ pub mod project;
 pub mod project_theme;
 pub mod resource_flow;
 pub mod source;
+pub mod sync_state;
 pub mod theme;
 pub mod vocabulary;

@@ -195,3 +195,18 @@ pub enum ChangeOp {
     #[sea_orm(string_value = "delete")]
     Delete,
 }
+
+/// What an API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Role {
+    /// Writes actors under its own identifier scheme only.
+    #[sea_orm(string_value = "partner")]
+    Partner,
+    /// Writes every record.
+    #[sea_orm(string_value = "editor")]
+    Editor,
+    /// Writes every record and reads the audit log.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+}

@@ -6,6 +6,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_domain;
+mod m20261123_000002_writes_and_sync;
 
 /// Runs the Symbios migrations in order.
 #[derive(Debug)]
@@ -14,6 +15,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_domain::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_domain::Migration),
+            Box::new(m20261123_000002_writes_and_sync::Migration),
+        ]
     }
 }

@@ -260,6 +260,7 @@ pub fn build_records(dataset: &Dataset, now: DateTime<Utc>) -> Result<Records, V
                 actor_id: id,
                 scheme: identifier.scheme.clone(),
                 value: identifier.value.clone(),
+                source_version: None,
             });
         }
         for (index, membership) in record.memberships.iter().enumerate() {

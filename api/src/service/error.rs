@@ -2,6 +2,15 @@
 
 use sea_orm::DbErr;
 
+/// One refused input field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The input field, as the caller named it, e.g. `description[1].lang`.
+    pub field: String,
+    /// Why it is refused.
+    pub reason: String,
+}
+
 /// What can go wrong in a service call.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -19,9 +28,45 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
+    /// Several input fields are refused; nothing was written.
+    #[error("{}", join(.0))]
+    InvalidFields(Vec<FieldError>),
+    /// The record changed since the version the caller holds; nothing was written.
+    #[error("{entity} is at version {current}, not {expected}")]
+    VersionConflict {
+        /// The kind of record.
+        entity: &'static str,
+        /// The version the caller sent.
+        expected: i32,
+        /// The version the record is at.
+        current: i32,
+    },
+    /// The request needs a valid API key.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The API key may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A change-feed cursor points before the oldest change still kept.
+    #[error(
+        "the cursor is older than the change log's retention window (changes up to {pruned_through} are gone); \
+         read the records afresh and continue from `changes` without a cursor"
+    )]
+    ResyncRequired {
+        /// The highest sequence number pruned.
+        pruned_through: i64,
+    },
     /// The database failed; the cause is logged, never shown to callers.
     #[error("database error")]
     Database(#[from] DbErr),
+}
+
+fn join(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|error| format!("{}: {}", error.field, error.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Error {
@@ -30,6 +75,18 @@ impl Error {
         Self::Invalid {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+
+    /// The refused fields, for [`Error::Invalid`] and [`Error::InvalidFields`].
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Error::Invalid { field, reason } => vec![FieldError {
+                field: field.clone(),
+                reason: reason.clone(),
+            }],
+            Error::InvalidFields(errors) => errors.clone(),
+            _ => Vec::new(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! functions that take the connection first (`&impl ConnectionTrait`) and return
 //! [`Error`], whose variants are domain outcomes, never transport ones.
 
+pub mod access;
 pub mod actor;
 pub mod case_study;
 pub mod case_study_actor;
@@ -29,5 +30,6 @@ pub mod source;
 pub mod text;
 pub mod theme;
 pub mod validate;
+pub mod write;
 
 pub use error::Error;

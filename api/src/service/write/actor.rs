@@ -1,0 +1,409 @@
+//! Writing actors: the row, the description and the identifiers.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::Deserialize;
+use symbios_entity::vocabulary::{ActorKind, EntityType};
+use symbios_entity::{
+    actor, case_study_actor, external_identifier, funder, membership, participation,
+    resource_flow,
+};
+use uuid::Uuid;
+
+use super::input_format::{localized, vocabulary};
+use super::parts::{self, count_referrers};
+use super::{Record, Versioned};
+use crate::service::Error;
+use crate::service::access::Principal;
+use crate::service::localized_text::field;
+use crate::service::text::fold;
+use crate::service::validate::{self, Localized, MAX_NAME, Violations};
+
+/// An identifier of an actor in an outside registry.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Identifier {
+    /// org-id.guide scheme (e.g. `NO-BRC`) or `wikidata`.
+    pub scheme: String,
+    /// The value in that scheme.
+    pub value: String,
+}
+
+/// An actor as a whole.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActorFields {
+    /// Unique key; made from the name when left out on create.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Name as the actor writes it.
+    pub name: String,
+    /// What kind of actor.
+    #[serde(deserialize_with = "vocabulary")]
+    pub kind: ActorKind,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Website.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Language the description was written in.
+    pub original_lang: String,
+    /// Description by language.
+    #[serde(default, deserialize_with = "localized")]
+    pub description: Localized,
+    /// Identifiers in outside registries.
+    #[serde(default)]
+    pub identifiers: Vec<Identifier>,
+}
+
+/// Changes to an actor; `None` keeps a value, `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct ActorPatch {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<ActorKind>,
+    pub country: Option<String>,
+    pub website: Option<Option<String>>,
+    pub original_lang: Option<String>,
+    pub description: Option<Localized>,
+    pub identifiers: Option<Vec<Identifier>>,
+}
+
+impl ActorFields {
+    /// Identifiers sorted, so that equal sets compare equal.
+    pub(crate) fn normalize(&mut self) {
+        self.identifiers.sort();
+        self.identifiers.dedup();
+    }
+
+    fn schemes(&self) -> impl Iterator<Item = &str> {
+        self.identifiers
+            .iter()
+            .map(|identifier| identifier.scheme.as_str())
+    }
+
+    pub(crate) fn to_row(&self, id: Uuid, slug: &str, version: i32, at: DateTime<Utc>) -> actor::ActiveModel {
+        actor::ActiveModel {
+            id: Set(id),
+            slug: Set(slug.to_owned()),
+            name: Set(self.name.clone()),
+            name_folded: Set(fold(&self.name)),
+            kind: Set(self.kind),
+            country: Set(self.country.clone()),
+            website: Set(self.website.clone()),
+            original_lang: Set(self.original_lang.clone()),
+            version: Set(version),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+    }
+}
+
+/// Validation shared with the bulk upsert.
+pub(crate) fn validate_actor(fields: &ActorFields, violations: &mut Violations) {
+    if let Some(slug) = &fields.slug {
+        violations.slug("slug", slug);
+    }
+    violations.text("name", &fields.name, MAX_NAME);
+    violations.country("country", &fields.country);
+    if let Some(website) = &fields.website {
+        violations.url("website", website);
+    }
+    violations.lang("originalLang", &fields.original_lang);
+    violations.localized("description", &fields.description, &fields.original_lang, false);
+    for (index, identifier) in fields.identifiers.iter().enumerate() {
+        violations.check(validate::scheme(
+            &format!("identifiers[{index}].scheme"),
+            &identifier.scheme,
+        ));
+        violations.text(&format!("identifiers[{index}].value"), &identifier.value, 200);
+    }
+    for pair in fields.identifiers.windows(2) {
+        if let [first, second] = pair
+            && first.scheme == second.scheme
+        {
+            violations.add(
+                "identifiers",
+                format!("has two identifiers in scheme `{}`", first.scheme),
+            );
+        }
+    }
+}
+
+/// Identifiers of other actors that `fields` would take.
+pub(crate) async fn identifiers_taken(
+    db: &DatabaseTransaction,
+    id: Uuid,
+    identifiers: &[Identifier],
+    violations: &mut Violations,
+) -> Result<(), Error> {
+    for (index, identifier) in identifiers.iter().enumerate() {
+        let holder = external_identifier::Entity::find()
+            .filter(external_identifier::Column::Scheme.eq(&identifier.scheme))
+            .filter(external_identifier::Column::Value.eq(&identifier.value))
+            .filter(external_identifier::Column::ActorId.ne(id))
+            .one(db)
+            .await?;
+        if let Some(holder) = holder {
+            violations.add(
+                format!("identifiers[{index}]"),
+                format!(
+                    "{} {} belongs to another actor ({})",
+                    identifier.scheme, identifier.value, holder.actor_id
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Makes the actor's identifiers equal to `identifiers`, keeping the rows (and their source
+/// versions) of those that stay.
+pub(crate) async fn sync_identifiers(
+    db: &DatabaseTransaction,
+    id: Uuid,
+    identifiers: &[Identifier],
+) -> Result<(), Error> {
+    let existing = external_identifier::Entity::find()
+        .filter(external_identifier::Column::ActorId.eq(id))
+        .all(db)
+        .await?;
+    let gone: Vec<Uuid> = existing
+        .iter()
+        .filter(|row| {
+            !identifiers
+                .iter()
+                .any(|identifier| identifier.scheme == row.scheme && identifier.value == row.value)
+        })
+        .map(|row| row.id)
+        .collect();
+    if !gone.is_empty() {
+        external_identifier::Entity::delete_many()
+            .filter(external_identifier::Column::Id.is_in(gone))
+            .exec(db)
+            .await?;
+    }
+    let new: Vec<external_identifier::ActiveModel> = identifiers
+        .iter()
+        .filter(|identifier| {
+            !existing
+                .iter()
+                .any(|row| identifier.scheme == row.scheme && identifier.value == row.value)
+        })
+        .map(|identifier| external_identifier::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            actor_id: Set(id),
+            scheme: Set(identifier.scheme.clone()),
+            value: Set(identifier.value.clone()),
+            source_version: Set(None),
+        })
+        .collect();
+    if !new.is_empty() {
+        external_identifier::Entity::insert_many(new)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A partner may write an actor only when it holds an identifier under the partner's scheme,
+/// before and after the change, and may not touch identifiers of other schemes.
+fn authorize_partner(
+    principal: &Principal,
+    before: Option<&ActorFields>,
+    after: Option<&ActorFields>,
+) -> Result<(), Error> {
+    if principal.may_edit_everything() {
+        return Ok(());
+    }
+    let scheme = principal.scheme.as_deref().unwrap_or_default();
+    let owned = |fields: &ActorFields| fields.schemes().any(|held| held == scheme);
+    for (state, fields) in [("is", before), ("would be", after)] {
+        if let Some(fields) = fields
+            && !owned(fields)
+        {
+            return Err(Error::Forbidden(format!(
+                "the partner key `{}` writes only actors identified under {scheme}; this actor {state} not",
+                principal.name
+            )));
+        }
+    }
+    if let (Some(before), Some(after)) = (before, after) {
+        let foreign = |fields: &ActorFields| -> Vec<Identifier> {
+            fields
+                .identifiers
+                .iter()
+                .filter(|identifier| identifier.scheme != scheme)
+                .cloned()
+                .collect()
+        };
+        if foreign(before) != foreign(after) {
+            return Err(Error::Forbidden(format!(
+                "the partner key `{}` may change identifiers under {scheme} only",
+                principal.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl Record for ActorFields {
+    type Patch = ActorPatch;
+    const TYPE: EntityType = EntityType::Actor;
+    const NAME: &'static str = "Actor";
+
+    async fn load(db: &DatabaseTransaction, id: Uuid) -> Result<Option<Versioned<Self>>, Error> {
+        let Some(row) = actor::Entity::find_by_id(id).one(db).await? else {
+            return Ok(None);
+        };
+        let identifiers = external_identifier::Entity::find()
+            .filter(external_identifier::Column::ActorId.eq(id))
+            .order_by_asc(external_identifier::Column::Scheme)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| Identifier {
+                scheme: row.scheme,
+                value: row.value,
+            })
+            .collect();
+        let mut record = ActorFields {
+            slug: Some(row.slug),
+            name: row.name,
+            kind: row.kind,
+            country: row.country,
+            website: row.website,
+            original_lang: row.original_lang,
+            description: parts::load_texts(db, EntityType::Actor, id, field::DESCRIPTION).await?,
+            identifiers,
+        };
+        record.normalize();
+        Ok(Some(Versioned {
+            record,
+            version: row.version,
+        }))
+    }
+
+    fn apply(&mut self, patch: ActorPatch) {
+        if let Some(slug) = patch.slug {
+            self.slug = Some(slug);
+        }
+        if let Some(name) = patch.name {
+            self.name = name;
+        }
+        if let Some(kind) = patch.kind {
+            self.kind = kind;
+        }
+        if let Some(country) = patch.country {
+            self.country = country;
+        }
+        if let Some(website) = patch.website {
+            self.website = website;
+        }
+        if let Some(original_lang) = patch.original_lang {
+            self.original_lang = original_lang;
+        }
+        if let Some(description) = patch.description {
+            self.description = description;
+        }
+        if let Some(identifiers) = patch.identifiers {
+            self.identifiers = identifiers;
+        }
+        self.normalize();
+    }
+
+    async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+        self.normalize();
+        if self.slug.is_none() {
+            use actor::Column as C;
+            self.slug = Some(parts::free_slug::<actor::Entity, _>(db, C::Slug, C::Id, &self.name, id).await?);
+        }
+        Ok(())
+    }
+
+    fn validate(&self, violations: &mut Violations) {
+        validate_actor(self, violations);
+    }
+
+    async fn check_references(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        violations: &mut Violations,
+    ) -> Result<(), Error> {
+        if let Some(slug) = &self.slug {
+            use actor::Column as C;
+            if parts::slug_taken::<actor::Entity, _>(db, C::Slug, C::Id, slug, id).await? {
+                violations.add("slug", format!("`{slug}` is taken by another actor"));
+            }
+        }
+        identifiers_taken(db, id, &self.identifiers, violations).await
+    }
+
+    fn authorize(
+        principal: &Principal,
+        before: Option<&Self>,
+        after: Option<&Self>,
+    ) -> Result<(), Error> {
+        authorize_partner(principal, before, after)
+    }
+
+    async fn insert(&self, db: &DatabaseTransaction, id: Uuid, at: DateTime<Utc>) -> Result<(), Error> {
+        let slug = self.slug.clone().unwrap_or_default();
+        let mut row = self.to_row(id, &slug, 1, at);
+        row.created_at = Set(at);
+        actor::Entity::insert(row).exec_without_returning(db).await?;
+        parts::insert_texts(db, EntityType::Actor, id, field::DESCRIPTION, &self.description, &self.original_lang).await?;
+        sync_identifiers(db, id, &self.identifiers).await
+    }
+
+    async fn update(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        expected: i32,
+        at: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        let slug = self.slug.clone().unwrap_or_default();
+        let updated = actor::Entity::update_many()
+            .set(self.to_row(id, &slug, expected + 1, at))
+            .filter(actor::Column::Id.eq(id))
+            .filter(actor::Column::Version.eq(expected))
+            .exec(db)
+            .await?;
+        if updated.rows_affected == 0 {
+            return Ok(false);
+        }
+        parts::replace_texts(db, EntityType::Actor, id, field::DESCRIPTION, &self.description, &self.original_lang).await?;
+        sync_identifiers(db, id, &self.identifiers).await?;
+        Ok(true)
+    }
+
+    async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
+        parts::delete_texts(db, EntityType::Actor, id).await?;
+        external_identifier::Entity::delete_many()
+            .filter(external_identifier::Column::ActorId.eq(id))
+            .exec(db)
+            .await?;
+        let deleted = actor::Entity::delete_many()
+            .filter(actor::Column::Id.eq(id))
+            .filter(actor::Column::Version.eq(expected))
+            .exec(db)
+            .await?;
+        Ok(deleted.rows_affected == 1)
+    }
+
+    async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {
+        let mut referrers = Vec::new();
+        count_referrers::<participation::Entity, _>(db, participation::Column::ActorId, id, "project participations", &mut referrers).await?;
+        count_referrers::<case_study_actor::Entity, _>(db, case_study_actor::Column::ActorId, id, "case-study roles", &mut referrers).await?;
+        count_referrers::<resource_flow::Entity, _>(db, resource_flow::Column::FromActorId, id, "resource flows from it", &mut referrers).await?;
+        count_referrers::<resource_flow::Entity, _>(db, resource_flow::Column::ToActorId, id, "resource flows to it", &mut referrers).await?;
+        count_referrers::<funder::Entity, _>(db, funder::Column::ActorId, id, "funders", &mut referrers).await?;
+        count_referrers::<membership::Entity, _>(db, membership::Column::PersonId, id, "memberships", &mut referrers).await?;
+        count_referrers::<membership::Entity, _>(db, membership::Column::OrganisationId, id, "members", &mut referrers).await?;
+        Ok(referrers)
+    }
+}

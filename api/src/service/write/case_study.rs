@@ -1,0 +1,430 @@
+//! Writing case studies: the row, summary and body, theme and project links, and sources.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::Deserialize;
+use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus, EntityType};
+use symbios_entity::{
+    case_study, case_study_actor, case_study_project, case_study_theme, impact_figure, project,
+    resource_flow, source,
+};
+use uuid::Uuid;
+
+use super::input_format::{localized, vocabulary};
+use super::parts::{self, count_referrers, set};
+use super::{Record, Versioned};
+use crate::service::Error;
+use crate::service::localized_text::field;
+use crate::service::text::fold;
+use crate::service::validate::{Localized, MAX_NAME, Violations};
+
+/// A public source of a case study.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceFields {
+    pub url: String,
+    pub title: String,
+    #[serde(default)]
+    pub accessed: Option<NaiveDate>,
+}
+
+/// A case study as a whole.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CaseStudyFields {
+    /// Unique key; made from the title when left out on create.
+    #[serde(default)]
+    pub slug: Option<String>,
+    pub title: String,
+    #[serde(deserialize_with = "vocabulary")]
+    pub kind: CaseStudyKind,
+    pub place: String,
+    #[serde(default)]
+    pub municipality: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    pub country: String,
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[serde(default)]
+    pub longitude: Option<f64>,
+    #[serde(default)]
+    pub established_year: Option<i32>,
+    #[serde(deserialize_with = "vocabulary")]
+    pub status: CaseStudyStatus,
+    pub original_lang: String,
+    #[serde(default, deserialize_with = "localized")]
+    pub summary: Localized,
+    #[serde(default, deserialize_with = "localized")]
+    pub body: Localized,
+    /// Theme slugs.
+    #[serde(default)]
+    pub themes: Vec<String>,
+    /// Projects the case study is documented by.
+    #[serde(default)]
+    pub project_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub sources: Vec<SourceFields>,
+}
+
+/// Changes to a case study; `None` keeps a value, `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct CaseStudyPatch {
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub kind: Option<CaseStudyKind>,
+    pub place: Option<String>,
+    pub municipality: Option<Option<String>>,
+    pub region: Option<Option<String>>,
+    pub country: Option<String>,
+    pub latitude: Option<Option<f64>>,
+    pub longitude: Option<Option<f64>>,
+    pub established_year: Option<Option<i32>>,
+    pub status: Option<CaseStudyStatus>,
+    pub original_lang: Option<String>,
+    pub summary: Option<Localized>,
+    pub body: Option<Localized>,
+    pub themes: Option<Vec<String>>,
+    pub project_ids: Option<Vec<Uuid>>,
+    pub sources: Option<Vec<SourceFields>>,
+}
+
+impl CaseStudyFields {
+    fn normalize(&mut self) {
+        parts::normalize_slugs(&mut self.themes);
+        self.project_ids.sort();
+        self.project_ids.dedup();
+        self.sources.sort();
+    }
+
+    fn to_row(&self, id: Uuid, version: i32, at: DateTime<Utc>) -> case_study::ActiveModel {
+        case_study::ActiveModel {
+            id: Set(id),
+            slug: Set(self.slug.clone().unwrap_or_default()),
+            title: Set(self.title.clone()),
+            name_folded: Set(fold(&self.title)),
+            kind: Set(self.kind),
+            place: Set(self.place.clone()),
+            municipality: Set(self.municipality.clone()),
+            region: Set(self.region.clone()),
+            country: Set(self.country.clone()),
+            latitude: Set(self.latitude),
+            longitude: Set(self.longitude),
+            established_year: Set(self.established_year),
+            status: Set(self.status),
+            original_lang: Set(self.original_lang.clone()),
+            version: Set(version),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+    }
+
+    async fn write_parts(&self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+        for (name, texts) in [(field::SUMMARY, &self.summary), (field::BODY, &self.body)] {
+            parts::replace_texts(db, EntityType::CaseStudy, id, name, texts, &self.original_lang)
+                .await?;
+        }
+        let mut ignored = Violations::default();
+        let themes = parts::theme_ids(db, "themes", &self.themes, &mut ignored)
+            .await?
+            .into_iter()
+            .map(|theme_id| case_study_theme::ActiveModel {
+                case_study_id: Set(id),
+                theme_id: Set(theme_id),
+            })
+            .collect();
+        parts::replace_links::<case_study_theme::Entity, _>(
+            db,
+            case_study_theme::Column::CaseStudyId,
+            id,
+            themes,
+        )
+        .await?;
+        let projects = self
+            .project_ids
+            .iter()
+            .map(|project_id| case_study_project::ActiveModel {
+                case_study_id: Set(id),
+                project_id: Set(*project_id),
+            })
+            .collect();
+        parts::replace_links::<case_study_project::Entity, _>(
+            db,
+            case_study_project::Column::CaseStudyId,
+            id,
+            projects,
+        )
+        .await?;
+        let sources = self
+            .sources
+            .iter()
+            .map(|source| source::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                case_study_id: Set(id),
+                url: Set(source.url.clone()),
+                title: Set(source.title.clone()),
+                accessed: Set(source.accessed),
+            })
+            .collect();
+        parts::replace_links::<source::Entity, _>(db, source::Column::CaseStudyId, id, sources)
+            .await
+    }
+}
+
+impl Record for CaseStudyFields {
+    type Patch = CaseStudyPatch;
+    const TYPE: EntityType = EntityType::CaseStudy;
+    const NAME: &'static str = "CaseStudy";
+
+    async fn load(db: &DatabaseTransaction, id: Uuid) -> Result<Option<Versioned<Self>>, Error> {
+        let Some(row) = case_study::Entity::find_by_id(id).one(db).await? else {
+            return Ok(None);
+        };
+        use case_study_theme::Column as L;
+        let project_ids: Vec<Uuid> = case_study_project::Entity::find()
+            .select_only()
+            .column(case_study_project::Column::ProjectId)
+            .filter(case_study_project::Column::CaseStudyId.eq(id))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let sources = source::Entity::find()
+            .filter(source::Column::CaseStudyId.eq(id))
+            .order_by_asc(source::Column::Url)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|source| SourceFields {
+                url: source.url,
+                title: source.title,
+                accessed: source.accessed,
+            })
+            .collect();
+        let mut record = CaseStudyFields {
+            slug: Some(row.slug),
+            title: row.title,
+            kind: row.kind,
+            place: row.place,
+            municipality: row.municipality,
+            region: row.region,
+            country: row.country,
+            latitude: row.latitude,
+            longitude: row.longitude,
+            established_year: row.established_year,
+            status: row.status,
+            original_lang: row.original_lang,
+            summary: parts::load_texts(db, EntityType::CaseStudy, id, field::SUMMARY).await?,
+            body: parts::load_texts(db, EntityType::CaseStudy, id, field::BODY).await?,
+            themes: parts::linked_theme_slugs::<case_study_theme::Entity, _>(
+                db,
+                L::CaseStudyId,
+                L::ThemeId,
+                id,
+            )
+            .await?,
+            project_ids,
+            sources,
+        };
+        record.normalize();
+        Ok(Some(Versioned {
+            record,
+            version: row.version,
+        }))
+    }
+
+    fn apply(&mut self, patch: CaseStudyPatch) {
+        let CaseStudyPatch {
+            slug,
+            title,
+            kind,
+            place,
+            municipality,
+            region,
+            country,
+            latitude,
+            longitude,
+            established_year,
+            status,
+            original_lang,
+            summary,
+            body,
+            themes,
+            project_ids,
+            sources,
+        } = patch;
+        if slug.is_some() {
+            self.slug = slug;
+        }
+        set(&mut self.title, title);
+        set(&mut self.kind, kind);
+        set(&mut self.place, place);
+        set(&mut self.municipality, municipality);
+        set(&mut self.region, region);
+        set(&mut self.country, country);
+        set(&mut self.latitude, latitude);
+        set(&mut self.longitude, longitude);
+        set(&mut self.established_year, established_year);
+        set(&mut self.status, status);
+        set(&mut self.original_lang, original_lang);
+        set(&mut self.summary, summary);
+        set(&mut self.body, body);
+        set(&mut self.themes, themes);
+        set(&mut self.project_ids, project_ids);
+        set(&mut self.sources, sources);
+        self.normalize();
+    }
+
+    async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+        self.normalize();
+        if self.slug.is_none() {
+            use case_study::Column as C;
+            self.slug = Some(
+                parts::free_slug::<case_study::Entity, _>(db, C::Slug, C::Id, &self.title, id)
+                    .await?,
+            );
+        }
+        Ok(())
+    }
+
+    fn validate(&self, violations: &mut Violations) {
+        if let Some(slug) = &self.slug {
+            violations.slug("slug", slug);
+        }
+        violations.text("title", &self.title, MAX_NAME);
+        violations.text("place", &self.place, 200);
+        violations.optional_text("municipality", self.municipality.as_deref(), 200);
+        violations.optional_text("region", self.region.as_deref(), 200);
+        violations.country("country", &self.country);
+        violations.coordinates(self.latitude, self.longitude);
+        violations.year("establishedYear", self.established_year);
+        violations.lang("originalLang", &self.original_lang);
+        violations.localized("summary", &self.summary, &self.original_lang, true);
+        violations.localized("body", &self.body, &self.original_lang, false);
+        for (index, source) in self.sources.iter().enumerate() {
+            violations.url(&format!("sources[{index}].url"), &source.url);
+            violations.text(&format!("sources[{index}].title"), &source.title, MAX_NAME);
+        }
+    }
+
+    async fn check_references(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        violations: &mut Violations,
+    ) -> Result<(), Error> {
+        if let Some(slug) = &self.slug {
+            use case_study::Column as C;
+            if parts::slug_taken::<case_study::Entity, _>(db, C::Slug, C::Id, slug, id).await? {
+                violations.add("slug", format!("`{slug}` is taken by another case study"));
+            }
+        }
+        parts::theme_ids(db, "themes", &self.themes, violations).await?;
+        if !self.project_ids.is_empty() {
+            let found: Vec<Uuid> = project::Entity::find()
+                .select_only()
+                .column(project::Column::Id)
+                .filter(project::Column::Id.is_in(self.project_ids.clone()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            for project_id in &self.project_ids {
+                if !found.contains(project_id) {
+                    violations.add("projectIds", format!("there is no project {project_id}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn insert(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut row = self.to_row(id, 1, at);
+        row.created_at = Set(at);
+        case_study::Entity::insert(row)
+            .exec_without_returning(db)
+            .await?;
+        self.write_parts(db, id).await
+    }
+
+    async fn update(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        expected: i32,
+        at: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        let updated = case_study::Entity::update_many()
+            .set(self.to_row(id, expected + 1, at))
+            .filter(case_study::Column::Id.eq(id))
+            .filter(case_study::Column::Version.eq(expected))
+            .exec(db)
+            .await?;
+        if updated.rows_affected == 0 {
+            return Ok(false);
+        }
+        self.write_parts(db, id).await?;
+        Ok(true)
+    }
+
+    async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
+        parts::delete_texts(db, EntityType::CaseStudy, id).await?;
+        parts::replace_links::<case_study_theme::Entity, _>(
+            db,
+            case_study_theme::Column::CaseStudyId,
+            id,
+            Vec::new(),
+        )
+        .await?;
+        parts::replace_links::<case_study_project::Entity, _>(
+            db,
+            case_study_project::Column::CaseStudyId,
+            id,
+            Vec::new(),
+        )
+        .await?;
+        parts::replace_links::<source::Entity, _>(db, source::Column::CaseStudyId, id, Vec::new())
+            .await?;
+        let deleted = case_study::Entity::delete_many()
+            .filter(case_study::Column::Id.eq(id))
+            .filter(case_study::Column::Version.eq(expected))
+            .exec(db)
+            .await?;
+        Ok(deleted.rows_affected == 1)
+    }
+
+    async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {
+        let mut referrers = Vec::new();
+        count_referrers::<case_study_actor::Entity, _>(
+            db,
+            case_study_actor::Column::CaseStudyId,
+            id,
+            "actor roles",
+            &mut referrers,
+        )
+        .await?;
+        count_referrers::<resource_flow::Entity, _>(
+            db,
+            resource_flow::Column::CaseStudyId,
+            id,
+            "resource flows",
+            &mut referrers,
+        )
+        .await?;
+        count_referrers::<impact_figure::Entity, _>(
+            db,
+            impact_figure::Column::CaseStudyId,
+            id,
+            "impact figures",
+            &mut referrers,
+        )
+        .await?;
+        Ok(referrers)
+    }
+}

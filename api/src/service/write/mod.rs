@@ -1,0 +1,375 @@
+//! Writes: create, update with a patch, and delete for every record type, each in one
+//! transaction that also writes the change-log and audit rows.
+//!
+//! Every record type implements [`Record`]: how to load it as a whole (row plus owned parts
+//! such as texts and identifiers), apply a patch, validate it, and write it. The generic
+//! [`create`], [`update`] and [`delete`] do the rest the same way for every type:
+//!
+//! - the caller needs a key; roles are checked by [`Record::authorize`];
+//! - `update` and `delete` take the version the caller holds; a stale one is
+//!   [`Error::VersionConflict`] and nothing is written. The row update itself is guarded by
+//!   `WHERE version = expected`, so two concurrent writers cannot both win;
+//! - every refused field is reported at once ([`Error::InvalidFields`]);
+//! - an update that changes nothing writes nothing and keeps the version;
+//! - a record that belongs to another (a flow to its case study, a participation to its project)
+//!   bumps that record's version and logs an upsert of it too, so that feed readers and the
+//!   search index see the parent change;
+//! - a record that others still reference is not deleted: the error names what refers to it.
+
+mod actor;
+mod case_study;
+mod funder;
+pub mod input_format;
+mod parts;
+mod project;
+mod relations;
+pub mod upsert_actors;
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait};
+use symbios_entity::audit_log;
+use symbios_entity::vocabulary::{ChangeOp, EntityType};
+use uuid::Uuid;
+
+pub use actor::{ActorFields, ActorPatch, Identifier};
+pub use case_study::{CaseStudyFields, CaseStudyPatch, SourceFields};
+pub use funder::{FunderFields, FunderPatch};
+pub use project::{ProjectFields, ProjectPatch};
+pub use relations::{
+    CaseStudyActorFields, CaseStudyActorPatch, FlowFields, FlowPatch, FundingFields, FundingPatch,
+    ImpactFields, ImpactPatch, ParticipationFields, ParticipationPatch,
+};
+
+use super::Error;
+use super::access::{Principal, require_editor, require_key};
+use super::change_log::{self, Change};
+use super::validate::Violations;
+
+/// Who writes, when, and under which request id (for the audit log).
+#[derive(Debug, Clone)]
+pub struct WriteContext {
+    /// The key holder or command.
+    pub principal: Principal,
+    /// The request id, when the write came over HTTP.
+    pub request_id: Option<String>,
+    /// The time stamped on the rows.
+    pub at: DateTime<Utc>,
+}
+
+/// A record as stored, with its version.
+#[derive(Debug, Clone)]
+pub struct Versioned<R> {
+    /// The record.
+    pub record: R,
+    /// Its version.
+    pub version: i32,
+}
+
+/// The outcome of a create or update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// The record.
+    pub id: Uuid,
+    /// Its version now.
+    pub version: i32,
+    /// Whether anything changed (an update to the same values changes nothing).
+    pub changed: bool,
+}
+
+/// One change to log and audit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Logged {
+    entity_type: EntityType,
+    id: Uuid,
+    old_version: Option<i32>,
+    new_version: Option<i32>,
+}
+
+/// A record type that can be written through [`create`], [`update`] and [`delete`].
+pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
+    /// The changes an update may make.
+    type Patch: Send;
+    /// The change-log type.
+    const TYPE: EntityType;
+    /// The GraphQL type name, used in operation names (`createActor`) and messages.
+    const NAME: &'static str;
+
+    /// The record with this id, as a whole.
+    fn load(
+        db: &DatabaseTransaction,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Option<Versioned<Self>>, Error>> + Send;
+
+    /// Applies a patch.
+    fn apply(&mut self, patch: Self::Patch);
+
+    /// Fills in what the caller may leave out (e.g. a slug from the name) before checks.
+    fn complete(
+        &mut self,
+        _db: &DatabaseTransaction,
+        _id: Uuid,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Checks the values on their own.
+    fn validate(&self, violations: &mut Violations);
+
+    /// Checks against the database: references exist, unique values are free.
+    fn check_references(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        violations: &mut Violations,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Whether `principal` may turn `before` into `after` (`None`: does not exist).
+    fn authorize(
+        principal: &Principal,
+        _before: Option<&Self>,
+        _after: Option<&Self>,
+    ) -> Result<(), Error> {
+        require_editor(Some(principal)).map(|_| ())
+    }
+
+    /// Inserts the record with version 1.
+    fn insert(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Overwrites the record at version `expected` with version `expected + 1`; `false` when
+    /// the row is no longer at `expected`.
+    fn update(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        expected: i32,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, Error>> + Send;
+
+    /// Deletes the record at version `expected` with its owned parts; `false` when the row is
+    /// no longer at `expected`.
+    fn delete(
+        db: &DatabaseTransaction,
+        id: Uuid,
+        expected: i32,
+    ) -> impl Future<Output = Result<bool, Error>> + Send;
+
+    /// What still refers to the record, e.g. `2 participations`; a delete is refused while
+    /// this is not empty.
+    fn referenced_by(
+        db: &DatabaseTransaction,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
+
+    /// The records this one is part of; their versions are bumped when it changes.
+    fn parents(&self) -> Vec<(EntityType, Uuid)> {
+        Vec::new()
+    }
+}
+
+fn check_all<'a, R: Record>(
+    record: &'a R,
+    db: &'a DatabaseTransaction,
+    id: Uuid,
+) -> impl Future<Output = Result<(), Error>> + Send + 'a {
+    async move {
+        let mut violations = Violations::default();
+        record.validate(&mut violations);
+        record.check_references(db, id, &mut violations).await?;
+        violations.into_result()
+    }
+}
+
+/// Creates a record (with `id`, when the caller chose one).
+pub async fn create<R: Record>(
+    db: &DatabaseConnection,
+    ctx: &WriteContext,
+    id: Option<Uuid>,
+    mut record: R,
+) -> Result<Written, Error> {
+    let principal = require_key(Some(&ctx.principal))?;
+    R::authorize(principal, None, Some(&record))?;
+    let id = id.unwrap_or_else(Uuid::new_v4);
+    let txn = db.begin().await?;
+    if R::load(&txn, id).await?.is_some() {
+        return Err(Error::invalid(
+            "id",
+            format!("a {} with this id exists already", R::NAME),
+        ));
+    }
+    record.complete(&txn, id).await?;
+    check_all(&record, &txn, id).await?;
+    record.insert(&txn, id, ctx.at).await?;
+    let mut changes = vec![Logged {
+        entity_type: R::TYPE,
+        id,
+        old_version: None,
+        new_version: Some(1),
+    }];
+    changes.extend(parts::bump_parents(&txn, &record.parents(), ctx.at).await?);
+    log(&txn, ctx, &format!("create{}", R::NAME), &changes).await?;
+    txn.commit().await?;
+    Ok(Written {
+        id,
+        version: 1,
+        changed: true,
+    })
+}
+
+fn conflict<R: Record>(expected: i32, current: i32) -> Error {
+    Error::VersionConflict {
+        entity: R::NAME,
+        expected,
+        current,
+    }
+}
+
+async fn current_version<R: Record>(db: &DatabaseTransaction, id: Uuid) -> Result<i32, Error> {
+    match R::load(db, id).await? {
+        Some(current) => Ok(current.version),
+        None => Err(Error::NotFound { entity: R::NAME }),
+    }
+}
+
+/// Applies `patch` to the record at version `expected`.
+pub async fn update<R: Record>(
+    db: &DatabaseConnection,
+    ctx: &WriteContext,
+    id: Uuid,
+    expected: i32,
+    patch: R::Patch,
+) -> Result<Written, Error> {
+    let principal = require_key(Some(&ctx.principal))?;
+    let txn = db.begin().await?;
+    let current = R::load(&txn, id)
+        .await?
+        .ok_or(Error::NotFound { entity: R::NAME })?;
+    let mut next = current.record.clone();
+    next.apply(patch);
+    R::authorize(principal, Some(&current.record), Some(&next))?;
+    if current.version != expected {
+        return Err(conflict::<R>(expected, current.version));
+    }
+    check_all(&next, &txn, id).await?;
+    if next == current.record {
+        return Ok(Written {
+            id,
+            version: current.version,
+            changed: false,
+        });
+    }
+    if !next.update(&txn, id, expected, ctx.at).await? {
+        let current = current_version::<R>(&txn, id).await?;
+        return Err(conflict::<R>(expected, current));
+    }
+    let mut changes = vec![Logged {
+        entity_type: R::TYPE,
+        id,
+        old_version: Some(expected),
+        new_version: Some(expected + 1),
+    }];
+    let mut parents = current.record.parents();
+    parents.extend(next.parents());
+    changes.extend(parts::bump_parents(&txn, &parents, ctx.at).await?);
+    log(&txn, ctx, &format!("update{}", R::NAME), &changes).await?;
+    txn.commit().await?;
+    Ok(Written {
+        id,
+        version: expected + 1,
+        changed: true,
+    })
+}
+
+/// Deletes the record at version `expected`.
+pub async fn delete<R: Record>(
+    db: &DatabaseConnection,
+    ctx: &WriteContext,
+    id: Uuid,
+    expected: i32,
+) -> Result<Written, Error> {
+    let principal = require_key(Some(&ctx.principal))?;
+    let txn = db.begin().await?;
+    let current = R::load(&txn, id)
+        .await?
+        .ok_or(Error::NotFound { entity: R::NAME })?;
+    R::authorize(principal, Some(&current.record), None)?;
+    if current.version != expected {
+        return Err(conflict::<R>(expected, current.version));
+    }
+    let referrers = R::referenced_by(&txn, id).await?;
+    if !referrers.is_empty() {
+        return Err(Error::invalid(
+            "id",
+            format!(
+                "the {} is still referred to by {}; delete or change those first",
+                R::NAME,
+                referrers.join(", ")
+            ),
+        ));
+    }
+    if !R::delete(&txn, id, expected).await? {
+        let current = current_version::<R>(&txn, id).await?;
+        return Err(conflict::<R>(expected, current));
+    }
+    let mut changes = vec![Logged {
+        entity_type: R::TYPE,
+        id,
+        old_version: Some(expected),
+        new_version: None,
+    }];
+    changes.extend(parts::bump_parents(&txn, &current.record.parents(), ctx.at).await?);
+    log(&txn, ctx, &format!("delete{}", R::NAME), &changes).await?;
+    txn.commit().await?;
+    Ok(Written {
+        id,
+        version: expected,
+        changed: true,
+    })
+}
+
+/// Writes the audit rows and then the change-log rows of `changes`: the change log comes last
+/// because on PostgreSQL it takes the lock that orders commits (see `change_log::append`).
+pub(crate) async fn log(
+    db: &DatabaseTransaction,
+    ctx: &WriteContext,
+    operation: &str,
+    changes: &[Logged],
+) -> Result<(), Error> {
+    let audit = changes.iter().map(|change| audit_log::ActiveModel {
+        at: Set(ctx.at),
+        api_key_id: Set(ctx.principal.key_id),
+        principal: Set(ctx.principal.name.clone()),
+        operation: Set(operation.to_owned()),
+        entity_type: Set(change.entity_type),
+        entity_id: Set(change.id),
+        old_version: Set(change.old_version),
+        new_version: Set(change.new_version),
+        request_id: Set(ctx.request_id.clone()),
+        ..Default::default()
+    });
+    for chunk in audit.collect::<Vec<_>>().chunks(500) {
+        audit_log::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    let log: Vec<Change> = changes
+        .iter()
+        .map(|change| Change {
+            entity_type: change.entity_type,
+            entity_id: change.id,
+            op: if change.new_version.is_some() {
+                ChangeOp::Upsert
+            } else {
+                ChangeOp::Delete
+            },
+            version: change.new_version.or(change.old_version).unwrap_or(1),
+        })
+        .collect();
+    change_log::append(db, &log, ctx.at).await
+}
