@@ -47,6 +47,11 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Load the bundled dataset when the database holds no records.
     pub seed_on_empty: bool,
+    /// How long the change log keeps changes for feed readers, in hours; a reader whose
+    /// cursor is older gets `RESYNC_REQUIRED`.
+    pub change_retention_hours: u64,
+    /// How often old changes are pruned, in seconds.
+    pub prune_interval_secs: u64,
     /// Limits on GraphQL requests (`[limits]` in the file, `SYMBIOS_LIMITS__…` in the env).
     pub limits: Limits,
 }
@@ -103,6 +108,8 @@ impl Default for Settings {
             log: "info,sqlx=warn,sea_orm=warn".to_owned(),
             log_format: LogFormat::Pretty,
             seed_on_empty: true,
+            change_retention_hours: 24 * 90,
+            prune_interval_secs: 3600,
             limits: Limits::default(),
         }
     }
@@ -181,11 +188,17 @@ impl Settings {
                 reason: "must start with sqlite:, postgres:// or postgresql://".to_owned(),
             });
         }
-        if self.database_max_connections == 0 {
-            return Err(ConfigError::Invalid {
-                key: "database_max_connections",
-                reason: "must be at least 1".to_owned(),
-            });
+        for (key, value) in [
+            ("database_max_connections", u64::from(self.database_max_connections)),
+            ("change_retention_hours", self.change_retention_hours),
+            ("prune_interval_secs", self.prune_interval_secs),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    reason: "must be at least 1".to_owned(),
+                });
+            }
         }
         for (key, value) in [
             ("limits.max_body_bytes", self.limits.max_body_bytes),

@@ -229,7 +229,17 @@ pub fn spawn(
             let step = if needs_rebuild {
                 rebuild(&db, &writer).await.map(Some)
             } else {
-                apply_next_batch(&db, &writer, applied).await
+                match change_log::pruned_through(&db).await {
+                    // The changes after `applied` were pruned while this replica was away:
+                    // only a rebuild can bring the index up to date.
+                    Ok(pruned) if applied < pruned => {
+                        tracing::warn!(applied, pruned, "the change log was pruned past the index; rebuilding");
+                        needs_rebuild = true;
+                        continue;
+                    }
+                    Ok(_) => apply_next_batch(&db, &writer, applied).await,
+                    Err(error) => Err(error.into()),
+                }
             };
             match step {
                 Ok(Some(seq)) => {
@@ -259,6 +269,37 @@ pub fn spawn(
     Ok(tokio::spawn(
         task.instrument(tracing::info_span!("indexer")),
     ))
+}
+
+/// Starts the task that prunes changes older than `retention` every `interval`.
+pub fn spawn_pruner(
+    db: DatabaseConnection,
+    retention: Duration,
+    interval: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let task = async move {
+        loop {
+            let horizon = chrono::TimeDelta::from_std(retention)
+                .ok()
+                .and_then(|retention| chrono::Utc::now().checked_sub_signed(retention));
+            if let Some(horizon) = horizon {
+                match change_log::prune(&db, horizon).await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::info!(deleted, "pruned old changes from the change log"),
+                    Err(error) => tracing::error!(error = %error, "pruning the change log failed"),
+                }
+            }
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+    };
+    tokio::spawn(task.instrument(tracing::info_span!("pruner")))
 }
 
 /// `symbios reindex`: rebuilds the index in `folder` from the database.

@@ -45,6 +45,7 @@ pub struct App {
     statements: Arc<StatementCounter>,
     search: Search,
     indexer: tokio::task::JoinHandle<()>,
+    pruner: tokio::task::JoinHandle<()>,
     stop_indexer: tokio::sync::watch::Sender<bool>,
 }
 
@@ -83,6 +84,12 @@ impl App {
             ..settings.clone()
         };
         let (indexer_db, _) = db::connect(&indexer_settings).await?;
+        let pruner = indexer::spawn_pruner(
+            indexer_db.clone(),
+            std::time::Duration::from_secs(settings.change_retention_hours.saturating_mul(3600)),
+            std::time::Duration::from_secs(settings.prune_interval_secs),
+            stop_signal.clone(),
+        );
         let indexer = indexer::spawn(indexer_db, &search, outcome, stop_signal)?;
         let schema = build_schema(db.clone(), search.clone(), &settings.limits);
         let bind_error = |source| StartupError::Bind {
@@ -109,6 +116,7 @@ impl App {
             statements,
             search,
             indexer,
+            pruner,
             stop_indexer,
         })
     }
@@ -151,6 +159,9 @@ impl App {
         self.stop_indexer.send_replace(true);
         if let Err(error) = self.indexer.await {
             tracing::error!(error = %error, "the indexer task failed");
+        }
+        if let Err(error) = self.pruner.await {
+            tracing::error!(error = %error, "the pruner task failed");
         }
         served
     }

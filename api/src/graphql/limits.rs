@@ -5,7 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{EmptyMutation, EmptySubscription, SchemaBuilder};
+use async_graphql::{EmptySubscription, SchemaBuilder};
+
+use super::mutation::Mutation;
 
 use super::query::Query;
 use crate::config::Limits;
@@ -35,9 +37,9 @@ pub fn relation_complexity(child_complexity: usize) -> usize {
 
 /// Applies the async-graphql limits to the schema builder.
 pub fn apply(
-    builder: SchemaBuilder<Query, EmptyMutation, EmptySubscription>,
+    builder: SchemaBuilder<Query, Mutation, EmptySubscription>,
     limits: &Limits,
-) -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
+) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     let mut builder = builder
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod ids;
 pub mod limits;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod request;
 pub mod schema;

@@ -6,3 +6,13 @@ use crate::service::lang::LanguagePreference;
 /// argument.
 #[derive(Debug, Clone, Default)]
 pub struct RequestLanguages(pub LanguagePreference);
+
+/// Who sent the request (from `Authorization: Bearer …`) and its id, for writes and the
+/// audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    /// The key holder, or `None` for anonymous requests.
+    pub principal: Option<crate::service::access::Principal>,
+    /// The request id the HTTP layer assigned.
+    pub request_id: Option<String>,
+}

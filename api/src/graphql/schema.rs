@@ -1,23 +1,24 @@
 //! Builds the schema once: root types, shared data (connection, loader, search) and limits.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use super::limits;
 use super::loaders::DbLoader;
+use super::mutation::Mutation;
 use super::query::Query;
 use crate::config::Limits;
 use crate::indexer::Search;
 
 /// The Symbios GraphQL schema.
-pub type SymbiosSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type SymbiosSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Most keys a loader fetches in one statement.
 const MAX_BATCH_KEYS: usize = 500;
 
-fn builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
 /// The schema over `db` and the search index, ready to execute requests.

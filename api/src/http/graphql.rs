@@ -13,11 +13,14 @@
 //! A browser that asks `GET /graphql` for HTML gets GraphiQL.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ACCEPT, ACCEPT_LANGUAGE, ALLOW, CONTENT_TYPE};
+use actix_web::http::header::{
+    ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE,
+};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{ErrorExtensionValues, Response, ServerError, Value, Variables};
+use sea_orm::DatabaseConnection;
 use serde_json::{Map, json};
 use tracing_actix_web::RequestId;
 
@@ -25,8 +28,9 @@ use super::negotiation::{APPLICATION_JSON, ResponseFormat, negotiate};
 use crate::config::Limits;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::limits::{count_aliases, count_tokens};
-use crate::graphql::request::RequestLanguages;
+use crate::graphql::request::{Caller, RequestLanguages};
 use crate::graphql::{SymbiosSchema, sdl};
+use crate::service::access::{self, Principal};
 use crate::service::lang::LanguagePreference;
 
 /// A request that cannot be executed, with the status the HTTP layer answers with.
@@ -52,6 +56,9 @@ fn refusal_response(refusal: Refusal, format: ResponseFormat) -> HttpResponse {
     builder.content_type(format.content_type());
     if refusal.status == StatusCode::METHOD_NOT_ALLOWED {
         builder.insert_header((ALLOW, "POST"));
+    }
+    if refusal.status == StatusCode::UNAUTHORIZED {
+        builder.insert_header((WWW_AUTHENTICATE, "Bearer realm=\"symbios\""));
     }
     builder.body(body.to_string())
 }
@@ -198,6 +205,7 @@ fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType>
 pub async fn execute_post(
     schema: web::Data<SymbiosSchema>,
     limits: web::Data<Limits>,
+    db: web::Data<DatabaseConnection>,
     http_request: HttpRequest,
     request_id: RequestId,
     body: web::Bytes,
@@ -207,9 +215,53 @@ pub async fn execute_post(
     };
     let request = parse_post(&http_request, &body)
         .and_then(|mut request| check_document(&mut request, &limits, format).map(|()| request));
-    match request {
-        Ok(request) => execute(&schema, &http_request, request_id, request, format).await,
-        Err(refusal) => refusal_response(refusal, format),
+    let request = match request {
+        Ok(request) => request,
+        Err(refusal) => return refusal_response(refusal, format),
+    };
+    let principal = match authenticate(&db, &http_request, request_id).await {
+        Ok(principal) => principal,
+        Err(refusal) => return refusal_response(refusal, format),
+    };
+    execute(&schema, &http_request, request_id, principal, request, format).await
+}
+
+/// The key holder of `Authorization: Bearer <key>`; no header is an anonymous request, and a
+/// header with anything but a live key is refused with 401 before the request runs.
+async fn authenticate(
+    db: &DatabaseConnection,
+    http_request: &HttpRequest,
+    request_id: RequestId,
+) -> Result<Option<Principal>, Refusal> {
+    let Some(value) = http_request.headers().get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let unauthenticated = |message: &str| Refusal {
+        status: StatusCode::UNAUTHORIZED,
+        message: message.to_owned(),
+        code: ErrorCode::Unauthenticated,
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or_else(|| unauthenticated("send the API key as `Authorization: Bearer <key>`"))?;
+    match access::authenticate(db, token).await {
+        Ok(Some(principal)) => Ok(Some(principal)),
+        Ok(None) => Err(unauthenticated("the API key is unknown or revoked")),
+        Err(error) => {
+            tracing::error!(error = ?error, request_id = %request_id, "authentication failed");
+            Err(Refusal {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: INTERNAL_MESSAGE.to_owned(),
+                code: ErrorCode::Internal,
+            })
+        }
     }
 }
 
@@ -252,6 +304,7 @@ fn check_document(
 pub async fn execute_get(
     schema: web::Data<SymbiosSchema>,
     limits: web::Data<Limits>,
+    db: web::Data<DatabaseConnection>,
     http_request: HttpRequest,
     request_id: RequestId,
 ) -> HttpResponse {
@@ -284,21 +337,30 @@ pub async fn execute_get(
             format,
         );
     }
-    execute(&schema, &http_request, request_id, request, format).await
+    let principal = match authenticate(&db, &http_request, request_id).await {
+        Ok(principal) => principal,
+        Err(refusal) => return refusal_response(refusal, format),
+    };
+    execute(&schema, &http_request, request_id, principal, request, format).await
 }
 
 async fn execute(
     schema: &SymbiosSchema,
     http_request: &HttpRequest,
     request_id: RequestId,
+    principal: Option<Principal>,
     request: async_graphql::Request,
     format: ResponseFormat,
 ) -> HttpResponse {
     let languages = header(http_request, ACCEPT_LANGUAGE)
         .map(LanguagePreference::from_accept_language)
         .unwrap_or_default();
+    let caller = Caller {
+        principal,
+        request_id: Some(request_id.to_string()),
+    };
     let mut response = schema
-        .execute(request.data(RequestLanguages(languages)))
+        .execute(request.data(RequestLanguages(languages)).data(caller))
         .await;
     let request_error = is_request_error(&response);
     classify_errors(&mut response, request_id, request_error);
@@ -310,7 +372,8 @@ async fn execute(
     }
     let status = match (format, request_error) {
         (ResponseFormat::GraphqlResponseJson, true) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::OK,
+        (ResponseFormat::GraphqlResponseJson, false) => access_status(&response),
+        (ResponseFormat::Json, _) => StatusCode::OK,
     };
     HttpResponse::build(status)
         .content_type(format.content_type())
@@ -341,6 +404,33 @@ fn is_request_error(response: &Response) -> bool {
     matches!(response.data, Value::Null)
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty())
+}
+
+/// 401 or 403 when the operation produced no data because every error is a missing or
+/// insufficient key (the GraphQL-over-HTTP specification allows 4xx for such failures);
+/// 200 otherwise.
+fn access_status(response: &Response) -> StatusCode {
+    let no_data = match &response.data {
+        Value::Null => true,
+        Value::Object(fields) => fields.values().all(|value| matches!(value, Value::Null)),
+        _ => false,
+    };
+    let codes: Vec<Option<String>> = response.errors.iter().map(code_of).collect();
+    let all = |code: ErrorCode| {
+        !codes.is_empty()
+            && codes
+                .iter()
+                .all(|found| found.as_deref() == Some(code.as_str()))
+    };
+    if !no_data {
+        StatusCode::OK
+    } else if all(ErrorCode::Unauthenticated) {
+        StatusCode::UNAUTHORIZED
+    } else if all(ErrorCode::Forbidden) {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    }
 }
 
 fn code_of(error: &ServerError) -> Option<String> {

@@ -7,8 +7,10 @@
 
 pub mod access;
 pub mod actor;
+pub mod audit;
 pub mod case_study;
 pub mod case_study_actor;
+pub mod change_feed;
 pub mod change_log;
 pub mod dataset;
 pub mod error;
@@ -28,6 +30,7 @@ pub mod resource_flow;
 pub mod search_documents;
 pub mod source;
 pub mod text;
+pub mod transfer;
 pub mod theme;
 pub mod validate;
 pub mod write;

@@ -2,6 +2,7 @@
 
 mod actor;
 mod case_study;
+mod changes;
 mod funder;
 mod node;
 mod project;
@@ -25,6 +26,7 @@ pub struct Query(
     funder::FunderQuery,
     theme::ThemeQuery,
     search::SearchQuery,
+    changes::ChangesQuery,
 );
 
 /// Checks every code in `countries` and returns them.

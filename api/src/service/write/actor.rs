@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{ActorKind, EntityType};
 use symbios_entity::{
     actor, case_study_actor, external_identifier, funder, membership, participation,
@@ -22,7 +22,7 @@ use crate::service::text::fold;
 use crate::service::validate::{self, Localized, MAX_NAME, Violations};
 
 /// An identifier of an actor in an outside registry.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Identifier {
     /// org-id.guide scheme (e.g. `NO-BRC`) or `wikidata`.
@@ -32,7 +32,7 @@ pub struct Identifier {
 }
 
 /// An actor as a whole.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ActorFields {
     /// Unique key; made from the name when left out on create.
@@ -41,7 +41,7 @@ pub struct ActorFields {
     /// Name as the actor writes it.
     pub name: String,
     /// What kind of actor.
-    #[serde(deserialize_with = "vocabulary")]
+    #[serde(with = "vocabulary")]
     pub kind: ActorKind,
     /// ISO 3166-1 alpha-2.
     pub country: String,
@@ -51,7 +51,7 @@ pub struct ActorFields {
     /// Language the description was written in.
     pub original_lang: String,
     /// Description by language.
-    #[serde(default, deserialize_with = "localized")]
+    #[serde(default, with = "localized")]
     pub description: Localized,
     /// Identifiers in outside registries.
     #[serde(default)]
@@ -220,12 +220,12 @@ fn authorize_partner(
     }
     let scheme = principal.scheme.as_deref().unwrap_or_default();
     let owned = |fields: &ActorFields| fields.schemes().any(|held| held == scheme);
-    for (state, fields) in [("is", before), ("would be", after)] {
+    for (state, fields) in [("is not", before), ("would not be", after)] {
         if let Some(fields) = fields
             && !owned(fields)
         {
             return Err(Error::Forbidden(format!(
-                "the partner key `{}` writes only actors identified under {scheme}; this actor {state} not",
+                "the partner key `{}` writes only actors identified under {scheme}; this actor {state}",
                 principal.name
             )));
         }

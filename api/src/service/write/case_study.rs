@@ -5,7 +5,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus, EntityType};
 use symbios_entity::{
     case_study, case_study_actor, case_study_project, case_study_theme, impact_figure, project,
@@ -22,7 +22,7 @@ use crate::service::text::fold;
 use crate::service::validate::{Localized, MAX_NAME, Violations};
 
 /// A public source of a case study.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SourceFields {
     pub url: String,
@@ -32,14 +32,14 @@ pub struct SourceFields {
 }
 
 /// A case study as a whole.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CaseStudyFields {
     /// Unique key; made from the title when left out on create.
     #[serde(default)]
     pub slug: Option<String>,
     pub title: String,
-    #[serde(deserialize_with = "vocabulary")]
+    #[serde(with = "vocabulary")]
     pub kind: CaseStudyKind,
     pub place: String,
     #[serde(default)]
@@ -53,12 +53,12 @@ pub struct CaseStudyFields {
     pub longitude: Option<f64>,
     #[serde(default)]
     pub established_year: Option<i32>,
-    #[serde(deserialize_with = "vocabulary")]
+    #[serde(with = "vocabulary")]
     pub status: CaseStudyStatus,
     pub original_lang: String,
-    #[serde(default, deserialize_with = "localized")]
+    #[serde(default, with = "localized")]
     pub summary: Localized,
-    #[serde(default, deserialize_with = "localized")]
+    #[serde(default, with = "localized")]
     pub body: Localized,
     /// Theme slugs.
     #[serde(default)]

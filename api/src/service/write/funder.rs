@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{EntityType, FunderKind};
 use symbios_entity::{actor, funder, funding};
 use uuid::Uuid;
@@ -16,14 +16,14 @@ use crate::service::text::fold;
 use crate::service::validate::{Localized, MAX_NAME, Violations};
 
 /// A funder as a whole.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FunderFields {
     /// Unique key; made from the name when left out on create.
     #[serde(default)]
     pub slug: Option<String>,
     pub name: String,
-    #[serde(deserialize_with = "vocabulary")]
+    #[serde(with = "vocabulary")]
     pub kind: FunderKind,
     /// ISO 3166-1 alpha-2, or `EU`.
     pub country: String,
@@ -33,7 +33,7 @@ pub struct FunderFields {
     #[serde(default)]
     pub website: Option<String>,
     pub original_lang: String,
-    #[serde(default, deserialize_with = "localized")]
+    #[serde(default, with = "localized")]
     pub description: Localized,
 }
 

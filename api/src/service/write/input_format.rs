@@ -1,12 +1,13 @@
-//! How write inputs read from JSON (NDJSON imports): the same shape as the GraphQL inputs, so
-//! vocabulary values are the GraphQL enum names (`RESEARCH_INSTITUTE`) and localized texts are
-//! lists of `{ "lang": …, "text": … }`.
+//! How write inputs read from and write to JSON (NDJSON imports and exports): the same shape
+//! as the GraphQL inputs, so vocabulary values are the GraphQL enum names
+//! (`RESEARCH_INSTITUTE`) and localized texts are lists of `{ "lang": …, "text": … }`.
 
 use std::fmt;
 
 use sea_orm::{ActiveEnum, Iterable};
 use serde::de::{self, Deserializer};
-use serde::Deserialize;
+use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::service::validate::Localized;
 
@@ -28,42 +29,66 @@ where
     })
 }
 
-/// Deserializes a vocabulary value with [`parse_vocabulary`].
-pub fn vocabulary<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: ActiveEnum<Value = String> + Iterable,
-{
-    let text = String::deserialize(deserializer)?;
-    parse_vocabulary(&text).map_err(de::Error::custom)
+/// `#[serde(with = "vocabulary")]`: a vocabulary value as its GraphQL name.
+pub mod vocabulary {
+    use super::*;
+
+    /// Writes the GraphQL name.
+    pub fn serialize<S, T>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: ActiveEnum<Value = String>,
+    {
+        serializer.serialize_str(&value.to_value().to_ascii_uppercase())
+    }
+
+    /// Reads with [`parse_vocabulary`].
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: ActiveEnum<Value = String> + Iterable,
+    {
+        let text = String::deserialize(deserializer)?;
+        parse_vocabulary(&text).map_err(de::Error::custom)
+    }
 }
 
-/// An optional vocabulary value.
-pub fn optional_vocabulary<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: ActiveEnum<Value = String> + Iterable,
-{
-    Option::<String>::deserialize(deserializer)?
-        .map(|text| parse_vocabulary(&text).map_err(de::Error::custom))
-        .transpose()
-}
-
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Text {
     lang: String,
     text: String,
 }
 
-/// A list of `{lang, text}` as texts by language; a language given twice is refused.
-pub fn localized<'de, D>(deserializer: D) -> Result<Localized, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let texts = Vec::<Text>::deserialize(deserializer)?;
-    collect_localized(texts.into_iter().map(|text| (text.lang, text.text)))
-        .map_err(de::Error::custom)
+/// `#[serde(with = "localized")]`: texts by language as a list of `{lang, text}`; a language
+/// given twice is refused.
+pub mod localized {
+    use super::*;
+
+    /// Writes the list, ordered by language.
+    pub fn serialize<S>(texts: &Localized, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+    {
+        let mut sequence = serializer.serialize_seq(Some(texts.len()))?;
+        for (lang, text) in texts {
+            sequence.serialize_element(&Text {
+                lang: lang.clone(),
+                text: text.clone(),
+            })?;
+        }
+        sequence.end()
+    }
+
+    /// Reads the list.
+    pub fn deserialize<'de, D>(deserializer: D) -> Result<Localized, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        let texts = Vec::<Text>::deserialize(deserializer)?;
+        collect_localized(texts.into_iter().map(|text| (text.lang, text.text)))
+            .map_err(de::Error::custom)
+    }
 }
 
 /// Texts by language from `(lang, text)` pairs; a language given twice is refused.

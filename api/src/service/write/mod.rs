@@ -28,7 +28,9 @@ pub mod upsert_actors;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait,
+};
 use symbios_entity::audit_log;
 use symbios_entity::vocabulary::{ChangeOp, EntityType};
 use uuid::Uuid;
@@ -46,6 +48,28 @@ use super::Error;
 use super::access::{Principal, require_editor, require_key};
 use super::change_log::{self, Change};
 use super::validate::Violations;
+
+/// Where a write starts its transaction: a connection (a transaction of its own) or a running
+/// transaction (a savepoint inside it, as imports use to write a batch atomically).
+///
+/// sea-orm's `TransactionTrait::begin` is an `async fn` without a `Send` bound, which generic
+/// callers cannot hold across awaits in a multi-threaded runtime; this trait has one.
+pub trait Writer: Sync {
+    /// Begins a transaction (or savepoint).
+    fn begin_write(&self) -> impl Future<Output = Result<DatabaseTransaction, sea_orm::DbErr>> + Send;
+}
+
+impl Writer for DatabaseConnection {
+    async fn begin_write(&self) -> Result<DatabaseTransaction, sea_orm::DbErr> {
+        self.begin().await
+    }
+}
+
+impl Writer for DatabaseTransaction {
+    async fn begin_write(&self) -> Result<DatabaseTransaction, sea_orm::DbErr> {
+        self.begin().await
+    }
+}
 
 /// Who writes, when, and under which request id (for the audit log).
 #[derive(Debug, Clone)]
@@ -188,7 +212,7 @@ fn check_all<'a, R: Record>(
 
 /// Creates a record (with `id`, when the caller chose one).
 pub async fn create<R: Record>(
-    db: &DatabaseConnection,
+    db: &impl Writer,
     ctx: &WriteContext,
     id: Option<Uuid>,
     mut record: R,
@@ -196,7 +220,7 @@ pub async fn create<R: Record>(
     let principal = require_key(Some(&ctx.principal))?;
     R::authorize(principal, None, Some(&record))?;
     let id = id.unwrap_or_else(Uuid::new_v4);
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     if R::load(&txn, id).await?.is_some() {
         return Err(Error::invalid(
             "id",
@@ -239,24 +263,59 @@ async fn current_version<R: Record>(db: &DatabaseTransaction, id: Uuid) -> Resul
 
 /// Applies `patch` to the record at version `expected`.
 pub async fn update<R: Record>(
-    db: &DatabaseConnection,
+    db: &impl Writer,
     ctx: &WriteContext,
     id: Uuid,
     expected: i32,
     patch: R::Patch,
 ) -> Result<Written, Error> {
+    let txn = db.begin_write().await?;
+    let written = change::<R>(&txn, ctx, id, Some(expected), |record| record.apply(patch)).await?;
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// Creates the record with `id`, or replaces it with `record` when it exists (whatever its
+/// version): what an import does. A record equal to the stored one writes nothing.
+pub async fn put<R: Record>(
+    db: &impl Writer,
+    ctx: &WriteContext,
+    id: Uuid,
+    record: R,
+) -> Result<Written, Error> {
+    let txn = db.begin_write().await?;
+    let exists = R::load(&txn, id).await?.is_some();
+    let written = if exists {
+        change::<R>(&txn, ctx, id, None, |current| *current = record).await?
+    } else {
+        drop(txn);
+        return create(db, ctx, Some(id), record).await;
+    };
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// Turns the stored record into `make_next(stored)`, at version `expected` when given.
+async fn change<R: Record>(
+    txn: &DatabaseTransaction,
+    ctx: &WriteContext,
+    id: Uuid,
+    expected: Option<i32>,
+    make_next: impl FnOnce(&mut R),
+) -> Result<Written, Error> {
     let principal = require_key(Some(&ctx.principal))?;
-    let txn = db.begin().await?;
-    let current = R::load(&txn, id)
+    let current = R::load(txn, id)
         .await?
         .ok_or(Error::NotFound { entity: R::NAME })?;
     let mut next = current.record.clone();
-    next.apply(patch);
+    make_next(&mut next);
+    next.complete(txn, id).await?;
     R::authorize(principal, Some(&current.record), Some(&next))?;
+    let expected = expected.unwrap_or(current.version);
     if current.version != expected {
         return Err(conflict::<R>(expected, current.version));
     }
-    check_all(&next, &txn, id).await?;
+    check_all(&next, txn, id).await?;
     if next == current.record {
         return Ok(Written {
             id,
@@ -264,8 +323,8 @@ pub async fn update<R: Record>(
             changed: false,
         });
     }
-    if !next.update(&txn, id, expected, ctx.at).await? {
-        let current = current_version::<R>(&txn, id).await?;
+    if !next.update(txn, id, expected, ctx.at).await? {
+        let current = current_version::<R>(txn, id).await?;
         return Err(conflict::<R>(expected, current));
     }
     let mut changes = vec![Logged {
@@ -276,9 +335,8 @@ pub async fn update<R: Record>(
     }];
     let mut parents = current.record.parents();
     parents.extend(next.parents());
-    changes.extend(parts::bump_parents(&txn, &parents, ctx.at).await?);
-    log(&txn, ctx, &format!("update{}", R::NAME), &changes).await?;
-    txn.commit().await?;
+    changes.extend(parts::bump_parents(txn, &parents, ctx.at).await?);
+    log(txn, ctx, &format!("update{}", R::NAME), &changes).await?;
     Ok(Written {
         id,
         version: expected + 1,
@@ -288,13 +346,13 @@ pub async fn update<R: Record>(
 
 /// Deletes the record at version `expected`.
 pub async fn delete<R: Record>(
-    db: &DatabaseConnection,
+    db: &impl Writer,
     ctx: &WriteContext,
     id: Uuid,
     expected: i32,
 ) -> Result<Written, Error> {
     let principal = require_key(Some(&ctx.principal))?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let current = R::load(&txn, id)
         .await?
         .ok_or(Error::NotFound { entity: R::NAME })?;
@@ -372,4 +430,13 @@ pub(crate) async fn log(
         })
         .collect();
     change_log::append(db, &log, ctx.at).await
+}
+
+/// The row of `E` with this id, e.g. to return a relation just written.
+pub async fn row<E>(db: &DatabaseConnection, id: Uuid) -> Result<Option<E::Model>, Error>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    Ok(E::find_by_id(id).one(db).await?)
 }

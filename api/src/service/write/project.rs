@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{EntityType, ProjectStatus};
 use symbios_entity::{case_study_project, funding, participation, project, project_theme};
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use crate::service::text::fold;
 use crate::service::validate::{Localized, MAX_NAME, Violations};
 
 /// A project as a whole.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProjectFields {
     /// Unique key; made from the name when left out on create.
@@ -25,7 +25,7 @@ pub struct ProjectFields {
     pub name: String,
     #[serde(default)]
     pub acronym: Option<String>,
-    #[serde(deserialize_with = "vocabulary")]
+    #[serde(with = "vocabulary")]
     pub status: ProjectStatus,
     #[serde(default)]
     pub start_date: Option<NaiveDate>,
@@ -34,7 +34,7 @@ pub struct ProjectFields {
     #[serde(default)]
     pub website: Option<String>,
     pub original_lang: String,
-    #[serde(default, deserialize_with = "localized")]
+    #[serde(default, with = "localized")]
     pub summary: Localized,
     /// Theme slugs.
     #[serde(default)]

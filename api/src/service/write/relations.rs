@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{
     CaseStudyRole, EntityType, FlowCategory, FlowStatus, ParticipationRole,
 };
@@ -30,7 +30,7 @@ macro_rules! relation_fields {
         $($(#[$attr:meta])* $column:ident : $ty:ty),* $(,)?
     }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(rename_all = "camelCase", deny_unknown_fields)]
         pub struct $fields {
             $($(#[$attr])* pub $column: $ty,)*
@@ -190,7 +190,7 @@ relation_fields! {
     ParticipationFields, ParticipationPatch {
         project_id: Uuid,
         actor_id: Uuid,
-        #[serde(deserialize_with = "vocabulary")]
+        #[serde(with = "vocabulary")]
         role: ParticipationRole,
     }
 }
@@ -275,7 +275,7 @@ relation_fields! {
     CaseStudyActorFields, CaseStudyActorPatch {
         case_study_id: Uuid,
         actor_id: Uuid,
-        #[serde(deserialize_with = "vocabulary")]
+        #[serde(with = "vocabulary")]
         role: CaseStudyRole,
     }
 }
@@ -314,7 +314,7 @@ relation_fields! {
         #[serde(default)]
         to_actor_id: Option<Uuid>,
         resource: String,
-        #[serde(deserialize_with = "vocabulary")]
+        #[serde(with = "vocabulary")]
         category: FlowCategory,
         #[serde(default)]
         quantity: Option<f64>,
@@ -322,12 +322,12 @@ relation_fields! {
         unit: Option<String>,
         #[serde(default)]
         year: Option<i32>,
-        #[serde(deserialize_with = "vocabulary")]
+        #[serde(with = "vocabulary")]
         status: FlowStatus,
         #[serde(default)]
         ewc_code: Option<String>,
         original_lang: String,
-        #[serde(default, deserialize_with = "localized")]
+        #[serde(default, with = "localized")]
         description: Localized,
     }
 }

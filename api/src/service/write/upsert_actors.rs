@@ -9,8 +9,8 @@
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::actor::{ActorFields, Identifier, sync_identifiers, validate_actor};
 use super::parts::{self, slug_from};
-use super::{Logged, WriteContext, log};
+use super::{Logged, WriteContext, Writer, log};
 use crate::service::Error;
 use crate::service::access::require_key;
 use crate::service::error::FieldError;
@@ -133,7 +133,7 @@ fn request_hash(match_by: &MatchBy, items: &[UpsertItem]) -> String {
 /// With an `idempotency_key`, the answer is stored with the writes; the same key with the same
 /// items returns that answer again and writes nothing, with other items it is refused.
 pub async fn upsert_actors(
-    db: &DatabaseConnection,
+    db: &impl Writer,
     ctx: &WriteContext,
     match_by: MatchBy,
     items: Vec<UpsertItem>,
@@ -166,7 +166,7 @@ pub async fn upsert_actors(
         return Err(Error::invalid("idempotencyKey", "must be 1–200 characters"));
     }
     let hash = request_hash(&match_by, &items);
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let owner = ctx.principal.key_id.unwrap_or_default();
     if let Some(key) = idempotency_key
         && let Some(stored) = idempotency_record::Entity::find_by_id((owner, key.to_owned()))

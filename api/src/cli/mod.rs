@@ -1,5 +1,8 @@
-//! The command line: `serve | migrate | seed | reindex | schema`. Each command loads the settings, does
-//! one job and exits with a clear message on failure.
+//! The command line: `serve | migrate | seed | reindex | schema | apikey | import | export`.
+//! Each command loads the settings, does one job and exits with a clear message on failure.
+
+mod keys;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +54,16 @@ enum Command {
     Reindex,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Create, list or revoke API keys.
+    Apikey {
+        #[command(subcommand)]
+        action: keys::KeyAction,
+    },
+    /// Import records from an NDJSON file (one record per line, shaped like the GraphQL create
+    /// inputs); running it again changes nothing.
+    Import(transfer::ImportArgs),
+    /// Export records as NDJSON (the import format) or CSV.
+    Export(transfer::ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +124,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Seed { check } => seed_command(&settings, check).await,
         Command::Reindex => reindex(&settings).await,
         Command::Schema => Ok(()),
+        Command::Apikey { action } => keys::run(&settings, action).await,
+        Command::Import(args) => transfer::import(&settings, args).await,
+        Command::Export(args) => transfer::export(&settings, args).await,
     }
 }
 

@@ -1,0 +1,284 @@
+//! `createActor`, `updateActor`, `deleteActor` and `upsertActors`.
+
+use async_graphql::{
+    Context, Enum, ErrorExtensions, ID, InputObject, MaybeUndefined, Object, SimpleObject,
+};
+use sea_orm::DatabaseConnection;
+use symbios_entity::actor;
+
+use super::{DeletedRecord, LocalizedTextInput, create, delete, localized, update, written_row};
+use crate::graphql::types::actor::Actor;
+use crate::graphql::types::enums::ActorKind;
+use crate::service::write::upsert_actors::{
+    self, ItemStatus, MatchBy, UpsertItem, UpsertOutcome,
+};
+use crate::service::write::{ActorFields, ActorPatch};
+
+/// An identifier in an outside registry.
+#[derive(InputObject, Debug, Clone)]
+pub struct IdentifierInput {
+    /// org-id.guide scheme (e.g. `NO-BRC`) or `wikidata`.
+    pub scheme: String,
+    /// The value in that scheme.
+    pub value: String,
+}
+
+/// A new actor.
+#[derive(InputObject, Debug, Clone)]
+pub struct CreateActorInput {
+    /// A client-chosen id (UUID), for idempotent retries; made up when left out.
+    pub id: Option<ID>,
+    /// Unique key; made from the name when left out.
+    pub slug: Option<String>,
+    pub name: String,
+    pub kind: ActorKind,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub website: Option<String>,
+    /// Language the description is written in.
+    pub original_lang: String,
+    pub description: Option<Vec<LocalizedTextInput>>,
+    pub identifiers: Option<Vec<IdentifierInput>>,
+}
+
+/// Changes to an actor: fields left out keep their value; `null` clears an optional one;
+/// lists replace the whole list.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct ActorPatchInput {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<ActorKind>,
+    pub country: Option<String>,
+    pub website: MaybeUndefined<String>,
+    pub original_lang: Option<String>,
+    pub description: Option<Vec<LocalizedTextInput>>,
+    pub identifiers: Option<Vec<IdentifierInput>>,
+}
+
+fn identifiers(inputs: Vec<IdentifierInput>) -> Vec<crate::service::write::Identifier> {
+    inputs
+        .into_iter()
+        .map(|input| crate::service::write::Identifier {
+            scheme: input.scheme,
+            value: input.value,
+        })
+        .collect()
+}
+
+/// One actor of a partner's registry.
+#[derive(InputObject, Debug, Clone)]
+pub struct ActorUpsert {
+    /// The actor's identifier in the call's scheme, e.g. its organisation number.
+    pub external_id: String,
+    /// The partner's version of the record (a counter or timestamp); an item older than what
+    /// was stored before is rejected and the newer data kept.
+    pub source_version: Option<i64>,
+    pub name: String,
+    pub kind: ActorKind,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub website: Option<String>,
+    /// Language the description is written in.
+    pub original_lang: String,
+    pub description: Option<Vec<LocalizedTextInput>>,
+}
+
+/// What happened to one item of a bulk upsert.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertStatus {
+    /// A new actor was created.
+    Created,
+    /// The stored actor was changed.
+    Updated,
+    /// The stored actor already had these values.
+    Unchanged,
+    /// Refused; `errors` says why. Nothing was written for this item.
+    Rejected,
+}
+
+impl From<ItemStatus> for UpsertStatus {
+    fn from(status: ItemStatus) -> Self {
+        match status {
+            ItemStatus::Created => UpsertStatus::Created,
+            ItemStatus::Updated => UpsertStatus::Updated,
+            ItemStatus::Unchanged => UpsertStatus::Unchanged,
+            ItemStatus::Rejected => UpsertStatus::Rejected,
+        }
+    }
+}
+
+/// A refused input field.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct FieldError {
+    /// The field, e.g. `country` or `description.xx`.
+    pub field: String,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+/// The outcome of one item.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UpsertItemResult {
+    /// The item's `externalId`.
+    pub external_id: String,
+    pub status: UpsertStatus,
+    /// The actor, unless rejected.
+    pub id: Option<ID>,
+    /// The actor's version now, unless rejected.
+    pub version: Option<i32>,
+    /// Why the item was rejected.
+    pub errors: Vec<FieldError>,
+}
+
+/// The outcome of a bulk upsert, item by item in the order sent.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UpsertResult {
+    pub created: i32,
+    pub updated: i32,
+    pub unchanged: i32,
+    pub rejected: i32,
+    /// Whether this is the stored answer to an earlier call with the same idempotency key
+    /// (nothing was written this time).
+    pub replayed: bool,
+    pub items: Vec<UpsertItemResult>,
+}
+
+fn count(outcome: &UpsertOutcome, status: ItemStatus) -> i32 {
+    i32::try_from(outcome.count(status)).unwrap_or(i32::MAX)
+}
+
+impl From<UpsertOutcome> for UpsertResult {
+    fn from(outcome: UpsertOutcome) -> Self {
+        UpsertResult {
+            created: count(&outcome, ItemStatus::Created),
+            updated: count(&outcome, ItemStatus::Updated),
+            unchanged: count(&outcome, ItemStatus::Unchanged),
+            rejected: count(&outcome, ItemStatus::Rejected),
+            replayed: outcome.replayed,
+            items: outcome
+                .items
+                .into_iter()
+                .map(|item| UpsertItemResult {
+                    external_id: item.key,
+                    status: item.status.into(),
+                    id: item.id.map(|id| ID(id.to_string())),
+                    version: item.version,
+                    errors: item
+                        .errors
+                        .into_iter()
+                        .map(|error| FieldError {
+                            field: error.field,
+                            reason: error.reason,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct ActorMutation;
+
+#[Object]
+impl ActorMutation {
+    /// Creates an actor. Partner keys may create actors only with an identifier in their
+    /// own scheme.
+    async fn create_actor(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateActorInput,
+    ) -> async_graphql::Result<Actor> {
+        let record = ActorFields {
+            slug: input.slug,
+            name: input.name,
+            kind: input.kind.into(),
+            country: input.country,
+            website: input.website,
+            original_lang: input.original_lang,
+            description: localized("input.description", input.description)?.unwrap_or_default(),
+            identifiers: identifiers(input.identifiers.unwrap_or_default()),
+        };
+        let written = create(ctx, input.id, record).await?;
+        Ok(Actor(written_row::<actor::Entity>(ctx, written, "Actor").await?))
+    }
+
+    /// Changes an actor that is at `expectedVersion`.
+    async fn update_actor(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+        patch: ActorPatchInput,
+    ) -> async_graphql::Result<Actor> {
+        let patch = ActorPatch {
+            slug: patch.slug,
+            name: patch.name,
+            kind: patch.kind.map(Into::into),
+            country: patch.country,
+            website: patch.website.into(),
+            original_lang: patch.original_lang,
+            description: localized("patch.description", patch.description)?,
+            identifiers: patch.identifiers.map(identifiers),
+        };
+        let written = update::<ActorFields>(ctx, &id, expected_version, patch).await?;
+        Ok(Actor(written_row::<actor::Entity>(ctx, written, "Actor").await?))
+    }
+
+    /// Deletes an actor that is at `expectedVersion` and that nothing refers to any more.
+    async fn delete_actor(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: i32,
+    ) -> async_graphql::Result<DeletedRecord> {
+        delete::<ActorFields>(ctx, &id, expected_version).await
+    }
+
+    /// Creates or updates up to 1,000 actors of a partner registry, matched by their
+    /// identifier in `scheme`. Each item is judged on its own: refused items are reported
+    /// and the others written. With an `idempotencyKey`, repeating the call returns the same
+    /// answer and writes nothing.
+    async fn upsert_actors(
+        &self,
+        ctx: &Context<'_>,
+        scheme: String,
+        items: Vec<ActorUpsert>,
+        idempotency_key: Option<String>,
+    ) -> async_graphql::Result<UpsertResult> {
+        let write = super::write_context(ctx)?;
+        let mut upserts = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            upserts.push(UpsertItem {
+                key: item.external_id,
+                source_version: item.source_version,
+                fields: ActorFields {
+                    slug: None,
+                    name: item.name,
+                    kind: item.kind.into(),
+                    country: item.country,
+                    website: item.website,
+                    original_lang: item.original_lang,
+                    description: localized(
+                        &format!("items[{index}].description"),
+                        item.description,
+                    )?
+                    .unwrap_or_default(),
+                    identifiers: Vec::new(),
+                },
+            });
+        }
+        let db = ctx.data::<DatabaseConnection>()?;
+        let outcome = upsert_actors::upsert_actors(
+            db,
+            &write,
+            MatchBy::Identifier(scheme),
+            upserts,
+            idempotency_key.as_deref(),
+        )
+        .await
+        .map_err(|error| error.extend())?;
+        super::wake_indexer(ctx);
+        Ok(outcome.into())
+    }
+}

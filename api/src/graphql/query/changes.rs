@@ -1,0 +1,273 @@
+//! `changes`: the change feed, and `auditLog` (admin keys only).
+
+use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject, Union};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use symbios_entity::vocabulary;
+
+use crate::graphql::ids::parse_id;
+use crate::graphql::request::Caller;
+use crate::graphql::types::actor::Actor;
+use crate::graphql::types::case_study::CaseStudy;
+use crate::graphql::types::funder::Funder;
+use crate::graphql::types::project::Project;
+use crate::graphql::types::relations::{
+    CaseStudyActor, Funding, ImpactFigure, Participation, ResourceFlow,
+};
+use crate::graphql::types::theme::Theme;
+use crate::service::change_feed::{self, ChangedRecord};
+use crate::service::{self, access, audit};
+
+/// The kinds of record the change feed reports.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "vocabulary::EntityType")]
+pub enum ChangeEntityType {
+    CaseStudy,
+    Project,
+    Actor,
+    Funder,
+    Funding,
+    Participation,
+    CaseStudyActor,
+    ResourceFlow,
+    ImpactFigure,
+    Theme,
+}
+
+/// What happened to the record.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "vocabulary::ChangeOp")]
+pub enum ChangeOp {
+    /// Created or changed.
+    Upsert,
+    /// Deleted (a tombstone: `entity` is null).
+    Delete,
+}
+
+/// A changed record as it is now.
+#[derive(Union, Debug, Clone)]
+pub enum ChangedEntity {
+    CaseStudy(CaseStudy),
+    Project(Project),
+    Actor(Actor),
+    Funder(Funder),
+    Funding(Funding),
+    Participation(Participation),
+    CaseStudyActor(CaseStudyActor),
+    ResourceFlow(ResourceFlow),
+    ImpactFigure(ImpactFigure),
+    Theme(Theme),
+}
+
+impl From<ChangedRecord> for ChangedEntity {
+    fn from(record: ChangedRecord) -> Self {
+        match record {
+            ChangedRecord::CaseStudy(model) => ChangedEntity::CaseStudy(CaseStudy(model)),
+            ChangedRecord::Project(model) => ChangedEntity::Project(Project(model)),
+            ChangedRecord::Actor(model) => ChangedEntity::Actor(Actor(model)),
+            ChangedRecord::Funder(model) => ChangedEntity::Funder(Funder(model)),
+            ChangedRecord::Funding(model) => ChangedEntity::Funding(Funding(model)),
+            ChangedRecord::Participation(model) => {
+                ChangedEntity::Participation(Participation(model))
+            }
+            ChangedRecord::CaseStudyActor(model) => {
+                ChangedEntity::CaseStudyActor(CaseStudyActor(model))
+            }
+            ChangedRecord::ResourceFlow(model) => ChangedEntity::ResourceFlow(ResourceFlow(model)),
+            ChangedRecord::ImpactFigure(model) => ChangedEntity::ImpactFigure(ImpactFigure(model)),
+            ChangedRecord::Theme(model) => ChangedEntity::Theme(Theme(model)),
+        }
+    }
+}
+
+/// One committed change.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Change {
+    /// Position in the feed; grows with every change.
+    pub seq: i64,
+    pub entity_type: ChangeEntityType,
+    /// The record's id.
+    pub id: ID,
+    pub op: ChangeOp,
+    /// The record's version after the change (for deletes: the last version).
+    pub version: i32,
+    /// When the change was committed.
+    pub at: DateTime<Utc>,
+    /// The record as it is now (it may have changed again since); null when deleted.
+    pub entity: Option<ChangedEntity>,
+}
+
+/// A change and the cursor right after it.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ChangeEdge {
+    pub cursor: String,
+    pub node: Change,
+}
+
+/// Where to continue.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ChangePageInfo {
+    /// Whether more changes are there right now.
+    pub has_next_page: bool,
+    /// The cursor to pass as `after` next time; also when the page is empty, so that a
+    /// client can keep polling with it.
+    pub end_cursor: String,
+}
+
+/// A page of the change feed.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ChangeConnection {
+    pub edges: Vec<ChangeEdge>,
+    pub page_info: ChangePageInfo,
+}
+
+/// An audit-log entry.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct AuditEntry {
+    /// Position in the audit log; pass as `before` for older entries.
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The key's name, or `cli:<command>`.
+    pub principal: String,
+    /// The key's id; null for the command line.
+    pub api_key_id: Option<ID>,
+    /// The mutation or command, e.g. `updateActor`.
+    pub operation: String,
+    pub entity_type: ChangeEntityType,
+    pub entity_id: ID,
+    /// Null for creates.
+    pub old_version: Option<i32>,
+    /// Null for deletes.
+    pub new_version: Option<i32>,
+    /// The HTTP request id.
+    pub request_id: Option<String>,
+}
+
+const CURSOR_PREFIX: &str = "change:";
+
+fn encode_cursor(seq: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{seq}"))
+}
+
+fn decode_cursor(cursor: &str) -> async_graphql::Result<i64> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
+        .and_then(|seq| seq.parse::<i64>().ok())
+        .filter(|seq| *seq >= 0)
+        .ok_or_else(|| {
+            service::Error::invalid("after", "is not a change-feed cursor").extend()
+        })
+}
+
+#[derive(Default)]
+pub struct ChangesQuery;
+
+#[Object]
+impl ChangesQuery {
+    /// Every committed change after `after` (from the oldest kept change when left out), in
+    /// commit order, each exactly once; deletes are tombstones. Keep the `endCursor` and pass
+    /// it as `after` next time. A cursor older than the retention window gets
+    /// `RESYNC_REQUIRED`: read the records afresh, then follow the feed without a cursor.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        #[graphql(default = 100, validator(minimum = 1, maximum = 1000))] first: i32,
+        types: Option<Vec<ChangeEntityType>>,
+    ) -> async_graphql::Result<ChangeConnection> {
+        let after = after.as_deref().map(decode_cursor).transpose()?;
+        let types: Vec<vocabulary::EntityType> = types
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let db = ctx.data::<DatabaseConnection>()?;
+        let page = change_feed::read(db, after, &types, u64::try_from(first).unwrap_or(1))
+            .await
+            .map_err(|error| error.extend())?;
+        let wants_entities = ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("entity")
+            .exists();
+        let mut records = if wants_entities {
+            change_feed::load_records(db, &page.changes)
+                .await
+                .map_err(|error| error.extend())?
+        } else {
+            Default::default()
+        };
+        let edges = page
+            .changes
+            .into_iter()
+            .map(|change| {
+                let entity = match change.op {
+                    vocabulary::ChangeOp::Upsert => records
+                        .remove(&change.entity_id)
+                        .map(ChangedEntity::from),
+                    vocabulary::ChangeOp::Delete => None,
+                };
+                ChangeEdge {
+                    cursor: encode_cursor(change.seq),
+                    node: Change {
+                        seq: change.seq,
+                        entity_type: change.entity_type.into(),
+                        id: ID(change.entity_id.to_string()),
+                        op: change.op.into(),
+                        version: change.version,
+                        at: change.changed_at,
+                        entity,
+                    },
+                }
+            })
+            .collect();
+        Ok(ChangeConnection {
+            edges,
+            page_info: ChangePageInfo {
+                has_next_page: page.has_next,
+                end_cursor: encode_cursor(page.end),
+            },
+        })
+    }
+
+    /// Who changed what, newest first (admin keys only): of one record when `entityId` is
+    /// given; entries older than `before` when given.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        entity_id: Option<ID>,
+        before: Option<i64>,
+        #[graphql(default = 100, validator(minimum = 1, maximum = 500))] first: i32,
+    ) -> async_graphql::Result<Vec<AuditEntry>> {
+        let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
+        access::require_admin(caller.principal.as_ref()).map_err(|error| error.extend())?;
+        let entity_id = entity_id
+            .map(|id| parse_id("entityId", &id))
+            .transpose()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let entries = audit::list(db, entity_id, before, u64::try_from(first).unwrap_or(1))
+            .await
+            .map_err(|error| error.extend())?;
+        Ok(entries
+            .into_iter()
+            .map(|entry| AuditEntry {
+                id: entry.id,
+                at: entry.at,
+                principal: entry.principal,
+                api_key_id: entry.api_key_id.map(|id| ID(id.to_string())),
+                operation: entry.operation,
+                entity_type: entry.entity_type.into(),
+                entity_id: ID(entry.entity_id.to_string()),
+                old_version: entry.old_version,
+                new_version: entry.new_version,
+                request_id: entry.request_id,
+            })
+            .collect())
+    }
+}
