@@ -189,7 +189,10 @@ impl Settings {
             });
         }
         for (key, value) in [
-            ("database_max_connections", u64::from(self.database_max_connections)),
+            (
+                "database_max_connections",
+                u64::from(self.database_max_connections),
+            ),
             ("change_retention_hours", self.change_retention_hours),
             ("prune_interval_secs", self.prune_interval_secs),
         ] {

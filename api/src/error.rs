@@ -147,8 +147,8 @@ impl ErrorExtensions for service::Error {
         match self {
             service::Error::VersionConflict { current, .. } => {
                 let current = *current;
-                error = error
-                    .extend_with(|_, extensions| extensions.set("currentVersion", current));
+                error =
+                    error.extend_with(|_, extensions| extensions.set("currentVersion", current));
             }
             service::Error::ResyncRequired { pruned_through } => {
                 let pruned_through = *pruned_through;

@@ -233,7 +233,11 @@ pub fn spawn(
                     // The changes after `applied` were pruned while this replica was away:
                     // only a rebuild can bring the index up to date.
                     Ok(pruned) if applied < pruned => {
-                        tracing::warn!(applied, pruned, "the change log was pruned past the index; rebuilding");
+                        tracing::warn!(
+                            applied,
+                            pruned,
+                            "the change log was pruned past the index; rebuilding"
+                        );
                         needs_rebuild = true;
                         continue;
                     }
@@ -286,7 +290,9 @@ pub fn spawn_pruner(
             if let Some(horizon) = horizon {
                 match change_log::prune(&db, horizon).await {
                     Ok(0) => {}
-                    Ok(deleted) => tracing::info!(deleted, "pruned old changes from the change log"),
+                    Ok(deleted) => {
+                        tracing::info!(deleted, "pruned old changes from the change log")
+                    }
                     Err(error) => tracing::error!(error = %error, "pruning the change log failed"),
                 }
             }

@@ -221,3 +221,163 @@ async fn index_equals_database_after_kill_9_during_indexing() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 }
+
+const IMPORT_ACTORS: usize = 20_000;
+const IMPORT_KILLS: usize = 10;
+
+/// Writes an NDJSON file of `count` actors in the import format.
+fn write_import_file(path: &Path, count: usize) {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for n in 0..count {
+        let line = json!({
+            "type": "Actor",
+            "record": {
+                "slug": format!("import-crash-{n}"),
+                "name": format!("Importert selskap {n}"),
+                "kind": "COMPANY", "country": "NO", "originalLang": "nb",
+                "description": [{ "lang": "nb", "text": format!("Selskap {n} leverer overskuddsvarme og sidestrømmer.") }],
+                "identifiers": [{ "scheme": "NO-BRC", "value": format!("8{n:08}") }],
+            }
+        });
+        writeln!(file, "{line}").unwrap();
+    }
+}
+
+/// Runs `symbios import`, killing it with SIGKILL after `kill_after` (unless it finished);
+/// returns the last line number it acknowledged as committed and whether it finished.
+fn import(data_dir: &Path, file: &Path, kill_after: Option<Duration>) -> (usize, bool) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_symbios"))
+        .args(["import", "--log-commits", "--batch-size", "500"])
+        .arg(file)
+        .env("SYMBIOS_DATA_DIR", data_dir)
+        .env("SYMBIOS_LOG", "warn")
+        .env_remove("SYMBIOS_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start symbios import");
+    let stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut acknowledged = 0;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(range) = line.strip_prefix("committed lines ")
+                && let Some((_, end)) = range.split_once('-')
+            {
+                acknowledged = end.trim().parse().unwrap_or(acknowledged);
+            }
+        }
+        acknowledged
+    });
+    let finished = match kill_after {
+        Some(delay) => {
+            let deadline = Instant::now() + delay;
+            loop {
+                if child.try_wait().unwrap().is_some() {
+                    break true;
+                }
+                if Instant::now() >= deadline {
+                    child.kill().unwrap();
+                    child.wait().unwrap();
+                    break false;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        None => {
+            let status = child.wait().unwrap();
+            assert!(status.success(), "the import failed: {status}");
+            true
+        }
+    };
+    (reader.join().unwrap(), finished)
+}
+
+/// Slugs among the imported ones that the database holds, with how often.
+async fn imported_slugs(data_dir: &Path) -> std::collections::HashMap<String, usize> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let (db, _) = symbios::db::connect(&settings(data_dir)).await.unwrap();
+    let rows = actor::Entity::find()
+        .filter(actor::Column::Slug.starts_with("import-crash-"))
+        .all(&db)
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+    let mut counts = std::collections::HashMap::new();
+    for row in rows {
+        *counts.entry(row.slug).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Kill -9 both the import and the server at random points of a large import, restart them and
+/// run the import again: every acknowledged record is there exactly once, and the search index
+/// equals the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_survives_kill_9_and_reruns_idempotently() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let file = data_dir.path().join("actors.ndjson");
+    write_import_file(&file, IMPORT_ACTORS);
+    let client = reqwest::Client::new();
+
+    let mut server = start(data_dir.path());
+    wait_until(&client, &server, |state| state["status"] == "ready").await;
+
+    // A small deterministic generator, seeded from the clock; the seed is printed so that a
+    // failing run can be repeated.
+    let mut seed = Utc::now().timestamp_subsec_nanos() as u64 | 1;
+    eprintln!("kill points seeded with {seed}");
+    let mut random = move |below: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % below
+    };
+    let mut kills_mid_import = 0;
+    for round in 0..IMPORT_KILLS {
+        let delay = Duration::from_millis(150 + random(1_500));
+        let (acknowledged, finished) = import(data_dir.path(), &file, Some(delay));
+        if !finished {
+            kills_mid_import += 1;
+        }
+        let present = imported_slugs(data_dir.path()).await;
+        for line in 1..=acknowledged {
+            let slug = format!("import-crash-{}", line - 1);
+            assert_eq!(
+                present.get(&slug),
+                Some(&1),
+                "round {round}: acknowledged line {line} is missing or duplicated"
+            );
+        }
+        // Kill the server too, every other round, while it indexes the import.
+        if round % 2 == 1 {
+            server.child.kill().unwrap();
+            server.child.wait().unwrap();
+            server = start(data_dir.path());
+        }
+    }
+    assert!(
+        kills_mid_import >= 5,
+        "most kills hit the import mid-way ({kills_mid_import})"
+    );
+
+    let (acknowledged, finished) = import(data_dir.path(), &file, None);
+    assert!(finished);
+    assert_eq!(acknowledged, IMPORT_ACTORS);
+    let present = imported_slugs(data_dir.path()).await;
+    assert_eq!(present.len(), IMPORT_ACTORS);
+    assert!(present.values().all(|count| *count == 1));
+
+    let state = wait_until(&client, &server, |state| {
+        state["status"] == "ready" && state["index"]["lag"] == 0
+    })
+    .await;
+    let expected = searchable_records(data_dir.path()).await;
+    assert_eq!(
+        state["index"]["documents"].as_u64(),
+        Some(expected),
+        "{state}"
+    );
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}

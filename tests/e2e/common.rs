@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use symbios::config::Settings;
 use symbios::db::StatementCounter;
 use symbios::startup::App;
+use symbios_entity::vocabulary::Role;
 
 /// Environment variable naming the PostgreSQL server for the PostgreSQL variants of the tests.
 pub const POSTGRES_URL_VAR: &str = "SYMBIOS_TEST_POSTGRES_URL";
@@ -68,6 +69,20 @@ async fn create_postgres_database(server_url: &str) -> (String, String) {
 /// Starts the app on `backend` with a fresh database and the bundled dataset.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts a second replica that shares `primary`'s PostgreSQL database (with its own data
+/// folder and search index). The replica never drops the database; `primary` does.
+pub async fn spawn_replica(primary: &TestApp) -> Option<TestApp> {
+    let (server_url, name) = primary.postgres_database.as_ref()?;
+    let mut url = url::Url::parse(server_url).expect("valid SYMBIOS_TEST_POSTGRES_URL");
+    url.set_path(&format!("/{name}"));
+    let mut replica = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.database_url = Some(url.to_string());
+    })
+    .await?;
+    replica.postgres_database = None;
+    Some(replica)
 }
 
 /// Starts the app like [`spawn_app`], with settings changed by `configure`.
@@ -135,6 +150,48 @@ impl TestApp {
         let status = response.status();
         let body = response.json::<Value>().await.expect("JSON response");
         (body, status)
+    }
+
+    /// Creates an API key with `role` (`partner` needs `scheme`) and returns the secret.
+    pub async fn create_key(&self, name: &str, role: Role, scheme: Option<&str>) -> String {
+        symbios::service::access::create(&self.db, name, role, scheme, chrono::Utc::now())
+            .await
+            .expect("key created")
+            .secret
+    }
+
+    /// POSTs a GraphQL request with `Authorization: Bearer <key>`, asking for
+    /// `application/graphql-response+json` (so that auth failures show as 401/403).
+    pub async fn graphql_as(
+        &self,
+        key: &str,
+        query: &str,
+        variables: Value,
+    ) -> (Value, StatusCode) {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {key}").parse().expect("header value"),
+        );
+        headers.insert(
+            reqwest::header::ACCEPT,
+            "application/graphql-response+json"
+                .parse()
+                .expect("header value"),
+        );
+        self.graphql_with_headers(query, variables, headers).await
+    }
+
+    /// POSTs a GraphQL request without a key, asking for `application/graphql-response+json`.
+    pub async fn graphql_as_anonymous(&self, query: &str, variables: Value) -> (Value, StatusCode) {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT,
+            "application/graphql-response+json"
+                .parse()
+                .expect("header value"),
+        );
+        self.graphql_with_headers(query, variables, headers).await
     }
 
     /// GETs a path.

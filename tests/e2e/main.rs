@@ -12,6 +12,7 @@ mod common;
 
 mod dataloader;
 mod errors;
+mod feed;
 mod filters;
 mod http;
 mod limits;
@@ -23,3 +24,4 @@ mod relevance;
 mod schema;
 mod search;
 mod seed;
+mod writes;

@@ -57,8 +57,8 @@ pub async fn run(settings: &Settings, action: KeyAction) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
     match action {
         KeyAction::Create { name, role, scheme } => {
-            let key = access::create(&connection, &name, role.into(), scheme.as_deref(), now)
-                .await?;
+            let key =
+                access::create(&connection, &name, role.into(), scheme.as_deref(), now).await?;
             println!("{}", key.secret);
             eprintln!(
                 "created {} key `{}` ({}); it is shown only now, so store it safely",
@@ -68,7 +68,10 @@ pub async fn run(settings: &Settings, action: KeyAction) -> anyhow::Result<()> {
             );
         }
         KeyAction::List => {
-            println!("{:<16} {:<10} {:<10} {:<24} {:<26} revoked", "prefix", "role", "scheme", "name", "created");
+            println!(
+                "{:<16} {:<10} {:<10} {:<24} {:<26} revoked",
+                "prefix", "role", "scheme", "name", "created"
+            );
             for key in access::list(&connection).await? {
                 println!(
                     "{:<16} {:<10} {:<10} {:<24} {:<26} {}",

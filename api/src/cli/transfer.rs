@@ -55,8 +55,8 @@ fn report_error(error: &LineError) {
 }
 
 pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
-    let file = File::open(&args.file)
-        .with_context(|| format!("cannot open {}", args.file.display()))?;
+    let file =
+        File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let size = file.metadata().map(|metadata| metadata.len()).unwrap_or(0);
     let (connection, _) = db::connect(settings).await?;
     db::migrate_up(&connection).await?;
@@ -95,7 +95,11 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
             };
             let report = transfer::import_batch(&connection, &ctx, std::mem::take(&mut batch))
                 .await
-                .with_context(|| format!("the batch of lines {first_line}-{number} failed; nothing of it was written"))?;
+                .with_context(|| {
+                    format!(
+                        "the batch of lines {first_line}-{number} failed; nothing of it was written"
+                    )
+                })?;
             for error in &report.errors {
                 progress.suspend(|| report_error(error));
             }

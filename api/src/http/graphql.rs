@@ -223,7 +223,15 @@ pub async fn execute_post(
         Ok(principal) => principal,
         Err(refusal) => return refusal_response(refusal, format),
     };
-    execute(&schema, &http_request, request_id, principal, request, format).await
+    execute(
+        &schema,
+        &http_request,
+        request_id,
+        principal,
+        request,
+        format,
+    )
+    .await
 }
 
 /// The key holder of `Authorization: Bearer <key>`; no header is an anonymous request, and a
@@ -341,7 +349,15 @@ pub async fn execute_get(
         Ok(principal) => principal,
         Err(refusal) => return refusal_response(refusal, format),
     };
-    execute(&schema, &http_request, request_id, principal, request, format).await
+    execute(
+        &schema,
+        &http_request,
+        request_id,
+        principal,
+        request,
+        format,
+    )
+    .await
 }
 
 async fn execute(

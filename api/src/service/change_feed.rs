@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{
-    actor, case_study, case_study_actor, change_log, funder, funding, impact_figure,
-    participation, project, resource_flow, theme,
+    actor, case_study, case_study_actor, change_log, funder, funding, impact_figure, participation,
+    project, resource_flow, theme,
 };
 use uuid::Uuid;
 
@@ -115,16 +115,106 @@ pub async fn load_records(
         use ChangedRecord as R;
         use EntityType as T;
         match entity_type {
-            T::CaseStudy => by_ids::<case_study::Entity, _>(db, case_study::Column::Id, &ids, |m| (m.id, R::CaseStudy(m)), &mut records).await?,
-            T::Project => by_ids::<project::Entity, _>(db, project::Column::Id, &ids, |m| (m.id, R::Project(m)), &mut records).await?,
-            T::Actor => by_ids::<actor::Entity, _>(db, actor::Column::Id, &ids, |m| (m.id, R::Actor(m)), &mut records).await?,
-            T::Funder => by_ids::<funder::Entity, _>(db, funder::Column::Id, &ids, |m| (m.id, R::Funder(m)), &mut records).await?,
-            T::Funding => by_ids::<funding::Entity, _>(db, funding::Column::Id, &ids, |m| (m.id, R::Funding(m)), &mut records).await?,
-            T::Participation => by_ids::<participation::Entity, _>(db, participation::Column::Id, &ids, |m| (m.id, R::Participation(m)), &mut records).await?,
-            T::CaseStudyActor => by_ids::<case_study_actor::Entity, _>(db, case_study_actor::Column::Id, &ids, |m| (m.id, R::CaseStudyActor(m)), &mut records).await?,
-            T::ResourceFlow => by_ids::<resource_flow::Entity, _>(db, resource_flow::Column::Id, &ids, |m| (m.id, R::ResourceFlow(m)), &mut records).await?,
-            T::ImpactFigure => by_ids::<impact_figure::Entity, _>(db, impact_figure::Column::Id, &ids, |m| (m.id, R::ImpactFigure(m)), &mut records).await?,
-            T::Theme => by_ids::<theme::Entity, _>(db, theme::Column::Id, &ids, |m| (m.id, R::Theme(m)), &mut records).await?,
+            T::CaseStudy => {
+                by_ids::<case_study::Entity, _>(
+                    db,
+                    case_study::Column::Id,
+                    &ids,
+                    |m| (m.id, R::CaseStudy(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::Project => {
+                by_ids::<project::Entity, _>(
+                    db,
+                    project::Column::Id,
+                    &ids,
+                    |m| (m.id, R::Project(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::Actor => {
+                by_ids::<actor::Entity, _>(
+                    db,
+                    actor::Column::Id,
+                    &ids,
+                    |m| (m.id, R::Actor(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::Funder => {
+                by_ids::<funder::Entity, _>(
+                    db,
+                    funder::Column::Id,
+                    &ids,
+                    |m| (m.id, R::Funder(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::Funding => {
+                by_ids::<funding::Entity, _>(
+                    db,
+                    funding::Column::Id,
+                    &ids,
+                    |m| (m.id, R::Funding(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::Participation => {
+                by_ids::<participation::Entity, _>(
+                    db,
+                    participation::Column::Id,
+                    &ids,
+                    |m| (m.id, R::Participation(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::CaseStudyActor => {
+                by_ids::<case_study_actor::Entity, _>(
+                    db,
+                    case_study_actor::Column::Id,
+                    &ids,
+                    |m| (m.id, R::CaseStudyActor(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::ResourceFlow => {
+                by_ids::<resource_flow::Entity, _>(
+                    db,
+                    resource_flow::Column::Id,
+                    &ids,
+                    |m| (m.id, R::ResourceFlow(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::ImpactFigure => {
+                by_ids::<impact_figure::Entity, _>(
+                    db,
+                    impact_figure::Column::Id,
+                    &ids,
+                    |m| (m.id, R::ImpactFigure(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::Theme => {
+                by_ids::<theme::Entity, _>(
+                    db,
+                    theme::Column::Id,
+                    &ids,
+                    |m| (m.id, R::Theme(m)),
+                    &mut records,
+                )
+                .await?
+            }
         }
     }
     Ok(records)

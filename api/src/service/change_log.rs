@@ -6,8 +6,8 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use symbios_entity::{change_log, sync_state};
 use symbios_entity::vocabulary::{ChangeOp, EntityType};
+use symbios_entity::{change_log, sync_state};
 use uuid::Uuid;
 
 use super::Error;
@@ -121,8 +121,8 @@ pub async fn pruned_through(db: &impl ConnectionTrait) -> Result<i64, Error> {
 /// sequence survives a restart of SQLite's counter), and records how far it pruned. Returns
 /// the number of rows deleted.
 pub async fn prune(db: &sea_orm::DatabaseConnection, before: DateTime<Utc>) -> Result<u64, Error> {
-    use sea_orm::TransactionTrait;
-    let txn = db.begin().await?;
+    use super::write::Writer;
+    let txn = db.begin_write().await?;
     let newest = last_seq(&txn).await?;
     let through: Option<i64> = change_log::Entity::find()
         .select_only()

@@ -30,8 +30,8 @@ pub mod resource_flow;
 pub mod search_documents;
 pub mod source;
 pub mod text;
-pub mod transfer;
 pub mod theme;
+pub mod transfer;
 pub mod validate;
 pub mod write;
 

@@ -25,6 +25,7 @@ use symbios_entity::{
 use uuid::Uuid;
 
 use super::Error;
+use super::write::Writer;
 use super::write::upsert_actors::{self, ItemStatus, MatchBy, UpsertItem};
 use super::write::{
     self, ActorFields, CaseStudyActorFields, CaseStudyFields, FlowFields, FunderFields,
@@ -150,8 +151,7 @@ pub fn parse_line(line: usize, text: &str) -> Result<ImportLine, LineError> {
         field: field.to_owned(),
         reason,
     };
-    let raw: RawLine =
-        serde_json::from_str(text).map_err(|parse| error("", parse.to_string()))?;
+    let raw: RawLine = serde_json::from_str(text).map_err(|parse| error("", parse.to_string()))?;
     let record = match raw.record_type {
         RecordType::Actor => record_from(raw.record).map(AnyRecord::Actor),
         RecordType::Funder => record_from(raw.record).map(AnyRecord::Funder),
@@ -316,7 +316,7 @@ pub async fn import_batch(
     lines: Vec<ImportLine>,
 ) -> Result<BatchReport, Error> {
     let mut report = BatchReport::default();
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut actors: Vec<(usize, UpsertItem)> = Vec::new();
     let mut others = Vec::new();
     for line in lines {
@@ -346,8 +346,7 @@ pub async fn import_batch(
     for chunk in actors.chunks(upsert_actors::MAX_ITEMS) {
         let numbers: Vec<usize> = chunk.iter().map(|(number, _)| *number).collect();
         let items = chunk.iter().map(|(_, item)| item.clone()).collect();
-        let outcome =
-            upsert_actors::upsert_actors(&txn, ctx, MatchBy::Slug, items, None).await?;
+        let outcome = upsert_actors::upsert_actors(&txn, ctx, MatchBy::Slug, items, None).await?;
         for (number, item) in numbers.into_iter().zip(outcome.items) {
             match item.status {
                 ItemStatus::Created => report.created += 1,
@@ -435,31 +434,94 @@ pub async fn export(
     use RecordType as T;
     let page = match record_type {
         T::Actor => {
-            export_page::<ActorFields, actor::Entity, _>(&txn, record_type, actor::Column::Id, after, limit).await
+            export_page::<ActorFields, actor::Entity, _>(
+                &txn,
+                record_type,
+                actor::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
         T::Funder => {
-            export_page::<FunderFields, funder::Entity, _>(&txn, record_type, funder::Column::Id, after, limit).await
+            export_page::<FunderFields, funder::Entity, _>(
+                &txn,
+                record_type,
+                funder::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
         T::Project => {
-            export_page::<ProjectFields, project::Entity, _>(&txn, record_type, project::Column::Id, after, limit).await
+            export_page::<ProjectFields, project::Entity, _>(
+                &txn,
+                record_type,
+                project::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
         T::CaseStudy => {
-            export_page::<CaseStudyFields, case_study::Entity, _>(&txn, record_type, case_study::Column::Id, after, limit).await
+            export_page::<CaseStudyFields, case_study::Entity, _>(
+                &txn,
+                record_type,
+                case_study::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
         T::Participation => {
-            export_page::<ParticipationFields, participation::Entity, _>(&txn, record_type, participation::Column::Id, after, limit).await
+            export_page::<ParticipationFields, participation::Entity, _>(
+                &txn,
+                record_type,
+                participation::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
         T::Funding => {
-            export_page::<FundingFields, funding::Entity, _>(&txn, record_type, funding::Column::Id, after, limit).await
+            export_page::<FundingFields, funding::Entity, _>(
+                &txn,
+                record_type,
+                funding::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
         T::CaseStudyActor => {
-            export_page::<CaseStudyActorFields, case_study_actor::Entity, _>(&txn, record_type, case_study_actor::Column::Id, after, limit).await
+            export_page::<CaseStudyActorFields, case_study_actor::Entity, _>(
+                &txn,
+                record_type,
+                case_study_actor::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
         T::ResourceFlow => {
-            export_page::<FlowFields, resource_flow::Entity, _>(&txn, record_type, resource_flow::Column::Id, after, limit).await
+            export_page::<FlowFields, resource_flow::Entity, _>(
+                &txn,
+                record_type,
+                resource_flow::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
         T::ImpactFigure => {
-            export_page::<ImpactFields, impact_figure::Entity, _>(&txn, record_type, impact_figure::Column::Id, after, limit).await
+            export_page::<ImpactFields, impact_figure::Entity, _>(
+                &txn,
+                record_type,
+                impact_figure::Column::Id,
+                after,
+                limit,
+            )
+            .await
         }
     }?;
     txn.commit().await?;
@@ -501,7 +563,10 @@ mod tests {
             panic!("expected an actor");
         };
         assert_eq!(actor.slug.as_deref(), Some("acme"));
-        assert_eq!(actor.description.get("nb").map(String::as_str), Some("Et firma"));
+        assert_eq!(
+            actor.description.get("nb").map(String::as_str),
+            Some("Et firma")
+        );
     }
 
     #[test]

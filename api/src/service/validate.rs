@@ -283,7 +283,15 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|error| error.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["name", "country", "website", "latitude", "amount", "currency", "originalLang"]
+            [
+                "name",
+                "country",
+                "website",
+                "latitude",
+                "amount",
+                "currency",
+                "originalLang"
+            ]
         );
     }
 

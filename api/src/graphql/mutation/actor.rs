@@ -9,9 +9,7 @@ use symbios_entity::actor;
 use super::{DeletedRecord, LocalizedTextInput, create, delete, localized, update, written_row};
 use crate::graphql::types::actor::Actor;
 use crate::graphql::types::enums::ActorKind;
-use crate::service::write::upsert_actors::{
-    self, ItemStatus, MatchBy, UpsertItem, UpsertOutcome,
-};
+use crate::service::write::upsert_actors::{self, ItemStatus, MatchBy, UpsertItem, UpsertOutcome};
 use crate::service::write::{ActorFields, ActorPatch};
 
 /// An identifier in an outside registry.
@@ -200,7 +198,9 @@ impl ActorMutation {
             identifiers: identifiers(input.identifiers.unwrap_or_default()),
         };
         let written = create(ctx, input.id, record).await?;
-        Ok(Actor(written_row::<actor::Entity>(ctx, written, "Actor").await?))
+        Ok(Actor(
+            written_row::<actor::Entity>(ctx, written, "Actor").await?,
+        ))
     }
 
     /// Changes an actor that is at `expectedVersion`.
@@ -222,7 +222,9 @@ impl ActorMutation {
             identifiers: patch.identifiers.map(identifiers),
         };
         let written = update::<ActorFields>(ctx, &id, expected_version, patch).await?;
-        Ok(Actor(written_row::<actor::Entity>(ctx, written, "Actor").await?))
+        Ok(Actor(
+            written_row::<actor::Entity>(ctx, written, "Actor").await?,
+        ))
     }
 
     /// Deletes an actor that is at `expectedVersion` and that nothing refers to any more.

@@ -65,7 +65,9 @@ impl FunderMutation {
             description: localized("input.description", input.description)?.unwrap_or_default(),
         };
         let written = create(ctx, input.id, record).await?;
-        Ok(Funder(written_row::<funder::Entity>(ctx, written, "Funder").await?))
+        Ok(Funder(
+            written_row::<funder::Entity>(ctx, written, "Funder").await?,
+        ))
     }
 
     /// Changes a funder that is at `expectedVersion` (editor key).
@@ -90,7 +92,9 @@ impl FunderMutation {
             description: localized("patch.description", patch.description)?,
         };
         let written = update::<FunderFields>(ctx, &id, expected_version, patch).await?;
-        Ok(Funder(written_row::<funder::Entity>(ctx, written, "Funder").await?))
+        Ok(Funder(
+            written_row::<funder::Entity>(ctx, written, "Funder").await?,
+        ))
     }
 
     /// Deletes a funder that is at `expectedVersion` and has no fundings (editor key).

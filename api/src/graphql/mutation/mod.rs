@@ -16,8 +16,8 @@ use sea_orm::DatabaseConnection;
 use super::request::Caller;
 use crate::service::access::require_key;
 use crate::service::validate::Localized;
-use crate::service::write::{Record, WriteContext, Written};
 use crate::service::write::input_format::collect_localized;
+use crate::service::write::{Record, WriteContext, Written};
 use crate::service::{self, write};
 
 /// Everything a key holder can change.

@@ -68,7 +68,9 @@ impl ProjectMutation {
             themes: input.themes.unwrap_or_default(),
         };
         let written = create(ctx, input.id, record).await?;
-        Ok(Project(written_row::<project::Entity>(ctx, written, "Project").await?))
+        Ok(Project(
+            written_row::<project::Entity>(ctx, written, "Project").await?,
+        ))
     }
 
     /// Changes a project that is at `expectedVersion` (editor key).
@@ -92,7 +94,9 @@ impl ProjectMutation {
             themes: patch.themes,
         };
         let written = update::<ProjectFields>(ctx, &id, expected_version, patch).await?;
-        Ok(Project(written_row::<project::Entity>(ctx, written, "Project").await?))
+        Ok(Project(
+            written_row::<project::Entity>(ctx, written, "Project").await?,
+        ))
     }
 
     /// Deletes a project that is at `expectedVersion` and that nothing refers to any more

@@ -14,8 +14,8 @@ use crate::graphql::types::relations::{
     CaseStudyActor, Funding, ImpactFigure, Participation, ResourceFlow,
 };
 use crate::service::write::{
-    CaseStudyActorFields, CaseStudyActorPatch, FlowFields, FlowPatch, FundingFields,
-    FundingPatch, ImpactFields, ImpactPatch, ParticipationFields, ParticipationPatch,
+    CaseStudyActorFields, CaseStudyActorPatch, FlowFields, FlowPatch, FundingFields, FundingPatch,
+    ImpactFields, ImpactPatch, ParticipationFields, ParticipationPatch,
 };
 
 /// Every relation mutation.
@@ -49,7 +49,9 @@ macro_rules! relation_mutation {
                 let id = input.id.clone();
                 let record = input.into_record()?;
                 let written = create(ctx, id, record).await?;
-                Ok($object(written_row::<$entity::Entity>(ctx, written, $name).await?))
+                Ok($object(
+                    written_row::<$entity::Entity>(ctx, written, $name).await?,
+                ))
             }
 
             #[doc = $update_doc]
@@ -62,7 +64,9 @@ macro_rules! relation_mutation {
             ) -> async_graphql::Result<$object> {
                 let patch = patch.into_patch()?;
                 let written = update::<$fields>(ctx, &id, expected_version, patch).await?;
-                Ok($object(written_row::<$entity::Entity>(ctx, written, $name).await?))
+                Ok($object(
+                    written_row::<$entity::Entity>(ctx, written, $name).await?,
+                ))
             }
 
             #[doc = $delete_doc]
@@ -129,7 +133,11 @@ impl ParticipationPatchInput {
 }
 
 relation_mutation!(
-    ParticipationMutation, participation, Participation, ParticipationFields, "Participation",
+    ParticipationMutation,
+    participation,
+    Participation,
+    ParticipationFields,
+    "Participation",
     create_participation(CreateParticipationInput) = "Adds an actor to a project (editor key).",
     update_participation(ParticipationPatchInput) =
         "Changes a participation that is at `expectedVersion` (editor key).",
@@ -193,7 +201,11 @@ impl FundingPatchInput {
 }
 
 relation_mutation!(
-    FundingMutation, funding, Funding, FundingFields, "Funding",
+    FundingMutation,
+    funding,
+    Funding,
+    FundingFields,
+    "Funding",
     create_funding(CreateFundingInput) = "Records a funder's grant to a project (editor key).",
     update_funding(FundingPatchInput) =
         "Changes a funding that is at `expectedVersion` (editor key).",
@@ -239,7 +251,10 @@ impl CaseStudyActorPatchInput {
 }
 
 relation_mutation!(
-    CaseStudyActorMutation, case_study_actor, CaseStudyActor, CaseStudyActorFields,
+    CaseStudyActorMutation,
+    case_study_actor,
+    CaseStudyActor,
+    CaseStudyActorFields,
     "CaseStudyActor",
     create_case_study_actor(CreateCaseStudyActorInput) =
         "Gives an actor a role in a case study (editor key).",
@@ -329,7 +344,11 @@ impl ResourceFlowPatchInput {
 }
 
 relation_mutation!(
-    ResourceFlowMutation, resource_flow, ResourceFlow, FlowFields, "ResourceFlow",
+    ResourceFlowMutation,
+    resource_flow,
+    ResourceFlow,
+    FlowFields,
+    "ResourceFlow",
     create_resource_flow(CreateResourceFlowInput) =
         "Records a resource exchanged in a case study (editor key).",
     update_resource_flow(ResourceFlowPatchInput) =
@@ -389,11 +408,14 @@ impl ImpactFigurePatchInput {
 }
 
 relation_mutation!(
-    ImpactFigureMutation, impact_figure, ImpactFigure, ImpactFields, "ImpactFigure",
+    ImpactFigureMutation,
+    impact_figure,
+    ImpactFigure,
+    ImpactFields,
+    "ImpactFigure",
     create_impact_figure(CreateImpactFigureInput) =
         "Records a measured effect of a case study (editor key).",
     update_impact_figure(ImpactFigurePatchInput) =
         "Changes an impact figure that is at `expectedVersion` (editor key).",
-    delete_impact_figure =
-        "Removes an impact figure that is at `expectedVersion` (editor key).",
+    delete_impact_figure = "Removes an impact figure that is at `expectedVersion` (editor key).",
 );

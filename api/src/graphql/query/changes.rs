@@ -159,9 +159,7 @@ fn decode_cursor(cursor: &str) -> async_graphql::Result<i64> {
         .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
         .and_then(|seq| seq.parse::<i64>().ok())
         .filter(|seq| *seq >= 0)
-        .ok_or_else(|| {
-            service::Error::invalid("after", "is not a change-feed cursor").extend()
-        })
+        .ok_or_else(|| service::Error::invalid("after", "is not a change-feed cursor").extend())
 }
 
 #[derive(Default)]
@@ -208,9 +206,9 @@ impl ChangesQuery {
             .into_iter()
             .map(|change| {
                 let entity = match change.op {
-                    vocabulary::ChangeOp::Upsert => records
-                        .remove(&change.entity_id)
-                        .map(ChangedEntity::from),
+                    vocabulary::ChangeOp::Upsert => {
+                        records.remove(&change.entity_id).map(ChangedEntity::from)
+                    }
                     vocabulary::ChangeOp::Delete => None,
                 };
                 ChangeEdge {
@@ -247,9 +245,7 @@ impl ChangesQuery {
     ) -> async_graphql::Result<Vec<AuditEntry>> {
         let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
         access::require_admin(caller.principal.as_ref()).map_err(|error| error.extend())?;
-        let entity_id = entity_id
-            .map(|id| parse_id("entityId", &id))
-            .transpose()?;
+        let entity_id = entity_id.map(|id| parse_id("entityId", &id)).transpose()?;
         let db = ctx.data::<DatabaseConnection>()?;
         let entries = audit::list(db, entity_id, before, u64::try_from(first).unwrap_or(1))
             .await

@@ -7,8 +7,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{ActorKind, EntityType};
 use symbios_entity::{
-    actor, case_study_actor, external_identifier, funder, membership, participation,
-    resource_flow,
+    actor, case_study_actor, external_identifier, funder, membership, participation, resource_flow,
 };
 use uuid::Uuid;
 
@@ -84,7 +83,13 @@ impl ActorFields {
             .map(|identifier| identifier.scheme.as_str())
     }
 
-    pub(crate) fn to_row(&self, id: Uuid, slug: &str, version: i32, at: DateTime<Utc>) -> actor::ActiveModel {
+    pub(crate) fn to_row(
+        &self,
+        id: Uuid,
+        slug: &str,
+        version: i32,
+        at: DateTime<Utc>,
+    ) -> actor::ActiveModel {
         actor::ActiveModel {
             id: Set(id),
             slug: Set(slug.to_owned()),
@@ -112,13 +117,22 @@ pub(crate) fn validate_actor(fields: &ActorFields, violations: &mut Violations) 
         violations.url("website", website);
     }
     violations.lang("originalLang", &fields.original_lang);
-    violations.localized("description", &fields.description, &fields.original_lang, false);
+    violations.localized(
+        "description",
+        &fields.description,
+        &fields.original_lang,
+        false,
+    );
     for (index, identifier) in fields.identifiers.iter().enumerate() {
         violations.check(validate::scheme(
             &format!("identifiers[{index}].scheme"),
             &identifier.scheme,
         ));
-        violations.text(&format!("identifiers[{index}].value"), &identifier.value, 200);
+        violations.text(
+            &format!("identifiers[{index}].value"),
+            &identifier.value,
+            200,
+        );
     }
     for pair in fields.identifiers.windows(2) {
         if let [first, second] = pair
@@ -318,7 +332,9 @@ impl Record for ActorFields {
         self.normalize();
         if self.slug.is_none() {
             use actor::Column as C;
-            self.slug = Some(parts::free_slug::<actor::Entity, _>(db, C::Slug, C::Id, &self.name, id).await?);
+            self.slug = Some(
+                parts::free_slug::<actor::Entity, _>(db, C::Slug, C::Id, &self.name, id).await?,
+            );
         }
         Ok(())
     }
@@ -350,12 +366,27 @@ impl Record for ActorFields {
         authorize_partner(principal, before, after)
     }
 
-    async fn insert(&self, db: &DatabaseTransaction, id: Uuid, at: DateTime<Utc>) -> Result<(), Error> {
+    async fn insert(
+        &self,
+        db: &DatabaseTransaction,
+        id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<(), Error> {
         let slug = self.slug.clone().unwrap_or_default();
         let mut row = self.to_row(id, &slug, 1, at);
         row.created_at = Set(at);
-        actor::Entity::insert(row).exec_without_returning(db).await?;
-        parts::insert_texts(db, EntityType::Actor, id, field::DESCRIPTION, &self.description, &self.original_lang).await?;
+        actor::Entity::insert(row)
+            .exec_without_returning(db)
+            .await?;
+        parts::insert_texts(
+            db,
+            EntityType::Actor,
+            id,
+            field::DESCRIPTION,
+            &self.description,
+            &self.original_lang,
+        )
+        .await?;
         sync_identifiers(db, id, &self.identifiers).await
     }
 
@@ -376,7 +407,15 @@ impl Record for ActorFields {
         if updated.rows_affected == 0 {
             return Ok(false);
         }
-        parts::replace_texts(db, EntityType::Actor, id, field::DESCRIPTION, &self.description, &self.original_lang).await?;
+        parts::replace_texts(
+            db,
+            EntityType::Actor,
+            id,
+            field::DESCRIPTION,
+            &self.description,
+            &self.original_lang,
+        )
+        .await?;
         sync_identifiers(db, id, &self.identifiers).await?;
         Ok(true)
     }
@@ -397,13 +436,62 @@ impl Record for ActorFields {
 
     async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {
         let mut referrers = Vec::new();
-        count_referrers::<participation::Entity, _>(db, participation::Column::ActorId, id, "project participations", &mut referrers).await?;
-        count_referrers::<case_study_actor::Entity, _>(db, case_study_actor::Column::ActorId, id, "case-study roles", &mut referrers).await?;
-        count_referrers::<resource_flow::Entity, _>(db, resource_flow::Column::FromActorId, id, "resource flows from it", &mut referrers).await?;
-        count_referrers::<resource_flow::Entity, _>(db, resource_flow::Column::ToActorId, id, "resource flows to it", &mut referrers).await?;
-        count_referrers::<funder::Entity, _>(db, funder::Column::ActorId, id, "funders", &mut referrers).await?;
-        count_referrers::<membership::Entity, _>(db, membership::Column::PersonId, id, "memberships", &mut referrers).await?;
-        count_referrers::<membership::Entity, _>(db, membership::Column::OrganisationId, id, "members", &mut referrers).await?;
+        count_referrers::<participation::Entity, _>(
+            db,
+            participation::Column::ActorId,
+            id,
+            "project participations",
+            &mut referrers,
+        )
+        .await?;
+        count_referrers::<case_study_actor::Entity, _>(
+            db,
+            case_study_actor::Column::ActorId,
+            id,
+            "case-study roles",
+            &mut referrers,
+        )
+        .await?;
+        count_referrers::<resource_flow::Entity, _>(
+            db,
+            resource_flow::Column::FromActorId,
+            id,
+            "resource flows from it",
+            &mut referrers,
+        )
+        .await?;
+        count_referrers::<resource_flow::Entity, _>(
+            db,
+            resource_flow::Column::ToActorId,
+            id,
+            "resource flows to it",
+            &mut referrers,
+        )
+        .await?;
+        count_referrers::<funder::Entity, _>(
+            db,
+            funder::Column::ActorId,
+            id,
+            "funders",
+            &mut referrers,
+        )
+        .await?;
+        count_referrers::<membership::Entity, _>(
+            db,
+            membership::Column::PersonId,
+            id,
+            "memberships",
+            &mut referrers,
+        )
+        .await?;
+        count_referrers::<membership::Entity, _>(
+            db,
+            membership::Column::OrganisationId,
+            id,
+            "members",
+            &mut referrers,
+        )
+        .await?;
         Ok(referrers)
     }
 }

@@ -124,8 +124,15 @@ impl CaseStudyFields {
 
     async fn write_parts(&self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
         for (name, texts) in [(field::SUMMARY, &self.summary), (field::BODY, &self.body)] {
-            parts::replace_texts(db, EntityType::CaseStudy, id, name, texts, &self.original_lang)
-                .await?;
+            parts::replace_texts(
+                db,
+                EntityType::CaseStudy,
+                id,
+                name,
+                texts,
+                &self.original_lang,
+            )
+            .await?;
         }
         let mut ignored = Violations::default();
         let themes = parts::theme_ids(db, "themes", &self.themes, &mut ignored)

@@ -172,7 +172,9 @@ impl Record for FunderFields {
     ) -> Result<(), Error> {
         let mut row = self.to_row(id, 1, at);
         row.created_at = Set(at);
-        funder::Entity::insert(row).exec_without_returning(db).await?;
+        funder::Entity::insert(row)
+            .exec_without_returning(db)
+            .await?;
         parts::insert_texts(
             db,
             EntityType::Funder,

@@ -137,8 +137,8 @@ mod tests {
 
     #[test]
     fn a_language_twice_is_refused() {
-        let pairs = [("en", "a"), ("en", "b")]
-            .map(|(lang, text)| (lang.to_owned(), text.to_owned()));
+        let pairs =
+            [("en", "a"), ("en", "b")].map(|(lang, text)| (lang.to_owned(), text.to_owned()));
         assert_eq!(
             collect_localized(pairs),
             Err(LanguageTwice("en".to_owned()))

@@ -29,7 +29,8 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    TransactionTrait,
 };
 use symbios_entity::audit_log;
 use symbios_entity::vocabulary::{ChangeOp, EntityType};
@@ -56,12 +57,23 @@ use super::validate::Violations;
 /// callers cannot hold across awaits in a multi-threaded runtime; this trait has one.
 pub trait Writer: Sync {
     /// Begins a transaction (or savepoint).
-    fn begin_write(&self) -> impl Future<Output = Result<DatabaseTransaction, sea_orm::DbErr>> + Send;
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<DatabaseTransaction, sea_orm::DbErr>> + Send;
 }
 
 impl Writer for DatabaseConnection {
     async fn begin_write(&self) -> Result<DatabaseTransaction, sea_orm::DbErr> {
-        self.begin().await
+        let txn = self.begin().await?;
+        if txn.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            // SQLite begins transactions as readers; one that reads first and writes later
+            // fails with SQLITE_BUSY when another writer committed in between, without waiting.
+            // A first statement that writes (though it changes no row) takes the write lock at
+            // once, waiting for it under the busy timeout, like `BEGIN IMMEDIATE`.
+            txn.execute_unprepared("UPDATE sync_state SET value = value WHERE name = ''")
+                .await?;
+        }
+        Ok(txn)
     }
 }
 
@@ -197,17 +209,11 @@ pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
     }
 }
 
-fn check_all<'a, R: Record>(
-    record: &'a R,
-    db: &'a DatabaseTransaction,
-    id: Uuid,
-) -> impl Future<Output = Result<(), Error>> + Send + 'a {
-    async move {
-        let mut violations = Violations::default();
-        record.validate(&mut violations);
-        record.check_references(db, id, &mut violations).await?;
-        violations.into_result()
-    }
+async fn check_all<R: Record>(record: &R, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+    let mut violations = Violations::default();
+    record.validate(&mut violations);
+    record.check_references(db, id, &mut violations).await?;
+    violations.into_result()
 }
 
 /// Creates a record (with `id`, when the caller chose one).

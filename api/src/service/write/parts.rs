@@ -63,14 +63,16 @@ pub(super) async fn insert_texts(
     if texts.is_empty() {
         return Ok(());
     }
-    let rows = texts.iter().map(|(lang, text)| localized_text::ActiveModel {
-        entity_type: Set(entity_type),
-        entity_id: Set(id),
-        field: Set(field.to_owned()),
-        lang: Set(lang.clone()),
-        text: Set(text.clone()),
-        is_original: Set(lang == original_lang),
-    });
+    let rows = texts
+        .iter()
+        .map(|(lang, text)| localized_text::ActiveModel {
+            entity_type: Set(entity_type),
+            entity_id: Set(id),
+            field: Set(field.to_owned()),
+            lang: Set(lang.clone()),
+            text: Set(text.clone()),
+            is_original: Set(lang == original_lang),
+        });
     localized_text::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;

@@ -125,7 +125,10 @@ impl Record for ProjectFields {
             original_lang: row.original_lang,
             summary: parts::load_texts(db, EntityType::Project, id, field::SUMMARY).await?,
             themes: parts::linked_theme_slugs::<project_theme::Entity, _>(
-                db, L::ProjectId, L::ThemeId, id,
+                db,
+                L::ProjectId,
+                L::ThemeId,
+                id,
             )
             .await?,
         };
@@ -218,7 +221,9 @@ impl Record for ProjectFields {
     ) -> Result<(), Error> {
         let mut row = self.to_row(id, 1, at);
         row.created_at = Set(at);
-        project::Entity::insert(row).exec_without_returning(db).await?;
+        project::Entity::insert(row)
+            .exec_without_returning(db)
+            .await?;
         self.write_parts(db, id).await
     }
 

@@ -214,9 +214,16 @@ fn participation_parents(fields: &ParticipationFields) -> Vec<(EntityType, Uuid)
 }
 
 relation_record!(
-    ParticipationFields, ParticipationPatch, participation, EntityType::Participation,
+    ParticipationFields,
+    ParticipationPatch,
+    participation,
+    EntityType::Participation,
     "Participation",
-    columns { project_id, actor_id, role },
+    columns {
+        project_id,
+        actor_id,
+        role
+    },
     validate = no_checks,
     check = check_participation,
     parents = participation_parents,
@@ -263,8 +270,20 @@ fn funding_parents(fields: &FundingFields) -> Vec<(EntityType, Uuid)> {
 }
 
 relation_record!(
-    FundingFields, FundingPatch, funding, EntityType::Funding, "Funding",
-    columns { funder_id, project_id, programme, amount, currency, period_start, period_end },
+    FundingFields,
+    FundingPatch,
+    funding,
+    EntityType::Funding,
+    "Funding",
+    columns {
+        funder_id,
+        project_id,
+        programme,
+        amount,
+        currency,
+        period_start,
+        period_end
+    },
     validate = validate_funding,
     check = check_funding,
     parents = funding_parents,
@@ -285,8 +304,14 @@ async fn check_case_study_actor(
     db: &DatabaseTransaction,
     violations: &mut Violations,
 ) -> Result<(), Error> {
-    exists::<case_study::Entity>(db, fields.case_study_id, "caseStudyId", "case study", violations)
-        .await?;
+    exists::<case_study::Entity>(
+        db,
+        fields.case_study_id,
+        "caseStudyId",
+        "case study",
+        violations,
+    )
+    .await?;
     exists::<actor::Entity>(db, fields.actor_id, "actorId", "actor", violations).await
 }
 
@@ -298,9 +323,16 @@ fn case_study_actor_parents(fields: &CaseStudyActorFields) -> Vec<(EntityType, U
 }
 
 relation_record!(
-    CaseStudyActorFields, CaseStudyActorPatch, case_study_actor, EntityType::CaseStudyActor,
+    CaseStudyActorFields,
+    CaseStudyActorPatch,
+    case_study_actor,
+    EntityType::CaseStudyActor,
     "CaseStudyActor",
-    columns { case_study_id, actor_id, role },
+    columns {
+        case_study_id,
+        actor_id,
+        role
+    },
     validate = no_checks,
     check = check_case_study_actor,
     parents = case_study_actor_parents,
@@ -346,7 +378,10 @@ fn validate_flow(fields: &FlowFields, violations: &mut Violations) {
     if let Some(code) = &fields.ewc_code {
         let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.len() != 6 || !digits.chars().all(|c| c.is_ascii_digit() || c == '*') {
-            violations.add("ewcCode", "must be a six-digit European Waste Catalogue code");
+            violations.add(
+                "ewcCode",
+                "must be a six-digit European Waste Catalogue code",
+            );
         }
     }
     violations.lang("originalLang", &fields.original_lang);
@@ -363,8 +398,14 @@ async fn check_flow(
     db: &DatabaseTransaction,
     violations: &mut Violations,
 ) -> Result<(), Error> {
-    exists::<case_study::Entity>(db, fields.case_study_id, "caseStudyId", "case study", violations)
-        .await?;
+    exists::<case_study::Entity>(
+        db,
+        fields.case_study_id,
+        "caseStudyId",
+        "case study",
+        violations,
+    )
+    .await?;
     exists::<actor::Entity>(db, fields.from_actor_id, "fromActorId", "actor", violations).await?;
     if let Some(to) = fields.to_actor_id {
         exists::<actor::Entity>(db, to, "toActorId", "actor", violations).await?;
@@ -415,8 +456,14 @@ async fn check_impact(
     db: &DatabaseTransaction,
     violations: &mut Violations,
 ) -> Result<(), Error> {
-    exists::<case_study::Entity>(db, fields.case_study_id, "caseStudyId", "case study", violations)
-        .await
+    exists::<case_study::Entity>(
+        db,
+        fields.case_study_id,
+        "caseStudyId",
+        "case study",
+        violations,
+    )
+    .await
 }
 
 fn impact_parents(fields: &ImpactFields) -> Vec<(EntityType, Uuid)> {
@@ -424,8 +471,19 @@ fn impact_parents(fields: &ImpactFields) -> Vec<(EntityType, Uuid)> {
 }
 
 relation_record!(
-    ImpactFields, ImpactPatch, impact_figure, EntityType::ImpactFigure, "ImpactFigure",
-    columns { case_study_id, metric, value, unit, year, note },
+    ImpactFields,
+    ImpactPatch,
+    impact_figure,
+    EntityType::ImpactFigure,
+    "ImpactFigure",
+    columns {
+        case_study_id,
+        metric,
+        value,
+        unit,
+        year,
+        note
+    },
     validate = validate_impact,
     check = check_impact,
     parents = impact_parents,

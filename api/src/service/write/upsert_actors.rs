@@ -9,8 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -157,7 +156,10 @@ pub async fn upsert_actors(
     if items.len() > MAX_ITEMS {
         return Err(Error::invalid(
             "items",
-            format!("has {} items; send at most {MAX_ITEMS} per call", items.len()),
+            format!(
+                "has {} items; send at most {MAX_ITEMS} per call",
+                items.len()
+            ),
         ));
     }
     if let Some(key) = idempotency_key
@@ -270,10 +272,13 @@ async fn load_existing(
             .all(db)
             .await?;
         for row in held {
-            identifiers.entry(row.actor_id).or_default().push(Identifier {
-                scheme: row.scheme,
-                value: row.value,
-            });
+            identifiers
+                .entry(row.actor_id)
+                .or_default()
+                .push(Identifier {
+                    scheme: row.scheme,
+                    value: row.value,
+                });
         }
     }
     let mut existing = HashMap::new();
@@ -348,9 +353,17 @@ async fn foreign_identifiers(
 
 /// A decided write of one item.
 enum Plan {
-    Create { id: Uuid, fields: ActorFields },
-    Update { existing: Existing, fields: ActorFields },
-    SourceVersionOnly { existing: Existing },
+    Create {
+        id: Uuid,
+        fields: ActorFields,
+    },
+    Update {
+        existing: Existing,
+        fields: ActorFields,
+    },
+    SourceVersionOnly {
+        existing: Existing,
+    },
 }
 
 async fn write_items(
@@ -424,7 +437,8 @@ async fn write_items(
         let current = existing.remove(&key);
         let own_id = current.as_ref().map(|current| current.id);
         for (position, identifier) in fields.identifiers.iter().enumerate() {
-            if let Some(holder) = holders.get(&(identifier.scheme.clone(), identifier.value.clone()))
+            if let Some(holder) =
+                holders.get(&(identifier.scheme.clone(), identifier.value.clone()))
                 && Some(*holder) != own_id
             {
                 violations.add(
@@ -480,7 +494,10 @@ async fn write_items(
             }
             None => {
                 let id = Uuid::new_v4();
-                let base = fields.slug.clone().unwrap_or_else(|| slug_from(&fields.name));
+                let base = fields
+                    .slug
+                    .clone()
+                    .unwrap_or_else(|| slug_from(&fields.name));
                 let slug = if taken.contains(&base) {
                     if *match_by == MatchBy::Slug {
                         base.clone()
