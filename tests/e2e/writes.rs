@@ -654,3 +654,250 @@ async fn writes_are_searchable(app: &TestApp) {
     assert_eq!(data(&body)["search"]["totalCount"], 0, "{body}");
 }
 backend_test!(writes_are_searchable);
+
+/// Creates, updates and deletes one record of every type through its mutations.
+async fn every_record_type_is_created_updated_and_deleted(app: &TestApp) {
+    let editor = app.create_key("editor", Role::Editor, None).await;
+    let run = |query: &'static str, variables: Value| {
+        let editor = editor.clone();
+        async move {
+            let (body, _) = app.graphql_as(&editor, query, variables).await;
+            let data = data(&body).as_object().unwrap().clone();
+            data.into_iter().next().unwrap().1
+        }
+    };
+    let actor = run(CREATE_ACTOR, actor_input("Alle Typer AS", json!([]))).await;
+    let funder = run(
+        "mutation { createFunder(input: {name: \"Testfondet\", kind: FOUNDATION, country: \"NO\", originalLang: \"nb\"}) { id version slug } }",
+        json!({}),
+    )
+    .await;
+    let project = run(
+        "mutation { createProject(input: {name: \"Tangprosjektet\", status: PLANNED, originalLang: \"nb\", themes: [\"blue-bioeconomy\"], startDate: \"2025-01-01\"}) { id version slug themes { slug } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(project["themes"][0]["slug"], "blue-bioeconomy");
+    let case_study = run(
+        "mutation($p: ID!) { createCaseStudy(input: {title: \"Tangparken\", kind: INDUSTRIAL_PARK, place: \"Bodø\", country: \"NO\", latitude: 67.28, longitude: 14.4, status: PLANNED, originalLang: \"nb\", summary: [{lang: \"nb\", text: \"Tang blir fôr\"}], projectIds: [$p], sources: [{url: \"https://example.org/tang\", title: \"Kilde\"}]}) { id version slug } }",
+        json!({ "p": project["id"] }),
+    )
+    .await;
+    let funding = run(
+        "mutation($f: ID!, $p: ID!) { createFunding(input: {funderId: $f, projectId: $p, amount: 1500000, currency: \"NOK\", programme: \"Grønn plattform\"}) { id version amount } }",
+        json!({ "f": funder["id"], "p": project["id"] }),
+    )
+    .await;
+    let role = run(
+        "mutation($c: ID!, $a: ID!) { createCaseStudyActor(input: {caseStudyId: $c, actorId: $a, role: OPERATOR}) { id version role } }",
+        json!({ "c": case_study["id"], "a": actor["id"] }),
+    )
+    .await;
+    let flow = run(
+        "mutation($c: ID!, $a: ID!) { createResourceFlow(input: {caseStudyId: $c, fromActorId: $a, resource: \"tare\", category: BY_PRODUCT, quantity: 1200, unit: \"t/yr\", status: PLANNED, originalLang: \"nb\"}) { id version quantity } }",
+        json!({ "c": case_study["id"], "a": actor["id"] }),
+    )
+    .await;
+    let impact = run(
+        "mutation($c: ID!) { createImpactFigure(input: {caseStudyId: $c, metric: \"co2_avoided\", value: 300, unit: \"t CO2/yr\"}) { id version value } }",
+        json!({ "c": case_study["id"] }),
+    )
+    .await;
+
+    // Updates: each changes one field and bumps the version.
+    let updated = run(
+        "mutation($id: ID!, $v: Int!) { updateCaseStudy(id: $id, expectedVersion: $v, patch: {title: \"Tangparken Bodø\", establishedYear: 2025, themes: [\"blue-bioeconomy\"]}) { title version establishedYear themes { slug } } }",
+        json!({ "id": case_study["id"], "v": 4 }),
+    )
+    .await;
+    // Version 4: created (1), then the role, the flow and the impact figure each bumped it.
+    assert_eq!(updated["title"], "Tangparken Bodø");
+    assert_eq!(updated["version"], 5);
+    assert_eq!(updated["themes"][0]["slug"], "blue-bioeconomy");
+    let updated = run(
+        "mutation($id: ID!) { updateProject(id: $id, expectedVersion: 2, patch: {status: ONGOING, acronym: \"TANG\"}) { status acronym version } }",
+        json!({ "id": project["id"] }),
+    )
+    .await;
+    assert_eq!(
+        (updated["status"].as_str(), updated["version"].as_i64()),
+        (Some("ONGOING"), Some(3))
+    );
+    let updated = run(
+        "mutation($id: ID!) { updateFunder(id: $id, expectedVersion: 2, patch: {website: \"https://fond.example\"}) { website version } }",
+        json!({ "id": funder["id"] }),
+    )
+    .await;
+    assert_eq!(updated["version"], 3);
+    let updated = run(
+        "mutation($id: ID!) { updateFunding(id: $id, expectedVersion: 1, patch: {amount: 2000000, programme: null}) { amount programme version } }",
+        json!({ "id": funding["id"] }),
+    )
+    .await;
+    assert_eq!(
+        (updated["amount"].as_f64(), updated["programme"].is_null()),
+        (Some(2_000_000.0), true)
+    );
+    let updated = run(
+        "mutation($id: ID!) { updateCaseStudyActor(id: $id, expectedVersion: 1, patch: {role: FACILITATOR}) { role version } }",
+        json!({ "id": role["id"] }),
+    )
+    .await;
+    assert_eq!(updated["role"], "FACILITATOR");
+    let updated = run(
+        "mutation($id: ID!) { updateResourceFlow(id: $id, expectedVersion: 1, patch: {status: ACTIVE, description: [{lang: \"nb\", text: \"Tare fra stranda\"}]}) { status version description { text } } }",
+        json!({ "id": flow["id"] }),
+    )
+    .await;
+    assert_eq!(updated["description"]["text"], "Tare fra stranda");
+    let updated = run(
+        "mutation($id: ID!) { updateImpactFigure(id: $id, expectedVersion: 1, patch: {value: 450, note: \"estimate\"}) { value note version } }",
+        json!({ "id": impact["id"] }),
+    )
+    .await;
+    assert_eq!(updated["value"], 450.0);
+
+    // Deletes, parts first.
+    for (mutation, id, version) in [
+        (
+            "mutation($id: ID!, $v: Int!) { deleteImpactFigure(id: $id, expectedVersion: $v) { id } }",
+            &impact["id"],
+            2,
+        ),
+        (
+            "mutation($id: ID!, $v: Int!) { deleteResourceFlow(id: $id, expectedVersion: $v) { id } }",
+            &flow["id"],
+            2,
+        ),
+        (
+            "mutation($id: ID!, $v: Int!) { deleteCaseStudyActor(id: $id, expectedVersion: $v) { id } }",
+            &role["id"],
+            2,
+        ),
+        (
+            "mutation($id: ID!, $v: Int!) { deleteFunding(id: $id, expectedVersion: $v) { id } }",
+            &funding["id"],
+            2,
+        ),
+    ] {
+        let deleted = run(mutation, json!({ "id": id, "v": version })).await;
+        assert_eq!(&deleted["id"], id);
+    }
+    let (body, _) = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on CaseStudy { version } } }",
+            json!({ "id": case_study["id"] }),
+        )
+        .await;
+    let version = data(&body)["node"]["version"].clone();
+    run(
+        "mutation($id: ID!, $v: Int!) { deleteCaseStudy(id: $id, expectedVersion: $v) { id } }",
+        json!({ "id": case_study["id"], "v": version }),
+    )
+    .await;
+    let (body, _) = app
+        .graphql("query($p: ID!, $f: ID!) { p: node(id: $p) { ... on Project { version } } f: node(id: $f) { ... on Funder { version } } }", json!({ "p": project["id"], "f": funder["id"] }))
+        .await;
+    let versions = data(&body).clone();
+    run(
+        "mutation($id: ID!, $v: Int!) { deleteProject(id: $id, expectedVersion: $v) { id } }",
+        json!({ "id": project["id"], "v": versions["p"]["version"] }),
+    )
+    .await;
+    run(
+        "mutation($id: ID!, $v: Int!) { deleteFunder(id: $id, expectedVersion: $v) { id } }",
+        json!({ "id": funder["id"], "v": versions["f"]["version"] }),
+    )
+    .await;
+    let (body, _) = app
+        .graphql(
+            "query($c: ID!) { node(id: $c) { id } }",
+            json!({ "c": case_study["id"] }),
+        )
+        .await;
+    assert!(data(&body)["node"].is_null());
+}
+backend_test!(every_record_type_is_created_updated_and_deleted);
+
+/// What a partner's item leaves out is kept: an editor's website stays, and descriptions
+/// merge by language.
+async fn partner_upserts_keep_what_they_do_not_send(app: &TestApp) {
+    let partner = app.create_key("brreg", Role::Partner, Some("NO-BRC")).await;
+    let editor = app.create_key("editor", Role::Editor, None).await;
+    let (body, _) = app
+        .graphql_as(&partner, UPSERT, json!({ "scheme": "NO-BRC", "items": [upsert_item("940000001", "Havbruk AS", Some(1))] }))
+        .await;
+    let id = data(&body)["upsertActors"]["items"][0]["id"].clone();
+    let (body, _) = app
+        .graphql_as(
+            &editor,
+            UPDATE_ACTOR,
+            json!({ "id": id, "v": 1, "patch": {
+                "website": "https://havbruk.example",
+                "description": [
+                    { "lang": "nb", "text": "Havbruk AS foredler sidestrømmer" },
+                    { "lang": "en", "text": "Havbruk refines side streams" },
+                ],
+            }}),
+        )
+        .await;
+    assert_eq!(data(&body)["updateActor"]["version"], 2);
+    let mut item = upsert_item("940000001", "Havbruk Norge AS", Some(2));
+    item["description"] =
+        json!([{ "lang": "nb", "text": "Havbruk Norge AS lager fôr av sidestrømmer" }]);
+    let (body, _) = app
+        .graphql_as(
+            &partner,
+            UPSERT,
+            json!({ "scheme": "NO-BRC", "items": [item] }),
+        )
+        .await;
+    assert_eq!(data(&body)["upsertActors"]["items"][0]["status"], "UPDATED");
+    let (body, _) = app
+        .graphql("query($id: ID!) { node(id: $id) { ... on Actor { name website descriptionTranslations { lang text } } } }", json!({ "id": id }))
+        .await;
+    let actor = &data(&body)["node"];
+    assert_eq!(actor["name"], "Havbruk Norge AS");
+    assert_eq!(actor["website"], "https://havbruk.example");
+    let texts: Vec<(String, String)> = actor["descriptionTranslations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["lang"].as_str().unwrap().to_owned(),
+                t["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        texts.contains(&("en".to_owned(), "Havbruk refines side streams".to_owned())),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&(
+            "nb".to_owned(),
+            "Havbruk Norge AS lager fôr av sidestrømmer".to_owned()
+        )),
+        "{texts:?}"
+    );
+    // An explicit null clears the website.
+    let mut item = upsert_item("940000001", "Havbruk Norge AS", Some(3));
+    item["description"] =
+        json!([{ "lang": "nb", "text": "Havbruk Norge AS lager fôr av sidestrømmer" }]);
+    item["website"] = Value::Null;
+    app.graphql_as(
+        &partner,
+        UPSERT,
+        json!({ "scheme": "NO-BRC", "items": [item] }),
+    )
+    .await;
+    let (body, _) = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Actor { website } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(data(&body)["node"]["website"].is_null());
+}
+backend_test!(partner_upserts_keep_what_they_do_not_send);

@@ -118,8 +118,9 @@ pub async fn pruned_through(db: &impl ConnectionTrait) -> Result<i64, Error> {
 }
 
 /// Deletes the changes made before `before`, always keeping the newest one (so that the
-/// sequence survives a restart of SQLite's counter), and records how far it pruned. Returns
-/// the number of rows deleted.
+/// sequence survives a restart of SQLite's counter), and records how far it pruned; also
+/// deletes the stored answers of idempotent calls made before `before`. Returns the number of
+/// changes deleted.
 pub async fn prune(db: &sea_orm::DatabaseConnection, before: DateTime<Utc>) -> Result<u64, Error> {
     use super::write::Writer;
     let txn = db.begin_write().await?;
@@ -133,7 +134,13 @@ pub async fn prune(db: &sea_orm::DatabaseConnection, before: DateTime<Utc>) -> R
         .one(&txn)
         .await?
         .flatten();
+    // Stored answers to idempotent calls are kept as long as changes are.
+    symbios_entity::idempotency_record::Entity::delete_many()
+        .filter(symbios_entity::idempotency_record::Column::CreatedAt.lt(before))
+        .exec(&txn)
+        .await?;
     let Some(through) = through else {
+        txn.commit().await?;
         return Ok(0);
     };
     let deleted = change_log::Entity::delete_many()

@@ -20,7 +20,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use symbios_entity::{
     actor, case_study, case_study_actor, funder, funding, impact_figure, participation, project,
-    resource_flow,
+    resource_flow, theme,
 };
 use uuid::Uuid;
 
@@ -29,12 +29,14 @@ use super::write::Writer;
 use super::write::upsert_actors::{self, ItemStatus, MatchBy, UpsertItem};
 use super::write::{
     self, ActorFields, CaseStudyActorFields, CaseStudyFields, FlowFields, FunderFields,
-    FundingFields, ImpactFields, ParticipationFields, ProjectFields, Record, WriteContext,
+    FundingFields, ImpactFields, ParticipationFields, ProjectFields, Record, ThemeFields,
+    WriteContext,
 };
 
 /// The record types an import or export handles, in an order where references come first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RecordType {
+    Theme,
     Actor,
     Funder,
     Project,
@@ -48,7 +50,8 @@ pub enum RecordType {
 
 impl RecordType {
     /// Every type, references first.
-    pub const ALL: [RecordType; 9] = [
+    pub const ALL: [RecordType; 10] = [
+        RecordType::Theme,
         RecordType::Actor,
         RecordType::Funder,
         RecordType::Project,
@@ -105,6 +108,7 @@ struct OutLine<'a, R> {
 /// A parsed record.
 #[derive(Debug, Clone)]
 pub enum AnyRecord {
+    Theme(ThemeFields),
     Actor(ActorFields),
     Funder(FunderFields),
     Project(ProjectFields),
@@ -153,6 +157,7 @@ pub fn parse_line(line: usize, text: &str) -> Result<ImportLine, LineError> {
     };
     let raw: RawLine = serde_json::from_str(text).map_err(|parse| error("", parse.to_string()))?;
     let record = match raw.record_type {
+        RecordType::Theme => record_from(raw.record).map(AnyRecord::Theme),
         RecordType::Actor => record_from(raw.record).map(AnyRecord::Actor),
         RecordType::Funder => record_from(raw.record).map(AnyRecord::Funder),
         RecordType::Project => record_from(raw.record).map(AnyRecord::Project),
@@ -282,6 +287,10 @@ async fn put_one(
         }};
     }
     match line.record {
+        AnyRecord::Theme(record) => {
+            let (id, existed, record) = by_slug!(record, theme);
+            put!(id, existed, record)
+        }
         AnyRecord::Actor(record) => {
             let (id, existed, record) = by_slug!(record, actor);
             put!(id, existed, record)
@@ -326,8 +335,10 @@ pub async fn import_batch(
                     line.line,
                     UpsertItem {
                         key: slug,
+                        id: line.id,
                         source_version: None,
                         fields,
+                        omitted: upsert_actors::Omitted::default(),
                     },
                 )),
                 None => report.errors.push(LineError {
@@ -433,6 +444,16 @@ pub async fn export(
     let txn = db.begin().await?;
     use RecordType as T;
     let page = match record_type {
+        T::Theme => {
+            export_page::<ThemeFields, theme::Entity, _>(
+                &txn,
+                record_type,
+                theme::Column::Id,
+                after,
+                limit,
+            )
+            .await
+        }
         T::Actor => {
             export_page::<ActorFields, actor::Entity, _>(
                 &txn,

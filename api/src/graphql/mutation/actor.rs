@@ -9,7 +9,9 @@ use symbios_entity::actor;
 use super::{DeletedRecord, LocalizedTextInput, create, delete, localized, update, written_row};
 use crate::graphql::types::actor::Actor;
 use crate::graphql::types::enums::ActorKind;
-use crate::service::write::upsert_actors::{self, ItemStatus, MatchBy, UpsertItem, UpsertOutcome};
+use crate::service::write::upsert_actors::{
+    self, ItemStatus, MatchBy, Omitted, UpsertItem, UpsertOutcome,
+};
 use crate::service::write::{ActorFields, ActorPatch};
 
 /// An identifier in an outside registry.
@@ -75,9 +77,11 @@ pub struct ActorUpsert {
     pub kind: ActorKind,
     /// ISO 3166-1 alpha-2.
     pub country: String,
-    pub website: Option<String>,
+    /// Left out: an existing actor keeps its website; `null` clears it.
+    pub website: MaybeUndefined<String>,
     /// Language the description is written in.
     pub original_lang: String,
+    /// Merged by language: the languages sent replace the stored ones, others stay.
     pub description: Option<Vec<LocalizedTextInput>>,
 }
 
@@ -251,15 +255,20 @@ impl ActorMutation {
         let write = super::write_context(ctx)?;
         let mut upserts = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
+            let omitted = Omitted {
+                website: item.website.is_undefined(),
+            };
             upserts.push(UpsertItem {
                 key: item.external_id,
+                id: None,
+                omitted,
                 source_version: item.source_version,
                 fields: ActorFields {
                     slug: None,
                     name: item.name,
                     kind: item.kind.into(),
                     country: item.country,
-                    website: item.website,
+                    website: item.website.take(),
                     original_lang: item.original_lang,
                     description: localized(
                         &format!("items[{index}].description"),

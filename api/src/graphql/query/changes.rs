@@ -162,6 +162,16 @@ fn decode_cursor(cursor: &str) -> async_graphql::Result<i64> {
         .ok_or_else(|| service::Error::invalid("after", "is not a change-feed cursor").extend())
 }
 
+/// A page size between 1 and `max`.
+fn page_size(field: &str, first: i32, max: u64) -> async_graphql::Result<u64> {
+    u64::try_from(first)
+        .ok()
+        .filter(|first| (1..=max).contains(first))
+        .ok_or_else(|| {
+            service::Error::invalid(field, format!("must be between 1 and {max}")).extend()
+        })
+}
+
 #[derive(Default)]
 pub struct ChangesQuery;
 
@@ -175,9 +185,10 @@ impl ChangesQuery {
         &self,
         ctx: &Context<'_>,
         after: Option<String>,
-        #[graphql(default = 100, validator(minimum = 1, maximum = 1000))] first: i32,
+        #[graphql(default = 100)] first: i32,
         types: Option<Vec<ChangeEntityType>>,
     ) -> async_graphql::Result<ChangeConnection> {
+        let first = page_size("first", first, change_feed::MAX_PAGE)?;
         let after = after.as_deref().map(decode_cursor).transpose()?;
         let types: Vec<vocabulary::EntityType> = types
             .unwrap_or_default()
@@ -185,7 +196,7 @@ impl ChangesQuery {
             .map(Into::into)
             .collect();
         let db = ctx.data::<DatabaseConnection>()?;
-        let page = change_feed::read(db, after, &types, u64::try_from(first).unwrap_or(1))
+        let page = change_feed::read(db, after, &types, first)
             .await
             .map_err(|error| error.extend())?;
         let wants_entities = ctx
@@ -241,13 +252,14 @@ impl ChangesQuery {
         ctx: &Context<'_>,
         entity_id: Option<ID>,
         before: Option<i64>,
-        #[graphql(default = 100, validator(minimum = 1, maximum = 500))] first: i32,
+        #[graphql(default = 100)] first: i32,
     ) -> async_graphql::Result<Vec<AuditEntry>> {
+        let first = page_size("first", first, audit::MAX_PAGE)?;
         let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
         access::require_admin(caller.principal.as_ref()).map_err(|error| error.extend())?;
         let entity_id = entity_id.map(|id| parse_id("entityId", &id)).transpose()?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let entries = audit::list(db, entity_id, before, u64::try_from(first).unwrap_or(1))
+        let entries = audit::list(db, entity_id, before, first)
             .await
             .map_err(|error| error.extend())?;
         Ok(entries

@@ -44,6 +44,11 @@ impl CaseStudyActor {
             .await?
             .map(CaseStudy))
     }
+
+    /// Version, for `expectedVersion` in updates and deletes.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
 }
 
 /// An actor's role in a project.
@@ -260,6 +265,11 @@ impl ImpactFigure {
     /// How the figure should be read, e.g. `approx., as published`.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
+    }
+
+    /// Version, for `expectedVersion` in updates and deletes.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 }
 

@@ -12,7 +12,7 @@ use symbios_entity::{
 use uuid::Uuid;
 
 use super::input_format::{localized, vocabulary};
-use super::parts::{self, count_referrers};
+use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
 use crate::service::Error;
 use crate::service::access::Principal;
@@ -301,42 +301,30 @@ impl Record for ActorFields {
     }
 
     fn apply(&mut self, patch: ActorPatch) {
-        if let Some(slug) = patch.slug {
-            self.slug = Some(slug);
+        if patch.slug.is_some() {
+            self.slug = patch.slug;
         }
-        if let Some(name) = patch.name {
-            self.name = name;
-        }
-        if let Some(kind) = patch.kind {
-            self.kind = kind;
-        }
-        if let Some(country) = patch.country {
-            self.country = country;
-        }
-        if let Some(website) = patch.website {
-            self.website = website;
-        }
-        if let Some(original_lang) = patch.original_lang {
-            self.original_lang = original_lang;
-        }
-        if let Some(description) = patch.description {
-            self.description = description;
-        }
-        if let Some(identifiers) = patch.identifiers {
-            self.identifiers = identifiers;
-        }
+        set(&mut self.name, patch.name);
+        set(&mut self.kind, patch.kind);
+        set(&mut self.country, patch.country);
+        set(&mut self.website, patch.website);
+        set(&mut self.original_lang, patch.original_lang);
+        set(&mut self.description, patch.description);
+        set(&mut self.identifiers, patch.identifiers);
         self.normalize();
     }
 
     async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
         self.normalize();
-        if self.slug.is_none() {
-            use actor::Column as C;
-            self.slug = Some(
-                parts::free_slug::<actor::Entity, _>(db, C::Slug, C::Id, &self.name, id).await?,
-            );
-        }
-        Ok(())
+        use actor::Column as C;
+        parts::complete_slug::<actor::Entity, _>(
+            db,
+            (C::Slug, C::Id),
+            &mut self.slug,
+            &self.name,
+            id,
+        )
+        .await
     }
 
     fn validate(&self, violations: &mut Violations) {
@@ -349,12 +337,15 @@ impl Record for ActorFields {
         id: Uuid,
         violations: &mut Violations,
     ) -> Result<(), Error> {
-        if let Some(slug) = &self.slug {
-            use actor::Column as C;
-            if parts::slug_taken::<actor::Entity, _>(db, C::Slug, C::Id, slug, id).await? {
-                violations.add("slug", format!("`{slug}` is taken by another actor"));
-            }
-        }
+        use actor::Column as C;
+        parts::check_slug::<actor::Entity, _>(
+            db,
+            (C::Slug, C::Id),
+            self.slug.as_deref(),
+            id,
+            violations,
+        )
+        .await?;
         identifiers_taken(db, id, &self.identifiers, violations).await
     }
 
@@ -398,13 +389,11 @@ impl Record for ActorFields {
         at: DateTime<Utc>,
     ) -> Result<bool, Error> {
         let slug = self.slug.clone().unwrap_or_default();
-        let updated = actor::Entity::update_many()
-            .set(self.to_row(id, &slug, expected + 1, at))
-            .filter(actor::Column::Id.eq(id))
-            .filter(actor::Column::Version.eq(expected))
-            .exec(db)
-            .await?;
-        if updated.rows_affected == 0 {
+        let row = self.to_row(id, &slug, expected + 1, at);
+        use actor::Column as C;
+        if !parts::guarded_update::<actor::Entity, _>(db, row, (C::Id, C::Version), id, expected)
+            .await?
+        {
             return Ok(false);
         }
         parts::replace_texts(
@@ -421,17 +410,19 @@ impl Record for ActorFields {
     }
 
     async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
-        parts::delete_texts(db, EntityType::Actor, id).await?;
         external_identifier::Entity::delete_many()
             .filter(external_identifier::Column::ActorId.eq(id))
             .exec(db)
             .await?;
-        let deleted = actor::Entity::delete_many()
-            .filter(actor::Column::Id.eq(id))
-            .filter(actor::Column::Version.eq(expected))
-            .exec(db)
-            .await?;
-        Ok(deleted.rows_affected == 1)
+        use actor::Column as C;
+        parts::guarded_delete::<actor::Entity, _>(
+            db,
+            EntityType::Actor,
+            (C::Id, C::Version),
+            id,
+            expected,
+        )
+        .await
     }
 
     async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {

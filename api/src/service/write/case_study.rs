@@ -243,57 +243,39 @@ impl Record for CaseStudyFields {
     }
 
     fn apply(&mut self, patch: CaseStudyPatch) {
-        let CaseStudyPatch {
-            slug,
-            title,
-            kind,
-            place,
-            municipality,
-            region,
-            country,
-            latitude,
-            longitude,
-            established_year,
-            status,
-            original_lang,
-            summary,
-            body,
-            themes,
-            project_ids,
-            sources,
-        } = patch;
-        if slug.is_some() {
-            self.slug = slug;
+        if patch.slug.is_some() {
+            self.slug = patch.slug;
         }
-        set(&mut self.title, title);
-        set(&mut self.kind, kind);
-        set(&mut self.place, place);
-        set(&mut self.municipality, municipality);
-        set(&mut self.region, region);
-        set(&mut self.country, country);
-        set(&mut self.latitude, latitude);
-        set(&mut self.longitude, longitude);
-        set(&mut self.established_year, established_year);
-        set(&mut self.status, status);
-        set(&mut self.original_lang, original_lang);
-        set(&mut self.summary, summary);
-        set(&mut self.body, body);
-        set(&mut self.themes, themes);
-        set(&mut self.project_ids, project_ids);
-        set(&mut self.sources, sources);
+        set(&mut self.title, patch.title);
+        set(&mut self.kind, patch.kind);
+        set(&mut self.place, patch.place);
+        set(&mut self.municipality, patch.municipality);
+        set(&mut self.region, patch.region);
+        set(&mut self.country, patch.country);
+        set(&mut self.latitude, patch.latitude);
+        set(&mut self.longitude, patch.longitude);
+        set(&mut self.established_year, patch.established_year);
+        set(&mut self.status, patch.status);
+        set(&mut self.original_lang, patch.original_lang);
+        set(&mut self.summary, patch.summary);
+        set(&mut self.body, patch.body);
+        set(&mut self.themes, patch.themes);
+        set(&mut self.project_ids, patch.project_ids);
+        set(&mut self.sources, patch.sources);
         self.normalize();
     }
 
     async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
         self.normalize();
-        if self.slug.is_none() {
-            use case_study::Column as C;
-            self.slug = Some(
-                parts::free_slug::<case_study::Entity, _>(db, C::Slug, C::Id, &self.title, id)
-                    .await?,
-            );
-        }
-        Ok(())
+        use case_study::Column as C;
+        parts::complete_slug::<case_study::Entity, _>(
+            db,
+            (C::Slug, C::Id),
+            &mut self.slug,
+            &self.title,
+            id,
+        )
+        .await
     }
 
     fn validate(&self, violations: &mut Violations) {
@@ -322,12 +304,15 @@ impl Record for CaseStudyFields {
         id: Uuid,
         violations: &mut Violations,
     ) -> Result<(), Error> {
-        if let Some(slug) = &self.slug {
-            use case_study::Column as C;
-            if parts::slug_taken::<case_study::Entity, _>(db, C::Slug, C::Id, slug, id).await? {
-                violations.add("slug", format!("`{slug}` is taken by another case study"));
-            }
-        }
+        use case_study::Column as C;
+        parts::check_slug::<case_study::Entity, _>(
+            db,
+            (C::Slug, C::Id),
+            self.slug.as_deref(),
+            id,
+            violations,
+        )
+        .await?;
         parts::theme_ids(db, "themes", &self.themes, violations).await?;
         if !self.project_ids.is_empty() {
             let found: Vec<Uuid> = project::Entity::find()
@@ -367,13 +352,17 @@ impl Record for CaseStudyFields {
         expected: i32,
         at: DateTime<Utc>,
     ) -> Result<bool, Error> {
-        let updated = case_study::Entity::update_many()
-            .set(self.to_row(id, expected + 1, at))
-            .filter(case_study::Column::Id.eq(id))
-            .filter(case_study::Column::Version.eq(expected))
-            .exec(db)
-            .await?;
-        if updated.rows_affected == 0 {
+        let row = self.to_row(id, expected + 1, at);
+        use case_study::Column as C;
+        if !parts::guarded_update::<case_study::Entity, _>(
+            db,
+            row,
+            (C::Id, C::Version),
+            id,
+            expected,
+        )
+        .await?
+        {
             return Ok(false);
         }
         self.write_parts(db, id).await?;
@@ -381,7 +370,6 @@ impl Record for CaseStudyFields {
     }
 
     async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
-        parts::delete_texts(db, EntityType::CaseStudy, id).await?;
         parts::replace_links::<case_study_theme::Entity, _>(
             db,
             case_study_theme::Column::CaseStudyId,
@@ -398,12 +386,15 @@ impl Record for CaseStudyFields {
         .await?;
         parts::replace_links::<source::Entity, _>(db, source::Column::CaseStudyId, id, Vec::new())
             .await?;
-        let deleted = case_study::Entity::delete_many()
-            .filter(case_study::Column::Id.eq(id))
-            .filter(case_study::Column::Version.eq(expected))
-            .exec(db)
-            .await?;
-        Ok(deleted.rows_affected == 1)
+        use case_study::Column as C;
+        parts::guarded_delete::<case_study::Entity, _>(
+            db,
+            EntityType::CaseStudy,
+            (C::Id, C::Version),
+            id,
+            expected,
+        )
+        .await
     }
 
     async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {

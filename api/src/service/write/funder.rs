@@ -1,14 +1,14 @@
 //! Writing funders: the row and the description.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{EntityType, FunderKind};
 use symbios_entity::{actor, funder, funding};
 use uuid::Uuid;
 
 use super::input_format::{localized, vocabulary};
-use super::parts::{self, count_referrers};
+use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
 use crate::service::Error;
 use crate::service::localized_text::field;
@@ -95,40 +95,28 @@ impl Record for FunderFields {
     }
 
     fn apply(&mut self, patch: FunderPatch) {
-        if let Some(slug) = patch.slug {
-            self.slug = Some(slug);
+        if patch.slug.is_some() {
+            self.slug = patch.slug;
         }
-        if let Some(name) = patch.name {
-            self.name = name;
-        }
-        if let Some(kind) = patch.kind {
-            self.kind = kind;
-        }
-        if let Some(country) = patch.country {
-            self.country = country;
-        }
-        if let Some(actor_id) = patch.actor_id {
-            self.actor_id = actor_id;
-        }
-        if let Some(website) = patch.website {
-            self.website = website;
-        }
-        if let Some(original_lang) = patch.original_lang {
-            self.original_lang = original_lang;
-        }
-        if let Some(description) = patch.description {
-            self.description = description;
-        }
+        set(&mut self.name, patch.name);
+        set(&mut self.kind, patch.kind);
+        set(&mut self.country, patch.country);
+        set(&mut self.actor_id, patch.actor_id);
+        set(&mut self.website, patch.website);
+        set(&mut self.original_lang, patch.original_lang);
+        set(&mut self.description, patch.description);
     }
 
     async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
-        if self.slug.is_none() {
-            use funder::Column as C;
-            self.slug = Some(
-                parts::free_slug::<funder::Entity, _>(db, C::Slug, C::Id, &self.name, id).await?,
-            );
-        }
-        Ok(())
+        use funder::Column as C;
+        parts::complete_slug::<funder::Entity, _>(
+            db,
+            (C::Slug, C::Id),
+            &mut self.slug,
+            &self.name,
+            id,
+        )
+        .await
     }
 
     fn validate(&self, violations: &mut Violations) {
@@ -150,12 +138,15 @@ impl Record for FunderFields {
         id: Uuid,
         violations: &mut Violations,
     ) -> Result<(), Error> {
-        if let Some(slug) = &self.slug {
-            use funder::Column as C;
-            if parts::slug_taken::<funder::Entity, _>(db, C::Slug, C::Id, slug, id).await? {
-                violations.add("slug", format!("`{slug}` is taken by another funder"));
-            }
-        }
+        use funder::Column as C;
+        parts::check_slug::<funder::Entity, _>(
+            db,
+            (C::Slug, C::Id),
+            self.slug.as_deref(),
+            id,
+            violations,
+        )
+        .await?;
         if let Some(actor_id) = self.actor_id
             && actor::Entity::find_by_id(actor_id).one(db).await?.is_none()
         {
@@ -193,13 +184,11 @@ impl Record for FunderFields {
         expected: i32,
         at: DateTime<Utc>,
     ) -> Result<bool, Error> {
-        let updated = funder::Entity::update_many()
-            .set(self.to_row(id, expected + 1, at))
-            .filter(funder::Column::Id.eq(id))
-            .filter(funder::Column::Version.eq(expected))
-            .exec(db)
-            .await?;
-        if updated.rows_affected == 0 {
+        let row = self.to_row(id, expected + 1, at);
+        use funder::Column as C;
+        if !parts::guarded_update::<funder::Entity, _>(db, row, (C::Id, C::Version), id, expected)
+            .await?
+        {
             return Ok(false);
         }
         parts::replace_texts(
@@ -215,13 +204,15 @@ impl Record for FunderFields {
     }
 
     async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
-        parts::delete_texts(db, EntityType::Funder, id).await?;
-        let deleted = funder::Entity::delete_many()
-            .filter(funder::Column::Id.eq(id))
-            .filter(funder::Column::Version.eq(expected))
-            .exec(db)
-            .await?;
-        Ok(deleted.rows_affected == 1)
+        use funder::Column as C;
+        parts::guarded_delete::<funder::Entity, _>(
+            db,
+            EntityType::Funder,
+            (C::Id, C::Version),
+            id,
+            expected,
+        )
+        .await
     }
 
     async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {

@@ -23,6 +23,7 @@ pub mod input_format;
 mod parts;
 mod project;
 mod relations;
+mod theme;
 pub mod upsert_actors;
 
 use std::future::Future;
@@ -44,6 +45,7 @@ pub use relations::{
     CaseStudyActorFields, CaseStudyActorPatch, FlowFields, FlowPatch, FundingFields, FundingPatch,
     ImpactFields, ImpactPatch, ParticipationFields, ParticipationPatch,
 };
+pub use theme::{ThemeFields, ThemePatch};
 
 use super::Error;
 use super::access::{Principal, require_editor, require_key};

@@ -169,6 +169,90 @@ where
     Ok(())
 }
 
+/// Overwrites the row of `E` with `row` when it is still at version `expected`; `false` when
+/// it is not (a concurrent writer won).
+pub(super) async fn guarded_update<E, C>(
+    db: &DatabaseTransaction,
+    row: E::ActiveModel,
+    (id_column, version_column): (C, C),
+    id: Uuid,
+    expected: i32,
+) -> Result<bool, Error>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    let updated = E::update_many()
+        .set(row)
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(expected))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Deletes the row of `E` (and its texts) when it is still at version `expected`; `false`
+/// when it is not.
+pub(super) async fn guarded_delete<E, C>(
+    db: &DatabaseTransaction,
+    entity_type: EntityType,
+    (id_column, version_column): (C, C),
+    id: Uuid,
+    expected: i32,
+) -> Result<bool, Error>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    delete_texts(db, entity_type, id).await?;
+    let deleted = E::delete_many()
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(expected))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected == 1)
+}
+
+/// Fills in a missing slug from `name` (free, with `-2`, `-3` … when taken).
+pub(super) async fn complete_slug<E, C>(
+    db: &DatabaseTransaction,
+    (slug_column, id_column): (C, C),
+    slug: &mut Option<String>,
+    name: &str,
+    id: Uuid,
+) -> Result<(), Error>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ColumnTrait + Copy,
+{
+    if slug.is_none() {
+        *slug = Some(free_slug::<E, C>(db, slug_column, id_column, name, id).await?);
+    }
+    Ok(())
+}
+
+/// Reports `slug` when another record of `E` has it.
+pub(super) async fn check_slug<E, C>(
+    db: &DatabaseTransaction,
+    (slug_column, id_column): (C, C),
+    slug: Option<&str>,
+    id: Uuid,
+    violations: &mut Violations,
+) -> Result<(), Error>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ColumnTrait,
+{
+    if let Some(slug) = slug
+        && slug_taken::<E, C>(db, slug_column, id_column, slug, id).await?
+    {
+        violations.add("slug", format!("`{slug}` is taken by another record"));
+    }
+    Ok(())
+}
+
 /// Overwrites `target` when a patch has a value for it.
 pub(super) fn set<T>(target: &mut T, value: Option<T>) {
     if let Some(value) = value {

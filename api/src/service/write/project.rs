@@ -1,14 +1,14 @@
 //! Writing projects: the row, the summary and the theme links.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{EntityType, ProjectStatus};
 use symbios_entity::{case_study_project, funding, participation, project, project_theme};
 use uuid::Uuid;
 
 use super::input_format::{localized, vocabulary};
-use super::parts::{self, count_referrers};
+use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
 use crate::service::Error;
 use crate::service::localized_text::field;
@@ -139,48 +139,32 @@ impl Record for ProjectFields {
     }
 
     fn apply(&mut self, patch: ProjectPatch) {
-        if let Some(slug) = patch.slug {
-            self.slug = Some(slug);
+        if patch.slug.is_some() {
+            self.slug = patch.slug;
         }
-        if let Some(name) = patch.name {
-            self.name = name;
-        }
-        if let Some(acronym) = patch.acronym {
-            self.acronym = acronym;
-        }
-        if let Some(status) = patch.status {
-            self.status = status;
-        }
-        if let Some(start_date) = patch.start_date {
-            self.start_date = start_date;
-        }
-        if let Some(end_date) = patch.end_date {
-            self.end_date = end_date;
-        }
-        if let Some(website) = patch.website {
-            self.website = website;
-        }
-        if let Some(original_lang) = patch.original_lang {
-            self.original_lang = original_lang;
-        }
-        if let Some(summary) = patch.summary {
-            self.summary = summary;
-        }
-        if let Some(themes) = patch.themes {
-            self.themes = themes;
-        }
+        set(&mut self.name, patch.name);
+        set(&mut self.acronym, patch.acronym);
+        set(&mut self.status, patch.status);
+        set(&mut self.start_date, patch.start_date);
+        set(&mut self.end_date, patch.end_date);
+        set(&mut self.website, patch.website);
+        set(&mut self.original_lang, patch.original_lang);
+        set(&mut self.summary, patch.summary);
+        set(&mut self.themes, patch.themes);
         parts::normalize_slugs(&mut self.themes);
     }
 
     async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
         parts::normalize_slugs(&mut self.themes);
-        if self.slug.is_none() {
-            use project::Column as C;
-            self.slug = Some(
-                parts::free_slug::<project::Entity, _>(db, C::Slug, C::Id, &self.name, id).await?,
-            );
-        }
-        Ok(())
+        use project::Column as C;
+        parts::complete_slug::<project::Entity, _>(
+            db,
+            (C::Slug, C::Id),
+            &mut self.slug,
+            &self.name,
+            id,
+        )
+        .await
     }
 
     fn validate(&self, violations: &mut Violations) {
@@ -203,12 +187,15 @@ impl Record for ProjectFields {
         id: Uuid,
         violations: &mut Violations,
     ) -> Result<(), Error> {
-        if let Some(slug) = &self.slug {
-            use project::Column as C;
-            if parts::slug_taken::<project::Entity, _>(db, C::Slug, C::Id, slug, id).await? {
-                violations.add("slug", format!("`{slug}` is taken by another project"));
-            }
-        }
+        use project::Column as C;
+        parts::check_slug::<project::Entity, _>(
+            db,
+            (C::Slug, C::Id),
+            self.slug.as_deref(),
+            id,
+            violations,
+        )
+        .await?;
         parts::theme_ids(db, "themes", &self.themes, violations).await?;
         Ok(())
     }
@@ -234,13 +221,11 @@ impl Record for ProjectFields {
         expected: i32,
         at: DateTime<Utc>,
     ) -> Result<bool, Error> {
-        let updated = project::Entity::update_many()
-            .set(self.to_row(id, expected + 1, at))
-            .filter(project::Column::Id.eq(id))
-            .filter(project::Column::Version.eq(expected))
-            .exec(db)
-            .await?;
-        if updated.rows_affected == 0 {
+        let row = self.to_row(id, expected + 1, at);
+        use project::Column as C;
+        if !parts::guarded_update::<project::Entity, _>(db, row, (C::Id, C::Version), id, expected)
+            .await?
+        {
             return Ok(false);
         }
         self.write_parts(db, id).await?;
@@ -248,7 +233,6 @@ impl Record for ProjectFields {
     }
 
     async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
-        parts::delete_texts(db, EntityType::Project, id).await?;
         parts::replace_links::<project_theme::Entity, _>(
             db,
             project_theme::Column::ProjectId,
@@ -256,12 +240,15 @@ impl Record for ProjectFields {
             Vec::new(),
         )
         .await?;
-        let deleted = project::Entity::delete_many()
-            .filter(project::Column::Id.eq(id))
-            .filter(project::Column::Version.eq(expected))
-            .exec(db)
-            .await?;
-        Ok(deleted.rows_affected == 1)
+        use project::Column as C;
+        parts::guarded_delete::<project::Entity, _>(
+            db,
+            EntityType::Project,
+            (C::Id, C::Version),
+            id,
+            expected,
+        )
+        .await
     }
 
     async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {

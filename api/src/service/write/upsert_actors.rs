@@ -46,10 +46,23 @@ pub enum MatchBy {
 pub struct UpsertItem {
     /// The key the item is matched by: the identifier value or the slug.
     pub key: String,
+    /// The id a new actor gets (imports keep the ids of exported records); random when `None`.
+    pub id: Option<Uuid>,
     /// The partner's version of the record; an item older than the stored one is refused.
     pub source_version: Option<i64>,
     /// The actor's values.
     pub fields: ActorFields,
+    /// What the item leaves out, and so keeps as stored (partner items only).
+    pub omitted: Omitted,
+}
+
+/// Values a partner's item leaves out. A partner's registry rarely holds everything an
+/// editor adds (a website, translations), so what it does not send is kept; descriptions are
+/// merged by language (the partner's languages overwrite, others stay).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// `website` was not sent.
+    pub website: bool,
 }
 
 /// What happened to one item.
@@ -398,8 +411,10 @@ async fn write_items(
         let index = results.len();
         let UpsertItem {
             key,
+            id: wanted_id,
             source_version,
             mut fields,
+            omitted,
         } = item;
         if !seen_keys.insert(key.clone()) {
             results.push(rejected(
@@ -423,6 +438,12 @@ async fn write_items(
                     // Identifiers under other schemes are not the partner's to change.
                     fields.identifiers = current.fields.identifiers.clone();
                     fields.slug = current.fields.slug.clone();
+                    if omitted.website {
+                        fields.website = current.fields.website.clone();
+                    }
+                    let mut description = current.fields.description.clone();
+                    description.append(&mut fields.description);
+                    fields.description = description;
                 } else {
                     fields.identifiers = vec![own];
                 }
@@ -493,7 +514,7 @@ async fn write_items(
                 }
             }
             None => {
-                let id = Uuid::new_v4();
+                let id = wanted_id.unwrap_or_else(Uuid::new_v4);
                 let base = fields
                     .slug
                     .clone()

@@ -1,6 +1,5 @@
-//! Crash safety of the search index: the real `symbios` process is killed with SIGKILL while
-//! it indexes a large backlog of changes, restarted, and must end with an index that holds
-//! exactly the database's searchable records.
+//! Tests of the real `symbios` executable: crash safety of the search index and of imports
+//! (the process is killed with SIGKILL and restarted), and the import/export commands.
 //!
 //! This is a test binary of its own (not part of `tests/e2e`) because it needs the `symbios`
 //! executable, which Cargo only provides to the package's own integration tests.
@@ -380,4 +379,109 @@ async fn import_survives_kill_9_and_reruns_idempotently() {
     );
     server.child.kill().unwrap();
     server.child.wait().unwrap();
+}
+
+/// Runs `symbios` with `args` on `data_dir`; returns the exit status, stdout and stderr.
+fn run(data_dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_symbios"))
+        .args(args)
+        .env("SYMBIOS_DATA_DIR", data_dir)
+        .env("SYMBIOS_LOG", "warn")
+        .env_remove("SYMBIOS_DATABASE_URL")
+        .output()
+        .expect("run symbios");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn import_reports_each_bad_line_and_imports_the_rest() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let file = data_dir.path().join("mixed.ndjson");
+    let good = |slug: &str| {
+        json!({ "type": "Actor", "record": {
+            "slug": slug, "name": format!("Selskap {slug}"), "kind": "COMPANY",
+            "country": "NO", "originalLang": "nb",
+        }})
+        .to_string()
+    };
+    let lines = [
+        good("godt-en"),
+        "{ not json".to_owned(),
+        json!({ "type": "Actor", "record": { "slug": "feil-land", "name": "Feil", "kind": "COMPANY", "country": "XX", "originalLang": "nb" } }).to_string(),
+        json!({ "type": "Actor", "record": { "slug": "ukjent", "nmae": "Typo" } }).to_string(),
+        json!({ "type": "Participation", "record": { "projectId": Uuid::nil(), "actorId": Uuid::nil(), "role": "PARTNER" } }).to_string(),
+        good("godt-to"),
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let (ok, stdout, stderr) = run(data_dir.path(), &["import", file.to_str().unwrap()]);
+    assert!(!ok, "refused lines make the exit status fail");
+    assert!(stderr.contains("line 2: "), "{stderr}");
+    assert!(stderr.contains("line 3: country: "), "{stderr}");
+    assert!(
+        stderr.contains("line 4: record: unknown field `nmae`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 5: id: "), "{stderr}");
+    assert!(
+        stdout.contains("2 created, 0 updated, 0 unchanged, 4 refused"),
+        "{stdout}"
+    );
+
+    // Running it again changes nothing and reports the same lines.
+    let (_, stdout, _) = run(data_dir.path(), &["import", file.to_str().unwrap()]);
+    assert!(
+        stdout.contains("0 created, 0 updated, 2 unchanged, 4 refused"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn export_round_trips_through_import() {
+    let source = tempfile::tempdir().unwrap();
+    let (ok, _, stderr) = run(source.path(), &["seed"]);
+    assert!(ok, "{stderr}");
+    let exported = source.path().join("all.ndjson");
+    let (ok, _, stderr) = run(
+        source.path(),
+        &["export", "--output", exported.to_str().unwrap()],
+    );
+    assert!(ok, "{stderr}");
+
+    let target = tempfile::tempdir().unwrap();
+    let (ok, stdout, stderr) = run(target.path(), &["import", exported.to_str().unwrap()]);
+    assert!(ok, "{stdout}{stderr}");
+    assert!(
+        stdout.contains(" 0 updated, 0 unchanged, 0 refused"),
+        "{stdout}"
+    );
+    let again = target.path().join("again.ndjson");
+    let (ok, _, stderr) = run(
+        target.path(),
+        &["export", "--output", again.to_str().unwrap()],
+    );
+    assert!(ok, "{stderr}");
+    let first = std::fs::read_to_string(&exported).unwrap();
+    let second = std::fs::read_to_string(&again).unwrap();
+    assert!(first.lines().count() > 200, "{}", first.lines().count());
+    assert_eq!(
+        first, second,
+        "export, import and export again gives the same file"
+    );
+
+    let (ok, csv, stderr) = run(
+        source.path(),
+        &["export", "--type", "Actor", "--format", "csv"],
+    );
+    assert!(ok, "{stderr}");
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("id,"), "{header}");
+    assert!(
+        header.contains("name") && header.contains("identifiers"),
+        "{header}"
+    );
+    assert_eq!(csv.lines().count(), 69 + 1);
 }

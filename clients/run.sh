@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# End-to-end tests with real Node.js GraphQL clients (see clients/README.md).
+# Needs a built server binary: target/debug/symbios, or set SYMBIOS_BIN.
+# Skips (exit 0) when node or npm is not installed.
+set -euo pipefail
+
+dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "skipped: node/npm not found"
+  exit 0
+fi
+
+npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+exec node "$dir/run.mjs"
