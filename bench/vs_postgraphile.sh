@@ -21,7 +21,7 @@ dir="$(mktemp -d /tmp/symbios-search-bench.XXXXXX)"
 trap 'kill "${server:-}" 2>/dev/null || true; "$PEERS/stop.sh" v5 >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 "$ROOT/target/release/examples/load_peers" "$data" "$dir"
 
-SYMBIOS_DATA_DIR="$dir" SYMBIOS_BIND="127.0.0.1:$port" SYMBIOS_LOG=warn SYMBIOS_SEED_ON_EMPTY=false \
+SYMBIOS_DATA_DIR="$dir" SYMBIOS_BIND="127.0.0.1:$port" SYMBIOS_LOG=warn SYMBIOS_SEED_ON_EMPTY=false SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 \
   "$ROOT/target/release/symbios" serve >"$dir/server.log" 2>&1 &
 server=$!
 started=$(date +%s.%N)

@@ -16,6 +16,8 @@ cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin sym
 bin="$ROOT/target/release/symbios"
 data_dir="$(mktemp -d /tmp/symbios-bench.XXXXXX)"
 export SYMBIOS_DATA_DIR="$data_dir" SYMBIOS_BIND="127.0.0.1:$port" SYMBIOS_LOG=warn
+# Load tests come from one address: lift the per-address rate limit.
+export SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 SYMBIOS_LIMITS__KEY_PER_SECOND=0
 case "$backend" in
   sqlite) unset SYMBIOS_DATABASE_URL ;;
   postgres)

@@ -47,6 +47,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Load the bundled dataset when the database holds no records.
     pub seed_on_empty: bool,
+    /// Web origins (`https://portal.example.org`) whose pages may call the API from the
+    /// browser (CORS); empty: same-origin pages only.
+    pub cors_allowed_origins: Vec<String>,
     /// How long the change log keeps changes for feed readers, in hours; a reader whose
     /// cursor is older gets `RESYNC_REQUIRED`.
     pub change_retention_hours: u64,
@@ -79,6 +82,19 @@ pub struct Limits {
     pub introspection: bool,
     /// Suggest field names in validation errors ("did you mean …").
     pub suggestions: bool,
+    /// Longest a query may run, in milliseconds, before it is abandoned with `TIMEOUT`
+    /// (mutations always run to their commit or rollback).
+    pub request_timeout_ms: u64,
+    /// Requests per second each client address may send without a key (0: no limit).
+    pub anonymous_per_second: u32,
+    /// Requests an anonymous client may send at once above that rate.
+    pub anonymous_burst: u32,
+    /// Requests per second each API key may send (0: no limit).
+    pub key_per_second: u32,
+    /// Requests a key may send at once above that rate.
+    pub key_burst: u32,
+    /// Automatic persisted queries kept in memory (Apollo's `persistedQuery` extension).
+    pub persisted_queries: usize,
 }
 
 impl Default for Limits {
@@ -93,6 +109,12 @@ impl Default for Limits {
             max_tokens: 10_000,
             introspection: true,
             suggestions: true,
+            request_timeout_ms: 30_000,
+            anonymous_per_second: 50,
+            anonymous_burst: 200,
+            key_per_second: 200,
+            key_burst: 1000,
+            persisted_queries: 10_000,
         }
     }
 }
@@ -108,6 +130,7 @@ impl Default for Settings {
             log: "info,sqlx=warn,sea_orm=warn".to_owned(),
             log_format: LogFormat::Pretty,
             seed_on_empty: true,
+            cors_allowed_origins: Vec::new(),
             change_retention_hours: 24 * 90,
             prune_interval_secs: 3600,
             limits: Limits::default(),
@@ -213,11 +236,33 @@ impl Settings {
                 self.limits.max_recursive_depth,
             ),
             ("limits.max_tokens", self.limits.max_tokens),
+            ("limits.persisted_queries", self.limits.persisted_queries),
+            (
+                "limits.request_timeout_ms",
+                usize::try_from(self.limits.request_timeout_ms).unwrap_or(usize::MAX),
+            ),
         ] {
             if value == 0 {
                 return Err(ConfigError::Invalid {
                     key,
                     reason: "must be at least 1".to_owned(),
+                });
+            }
+        }
+        for origin in &self.cors_allowed_origins {
+            let parsed = url::Url::parse(origin).ok();
+            let is_origin = parsed.as_ref().is_some_and(|url| {
+                matches!(url.scheme(), "http" | "https")
+                    && url.path() == "/"
+                    && !origin.ends_with('/')
+                    && url.query().is_none()
+            });
+            if !is_origin {
+                return Err(ConfigError::Invalid {
+                    key: "cors_allowed_origins",
+                    reason: format!(
+                        "{origin:?} is not an origin such as https://portal.example.org (scheme, host, optional port, no path)"
+                    ),
                 });
             }
         }

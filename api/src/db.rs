@@ -97,3 +97,19 @@ pub async fn migration_status(
         .collect();
     Ok((applied, pending))
 }
+
+/// Connections the pool holds open, and how many of them are idle.
+pub fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
+    // The pool getters panic on the other backend, so ask for the backend first.
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        sea_orm::DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    }
+}

@@ -29,13 +29,17 @@ pub enum ErrorCode {
     QueryTooComplex,
     /// A change-feed cursor is older than the retention window.
     ResyncRequired,
+    /// A persisted query's hash is unknown: send the query with its hash once.
+    PersistedQueryNotFound,
+    /// The query ran longer than `limits.request_timeout_ms` and was abandoned.
+    Timeout,
     /// A failure on our side; details are in the server log under the request id.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and tests.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::BadUserInput,
         ErrorCode::NotFound,
         ErrorCode::VersionConflict,
@@ -44,6 +48,8 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::QueryTooComplex,
         ErrorCode::ResyncRequired,
+        ErrorCode::PersistedQueryNotFound,
+        ErrorCode::Timeout,
         ErrorCode::Internal,
     ];
 
@@ -58,6 +64,8 @@ impl ErrorCode {
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
             ErrorCode::ResyncRequired => "RESYNC_REQUIRED",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -72,6 +80,8 @@ impl ErrorCode {
             ErrorCode::VersionConflict => 409,
             ErrorCode::ResyncRequired => 410,
             ErrorCode::RateLimited => 429,
+            ErrorCode::PersistedQueryNotFound => 200,
+            ErrorCode::Timeout => 503,
             ErrorCode::Internal => 500,
         }
     }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod indexer;
+pub mod metrics;
 pub mod seed;
 pub mod service;
 pub mod startup;

@@ -101,8 +101,22 @@ impl App {
         let app_db = db.clone();
         let app_search = search.clone();
         let limits = settings.limits;
+        crate::metrics::handle();
+        let services = actix_web::web::Data::new(crate::http::HttpServices {
+            db: db.clone(),
+            rate_limits: crate::http::RateLimits::new(&limits),
+            persisted: crate::http::PersistedQueries::new(limits.persisted_queries),
+        });
+        let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
-            crate::symbios_http_app!(schema.clone(), app_db.clone(), app_search.clone(), limits)
+            crate::symbios_http_app!(
+                schema.clone(),
+                app_db.clone(),
+                app_search.clone(),
+                limits,
+                services.clone(),
+                &origins
+            )
         })
         .listen(listener)
         .map_err(bind_error)?

@@ -107,6 +107,10 @@ pub async fn spawn_app_with(
         database_max_connections: 5,
         ..Settings::default()
     };
+    // Every test client comes from 127.0.0.1 and some send hundreds of requests at once (the
+    // fuzz test, feed followers): the per-address limit is the one test of its own
+    // (`http_extras::rate_limits_answer_429_with_retry_after`).
+    settings.limits.anonymous_per_second = 0;
     configure(&mut settings);
     let app = App::build(&settings).await.expect("application starts");
     let base_url = app.base_url();

@@ -13,8 +13,10 @@
 //! A browser that asks `GET /graphql` for HTML gets GraphiQL.
 
 use actix_web::http::StatusCode;
+use std::time::{Duration, Instant};
+
 use actix_web::http::header::{
-    ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE,
+    ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
 };
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
@@ -25,6 +27,8 @@ use serde_json::{Map, json};
 use tracing_actix_web::RequestId;
 
 use super::negotiation::{APPLICATION_JSON, ResponseFormat, negotiate};
+use super::persisted::{PersistedQueries, Resolution};
+use super::rate_limit::RateLimits;
 use crate::config::Limits;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
 use crate::graphql::limits::{count_aliases, count_tokens};
@@ -38,22 +42,37 @@ struct Refusal {
     status: StatusCode,
     message: String,
     code: ErrorCode,
+    /// Seconds after which a rate-limited client may retry.
+    retry_after: Option<u64>,
 }
 
 impl Refusal {
-    fn bad_request(message: impl Into<String>) -> Self {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            status: StatusCode::BAD_REQUEST,
+            status,
             message: message.into(),
-            code: ErrorCode::BadUserInput,
+            code,
+            retry_after: None,
         }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadUserInput, message)
     }
 }
 
 fn refusal_response(refusal: Refusal, format: ResponseFormat) -> HttpResponse {
-    let body = json!({ "errors": [{ "message": refusal.message, "extensions": { "code": refusal.code.as_str() } }] });
+    let mut extensions = Map::new();
+    extensions.insert("code".to_owned(), json!(refusal.code.as_str()));
+    if let Some(retry_after) = refusal.retry_after {
+        extensions.insert("retryAfter".to_owned(), json!(retry_after));
+    }
+    let body = json!({ "errors": [{ "message": refusal.message, "extensions": extensions }] });
     let mut builder = HttpResponse::build(refusal.status);
     builder.content_type(format.content_type());
+    if let Some(retry_after) = refusal.retry_after {
+        builder.insert_header((RETRY_AFTER, retry_after.to_string()));
+    }
     if refusal.status == StatusCode::METHOD_NOT_ALLOWED {
         builder.insert_header((ALLOW, "POST"));
     }
@@ -72,11 +91,11 @@ fn header(request: &HttpRequest, name: actix_web::http::header::HeaderName) -> O
 
 fn not_acceptable() -> HttpResponse {
     refusal_response(
-        Refusal {
-            status: StatusCode::NOT_ACCEPTABLE,
-            message: "accept application/graphql-response+json or application/json".to_owned(),
-            code: ErrorCode::BadUserInput,
-        },
+        Refusal::new(
+            StatusCode::NOT_ACCEPTABLE,
+            ErrorCode::BadUserInput,
+            "accept application/graphql-response+json or application/json",
+        ),
         ResponseFormat::Json,
     )
 }
@@ -94,17 +113,35 @@ fn object_parameter(
     }
 }
 
-/// Builds an executable request from the GraphQL-over-HTTP parameters.
+/// Builds an executable request from the GraphQL-over-HTTP parameters; a persisted query
+/// (Apollo's `extensions.persistedQuery`) is looked up or remembered first.
 fn graphql_request(
+    persisted: &PersistedQueries,
     query: Option<serde_json::Value>,
     operation_name: Option<serde_json::Value>,
     variables: Option<serde_json::Value>,
     extensions: Option<serde_json::Value>,
 ) -> Result<async_graphql::Request, Refusal> {
     let query = match query {
-        Some(serde_json::Value::String(query)) => query,
+        Some(serde_json::Value::String(query)) => Some(query),
+        None | Some(serde_json::Value::Null) => None,
         Some(_) => return Err(Refusal::bad_request("`query` must be a string")),
-        None => return Err(Refusal::bad_request("the `query` parameter is missing")),
+    };
+    let extensions = object_parameter("extensions", extensions)?;
+    let query = match persisted.resolve(query.as_deref(), extensions.as_ref()) {
+        Resolution::NotPersisted => {
+            query.ok_or_else(|| Refusal::bad_request("the `query` parameter is missing"))?
+        }
+        Resolution::Query(query) => query,
+        // Apollo clients look for this message, then send the query with its hash.
+        Resolution::NotFound => {
+            return Err(Refusal::new(
+                StatusCode::OK,
+                ErrorCode::PersistedQueryNotFound,
+                "PersistedQueryNotFound",
+            ));
+        }
+        Resolution::Invalid(reason) => return Err(Refusal::bad_request(reason)),
     };
     let mut request = async_graphql::Request::new(query);
     match operation_name {
@@ -115,7 +152,7 @@ fn graphql_request(
     if let Some(variables) = object_parameter("variables", variables)? {
         request = request.variables(Variables::from_json(serde_json::Value::Object(variables)));
     }
-    if let Some(extensions) = object_parameter("extensions", extensions)? {
+    if let Some(extensions) = extensions {
         for (key, value) in extensions {
             if let Ok(value) = Value::from_json(value) {
                 request.extensions.insert(key, value);
@@ -125,7 +162,10 @@ fn graphql_request(
     Ok(request)
 }
 
-fn parse_get(request: &HttpRequest) -> Result<async_graphql::Request, Refusal> {
+fn parse_get(
+    request: &HttpRequest,
+    persisted: &PersistedQueries,
+) -> Result<async_graphql::Request, Refusal> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string())
         .map_err(|_| Refusal::bad_request("the query string is malformed"))?;
     let get = |name: &str| {
@@ -144,6 +184,7 @@ fn parse_get(request: &HttpRequest) -> Result<async_graphql::Request, Refusal> {
             .transpose()
     };
     graphql_request(
+        persisted,
         get("query").map(serde_json::Value::String),
         get("operationName").map(serde_json::Value::String),
         json_parameter("variables")?,
@@ -151,7 +192,11 @@ fn parse_get(request: &HttpRequest) -> Result<async_graphql::Request, Refusal> {
     )
 }
 
-fn parse_post(request: &HttpRequest, body: &[u8]) -> Result<async_graphql::Request, Refusal> {
+fn parse_post(
+    request: &HttpRequest,
+    body: &[u8],
+    persisted: &PersistedQueries,
+) -> Result<async_graphql::Request, Refusal> {
     let media_type = header(request, CONTENT_TYPE).map(|value| {
         value
             .split(';')
@@ -161,11 +206,11 @@ fn parse_post(request: &HttpRequest, body: &[u8]) -> Result<async_graphql::Reque
             .to_ascii_lowercase()
     });
     if media_type.as_deref() != Some(APPLICATION_JSON) {
-        return Err(Refusal {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            message: "send the request as Content-Type: application/json".to_owned(),
-            code: ErrorCode::BadUserInput,
-        });
+        return Err(Refusal::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadUserInput,
+            "send the request as Content-Type: application/json",
+        ));
     }
     let parsed: serde_json::Value = serde_json::from_slice(body)
         .map_err(|_| Refusal::bad_request("the request body is not valid JSON"))?;
@@ -175,11 +220,27 @@ fn parse_post(request: &HttpRequest, body: &[u8]) -> Result<async_graphql::Reque
         ));
     };
     graphql_request(
+        persisted,
         object.remove("query"),
         object.remove("operationName"),
         object.remove("variables"),
         object.remove("extensions"),
     )
+}
+
+/// The name of the operation `request` will run: the one asked for, else the name of the
+/// document's only operation.
+fn operation_name(request: &mut async_graphql::Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    match &request.parsed_query().ok()?.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.to_string())
+        }
+        DocumentOperations::Multiple(_) => None,
+    }
 }
 
 /// The type of the operation `request` will run, if the document parses and names one.
@@ -205,7 +266,7 @@ fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType>
 pub async fn execute_post(
     schema: web::Data<SymbiosSchema>,
     limits: web::Data<Limits>,
-    db: web::Data<DatabaseConnection>,
+    services: web::Data<HttpServices>,
     http_request: HttpRequest,
     request_id: RequestId,
     body: web::Bytes,
@@ -213,18 +274,22 @@ pub async fn execute_post(
     let Some(format) = negotiate(header(&http_request, ACCEPT)) else {
         return not_acceptable();
     };
-    let request = parse_post(&http_request, &body)
+    if let Err(refusal) = rate_limit(&services, &http_request) {
+        return refusal_response(refusal, format);
+    }
+    let request = parse_post(&http_request, &body, &services.persisted)
         .and_then(|mut request| check_document(&mut request, &limits, format).map(|()| request));
     let request = match request {
         Ok(request) => request,
         Err(refusal) => return refusal_response(refusal, format),
     };
-    let principal = match authenticate(&db, &http_request, request_id).await {
+    let principal = match authenticate(&services.db, &http_request, request_id).await {
         Ok(principal) => principal,
         Err(refusal) => return refusal_response(refusal, format),
     };
     execute(
         &schema,
+        &limits,
         &http_request,
         request_id,
         principal,
@@ -234,6 +299,45 @@ pub async fn execute_post(
     .await
 }
 
+/// What the GraphQL endpoint needs besides the schema: the database (for keys), the rate
+/// limiters and the persisted queries.
+#[derive(Debug)]
+pub struct HttpServices {
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// Per-key and per-address limits.
+    pub rate_limits: RateLimits,
+    /// Automatic persisted queries.
+    pub persisted: PersistedQueries,
+}
+
+fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
+    let value = http_request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+}
+
+/// Refuses a request over its key's or its address's rate.
+fn rate_limit(services: &HttpServices, http_request: &HttpRequest) -> Result<(), Refusal> {
+    let client = http_request.peer_addr().map(|address| address.ip());
+    services
+        .rate_limits
+        .check(client, bearer_token(http_request))
+        .map_err(|retry_after| {
+            metrics::counter!(crate::metrics::RATE_LIMITED).increment(1);
+            Refusal {
+                retry_after: Some(retry_after),
+                ..Refusal::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorCode::RateLimited,
+                    format!("too many requests; retry after {retry_after} s"),
+                )
+            }
+        })
+}
+
 /// The key holder of `Authorization: Bearer <key>`; no header is an anonymous request, and a
 /// header with anything but a live key is refused with 401 before the request runs.
 async fn authenticate(
@@ -241,34 +345,28 @@ async fn authenticate(
     http_request: &HttpRequest,
     request_id: RequestId,
 ) -> Result<Option<Principal>, Refusal> {
-    let Some(value) = http_request.headers().get(AUTHORIZATION) else {
+    if !http_request.headers().contains_key(AUTHORIZATION) {
         return Ok(None);
+    }
+    let unauthenticated = |message: &str| {
+        Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            message,
+        )
     };
-    let unauthenticated = |message: &str| Refusal {
-        status: StatusCode::UNAUTHORIZED,
-        message: message.to_owned(),
-        code: ErrorCode::Unauthenticated,
-    };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-        })
-        .map(str::trim)
+    let token = bearer_token(http_request)
         .ok_or_else(|| unauthenticated("send the API key as `Authorization: Bearer <key>`"))?;
     match access::authenticate(db, token).await {
         Ok(Some(principal)) => Ok(Some(principal)),
         Ok(None) => Err(unauthenticated("the API key is unknown or revoked")),
         Err(error) => {
             tracing::error!(error = ?error, request_id = %request_id, "authentication failed");
-            Err(Refusal {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                message: INTERNAL_MESSAGE.to_owned(),
-                code: ErrorCode::Internal,
-            })
+            Err(Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                INTERNAL_MESSAGE,
+            ))
         }
     }
 }
@@ -285,11 +383,7 @@ fn check_document(
         ResponseFormat::GraphqlResponseJson => StatusCode::BAD_REQUEST,
         ResponseFormat::Json => StatusCode::OK,
     };
-    let too_complex = |message: String| Refusal {
-        status,
-        message,
-        code: ErrorCode::QueryTooComplex,
-    };
+    let too_complex = |message: String| Refusal::new(status, ErrorCode::QueryTooComplex, message);
     if count_tokens(&request.query, limits.max_tokens) > limits.max_tokens {
         return Err(too_complex(format!(
             "the document has more than {} tokens",
@@ -312,7 +406,7 @@ fn check_document(
 pub async fn execute_get(
     schema: web::Data<SymbiosSchema>,
     limits: web::Data<Limits>,
-    db: web::Data<DatabaseConnection>,
+    services: web::Data<HttpServices>,
     http_request: HttpRequest,
     request_id: RequestId,
 ) -> HttpResponse {
@@ -325,7 +419,10 @@ pub async fn execute_get(
     let Some(format) = negotiate(accept) else {
         return not_acceptable();
     };
-    let mut request = match parse_get(&http_request) {
+    if let Err(refusal) = rate_limit(&services, &http_request) {
+        return refusal_response(refusal, format);
+    }
+    let mut request = match parse_get(&http_request, &services.persisted) {
         Ok(request) => request,
         Err(refusal) => return refusal_response(refusal, format),
     };
@@ -337,20 +434,21 @@ pub async fn execute_get(
         Some(OperationType::Mutation | OperationType::Subscription)
     ) {
         return refusal_response(
-            Refusal {
-                status: StatusCode::METHOD_NOT_ALLOWED,
-                message: "mutations are sent with POST".to_owned(),
-                code: ErrorCode::BadUserInput,
-            },
+            Refusal::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::BadUserInput,
+                "mutations are sent with POST",
+            ),
             format,
         );
     }
-    let principal = match authenticate(&db, &http_request, request_id).await {
+    let principal = match authenticate(&services.db, &http_request, request_id).await {
         Ok(principal) => principal,
         Err(refusal) => return refusal_response(refusal, format),
     };
     execute(
         &schema,
+        &limits,
         &http_request,
         request_id,
         principal,
@@ -362,12 +460,16 @@ pub async fn execute_get(
 
 async fn execute(
     schema: &SymbiosSchema,
+    limits: &Limits,
     http_request: &HttpRequest,
     request_id: RequestId,
     principal: Option<Principal>,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     format: ResponseFormat,
 ) -> HttpResponse {
+    let started = Instant::now();
+    let operation = crate::metrics::operation_label(operation_name(&mut request).as_deref());
+    let is_mutation = matches!(operation_type(&mut request), Some(OperationType::Mutation));
     let languages = header(http_request, ACCEPT_LANGUAGE)
         .map(LanguagePreference::from_accept_language)
         .unwrap_or_default();
@@ -375,9 +477,34 @@ async fn execute(
         principal,
         request_id: Some(request_id.to_string()),
     };
-    let mut response = schema
-        .execute(request.data(RequestLanguages(languages)).data(caller))
-        .await;
+    let run = schema.execute(request.data(RequestLanguages(languages)).data(caller));
+    // A mutation runs to its commit or rollback; abandoning it half-way would leave the
+    // client unsure whether it happened.
+    let mut response = if is_mutation {
+        run.await
+    } else {
+        match tokio::time::timeout(Duration::from_millis(limits.request_timeout_ms), run).await {
+            Ok(response) => response,
+            Err(_) => {
+                record(&operation, "TIMEOUT", is_mutation, started);
+                let status = match format {
+                    ResponseFormat::GraphqlResponseJson => StatusCode::SERVICE_UNAVAILABLE,
+                    ResponseFormat::Json => StatusCode::OK,
+                };
+                return refusal_response(
+                    Refusal::new(
+                        status,
+                        ErrorCode::Timeout,
+                        format!(
+                            "the query ran longer than {} ms and was stopped; ask for less",
+                            limits.request_timeout_ms
+                        ),
+                    ),
+                    format,
+                );
+            }
+        }
+    };
     let request_error = is_request_error(&response);
     classify_errors(&mut response, request_id, request_error);
     let mut body = serde_json::to_value(&response)
@@ -391,9 +518,30 @@ async fn execute(
         (ResponseFormat::GraphqlResponseJson, false) => access_status(&response),
         (ResponseFormat::Json, _) => StatusCode::OK,
     };
+    let outcome = response
+        .errors
+        .first()
+        .and_then(code_of)
+        .unwrap_or_else(|| "ok".to_owned());
+    record(&operation, &outcome, is_mutation, started);
     HttpResponse::build(status)
         .content_type(format.content_type())
         .body(body.to_string())
+}
+
+/// Counts the request by operation and outcome, and records its latency.
+fn record(operation: &str, outcome: &str, is_mutation: bool, started: Instant) {
+    metrics::counter!(
+        crate::metrics::REQUESTS,
+        "operation" => operation.to_owned(),
+        "outcome" => outcome.to_owned()
+    )
+    .increment(1);
+    metrics::histogram!(
+        crate::metrics::REQUEST_SECONDS,
+        "type" => if is_mutation { "mutation" } else { "query" }
+    )
+    .record(started.elapsed().as_secs_f64());
 }
 
 fn graphiql() -> HttpResponse {

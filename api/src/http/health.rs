@@ -48,3 +48,24 @@ pub async fn readyz(db: web::Data<DatabaseConnection>, search: web::Data<Search>
         }
     }
 }
+
+/// `GET /metrics`: Prometheus text. Gauges (index lag and size, pool use) are read now;
+/// counters and histograms are kept as requests come.
+pub async fn metrics(db: web::Data<DatabaseConnection>, search: web::Data<Search>) -> HttpResponse {
+    let Some(handle) = crate::metrics::handle() else {
+        return HttpResponse::ServiceUnavailable().body("metrics are not available");
+    };
+    let applied = search.status.applied_seq();
+    if let Ok(latest) = crate::service::change_log::last_seq(db.get_ref()).await {
+        metrics::gauge!(crate::metrics::INDEX_LAG).set((latest - applied).max(0) as f64);
+    }
+    if let Ok(state) = search.index.state() {
+        metrics::gauge!(crate::metrics::INDEX_DOCUMENTS).set(state.documents as f64);
+    }
+    let (size, idle) = crate::db::pool_use(db.get_ref());
+    metrics::gauge!(crate::metrics::POOL_CONNECTIONS).set(f64::from(size));
+    metrics::gauge!(crate::metrics::POOL_IDLE).set(idle as f64);
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(handle.render())
+}

@@ -6,6 +6,12 @@
 mod graphql;
 mod health;
 pub mod negotiation;
+mod persisted;
+mod rate_limit;
+
+pub use graphql::HttpServices;
+pub use persisted::PersistedQueries;
+pub use rate_limit::RateLimits;
 
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -23,7 +29,8 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/graphql", web::get().to(graphql::execute_get))
         .route("/schema.graphql", web::get().to(graphql::schema_sdl))
         .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz));
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(health::metrics));
 }
 
 /// Until the explorer exists, `/` leads browsers to GraphiQL.
@@ -33,20 +40,49 @@ async fn root() -> HttpResponse {
         .finish()
 }
 
-/// Builds the actix app around `routes`, with request tracing and the request-id header.
+/// Builds the actix app around `routes`, with request tracing, the request-id header and
+/// CORS for the configured origins. `$services` is a shared `web::Data<HttpServices>`.
 #[macro_export]
 macro_rules! symbios_http_app {
-    ($schema:expr, $db:expr, $search:expr, $limits:expr) => {
+    ($schema:expr, $db:expr, $search:expr, $limits:expr, $services:expr, $origins:expr) => {
         actix_web::App::new()
+            .wrap(actix_web::middleware::Condition::new(
+                !$origins.is_empty(),
+                $crate::http::cors($origins),
+            ))
             .wrap_fn($crate::http::add_request_id_header)
             .wrap(tracing_actix_web::TracingLogger::default())
             .app_data(actix_web::web::Data::new($schema))
             .app_data(actix_web::web::Data::new($db))
             .app_data(actix_web::web::Data::new($search))
             .app_data(actix_web::web::Data::new($limits))
+            .app_data($services)
             .app_data(actix_web::web::PayloadConfig::new($limits.max_body_bytes))
             .configure($crate::http::routes)
     };
+}
+
+/// CORS for portal pages on `origins`: GET and POST with the headers GraphQL clients send;
+/// the browser may cache the answer to a preflight for an hour.
+pub fn cors(origins: &[String]) -> actix_cors::Cors {
+    use actix_web::http::header;
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::AUTHORIZATION,
+        ])
+        .expose_headers([
+            header::HeaderName::from_static(REQUEST_ID_HEADER),
+            header::RETRY_AFTER,
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
 }
 
 /// Copies the request id that `TracingLogger` assigned into the response headers.

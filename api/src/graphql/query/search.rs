@@ -187,10 +187,12 @@ impl SearchQuery {
             facets: ctx.look_ahead().field("facets").exists(),
         };
         let index = search.index.clone();
+        let started = std::time::Instant::now();
         let results = tokio::task::spawn_blocking(move || index.search(&request))
             .await
             .map_err(task_error)?
             .map_err(|error| search_error("query", &error))?;
+        metrics::histogram!(crate::metrics::SEARCH_SECONDS).record(started.elapsed().as_secs_f64());
         let keys: Vec<(Uuid, Kind)> = results.hits.iter().map(|hit| (hit.id, hit.kind)).collect();
         let mut loaded = entities(ctx, &keys).await?;
         let mut edges = Vec::with_capacity(results.hits.len());

@@ -1,0 +1,256 @@
+//! The HTTP extras around the GraphQL endpoint: rate limits, CORS, Prometheus metrics,
+//! automatic persisted queries and the request timeout.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use symbios_entity::vocabulary::Role;
+
+use crate::common::{Backend, data, first_error_code, spawn_app, spawn_app_with};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_answer_429_with_retry_after() {
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.limits.anonymous_per_second = 1;
+        settings.limits.anonymous_burst = 5;
+        settings.limits.key_per_second = 1;
+        settings.limits.key_burst = 3;
+    })
+    .await
+    .unwrap();
+    let query = "{ themes { slug } }";
+    for _ in 0..5 {
+        let (body, status) = app.graphql(query, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base_url))
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(first_error_code(&body), "RATE_LIMITED");
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], retry_after);
+
+    // A key has a bucket of its own.
+    let key = app.create_key("portal", Role::Editor, None).await;
+    for _ in 0..3 {
+        let (body, status) = app.graphql_as(&key, query, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (body, status) = app.graphql_as(&key, query, json!({})).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+
+    // After the wait the client may send again.
+    tokio::time::sleep(std::time::Duration::from_secs(retry_after)).await;
+    let (body, status) = app.graphql(query, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_answers_allowed_origins_only() {
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.cors_allowed_origins = vec!["https://portal.example.org".to_owned()];
+    })
+    .await
+    .unwrap();
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/graphql", app.base_url),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type, authorization",
+            )
+            .send()
+    };
+    let allowed = preflight("https://portal.example.org").await.unwrap();
+    assert!(allowed.status().is_success(), "{}", allowed.status());
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://portal.example.org"
+    );
+    let methods = allowed.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        methods.contains("POST") && methods.contains("GET"),
+        "{methods}"
+    );
+
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base_url))
+        .header("origin", "https://portal.example.org")
+        .json(&json!({ "query": "{ themes { slug } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://portal.example.org"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_search_and_the_index() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    app.wait_indexed().await;
+    app.graphql("query Explorer { themes { slug } }", json!({}))
+        .await;
+    app.graphql("{ search(query: \"symbiose\") { totalCount } }", json!({}))
+        .await;
+    app.graphql("{ nope }", json!({})).await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    for expected in [
+        "symbios_graphql_requests_total{operation=\"Explorer\",outcome=\"ok\"}",
+        "outcome=\"BAD_USER_INPUT\"",
+        "symbios_graphql_request_duration_seconds_bucket",
+        "symbios_search_duration_seconds_count",
+        "symbios_index_lag_changes 0",
+        "symbios_index_documents",
+        "symbios_db_pool_connections",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from\n{text}");
+    }
+    app.stop().await;
+}
+
+fn sha256_hex(text: &str) -> String {
+    use std::fmt::Write;
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes());
+    digest.iter().fold(String::new(), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persisted_queries_are_served_by_hash_over_get() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let query = "{ caseStudy(slug: \"kalundborg-symbiosis\") { title } }";
+    let hash = sha256_hex(query);
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
+    let by_hash = || {
+        app.client
+            .get(format!("{}/graphql", app.base_url))
+            .query(&[("extensions", extensions.as_str())])
+            .header("accept", "application/graphql-response+json")
+            .send()
+    };
+    // Unknown hash: the client is asked for the query.
+    let response = by_hash().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(first_error_code(&body), "PERSISTED_QUERY_NOT_FOUND");
+    assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound");
+    // The query with its hash registers it ...
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base_url))
+        .json(&json!({ "query": query, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        data(&body)["caseStudy"]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Kalundborg")
+    );
+    // ... and from then on a GET by hash is enough.
+    let body: Value = by_hash().await.unwrap().json().await.unwrap();
+    assert!(
+        data(&body)["caseStudy"]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Kalundborg")
+    );
+
+    // A hash that does not match the query is refused.
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base_url))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ themes { slug } }", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    // A persisted mutation is still refused over GET.
+    let mutation = "mutation { deleteActor(id: \"00000000-0000-0000-0000-000000000000\", expectedVersion: 1) { id } }";
+    let mutation_hash = sha256_hex(mutation);
+    app.client
+        .post(format!("{}/graphql", app.base_url))
+        .json(&json!({ "query": mutation, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": mutation_hash } } }))
+        .send()
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .get(format!("{}/graphql", app.base_url))
+        .query(&[(
+            "extensions",
+            json!({ "persistedQuery": { "version": 1, "sha256Hash": mutation_hash } }).to_string(),
+        )])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_queries_time_out() {
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.limits.request_timeout_ms = 1;
+    })
+    .await
+    .unwrap();
+    let heavy = "{ actors(first: 100) { totalCount nodes { name projects { project { name participants { actor { name } } } } } } search(query: \"industrial symbiosis\") { totalCount facets { type { value count } } } }";
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base_url))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": heavy }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(first_error_code(&body), "TIMEOUT", "{body}");
+    app.stop().await;
+}
