@@ -48,9 +48,8 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
-                    .name("ix_audit_log_entity_type_entity_id")
+                    .name("ix_audit_log_entity_id")
                     .table("audit_log")
-                    .col("entity_type")
                     .col("entity_id")
                     .to_owned(),
             )
@@ -88,10 +87,29 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Texts are read by record id alone (search documents, batched loads); the primary
+        // key starts with the record type, so it cannot serve those reads.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_localized_text_entity_id")
+                    .table("localized_text")
+                    .col("entity_id")
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_localized_text_entity_id")
+                    .table("localized_text")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

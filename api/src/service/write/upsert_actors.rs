@@ -342,23 +342,30 @@ async fn taken_slugs(
     Ok(taken)
 }
 
-/// Identifiers of `items` held by actors other than the one each item would write.
-async fn foreign_identifiers(
+/// The actors holding any of `identifiers`, by (scheme, value).
+async fn identifier_holders(
     db: &DatabaseTransaction,
     identifiers: &[Identifier],
 ) -> Result<HashMap<(String, String), Uuid>, Error> {
+    let mut by_scheme: HashMap<&str, Vec<String>> = HashMap::new();
+    for identifier in identifiers {
+        by_scheme
+            .entry(identifier.scheme.as_str())
+            .or_default()
+            .push(identifier.value.clone());
+    }
     let mut holders = HashMap::new();
-    let values: Vec<String> = identifiers
-        .iter()
-        .map(|identifier| identifier.value.clone())
-        .collect();
-    for chunk in values.chunks(500) {
-        let rows = external_identifier::Entity::find()
-            .filter(external_identifier::Column::Value.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?;
-        for row in rows {
-            holders.insert((row.scheme, row.value), row.actor_id);
+    for (scheme, values) in by_scheme {
+        // (scheme, value) is the unique index, so each chunk is one index range per value.
+        for chunk in values.chunks(500) {
+            let rows = external_identifier::Entity::find()
+                .filter(external_identifier::Column::Scheme.eq(scheme))
+                .filter(external_identifier::Column::Value.is_in(chunk.iter().cloned()))
+                .all(db)
+                .await?;
+            for row in rows {
+                holders.insert((row.scheme, row.value), row.actor_id);
+            }
         }
     }
     Ok(holders)
@@ -391,7 +398,7 @@ async fn write_items(
         .iter()
         .flat_map(|item| item.fields.identifiers.iter().cloned())
         .collect();
-    let holders = foreign_identifiers(db, &all_identifiers).await?;
+    let holders = identifier_holders(db, &all_identifiers).await?;
     let new_slugs: Vec<String> = items
         .iter()
         .filter(|item| !existing.contains_key(&item.key))
