@@ -283,16 +283,12 @@ pub async fn execute_post(
         Ok(request) => request,
         Err(refusal) => return refusal_response(refusal, format),
     };
-    let principal = match authenticate(&services.db, &http_request, request_id).await {
-        Ok(principal) => principal,
-        Err(refusal) => return refusal_response(refusal, format),
-    };
     execute(
         &schema,
         &limits,
+        &services,
         &http_request,
         request_id,
-        principal,
         request,
         format,
     )
@@ -442,31 +438,33 @@ pub async fn execute_get(
             format,
         );
     }
-    let principal = match authenticate(&services.db, &http_request, request_id).await {
-        Ok(principal) => principal,
-        Err(refusal) => return refusal_response(refusal, format),
-    };
     execute(
         &schema,
         &limits,
+        &services,
         &http_request,
         request_id,
-        principal,
         request,
         format,
     )
     .await
 }
 
+/// Authenticates the caller, then runs the request (queries under the timeout) and records
+/// its metrics.
 async fn execute(
     schema: &SymbiosSchema,
     limits: &Limits,
+    services: &HttpServices,
     http_request: &HttpRequest,
     request_id: RequestId,
-    principal: Option<Principal>,
     mut request: async_graphql::Request,
     format: ResponseFormat,
 ) -> HttpResponse {
+    let principal = match authenticate(&services.db, http_request, request_id).await {
+        Ok(principal) => principal,
+        Err(refusal) => return refusal_response(refusal, format),
+    };
     let started = Instant::now();
     let operation = crate::metrics::operation_label(operation_name(&mut request).as_deref());
     let is_mutation = matches!(operation_type(&mut request), Some(OperationType::Mutation));

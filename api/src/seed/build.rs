@@ -53,15 +53,7 @@ impl Checker {
     }
 
     fn slug(&mut self, slug: &str, seen: &mut HashSet<String>) {
-        let well_formed = !slug.is_empty()
-            && slug.len() <= 120
-            && slug.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            });
-        if !well_formed {
+        if !validate::is_slug(slug) {
             self.problem(
                 "slug",
                 "must be lowercase ASCII letters and digits joined by `-`",

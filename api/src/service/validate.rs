@@ -74,6 +74,18 @@ pub fn scheme(field: &str, scheme: &str) -> Result<(), Error> {
     }
 }
 
+/// Lowercase ASCII letters and digits joined by single `-`, 1–120 characters.
+pub fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 120
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
 /// Texts of one field by language tag.
 pub type Localized = BTreeMap<String, String>;
 
@@ -135,15 +147,7 @@ impl Violations {
 
     /// A slug: lowercase ASCII letters and digits joined by `-`, at most 120 characters.
     pub fn slug(&mut self, field: &str, slug: &str) {
-        let well_formed = !slug.is_empty()
-            && slug.len() <= 120
-            && slug.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            });
-        if !well_formed {
+        if !is_slug(slug) {
             self.add(
                 field,
                 "must be lowercase ASCII letters and digits joined by `-` (at most 120)",
