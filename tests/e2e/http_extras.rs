@@ -254,3 +254,44 @@ async fn slow_queries_time_out() {
     assert_eq!(first_error_code(&body), "TIMEOUT", "{body}");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_explorer_is_served_at_the_root() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let page = app.get("/").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/explorer/app.js"), "{html}");
+    for (asset, media_type) in [
+        ("app.js", "text/javascript"),
+        ("i18n.js", "text/javascript"),
+        ("map.js", "text/javascript"),
+        ("style.css", "text/css"),
+        ("countries.json", "application/json"),
+    ] {
+        let response = app.get(&format!("/explorer/{asset}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{asset}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(media_type),
+            "{asset}"
+        );
+    }
+    assert_eq!(
+        app.get("/explorer/../Cargo.toml").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/explorer/nope.js").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}

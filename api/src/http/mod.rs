@@ -3,6 +3,7 @@
 //! Invariant: HTTP concerns (headers, status codes, request ids) end here; the GraphQL layer
 //! receives typed request data such as [`crate::graphql::request::RequestLanguages`].
 
+mod explorer;
 mod graphql;
 mod health;
 pub mod negotiation;
@@ -15,7 +16,7 @@ pub use rate_limit::RateLimits;
 
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::{HttpMessage, HttpResponse, web};
+use actix_web::{HttpMessage, web};
 use tracing_actix_web::RequestId;
 
 /// Header that carries the request id back to the client.
@@ -24,20 +25,14 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Registers every route.
 pub fn routes(config: &mut web::ServiceConfig) {
     config
-        .route("/", web::get().to(root))
+        .route("/", web::get().to(explorer::index))
+        .route("/explorer/{name}", web::get().to(explorer::asset))
         .route("/graphql", web::post().to(graphql::execute_post))
         .route("/graphql", web::get().to(graphql::execute_get))
         .route("/schema.graphql", web::get().to(graphql::schema_sdl))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(health::metrics));
-}
-
-/// Until the explorer exists, `/` leads browsers to GraphiQL.
-async fn root() -> HttpResponse {
-    HttpResponse::TemporaryRedirect()
-        .insert_header(("location", "/graphql"))
-        .finish()
 }
 
 /// Builds the actix app around `routes`, with request tracing, the request-id header and

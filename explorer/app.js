@@ -1,0 +1,975 @@
+// Symbios explorer: a reference portal that uses only the public GraphQL API.
+// Plain ES module, no dependencies. Record texts are inserted as text; only the search
+// highlight fragments (HTML-escaped by the server, with <mark>) are inserted as HTML.
+import { LANGS, preferredLang, t, tn, label, langName, countryName, ownName } from "./i18n.js";
+import { renderMap } from "./map.js";
+
+// ---------------------------------------------------------------------------------------
+// API access
+
+/** The GraphQL endpoint: same origin unless overridden for development. */
+function apiEndpoint() {
+  const fromUrl = new URLSearchParams(location.search).get("api");
+  if (fromUrl) return fromUrl.replace(/\/+$/, "").replace(/(\/graphql)?$/, "/graphql");
+  const meta = document.querySelector('meta[name="symbios-api"]')?.content;
+  return meta || "/graphql";
+}
+const API = apiEndpoint();
+
+class ApiError extends Error {
+  constructor(code, { message = "", requestId = null, retryAfter = null } = {}) {
+    super(message || code);
+    this.code = code;
+    this.requestId = requestId;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Runs a query with GET (query and variables in the URL). */
+async function gql(query, variables = {}, { signal } = {}) {
+  const url = new URL(API, location.href);
+  url.searchParams.set("query", query.replace(/\s+/g, " ").trim());
+  url.searchParams.set("variables", JSON.stringify(variables));
+  let response;
+  try {
+    response = await fetch(url, {
+      headers: { Accept: "application/graphql-response+json, application/json;q=0.9" },
+      signal,
+    });
+  } catch (error) {
+    if (error.name === "AbortError") throw error;
+    throw new ApiError("NETWORK", { message: error.message });
+  }
+  const requestId = response.headers.get("x-request-id");
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  const first = body?.errors?.[0];
+  const code = first?.extensions?.code ?? (response.status === 429 ? "RATE_LIMITED" : null);
+  if (code || first) {
+    const retryAfter = Number(response.headers.get("retry-after") ?? first?.extensions?.retryAfter ?? 1);
+    throw new ApiError(code ?? "OTHER", {
+      message: first?.message ?? `HTTP ${response.status}`,
+      requestId: first?.extensions?.requestId ?? requestId,
+      retryAfter: Number.isFinite(retryAfter) ? retryAfter : 1,
+    });
+  }
+  if (!response.ok || !body?.data) {
+    throw new ApiError(response.status >= 500 ? "INTERNAL" : "OTHER", {
+      message: `HTTP ${response.status}`,
+      requestId,
+    });
+  }
+  return body.data;
+}
+
+/** Plain words for an API error, in the interface language. */
+function errorText(lang, error) {
+  switch (error.code) {
+    case "NETWORK":
+      return t(lang, "err_NETWORK");
+    case "RATE_LIMITED":
+      return t(lang, "err_RATE_LIMITED", { seconds: error.retryAfter ?? 1 });
+    case "TIMEOUT":
+      return t(lang, "err_TIMEOUT");
+    case "INTERNAL":
+      return t(lang, "err_INTERNAL", { id: error.requestId ?? "?" });
+    case "BAD_USER_INPUT":
+    case "QUERY_TOO_COMPLEX":
+      return t(lang, "err_BAD_USER_INPUT", { message: error.message });
+    default:
+      return t(lang, "err_OTHER", { code: error.code, message: error.message });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Queries
+
+const LOCALIZED = "fragment T on LocalizedText { text lang original originalLang availableLanguages }";
+
+const Q_HOME = `query Home($lang: String) {
+  caseStudies(first: 100, orderBy: { field: NAME }) {
+    totalCount
+    nodes { id slug title country establishedYear originalLang
+      location { place country latitude longitude }
+      summary(lang: $lang) { ...T }
+      flows { id } }
+  }
+} ${LOCALIZED}`;
+
+const Q_THEMES = `query Themes($lang: String) { themes { slug label(lang: $lang) { text } } }`;
+
+const Q_SUGGEST = `query Suggest($prefix: String!, $lang: String) {
+  suggest(prefix: $prefix, lang: $lang, first: 8) {
+    text
+    entity { __typename ... on CaseStudy { slug } ... on Project { slug } ... on Actor { slug } ... on Funder { slug } }
+  }
+}`;
+
+const Q_SEARCH = `query Search($q: String!, $lang: String, $types: [SearchType!], $filter: SearchFilter, $after: String) {
+  search(query: $q, lang: $lang, types: $types, filter: $filter, first: 20, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    facets { type { value count } country { value count } theme { value count } lang { value count } year { value count } }
+    edges { node { score highlights { field lang fragment }
+      entity { __typename
+        ... on CaseStudy { id slug title country establishedYear originalLang summary(lang: $lang) { text lang } }
+        ... on Project { id slug name acronym originalLang summary(lang: $lang) { text lang } }
+        ... on Actor { id slug name kind country }
+        ... on Funder { id slug name kind country } } } }
+  }
+}`;
+
+const Q_CASE = `query CaseStudy($slug: String!, $lang: String) {
+  caseStudy(slug: $slug) {
+    id slug title kind status country establishedYear originalLang
+    location { place municipality region country latitude longitude }
+    summary(lang: $lang) { ...T }
+    body(lang: $lang) { ...T }
+    themes { slug label(lang: $lang) { text } }
+    actors { role actor { slug name kind country } }
+    flows { id resource category quantity unit year status ewcCode
+      from { slug name } to { slug name } description(lang: $lang) { ...T } }
+    impacts { metric value unit year note }
+    projects { slug name acronym status startDate endDate
+      fundings { programme amount currency periodStart periodEnd funder { slug name kind country } } }
+    sources { url title accessed }
+  }
+} ${LOCALIZED}`;
+
+const Q_ACTOR = `query Actor($slug: String!, $lang: String) {
+  actor(slug: $slug) {
+    id slug name kind country website originalLang
+    description(lang: $lang) { ...T }
+    identifiers { scheme value }
+    projects { role project { slug name acronym status } }
+    caseStudies { role caseStudy { slug title country } }
+    flowsOut { id resource category to { slug name } caseStudy { slug title } }
+    flowsIn { id resource category from { slug name } caseStudy { slug title } }
+    funder { slug name }
+  }
+} ${LOCALIZED}`;
+
+const Q_PROJECT = `query Project($slug: String!, $lang: String) {
+  project(slug: $slug) {
+    id slug name acronym status startDate endDate website originalLang
+    summary(lang: $lang) { ...T }
+    themes { slug label(lang: $lang) { text } }
+    participants { role actor { slug name kind country } }
+    fundings { programme amount currency periodStart periodEnd funder { slug name kind country } }
+    caseStudies { slug title country }
+  }
+} ${LOCALIZED}`;
+
+const Q_FUNDER = `query Funder($slug: String!, $lang: String) {
+  funder(slug: $slug) {
+    id slug name kind country website
+    description(lang: $lang) { ...T }
+    actor { slug name }
+    fundings { programme amount currency periodStart periodEnd project { slug name acronym } }
+  }
+} ${LOCALIZED}`;
+
+// ---------------------------------------------------------------------------------------
+// State and URL
+
+const TYPE_OF = { CaseStudy: "case-study", Project: "project", Actor: "actor", Funder: "funder" };
+const SEARCH_TYPES = ["CASE_STUDY", "PROJECT", "ACTOR", "FUNDER"];
+
+function readState(url = new URL(location.href)) {
+  const p = url.searchParams;
+  const lang = LANGS.includes(p.get("lang")) ? p.get("lang") : preferredLang();
+  return {
+    q: (p.get("q") ?? "").trim(),
+    lang,
+    types: p.getAll("type").filter((v) => SEARCH_TYPES.includes(v)),
+    country: p.getAll("country"),
+    theme: p.getAll("theme"),
+    tlang: p.getAll("tlang"),
+    year: /^\d{4}$/.test(p.get("year") ?? "") ? p.get("year") : null,
+    open: /^(case-study|project|actor|funder):[^:]+$/.test(p.get("open") ?? "") ? p.get("open") : null,
+  };
+}
+
+function queryString(s) {
+  const p = new URLSearchParams();
+  if (s.q) p.set("q", s.q);
+  p.set("lang", s.lang);
+  for (const v of s.types) p.append("type", v);
+  for (const v of s.country) p.append("country", v);
+  for (const v of s.theme) p.append("theme", v);
+  for (const v of s.tlang) p.append("tlang", v);
+  if (s.year) p.set("year", s.year);
+  if (s.open) p.set("open", s.open);
+  const api = new URLSearchParams(location.search).get("api");
+  if (api) p.set("api", api); // development only
+  return `?${p}`;
+}
+
+const hrefFor = (patch) => `${location.pathname}${queryString({ ...state, ...patch })}`;
+const hasSearch = (s) => Boolean(s.q || s.types.length || s.country.length || s.theme.length || s.tlang.length || s.year);
+
+let state = readState();
+
+function navigate(patch, { replace = false, focus = null } = {}) {
+  state = { ...state, ...patch };
+  const url = queryString(state);
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  render({ focus });
+}
+
+window.addEventListener("popstate", () => {
+  state = readState();
+  render();
+});
+
+// Internal links carry the whole state in their href; a plain click navigates in place.
+document.addEventListener("click", (event) => {
+  const a = event.target.closest?.("a[data-nav]");
+  if (!a || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  const next = readState(new URL(a.href, location.href));
+  const opensRecord = next.open && next.open !== state.open;
+  navigate(next, { focus: opensRecord ? "record" : a.dataset.nav === "browse" ? "browse" : null });
+});
+
+// ---------------------------------------------------------------------------------------
+// DOM helpers
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value == null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child == null || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+/** A link to a record of the explorer. */
+function recordLink(type, slug, text, attrs = {}) {
+  return h("a", { href: hrefFor({ open: `${type}:${slug}` }), "data-nav": "record", ...attrs }, text);
+}
+
+const $ = (selector) => document.querySelector(selector);
+/** Replaces a node's children, leaving out empty ones (replaceChildren would print "null"). */
+const fill = (node, ...children) => node.replaceChildren(...children.flat(Infinity).filter((c) => c != null && c !== false));
+const fmtNumber = (lang, n) => new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(n);
+const fmtDate = (lang, d) => {
+  if (!d) return "";
+  const date = new Date(`${d}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? d : new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" }).format(date);
+};
+const fmtMoney = (lang, amount, currency) => {
+  if (amount == null) return "";
+  try {
+    return new Intl.NumberFormat(lang, { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
+  } catch {
+    return `${fmtNumber(lang, amount)} ${currency ?? ""}`.trim();
+  }
+};
+
+/** A localized text with its language marker: "translated from …" or "only in …". */
+function localized(lang, text, { paragraphs = false, className = "" } = {}) {
+  if (!text) return null;
+  const wrap = h("div", { class: `localized ${className}`.trim(), lang: text.lang });
+  const parts = paragraphs ? text.text.split(/\n\s*\n/) : [text.text];
+  for (const part of parts) if (part.trim()) wrap.append(h("p", {}, part.trim()));
+  const marker = langMarker(lang, text);
+  if (marker) wrap.prepend(marker);
+  return wrap;
+}
+
+function langMarker(lang, text) {
+  if (!text) return null;
+  let words = null;
+  if (text.lang !== lang) {
+    words = t(lang, "onlyOriginal", { asked: langName(lang, lang), lang: langName(lang, text.lang) });
+  } else if (text.original === false) {
+    words = t(lang, "translatedFrom", { lang: langName(lang, text.originalLang) });
+  }
+  if (!words) return null;
+  return h("p", { class: `lang-marker${text.lang !== lang ? " other" : ""}`, lang }, words);
+}
+
+function section(title, ...content) {
+  return h("section", { class: "block" }, h("h3", {}, title), ...content);
+}
+
+function showError(error, retry) {
+  const area = $("#error");
+  area.replaceChildren();
+  if (!error) return;
+  area.append(
+    h("div", { class: "error" },
+      h("p", {}, errorText(state.lang, error)),
+      retry ? h("button", { type: "button", onclick: () => { showError(null); retry(); } }, t(state.lang, "retry")) : null),
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Cached reference data
+
+const cache = new Map();
+function cached(key, load) {
+  if (!cache.has(key)) {
+    const promise = load().catch((error) => {
+      cache.delete(key);
+      throw error;
+    });
+    cache.set(key, promise);
+  }
+  return cache.get(key);
+}
+
+const themesFor = (lang) =>
+  cached(`themes:${lang}`, async () => {
+    const data = await gql(Q_THEMES, { lang });
+    return new Map(data.themes.map((th) => [th.slug, th.label?.text ?? th.slug]));
+  });
+
+const homeFor = (lang) => cached(`home:${lang}`, () => gql(Q_HOME, { lang }));
+
+const countriesGeo = () =>
+  cached("geo", async () => {
+    const response = await fetch(new URL("./countries.json", import.meta.url));
+    if (!response.ok) throw new Error(`countries.json: HTTP ${response.status}`);
+    return response.json();
+  });
+
+// ---------------------------------------------------------------------------------------
+// Rendering
+
+let browseKey = null;
+let recordKey = null;
+let browseToken = 0;
+let recordToken = 0;
+
+function render({ focus = null } = {}) {
+  applyLanguage();
+  const sKey = JSON.stringify([state.lang, state.q, state.types, state.country, state.theme, state.tlang, state.year]);
+  if (sKey !== browseKey) {
+    browseKey = sKey;
+    if (hasSearch(state)) runSearch();
+    else showHome();
+  } else if (!hasSearch(state)) {
+    markActivePoint();
+  }
+  const rKey = JSON.stringify([state.lang, state.open]);
+  if (rKey !== recordKey) {
+    recordKey = rKey;
+    loadRecord(focus === "record");
+  } else if (focus === "record") {
+    $("#record h2")?.focus();
+  }
+  if (focus === "browse") $("#browse-heading")?.focus();
+  $("#q").value = state.q;
+}
+
+function applyLanguage() {
+  const lang = state.lang;
+  document.documentElement.lang = lang;
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(lang, node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(lang, node.dataset.i18nPlaceholder);
+  for (const node of document.querySelectorAll("[data-i18n-aria-label]")) node.setAttribute("aria-label", t(lang, node.dataset.i18nAriaLabel));
+  const select = $("#lang");
+  if (!select.options.length) {
+    for (const code of LANGS) select.append(h("option", { value: code, lang: code }, ownName(code)));
+  }
+  select.value = lang;
+  $("#home-link").href = `${location.pathname}${queryString({ ...emptySearch(), lang, open: null })}`;
+  updateTitle();
+}
+
+let recordTitle = null;
+function updateTitle() {
+  const app = t(state.lang, "appTitle");
+  document.title = recordTitle ? `${recordTitle} – ${app}` : state.q ? `${state.q} – ${app}` : app;
+}
+
+const emptySearch = () => ({ q: "", types: [], country: [], theme: [], tlang: [], year: null });
+
+// --- start page ------------------------------------------------------------------------
+
+async function showHome() {
+  const token = ++browseToken;
+  const lang = state.lang;
+  const body = $("#browse-body");
+  $("#status").textContent = "";
+  body.replaceChildren(h("p", { class: "loading" }, t(lang, "loading")));
+  try {
+    const [data, geo] = await Promise.all([homeFor(lang), countriesGeo().catch(() => null)]);
+    if (token !== browseToken) return;
+    showError(null);
+    const cases = data.caseStudies.nodes;
+    const points = cases.map((c) => ({
+      key: `case-study:${c.slug}`,
+      lat: c.location.latitude,
+      lon: c.location.longitude,
+      title: c.title,
+      label: c.location.place,
+      country: c.location.country,
+    }));
+    const map = renderMap(geo, points, {
+      title: t(lang, "map"),
+      hrefFor: (p) => hrefFor({ open: p.key }),
+      onOpen: (p) => navigate({ open: p.key }, { focus: "record" }),
+      activeKey: state.open,
+    });
+    map.querySelectorAll("a").forEach((a) => a.setAttribute("data-map", ""));
+    const list = h("ul", { class: "cards" },
+      cases.map((c) => h("li", { class: `card${state.open === `case-study:${c.slug}` ? " active" : ""}`, "data-key": `case-study:${c.slug}` },
+        h("h3", {}, recordLink("case-study", c.slug, c.title, { lang: c.originalLang })),
+        h("p", { class: "meta" },
+          [c.location.place, countryName(lang, c.country)].filter(Boolean).join(", "),
+          c.establishedYear ? ` · ${c.establishedYear}` : "",
+          " · ",
+          h("strong", {}, tn(lang, "flowsCount", c.flows.length))),
+        c.summary ? h("p", { class: "summary", lang: c.summary.lang }, c.summary.text) : null)),
+    );
+    fill(body,
+      h("h2", { id: "browse-heading", tabindex: "-1" }, t(lang, "caseStudies")),
+      h("p", { class: "intro" }, t(lang, "caseStudiesIntro")),
+      h("figure", { class: "map-wrap" }, map),
+      list,
+    );
+  } catch (error) {
+    if (token !== browseToken || error.name === "AbortError") return;
+    body.replaceChildren();
+    browseKey = null;
+    showError(error, () => render());
+  }
+}
+
+function markActivePoint() {
+  for (const a of document.querySelectorAll(".map .point")) a.classList.toggle("active", a.dataset.key === state.open);
+  for (const li of document.querySelectorAll(".cards .card")) li.classList.toggle("active", li.dataset.key === state.open);
+}
+
+// --- search ----------------------------------------------------------------------------
+
+function searchVariables(s, after = null) {
+  const filter = {};
+  if (s.country.length) filter.country = s.country;
+  if (s.theme.length) filter.theme = s.theme;
+  if (s.tlang.length) filter.lang = s.tlang;
+  if (s.year) {
+    filter.yearFrom = Number(s.year);
+    filter.yearTo = Number(s.year);
+  }
+  return {
+    q: s.q,
+    lang: s.lang,
+    types: s.types.length ? s.types : null,
+    filter: Object.keys(filter).length ? filter : null,
+    after,
+  };
+}
+
+async function runSearch() {
+  const token = ++browseToken;
+  const lang = state.lang;
+  const body = $("#browse-body");
+  body.setAttribute("aria-busy", "true");
+  $("#status").textContent = t(lang, "loading");
+  try {
+    const [data, themes] = await Promise.all([
+      gql(Q_SEARCH, searchVariables(state)),
+      themesFor(lang).catch(() => new Map()),
+    ]);
+    if (token !== browseToken) return;
+    showError(null);
+    const results = data.search;
+    const count = state.q
+      ? tn(lang, "resultsFor", results.totalCount, { q: state.q })
+      : tn(lang, "results", results.totalCount);
+    $("#status").textContent = count;
+    const list = h("ol", { class: "results" }, results.edges.map((e) => resultItem(lang, e.node)));
+    const more = moreButton(lang, results.pageInfo, list);
+    fill(body,
+      h("h2", { id: "browse-heading", class: "visually-hidden", tabindex: "-1" }, count),
+      activeFilters(lang, themes),
+      facetsView(lang, results.facets, themes),
+      results.totalCount === 0 ? h("p", { class: "empty" }, t(lang, "noResults")) : list,
+      more,
+    );
+  } catch (error) {
+    if (token !== browseToken || error.name === "AbortError") return;
+    $("#status").textContent = "";
+    browseKey = null;
+    showError(error, () => render());
+  } finally {
+    if (token === browseToken) body.removeAttribute("aria-busy");
+  }
+}
+
+function moreButton(lang, pageInfo, list) {
+  if (!pageInfo.hasNextPage) return null;
+  const button = h("button", { type: "button", class: "more" }, t(lang, "loadMore"));
+  let after = pageInfo.endCursor;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const token = browseToken;
+    try {
+      const data = await gql(Q_SEARCH, searchVariables(state, after));
+      if (token !== browseToken) return;
+      const items = data.search.edges.map((e) => resultItem(lang, e.node));
+      list.append(...items);
+      items[0]?.querySelector("a")?.focus();
+      after = data.search.pageInfo.endCursor;
+      if (data.search.pageInfo.hasNextPage) button.disabled = false;
+      else button.remove();
+    } catch (error) {
+      button.disabled = false;
+      showError(error);
+    }
+  });
+  return button;
+}
+
+function pickHighlights(lang, highlights) {
+  const texts = highlights.filter((x) => x.field !== "name");
+  const inLang = texts.filter((x) => x.lang === lang);
+  if (inLang.length) return inLang.slice(0, 2);
+  if (texts.length) return texts.slice(0, 1);
+  return highlights.slice(0, 1);
+}
+
+function resultItem(lang, hit) {
+  const e = hit.entity;
+  const type = TYPE_OF[e.__typename];
+  const enumType = type.toUpperCase().replace("-", "_");
+  const name = e.title ?? (e.acronym && !e.name.includes(e.acronym) ? `${e.name} (${e.acronym})` : e.name);
+  const meta = [label(lang, "type", enumType)];
+  if (e.kind) meta.push(label(lang, type === "funder" ? "funderKind" : "actorKind", e.kind));
+  if (e.country) meta.push(countryName(lang, e.country));
+  if (e.establishedYear) meta.push(String(e.establishedYear));
+  const fragments = pickHighlights(lang, hit.highlights).map((x) => {
+    const p = h("p", { class: "fragment", lang: x.lang ?? null });
+    p.innerHTML = x.fragment; // HTML-escaped by the server, <mark> around matches
+    if (x.lang && x.lang !== lang) p.prepend(h("span", { class: "frag-lang", lang }, `${langName(lang, x.lang)}: `));
+    return p;
+  });
+  if (!fragments.length && e.summary) fragments.push(h("p", { class: "fragment", lang: e.summary.lang }, clip(e.summary.text, 220)));
+  const key = `${type}:${e.slug}`;
+  return h("li", { class: `hit${state.open === key ? " active" : ""}`, "data-key": key },
+    h("h3", {}, recordLink(type, e.slug, name, { lang: e.originalLang ?? null })),
+    h("p", { class: "meta" }, h("span", { class: `badge badge-${type}` }, meta[0]), meta.length > 1 ? ` ${meta.slice(1).join(" · ")}` : ""),
+    fragments,
+  );
+}
+
+const clip = (s, n) => (s.length > n ? `${s.slice(0, n).replace(/\s+\S*$/, "")}…` : s);
+
+const FACETS = [
+  { name: "type", param: "types", label: (lang, v) => label(lang, "type", v.toUpperCase()), value: (v) => v.toUpperCase() },
+  { name: "country", param: "country", label: (lang, v) => countryName(lang, v) },
+  { name: "theme", param: "theme", label: (lang, v, themes) => themes.get(v) ?? v },
+  { name: "lang", param: "tlang", label: (lang, v) => langName(lang, v) },
+  { name: "year", param: "year", label: (lang, v) => v, single: true },
+];
+
+function selectedValues(facet) {
+  const v = state[facet.param];
+  return facet.single ? (v ? [v] : []) : v;
+}
+
+function toggled(facet, value) {
+  const current = selectedValues(facet);
+  const next = current.includes(value) ? current.filter((x) => x !== value) : [...current, value];
+  if (facet.single) return { [facet.param]: current.includes(value) ? null : value };
+  return { [facet.param]: next };
+}
+
+function facetsView(lang, facets, themes) {
+  const groups = FACETS.map((facet) => {
+    const values = [...(facets[facet.name] ?? [])];
+    if (facet.name === "year") values.sort((a, b) => Number(b.value) - Number(a.value));
+    const selected = selectedValues(facet);
+    if (!values.length) return null;
+    const headingId = `facet-${facet.name}`;
+    return h("div", { class: "facet", role: "group", "aria-labelledby": headingId },
+      h("h3", { id: headingId }, t(lang, `facet_${facet.name}`)),
+      h("ul", {}, values.map(({ value, count }) => {
+        const v = facet.value ? facet.value(value) : value;
+        const pressed = selected.includes(v);
+        const text = facet.label(lang, value, themes);
+        return h("li", {},
+          h("a", {
+            href: hrefFor(toggled(facet, v)),
+            "data-nav": "browse",
+            class: `facet-value${pressed ? " selected" : ""}`,
+            "aria-current": pressed ? "true" : null,
+            "data-facet": facet.name,
+            "data-value": v,
+          }, h("span", { class: "facet-label" }, text), " ", h("span", { class: "count" }, fmtNumber(lang, count))));
+      })));
+  });
+  return h("nav", { class: "facets", "aria-label": t(lang, "filters") }, groups);
+}
+
+function activeFilters(lang, themes) {
+  const chips = [];
+  for (const facet of FACETS) {
+    for (const v of selectedValues(facet)) {
+      const text = facet.label(lang, facet.name === "type" ? v.toLowerCase() : v, themes);
+      chips.push(h("li", {},
+        h("a", {
+          href: hrefFor(toggled(facet, v)),
+          "data-nav": "browse",
+          class: "chip",
+          "aria-label": t(lang, "removeFilter", { label: text }),
+        }, text, h("span", { "aria-hidden": "true" }, " ×"))));
+    }
+  }
+  if (!chips.length) return null;
+  if (chips.length > 1) {
+    chips.push(h("li", {}, h("a", { href: hrefFor({ types: [], country: [], theme: [], tlang: [], year: null }), "data-nav": "browse", class: "chip clear" }, t(lang, "clearFilters"))));
+  }
+  return h("ul", { class: "chips", "aria-label": t(lang, "filters") }, chips);
+}
+
+// --- records ---------------------------------------------------------------------------
+
+async function loadRecord(focus) {
+  const token = ++recordToken;
+  const pane = $("#record");
+  const lang = state.lang;
+  recordTitle = null;
+  updateTitle();
+  markActivePoint();
+  for (const li of document.querySelectorAll(".results .hit")) li.classList.toggle("active", li.dataset.key === state.open);
+  if (!state.open) {
+    pane.classList.remove("open");
+    pane.replaceChildren(h("p", { class: "placeholder" }, t(lang, "pickRecord")));
+    return;
+  }
+  pane.classList.add("open");
+  pane.setAttribute("aria-busy", "true");
+  pane.replaceChildren(h("p", { class: "loading" }, t(lang, "loading")));
+  const [type, slug] = state.open.split(":");
+  const query = { "case-study": Q_CASE, project: Q_PROJECT, actor: Q_ACTOR, funder: Q_FUNDER }[type];
+  const field = { "case-study": "caseStudy", project: "project", actor: "actor", funder: "funder" }[type];
+  try {
+    const data = await gql(query, { slug, lang });
+    if (token !== recordToken) return;
+    showError(null);
+    const record = data[field];
+    const content = !record
+      ? [closeButton(lang), h("h2", { tabindex: "-1" }, t(lang, "notFound"))]
+      : { "case-study": caseStudyView, project: projectView, actor: actorView, funder: funderView }[type](lang, record);
+    fill(pane, content);
+    recordTitle = record ? record.title ?? record.name : null;
+    updateTitle();
+    if (focus) pane.querySelector("h2")?.focus();
+    if (focus && window.matchMedia("(max-width: 60rem)").matches) pane.scrollIntoView({ block: "start" });
+  } catch (error) {
+    if (token !== recordToken || error.name === "AbortError") return;
+    pane.replaceChildren(closeButton(lang));
+    recordKey = null;
+    showError(error, () => render());
+  } finally {
+    if (token === recordToken) pane.removeAttribute("aria-busy");
+  }
+}
+
+function closeButton(lang) {
+  return h("a", { href: hrefFor({ open: null }), "data-nav": "browse", class: "close", "aria-label": t(lang, "close") },
+    h("span", { "aria-hidden": "true" }, "×"), h("span", { class: "close-text" }, t(lang, "close")));
+}
+
+function header(lang, typeLabel, title, titleLang, metaItems) {
+  return [
+    closeButton(lang),
+    h("p", { class: "kicker" }, typeLabel),
+    h("h2", { tabindex: "-1", lang: titleLang ?? null }, title),
+    metaItems.length ? h("dl", { class: "facts" }, metaItems.filter(Boolean).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])) : null,
+  ];
+}
+
+function themesList(lang, themes) {
+  if (!themes?.length) return null;
+  return h("ul", { class: "tags", "aria-label": t(lang, "themes") },
+    themes.map((th) => h("li", {}, h("a", { href: hrefFor({ ...emptySearch(), theme: [th.slug], open: state.open }), "data-nav": "browse" }, th.label?.text ?? th.slug))));
+}
+
+function caseStudyView(lang, c) {
+  const loc = c.location;
+  const place = [loc.place, loc.municipality, loc.region].filter(Boolean).filter((v, i, a) => a.indexOf(v) === i).join(", ");
+  return [
+    ...header(lang, label(lang, "type", "CASE_STUDY"), c.title, c.originalLang, [
+      [t(lang, "place"), place],
+      [t(lang, "country"), countryName(lang, c.country)],
+      c.establishedYear ? [t(lang, "established"), String(c.establishedYear)] : null,
+      [t(lang, "kind"), label(lang, "caseKind", c.kind)],
+      [t(lang, "status"), label(lang, "caseStatus", c.status)],
+    ]),
+    c.summary ? localized(lang, c.summary, { className: "lead" }) : null,
+    section(t(lang, "flows"), flowsTable(lang, c.flows)),
+    c.impacts.length ? section(t(lang, "impacts"), impactsView(lang, c.impacts)) : null,
+    section(t(lang, "actors"), h("ul", { class: "roles" },
+      c.actors.map((r) => h("li", {},
+        r.actor ? recordLink("actor", r.actor.slug, r.actor.name) : "–",
+        h("span", { class: "role" }, label(lang, "caseRole", r.role)),
+        r.actor ? h("span", { class: "sub" }, label(lang, "actorKind", r.actor.kind)) : null)))),
+    c.body ? section(t(lang, "about"), localized(lang, c.body, { paragraphs: true })) : null,
+    section(t(lang, "projects"), c.projects.length ? projectsWithFunding(lang, c.projects) : h("p", { class: "empty" }, t(lang, "noProjects"))),
+    c.themes.length ? section(t(lang, "themes"), themesList(lang, c.themes)) : null,
+    c.sources.length ? section(t(lang, "sources"), sourcesList(lang, c.sources)) : null,
+  ];
+}
+
+function flowsTable(lang, flows) {
+  if (!flows.length) return h("p", { class: "empty" }, t(lang, "noFlows"));
+  const actor = (a) => (a ? recordLink("actor", a.slug, a.name) : h("span", { class: "sub" }, t(lang, "several")));
+  // One language marker for the whole table when every description has the same one.
+  const markers = flows.map((f) => langMarker(lang, f.description)?.textContent ?? "");
+  const shared = markers.every((m) => m === markers[0]) ? markers[0] : null;
+  const rowMarker = (f) => (shared === null && f.description ? langMarker(lang, f.description) : null);
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t(lang, "flows") },
+    shared ? langMarker(lang, flows.find((f) => f.description)?.description) : null,
+    h("table", { class: "flows" },
+      h("caption", {}, t(lang, "flowsCaption")),
+      h("thead", {}, h("tr", {},
+        [t(lang, "resource"), t(lang, "category"), t(lang, "quantity"), t(lang, "fromTo"), t(lang, "status")].map((x) => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, flows.map((f) => h("tr", {},
+        h("th", { scope: "row" },
+          h("span", { class: "resource", lang: "en" }, f.resource),
+          f.description ? h("span", { class: "flow-desc", lang: f.description.lang }, f.description.text) : null,
+          rowMarker(f)),
+        h("td", {}, h("span", { class: `cat cat-${f.category.toLowerCase()}` }, label(lang, "flowCategory", f.category))),
+        h("td", { class: "num" }, f.quantity != null ? `${fmtNumber(lang, f.quantity)} ${f.unit ?? ""}`.trim() : "–",
+          f.year ? h("span", { class: "sub" }, ` (${f.year})`) : null),
+        h("td", { class: "fromto" }, actor(f.from), h("span", { "aria-hidden": "true" }, " → "), h("span", { class: "visually-hidden" }, " – "), actor(f.to)),
+        h("td", {}, label(lang, "flowStatus", f.status)))))));
+}
+
+function impactsView(lang, impacts) {
+  return h("dl", { class: "impacts" }, impacts.map((i) => [
+    h("dt", {}, label(lang, "metric", i.metric)),
+    h("dd", {}, h("strong", {}, `${fmtNumber(lang, i.value)} ${i.unit}`),
+      i.year ? ` (${i.year})` : "",
+      i.note ? h("span", { class: "sub", lang: "en" }, ` – ${i.note}`) : null),
+  ]));
+}
+
+function projectsWithFunding(lang, projects) {
+  return h("ul", { class: "projects" }, projects.map((p) => h("li", {},
+    recordLink("project", p.slug, p.acronym && !p.name.includes(p.acronym) ? `${p.name} (${p.acronym})` : p.name),
+    h("span", { class: "sub" }, ` ${[label(lang, "projectStatus", p.status), period(lang, p.startDate, p.endDate)].filter(Boolean).join(" · ")}`),
+    p.fundings.length ? h("ul", { class: "fundings", "aria-label": t(lang, "fundedBy") }, p.fundings.map((f) => fundingItem(lang, f, "funder"))) : null)));
+}
+
+function fundingItem(lang, f, side) {
+  const who = side === "funder"
+    ? (f.funder ? recordLink("funder", f.funder.slug, f.funder.name) : "–")
+    : (f.project ? recordLink("project", f.project.slug, f.project.acronym ?? f.project.name) : "–");
+  return h("li", {},
+    side === "funder" ? `${t(lang, "fundedBy")}: ` : "",
+    who,
+    f.programme ? h("span", { class: "sub" }, ` · ${f.programme}`) : null,
+    f.amount != null ? h("span", { class: "sub" }, ` · ${fmtMoney(lang, f.amount, f.currency)}`) : null,
+    f.periodStart || f.periodEnd ? h("span", { class: "sub" }, ` · ${period(lang, f.periodStart, f.periodEnd)}`) : null);
+}
+
+function period(lang, start, end) {
+  if (!start && !end) return "";
+  return `${start ? fmtDate(lang, start) : "…"} – ${end ? fmtDate(lang, end) : "…"}`;
+}
+
+function sourcesList(lang, sources) {
+  return h("ul", { class: "sources" }, sources.map((s) => h("li", {},
+    h("a", { href: safeUrl(s.url), rel: "noopener noreferrer", target: "_blank" }, s.title),
+    s.accessed ? h("span", { class: "sub" }, ` (${t(lang, "read", { date: fmtDate(lang, s.accessed) })})`) : null)));
+}
+
+/** Only http(s) links leave the page. */
+function safeUrl(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : "#";
+  } catch {
+    return "#";
+  }
+}
+
+function websiteLink(url) {
+  if (!url) return null;
+  return h("a", { href: safeUrl(url), rel: "noopener noreferrer", target: "_blank" }, url.replace(/^https?:\/\//, "").replace(/\/$/, ""));
+}
+
+function actorView(lang, a) {
+  return [
+    ...header(lang, label(lang, "type", "ACTOR"), a.name, null, [
+      [t(lang, "kind"), label(lang, "actorKind", a.kind)],
+      [t(lang, "country"), countryName(lang, a.country)],
+      a.website ? [t(lang, "website"), websiteLink(a.website)] : null,
+      a.funder ? [label(lang, "type", "FUNDER"), recordLink("funder", a.funder.slug, a.funder.name)] : null,
+    ]),
+    a.description ? localized(lang, a.description, { className: "lead", paragraphs: true }) : null,
+    a.caseStudies.length ? section(t(lang, "caseStudies"), h("ul", { class: "roles" }, a.caseStudies.map((r) => h("li", {},
+      r.caseStudy ? recordLink("case-study", r.caseStudy.slug, r.caseStudy.title) : "–",
+      h("span", { class: "role" }, label(lang, "caseRole", r.role)))))) : null,
+    a.flowsOut.length || a.flowsIn.length ? section(t(lang, "flows"), h("ul", { class: "roles" },
+      a.flowsOut.map((f) => h("li", {}, h("span", { lang: "en" }, f.resource), " → ", f.to ? recordLink("actor", f.to.slug, f.to.name) : t(lang, "several"),
+        h("span", { class: "role" }, label(lang, "flowCategory", f.category)))),
+      a.flowsIn.map((f) => h("li", {}, f.from ? recordLink("actor", f.from.slug, f.from.name) : "–", " → ", h("span", { lang: "en" }, f.resource),
+        h("span", { class: "role" }, label(lang, "flowCategory", f.category)))))) : null,
+    a.projects.length ? section(label(lang, "type", "PROJECT"), h("ul", { class: "roles" }, a.projects.map((r) => h("li", {},
+      r.project ? recordLink("project", r.project.slug, r.project.acronym && !r.project.name.includes(r.project.acronym) ? `${r.project.name} (${r.project.acronym})` : r.project.name) : "–",
+      h("span", { class: "role" }, label(lang, "partRole", r.role)))))) : null,
+    a.identifiers.length ? section(t(lang, "identifiers"), h("table", { class: "ids" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t(lang, "scheme")), h("th", { scope: "col" }, t(lang, "value")))),
+      h("tbody", {}, a.identifiers.map((i) => h("tr", {}, h("td", {}, h("code", {}, i.scheme)), h("td", {}, h("code", {}, i.value))))))) : null,
+  ];
+}
+
+function projectView(lang, p) {
+  return [
+    ...header(lang, label(lang, "type", "PROJECT"), p.name, p.originalLang, [
+      p.acronym ? [t(lang, "acronym"), p.acronym] : null,
+      [t(lang, "status"), label(lang, "projectStatus", p.status)],
+      p.startDate || p.endDate ? [t(lang, "period"), period(lang, p.startDate, p.endDate)] : null,
+      p.website ? [t(lang, "website"), websiteLink(p.website)] : null,
+    ]),
+    themesList(lang, p.themes),
+    p.summary ? localized(lang, p.summary, { className: "lead", paragraphs: true }) : null,
+    p.caseStudies.length ? section(t(lang, "caseStudies"), h("ul", { class: "roles" }, p.caseStudies.map((c) => h("li", {},
+      recordLink("case-study", c.slug, c.title), h("span", { class: "sub" }, ` ${countryName(lang, c.country)}`))))) : null,
+    p.fundings.length ? section(t(lang, "fundings"), h("ul", { class: "fundings" }, p.fundings.map((f) => fundingItem(lang, f, "funder")))) : null,
+    p.participants.length ? section(t(lang, "participants"), h("ul", { class: "roles" }, p.participants.map((r) => h("li", {},
+      r.actor ? recordLink("actor", r.actor.slug, r.actor.name) : "–",
+      h("span", { class: "role" }, label(lang, "partRole", r.role)),
+      r.actor ? h("span", { class: "sub" }, countryName(lang, r.actor.country)) : null)))) : null,
+  ];
+}
+
+function funderView(lang, f) {
+  return [
+    ...header(lang, label(lang, "type", "FUNDER"), f.name, null, [
+      [t(lang, "kind"), label(lang, "funderKind", f.kind)],
+      [t(lang, "country"), countryName(lang, f.country)],
+      f.website ? [t(lang, "website"), websiteLink(f.website)] : null,
+      f.actor ? [label(lang, "type", "ACTOR"), recordLink("actor", f.actor.slug, f.actor.name)] : null,
+    ]),
+    f.description ? localized(lang, f.description, { className: "lead", paragraphs: true }) : null,
+    f.fundings.length ? section(t(lang, "fundedProjects"), h("ul", { class: "fundings" }, f.fundings.map((x) => fundingItem(lang, x, "project")))) : null,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------
+// Search box with suggestions (ARIA 1.2 combobox)
+
+function setupSearchBox() {
+  const input = $("#q");
+  const list = $("#suggestions");
+  let items = [];
+  let active = -1;
+  let timer = null;
+  let controller = null;
+
+  const close = () => {
+    list.hidden = true;
+    list.replaceChildren();
+    items = [];
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  };
+  const highlight = (i) => {
+    active = i;
+    for (const [j, li] of [...list.children].entries()) li.setAttribute("aria-selected", String(j === i));
+    if (i >= 0) {
+      input.setAttribute("aria-activedescendant", list.children[i].id);
+      list.children[i].scrollIntoView({ block: "nearest" });
+    } else input.removeAttribute("aria-activedescendant");
+  };
+  const choose = (i) => {
+    const s = items[i];
+    close();
+    if (!s) return;
+    const type = TYPE_OF[s.entity.__typename];
+    navigate({ open: `${type}:${s.entity.slug}` }, { focus: "record" });
+  };
+  const suggest = async () => {
+    const prefix = input.value.trim();
+    controller?.abort();
+    if (prefix.length < 2) return close();
+    controller = new AbortController();
+    try {
+      const data = await gql(Q_SUGGEST, { prefix, lang: state.lang }, { signal: controller.signal });
+      if (input.value.trim() !== prefix || document.activeElement !== input) return;
+      items = data.suggest;
+      if (!items.length) return close();
+      list.replaceChildren(...items.map((s, i) => {
+        const type = TYPE_OF[s.entity.__typename];
+        return h("li", {
+          id: `suggestion-${i}`, role: "option", "aria-selected": "false",
+          onmousedown: (event) => event.preventDefault(), // keep the focus in the input
+          onclick: () => choose(i),
+        }, h("span", { class: "s-text" }, s.text), h("span", { class: `badge badge-${type}` }, label(state.lang, "type", type.toUpperCase().replace("-", "_"))));
+      }));
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      active = -1;
+    } catch (error) {
+      if (error.name !== "AbortError") close(); // suggestions are a nicety: stay quiet
+    }
+  };
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(suggest, 150);
+  });
+  input.addEventListener("keydown", (event) => {
+    const open = !list.hidden && items.length > 0;
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      if (!open) suggest();
+      else highlight((active + 1) % items.length);
+    } else if (event.key === "ArrowUp" && open) {
+      event.preventDefault();
+      highlight(active <= 0 ? items.length - 1 : active - 1);
+    } else if (event.key === "Enter" && open && active >= 0) {
+      event.preventDefault();
+      choose(active);
+    } else if (event.key === "Escape") {
+      if (open) {
+        event.preventDefault();
+        close();
+      }
+    }
+  });
+  input.addEventListener("blur", () => setTimeout(close, 100));
+  $("#search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    controller?.abort();
+    close();
+    navigate({ q: input.value.trim() }, { focus: null });
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Start
+
+setupSearchBox();
+$("#lang").addEventListener("change", (event) => navigate({ lang: event.target.value }));
+$("#home-link").addEventListener("click", (event) => {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  navigate({ ...emptySearch(), open: null }, { focus: "browse" });
+});
+history.replaceState(null, "", queryString(state));
+render();
