@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Browser tests of the explorer (explorer/tests/*.test.mjs) in Debian's chromium, driven by
+# playwright-core, against a real Symbios server that serves the explorer at `/`.
+#
+#   explorer/run-tests.sh                      # starts ${SYMBIOS_BIN:-target/debug/symbios}
+#   EXPLORER_URL=http://host:port/ explorer/run-tests.sh   # test a running server instead
+#
+# Skips (exit 0) when node/npm or chromium are not available. Screenshots go to
+# explorer/test-artifacts/; the README screenshot to docs/explorer.png.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "skipped: node/npm not available"
+  exit 0
+fi
+
+find_chromium() {
+  local c
+  for c in "${CHROMIUM_BIN:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
+    if [ -n "$c" ] && [ -x "$c" ]; then echo "$c"; return 0; fi
+  done
+  return 1
+}
+chromium_bin="$(find_chromium || true)"
+if [ -z "$chromium_bin" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing chromium with apt-get…" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2 || true
+  chromium_bin="$(find_chromium || true)"
+fi
+if [ -z "$chromium_bin" ]; then
+  echo "skipped: chromium not available"
+  exit 0
+fi
+
+npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+
+url="${EXPLORER_URL:-}"
+if [ -z "$url" ]; then
+  bin="${SYMBIOS_BIN:-target/debug/symbios}"
+  case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
+  if [ ! -x "$bin" ]; then
+    echo "no server binary at $bin: build it (cargo build) or set SYMBIOS_BIN" >&2
+    exit 1
+  fi
+  work="$(mktemp -d)"
+  log="$work/server.log"
+  # A clean environment for the server: none of the caller's SYMBIOS_* settings.
+  unset_args=()
+  while IFS= read -r name; do unset_args+=(-u "$name"); done < <(env | sed -n 's/^\(SYMBIOS_[A-Za-z0-9_]*\)=.*/\1/p')
+  (cd "$work" && exec env "${unset_args[@]}" SYMBIOS_DATA_DIR="$work/data" SYMBIOS_BIND=127.0.0.1:0 "$bin" serve) >"$log" 2>&1 &
+  server_pid=$!
+  cleanup() {
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    rm -rf "$work"
+  }
+  trap cleanup EXIT
+  trap 'exit 143' TERM
+  trap 'exit 130' INT
+
+  for _ in $(seq 1 600); do
+    url="$(sed -n 's/.*Symbios is serving on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -n 1)"
+    [ -n "$url" ] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "the server stopped:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  if [ -z "$url" ]; then
+    echo "the server did not say where it serves:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  ready=""
+  for _ in $(seq 1 300); do
+    if node -e 'fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$url/readyz"; then
+      ready=1
+      break
+    fi
+    sleep 0.2
+  done
+  if [ -z "$ready" ]; then
+    echo "the server did not get ready: $url/readyz" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  url="$url/"
+fi
+
+echo "testing the explorer at $url with $chromium_bin" >&2
+cd "$here"
+EXPLORER_URL="$url" CHROMIUM_BIN="$chromium_bin" node --test --test-concurrency=1 tests/explorer.test.mjs
