@@ -184,6 +184,8 @@ pub enum EntityType {
     ImpactFigure,
     #[sea_orm(string_value = "theme")]
     Theme,
+    #[sea_orm(string_value = "membership")]
+    Membership,
 }
 
 /// What a change-log row records.

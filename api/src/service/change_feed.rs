@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{
-    actor, case_study, case_study_actor, change_log, funder, funding, impact_figure, participation,
-    project, resource_flow, theme,
+    actor, case_study, case_study_actor, change_log, funder, funding, impact_figure, membership,
+    participation, project, resource_flow, theme,
 };
 use uuid::Uuid;
 
@@ -74,6 +74,7 @@ pub enum ChangedRecord {
     ResourceFlow(resource_flow::Model),
     ImpactFigure(impact_figure::Model),
     Theme(theme::Model),
+    Membership(membership::Model),
 }
 
 async fn by_ids<E, C>(
@@ -211,6 +212,16 @@ pub async fn load_records(
                     theme::Column::Id,
                     &ids,
                     |m| (m.id, R::Theme(m)),
+                    &mut records,
+                )
+                .await?
+            }
+            T::Membership => {
+                by_ids::<membership::Entity, _>(
+                    db,
+                    membership::Column::Id,
+                    &ids,
+                    |m| (m.id, R::Membership(m)),
                     &mut records,
                 )
                 .await?

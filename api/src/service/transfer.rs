@@ -19,8 +19,8 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use symbios_entity::{
-    actor, case_study, case_study_actor, funder, funding, impact_figure, participation, project,
-    resource_flow, theme,
+    actor, case_study, case_study_actor, funder, funding, impact_figure, membership, participation,
+    project, resource_flow, theme,
 };
 use uuid::Uuid;
 
@@ -29,8 +29,8 @@ use super::write::Writer;
 use super::write::upsert_actors::{self, ItemStatus, MatchBy, UpsertItem};
 use super::write::{
     self, ActorFields, CaseStudyActorFields, CaseStudyFields, FlowFields, FunderFields,
-    FundingFields, ImpactFields, ParticipationFields, ProjectFields, Record, ThemeFields,
-    WriteContext,
+    FundingFields, ImpactFields, MembershipFields, ParticipationFields, ProjectFields, Record,
+    ThemeFields, WriteContext,
 };
 
 /// The record types an import or export handles, in an order where references come first.
@@ -46,11 +46,12 @@ pub enum RecordType {
     CaseStudyActor,
     ResourceFlow,
     ImpactFigure,
+    Membership,
 }
 
 impl RecordType {
     /// Every type, references first.
-    pub const ALL: [RecordType; 10] = [
+    pub const ALL: [RecordType; 11] = [
         RecordType::Theme,
         RecordType::Actor,
         RecordType::Funder,
@@ -61,6 +62,7 @@ impl RecordType {
         RecordType::CaseStudyActor,
         RecordType::ResourceFlow,
         RecordType::ImpactFigure,
+        RecordType::Membership,
     ];
 
     /// The name used in files and on the command line, e.g. `CaseStudy`.
@@ -118,6 +120,7 @@ pub enum AnyRecord {
     CaseStudyActor(CaseStudyActorFields),
     ResourceFlow(FlowFields),
     ImpactFigure(ImpactFields),
+    Membership(MembershipFields),
 }
 
 /// A parsed line.
@@ -167,6 +170,7 @@ pub fn parse_line(line: usize, text: &str) -> Result<ImportLine, LineError> {
         RecordType::CaseStudyActor => record_from(raw.record).map(AnyRecord::CaseStudyActor),
         RecordType::ResourceFlow => record_from(raw.record).map(AnyRecord::ResourceFlow),
         RecordType::ImpactFigure => record_from(raw.record).map(AnyRecord::ImpactFigure),
+        RecordType::Membership => record_from(raw.record).map(AnyRecord::Membership),
     }
     .map_err(|parse| error("record", parse.to_string()))?;
     Ok(ImportLine {
@@ -312,6 +316,7 @@ async fn put_one(
         AnyRecord::CaseStudyActor(record) => by_id!(record, case_study_actor),
         AnyRecord::ResourceFlow(record) => by_id!(record, resource_flow),
         AnyRecord::ImpactFigure(record) => by_id!(record, impact_figure),
+        AnyRecord::Membership(record) => by_id!(record, membership),
     }
     Ok(())
 }
@@ -529,6 +534,16 @@ pub async fn export(
                 &txn,
                 record_type,
                 resource_flow::Column::Id,
+                after,
+                limit,
+            )
+            .await
+        }
+        T::Membership => {
+            export_page::<MembershipFields, membership::Entity, _>(
+                &txn,
+                record_type,
+                membership::Column::Id,
                 after,
                 limit,
             )

@@ -8,6 +8,7 @@ mod case_study;
 mod funder;
 mod project;
 mod relations;
+mod theme;
 
 use async_graphql::{Context, ErrorExtensions, ID, InputObject, MergedObject, SimpleObject};
 use chrono::Utc;
@@ -28,6 +29,7 @@ pub struct Mutation(
     actor::ActorMutation,
     funder::FunderMutation,
     relations::RelationMutation,
+    theme::ThemeMutation,
 );
 
 /// A text in one language.

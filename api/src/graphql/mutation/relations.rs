@@ -4,18 +4,21 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, MergedObject, Object};
 use chrono::NaiveDate;
-use symbios_entity::{case_study_actor, funding, impact_figure, participation, resource_flow};
+use symbios_entity::{
+    case_study_actor, funding, impact_figure, membership, participation, resource_flow,
+};
 use uuid::Uuid;
 
 use super::{DeletedRecord, LocalizedTextInput, create, delete, localized, update, written_row};
 use crate::graphql::ids::parse_id;
 use crate::graphql::types::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole};
 use crate::graphql::types::relations::{
-    CaseStudyActor, Funding, ImpactFigure, Participation, ResourceFlow,
+    CaseStudyActor, Funding, ImpactFigure, Membership, Participation, ResourceFlow,
 };
 use crate::service::write::{
     CaseStudyActorFields, CaseStudyActorPatch, FlowFields, FlowPatch, FundingFields, FundingPatch,
-    ImpactFields, ImpactPatch, ParticipationFields, ParticipationPatch,
+    ImpactFields, ImpactPatch, MembershipFields, MembershipPatch, ParticipationFields,
+    ParticipationPatch,
 };
 
 /// Every relation mutation.
@@ -26,6 +29,7 @@ pub struct RelationMutation(
     CaseStudyActorMutation,
     ResourceFlowMutation,
     ImpactFigureMutation,
+    MembershipMutation,
 );
 
 macro_rules! relation_mutation {
@@ -418,4 +422,56 @@ relation_mutation!(
     update_impact_figure(ImpactFigurePatchInput) =
         "Changes an impact figure that is at `expectedVersion` (editor key).",
     delete_impact_figure = "Removes an impact figure that is at `expectedVersion` (editor key).",
+);
+
+/// A new membership of a person (an actor of kind `PERSON`) in an organisation.
+#[derive(InputObject, Debug, Clone)]
+pub struct CreateMembershipInput {
+    /// A client-chosen id (UUID); made up when left out.
+    pub id: Option<ID>,
+    pub person_id: ID,
+    pub organisation_id: ID,
+    /// The person's title there.
+    pub title: Option<String>,
+}
+
+impl CreateMembershipInput {
+    fn into_record(self) -> async_graphql::Result<MembershipFields> {
+        Ok(MembershipFields {
+            person_id: id("input.personId", &self.person_id)?,
+            organisation_id: id("input.organisationId", &self.organisation_id)?,
+            title: self.title,
+        })
+    }
+}
+
+/// Changes to a membership: fields left out keep their value; `null` clears the title.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct MembershipPatchInput {
+    pub person_id: Option<ID>,
+    pub organisation_id: Option<ID>,
+    pub title: MaybeUndefined<String>,
+}
+
+impl MembershipPatchInput {
+    fn into_patch(self) -> async_graphql::Result<MembershipPatch> {
+        Ok(MembershipPatch {
+            person_id: patch_id("patch.personId", self.person_id)?,
+            organisation_id: patch_id("patch.organisationId", self.organisation_id)?,
+            title: self.title.into(),
+        })
+    }
+}
+
+relation_mutation!(
+    MembershipMutation,
+    membership,
+    Membership,
+    MembershipFields,
+    "Membership",
+    create_membership(CreateMembershipInput) =
+        "Records that a person belongs to an organisation (editor key).",
+    update_membership(MembershipPatchInput) =
+        "Changes a membership that is at `expectedVersion` (editor key).",
+    delete_membership = "Removes a membership that is at `expectedVersion` (editor key).",
 );

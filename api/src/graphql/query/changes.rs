@@ -14,7 +14,7 @@ use crate::graphql::types::case_study::CaseStudy;
 use crate::graphql::types::funder::Funder;
 use crate::graphql::types::project::Project;
 use crate::graphql::types::relations::{
-    CaseStudyActor, Funding, ImpactFigure, Participation, ResourceFlow,
+    CaseStudyActor, Funding, ImpactFigure, Membership, Participation, ResourceFlow,
 };
 use crate::graphql::types::theme::Theme;
 use crate::service::change_feed::{self, ChangedRecord};
@@ -34,6 +34,7 @@ pub enum ChangeEntityType {
     ResourceFlow,
     ImpactFigure,
     Theme,
+    Membership,
 }
 
 /// What happened to the record.
@@ -59,6 +60,7 @@ pub enum ChangedEntity {
     ResourceFlow(ResourceFlow),
     ImpactFigure(ImpactFigure),
     Theme(Theme),
+    Membership(Membership),
 }
 
 impl From<ChangedRecord> for ChangedEntity {
@@ -78,6 +80,7 @@ impl From<ChangedRecord> for ChangedEntity {
             ChangedRecord::ResourceFlow(model) => ChangedEntity::ResourceFlow(ResourceFlow(model)),
             ChangedRecord::ImpactFigure(model) => ChangedEntity::ImpactFigure(ImpactFigure(model)),
             ChangedRecord::Theme(model) => ChangedEntity::Theme(Theme(model)),
+            ChangedRecord::Membership(model) => ChangedEntity::Membership(Membership(model)),
         }
     }
 }

@@ -351,4 +351,9 @@ impl Membership {
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }
+
+    /// Version, for `expectedVersion` in updates and deletes.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
 }

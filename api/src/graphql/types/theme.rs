@@ -35,6 +35,11 @@ impl Theme {
         localized::resolve(ctx, self.0.id, field::LABEL, lang.as_deref()).await
     }
 
+    /// Version, for `expectedVersion` in updates and deletes.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The label in every language.
     async fn labels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Translation>> {
         localized::all(ctx, self.0.id, field::LABEL).await

@@ -43,7 +43,8 @@ pub use funder::{FunderFields, FunderPatch};
 pub use project::{ProjectFields, ProjectPatch};
 pub use relations::{
     CaseStudyActorFields, CaseStudyActorPatch, FlowFields, FlowPatch, FundingFields, FundingPatch,
-    ImpactFields, ImpactPatch, ParticipationFields, ParticipationPatch,
+    ImpactFields, ImpactPatch, MembershipFields, MembershipPatch, ParticipationFields,
+    ParticipationPatch,
 };
 pub use theme::{ThemeFields, ThemePatch};
 

@@ -11,8 +11,8 @@ use symbios_entity::vocabulary::{
     CaseStudyRole, EntityType, FlowCategory, FlowStatus, ParticipationRole,
 };
 use symbios_entity::{
-    actor, case_study, case_study_actor, funder, funding, impact_figure, participation, project,
-    resource_flow,
+    actor, case_study, case_study_actor, funder, funding, impact_figure, membership, participation,
+    project, resource_flow,
 };
 use uuid::Uuid;
 
@@ -487,4 +487,72 @@ relation_record!(
     validate = validate_impact,
     check = check_impact,
     parents = impact_parents,
+);
+
+relation_fields! {
+    /// A person's membership of an organisation (both are actors).
+    MembershipFields, MembershipPatch {
+        person_id: Uuid,
+        organisation_id: Uuid,
+        #[serde(default)]
+        title: Option<String>,
+    }
+}
+
+fn validate_membership(fields: &MembershipFields, violations: &mut Violations) {
+    violations.optional_text("title", fields.title.as_deref(), 200);
+    if fields.person_id == fields.organisation_id {
+        violations.add(
+            "organisationId",
+            "a person cannot be a member of themselves",
+        );
+    }
+}
+
+async fn check_membership(
+    fields: &MembershipFields,
+    db: &DatabaseTransaction,
+    violations: &mut Violations,
+) -> Result<(), Error> {
+    match actor::Entity::find_by_id(fields.person_id).one(db).await? {
+        None => violations.add(
+            "personId",
+            format!("there is no actor {}", fields.person_id),
+        ),
+        Some(person) if person.kind != symbios_entity::vocabulary::ActorKind::Person => {
+            violations.add("personId", "is not an actor of kind PERSON");
+        }
+        Some(_) => {}
+    }
+    exists::<actor::Entity>(
+        db,
+        fields.organisation_id,
+        "organisationId",
+        "actor",
+        violations,
+    )
+    .await
+}
+
+fn membership_parents(fields: &MembershipFields) -> Vec<(EntityType, Uuid)> {
+    vec![
+        (EntityType::Actor, fields.person_id),
+        (EntityType::Actor, fields.organisation_id),
+    ]
+}
+
+relation_record!(
+    MembershipFields,
+    MembershipPatch,
+    membership,
+    EntityType::Membership,
+    "Membership",
+    columns {
+        person_id,
+        organisation_id,
+        title
+    },
+    validate = validate_membership,
+    check = check_membership,
+    parents = membership_parents,
 );
