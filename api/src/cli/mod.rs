@@ -134,6 +134,7 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let app = App::build(settings).await?;
     let url = app.base_url();
     println!("Symbios is serving on {url}");
+    println!("  explorer:  {url}/");
     println!("  GraphiQL:  {url}/graphql");
     println!("  schema:    {url}/schema.graphql");
     println!("Stop with Ctrl-C.");
