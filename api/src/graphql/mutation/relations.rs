@@ -1,6 +1,6 @@
 //! Create, update and delete of the versioned relations: participations, fundings, case-study
-//! roles, resource flows and impact figures. They all work alike, so one macro writes their
-//! resolvers; each relation supplies its inputs and their conversions.
+//! roles, resource flows, impact figures and memberships. They all work alike, so one macro
+//! writes their resolvers; each relation supplies its inputs and their conversions.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, MergedObject, Object};
 use chrono::NaiveDate;

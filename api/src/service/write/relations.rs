@@ -1,6 +1,6 @@
-//! Writing the versioned relations: participations, fundings, case-study roles, resource flows
-//! and impact figures. Each belongs to a parent record (project or case study) whose version is
-//! bumped with it.
+//! Writing the versioned relations: participations, fundings, case-study roles, resource flows,
+//! impact figures and memberships. Each belongs to parent records (project, case study,
+//! actor, funder) whose versions are bumped with it.
 //!
 //! They differ only in their columns and checks, so one macro writes their [`Record`] impls.
 
