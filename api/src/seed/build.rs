@@ -20,6 +20,7 @@ use super::{Dataset, Problem};
 use crate::service::dataset::Records;
 use crate::service::lang::SUPPORTED_LANGUAGES;
 use crate::service::localized_text::field;
+use crate::service::validate::Violations;
 use crate::service::{text, validate};
 
 /// Namespace of the UUID v5 ids of bundled records.
@@ -64,12 +65,19 @@ impl Checker {
         }
     }
 
-    fn text(&mut self, field: &str, value: &str, max: usize) {
-        if value.trim().is_empty() {
-            self.problem(field, "must not be empty");
-        } else if value.chars().count() > max {
-            self.problem(field, format!("is longer than {max} characters"));
+    /// Runs checks shared with the API (`service::validate`) and records what they refuse.
+    fn shared(&mut self, run: impl FnOnce(&mut Violations)) {
+        let mut violations = Violations::default();
+        run(&mut violations);
+        if let Err(error) = violations.into_result() {
+            for refused in error.field_errors() {
+                self.problem(refused.field, refused.reason);
+            }
         }
+    }
+
+    fn text(&mut self, field: &str, value: &str, max: usize) {
+        self.shared(|check| check.text(field, value, max));
     }
 
     fn vocabulary<T: ActiveEnum<Value = String> + Iterable>(
@@ -91,41 +99,19 @@ impl Checker {
     }
 
     fn country(&mut self, field: &str, code: &str) {
-        if let Err(error) = validate::country(field, code) {
-            self.problem(field, reason_of(error));
-        }
+        self.shared(|check| check.country(field, code));
     }
 
     fn lang(&mut self, field: &str, lang: &str) {
-        if !SUPPORTED_LANGUAGES.contains(&lang) {
-            self.problem(
-                field,
-                format!("`{lang}` is not one of {}", SUPPORTED_LANGUAGES.join(", ")),
-            );
-        }
+        self.shared(|check| check.lang(field, lang));
     }
 
     fn localized(&mut self, field: &str, texts: &Localized, original: &str, required: bool) {
-        if texts.is_empty() && !required {
-            return;
-        }
-        for (lang, value) in texts {
-            self.lang(&format!("{field}.{lang}"), lang);
-            self.text(&format!("{field}.{lang}"), value, 20_000);
-        }
-        if !texts.contains_key(original) {
-            self.problem(
-                field,
-                format!("has no text in the original language `{original}`"),
-            );
-        }
+        self.shared(|check| check.localized(field, texts, original, required));
     }
 
     fn url(&mut self, field: &str, value: &str) {
-        match url::Url::parse(value) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {}
-            _ => self.problem(field, "must be an http(s) URL"),
-        }
+        self.shared(|check| check.url(field, value));
     }
 
     fn date(&mut self, field: &str, value: Option<&str>) -> Option<NaiveDate> {
@@ -140,11 +126,7 @@ impl Checker {
     }
 
     fn year(&mut self, field: &str, year: Option<i32>) {
-        if let Some(year) = year
-            && !(1800..=2100).contains(&year)
-        {
-            self.problem(field, format!("{year} is outside 1800–2100"));
-        }
+        self.shared(|check| check.year(field, year));
     }
 
     fn reference(&mut self, field: &str, slug: &str, known: &HashSet<String>, kind: &str) {
@@ -154,13 +136,6 @@ impl Checker {
                 format!("refers to {kind} `{slug}`, which does not exist"),
             );
         }
-    }
-}
-
-fn reason_of(error: crate::service::Error) -> String {
-    match error {
-        crate::service::Error::Invalid { reason, .. } => reason,
-        other => other.to_string(),
     }
 }
 

@@ -77,6 +77,26 @@ impl ActorFields {
         self.identifiers.dedup();
     }
 
+    /// The stored actor `row` with its description and identifiers, normalized.
+    pub(crate) fn from_stored(
+        row: actor::Model,
+        description: Localized,
+        identifiers: Vec<Identifier>,
+    ) -> Self {
+        let mut record = ActorFields {
+            slug: Some(row.slug),
+            name: row.name,
+            kind: row.kind,
+            country: row.country,
+            website: row.website,
+            original_lang: row.original_lang,
+            description,
+            identifiers,
+        };
+        record.normalize();
+        record
+    }
+
     fn schemes(&self) -> impl Iterator<Item = &str> {
         self.identifiers
             .iter()
@@ -283,20 +303,11 @@ impl Record for ActorFields {
                 value: row.value,
             })
             .collect();
-        let mut record = ActorFields {
-            slug: Some(row.slug),
-            name: row.name,
-            kind: row.kind,
-            country: row.country,
-            website: row.website,
-            original_lang: row.original_lang,
-            description: parts::load_texts(db, EntityType::Actor, id, field::DESCRIPTION).await?,
-            identifiers,
-        };
-        record.normalize();
+        let description = parts::load_texts(db, EntityType::Actor, id, field::DESCRIPTION).await?;
+        let version = row.version;
         Ok(Some(Versioned {
-            record,
-            version: row.version,
+            record: ActorFields::from_stored(row, description, identifiers),
+            version,
         }))
     }
 

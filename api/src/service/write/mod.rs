@@ -239,14 +239,7 @@ pub async fn create<R: Record>(
     record.complete(&txn, id).await?;
     check_all(&record, &txn, id).await?;
     record.insert(&txn, id, ctx.at).await?;
-    let mut changes = vec![Logged {
-        entity_type: R::TYPE,
-        id,
-        old_version: None,
-        new_version: Some(1),
-    }];
-    changes.extend(parts::bump_parents(&txn, &record.parents(), ctx.at).await?);
-    log(&txn, ctx, &format!("create{}", R::NAME), &changes).await?;
+    record_change::<R>(&txn, ctx, "create", id, (None, Some(1)), &record.parents()).await?;
     txn.commit().await?;
     Ok(Written {
         id,
@@ -336,16 +329,10 @@ async fn change<R: Record>(
         let current = current_version::<R>(txn, id).await?;
         return Err(conflict::<R>(expected, current));
     }
-    let mut changes = vec![Logged {
-        entity_type: R::TYPE,
-        id,
-        old_version: Some(expected),
-        new_version: Some(expected + 1),
-    }];
     let mut parents = current.record.parents();
     parents.extend(next.parents());
-    changes.extend(parts::bump_parents(txn, &parents, ctx.at).await?);
-    log(txn, ctx, &format!("update{}", R::NAME), &changes).await?;
+    let versions = (Some(expected), Some(expected + 1));
+    record_change::<R>(txn, ctx, "update", id, versions, &parents).await?;
     Ok(Written {
         id,
         version: expected + 1,
@@ -384,20 +371,34 @@ pub async fn delete<R: Record>(
         let current = current_version::<R>(&txn, id).await?;
         return Err(conflict::<R>(expected, current));
     }
-    let mut changes = vec![Logged {
-        entity_type: R::TYPE,
-        id,
-        old_version: Some(expected),
-        new_version: None,
-    }];
-    changes.extend(parts::bump_parents(&txn, &current.record.parents(), ctx.at).await?);
-    log(&txn, ctx, &format!("delete{}", R::NAME), &changes).await?;
+    let parents = current.record.parents();
+    record_change::<R>(&txn, ctx, "delete", id, (Some(expected), None), &parents).await?;
     txn.commit().await?;
     Ok(Written {
         id,
         version: expected,
         changed: true,
     })
+}
+
+/// Logs and audits a change of one record (`versions`: before and after, `None` for absent)
+/// as operation `<verb><Type>`, with the version bumps of its `parents`.
+async fn record_change<R: Record>(
+    txn: &DatabaseTransaction,
+    ctx: &WriteContext,
+    verb: &str,
+    id: Uuid,
+    (old_version, new_version): (Option<i32>, Option<i32>),
+    parents: &[(EntityType, Uuid)],
+) -> Result<(), Error> {
+    let mut changes = vec![Logged {
+        entity_type: R::TYPE,
+        id,
+        old_version,
+        new_version,
+    }];
+    changes.extend(parts::bump_parents(txn, parents, ctx.at).await?);
+    log(txn, ctx, &format!("{verb}{}", R::NAME), &changes).await
 }
 
 /// Writes the audit rows and then the change-log rows of `changes`: the change log comes last

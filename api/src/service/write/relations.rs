@@ -5,7 +5,7 @@
 //! They differ only in their columns and checks, so one macro writes their [`Record`] impls.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{
     CaseStudyRole, EntityType, FlowCategory, FlowStatus, ParticipationRole,
@@ -125,13 +125,10 @@ macro_rules! relation_record {
                     updated_at: Set(at),
                     ..Default::default()
                 };
-                let updated = $entity::Entity::update_many()
-                    .set(row)
-                    .filter($entity::Column::Id.eq(id))
-                    .filter($entity::Column::Version.eq(expected))
-                    .exec(db)
-                    .await?;
-                if updated.rows_affected == 0 {
+                let columns = ($entity::Column::Id, $entity::Column::Version);
+                if !parts::guarded_update::<$entity::Entity, _>(db, row, columns, id, expected)
+                    .await?
+                {
                     return Ok(false);
                 }
                 $(parts::replace_texts(
@@ -145,13 +142,8 @@ macro_rules! relation_record {
                 id: Uuid,
                 expected: i32,
             ) -> Result<bool, Error> {
-                parts::delete_texts(db, $type, id).await?;
-                let deleted = $entity::Entity::delete_many()
-                    .filter($entity::Column::Id.eq(id))
-                    .filter($entity::Column::Version.eq(expected))
-                    .exec(db)
-                    .await?;
-                Ok(deleted.rows_affected == 1)
+                let columns = ($entity::Column::Id, $entity::Column::Version);
+                parts::guarded_delete::<$entity::Entity, _>(db, $type, columns, id, expected).await
             }
 
             async fn referenced_by(

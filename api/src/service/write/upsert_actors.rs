@@ -17,9 +17,9 @@ use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, external_identifier, idempotency_record, localized_text};
 use uuid::Uuid;
 
-use super::actor::{ActorFields, Identifier, sync_identifiers, validate_actor};
+use super::actor::{ActorFields, Identifier, validate_actor};
 use super::parts::{self, slug_from};
-use super::{Logged, WriteContext, Writer, log};
+use super::{Logged, Record, WriteContext, Writer, log};
 use crate::service::Error;
 use crate::service::access::require_key;
 use crate::service::error::FieldError;
@@ -299,22 +299,17 @@ async fn load_existing(
         let Some((key, source_version)) = key_of.remove(&row.id) else {
             continue;
         };
-        let mut fields = ActorFields {
-            slug: Some(row.slug),
-            name: row.name,
-            kind: row.kind,
-            country: row.country,
-            website: row.website,
-            original_lang: row.original_lang,
-            description: descriptions.remove(&row.id).unwrap_or_default(),
-            identifiers: identifiers.remove(&row.id).unwrap_or_default(),
-        };
-        fields.normalize();
+        let (id, version) = (row.id, row.version);
+        let fields = ActorFields::from_stored(
+            row,
+            descriptions.remove(&id).unwrap_or_default(),
+            identifiers.remove(&id).unwrap_or_default(),
+        );
         existing.insert(
             key,
             Existing {
-                id: row.id,
-                version: row.version,
+                id,
+                version,
                 fields,
                 source_version,
             },
@@ -613,14 +608,8 @@ async fn apply_plans(
                 (id, 1, ItemStatus::Created)
             }
             Plan::Update { existing, fields } => {
-                let slug = fields.slug.clone().unwrap_or_default();
-                let updated = actor::Entity::update_many()
-                    .set(fields.to_row(existing.id, &slug, existing.version + 1, ctx.at))
-                    .filter(actor::Column::Id.eq(existing.id))
-                    .filter(actor::Column::Version.eq(existing.version))
-                    .exec(db)
-                    .await?;
-                if updated.rows_affected == 0 {
+                // The same guarded write (row, description, identifiers) as `updateActor`.
+                if !Record::update(&fields, db, existing.id, existing.version, ctx.at).await? {
                     // Changed by a concurrent writer after we read it: report, write nothing.
                     if let Some(result) = results.get_mut(index) {
                         *result = rejected(
@@ -634,16 +623,6 @@ async fn apply_plans(
                     }
                     continue;
                 }
-                parts::replace_texts(
-                    db,
-                    EntityType::Actor,
-                    existing.id,
-                    field::DESCRIPTION,
-                    &fields.description,
-                    &fields.original_lang,
-                )
-                .await?;
-                sync_identifiers(db, existing.id, &fields.identifiers).await?;
                 store_source_version(db, match_by, existing.id, source_version).await?;
                 changes.push(Logged {
                     entity_type: EntityType::Actor,
