@@ -95,6 +95,9 @@ pub struct Limits {
     pub key_burst: u32,
     /// Automatic persisted queries kept in memory (Apollo's `persistedQuery` extension).
     pub persisted_queries: usize,
+    /// Syntax trees of recent query texts kept, so that a repeated query is not parsed
+    /// again (0: parse every request).
+    pub parsed_documents: usize,
 }
 
 impl Default for Limits {
@@ -115,6 +118,7 @@ impl Default for Limits {
             key_per_second: 200,
             key_burst: 1000,
             persisted_queries: 10_000,
+            parsed_documents: 1_000,
         }
     }
 }

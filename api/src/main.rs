@@ -2,6 +2,12 @@
 
 use std::process::ExitCode;
 
+// mimalloc instead of glibc's allocator: sqlx builds rows on its SQLite worker threads and the
+// request threads free them, and glibc's per-thread arenas pay for that with locks and
+// consolidation (docs/benchmarks.md, "Where the CPU goes").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     symbios::cli::main()
 }

@@ -106,6 +106,7 @@ impl App {
             db: db.clone(),
             rate_limits: crate::http::RateLimits::new(&limits),
             persisted: crate::http::PersistedQueries::new(limits.persisted_queries),
+            parsed: crate::http::ParsedDocuments::new(limits.parsed_documents),
         });
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_domain;
 mod m20261123_000002_writes_and_sync;
+mod m20261201_000003_list_order_indexes;
 
 /// Runs the Symbios migrations in order.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_domain::Migration),
             Box::new(m20261123_000002_writes_and_sync::Migration),
+            Box::new(m20261201_000003_list_order_indexes::Migration),
         ]
     }
 }

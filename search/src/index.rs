@@ -257,6 +257,9 @@ pub struct Writer {
     writer: IndexWriter,
     reader: IndexReader,
     fields: Fields,
+    thesaurus: Arc<Thesaurus>,
+    /// The analyzer of each language field, to find the thesaurus concepts a text names.
+    analyzers: Vec<(&'static str, Field, TextAnalyzer)>,
 }
 
 impl std::fmt::Debug for Writer {
@@ -327,10 +330,16 @@ impl SearchIndex {
     /// The writer. There is one per index; a second call fails while the first lives.
     pub fn writer(&self) -> Result<Writer, Error> {
         let writer = self.index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        let mut analyzers = Vec::new();
+        for (suffix, field) in &self.fields.texts {
+            analyzers.push((*suffix, *field, self.index.tokenizer_for_field(*field)?));
+        }
         Ok(Writer {
             writer,
             reader: self.reader.clone(),
             fields: self.fields.clone(),
+            thesaurus: Arc::clone(&self.thesaurus),
+            analyzers,
         })
     }
 
@@ -359,7 +368,8 @@ impl SearchIndex {
             thesaurus: &self.thesaurus,
             requested,
         };
-        let text_query = builder.text_query(&parsed, request.prefix_last_word);
+        let text_query =
+            builder.text_query(&parsed, request.prefix_last_word, Expansion::ConceptToken);
         let query = builder.with_filters(text_query, &parsed, &request.filter);
 
         let window = request.offset.saturating_add(request.limit).max(1);
@@ -378,7 +388,8 @@ impl SearchIndex {
         };
 
         let generators = if request.highlights {
-            self.snippet_generators(&searcher, &query)?
+            let terms = builder.text_query(&parsed, request.prefix_last_word, Expansion::Terms);
+            self.snippet_generators(&searcher, &*terms)?
         } else {
             Vec::new()
         };
@@ -586,6 +597,17 @@ struct QueryBuilder<'a> {
     requested: Option<&'static str>,
 }
 
+/// How a query finds a thesaurus concept in the other languages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expansion {
+    /// By the concept token indexed with every text that names it: one posting list,
+    /// which is what a search runs.
+    ConceptToken,
+    /// By the concept's terms in each language's field: what highlighting needs, to mark
+    /// the words that matched.
+    Terms,
+}
+
 /// How a clause may match.
 #[derive(Clone, Copy)]
 struct Tolerance {
@@ -788,8 +810,26 @@ impl QueryBuilder<'_> {
             .collect()
     }
 
+    /// A concept named in any language: one lookup of its token.
+    fn concept_query(&self, concept: &crate::thesaurus::Concept) -> Vec<(Occur, Box<dyn Query>)> {
+        let term = Term::from_field_text(self.fields.concepts, &concept.slug);
+        vec![(
+            Occur::Should,
+            boosted(
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                THESAURUS_WEIGHT,
+            ),
+        )]
+    }
+
     /// The positive part of the query; matches everything when nothing was asked for.
-    fn text_query(&self, parsed: &ParsedQuery, prefix_last_word: bool) -> Box<dyn Query> {
+    /// `expansion` says how a thesaurus concept is looked for in other languages.
+    fn text_query(
+        &self,
+        parsed: &ParsedQuery,
+        prefix_last_word: bool,
+        expansion: Expansion,
+    ) -> Box<dyn Query> {
         let groups = &parsed.required;
         let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut start = 0;
@@ -826,7 +866,10 @@ impl QueryBuilder<'_> {
             }
             match concept {
                 Some(concept) => {
-                    let mut alternatives = self.concept_alternatives(concept);
+                    let mut alternatives = match expansion {
+                        Expansion::ConceptToken => self.concept_query(concept),
+                        Expansion::Terms => self.concept_alternatives(concept),
+                    };
                     if !run_musts.is_empty() {
                         alternatives.push((Occur::Should, Box::new(BooleanQuery::new(run_musts))));
                     }
@@ -943,14 +986,21 @@ impl Writer {
             doc.add_text(fields.names, name);
         }
         for (lang, text) in &document.texts {
-            let field = field_suffix_for(lang).and_then(|suffix| {
-                fields
-                    .texts
-                    .iter()
-                    .find(|(candidate, _)| *candidate == suffix)
-                    .map(|(_, field)| *field)
+            let language = field_suffix_for(lang).and_then(|suffix| {
+                self.analyzers
+                    .iter_mut()
+                    .find(|(candidate, _, _)| *candidate == suffix)
             });
-            doc.add_text(field.unwrap_or(fields.names), text);
+            match language {
+                Some((suffix, field, analyzer)) => {
+                    doc.add_text(*field, text);
+                    let stems = analyzers::tokens(analyzer, text);
+                    for concept in self.thesaurus.concepts_in(suffix, &stems) {
+                        doc.add_text(fields.concepts, concept);
+                    }
+                }
+                None => doc.add_text(fields.names, text),
+            }
         }
         doc.add_facet(
             fields.facets,

@@ -9,7 +9,7 @@ use crate::analyzers::{LANGUAGE_FIELDS, NEUTRAL_ANALYZER, analyzer_name};
 
 /// Version of the schema, analyzers and thesaurus. An index written with another version is
 /// rebuilt from scratch on open, since its tokens would not match today's queries.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The record id (UUID text); updates delete by this term.
 pub const ID: &str = "id";
@@ -21,6 +21,9 @@ pub const NAMES: &str = "names";
 pub const FACETS: &str = "facets";
 /// Year the record refers to (established, or project start), for range filters.
 pub const YEAR: &str = "year";
+/// Thesaurus concepts the texts name in any language (concept slugs, one token each, once
+/// per occurrence), so that a query for a concept is one term lookup.
+pub const CONCEPTS: &str = "concepts";
 
 /// The text field of language field `suffix`, e.g. `text_sv`.
 pub fn text_field_name(suffix: &str) -> String {
@@ -35,6 +38,7 @@ pub struct Fields {
     pub names: Field,
     pub facets: Field,
     pub year: Field,
+    pub concepts: Field,
     /// (language suffix, field), in the order of [`LANGUAGE_FIELDS`].
     pub texts: Vec<(&'static str, Field)>,
 }
@@ -57,6 +61,16 @@ pub fn build() -> (Schema, Fields) {
     let names = builder.add_text_field(NAMES, text_options(NEUTRAL_ANALYZER));
     let facets = builder.add_facet_field(FACETS, FacetOptions::default());
     let year = builder.add_i64_field(YEAR, INDEXED | FAST);
+    // No field norms: a text that names many concepts is not less about each of them.
+    let concepts = builder.add_text_field(
+        CONCEPTS,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(false),
+        ),
+    );
     let texts = LANGUAGE_FIELDS
         .iter()
         .map(|(suffix, _, _)| {
@@ -75,6 +89,7 @@ pub fn build() -> (Schema, Fields) {
             names,
             facets,
             year,
+            concepts,
             texts,
         },
     )

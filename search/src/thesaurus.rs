@@ -36,7 +36,23 @@ pub struct Concept {
 #[derive(Debug, Clone, Default)]
 pub struct Thesaurus {
     concepts: Vec<Concept>,
-    by_stems: HashMap<(&'static str, Vec<String>), usize>,
+    /// Per language field: the stems of each term, joined by [`STEM_SEPARATOR`], to the
+    /// index of its concept.
+    by_stems: HashMap<&'static str, HashMap<String, usize>>,
+}
+
+/// Joins the stems of a term into one lookup key; no analyzer keeps it in a token.
+const STEM_SEPARATOR: char = '\u{1f}';
+
+fn stem_key(stems: &[String]) -> String {
+    let mut key = String::new();
+    for (position, stem) in stems.iter().enumerate() {
+        if position > 0 {
+            key.push(STEM_SEPARATOR);
+        }
+        key.push_str(stem);
+    }
+    key
 }
 
 fn analyzers() -> Vec<(&'static str, TextAnalyzer)> {
@@ -89,7 +105,12 @@ impl Thesaurus {
                         for spelling in [term.as_str(), plain.as_str()] {
                             let stems = tokens(analyzer, spelling);
                             if !stems.is_empty() && stems.len() <= MAX_TERM_WORDS {
-                                thesaurus.by_stems.entry((suffix, stems)).or_insert(index);
+                                thesaurus
+                                    .by_stems
+                                    .entry(suffix)
+                                    .or_default()
+                                    .entry(stem_key(&stems))
+                                    .or_insert(index);
                             }
                         }
                     }
@@ -116,8 +137,33 @@ impl Thesaurus {
     /// The concept whose term, in the language field `suffix`, has exactly these stems.
     pub fn concept_for(&self, suffix: &'static str, stems: &[String]) -> Option<&Concept> {
         self.by_stems
-            .get(&(suffix, stems.to_vec()))
+            .get(suffix)
+            .and_then(|terms| terms.get(&stem_key(stems)))
             .and_then(|index| self.concepts.get(*index))
+    }
+
+    /// Every concept a term of which occurs in `stems` (a text as the analyzer of language
+    /// field `suffix` produced it), once per occurrence. Indexing records these, so that a
+    /// query for a concept looks up one token instead of its terms in every language.
+    pub fn concepts_in(&self, suffix: &'static str, stems: &[String]) -> Vec<&str> {
+        let Some(terms) = self.by_stems.get(suffix) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut key = String::new();
+        for start in 0..stems.len() {
+            key.clear();
+            for (length, stem) in stems.iter().skip(start).take(MAX_TERM_WORDS).enumerate() {
+                if length > 0 {
+                    key.push(STEM_SEPARATOR);
+                }
+                key.push_str(stem);
+                if let Some(concept) = terms.get(key.as_str()).and_then(|i| self.concepts.get(*i)) {
+                    found.push(concept.slug.as_str());
+                }
+            }
+        }
+        found
     }
 
     /// Longest run of words (in words) worth looking up.
@@ -153,6 +199,25 @@ mod tests {
                 .concept_for("sv", &analyze(Some("sv"), "symbios"))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn finds_concepts_in_running_text() {
+        let thesaurus = Thesaurus::from_json(SAMPLE).unwrap_or_default();
+        let text = analyze(
+            Some("sv"),
+            "Den industriella symbiosen i Kalundborg är äldst; industriell symbios växer.",
+        );
+        assert_eq!(
+            thesaurus.concepts_in("sv", &text),
+            vec!["industrial-symbiosis", "industrial-symbiosis"]
+        );
+        assert!(
+            thesaurus
+                .concepts_in("sv", &analyze(Some("sv"), "symbios och industri"))
+                .is_empty()
+        );
+        assert!(thesaurus.concepts_in("en", &text).is_empty());
     }
 
     #[test]

@@ -7,10 +7,12 @@ mod explorer;
 mod graphql;
 mod health;
 pub mod negotiation;
+mod parsed;
 mod persisted;
 mod rate_limit;
 
 pub use graphql::HttpServices;
+pub use parsed::ParsedDocuments;
 pub use persisted::PersistedQueries;
 pub use rate_limit::RateLimits;
 
