@@ -5,6 +5,8 @@
 //! (`sidestrømmer` → `sidestrømm` → `sidestrøm`) and the consonant gradation of Finnish
 //! `-us`/`-ys` nouns (`kiertotaloudessa` → `kiertotaloud` → `kiertotalous`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::mem;
 
 use frostem::Algorithm;
@@ -12,6 +14,21 @@ use tantivy::tokenizer::{Language, Token, TokenFilter, TokenStream, Tokenizer};
 
 /// Times the stemmer may run on one token.
 const MAX_PASSES: usize = 3;
+
+/// Words whose stems a thread remembers per language before it starts over (a few MB per
+/// thread at most; real vocabularies stay well under it).
+const MEMO_ENTRIES: usize = 20_000;
+
+/// Languages with a stemmer of their own (the slot of each in [`MEMO`]).
+const STEMMED_LANGUAGES: usize = 7;
+
+thread_local! {
+    /// The stems of words this thread has seen, per language. Texts repeat their
+    /// vocabulary, and highlighting analyzes each hit's text again: a lookup costs a small
+    /// fraction of up to three Snowball passes.
+    static MEMO: RefCell<[HashMap<String, String>; STEMMED_LANGUAGES]> =
+        RefCell::new(Default::default());
+}
 
 /// Extra folding after stemming.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,21 +43,27 @@ enum Rules {
 pub struct StableStemmer {
     algorithm: Algorithm,
     rules: Rules,
+    /// This language's slot in [`MEMO`].
+    slot: usize,
 }
 
 impl StableStemmer {
     /// The stemmer for `language`.
     pub fn new(language: Language) -> Self {
-        let (algorithm, rules) = match language {
-            Language::Swedish => (Algorithm::Swedish, Rules::Scandinavian),
-            Language::Norwegian => (Algorithm::Norwegian, Rules::Scandinavian),
-            Language::Danish => (Algorithm::Danish, Rules::Scandinavian),
-            Language::Finnish => (Algorithm::Finnish, Rules::Finnish),
-            Language::Dutch => (Algorithm::Dutch, Rules::None),
-            Language::German => (Algorithm::German, Rules::None),
-            _ => (Algorithm::English, Rules::None),
+        let (algorithm, rules, slot) = match language {
+            Language::Swedish => (Algorithm::Swedish, Rules::Scandinavian, 0),
+            Language::Norwegian => (Algorithm::Norwegian, Rules::Scandinavian, 1),
+            Language::Danish => (Algorithm::Danish, Rules::Scandinavian, 2),
+            Language::Finnish => (Algorithm::Finnish, Rules::Finnish, 3),
+            Language::Dutch => (Algorithm::Dutch, Rules::None, 4),
+            Language::German => (Algorithm::German, Rules::None, 5),
+            _ => (Algorithm::English, Rules::None, 6),
         };
-        Self { algorithm, rules }
+        Self {
+            algorithm,
+            rules,
+            slot,
+        }
     }
 }
 
@@ -121,6 +144,7 @@ impl<T: Tokenizer> Tokenizer for StableStemmerFilter<T> {
             tail: self.inner.token_stream(text),
             stemmer: frostem::Stemmer::new(self.stemmer.algorithm),
             rules: self.stemmer.rules,
+            slot: self.stemmer.slot,
         }
     }
 }
@@ -130,6 +154,26 @@ pub struct StableStemmerStream<T> {
     tail: T,
     stemmer: frostem::Stemmer,
     rules: Rules,
+    slot: usize,
+}
+
+/// The stem of `word`, from this thread's memo when it has seen the word.
+fn remembered_stem(slot: usize, stemmer: &frostem::Stemmer, rules: Rules, word: &str) -> String {
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let Some(stems) = memo.get_mut(slot) else {
+            return stem(stemmer, rules, word);
+        };
+        if let Some(known) = stems.get(word) {
+            return known.clone();
+        }
+        let stemmed = stem(stemmer, rules, word);
+        if stems.len() >= MEMO_ENTRIES {
+            stems.clear();
+        }
+        stems.insert(word.to_owned(), stemmed.clone());
+        stemmed
+    })
 }
 
 impl<T: TokenStream> TokenStream for StableStemmerStream<T> {
@@ -138,7 +182,7 @@ impl<T: TokenStream> TokenStream for StableStemmerStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        let mut stemmed = stem(&self.stemmer, self.rules, &token.text);
+        let mut stemmed = remembered_stem(self.slot, &self.stemmer, self.rules, &token.text);
         mem::swap(&mut token.text, &mut stemmed);
         true
     }
