@@ -280,8 +280,7 @@ pub async fn execute_post(
         return refusal_response(refusal, format);
     }
     let request = parse_post(&http_request, &body, &services.persisted).and_then(|mut request| {
-        services.parsed.parse(&mut request);
-        check_document(&mut request, &limits, format).map(|()| request)
+        check_document(&mut request, &limits, &services.parsed, format).map(|()| request)
     });
     let request = match request {
         Ok(request) => request,
@@ -375,10 +374,12 @@ async fn authenticate(
 
 /// Refuses documents with more tokens or aliases than allowed, before validation runs. Like
 /// a validation failure, that is a 400 for `application/graphql-response+json` clients and a
-/// 200 with errors for `application/json` ones.
+/// 200 with errors for `application/json` ones. Tokens are counted on the text, before the
+/// document is parsed (or its tree taken from `parsed`).
 fn check_document(
     request: &mut async_graphql::Request,
     limits: &Limits,
+    parsed: &ParsedDocuments,
     format: ResponseFormat,
 ) -> Result<(), Refusal> {
     let status = match format {
@@ -392,6 +393,7 @@ fn check_document(
             limits.max_tokens
         )));
     }
+    parsed.parse(request);
     // A document that does not parse is reported by the executor, with its position.
     if let Ok(document) = request.parsed_query()
         && count_aliases(document, limits.max_aliases) > limits.max_aliases
@@ -428,8 +430,7 @@ pub async fn execute_get(
         Ok(request) => request,
         Err(refusal) => return refusal_response(refusal, format),
     };
-    services.parsed.parse(&mut request);
-    if let Err(refusal) = check_document(&mut request, &limits, format) {
+    if let Err(refusal) = check_document(&mut request, &limits, &services.parsed, format) {
         return refusal_response(refusal, format);
     }
     if matches!(
