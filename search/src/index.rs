@@ -368,7 +368,7 @@ impl SearchIndex {
             thesaurus: &self.thesaurus,
             requested,
         };
-        let text_query =
+        let (text_query, names_concept) =
             builder.text_query(&parsed, request.prefix_last_word, Expansion::ConceptToken);
         let query = builder.with_filters(text_query, &parsed, &request.filter);
 
@@ -387,11 +387,15 @@ impl SearchIndex {
             (top, total, None)
         };
 
-        let generators = if request.highlights {
-            let terms = builder.text_query(&parsed, request.prefix_last_word, Expansion::Terms);
+        let generators = if !request.highlights {
+            Vec::new()
+        } else if names_concept {
+            // Mark the concept's words in every language, not only the user's.
+            let (terms, _) =
+                builder.text_query(&parsed, request.prefix_last_word, Expansion::Terms);
             self.snippet_generators(&searcher, &*terms)?
         } else {
-            Vec::new()
+            self.snippet_generators(&searcher, &query)?
         };
         let mut hits = Vec::new();
         for (score, address) in top.into_iter().skip(request.offset).take(request.limit) {
@@ -523,14 +527,28 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         query: &dyn Query,
     ) -> Result<Vec<FieldSnippets>, Error> {
+        let fields = std::iter::once(("name", None, self.fields.names)).chain(
+            self.fields
+                .texts
+                .iter()
+                .map(|(suffix, field)| ("text", Some(*suffix), *field)),
+        );
+        let mut queried = Vec::new();
+        query.query_terms(&mut |term, _| queried.push(term.field()));
         let mut generators = Vec::new();
-        let mut names = SnippetGenerator::create(searcher, query, self.fields.names)?;
-        names.set_max_num_chars(FRAGMENT_CHARS);
-        generators.push(("name", None, names));
-        for (suffix, field) in &self.fields.texts {
-            let mut generator = SnippetGenerator::create(searcher, query, *field)?;
+        for (kind, lang, field) in fields {
+            // A field the query has no words for has nothing to mark.
+            if !queried.contains(&field) {
+                continue;
+            }
+            let mut generator = SnippetGenerator::create(searcher, query, field)?;
             generator.set_max_num_chars(FRAGMENT_CHARS);
-            generators.push(("text", Some(*suffix), generator));
+            generators.push(FieldSnippets {
+                kind,
+                lang,
+                field,
+                generator,
+            });
         }
         Ok(generators)
     }
@@ -548,14 +566,24 @@ impl SearchIndex {
             return Ok(None);
         };
         let mut highlights = Vec::new();
-        for (field, lang, generator) in generators {
+        for FieldSnippets {
+            kind,
+            lang,
+            field,
+            generator,
+        } in generators
+        {
+            // Most records have text in two or three of the nine fields.
+            if document.get_first(*field).is_none() {
+                continue;
+            }
             let mut snippet = generator.snippet_from_doc(&document);
             if snippet.highlighted().is_empty() {
                 continue;
             }
             snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
             highlights.push(Highlight {
-                field,
+                field: kind,
                 lang: *lang,
                 fragment: snippet.to_html(),
             });
@@ -569,8 +597,15 @@ impl SearchIndex {
     }
 }
 
-/// A snippet generator for one field: (`name` or `text`, language, generator).
-type FieldSnippets = (&'static str, Option<&'static str>, SnippetGenerator);
+/// A snippet generator for one field.
+struct FieldSnippets {
+    /// `name` or `text`, as reported in highlights.
+    kind: &'static str,
+    /// The field's language; `None` for names.
+    lang: Option<&'static str>,
+    field: Field,
+    generator: SnippetGenerator,
+}
 
 fn any_of<Q: Query + 'static>(queries: impl Iterator<Item = Q>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
@@ -822,15 +857,17 @@ impl QueryBuilder<'_> {
         )]
     }
 
-    /// The positive part of the query; matches everything when nothing was asked for.
-    /// `expansion` says how a thesaurus concept is looked for in other languages.
+    /// The positive part of the query, which matches everything when nothing was asked for,
+    /// and whether it names a thesaurus concept. `expansion` says how a concept is looked
+    /// for in the other languages.
     fn text_query(
         &self,
         parsed: &ParsedQuery,
         prefix_last_word: bool,
         expansion: Expansion,
-    ) -> Box<dyn Query> {
+    ) -> (Box<dyn Query>, bool) {
         let groups = &parsed.required;
+        let mut names_concept = false;
         let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut start = 0;
         while start < groups.len() {
@@ -866,6 +903,7 @@ impl QueryBuilder<'_> {
             }
             match concept {
                 Some(concept) => {
+                    names_concept = true;
                     let mut alternatives = match expansion {
                         Expansion::ConceptToken => self.concept_query(concept),
                         Expansion::Terms => self.concept_alternatives(concept),
@@ -882,7 +920,7 @@ impl QueryBuilder<'_> {
             start += consumed;
         }
         if musts.is_empty() {
-            return Box::new(AllQuery);
+            return (Box::new(AllQuery), names_concept);
         }
         // Several words that stand together in a name ("NCE Blue Legasea") rank that record
         // above records that merely mention them.
@@ -899,7 +937,7 @@ impl QueryBuilder<'_> {
         {
             musts.push((Occur::Should, boosted(phrase, NAME_PHRASE_BONUS)));
         }
-        Box::new(BooleanQuery::new(musts))
+        (Box::new(BooleanQuery::new(musts)), names_concept)
     }
 
     fn facet_filter(&self, root: &str, values: &[String]) -> Option<Box<dyn Query>> {
