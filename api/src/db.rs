@@ -65,6 +65,10 @@ pub async fn connect(
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                // Reads through a memory map instead of a read call per page into each
+                // connection's own cache (address space, not memory; a larger file is read
+                // normally past 256 MiB).
+                .pragma("mmap_size", "268435456")
         })
         .map_sqlx_postgres_opts(|postgres| {
             // Our batched reads bind hundreds of values in `IN (…)` on varchar columns. After
