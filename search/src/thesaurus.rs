@@ -42,17 +42,10 @@ pub struct Thesaurus {
 }
 
 /// Joins the stems of a term into one lookup key; no analyzer keeps it in a token.
-const STEM_SEPARATOR: char = '\u{1f}';
+const STEM_SEPARATOR: &str = "\u{1f}";
 
 fn stem_key(stems: &[String]) -> String {
-    let mut key = String::new();
-    for (position, stem) in stems.iter().enumerate() {
-        if position > 0 {
-            key.push(STEM_SEPARATOR);
-        }
-        key.push_str(stem);
-    }
-    key
+    stems.join(STEM_SEPARATOR)
 }
 
 fn analyzers() -> Vec<(&'static str, TextAnalyzer)> {
@@ -155,7 +148,7 @@ impl Thesaurus {
             key.clear();
             for (length, stem) in stems.iter().skip(start).take(MAX_TERM_WORDS).enumerate() {
                 if length > 0 {
-                    key.push(STEM_SEPARATOR);
+                    key.push_str(STEM_SEPARATOR);
                 }
                 key.push_str(stem);
                 if let Some(concept) = terms.get(key.as_str()).and_then(|i| self.concepts.get(*i)) {
