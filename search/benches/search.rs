@@ -17,6 +17,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+// The allocator the server binary runs with (`api/src/main.rs`): a search allocates a
+// scorer's buffers per segment and field, and glibc's allocator took 13 % of the time here.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use symbios_search::{Document, Kind, SearchFilter, SearchIndex, SearchRequest, Thesaurus};
 use uuid::Uuid;
 

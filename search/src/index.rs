@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery,
@@ -16,11 +16,14 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, Warmer,
+};
 use uuid::Uuid;
 
 use crate::Error;
 use crate::analyzers::{self, field_suffix_for};
+use crate::facets::{FacetCounter, FacetTables};
 use crate::query::{self, Clause, ParsedQuery};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::thesaurus::Thesaurus;
@@ -244,6 +247,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     thesaurus: Arc<Thesaurus>,
+    /// Kept alive here: the reader only holds it weakly, as the warmer that fills it.
+    facet_tables: Arc<FacetTables>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -279,15 +284,19 @@ impl SearchIndex {
     fn wrap(index: Index, thesaurus: Arc<Thesaurus>) -> Result<Self, Error> {
         analyzers::register(&index);
         let (_, fields) = schema::build();
+        let facet_tables = Arc::new(FacetTables::default());
+        let warmer: Arc<dyn Warmer> = facet_tables.clone();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![Arc::downgrade(&warmer)])
             .try_into()?;
         Ok(Self {
             index,
             reader,
             fields,
             thesaurus,
+            facet_tables,
         })
     }
 
@@ -374,17 +383,16 @@ impl SearchIndex {
 
         let window = request.offset.saturating_add(request.limit).max(1);
         let top_docs = TopDocs::with_limit(window).order_by_score();
-        let (top, total, facet_counts) = if request.facets {
-            let mut facet_collector = FacetCollector::for_field(schema::FACETS);
-            for root in ["/type", "/country", "/theme", "/lang", "/year"] {
-                facet_collector.add_facet(root);
-            }
-            let (top, total, counts) =
-                searcher.search(&query, &(top_docs, Count, facet_collector))?;
-            (top, total, Some(counts))
+        let (top, total, facets) = if request.facets {
+            let facet_counter = FacetCounter {
+                tables: &self.facet_tables,
+            };
+            let (top, total, facets) =
+                searcher.search(&query, &(top_docs, Count, facet_counter))?;
+            (top, total, facets)
         } else {
             let (top, total) = searcher.search(&query, &(top_docs, Count))?;
-            (top, total, None)
+            (top, total, Facets::default())
         };
 
         let generators = if !request.highlights {
@@ -403,32 +411,10 @@ impl SearchIndex {
                 hits.push(hit);
             }
         }
-        let count = |root: &str| -> Vec<FacetCount> {
-            let Some(facet_counts) = &facet_counts else {
-                return Vec::new();
-            };
-            let mut counts: Vec<FacetCount> = facet_counts
-                .get(root)
-                .filter_map(|(facet, count)| {
-                    facet.to_path().last().map(|value| FacetCount {
-                        value: (*value).to_owned(),
-                        count,
-                    })
-                })
-                .collect();
-            counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            counts
-        };
         Ok(SearchResults {
             total,
             hits,
-            facets: Facets {
-                kinds: count("/type"),
-                countries: count("/country"),
-                themes: count("/theme"),
-                langs: count("/lang"),
-                years: count("/year"),
-            },
+            facets,
         })
     }
 
@@ -691,12 +677,11 @@ impl QueryBuilder<'_> {
             [] => None,
             [(_, token)] => {
                 let term = Term::from_field_text(field, token);
+                // Frequencies only: positions are for phrases, and reading them slowed every
+                // posting list a word query walks.
                 let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(
                     Occur::Should,
-                    Box::new(TermQuery::new(
-                        term.clone(),
-                        IndexRecordOption::WithFreqsAndPositions,
-                    )),
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
                 )];
                 let typed_chars = text.chars().count();
                 if tolerance.fuzzy && typed_chars >= 5 {

@@ -13,6 +13,7 @@
 
 mod analyzers;
 mod error;
+mod facets;
 mod index;
 pub mod query;
 mod schema;

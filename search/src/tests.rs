@@ -241,6 +241,71 @@ fn filters_facets_and_highlights() {
     assert_eq!(only_actors.total, 2);
 }
 
+/// Facet counts come from per-segment tables: they must hold across segments, replaced
+/// records (a delete in an old segment) and values a record lists twice.
+#[test]
+fn facets_count_live_records_across_segments() {
+    let thesaurus = Arc::new(Thesaurus::bundled().unwrap_or_default());
+    let index = SearchIndex::in_ram(thesaurus).expect("index in RAM");
+    let mut writer = index.writer().expect("writer");
+    let record = |n: u128, kind: Kind, country: &str| {
+        let mut document = doc(n, kind, "Name", "sv", "Industriell symbios", country, 2015);
+        document.langs = vec!["sv".to_owned(), "sv".to_owned(), "en".to_owned()];
+        document
+    };
+    for (seq, batch) in [
+        (
+            1,
+            vec![
+                record(1, Kind::CaseStudy, "SE"),
+                record(2, Kind::Actor, "SE"),
+            ],
+        ),
+        (
+            2,
+            vec![record(3, Kind::Actor, "NO"), record(4, Kind::Project, "DK")],
+        ),
+        // Record 2 moves to Finland: its old version in the first segment is deleted.
+        (3, vec![record(2, Kind::Actor, "FI")]),
+    ] {
+        for document in &batch {
+            writer.upsert(document).expect("upsert");
+        }
+        writer.commit(seq).expect("commit");
+    }
+    let facets = index
+        .search(&SearchRequest {
+            query: "symbios".to_owned(),
+            limit: 1,
+            facets: true,
+            ..SearchRequest::default()
+        })
+        .expect("search")
+        .facets;
+    let pairs = |counts: &[crate::FacetCount]| -> Vec<(String, u64)> {
+        counts
+            .iter()
+            .map(|count| (count.value.clone(), count.count))
+            .collect()
+    };
+    let expected = |pairs: &[(&str, u64)]| -> Vec<(String, u64)> {
+        pairs
+            .iter()
+            .map(|(value, count)| ((*value).to_owned(), *count))
+            .collect()
+    };
+    assert_eq!(
+        pairs(&facets.countries),
+        expected(&[("DK", 1), ("FI", 1), ("NO", 1), ("SE", 1)])
+    );
+    assert_eq!(
+        pairs(&facets.kinds),
+        expected(&[("actor", 2), ("case_study", 1), ("project", 1)])
+    );
+    assert_eq!(pairs(&facets.langs), expected(&[("en", 4), ("sv", 4)]));
+    assert_eq!(pairs(&facets.years), expected(&[("2015", 4)]));
+}
+
 #[test]
 fn highlights_and_facets_only_when_asked() {
     let index = fixture();
