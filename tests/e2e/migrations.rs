@@ -61,6 +61,8 @@ async fn sqlite_is_built_and_indexed_for_steady_list_reads() {
         ("actor", "name_folded"),
         ("funder", "name_folded"),
         ("actor", "updated_at"),
+        ("case_study", "slug"),
+        ("actor", "slug"),
     ] {
         let plan = app
             .db

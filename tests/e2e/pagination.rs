@@ -79,6 +79,8 @@ async fn forward_and_backward_agree_under_every_order(app: &TestApp) {
         json!({ "field": "NAME", "direction": "ASC" }),
         json!({ "field": "NAME", "direction": "DESC" }),
         json!({ "field": "UPDATED_AT", "direction": "DESC" }),
+        json!({ "field": "SLUG", "direction": "ASC" }),
+        json!({ "field": "SLUG", "direction": "DESC" }),
     ] {
         let forward = walk_forward(app, &order, 7).await;
         assert_eq!(forward.len(), total, "{order}");
@@ -88,6 +90,14 @@ async fn forward_and_backward_agree_under_every_order(app: &TestApp) {
         assert_eq!(unique.len(), total, "no duplicates under {order}");
         let backward = walk_backward(app, &order, 9).await;
         assert_eq!(forward, backward, "{order}");
+        if order["field"] == "SLUG" {
+            let mut sorted = forward.clone();
+            sorted.sort();
+            if order["direction"] == "DESC" {
+                sorted.reverse();
+            }
+            assert_eq!(forward, sorted, "{order}");
+        }
     }
 }
 

@@ -34,6 +34,8 @@ pub enum OrderField {
     Name,
     /// Last change.
     UpdatedAt,
+    /// Slug, the human-readable key: an order that stays put when a name is edited.
+    Slug,
 }
 
 /// An actor order: field and direction.
@@ -76,6 +78,10 @@ fn sort_spec(ordering: Ordering) -> SortSpec {
         (OrderField::Name, true) => ("name_desc", Expr::col(actor::Column::NameFolded)),
         (OrderField::UpdatedAt, false) => ("updated_asc", Expr::col(actor::Column::UpdatedAt)),
         (OrderField::UpdatedAt, true) => ("updated_desc", Expr::col(actor::Column::UpdatedAt)),
+        (OrderField::Slug, descending) => (
+            if descending { "slug_desc" } else { "slug_asc" },
+            Expr::col(actor::Column::Slug),
+        ),
     };
     SortSpec {
         name,
@@ -89,6 +95,7 @@ fn sort_value(field: OrderField, row: &actor::Model) -> SortValue {
     match field {
         OrderField::Name => SortValue::Text(row.name_folded.clone()),
         OrderField::UpdatedAt => SortValue::Time(row.updated_at),
+        OrderField::Slug => SortValue::Text(row.slug.clone()),
     }
 }
 

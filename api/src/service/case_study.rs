@@ -42,6 +42,8 @@ pub enum OrderField {
     Year,
     /// Last change.
     UpdatedAt,
+    /// Slug, the human-readable key: an order that stays put when a name is edited.
+    Slug,
 }
 
 /// A case-study order: field and direction.
@@ -111,6 +113,10 @@ fn sort_spec(ordering: Ordering) -> SortSpec {
             },
             Expr::col(case_study::Column::UpdatedAt),
         ),
+        (OrderField::Slug, descending) => (
+            if descending { "slug_desc" } else { "slug_asc" },
+            Expr::col(case_study::Column::Slug),
+        ),
     };
     SortSpec {
         name,
@@ -125,6 +131,7 @@ fn sort_value(field: OrderField, row: &case_study::Model) -> SortValue {
         OrderField::Name => SortValue::Text(row.name_folded.clone()),
         OrderField::Year => SortValue::Int(i64::from(row.established_year.unwrap_or(0))),
         OrderField::UpdatedAt => SortValue::Time(row.updated_at),
+        OrderField::Slug => SortValue::Text(row.slug.clone()),
     }
 }
 

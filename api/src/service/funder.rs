@@ -32,6 +32,8 @@ pub enum OrderField {
     Name,
     /// Last change.
     UpdatedAt,
+    /// Slug, the human-readable key: an order that stays put when a name is edited.
+    Slug,
 }
 
 /// A funder order: field and direction.
@@ -66,6 +68,10 @@ fn sort_spec(ordering: Ordering) -> SortSpec {
         (OrderField::Name, true) => ("name_desc", Expr::col(funder::Column::NameFolded)),
         (OrderField::UpdatedAt, false) => ("updated_asc", Expr::col(funder::Column::UpdatedAt)),
         (OrderField::UpdatedAt, true) => ("updated_desc", Expr::col(funder::Column::UpdatedAt)),
+        (OrderField::Slug, descending) => (
+            if descending { "slug_desc" } else { "slug_asc" },
+            Expr::col(funder::Column::Slug),
+        ),
     };
     SortSpec {
         name,
@@ -79,6 +85,7 @@ fn sort_value(field: OrderField, row: &funder::Model) -> SortValue {
     match field {
         OrderField::Name => SortValue::Text(row.name_folded.clone()),
         OrderField::UpdatedAt => SortValue::Time(row.updated_at),
+        OrderField::Slug => SortValue::Text(row.slug.clone()),
     }
 }
 

@@ -44,6 +44,8 @@ pub enum OrderField {
     Year,
     /// Last change.
     UpdatedAt,
+    /// Slug, the human-readable key: an order that stays put when a name is edited.
+    Slug,
 }
 
 /// A project order: field and direction.
@@ -145,6 +147,10 @@ fn sort_spec(ordering: Ordering) -> SortSpec {
             },
             Expr::col(project::Column::UpdatedAt),
         ),
+        (OrderField::Slug, descending) => (
+            if descending { "slug_desc" } else { "slug_asc" },
+            Expr::col(project::Column::Slug),
+        ),
     };
     SortSpec {
         name,
@@ -159,6 +165,7 @@ fn sort_value(field: OrderField, row: &project::Model) -> SortValue {
         OrderField::Name => SortValue::Text(row.name_folded.clone()),
         OrderField::Year => SortValue::Date(row.start_date.unwrap_or(UNKNOWN_START)),
         OrderField::UpdatedAt => SortValue::Time(row.updated_at),
+        OrderField::Slug => SortValue::Text(row.slug.clone()),
     }
 }
 

@@ -31,6 +31,8 @@ pub enum ActorOrderField {
     Name,
     /// Last change.
     UpdatedAt,
+    /// Slug: an order that stays put when a name is edited or translated.
+    Slug,
 }
 
 /// How to sort actors.
@@ -65,6 +67,7 @@ impl From<ActorOrder> for actors::Ordering {
         let field = match order.field {
             ActorOrderField::Name => actors::OrderField::Name,
             ActorOrderField::UpdatedAt => actors::OrderField::UpdatedAt,
+            ActorOrderField::Slug => actors::OrderField::Slug,
         };
         Self {
             field,

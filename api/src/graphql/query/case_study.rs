@@ -39,6 +39,8 @@ pub enum CaseStudyOrderField {
     Year,
     /// Last change.
     UpdatedAt,
+    /// Slug: an order that stays put when a name is edited or translated.
+    Slug,
 }
 
 /// How to sort case studies.
@@ -83,6 +85,7 @@ impl From<CaseStudyOrder> for case_studies::Ordering {
             CaseStudyOrderField::Name => case_studies::OrderField::Name,
             CaseStudyOrderField::Year => case_studies::OrderField::Year,
             CaseStudyOrderField::UpdatedAt => case_studies::OrderField::UpdatedAt,
+            CaseStudyOrderField::Slug => case_studies::OrderField::Slug,
         };
         Self {
             field,

@@ -29,6 +29,8 @@ pub enum FunderOrderField {
     Name,
     /// Last change.
     UpdatedAt,
+    /// Slug: an order that stays put when a name is edited or translated.
+    Slug,
 }
 
 /// How to sort funders.
@@ -62,6 +64,7 @@ impl From<FunderOrder> for funders::Ordering {
         let field = match order.field {
             FunderOrderField::Name => funders::OrderField::Name,
             FunderOrderField::UpdatedAt => funders::OrderField::UpdatedAt,
+            FunderOrderField::Slug => funders::OrderField::Slug,
         };
         Self {
             field,

@@ -37,6 +37,8 @@ pub enum ProjectOrderField {
     Year,
     /// Last change.
     UpdatedAt,
+    /// Slug: an order that stays put when a name is edited or translated.
+    Slug,
 }
 
 /// How to sort projects.
@@ -75,6 +77,7 @@ impl From<ProjectOrder> for projects::Ordering {
             ProjectOrderField::Name => projects::OrderField::Name,
             ProjectOrderField::Year => projects::OrderField::Year,
             ProjectOrderField::UpdatedAt => projects::OrderField::UpdatedAt,
+            ProjectOrderField::Slug => projects::OrderField::Slug,
         };
         Self {
             field,
