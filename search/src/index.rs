@@ -387,9 +387,7 @@ impl SearchIndex {
             let facet_counter = FacetCounter {
                 tables: &self.facet_tables,
             };
-            let (top, total, facets) =
-                searcher.search(&query, &(top_docs, Count, facet_counter))?;
-            (top, total, facets)
+            searcher.search(&query, &(top_docs, Count, facet_counter))?
         } else {
             let (top, total) = searcher.search(&query, &(top_docs, Count))?;
             (top, total, Facets::default())
@@ -677,8 +675,8 @@ impl QueryBuilder<'_> {
             [] => None,
             [(_, token)] => {
                 let term = Term::from_field_text(field, token);
-                // Frequencies only: positions are for phrases, and reading them slowed every
-                // posting list a word query walks.
+                // Frequencies only: positions are for phrases, and a word query need not
+                // decode them.
                 let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![(
                     Occur::Should,
                     Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
