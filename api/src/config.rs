@@ -3,11 +3,12 @@
 //!
 //! Invariant: no other module reads the environment.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
 /// The configuration file read when `--config` is not given, if it exists.
@@ -50,6 +51,9 @@ pub struct Settings {
     /// Web origins (`https://portal.example.org`) whose pages may call the API from the
     /// browser (CORS); empty: same-origin pages only.
     pub cors_allowed_origins: Vec<String>,
+    /// Addresses or networks (`10.0.0.5`, `10.0.0.0/8`) of reverse proxies whose
+    /// `X-Forwarded-For` names the client; empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
     /// How long the change log keeps changes for feed readers, in hours; a reader whose
     /// cursor is older gets `RESYNC_REQUIRED`.
     pub change_retention_hours: u64,
@@ -135,6 +139,7 @@ impl Default for Settings {
             log_format: LogFormat::Pretty,
             seed_on_empty: true,
             cors_allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
             change_retention_hours: 24 * 90,
             prune_interval_secs: 3600,
             limits: Limits::default(),
@@ -270,6 +275,16 @@ impl Settings {
                 });
             }
         }
+        for proxy in &self.trusted_proxies {
+            if parse_network(proxy).is_none() {
+                return Err(ConfigError::Invalid {
+                    key: "trusted_proxies",
+                    reason: format!(
+                        "{proxy:?} is not an IP address or network such as 10.0.0.5 or 10.0.0.0/8"
+                    ),
+                });
+            }
+        }
         if let Err(error) = tracing_subscriber::EnvFilter::try_new(&self.log) {
             return Err(ConfigError::Invalid {
                 key: "log",
@@ -297,10 +312,26 @@ impl Settings {
             .unwrap_or_else(|| self.data_dir.join("index"))
     }
 
+    /// The trusted proxies as networks (a bare address is a network of one).
+    pub fn trusted_proxy_networks(&self) -> Vec<IpNet> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|proxy| parse_network(proxy))
+            .collect()
+    }
+
     /// Whether the database in force is SQLite (and so lives in `data_dir`).
     pub fn uses_sqlite(&self) -> bool {
         self.effective_database_url().starts_with("sqlite:")
     }
+}
+
+/// `10.0.0.0/8`, `2001:db8::/32`, or a bare address as a network of one.
+fn parse_network(text: &str) -> Option<IpNet> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .ok()
+        .or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
 }
 
 #[cfg(test)]
@@ -363,6 +394,22 @@ mod tests {
             );
             Ok(())
         });
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let settings = Settings {
+            trusted_proxies: vec!["10.0.0.5".to_owned(), "fd00::/8".to_owned()],
+            ..Settings::default()
+        };
+        assert!(settings.validate().is_ok());
+        assert_eq!(settings.trusted_proxy_networks().len(), 2);
+        let settings = Settings {
+            trusted_proxies: vec!["proxy.example.org".to_owned()],
+            ..Settings::default()
+        };
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`trusted_proxies`")));
     }
 
     #[test]

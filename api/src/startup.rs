@@ -105,6 +105,7 @@ impl App {
         let services = actix_web::web::Data::new(crate::http::HttpServices {
             db: db.clone(),
             rate_limits: crate::http::RateLimits::new(&limits),
+            client_address: crate::http::ClientAddress::new(settings.trusted_proxy_networks()),
             persisted: crate::http::PersistedQueries::new(limits.persisted_queries),
             parsed: crate::http::ParsedDocuments::new(limits.parsed_documents),
         });

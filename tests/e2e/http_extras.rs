@@ -56,6 +56,52 @@ async fn rate_limits_answer_429_with_retry_after() {
     app.stop().await;
 }
 
+/// Statuses of three anonymous requests forwarded for `clients` in turn, through a server
+/// that trusts `proxies` and allows bursts of two per client address.
+async fn forwarded_statuses(proxies: &[&str], clients: [&str; 3]) -> Vec<StatusCode> {
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.limits.anonymous_per_second = 1;
+        settings.limits.anonymous_burst = 2;
+        settings.trusted_proxies = proxies.iter().map(|proxy| (*proxy).to_owned()).collect();
+    })
+    .await
+    .unwrap();
+    let mut statuses = Vec::new();
+    for client in clients {
+        let response = app
+            .client
+            .post(format!("{}/graphql", app.base_url))
+            .header("x-forwarded-for", format!("198.51.100.1, {client}"))
+            .json(&json!({ "query": "{ themes { slug } }" }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    app.stop().await;
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trusted_proxies_give_each_forwarded_client_its_own_limit() {
+    let ok = StatusCode::OK;
+    let limited = StatusCode::TOO_MANY_REQUESTS;
+    // Behind a trusted proxy, the address it forwards is the client: a third request of the
+    // same client is over its burst, another client's is not.
+    let same = ["203.0.113.7", "203.0.113.7", "203.0.113.7"];
+    let other = ["203.0.113.7", "203.0.113.7", "203.0.113.8"];
+    assert_eq!(
+        forwarded_statuses(&["127.0.0.1"], same).await,
+        [ok, ok, limited]
+    );
+    assert_eq!(
+        forwarded_statuses(&["127.0.0.0/8"], other).await,
+        [ok, ok, ok]
+    );
+    // Without trusted proxies the header is anyone's to write: the peer is the client.
+    assert_eq!(forwarded_statuses(&[], other).await, [ok, ok, limited]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cors_answers_allowed_origins_only() {
     let app = spawn_app_with(Backend::Sqlite, |settings| {

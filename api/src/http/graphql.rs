@@ -27,6 +27,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::{Map, json};
 use tracing_actix_web::RequestId;
 
+use super::client_address::ClientAddress;
 use super::negotiation::{APPLICATION_JSON, ResponseFormat, negotiate};
 use super::parsed::ParsedDocuments;
 use super::persisted::{PersistedQueries, Resolution};
@@ -306,6 +307,8 @@ pub struct HttpServices {
     pub db: DatabaseConnection,
     /// Per-key and per-address limits.
     pub rate_limits: RateLimits,
+    /// Where a request comes from, through trusted proxies.
+    pub client_address: ClientAddress,
     /// Automatic persisted queries.
     pub persisted: PersistedQueries,
     /// Syntax trees of recent query texts.
@@ -322,7 +325,7 @@ fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
 
 /// Refuses a request over its key's or its address's rate.
 fn rate_limit(services: &HttpServices, http_request: &HttpRequest) -> Result<(), Refusal> {
-    let client = http_request.peer_addr().map(|address| address.ip());
+    let client = services.client_address.of(http_request);
     services
         .rate_limits
         .check(client, bearer_token(http_request))

@@ -3,6 +3,7 @@
 //! Invariant: HTTP concerns (headers, status codes, request ids) end here; the GraphQL layer
 //! receives typed request data such as [`crate::graphql::request::RequestLanguages`].
 
+mod client_address;
 mod explorer;
 mod graphql;
 mod health;
@@ -11,6 +12,7 @@ mod parsed;
 mod persisted;
 mod rate_limit;
 
+pub use client_address::ClientAddress;
 pub use graphql::HttpServices;
 pub use parsed::ParsedDocuments;
 pub use persisted::PersistedQueries;
