@@ -92,6 +92,26 @@ async fn cross_language_search_with_highlights_and_facets(app: &TestApp) {
     );
 }
 
+backend_test!(theme_facet_values_link_their_themes);
+async fn theme_facet_values_link_their_themes(app: &TestApp) {
+    app.wait_indexed().await;
+    let query = r#"{ search(query: "industriell symbios", first: 1) { facets {
+        theme { value count theme { slug label(lang: "sv") { text lang } } }
+        country { value theme { slug } } } } }"#;
+    let (body, status) = app.graphql(query, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let facets = &data(&body)["search"]["facets"];
+    let themes = facets["theme"].as_array().unwrap();
+    assert!(!themes.is_empty());
+    for value in themes {
+        assert_eq!(value["theme"]["slug"], value["value"], "{value}");
+        assert_eq!(value["theme"]["label"]["lang"], "sv", "{value}");
+        assert!(!value["theme"]["label"]["text"].as_str().unwrap().is_empty());
+    }
+    let countries = facets["country"].as_array().unwrap();
+    assert!(countries.iter().all(|value| value["theme"].is_null()));
+}
+
 backend_test!(search_pages_with_cursors);
 async fn search_pages_with_cursors(app: &TestApp) {
     app.wait_indexed().await;

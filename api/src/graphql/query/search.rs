@@ -23,6 +23,7 @@ use crate::graphql::types::search::{
     FacetValue, Highlight, SearchEdge, SearchEntity, SearchFacets, SearchHit, SearchIndexState,
     SearchResults, SearchType, Suggestion,
 };
+use crate::graphql::types::theme::Theme;
 use crate::indexer::Search;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::service::{self, change_log, validate};
@@ -122,8 +123,38 @@ fn facet_values(counts: Vec<symbios_search::FacetCount>) -> Vec<FacetValue> {
         .map(|facet| FacetValue {
             value: facet.value,
             count: facet.count,
+            theme: None,
         })
         .collect()
+}
+
+/// The theme facet's values, each with its theme record when the query selects it (one
+/// statement for the whole vocabulary, which is small).
+async fn theme_facet_values(
+    ctx: &Context<'_>,
+    counts: Vec<symbios_search::FacetCount>,
+) -> async_graphql::Result<Vec<FacetValue>> {
+    let mut values = facet_values(counts);
+    let selected = ctx
+        .look_ahead()
+        .field("facets")
+        .field("theme")
+        .field("theme")
+        .exists();
+    if !selected || values.is_empty() {
+        return Ok(values);
+    }
+    let db = ctx.data::<DatabaseConnection>()?;
+    let mut themes: HashMap<String, Theme> = service::theme::all(db)
+        .await
+        .extend()?
+        .into_iter()
+        .map(|theme| (theme.slug.clone(), Theme(theme)))
+        .collect();
+    for value in &mut values {
+        value.theme = themes.remove(&value.value);
+    }
+    Ok(values)
 }
 
 #[derive(Default)]
@@ -223,7 +254,7 @@ impl SearchQuery {
             facets: SearchFacets {
                 kind: facet_values(results.facets.kinds),
                 country: facet_values(results.facets.countries),
-                theme: facet_values(results.facets.themes),
+                theme: theme_facet_values(ctx, results.facets.themes).await?,
                 lang: facet_values(results.facets.langs),
                 year: facet_values(results.facets.years),
             },

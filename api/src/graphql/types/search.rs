@@ -8,6 +8,7 @@ use super::actor::Actor;
 use super::case_study::CaseStudy;
 use super::funder::Funder;
 use super::project::Project;
+use super::theme::Theme;
 
 /// The record types search covers.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +79,9 @@ pub struct FacetValue {
     pub value: String,
     /// Hits with this value (over all pages, with the filters applied).
     pub count: u64,
+    /// The theme, for values of the `theme` facet (its labels name it in the reader's
+    /// language); null for the other facets.
+    pub theme: Option<Theme>,
 }
 
 /// Counts of hits by facet.
