@@ -27,6 +27,8 @@ impl ClientAddress {
     }
 
     fn is_trusted(&self, address: IpAddr) -> bool {
+        // A dual-stack socket reports IPv4 peers as `::ffff:a.b.c.d`.
+        let address = address.to_canonical();
         self.trusted_proxies
             .iter()
             .any(|network| network.contains(&address))
@@ -36,7 +38,7 @@ impl ClientAddress {
     /// nearest forwarded address that is not a trusted proxy. When the forwarded list is
     /// missing or malformed, the last trusted hop stands for the client.
     pub fn of(&self, request: &HttpRequest) -> Option<IpAddr> {
-        let peer = request.peer_addr()?.ip();
+        let peer = request.peer_addr()?.ip().to_canonical();
         self.resolve(
             peer,
             request
@@ -73,12 +75,11 @@ impl ClientAddress {
 /// `203.0.113.7`, `2001:db8::1`, `[2001:db8::1]:4711` or `203.0.113.7:4711`.
 fn parse_hop(hop: &str) -> Option<IpAddr> {
     let hop = hop.trim();
-    if let Ok(address) = hop.parse::<IpAddr>() {
-        return Some(address);
-    }
-    hop.parse::<std::net::SocketAddr>()
-        .ok()
-        .map(|socket| socket.ip())
+    let address = match hop.parse::<IpAddr>() {
+        Ok(address) => address,
+        Err(_) => hop.parse::<std::net::SocketAddr>().ok()?.ip(),
+    };
+    Some(address.to_canonical())
 }
 
 #[cfg(test)]
@@ -116,6 +117,9 @@ mod tests {
         assert_eq!(client, Some(address("203.0.113.7")));
         let ipv6 = resolver.resolve(address("10.0.0.2"), ["[2001:db8::1]:4711"].into_iter());
         assert_eq!(ipv6, Some(address("2001:db8::1")));
+        // An IPv4 proxy seen through a dual-stack socket is still the trusted proxy.
+        let mapped = resolver.resolve(address("::ffff:10.0.0.2"), ["203.0.113.9"].into_iter());
+        assert_eq!(mapped, Some(address("203.0.113.9")));
     }
 
     #[test]
