@@ -1,5 +1,6 @@
 //! Relay pagination in both directions, under every order, with stable cursors.
 
+use sea_orm::DbBackend;
 use serde_json::{Value, json};
 
 use crate::backend_test;
@@ -90,7 +91,9 @@ async fn forward_and_backward_agree_under_every_order(app: &TestApp) {
         assert_eq!(unique.len(), total, "no duplicates under {order}");
         let backward = walk_backward(app, &order, 9).await;
         assert_eq!(forward, backward, "{order}");
-        if order["field"] == "SLUG" {
+        // SQLite compares text byte by byte; PostgreSQL by the database's collation, which
+        // the forward and backward walks above already hold to.
+        if order["field"] == "SLUG" && app.db.get_database_backend() == DbBackend::Sqlite {
             let mut sorted = forward.clone();
             sorted.sort();
             if order["direction"] == "DESC" {
