@@ -3,6 +3,7 @@
 //! Invariant: HTTP concerns (headers, status codes, request ids) end here; the GraphQL layer
 //! receives typed request data such as [`crate::graphql::request::RequestLanguages`].
 
+mod bounded_lru;
 mod client_address;
 mod explorer;
 mod graphql;

@@ -4,10 +4,11 @@
 //! every request against the schema and its limits.
 
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use async_graphql::parser::types::ExecutableDocument;
-use lru::LruCache;
+
+use super::bounded_lru::BoundedLru;
 
 /// Longest query text whose tree is kept: portal queries are well under this.
 pub const MAX_CACHED_QUERY_BYTES: usize = 16 * 1024;
@@ -17,8 +18,8 @@ pub const MAX_CACHED_QUERY_BYTES: usize = 16 * 1024;
 /// sends nothing but distinct long queries.
 const MAX_TOTAL_QUERY_BYTES: usize = 4 << 20;
 
-/// The trees by query text, and the bytes of text held.
-type Cache = (LruCache<Arc<str>, ExecutableDocument>, usize);
+/// The trees by query text, counting the bytes of text.
+type Cache = BoundedLru<Box<str>, ExecutableDocument>;
 
 /// The trees of recently parsed query texts; least recently used go first.
 pub struct ParsedDocuments {
@@ -37,7 +38,7 @@ impl ParsedDocuments {
     pub fn new(entries: usize) -> Self {
         Self {
             cache: NonZeroUsize::new(entries)
-                .map(|capacity| Mutex::new((LruCache::new(capacity), 0))),
+                .map(|capacity| Mutex::new(BoundedLru::new(capacity, MAX_TOTAL_QUERY_BYTES))),
         }
     }
 
@@ -56,31 +57,21 @@ impl ParsedDocuments {
             return;
         };
         let cached = match cache.lock() {
-            Ok(mut cache) => cache.0.get(request.query.as_str()).cloned(),
+            Ok(mut cache) => cache.get(request.query.as_str()).cloned(),
             Err(_) => None,
         };
         if let Some(document) = cached {
             request.set_parsed_query(document);
             return;
         }
-        let query: Arc<str> = Arc::from(request.query.as_str());
+        let query: Box<str> = Box::from(request.query.as_str());
         let Ok(document) = request.parsed_query() else {
             return;
         };
         let document = document.clone();
-        let Ok(mut guard) = cache.lock() else {
-            return;
-        };
-        let (cache, bytes) = &mut *guard;
-        *bytes += query.len();
-        if let Some((evicted, _)) = cache.push(query, document) {
-            *bytes = bytes.saturating_sub(evicted.len());
-        }
-        while *bytes > MAX_TOTAL_QUERY_BYTES {
-            match cache.pop_lru() {
-                Some((evicted, _)) => *bytes = bytes.saturating_sub(evicted.len()),
-                None => break,
-            }
+        if let Ok(mut cache) = cache.lock() {
+            let size = query.len();
+            cache.push(query, document, size);
         }
     }
 
@@ -88,7 +79,7 @@ impl ParsedDocuments {
     fn len(&self) -> usize {
         self.cache
             .as_ref()
-            .and_then(|cache| cache.lock().ok().map(|cache| cache.0.len()))
+            .and_then(|cache| cache.lock().ok().map(|cache| cache.len()))
             .unwrap_or(0)
     }
 }

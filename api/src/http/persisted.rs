@@ -7,18 +7,19 @@
 //! limits as a sent one, and a persisted mutation is still refused over GET.
 
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use lru::LruCache;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+use super::bounded_lru::BoundedLru;
 
 /// Most bytes of query text kept, whatever the number of entries.
 const MAX_BYTES: usize = 64 << 20;
 
 /// The queries seen, by the hex SHA-256 of their text; least recently used go first.
 pub struct PersistedQueries {
-    cache: Mutex<(LruCache<String, Arc<str>>, usize)>,
+    cache: Mutex<BoundedLru<String, Box<str>>>,
 }
 
 impl std::fmt::Debug for PersistedQueries {
@@ -52,7 +53,7 @@ impl PersistedQueries {
     pub fn new(entries: usize) -> Self {
         let capacity = NonZeroUsize::new(entries).unwrap_or(NonZeroUsize::MIN);
         Self {
-            cache: Mutex::new((LruCache::new(capacity), 0)),
+            cache: Mutex::new(BoundedLru::new(capacity, MAX_BYTES)),
         }
     }
 
@@ -83,7 +84,7 @@ impl PersistedQueries {
                 Resolution::Query(query.to_owned())
             }
             _ => match self.cache.lock() {
-                Ok(mut cache) => match cache.0.get(&hash) {
+                Ok(mut cache) => match cache.get(&hash) {
                     Some(query) => Resolution::Query(query.to_string()),
                     None => Resolution::NotFound,
                 },
@@ -93,23 +94,13 @@ impl PersistedQueries {
     }
 
     fn remember(&self, hash: String, query: &str) {
-        let Ok(mut guard) = self.cache.lock() else {
+        let Ok(mut cache) = self.cache.lock() else {
             return;
         };
-        let (cache, bytes) = &mut *guard;
         if cache.contains(&hash) || query.len() > MAX_BYTES {
             return;
         }
-        *bytes += query.len();
-        if let Some((_, evicted)) = cache.push(hash, Arc::from(query)) {
-            *bytes = bytes.saturating_sub(evicted.len());
-        }
-        while *bytes > MAX_BYTES {
-            match cache.pop_lru() {
-                Some((_, evicted)) => *bytes = bytes.saturating_sub(evicted.len()),
-                None => break,
-            }
-        }
+        cache.push(hash, Box::from(query), query.len());
     }
 }
 
