@@ -49,10 +49,13 @@ impl SegmentFacets {
             } else {
                 None
             };
-            label_of_ord.push(label.map(|label| {
-                labels.push(label);
-                labels.len() - 1
-            }));
+            label_of_ord.push(match label {
+                Some(label) => {
+                    labels.push(label);
+                    Some(to_u32(labels.len() - 1)?)
+                }
+                None => None,
+            });
         }
         let max_doc = reader.max_doc();
         let mut starts = Vec::with_capacity(max_doc as usize + 1);
@@ -61,11 +64,10 @@ impl SegmentFacets {
         for doc in 0..max_doc {
             let start = values.len();
             for ord in facet_reader.facet_ords(doc) {
-                if let Some(Some(label)) = usize::try_from(ord)
+                if let Some(&Some(label)) = usize::try_from(ord)
                     .ok()
                     .and_then(|ord| label_of_ord.get(ord))
                 {
-                    let label = to_u32(*label)?;
                     // A document counts once per value, as tantivy's collector counts it.
                     if !values.get(start..).unwrap_or_default().contains(&label) {
                         values.push(label);

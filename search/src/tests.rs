@@ -282,28 +282,22 @@ fn facets_count_live_records_across_segments() {
         })
         .expect("search")
         .facets;
-    let pairs = |counts: &[crate::FacetCount]| -> Vec<(String, u64)> {
+    fn pairs(counts: &[crate::FacetCount]) -> Vec<(&str, u64)> {
         counts
             .iter()
-            .map(|count| (count.value.clone(), count.count))
+            .map(|count| (count.value.as_str(), count.count))
             .collect()
-    };
-    let expected = |pairs: &[(&str, u64)]| -> Vec<(String, u64)> {
-        pairs
-            .iter()
-            .map(|(value, count)| ((*value).to_owned(), *count))
-            .collect()
-    };
+    }
     assert_eq!(
         pairs(&facets.countries),
-        expected(&[("DK", 1), ("FI", 1), ("NO", 1), ("SE", 1)])
+        [("DK", 1), ("FI", 1), ("NO", 1), ("SE", 1)]
     );
     assert_eq!(
         pairs(&facets.kinds),
-        expected(&[("actor", 2), ("case_study", 1), ("project", 1)])
+        [("actor", 2), ("case_study", 1), ("project", 1)]
     );
-    assert_eq!(pairs(&facets.langs), expected(&[("en", 4), ("sv", 4)]));
-    assert_eq!(pairs(&facets.years), expected(&[("2015", 4)]));
+    assert_eq!(pairs(&facets.langs), [("en", 4), ("sv", 4)]);
+    assert_eq!(pairs(&facets.years), [("2015", 4)]);
 }
 
 #[test]
