@@ -5,6 +5,9 @@
 //!
 //!     cargo run --release -p symbios --example load_peers -- ../shared/peers/data/n10000 DATA_DIR
 //!
+//! With `SYMBIOS_DATABASE_URL` set, the records go to that database instead of DATA_DIR's
+//! SQLite file.
+//!
 //! Record ids are UUID v5 of the peer's text ids; languages `no` become `nb`.
 
 #![allow(
@@ -87,8 +90,10 @@ async fn main() {
         args.next()
             .expect("usage: load_peers NDJSON_FOLDER DATA_DIR"),
     );
+    // SYMBIOS_DATABASE_URL loads PostgreSQL instead of DATA_DIR's SQLite file.
     let settings = Settings {
         data_dir,
+        database_url: std::env::var("SYMBIOS_DATABASE_URL").ok(),
         ..Settings::default()
     };
     let (db, _) = symbios::db::connect(&settings).await.expect("database");

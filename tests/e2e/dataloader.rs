@@ -169,3 +169,71 @@ async fn nested_query_runs_a_bounded_number_of_statements(app: &TestApp) {
         "{large} statements for 20 case studies with nested relations"
     );
 }
+
+const RELATIONS_PLAIN: &str = r#"query ($slug: String!) { caseStudy(slug: $slug) {
+  actors { role actor { name kind projects { role project { name acronym } } } }
+} }"#;
+
+/// The same selection as [`RELATIONS_PLAIN`], written with a named fragment, an inline
+/// fragment and a field selected twice.
+const RELATIONS_SHAPED: &str = r#"
+fragment ActorName on Actor { name }
+query ($slug: String!) { caseStudy(slug: $slug) {
+  actors { role }
+  actors { actor { ...ActorName ... on Actor { kind } projects { role project { name acronym } } } }
+} }"#;
+
+backend_test!(relation_objects_answer_alike_whatever_the_selection_shape);
+async fn relation_objects_answer_alike_whatever_the_selection_shape(app: &TestApp) {
+    // Plain field lists take a faster path than fragments and repeated fields (`Eager`);
+    // both must give the same answer.
+    let variables = json!({ "slug": "orkanger-industrial-park" });
+    let (plain, _) = app.graphql(RELATIONS_PLAIN, variables.clone()).await;
+    let (shaped, _) = app.graphql(RELATIONS_SHAPED, variables.clone()).await;
+    assert!(plain.get("errors").is_none(), "{plain}");
+    let actors = data(&plain)["caseStudy"]["actors"].as_array().unwrap();
+    assert!(actors.len() >= 5, "{plain}");
+    assert!(
+        actors
+            .iter()
+            .any(|role| !role["actor"]["projects"].as_array().unwrap().is_empty()),
+        "{plain}"
+    );
+    assert_eq!(data(&plain), data(&shaped));
+
+    let (typed, _) = app
+        .graphql(
+            r#"query ($slug: String!) { caseStudy(slug: $slug) {
+              actors { __typename actor { __typename name } } } }"#,
+            variables,
+        )
+        .await;
+    for role in data(&typed)["caseStudy"]["actors"].as_array().unwrap() {
+        assert_eq!(role["__typename"], "CaseStudyActor");
+        assert_eq!(role["actor"]["__typename"], "Actor");
+    }
+}
+
+backend_test!(an_error_inside_a_relation_object_names_its_path);
+async fn an_error_inside_a_relation_object_names_its_path(app: &TestApp) {
+    let (body, _) = app
+        .graphql(
+            r#"{ caseStudy(slug: "kalundborg-symbiosis") {
+              flows { resource description(lang: "!!") { text } } } }"#,
+            json!({}),
+        )
+        .await;
+    let flows = body["data"]["caseStudy"]["flows"].as_array().unwrap();
+    assert!(!flows.is_empty(), "{body}");
+    assert!(
+        flows.iter().all(|flow| flow["resource"].is_string()),
+        "{body}"
+    );
+    let errors = body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), flows.len(), "one error per flow: {body}");
+    assert_eq!(
+        errors[0]["path"],
+        json!(["caseStudy", "flows", 0, "description"])
+    );
+    assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT");
+}

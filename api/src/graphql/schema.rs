@@ -22,6 +22,9 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// The schema over `db` and the search index, ready to execute requests.
+///
+/// It registers no extensions: `Eager` objects (`types/eager.rs`) skip per-field extension
+/// hooks, so adding one means resolving those objects the general way again.
 pub fn build_schema(db: DatabaseConnection, search: Search, limits: &Limits) -> SymbiosSchema {
     let loader =
         DataLoader::new(DbLoader::new(db.clone()), tokio::spawn).max_batch_size(MAX_BATCH_KEYS);

@@ -7,6 +7,7 @@ use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::actor::Actor;
+use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{ActorKind, OrderDirection};
 use crate::service::{self, actor as actors};
 
@@ -111,7 +112,7 @@ impl ActorQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> async_graphql::Result<RecordConnection<Actor>> {
+    ) -> async_graphql::Result<RecordConnection<Eager<Actor>>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let request = PageArgs {
             first,
@@ -125,6 +126,6 @@ impl ActorQuery {
         let page = service::actor::list(db, &filter, ordering, &request)
             .await
             .extend()?;
-        Ok(connection(page, Actor, CountQuery::Actors(filter)))
+        Ok(connection(page, eager(Actor), CountQuery::Actors(filter)))
     }
 }

@@ -7,6 +7,7 @@ use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::case_study::CaseStudy;
+use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{CaseStudyKind, CaseStudyStatus, OrderDirection};
 use crate::service::{self, case_study as case_studies, validate};
 
@@ -129,7 +130,7 @@ impl CaseStudyQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> async_graphql::Result<RecordConnection<CaseStudy>> {
+    ) -> async_graphql::Result<RecordConnection<Eager<CaseStudy>>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let request = PageArgs {
             first,
@@ -143,6 +144,10 @@ impl CaseStudyQuery {
         let page = service::case_study::list(db, &filter, ordering, &request)
             .await
             .extend()?;
-        Ok(connection(page, CaseStudy, CountQuery::CaseStudies(filter)))
+        Ok(connection(
+            page,
+            eager(CaseStudy),
+            CountQuery::CaseStudies(filter),
+        ))
     }
 }

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{FunderKind, OrderDirection};
 use crate::graphql::types::funder::Funder;
 use crate::service::{self, funder as funders};
@@ -108,7 +109,7 @@ impl FunderQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> async_graphql::Result<RecordConnection<Funder>> {
+    ) -> async_graphql::Result<RecordConnection<Eager<Funder>>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let request = PageArgs {
             first,
@@ -122,6 +123,6 @@ impl FunderQuery {
         let page = service::funder::list(db, &filter, ordering, &request)
             .await
             .extend()?;
-        Ok(connection(page, Funder, CountQuery::Funders(filter)))
+        Ok(connection(page, eager(Funder), CountQuery::Funders(filter)))
     }
 }

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{OrderDirection, ProjectStatus};
 use crate::graphql::types::project::Project;
 use crate::service::{self, project as projects, validate};
@@ -121,7 +122,7 @@ impl ProjectQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> async_graphql::Result<RecordConnection<Project>> {
+    ) -> async_graphql::Result<RecordConnection<Eager<Project>>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let request = PageArgs {
             first,
@@ -135,6 +136,10 @@ impl ProjectQuery {
         let page = service::project::list(db, &filter, ordering, &request)
             .await
             .extend()?;
-        Ok(connection(page, Project, CountQuery::Projects(filter)))
+        Ok(connection(
+            page,
+            eager(Project),
+            CountQuery::Projects(filter),
+        ))
     }
 }

@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use symbios_entity::actor;
 
+use super::eager::{Eager, eager};
 use super::enums::ActorKind;
 use super::funder::Funder;
 use super::load_list;
@@ -81,57 +82,69 @@ impl Actor {
     async fn identifiers(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<ExternalIdentifier>> {
+    ) -> async_graphql::Result<Vec<Eager<ExternalIdentifier>>> {
         let rows = load_list(ctx, IdentifiersOfActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(ExternalIdentifier).collect())
+        Ok(rows.into_iter().map(eager(ExternalIdentifier)).collect())
     }
 
     /// For a person: the organisations they belong to.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Eager<Membership>>> {
         let rows = load_list(ctx, MembershipsOfPerson(self.0.id)).await?;
-        Ok(rows.into_iter().map(Membership).collect())
+        Ok(rows.into_iter().map(eager(Membership)).collect())
     }
 
     /// For an organisation: the people who belong to it.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Membership>>> {
         let rows = load_list(ctx, MembersOfOrganisation(self.0.id)).await?;
-        Ok(rows.into_iter().map(Membership).collect())
+        Ok(rows.into_iter().map(eager(Membership)).collect())
     }
 
     /// Projects the actor takes part in, each with its role.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Eager<Participation>>> {
         let rows = load_list(ctx, ParticipationsOfActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(Participation).collect())
+        Ok(rows.into_iter().map(eager(Participation)).collect())
     }
 
     /// Case studies the actor takes part in, each with its role.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn case_studies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudyActor>> {
+    async fn case_studies(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
         let rows = load_list(ctx, CaseStudiesOfActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(CaseStudyActor).collect())
+        Ok(rows.into_iter().map(eager(CaseStudyActor)).collect())
     }
 
     /// Resources the actor supplies to others.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn flows_out(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
+    async fn flows_out(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
         let rows = load_list(ctx, FlowsFromActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(ResourceFlow).collect())
+        Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
     }
 
     /// Resources the actor receives from others.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
+    async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
         let rows = load_list(ctx, FlowsToActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(ResourceFlow).collect())
+        Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
     }
 
     /// The funder record of this actor, when it also funds projects.
-    async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Funder>> {
+    async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Funder>>> {
         let rows = load_list(ctx, FunderOfActor(self.0.id)).await?;
-        Ok(rows.into_iter().next().map(Funder))
+        Ok(rows.into_iter().next().map(eager(Funder)))
     }
 
     /// Starts at 1 and grows by one with every change.

@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use symbios_entity::case_study;
 
+use super::eager::{Eager, eager};
 use super::enums::{CaseStudyKind, CaseStudyStatus};
 use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
@@ -121,44 +122,44 @@ impl CaseStudy {
 
     /// Themes the case is tagged with.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
         let ids = load_list(ctx, ThemeIdsOfCaseStudy(self.0.id)).await?;
-        load_records(ctx, &ids, ThemeById, Theme).await
+        load_records(ctx, &ids, ThemeById, eager(Theme)).await
     }
 
     /// Actors taking part, each with its role.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudyActor>> {
+    async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
         let rows = load_list(ctx, ActorsOfCaseStudy(self.0.id)).await?;
-        Ok(rows.into_iter().map(CaseStudyActor).collect())
+        Ok(rows.into_iter().map(eager(CaseStudyActor)).collect())
     }
 
     /// Projects the case belongs to.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
         let ids = load_list(ctx, ProjectIdsOfCaseStudy(self.0.id)).await?;
-        load_records(ctx, &ids, ProjectById, Project).await
+        load_records(ctx, &ids, ProjectById, eager(Project)).await
     }
 
     /// Resources exchanged between the actors.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
+    async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
         let rows = load_list(ctx, FlowsOfCaseStudy(self.0.id)).await?;
-        Ok(rows.into_iter().map(ResourceFlow).collect())
+        Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
     }
 
     /// Published impact figures.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ImpactFigure>> {
+    async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ImpactFigure>>> {
         let rows = load_list(ctx, ImpactsOfCaseStudy(self.0.id)).await?;
-        Ok(rows.into_iter().map(ImpactFigure).collect())
+        Ok(rows.into_iter().map(eager(ImpactFigure)).collect())
     }
 
     /// Public sources the case study is based on.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Source>>> {
         let rows = load_list(ctx, SourcesOfCaseStudy(self.0.id)).await?;
-        Ok(rows.into_iter().map(Source).collect())
+        Ok(rows.into_iter().map(eager(Source)).collect())
     }
 
     /// Starts at 1 and grows by one with every change.

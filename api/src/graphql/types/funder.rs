@@ -6,6 +6,7 @@ use symbios_entity::funder;
 use uuid::Uuid;
 
 use super::actor::Actor;
+use super::eager::{Eager, eager};
 use super::enums::FunderKind;
 use super::localized::{self, LocalizedText};
 use super::project::Project;
@@ -60,23 +61,23 @@ impl Funder {
     }
 
     /// The actor record of this funder, when it also acts in projects or case studies.
-    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
         match self.0.actor_id {
-            Some(actor_id) => Ok(load_one(ctx, ActorById(actor_id)).await?.map(Actor)),
+            Some(actor_id) => Ok(load_one(ctx, ActorById(actor_id)).await?.map(eager(Actor))),
             None => Ok(None),
         }
     }
 
     /// The fundings this funder granted.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funding>> {
+    async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
         let rows = load_list(ctx, FundingsOfFunder(self.0.id)).await?;
-        Ok(rows.into_iter().map(Funding).collect())
+        Ok(rows.into_iter().map(eager(Funding)).collect())
     }
 
     /// The distinct projects this funder funds.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
         let rows = load_list(ctx, FundingsOfFunder(self.0.id)).await?;
         let mut project_ids: Vec<Uuid> = Vec::with_capacity(rows.len());
         for row in rows {
@@ -84,7 +85,7 @@ impl Funder {
                 project_ids.push(row.project_id);
             }
         }
-        load_records(ctx, &project_ids, ProjectById, Project).await
+        load_records(ctx, &project_ids, ProjectById, eager(Project)).await
     }
 
     /// Starts at 1 and grows by one with every change.

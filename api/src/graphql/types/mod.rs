@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod case_study;
+pub mod eager;
 pub mod enums;
 pub mod funder;
 pub mod localized;

@@ -6,6 +6,7 @@ use symbios_entity::project;
 use uuid::Uuid;
 
 use super::case_study::CaseStudy;
+use super::eager::{Eager, eager};
 use super::enums::ProjectStatus;
 use super::funder::Funder;
 use super::localized::{self, LocalizedText, Translation};
@@ -88,28 +89,31 @@ impl Project {
 
     /// Themes the project is tagged with.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
         let ids = load_list(ctx, ThemeIdsOfProject(self.0.id)).await?;
-        load_records(ctx, &ids, ThemeById, Theme).await
+        load_records(ctx, &ids, ThemeById, eager(Theme)).await
     }
 
     /// Actors taking part, each with its role.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Participation>> {
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Eager<Participation>>> {
         let rows = load_list(ctx, ParticipationsOfProject(self.0.id)).await?;
-        Ok(rows.into_iter().map(Participation).collect())
+        Ok(rows.into_iter().map(eager(Participation)).collect())
     }
 
     /// Money the project received.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funding>> {
+    async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
         let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
-        Ok(rows.into_iter().map(Funding).collect())
+        Ok(rows.into_iter().map(eager(Funding)).collect())
     }
 
     /// The distinct funders of the project.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funder>> {
+    async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funder>>> {
         let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
         let mut funder_ids: Vec<Uuid> = Vec::with_capacity(rows.len());
         for row in rows {
@@ -117,14 +121,17 @@ impl Project {
                 funder_ids.push(row.funder_id);
             }
         }
-        load_records(ctx, &funder_ids, FunderById, Funder).await
+        load_records(ctx, &funder_ids, FunderById, eager(Funder)).await
     }
 
     /// Case studies that belong to the project.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn case_studies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudy>> {
+    async fn case_studies(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
         let ids = load_list(ctx, CaseStudyIdsOfProject(self.0.id)).await?;
-        load_records(ctx, &ids, CaseStudyById, CaseStudy).await
+        load_records(ctx, &ids, CaseStudyById, eager(CaseStudy)).await
     }
 
     /// Starts at 1 and grows by one with every change.

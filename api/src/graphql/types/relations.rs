@@ -9,6 +9,7 @@ use symbios_entity::{
 
 use super::actor::Actor;
 use super::case_study::CaseStudy;
+use super::eager::{Eager, eager};
 use super::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole};
 use super::funder::Funder;
 use super::load_one;
@@ -34,15 +35,20 @@ impl CaseStudyActor {
     }
 
     /// The actor.
-    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
-        Ok(load_one(ctx, ActorById(self.0.actor_id)).await?.map(Actor))
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
+        Ok(load_one(ctx, ActorById(self.0.actor_id))
+            .await?
+            .map(eager(Actor)))
     }
 
     /// The case study.
-    async fn case_study(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CaseStudy>> {
+    async fn case_study(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Eager<CaseStudy>>> {
         Ok(load_one(ctx, CaseStudyById(self.0.case_study_id))
             .await?
-            .map(CaseStudy))
+            .map(eager(CaseStudy)))
     }
 
     /// Version, for `expectedVersion` in updates and deletes.
@@ -68,15 +74,17 @@ impl Participation {
     }
 
     /// The actor.
-    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
-        Ok(load_one(ctx, ActorById(self.0.actor_id)).await?.map(Actor))
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
+        Ok(load_one(ctx, ActorById(self.0.actor_id))
+            .await?
+            .map(eager(Actor)))
     }
 
     /// The project.
-    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Project>> {
+    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Project>>> {
         Ok(load_one(ctx, ProjectById(self.0.project_id))
             .await?
-            .map(Project))
+            .map(eager(Project)))
     }
 
     /// Starts at 1 and grows by one with every change.
@@ -97,17 +105,17 @@ impl Funding {
     }
 
     /// The funder.
-    async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Funder>> {
+    async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Funder>>> {
         Ok(load_one(ctx, FunderById(self.0.funder_id))
             .await?
-            .map(Funder))
+            .map(eager(Funder)))
     }
 
     /// The funded project.
-    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Project>> {
+    async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Project>>> {
         Ok(load_one(ctx, ProjectById(self.0.project_id))
             .await?
-            .map(Project))
+            .map(eager(Project)))
     }
 
     /// Programme or scheme, e.g. `Interreg Sverige–Norge 2014–2020`, `Skaparkraft`.
@@ -153,23 +161,26 @@ impl ResourceFlow {
     }
 
     /// The case study the flow belongs to.
-    async fn case_study(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CaseStudy>> {
+    async fn case_study(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Eager<CaseStudy>>> {
         Ok(load_one(ctx, CaseStudyById(self.0.case_study_id))
             .await?
-            .map(CaseStudy))
+            .map(eager(CaseStudy)))
     }
 
     /// The supplying actor.
-    async fn from(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
+    async fn from(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
         Ok(load_one(ctx, ActorById(self.0.from_actor_id))
             .await?
-            .map(Actor))
+            .map(eager(Actor)))
     }
 
     /// The receiving actor, when there is a single one.
-    async fn to(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
+    async fn to(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
         match self.0.to_actor_id {
-            Some(actor_id) => Ok(load_one(ctx, ActorById(actor_id)).await?.map(Actor)),
+            Some(actor_id) => Ok(load_one(ctx, ActorById(actor_id)).await?.map(eager(Actor))),
             None => Ok(None),
         }
     }
@@ -236,10 +247,13 @@ impl ImpactFigure {
     }
 
     /// The case study the figure belongs to.
-    async fn case_study(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CaseStudy>> {
+    async fn case_study(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Eager<CaseStudy>>> {
         Ok(load_one(ctx, CaseStudyById(self.0.case_study_id))
             .await?
-            .map(CaseStudy))
+            .map(eager(CaseStudy)))
     }
 
     /// What is measured, e.g. `co2_saved`, `cost_saved`.
@@ -280,10 +294,13 @@ pub struct Source(pub source::Model);
 #[Object]
 impl Source {
     /// The case study the source belongs to.
-    async fn case_study(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CaseStudy>> {
+    async fn case_study(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Eager<CaseStudy>>> {
         Ok(load_one(ctx, CaseStudyById(self.0.case_study_id))
             .await?
-            .map(CaseStudy))
+            .map(eager(CaseStudy)))
     }
 
     /// Address of the source.
@@ -309,8 +326,10 @@ pub struct ExternalIdentifier(pub external_identifier::Model);
 #[Object]
 impl ExternalIdentifier {
     /// The actor identified.
-    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
-        Ok(load_one(ctx, ActorById(self.0.actor_id)).await?.map(Actor))
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
+        Ok(load_one(ctx, ActorById(self.0.actor_id))
+            .await?
+            .map(eager(Actor)))
     }
 
     /// org-id.guide prefix (`DK-CVR`, `SE-BLV`, `NO-BRC`, `NL-KVK` …) or `wikidata`.
@@ -336,15 +355,17 @@ impl Membership {
     }
 
     /// The person.
-    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
-        Ok(load_one(ctx, ActorById(self.0.person_id)).await?.map(Actor))
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
+        Ok(load_one(ctx, ActorById(self.0.person_id))
+            .await?
+            .map(eager(Actor)))
     }
 
     /// The organisation.
-    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
+    async fn organisation(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
         Ok(load_one(ctx, ActorById(self.0.organisation_id))
             .await?
-            .map(Actor))
+            .map(eager(Actor)))
     }
 
     /// The person's title in the organisation.

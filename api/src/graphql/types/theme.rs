@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object};
 use symbios_entity::theme;
 
 use super::case_study::CaseStudy;
+use super::eager::{Eager, eager};
 use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
 use super::{load_list, load_records};
@@ -47,15 +48,18 @@ impl Theme {
 
     /// Case studies tagged with this theme.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn case_studies(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudy>> {
+    async fn case_studies(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
         let ids = load_list(ctx, CaseStudyIdsOfTheme(self.0.id)).await?;
-        load_records(ctx, &ids, CaseStudyById, CaseStudy).await
+        load_records(ctx, &ids, CaseStudyById, eager(CaseStudy)).await
     }
 
     /// Projects tagged with this theme.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
         let ids = load_list(ctx, ProjectIdsOfTheme(self.0.id)).await?;
-        load_records(ctx, &ids, ProjectById, Project).await
+        load_records(ctx, &ids, ProjectById, eager(Project)).await
     }
 }
