@@ -53,7 +53,7 @@ macro_rules! relation_mutation {
                 let id = input.id.clone();
                 let record = input.into_record()?;
                 let written = create(ctx, id, record).await?;
-                Ok($object(
+                Ok($object::from(
                     written_row::<$entity::Entity>(ctx, written, $name).await?,
                 ))
             }
@@ -68,7 +68,7 @@ macro_rules! relation_mutation {
             ) -> async_graphql::Result<$object> {
                 let patch = patch.into_patch()?;
                 let written = update::<$fields>(ctx, &id, expected_version, patch).await?;
-                Ok($object(
+                Ok($object::from(
                     written_row::<$entity::Entity>(ctx, written, $name).await?,
                 ))
             }

@@ -72,10 +72,10 @@ impl From<ChangedRecord> for ChangedEntity {
             ChangedRecord::Funder(model) => ChangedEntity::Funder(Funder(model)),
             ChangedRecord::Funding(model) => ChangedEntity::Funding(Funding(model)),
             ChangedRecord::Participation(model) => {
-                ChangedEntity::Participation(Participation(model))
+                ChangedEntity::Participation(Participation::from(model))
             }
             ChangedRecord::CaseStudyActor(model) => {
-                ChangedEntity::CaseStudyActor(CaseStudyActor(model))
+                ChangedEntity::CaseStudyActor(CaseStudyActor::from(model))
             }
             ChangedRecord::ResourceFlow(model) => ChangedEntity::ResourceFlow(ResourceFlow(model)),
             ChangedRecord::ImpactFigure(model) => ChangedEntity::ImpactFigure(ImpactFigure(model)),

@@ -111,7 +111,7 @@ impl Actor {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Eager<Participation>>> {
         let rows = load_list(ctx, ParticipationsOfActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(Participation)).collect())
+        Participation::list(ctx, rows).await
     }
 
     /// Case studies the actor takes part in, each with its role.
@@ -121,7 +121,7 @@ impl Actor {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
         let rows = load_list(ctx, CaseStudiesOfActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(CaseStudyActor)).collect())
+        CaseStudyActor::list(ctx, rows).await
     }
 
     /// Resources the actor supplies to others.

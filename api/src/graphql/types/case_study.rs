@@ -131,7 +131,7 @@ impl CaseStudy {
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
         let rows = load_list(ctx, ActorsOfCaseStudy(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(CaseStudyActor)).collect())
+        CaseStudyActor::list(ctx, rows).await
     }
 
     /// Projects the case belongs to.

@@ -74,3 +74,54 @@ where
         .map(wrap)
         .collect())
 }
+
+/// A related record that the list holding an object loaded for all its rows at once: `None`
+/// when the list did not (the field then asks the loader), `Some(None)` when there is no such
+/// record.
+pub(crate) type Preloaded<V> = Option<Option<V>>;
+
+/// Loads the records behind `keys` in one loader call, when the list `selected` the field
+/// they answer: one call per list instead of one per object.
+pub(crate) async fn preload<K, V>(
+    ctx: &Context<'_>,
+    selected: bool,
+    keys: impl IntoIterator<Item = K>,
+) -> async_graphql::Result<Option<HashMap<K, V>>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    DbLoader: Loader<K, Value = V, Error = Arc<service::Error>>,
+{
+    if !selected {
+        return Ok(None);
+    }
+    loader(ctx)?
+        .load_many(keys)
+        .await
+        .map(Some)
+        .map_err(|error| loader_error(&error))
+}
+
+/// One object's share of what [`preload`] loaded.
+pub(crate) fn preloaded_for<K: Hash + Eq, V: Clone>(
+    loaded: &Option<HashMap<K, V>>,
+    key: &K,
+) -> Preloaded<V> {
+    loaded.as_ref().map(|found| found.get(key).cloned())
+}
+
+/// The related record: as the list preloaded it, else through the loader.
+pub(crate) async fn preloaded_or_load<K, V>(
+    ctx: &Context<'_>,
+    preloaded: &Preloaded<V>,
+    key: K,
+) -> async_graphql::Result<Option<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Clone,
+    DbLoader: Loader<K, Value = V, Error = Arc<service::Error>>,
+{
+    match preloaded {
+        Some(record) => Ok(record.clone()),
+        None => load_one(ctx, key).await,
+    }
+}

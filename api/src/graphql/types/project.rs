@@ -101,7 +101,7 @@ impl Project {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Eager<Participation>>> {
         let rows = load_list(ctx, ParticipationsOfProject(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(Participation)).collect())
+        Participation::list(ctx, rows).await
     }
 
     /// Money the project received.

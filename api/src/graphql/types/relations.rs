@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use symbios_entity::{
-    case_study_actor, external_identifier, funding, impact_figure, membership, participation,
-    resource_flow, source,
+    actor, case_study, case_study_actor, external_identifier, funding, impact_figure, membership,
+    participation, project, resource_flow, source,
 };
 
 use super::actor::Actor;
@@ -12,33 +12,82 @@ use super::case_study::CaseStudy;
 use super::eager::{Eager, eager};
 use super::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole};
 use super::funder::Funder;
-use super::load_one;
 use super::localized::{self, LocalizedText};
 use super::project::Project;
+use super::{Preloaded, load_one, preload, preloaded_for, preloaded_or_load};
 use crate::graphql::loaders::{ActorById, CaseStudyById, FunderById, ProjectById};
 use crate::service::localized_text::field;
 
 /// An actor's role in a case study.
 #[derive(Debug, Clone)]
-pub struct CaseStudyActor(pub case_study_actor::Model);
+pub struct CaseStudyActor {
+    row: case_study_actor::Model,
+    actor: Preloaded<actor::Model>,
+    case_study: Preloaded<case_study::Model>,
+}
+
+impl From<case_study_actor::Model> for CaseStudyActor {
+    fn from(row: case_study_actor::Model) -> Self {
+        Self {
+            row,
+            actor: None,
+            case_study: None,
+        }
+    }
+}
+
+impl CaseStudyActor {
+    /// A list of roles, with the actors or case studies it selects loaded in one call for
+    /// the whole list rather than one per role.
+    pub(crate) async fn list(
+        ctx: &Context<'_>,
+        rows: Vec<case_study_actor::Model>,
+    ) -> async_graphql::Result<Vec<Eager<Self>>> {
+        let selected = ctx.look_ahead();
+        let (actors, case_studies) = futures_util::try_join!(
+            preload(
+                ctx,
+                selected.field("actor").exists(),
+                rows.iter().map(|row| ActorById(row.actor_id)),
+            ),
+            preload(
+                ctx,
+                selected.field("caseStudy").exists(),
+                rows.iter().map(|row| CaseStudyById(row.case_study_id)),
+            ),
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                Eager(Self {
+                    actor: preloaded_for(&actors, &ActorById(row.actor_id)),
+                    case_study: preloaded_for(&case_studies, &CaseStudyById(row.case_study_id)),
+                    row,
+                })
+            })
+            .collect())
+    }
+}
 
 #[Object]
 impl CaseStudyActor {
     /// Id of this role record.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.row.id.to_string())
     }
 
     /// The role.
     async fn role(&self) -> CaseStudyRole {
-        self.0.role.into()
+        self.row.role.into()
     }
 
     /// The actor.
     async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
-        Ok(load_one(ctx, ActorById(self.0.actor_id))
-            .await?
-            .map(eager(Actor)))
+        Ok(
+            preloaded_or_load(ctx, &self.actor, ActorById(self.row.actor_id))
+                .await?
+                .map(eager(Actor)),
+        )
     }
 
     /// The case study.
@@ -46,52 +95,124 @@ impl CaseStudyActor {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Eager<CaseStudy>>> {
-        Ok(load_one(ctx, CaseStudyById(self.0.case_study_id))
-            .await?
-            .map(eager(CaseStudy)))
+        Ok(
+            preloaded_or_load(ctx, &self.case_study, CaseStudyById(self.row.case_study_id))
+                .await?
+                .map(eager(CaseStudy)),
+        )
     }
 
     /// Version, for `expectedVersion` in updates and deletes.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.row.version
     }
 }
 
 /// An actor's role in a project.
 #[derive(Debug, Clone)]
-pub struct Participation(pub participation::Model);
+pub struct Participation {
+    row: participation::Model,
+    actor: Preloaded<actor::Model>,
+    project: Preloaded<project::Model>,
+}
+
+impl From<participation::Model> for Participation {
+    fn from(row: participation::Model) -> Self {
+        Self {
+            row,
+            actor: None,
+            project: None,
+        }
+    }
+}
+
+impl Participation {
+    /// A list of participations, with the actors or projects it selects loaded in one call
+    /// for the whole list rather than one per participation.
+    pub(crate) async fn list(
+        ctx: &Context<'_>,
+        rows: Vec<participation::Model>,
+    ) -> async_graphql::Result<Vec<Eager<Self>>> {
+        let selected = ctx.look_ahead();
+        let (actors, projects) = futures_util::try_join!(
+            preload(
+                ctx,
+                selected.field("actor").exists(),
+                rows.iter().map(|row| ActorById(row.actor_id)),
+            ),
+            preload(
+                ctx,
+                selected.field("project").exists(),
+                rows.iter().map(|row| ProjectById(row.project_id)),
+            ),
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                Eager(Self {
+                    actor: preloaded_for(&actors, &ActorById(row.actor_id)),
+                    project: preloaded_for(&projects, &ProjectById(row.project_id)),
+                    row,
+                })
+            })
+            .collect())
+    }
+}
 
 #[Object]
 impl Participation {
     /// Id of this participation.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.row.id.to_string())
     }
 
     /// The role.
     async fn role(&self) -> ParticipationRole {
-        self.0.role.into()
+        self.row.role.into()
     }
 
     /// The actor.
     async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
-        Ok(load_one(ctx, ActorById(self.0.actor_id))
-            .await?
-            .map(eager(Actor)))
+        Ok(
+            preloaded_or_load(ctx, &self.actor, ActorById(self.row.actor_id))
+                .await?
+                .map(eager(Actor)),
+        )
     }
 
     /// The project.
     async fn project(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Project>>> {
-        Ok(load_one(ctx, ProjectById(self.0.project_id))
-            .await?
-            .map(eager(Project)))
+        Ok(
+            preloaded_or_load(ctx, &self.project, ProjectById(self.row.project_id))
+                .await?
+                .map(eager(Project)),
+        )
     }
 
     /// Starts at 1 and grows by one with every change.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.row.version
     }
 }
+
+/// Relation objects that are their row and nothing more; the relation mutations build every
+/// relation object with `From`.
+macro_rules! from_row {
+    ($($object:ident => $entity:ident),* $(,)?) => {
+        $(impl From<$entity::Model> for $object {
+            fn from(row: $entity::Model) -> Self {
+                Self(row)
+            }
+        })*
+    };
+}
+
+from_row!(
+    Funding => funding,
+    ResourceFlow => resource_flow,
+    ImpactFigure => impact_figure,
+    Membership => membership,
+);
 
 /// Money from a funder to a project.
 #[derive(Debug, Clone)]
