@@ -80,9 +80,50 @@ where
 /// record.
 pub(crate) type Preloaded<V> = Option<Option<V>>;
 
-/// Loads the records behind `keys` in one loader call, when the list `selected` the field
-/// they answer: one call per list instead of one per object.
-pub(crate) async fn preload<K, V>(
+/// The rows of a list, each with the two records it points to (through `first` and `second`:
+/// a field name and the key of each row's record), loaded in one loader call per field for the
+/// whole list when the list's items select that field: one call per list instead of one per
+/// object.
+pub(crate) async fn preload_links<R, K1, V1, K2, V2>(
+    ctx: &Context<'_>,
+    rows: Vec<R>,
+    first: (&str, impl Fn(&R) -> K1),
+    second: (&str, impl Fn(&R) -> K2),
+) -> async_graphql::Result<Vec<(R, Preloaded<V1>, Preloaded<V2>)>>
+where
+    R: Sync,
+    K1: Send + Sync + Hash + Eq + Clone + 'static,
+    K2: Send + Sync + Hash + Eq + Clone + 'static,
+    V1: Clone,
+    V2: Clone,
+    DbLoader: Loader<K1, Value = V1, Error = Arc<service::Error>>
+        + Loader<K2, Value = V2, Error = Arc<service::Error>>,
+{
+    let selected = ctx.look_ahead();
+    let (first_records, second_records) = futures_util::try_join!(
+        preload(
+            ctx,
+            selected.field(first.0).exists(),
+            rows.iter().map(&first.1)
+        ),
+        preload(
+            ctx,
+            selected.field(second.0).exists(),
+            rows.iter().map(&second.1)
+        ),
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let first_record = preloaded_for(&first_records, &first.1(&row));
+            let second_record = preloaded_for(&second_records, &second.1(&row));
+            (row, first_record, second_record)
+        })
+        .collect())
+}
+
+/// Loads the records behind `keys` in one loader call when `selected`.
+async fn preload<K, V>(
     ctx: &Context<'_>,
     selected: bool,
     keys: impl IntoIterator<Item = K>,
@@ -102,10 +143,7 @@ where
 }
 
 /// One object's share of what [`preload`] loaded.
-pub(crate) fn preloaded_for<K: Hash + Eq, V: Clone>(
-    loaded: &Option<HashMap<K, V>>,
-    key: &K,
-) -> Preloaded<V> {
+fn preloaded_for<K: Hash + Eq, V: Clone>(loaded: &Option<HashMap<K, V>>, key: &K) -> Preloaded<V> {
     loaded.as_ref().map(|found| found.get(key).cloned())
 }
 

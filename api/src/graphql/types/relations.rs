@@ -14,7 +14,7 @@ use super::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole};
 use super::funder::Funder;
 use super::localized::{self, LocalizedText};
 use super::project::Project;
-use super::{Preloaded, load_one, preload, preloaded_for, preloaded_or_load};
+use super::{Preloaded, load_one, preload_links, preloaded_or_load};
 use crate::graphql::loaders::{ActorById, CaseStudyById, FunderById, ProjectById};
 use crate::service::localized_text::field;
 
@@ -43,26 +43,24 @@ impl CaseStudyActor {
         ctx: &Context<'_>,
         rows: Vec<case_study_actor::Model>,
     ) -> async_graphql::Result<Vec<Eager<Self>>> {
-        let selected = ctx.look_ahead();
-        let (actors, case_studies) = futures_util::try_join!(
-            preload(
-                ctx,
-                selected.field("actor").exists(),
-                rows.iter().map(|row| ActorById(row.actor_id)),
-            ),
-            preload(
-                ctx,
-                selected.field("caseStudy").exists(),
-                rows.iter().map(|row| CaseStudyById(row.case_study_id)),
-            ),
-        )?;
+        let rows = preload_links(
+            ctx,
+            rows,
+            ("actor", |row: &case_study_actor::Model| {
+                ActorById(row.actor_id)
+            }),
+            ("caseStudy", |row: &case_study_actor::Model| {
+                CaseStudyById(row.case_study_id)
+            }),
+        )
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|row| {
+            .map(|(row, actor, case_study)| {
                 Eager(Self {
-                    actor: preloaded_for(&actors, &ActorById(row.actor_id)),
-                    case_study: preloaded_for(&case_studies, &CaseStudyById(row.case_study_id)),
                     row,
+                    actor,
+                    case_study,
                 })
             })
             .collect())
@@ -133,26 +131,24 @@ impl Participation {
         ctx: &Context<'_>,
         rows: Vec<participation::Model>,
     ) -> async_graphql::Result<Vec<Eager<Self>>> {
-        let selected = ctx.look_ahead();
-        let (actors, projects) = futures_util::try_join!(
-            preload(
-                ctx,
-                selected.field("actor").exists(),
-                rows.iter().map(|row| ActorById(row.actor_id)),
-            ),
-            preload(
-                ctx,
-                selected.field("project").exists(),
-                rows.iter().map(|row| ProjectById(row.project_id)),
-            ),
-        )?;
+        let rows = preload_links(
+            ctx,
+            rows,
+            ("actor", |row: &participation::Model| {
+                ActorById(row.actor_id)
+            }),
+            ("project", |row: &participation::Model| {
+                ProjectById(row.project_id)
+            }),
+        )
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|row| {
+            .map(|(row, actor, project)| {
                 Eager(Self {
-                    actor: preloaded_for(&actors, &ActorById(row.actor_id)),
-                    project: preloaded_for(&projects, &ProjectById(row.project_id)),
                     row,
+                    actor,
+                    project,
                 })
             })
             .collect())
