@@ -99,6 +99,10 @@ where
     DbLoader: Loader<K1, Value = V1, Error = Arc<service::Error>>
         + Loader<K2, Value = V2, Error = Arc<service::Error>>,
 {
+    // An empty list has nothing to load: no loader round, no statement.
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let selected = ctx.look_ahead();
     let (first_records, second_records) = futures_util::try_join!(
         preload(
