@@ -50,6 +50,21 @@ where
     Ok(load_one(ctx, key).await?.unwrap_or_default())
 }
 
+/// Loads the values of `keys` through the batched loader; keys with no value are absent.
+async fn load_many<K, V>(
+    ctx: &Context<'_>,
+    keys: impl IntoIterator<Item = K>,
+) -> async_graphql::Result<HashMap<K, V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    DbLoader: Loader<K, Value = V, Error = Arc<service::Error>>,
+{
+    loader(ctx)?
+        .load_many(keys)
+        .await
+        .map_err(|error| loader_error(&error))
+}
+
 /// Loads the records with `ids` through the batched loader, keeping the order of `ids` and
 /// skipping ids with no record.
 pub(crate) async fn load_records<K, V, T>(
@@ -64,10 +79,7 @@ where
     DbLoader: Loader<K, Value = V, Error = Arc<service::Error>>,
 {
     let keys: Vec<K> = ids.iter().copied().map(&key).collect();
-    let mut loaded: HashMap<K, V> = loader(ctx)?
-        .load_many(keys.iter().cloned())
-        .await
-        .map_err(|error| loader_error(&error))?;
+    let mut loaded = load_many(ctx, keys.iter().cloned()).await?;
     Ok(keys
         .iter()
         .filter_map(|key| loaded.remove(key))
@@ -139,11 +151,7 @@ where
     if !selected {
         return Ok(None);
     }
-    loader(ctx)?
-        .load_many(keys)
-        .await
-        .map(Some)
-        .map_err(|error| loader_error(&error))
+    load_many(ctx, keys).await.map(Some)
 }
 
 /// One object's share of what [`preload`] loaded.
