@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use symbios_migration::{Migrator, MigratorTrait};
 
 use crate::config::Settings;
@@ -113,6 +113,20 @@ pub async fn migration_status(
     Ok((applied, pending))
 }
 
+/// Folds SQLite's write-ahead log back into the database file and empties it; nothing on
+/// PostgreSQL.
+///
+/// After a bulk write (the seed, an import) the log can hold most of the database, and until
+/// the next write resets it every read looks pages up in the log and copies them with a read
+/// call instead of through the memory map: about a seventh of the CPU of a nested query.
+pub async fn checkpoint_wal(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+    }
+    Ok(())
+}
+
 /// Connections the pool holds open, and how many of them are idle.
 pub fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
     // The pool getters panic on the other backend, so ask for the backend first.
@@ -126,5 +140,30 @@ pub fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
             (pool.size(), pool.num_idle())
         }
         _ => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wal_len(settings: &Settings) -> u64 {
+        std::fs::metadata(settings.data_dir.join("symbios.db-wal")).map_or(0, |meta| meta.len())
+    }
+
+    #[tokio::test]
+    async fn a_checkpoint_empties_the_write_ahead_log() -> Result<(), Box<dyn std::error::Error>> {
+        let folder = tempfile::tempdir()?;
+        let settings = Settings {
+            data_dir: folder.path().to_path_buf(),
+            database_url: None,
+            ..Settings::default()
+        };
+        let (db, _) = connect(&settings).await?;
+        migrate_up(&db).await?;
+        assert!(wal_len(&settings) > 0, "the migrations went to the log");
+        checkpoint_wal(&db).await?;
+        assert_eq!(wal_len(&settings), 0);
+        Ok(())
     }
 }

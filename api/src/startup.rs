@@ -70,6 +70,8 @@ impl App {
                 "loaded the bundled dataset into the empty database"
             );
         }
+        // Reads then go through the memory map rather than the log a bulk write left behind.
+        db::checkpoint_wal(&db).await.map_err(DbSetupError::from)?;
         let (index, outcome) = indexer::open(&settings.effective_index_dir()).await?;
         let search = Search {
             index,
