@@ -7,7 +7,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::mem;
 
 use frostem::Algorithm;
 use tantivy::tokenizer::{Language, Token, TokenFilter, TokenStream, Tokenizer};
@@ -26,7 +25,9 @@ thread_local! {
     /// The stems of words this thread has seen, per language. Texts repeat their
     /// vocabulary, and highlighting analyzes each hit's text again: a lookup costs a small
     /// fraction of up to three Snowball passes.
-    static MEMO: RefCell<[HashMap<String, String>; STEMMED_LANGUAGES]> =
+    /// Keys are short words the index itself produced: Fx hashing is safe here and several
+    /// times cheaper than the default SipHash on them.
+    static MEMO: RefCell<[HashMap<String, String, rustc_hash::FxBuildHasher>; STEMMED_LANGUAGES]> =
         RefCell::new(Default::default());
 }
 
@@ -157,22 +158,25 @@ pub struct StableStemmerStream<T> {
     slot: usize,
 }
 
-/// The stem of `word`, from this thread's memo when it has seen the word.
-fn remembered_stem(slot: usize, stemmer: &frostem::Stemmer, rules: Rules, word: &str) -> String {
+/// Replaces `word` by its stem, from this thread's memo when it has seen the word (copied into
+/// the token's own buffer: no allocation for a known word).
+fn stem_in_place(slot: usize, stemmer: &frostem::Stemmer, rules: Rules, word: &mut String) {
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         let Some(stems) = memo.get_mut(slot) else {
-            return stem(stemmer, rules, word);
+            *word = stem(stemmer, rules, word);
+            return;
         };
-        if let Some(known) = stems.get(word) {
-            return known.clone();
+        if let Some(known) = stems.get(word.as_str()) {
+            word.clear();
+            word.push_str(known);
+            return;
         }
         let stemmed = stem(stemmer, rules, word);
         if stems.len() >= MEMO_ENTRIES {
             stems.clear();
         }
-        stems.insert(word.to_owned(), stemmed.clone());
-        stemmed
+        stems.insert(std::mem::replace(word, stemmed.clone()), stemmed);
     })
 }
 
@@ -182,8 +186,7 @@ impl<T: TokenStream> TokenStream for StableStemmerStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        let mut stemmed = remembered_stem(self.slot, &self.stemmer, self.rules, &token.text);
-        mem::swap(&mut token.text, &mut stemmed);
+        stem_in_place(self.slot, &self.stemmer, self.rules, &mut token.text);
         true
     }
 
