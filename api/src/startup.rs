@@ -71,7 +71,11 @@ impl App {
             );
         }
         // Reads then go through the memory map rather than the log a bulk write left behind.
-        db::checkpoint_wal(&db).await.map_err(DbSetupError::from)?;
+        // Only a speed-up: a database busy elsewhere (an import running) must not stop the
+        // server from starting.
+        if let Err(error) = db::checkpoint_wal(&db).await {
+            tracing::warn!(%error, "could not fold the write-ahead log into the database file");
+        }
         let (index, outcome) = indexer::open(&settings.effective_index_dir()).await?;
         let search = Search {
             index,
