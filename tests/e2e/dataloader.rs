@@ -237,3 +237,64 @@ async fn an_error_inside_a_relation_object_names_its_path(app: &TestApp) {
     );
     assert_eq!(errors[0]["extensions"]["code"], "BAD_USER_INPUT");
 }
+
+backend_test!(role_lists_link_each_row_to_its_own_records);
+async fn role_lists_link_each_row_to_its_own_records(app: &TestApp) {
+    // A role list loads the records its rows point to in the same round as the rows, and
+    // hands its parent to the rows that point back to it: each row must still get the
+    // records it names, in both directions.
+    let (body, _) = app
+        .graphql(
+            r#"query ($slug: String!) { caseStudy(slug: $slug) { slug actors {
+              caseStudy { slug }
+              actor { slug
+                caseStudies { caseStudy { slug } actor { slug } }
+                projects { actor { slug } project { slug participants { actor { slug } project { slug } } } } }
+            } } }"#,
+            json!({ "slug": "orkanger-industrial-park" }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let case_study = &data(&body)["caseStudy"];
+    let slugs = |list: &serde_json::Value, path: [&str; 2]| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item[path[0]][path[1]].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let roles = &case_study["actors"];
+    assert!(roles.as_array().unwrap().len() >= 5, "{body}");
+    let mut projects_seen = 0;
+    for role in roles.as_array().unwrap() {
+        assert_eq!(role["caseStudy"]["slug"], case_study["slug"]);
+        let actor = &role["actor"];
+        let actor_slug = actor["slug"].as_str().unwrap().to_owned();
+        assert!(
+            slugs(&actor["caseStudies"], ["actor", "slug"])
+                .iter()
+                .all(|slug| *slug == actor_slug)
+        );
+        assert!(
+            slugs(&actor["caseStudies"], ["caseStudy", "slug"])
+                .contains(&case_study["slug"].as_str().unwrap().to_owned()),
+            "{actor}"
+        );
+        for participation in actor["projects"].as_array().unwrap() {
+            projects_seen += 1;
+            assert_eq!(participation["actor"]["slug"], actor["slug"]);
+            let project = &participation["project"];
+            let participants = &project["participants"];
+            assert!(
+                slugs(participants, ["project", "slug"])
+                    .iter()
+                    .all(|slug| project["slug"] == slug.as_str())
+            );
+            assert!(
+                slugs(participants, ["actor", "slug"]).contains(&actor_slug),
+                "{project}"
+            );
+        }
+    }
+    assert!(projects_seen > 0, "{body}");
+}

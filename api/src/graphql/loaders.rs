@@ -64,6 +64,18 @@ batch_loader!(/// The actor roles of a case study.
     ActorsOfCaseStudy => Vec<case_study_actor::Model>, service::case_study_actor::by_case_study);
 batch_loader!(/// The case-study roles of an actor.
     CaseStudiesOfActor => Vec<case_study_actor::Model>, service::case_study_actor::by_actor);
+batch_loader!(/// The actor roles of a case study, each with its actor.
+    ActorsOfCaseStudyWithActors => Vec<(case_study_actor::Model, Option<actor::Model>)>,
+    service::case_study_actor::by_case_study_with_actors);
+batch_loader!(/// The case-study roles of an actor, each with its case study.
+    CaseStudiesOfActorWithCaseStudies => Vec<(case_study_actor::Model, Option<case_study::Model>)>,
+    service::case_study_actor::by_actor_with_case_studies);
+batch_loader!(/// The participations of a project, each with its actor.
+    ParticipationsOfProjectWithActors => Vec<(participation::Model, Option<actor::Model>)>,
+    service::participation::by_project_with_actors);
+batch_loader!(/// The participations of an actor, each with its project.
+    ParticipationsOfActorWithProjects => Vec<(participation::Model, Option<project::Model>)>,
+    service::participation::by_actor_with_projects);
 batch_loader!(/// The participations of a project.
     ParticipationsOfProject => Vec<participation::Model>, service::participation::by_project);
 batch_loader!(/// The participations of an actor.

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use sea_orm::ConnectionTrait;
-use symbios_entity::case_study_actor;
+use symbios_entity::{actor, case_study, case_study_actor};
 use uuid::Uuid;
 
 use super::Error;
-use super::load::grouped;
+use super::load::{grouped, with_loaded_targets};
 
 /// The actor roles of each case study.
 pub async fn by_case_study(
@@ -35,6 +35,34 @@ pub async fn by_actor(
         ids,
         case_study_actor::Column::Id,
         |row| row.actor_id,
+    )
+    .await
+}
+
+/// The actor roles of each case study, each with its actor: two statements, one call.
+pub async fn by_case_study_with_actors(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<(case_study_actor::Model, Option<actor::Model>)>>, Error> {
+    let roles = by_case_study(db, ids).await?;
+    with_loaded_targets(
+        roles,
+        |row| row.actor_id,
+        |ids| async move { super::actor::load_many(db, &ids).await },
+    )
+    .await
+}
+
+/// The case-study roles of each actor, each with its case study: two statements, one call.
+pub async fn by_actor_with_case_studies(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<(case_study_actor::Model, Option<case_study::Model>)>>, Error> {
+    let roles = by_actor(db, ids).await?;
+    with_loaded_targets(
+        roles,
+        |row| row.case_study_id,
+        |ids| async move { super::case_study::load_many(db, &ids).await },
     )
     .await
 }

@@ -2,6 +2,7 @@
 //! for any number of keys.
 
 use std::collections::HashMap;
+use std::future::Future;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
@@ -60,4 +61,66 @@ where
 {
     let rows = rows_where_in::<E, C, O>(db, column, keys, order).await?;
     Ok(group_by(rows, key_of))
+}
+
+/// Each grouped row with the record it points to (`target_of`), the records loaded by `load`
+/// (each distinct id once, in statements of at most [`TARGETS_PER_STATEMENT`] ids).
+pub(crate) async fn with_loaded_targets<M, R, F, Fut>(
+    groups: HashMap<Uuid, Vec<M>>,
+    target_of: impl Fn(&M) -> Uuid + Copy,
+    load: F,
+) -> Result<HashMap<Uuid, Vec<(M, Option<R>)>>, Error>
+where
+    R: Clone,
+    F: FnMut(Vec<Uuid>) -> Fut,
+    Fut: Future<Output = Result<HashMap<Uuid, R>, Error>>,
+{
+    let targets = load_targets(target_ids(&groups, target_of), load).await?;
+    Ok(with_targets(groups, target_of, &targets))
+}
+
+/// Each grouped row with the record it points to (`target_of`), taken from `targets`.
+fn with_targets<M, R: Clone>(
+    groups: HashMap<Uuid, Vec<M>>,
+    target_of: impl Fn(&M) -> Uuid,
+    targets: &HashMap<Uuid, R>,
+) -> HashMap<Uuid, Vec<(M, Option<R>)>> {
+    groups
+        .into_iter()
+        .map(|(key, rows)| {
+            let rows = rows
+                .into_iter()
+                .map(|row| {
+                    let target = targets.get(&target_of(&row)).cloned();
+                    (row, target)
+                })
+                .collect();
+            (key, rows)
+        })
+        .collect()
+}
+
+/// Most ids one statement of [`load_targets`] binds (as many as a loader batch holds).
+const TARGETS_PER_STATEMENT: usize = 500;
+
+/// The records behind `ids`, loaded by `load` in statements of at most
+/// [`TARGETS_PER_STATEMENT`] ids: the rows of a batch can point to any number of records.
+async fn load_targets<R, F, Fut>(ids: Vec<Uuid>, mut load: F) -> Result<HashMap<Uuid, R>, Error>
+where
+    F: FnMut(Vec<Uuid>) -> Fut,
+    Fut: Future<Output = Result<HashMap<Uuid, R>, Error>>,
+{
+    let mut loaded = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(TARGETS_PER_STATEMENT) {
+        loaded.extend(load(chunk.to_vec()).await?);
+    }
+    Ok(loaded)
+}
+
+/// The distinct ids `target_of` reads from every grouped row.
+fn target_ids<M>(groups: &HashMap<Uuid, Vec<M>>, target_of: impl Fn(&M) -> Uuid) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = groups.values().flatten().map(target_of).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }

@@ -13,8 +13,8 @@ use super::relations::{
     CaseStudyActor, ExternalIdentifier, Membership, Participation, ResourceFlow,
 };
 use crate::graphql::loaders::{
-    CaseStudiesOfActor, FlowsFromActor, FlowsToActor, FunderOfActor, IdentifiersOfActor,
-    MembersOfOrganisation, MembershipsOfPerson, ParticipationsOfActor,
+    FlowsFromActor, FlowsToActor, FunderOfActor, IdentifiersOfActor, MembersOfOrganisation,
+    MembershipsOfPerson,
 };
 use crate::service::localized_text::field;
 
@@ -110,8 +110,7 @@ impl Actor {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Eager<Participation>>> {
-        let rows = load_list(ctx, ParticipationsOfActor(self.0.id)).await?;
-        Participation::list(ctx, rows).await
+        Participation::of_actor(ctx, &self.0).await
     }
 
     /// Case studies the actor takes part in, each with its role.
@@ -120,8 +119,7 @@ impl Actor {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
-        let rows = load_list(ctx, CaseStudiesOfActor(self.0.id)).await?;
-        CaseStudyActor::list(ctx, rows).await
+        CaseStudyActor::of_actor(ctx, &self.0).await
     }
 
     /// Resources the actor supplies to others.

@@ -12,8 +12,8 @@ use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};
 use super::theme::Theme;
 use super::{load_list, load_records};
 use crate::graphql::loaders::{
-    ActorsOfCaseStudy, FlowsOfCaseStudy, ImpactsOfCaseStudy, ProjectById, ProjectIdsOfCaseStudy,
-    SourcesOfCaseStudy, ThemeById, ThemeIdsOfCaseStudy,
+    FlowsOfCaseStudy, ImpactsOfCaseStudy, ProjectById, ProjectIdsOfCaseStudy, SourcesOfCaseStudy,
+    ThemeById, ThemeIdsOfCaseStudy,
 };
 use crate::service::localized_text::field;
 
@@ -130,8 +130,7 @@ impl CaseStudy {
     /// Actors taking part, each with its role.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
-        let rows = load_list(ctx, ActorsOfCaseStudy(self.0.id)).await?;
-        CaseStudyActor::list(ctx, rows).await
+        CaseStudyActor::of_case_study(ctx, &self.0).await
     }
 
     /// Projects the case belongs to.

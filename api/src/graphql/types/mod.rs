@@ -21,6 +21,7 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use uuid::Uuid;
 
+use self::eager::Eager;
 use super::loaders::DbLoader;
 use crate::error::loader_error;
 use crate::service;
@@ -87,76 +88,68 @@ where
         .collect())
 }
 
-/// A related record that the list holding an object loaded for all its rows at once: `None`
-/// when the list did not (the field then asks the loader), `Some(None)` when there is no such
-/// record.
+/// A related record that the list holding an object loaded with the list's rows: `None` when
+/// it did not (the field then asks the loader), `Some(None)` when there is no such record.
 pub(crate) type Preloaded<V> = Option<Option<V>>;
 
-/// The rows of a list, each with the two records it points to (through `first` and `second`:
-/// a field name and the key of each row's record), loaded in one loader call per field for the
-/// whole list when the list's items select that field: one call per list instead of one per
-/// object.
-pub(crate) async fn preload_links<R, K1, V1, K2, V2>(
+/// A list of link rows (roles, participations) of one `parent`, each made into an object by
+/// `make(row, record, parent)`. `record` is the one the row points to, loaded in the same
+/// loader round as the rows (the key `linked`) when the items select `record_field`; else the
+/// rows alone come from the key `plain`. Rows whose items select `parent_field` get a copy of
+/// the parent itself.
+pub(crate) async fn link_list<KL, KP, R, V, P, T>(
     ctx: &Context<'_>,
-    rows: Vec<R>,
-    first: (&str, impl Fn(&R) -> K1),
-    second: (&str, impl Fn(&R) -> K2),
-) -> async_graphql::Result<Vec<(R, Preloaded<V1>, Preloaded<V2>)>>
+    (record_field, linked, plain): (&str, KL, KP),
+    (parent_field, parent): (&str, &P),
+    make: impl Fn(R, Preloaded<V>, Preloaded<P>) -> T,
+) -> async_graphql::Result<Vec<Eager<T>>>
 where
-    R: Sync,
-    K1: Send + Sync + Hash + Eq + Clone + 'static,
-    K2: Send + Sync + Hash + Eq + Clone + 'static,
-    V1: Clone,
-    V2: Clone,
-    DbLoader: Loader<K1, Value = V1, Error = Arc<service::Error>>
-        + Loader<K2, Value = V2, Error = Arc<service::Error>>,
+    KL: Send + Sync + Hash + Eq + Clone + 'static,
+    KP: Send + Sync + Hash + Eq + Clone + 'static,
+    P: Clone,
+    DbLoader: Loader<KL, Value = Vec<(R, Option<V>)>, Error = Arc<service::Error>>
+        + Loader<KP, Value = Vec<R>, Error = Arc<service::Error>>,
 {
-    // An empty list has nothing to load: no loader round, no statement.
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
     let selected = ctx.look_ahead();
-    let (first_records, second_records) = futures_util::try_join!(
-        preload(
-            ctx,
-            selected.field(first.0).exists(),
-            rows.iter().map(&first.1)
-        ),
-        preload(
-            ctx,
-            selected.field(second.0).exists(),
-            rows.iter().map(&second.1)
-        ),
-    )?;
+    let parent = selected
+        .field(parent_field)
+        .exists()
+        .then(|| Some(parent.clone()));
+    let rows = rows_with_records(ctx, selected.field(record_field).exists(), linked, plain).await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let first_record = preloaded_for(&first_records, &first.1(&row));
-            let second_record = preloaded_for(&second_records, &second.1(&row));
-            (row, first_record, second_record)
-        })
+        .map(|(row, record)| Eager(make(row, record, parent.clone())))
         .collect())
 }
 
-/// Loads the records behind `keys` in one loader call when `selected`.
-async fn preload<K, V>(
+/// The rows behind the key `plain`; or, when `with_records`, the rows behind `linked`, each
+/// with the record it points to, loaded in the same loader round (one round per list level
+/// instead of two).
+async fn rows_with_records<KL, KP, R, V>(
     ctx: &Context<'_>,
-    selected: bool,
-    keys: impl IntoIterator<Item = K>,
-) -> async_graphql::Result<Option<HashMap<K, V>>>
+    with_records: bool,
+    linked: KL,
+    plain: KP,
+) -> async_graphql::Result<Vec<(R, Preloaded<V>)>>
 where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    DbLoader: Loader<K, Value = V, Error = Arc<service::Error>>,
+    KL: Send + Sync + Hash + Eq + Clone + 'static,
+    KP: Send + Sync + Hash + Eq + Clone + 'static,
+    DbLoader: Loader<KL, Value = Vec<(R, Option<V>)>, Error = Arc<service::Error>>
+        + Loader<KP, Value = Vec<R>, Error = Arc<service::Error>>,
 {
-    if !selected {
-        return Ok(None);
-    }
-    load_many(ctx, keys).await.map(Some)
-}
-
-/// One object's share of what [`preload`] loaded.
-fn preloaded_for<K: Hash + Eq, V: Clone>(loaded: &Option<HashMap<K, V>>, key: &K) -> Preloaded<V> {
-    loaded.as_ref().map(|found| found.get(key).cloned())
+    Ok(if with_records {
+        load_list(ctx, linked)
+            .await?
+            .into_iter()
+            .map(|(row, record)| (row, Some(record)))
+            .collect()
+    } else {
+        load_list(ctx, plain)
+            .await?
+            .into_iter()
+            .map(|row| (row, None))
+            .collect()
+    })
 }
 
 /// The related record: as the list preloaded it, else through the loader.

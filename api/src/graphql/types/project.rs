@@ -14,8 +14,8 @@ use super::relations::{Funding, Participation};
 use super::theme::Theme;
 use super::{load_list, load_records};
 use crate::graphql::loaders::{
-    CaseStudyById, CaseStudyIdsOfProject, FunderById, FundingsOfProject, ParticipationsOfProject,
-    ThemeById, ThemeIdsOfProject,
+    CaseStudyById, CaseStudyIdsOfProject, FunderById, FundingsOfProject, ThemeById,
+    ThemeIdsOfProject,
 };
 use crate::service::localized_text::field;
 
@@ -100,8 +100,7 @@ impl Project {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Eager<Participation>>> {
-        let rows = load_list(ctx, ParticipationsOfProject(self.0.id)).await?;
-        Participation::list(ctx, rows).await
+        Participation::of_project(ctx, &self.0).await
     }
 
     /// Money the project received.

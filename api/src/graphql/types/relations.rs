@@ -14,8 +14,13 @@ use super::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole};
 use super::funder::Funder;
 use super::localized::{self, LocalizedText};
 use super::project::Project;
-use super::{Preloaded, load_one, preload_links, preloaded_or_load};
-use crate::graphql::loaders::{ActorById, CaseStudyById, FunderById, ProjectById};
+use super::{Preloaded, link_list, load_one, preloaded_or_load};
+use crate::graphql::loaders::{
+    ActorById, ActorsOfCaseStudy, ActorsOfCaseStudyWithActors, CaseStudiesOfActor,
+    CaseStudiesOfActorWithCaseStudies, CaseStudyById, FunderById, ParticipationsOfActor,
+    ParticipationsOfActorWithProjects, ParticipationsOfProject, ParticipationsOfProjectWithActors,
+    ProjectById,
+};
 use crate::service::localized_text::field;
 
 /// An actor's role in a case study.
@@ -37,33 +42,49 @@ impl From<case_study_actor::Model> for CaseStudyActor {
 }
 
 impl CaseStudyActor {
-    /// A list of roles, with the actors or case studies it selects loaded in one call for
-    /// the whole list rather than one per role.
-    pub(crate) async fn list(
+    /// The roles of the case study `parent`, with their actors when the selection asks for
+    /// them (loaded in the same round as the roles).
+    pub(crate) async fn of_case_study(
         ctx: &Context<'_>,
-        rows: Vec<case_study_actor::Model>,
+        parent: &case_study::Model,
     ) -> async_graphql::Result<Vec<Eager<Self>>> {
-        let rows = preload_links(
+        let keys = (
+            "actor",
+            ActorsOfCaseStudyWithActors(parent.id),
+            ActorsOfCaseStudy(parent.id),
+        );
+        link_list(
             ctx,
-            rows,
-            ("actor", |row: &case_study_actor::Model| {
-                ActorById(row.actor_id)
-            }),
-            ("caseStudy", |row: &case_study_actor::Model| {
-                CaseStudyById(row.case_study_id)
-            }),
+            keys,
+            ("caseStudy", parent),
+            |row, actor, case_study| Self {
+                row,
+                actor,
+                case_study,
+            },
         )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(row, actor, case_study)| {
-                Eager(Self {
-                    row,
-                    actor,
-                    case_study,
-                })
-            })
-            .collect())
+        .await
+    }
+
+    /// The case-study roles of the actor `parent`, with their case studies when the selection
+    /// asks for them (loaded in the same round as the roles).
+    pub(crate) async fn of_actor(
+        ctx: &Context<'_>,
+        parent: &actor::Model,
+    ) -> async_graphql::Result<Vec<Eager<Self>>> {
+        let keys = (
+            "caseStudy",
+            CaseStudiesOfActorWithCaseStudies(parent.id),
+            CaseStudiesOfActor(parent.id),
+        );
+        link_list(ctx, keys, ("actor", parent), |row, case_study, actor| {
+            Self {
+                row,
+                actor,
+                case_study,
+            }
+        })
+        .await
     }
 }
 
@@ -125,33 +146,42 @@ impl From<participation::Model> for Participation {
 }
 
 impl Participation {
-    /// A list of participations, with the actors or projects it selects loaded in one call
-    /// for the whole list rather than one per participation.
-    pub(crate) async fn list(
+    /// The participations of the project `parent`, with their actors when the selection asks
+    /// for them (loaded in the same round as the participations).
+    pub(crate) async fn of_project(
         ctx: &Context<'_>,
-        rows: Vec<participation::Model>,
+        parent: &project::Model,
     ) -> async_graphql::Result<Vec<Eager<Self>>> {
-        let rows = preload_links(
-            ctx,
-            rows,
-            ("actor", |row: &participation::Model| {
-                ActorById(row.actor_id)
-            }),
-            ("project", |row: &participation::Model| {
-                ProjectById(row.project_id)
-            }),
-        )
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(row, actor, project)| {
-                Eager(Self {
-                    row,
-                    actor,
-                    project,
-                })
-            })
-            .collect())
+        let keys = (
+            "actor",
+            ParticipationsOfProjectWithActors(parent.id),
+            ParticipationsOfProject(parent.id),
+        );
+        link_list(ctx, keys, ("project", parent), |row, actor, project| Self {
+            row,
+            actor,
+            project,
+        })
+        .await
+    }
+
+    /// The participations of the actor `parent`, with their projects when the selection asks
+    /// for them (loaded in the same round as the participations).
+    pub(crate) async fn of_actor(
+        ctx: &Context<'_>,
+        parent: &actor::Model,
+    ) -> async_graphql::Result<Vec<Eager<Self>>> {
+        let keys = (
+            "project",
+            ParticipationsOfActorWithProjects(parent.id),
+            ParticipationsOfActor(parent.id),
+        );
+        link_list(ctx, keys, ("actor", parent), |row, project, actor| Self {
+            row,
+            actor,
+            project,
+        })
+        .await
     }
 }
 
