@@ -10,12 +10,10 @@ use super::mutation::Mutation;
 use super::query::Query;
 use crate::config::Limits;
 use crate::indexer::Search;
+use crate::service;
 
 /// The Symbios GraphQL schema.
 pub type SymbiosSchema = Schema<Query, Mutation, EmptySubscription>;
-
-/// Most keys a loader fetches in one statement.
-const MAX_BATCH_KEYS: usize = 500;
 
 fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
@@ -26,8 +24,8 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// It registers no extensions: `Eager` objects (`types/eager.rs`) skip per-field extension
 /// hooks, so adding one means resolving those objects the general way again.
 pub fn build_schema(db: DatabaseConnection, search: Search, limits: &Limits) -> SymbiosSchema {
-    let loader =
-        DataLoader::new(DbLoader::new(db.clone()), tokio::spawn).max_batch_size(MAX_BATCH_KEYS);
+    let loader = DataLoader::new(DbLoader::new(db.clone()), tokio::spawn)
+        .max_batch_size(service::MAX_KEYS_PER_STATEMENT);
     limits::apply(builder(), limits)
         .data(db)
         .data(loader)

@@ -64,7 +64,7 @@ where
 }
 
 /// Each grouped row with the record it points to (`target_of`), the records loaded by `load`
-/// (each distinct id once, in statements of at most [`TARGETS_PER_STATEMENT`] ids).
+/// (each distinct id once, in statements of at most [`MAX_KEYS_PER_STATEMENT`] ids).
 pub(crate) async fn with_loaded_targets<M, R, F, Fut>(
     groups: HashMap<Uuid, Vec<M>>,
     target_of: impl Fn(&M) -> Uuid + Copy,
@@ -100,18 +100,19 @@ fn with_targets<M, R: Clone>(
         .collect()
 }
 
-/// Most ids one statement of [`load_targets`] binds (as many as a loader batch holds).
-const TARGETS_PER_STATEMENT: usize = 500;
+/// Most keys one batched statement binds: a loader batch of the GraphQL layer, and each
+/// statement of [`load_targets`].
+pub const MAX_KEYS_PER_STATEMENT: usize = 500;
 
 /// The records behind `ids`, loaded by `load` in statements of at most
-/// [`TARGETS_PER_STATEMENT`] ids: the rows of a batch can point to any number of records.
+/// [`MAX_KEYS_PER_STATEMENT`] ids: the rows of a batch can point to any number of records.
 async fn load_targets<R, F, Fut>(ids: Vec<Uuid>, mut load: F) -> Result<HashMap<Uuid, R>, Error>
 where
     F: FnMut(Vec<Uuid>) -> Fut,
     Fut: Future<Output = Result<HashMap<Uuid, R>, Error>>,
 {
     let mut loaded = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(TARGETS_PER_STATEMENT) {
+    for chunk in ids.chunks(MAX_KEYS_PER_STATEMENT) {
         loaded.extend(load(chunk.to_vec()).await?);
     }
     Ok(loaded)

@@ -36,3 +36,4 @@ pub mod validate;
 pub mod write;
 
 pub use error::Error;
+pub use load::MAX_KEYS_PER_STATEMENT;
