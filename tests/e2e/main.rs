@@ -16,6 +16,7 @@ mod feed;
 mod filters;
 mod fuzz;
 mod http;
+mod hostile;
 mod http_extras;
 mod limits;
 mod localization;
