@@ -14,6 +14,11 @@ use serde::{Deserialize, Serialize};
 /// The configuration file read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "symbios.toml";
 
+/// Highest `limits.max_recursive_depth` accepted. The parser and validator recurse once per
+/// level of nesting; a worker's stack holds well over this many levels (it overflowed near
+/// 1,600 levels of brackets before the text was scanned), so no setting can crash it.
+pub const MAX_RECURSIVE_DEPTH_CEILING: usize = 256;
+
 /// Environment variables with this prefix that belong to the test harness, not to the server.
 const IGNORED_ENV_PREFIX: &str = "test_";
 
@@ -74,11 +79,16 @@ pub struct Limits {
     /// Highest complexity: every field counts 1, list fields multiply their selection by
     /// their page size (`first`/`last`) or by 10 for relation lists.
     pub max_complexity: usize,
+    /// Most fields (and fragment spreads) the validator visits, with every fragment expanded
+    /// where it is spread: refused before validation, which expands fragments.
+    pub max_fields: usize,
     /// Most aliased fields in a document (alias bombs).
     pub max_aliases: usize,
     /// Most directives on one field.
     pub max_directives: usize,
-    /// Deepest nesting of any kind (lists, objects, fragments) in the document.
+    /// Deepest nesting of any kind in the document: braces, brackets and parentheses in
+    /// its text (checked before parsing), fragments spreading fragments, and the nesting of
+    /// `variables`.
     pub max_recursive_depth: usize,
     /// Most tokens in the document, counted before it is parsed.
     pub max_tokens: usize,
@@ -89,6 +99,8 @@ pub struct Limits {
     /// Longest a query may run, in milliseconds, before it is abandoned with `TIMEOUT`
     /// (mutations always run to their commit or rollback).
     pub request_timeout_ms: u64,
+    /// Longest a client may take to send a request body, in milliseconds (408 after it).
+    pub body_timeout_ms: u64,
     /// Requests per second each client address may send without a key (0: no limit).
     pub anonymous_per_second: u32,
     /// Requests an anonymous client may send at once above that rate.
@@ -110,6 +122,7 @@ impl Default for Limits {
             max_body_bytes: 1 << 20,
             max_depth: 16,
             max_complexity: 50_000,
+            max_fields: 2_000,
             max_aliases: 100,
             max_directives: 10,
             max_recursive_depth: 32,
@@ -117,6 +130,7 @@ impl Default for Limits {
             introspection: true,
             suggestions: true,
             request_timeout_ms: 30_000,
+            body_timeout_ms: 10_000,
             anonymous_per_second: 50,
             anonymous_burst: 200,
             key_per_second: 200,
@@ -239,6 +253,7 @@ impl Settings {
             ("limits.max_body_bytes", self.limits.max_body_bytes),
             ("limits.max_depth", self.limits.max_depth),
             ("limits.max_complexity", self.limits.max_complexity),
+            ("limits.max_fields", self.limits.max_fields),
             ("limits.max_aliases", self.limits.max_aliases),
             (
                 "limits.max_recursive_depth",
@@ -250,6 +265,10 @@ impl Settings {
                 "limits.request_timeout_ms",
                 usize::try_from(self.limits.request_timeout_ms).unwrap_or(usize::MAX),
             ),
+            (
+                "limits.body_timeout_ms",
+                usize::try_from(self.limits.body_timeout_ms).unwrap_or(usize::MAX),
+            ),
         ] {
             if value == 0 {
                 return Err(ConfigError::Invalid {
@@ -257,6 +276,14 @@ impl Settings {
                     reason: "must be at least 1".to_owned(),
                 });
             }
+        }
+        if self.limits.max_recursive_depth > MAX_RECURSIVE_DEPTH_CEILING {
+            return Err(ConfigError::Invalid {
+                key: "limits.max_recursive_depth",
+                reason: format!(
+                    "must be at most {MAX_RECURSIVE_DEPTH_CEILING}: the parser recurses once per level"
+                ),
+            });
         }
         for origin in &self.cors_allowed_origins {
             let parsed = url::Url::parse(origin).ok();

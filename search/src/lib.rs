@@ -26,8 +26,8 @@ mod tests;
 pub use analyzers::{LANGUAGE_FIELDS, analyze};
 pub use error::Error;
 pub use index::{
-    Document, FacetCount, Facets, Highlight, Hit, IndexState, Kind, OpenOutcome, SearchFilter,
-    SearchIndex, SearchRequest, SearchResults, Suggestion, Writer,
+    Document, FacetCount, Facets, Highlight, Hit, IndexState, Kind, MAX_RESULT_WINDOW, OpenOutcome,
+    SearchFilter, SearchIndex, SearchRequest, SearchResults, Suggestion, Writer,
 };
 pub use schema::SCHEMA_VERSION;
 pub use thesaurus::Thesaurus;

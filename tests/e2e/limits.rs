@@ -132,5 +132,15 @@ async fn introspection_can_be_turned_off() {
     );
     let (body, _) = app.graphql("{ themes { slug } }", json!({})).await;
     assert!(body["data"]["themes"].is_array());
+    // Nor through the SDL or GraphiQL, which could not work without introspection anyway.
+    assert_eq!(app.get("/schema.graphql").await.status(), 404);
+    let graphiql = app
+        .client
+        .get(format!("{}/graphql", app.base_url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(graphiql.status(), 404);
     app.stop().await;
 }

@@ -225,3 +225,85 @@ async fn readiness_reports_the_index(app: &TestApp) {
     assert_eq!(body["index"]["lag"], 0);
     assert!(body["index"]["documents"].as_u64().unwrap() >= 90);
 }
+
+backend_test!(pages_end_with_the_result_window);
+/// Search pages stop at the 1,000th result: the last page of the window is cut short and
+/// says there is no next page, rather than offering a cursor that is then refused.
+async fn pages_end_with_the_result_window(app: &TestApp) {
+    use symbios::service::dataset::{Records, insert_missing_records};
+    use symbios::service::text::fold;
+    use symbios_entity::vocabulary::{ActorKind, EntityType};
+    use symbios_entity::{actor, localized_text};
+
+    let now = chrono::Utc::now();
+    let mut records = Records::default();
+    for n in 0..1_100 {
+        let id = uuid::Uuid::new_v4();
+        let name = format!("Sidestream broker {n}");
+        records.actors.push(actor::Model {
+            id,
+            slug: format!("sidestream-broker-{n}"),
+            name_folded: fold(&name),
+            name,
+            kind: ActorKind::Company,
+            country: "SE".to_owned(),
+            website: None,
+            original_lang: "en".to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        });
+        records.texts.push(localized_text::Model {
+            entity_type: EntityType::Actor,
+            entity_id: id,
+            field: "description".to_owned(),
+            lang: "en".to_owned(),
+            text: "Brokers sidestreams between neighbours.".to_owned(),
+            is_original: true,
+        });
+    }
+    insert_missing_records(&app.db, &records, now)
+        .await
+        .unwrap();
+    app.wait_indexed().await;
+    let mut after: Option<String> = None;
+    let mut seen = 0;
+    loop {
+        let page = search(
+            app,
+            json!({ "query": "sidestream broker", "first": 90, "after": after }),
+        )
+        .await;
+        assert!(page["totalCount"].as_u64().unwrap() >= 1_100);
+        seen += page["edges"].as_array().unwrap().len();
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(
+        seen, 1_000,
+        "every page up to the window, the last one cut short"
+    );
+    let (body, _) = app
+        .graphql(
+            SEARCH,
+            json!({ "query": "sidestream broker", "after": after_window(app).await }),
+        )
+        .await;
+    assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
+}
+
+/// The cursor of the 1,000th result, which has no results after it.
+async fn after_window(app: &TestApp) -> String {
+    let mut after: Option<String> = None;
+    for _ in 0..10 {
+        let page = search(
+            app,
+            json!({ "query": "sidestream broker", "first": 100, "after": after }),
+        )
+        .await;
+        after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    after.unwrap()
+}

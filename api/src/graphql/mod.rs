@@ -9,9 +9,11 @@ pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod prescan;
 pub mod query;
 pub mod request;
 pub mod schema;
 pub mod types;
+pub mod variables;
 
 pub use schema::{SymbiosSchema, build_schema, sdl};

@@ -16,74 +16,28 @@ use actix_web::http::StatusCode;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use actix_web::http::header::{
-    ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
-};
+use actix_web::http::header::{ACCEPT, ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_LENGTH};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{ErrorExtensionValues, Response, ServerError, Value, Variables};
+use async_graphql::{ErrorExtensionValues, Response, ServerError, Value};
 use sea_orm::DatabaseConnection;
-use serde_json::{Map, json};
+use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::client_address::ClientAddress;
-use super::negotiation::{APPLICATION_JSON, ResponseFormat, negotiate};
+use super::negotiation::{ResponseFormat, negotiate};
 use super::parsed::ParsedDocuments;
-use super::persisted::{PersistedQueries, Resolution};
+use super::persisted::PersistedQueries;
 use super::rate_limit::RateLimits;
+use super::refusal::Refusal;
+use super::{body, document, request_params};
 use crate::config::Limits;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
-use crate::graphql::limits::{count_aliases, count_tokens};
 use crate::graphql::request::{Caller, RequestLanguages};
 use crate::graphql::{SymbiosSchema, sdl};
 use crate::service::access::{self, Principal};
 use crate::service::lang::LanguagePreference;
-
-/// A request that cannot be executed, with the status the HTTP layer answers with.
-struct Refusal {
-    status: StatusCode,
-    message: String,
-    code: ErrorCode,
-    /// Seconds after which a rate-limited client may retry.
-    retry_after: Option<u64>,
-}
-
-impl Refusal {
-    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-            code,
-            retry_after: None,
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadUserInput, message)
-    }
-}
-
-fn refusal_response(refusal: Refusal, format: ResponseFormat) -> HttpResponse {
-    let mut extensions = Map::new();
-    extensions.insert("code".to_owned(), json!(refusal.code.as_str()));
-    if let Some(retry_after) = refusal.retry_after {
-        extensions.insert("retryAfter".to_owned(), json!(retry_after));
-    }
-    let body = json!({ "errors": [{ "message": refusal.message, "extensions": extensions }] });
-    let mut builder = HttpResponse::build(refusal.status);
-    builder.content_type(format.content_type());
-    if let Some(retry_after) = refusal.retry_after {
-        builder.insert_header((RETRY_AFTER, retry_after.to_string()));
-    }
-    if refusal.status == StatusCode::METHOD_NOT_ALLOWED {
-        builder.insert_header((ALLOW, "POST"));
-    }
-    if refusal.status == StatusCode::UNAUTHORIZED {
-        builder.insert_header((WWW_AUTHENTICATE, "Bearer realm=\"symbios\""));
-    }
-    builder.body(body.to_string())
-}
 
 fn header(request: &HttpRequest, name: actix_web::http::header::HeaderName) -> Option<&str> {
     request
@@ -93,142 +47,12 @@ fn header(request: &HttpRequest, name: actix_web::http::header::HeaderName) -> O
 }
 
 fn not_acceptable() -> HttpResponse {
-    refusal_response(
-        Refusal::new(
-            StatusCode::NOT_ACCEPTABLE,
-            ErrorCode::BadUserInput,
-            "accept application/graphql-response+json or application/json",
-        ),
-        ResponseFormat::Json,
+    Refusal::new(
+        StatusCode::NOT_ACCEPTABLE,
+        ErrorCode::BadUserInput,
+        "accept application/graphql-response+json or application/json",
     )
-}
-
-fn object_parameter(
-    name: &str,
-    value: Option<serde_json::Value>,
-) -> Result<Option<Map<String, serde_json::Value>>, Refusal> {
-    match value {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::Object(object)) => Ok(Some(object)),
-        Some(_) => Err(Refusal::bad_request(format!(
-            "`{name}` must be a JSON object"
-        ))),
-    }
-}
-
-/// Builds an executable request from the GraphQL-over-HTTP parameters; a persisted query
-/// (Apollo's `extensions.persistedQuery`) is looked up or remembered first.
-fn graphql_request(
-    persisted: &PersistedQueries,
-    query: Option<serde_json::Value>,
-    operation_name: Option<serde_json::Value>,
-    variables: Option<serde_json::Value>,
-    extensions: Option<serde_json::Value>,
-) -> Result<async_graphql::Request, Refusal> {
-    let query = match query {
-        Some(serde_json::Value::String(query)) => Some(query),
-        None | Some(serde_json::Value::Null) => None,
-        Some(_) => return Err(Refusal::bad_request("`query` must be a string")),
-    };
-    let extensions = object_parameter("extensions", extensions)?;
-    let query = match persisted.resolve(query.as_deref(), extensions.as_ref()) {
-        Resolution::NotPersisted => {
-            query.ok_or_else(|| Refusal::bad_request("the `query` parameter is missing"))?
-        }
-        Resolution::Query(query) => query,
-        // Apollo clients look for this message, then send the query with its hash.
-        Resolution::NotFound => {
-            return Err(Refusal::new(
-                StatusCode::OK,
-                ErrorCode::PersistedQueryNotFound,
-                "PersistedQueryNotFound",
-            ));
-        }
-        Resolution::Invalid(reason) => return Err(Refusal::bad_request(reason)),
-    };
-    let mut request = async_graphql::Request::new(query);
-    match operation_name {
-        None | Some(serde_json::Value::Null) => {}
-        Some(serde_json::Value::String(name)) => request = request.operation_name(name),
-        Some(_) => return Err(Refusal::bad_request("`operationName` must be a string")),
-    }
-    if let Some(variables) = object_parameter("variables", variables)? {
-        request = request.variables(Variables::from_json(serde_json::Value::Object(variables)));
-    }
-    if let Some(extensions) = extensions {
-        for (key, value) in extensions {
-            if let Ok(value) = Value::from_json(value) {
-                request.extensions.insert(key, value);
-            }
-        }
-    }
-    Ok(request)
-}
-
-fn parse_get(
-    request: &HttpRequest,
-    persisted: &PersistedQueries,
-) -> Result<async_graphql::Request, Refusal> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string())
-        .map_err(|_| Refusal::bad_request("the query string is malformed"))?;
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-    };
-    let json_parameter = |name: &str| -> Result<Option<serde_json::Value>, Refusal> {
-        get(name)
-            .map(|text| {
-                serde_json::from_str(&text)
-                    .map_err(|_| Refusal::bad_request(format!("`{name}` is not valid JSON")))
-            })
-            .transpose()
-    };
-    graphql_request(
-        persisted,
-        get("query").map(serde_json::Value::String),
-        get("operationName").map(serde_json::Value::String),
-        json_parameter("variables")?,
-        json_parameter("extensions")?,
-    )
-}
-
-fn parse_post(
-    request: &HttpRequest,
-    body: &[u8],
-    persisted: &PersistedQueries,
-) -> Result<async_graphql::Request, Refusal> {
-    let media_type = header(request, CONTENT_TYPE).map(|value| {
-        value
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
-    });
-    if media_type.as_deref() != Some(APPLICATION_JSON) {
-        return Err(Refusal::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::BadUserInput,
-            "send the request as Content-Type: application/json",
-        ));
-    }
-    let parsed: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| Refusal::bad_request("the request body is not valid JSON"))?;
-    let serde_json::Value::Object(mut object) = parsed else {
-        return Err(Refusal::bad_request(
-            "the request body must be one JSON object (batches are not accepted)",
-        ));
-    };
-    graphql_request(
-        persisted,
-        object.remove("query"),
-        object.remove("operationName"),
-        object.remove("variables"),
-        object.remove("extensions"),
-    )
+    .into_response(ResponseFormat::Json)
 }
 
 /// The name of the operation `request` will run: the one asked for, else the name of the
@@ -265,38 +89,53 @@ fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType>
     }
 }
 
-/// `POST /graphql`.
+/// `POST /graphql`. The body is read after the rate limit, within its size and time limits.
 pub async fn execute_post(
     schema: web::Data<SymbiosSchema>,
     limits: web::Data<Limits>,
     services: web::Data<HttpServices>,
     http_request: HttpRequest,
     request_id: RequestId,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     let Some(format) = negotiate(header(&http_request, ACCEPT)) else {
         return not_acceptable();
     };
-    if let Err(refusal) = rate_limit(&services, &http_request) {
-        return refusal_response(refusal, format);
-    }
-    let request = parse_post(&http_request, &body, &services.persisted).and_then(|mut request| {
-        check_document(&mut request, &limits, &services.parsed, format).map(|()| request)
-    });
-    let request = match request {
-        Ok(request) => request,
-        Err(refusal) => return refusal_response(refusal, format),
+    let prepared = async {
+        rate_limit(&services, &http_request)?;
+        let content_length =
+            header(&http_request, CONTENT_LENGTH).and_then(|length| length.parse().ok());
+        let body = body::read(
+            payload,
+            content_length,
+            limits.max_body_bytes,
+            Duration::from_millis(limits.body_timeout_ms),
+        )
+        .await?;
+        let mut request = request_params::parse_post(
+            &http_request,
+            &body,
+            &services.persisted,
+            limits.max_recursive_depth,
+        )?;
+        document::prepare(&mut request, &limits, &services.parsed, format)?;
+        Ok::<_, Refusal>(request)
     };
-    execute(
-        &schema,
-        &limits,
-        &services,
-        &http_request,
-        request_id,
-        request,
-        format,
-    )
-    .await
+    match prepared.await {
+        Ok(request) => {
+            execute(
+                &schema,
+                &limits,
+                &services,
+                &http_request,
+                request_id,
+                request,
+                format,
+            )
+            .await
+        }
+        Err(refusal) => refusal.into_response(format),
+    }
 }
 
 /// What the GraphQL endpoint needs besides the schema: the database (for keys), the rate
@@ -323,7 +162,8 @@ fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
         .map(str::trim)
 }
 
-/// Refuses a request over its key's or its address's rate.
+/// Refuses a request over its rate: its key's once the key has been authenticated, its
+/// address's otherwise.
 fn rate_limit(services: &HttpServices, http_request: &HttpRequest) -> Result<(), Refusal> {
     let client = services.client_address.of(http_request);
     services
@@ -343,9 +183,10 @@ fn rate_limit(services: &HttpServices, http_request: &HttpRequest) -> Result<(),
 }
 
 /// The key holder of `Authorization: Bearer <key>`; no header is an anonymous request, and a
-/// header with anything but a live key is refused with 401 before the request runs.
+/// header with anything but a live key is refused with 401 before the request runs. The rate
+/// limiter learns the outcome: a live key's requests count against the key from then on.
 async fn authenticate(
-    db: &DatabaseConnection,
+    services: &HttpServices,
     http_request: &HttpRequest,
     request_id: RequestId,
 ) -> Result<Option<Principal>, Refusal> {
@@ -361,9 +202,16 @@ async fn authenticate(
     };
     let token = bearer_token(http_request)
         .ok_or_else(|| unauthenticated("send the API key as `Authorization: Bearer <key>`"))?;
-    match access::authenticate(db, token).await {
-        Ok(Some(principal)) => Ok(Some(principal)),
-        Ok(None) => Err(unauthenticated("the API key is unknown or revoked")),
+    match access::authenticate(&services.db, token).await {
+        Ok(Some(principal)) => {
+            services.rate_limits.key_authenticated(token);
+            Ok(Some(principal))
+        }
+        Ok(None) => {
+            let client = services.client_address.of(http_request);
+            services.rate_limits.key_refused(client, token);
+            Err(unauthenticated("the API key is unknown or revoked"))
+        }
         Err(error) => {
             tracing::error!(error = ?error, request_id = %request_id, "authentication failed");
             Err(Refusal::new(
@@ -373,40 +221,6 @@ async fn authenticate(
             ))
         }
     }
-}
-
-/// Refuses documents with more tokens or aliases than allowed, before validation runs. Like
-/// a validation failure, that is a 400 for `application/graphql-response+json` clients and a
-/// 200 with errors for `application/json` ones. Tokens are counted on the text, before the
-/// document is parsed (or its tree taken from `parsed`).
-fn check_document(
-    request: &mut async_graphql::Request,
-    limits: &Limits,
-    parsed: &ParsedDocuments,
-    format: ResponseFormat,
-) -> Result<(), Refusal> {
-    let status = match format {
-        ResponseFormat::GraphqlResponseJson => StatusCode::BAD_REQUEST,
-        ResponseFormat::Json => StatusCode::OK,
-    };
-    let too_complex = |message: String| Refusal::new(status, ErrorCode::QueryTooComplex, message);
-    if count_tokens(&request.query, limits.max_tokens) > limits.max_tokens {
-        return Err(too_complex(format!(
-            "the document has more than {} tokens",
-            limits.max_tokens
-        )));
-    }
-    parsed.parse(request);
-    // A document that does not parse is reported by the executor, with its position.
-    if let Ok(document) = request.parsed_query()
-        && count_aliases(document, limits.max_aliases) > limits.max_aliases
-    {
-        return Err(too_complex(format!(
-            "the document has more than {} aliased fields",
-            limits.max_aliases
-        )));
-    }
-    Ok(())
 }
 
 /// `GET /graphql`: GraphiQL for a browser that sends no query, the GraphQL request otherwise.
@@ -421,44 +235,46 @@ pub async fn execute_get(
     if accept.is_some_and(|accept| accept.contains("text/html"))
         && http_request.query_string().is_empty()
     {
-        return graphiql();
+        return graphiql(&limits);
     }
     let Some(format) = negotiate(accept) else {
         return not_acceptable();
     };
-    if let Err(refusal) = rate_limit(&services, &http_request) {
-        return refusal_response(refusal, format);
-    }
-    let mut request = match parse_get(&http_request, &services.persisted) {
-        Ok(request) => request,
-        Err(refusal) => return refusal_response(refusal, format),
-    };
-    if let Err(refusal) = check_document(&mut request, &limits, &services.parsed, format) {
-        return refusal_response(refusal, format);
-    }
-    if matches!(
-        operation_type(&mut request),
-        Some(OperationType::Mutation | OperationType::Subscription)
-    ) {
-        return refusal_response(
-            Refusal::new(
+    let prepared = (|| {
+        rate_limit(&services, &http_request)?;
+        let mut request = request_params::parse_get(
+            &http_request,
+            &services.persisted,
+            limits.max_recursive_depth,
+        )?;
+        document::prepare(&mut request, &limits, &services.parsed, format)?;
+        if matches!(
+            operation_type(&mut request),
+            Some(OperationType::Mutation | OperationType::Subscription)
+        ) {
+            return Err(Refusal::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 ErrorCode::BadUserInput,
                 "mutations are sent with POST",
-            ),
-            format,
-        );
+            ));
+        }
+        Ok(request)
+    })();
+    match prepared {
+        Ok(request) => {
+            execute(
+                &schema,
+                &limits,
+                &services,
+                &http_request,
+                request_id,
+                request,
+                format,
+            )
+            .await
+        }
+        Err(refusal) => refusal.into_response(format),
     }
-    execute(
-        &schema,
-        &limits,
-        &services,
-        &http_request,
-        request_id,
-        request,
-        format,
-    )
-    .await
 }
 
 /// Authenticates the caller, then runs the request (queries under the timeout) and records
@@ -472,9 +288,9 @@ async fn execute(
     mut request: async_graphql::Request,
     format: ResponseFormat,
 ) -> HttpResponse {
-    let principal = match authenticate(&services.db, http_request, request_id).await {
+    let principal = match authenticate(services, http_request, request_id).await {
         Ok(principal) => principal,
-        Err(refusal) => return refusal_response(refusal, format),
+        Err(refusal) => return refusal.into_response(format),
     };
     let started = Instant::now();
     let operation = crate::metrics::operation_label(operation_name(&mut request).as_deref());
@@ -500,17 +316,15 @@ async fn execute(
                     ResponseFormat::GraphqlResponseJson => StatusCode::SERVICE_UNAVAILABLE,
                     ResponseFormat::Json => StatusCode::OK,
                 };
-                return refusal_response(
-                    Refusal::new(
-                        status,
-                        ErrorCode::Timeout,
-                        format!(
-                            "the query ran longer than {} ms and was stopped; ask for less",
-                            limits.request_timeout_ms
-                        ),
+                return Refusal::new(
+                    status,
+                    ErrorCode::Timeout,
+                    format!(
+                        "the query ran longer than {} ms and was stopped; ask for less",
+                        limits.request_timeout_ms
                     ),
-                    format,
-                );
+                )
+                .into_response(format);
             }
         }
     };
@@ -573,7 +387,12 @@ fn record(operation: &str, outcome: &str, is_mutation: bool, started: Instant) {
     .record(started.elapsed().as_secs_f64());
 }
 
-fn graphiql() -> HttpResponse {
+/// GraphiQL, unless introspection is off: the page cannot work without it, and an operator
+/// who keeps the schema private does not want it advertised.
+fn graphiql(limits: &Limits) -> HttpResponse {
+    if !limits.introspection {
+        return schema_not_published();
+    }
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(
@@ -584,11 +403,20 @@ fn graphiql() -> HttpResponse {
         )
 }
 
-/// The schema in SDL.
-pub async fn schema_sdl() -> HttpResponse {
+/// The schema in SDL; 404 when introspection is off.
+pub async fn schema_sdl(limits: web::Data<Limits>) -> HttpResponse {
+    if !limits.introspection {
+        return schema_not_published();
+    }
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(sdl())
+}
+
+fn schema_not_published() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("text/plain; charset=utf-8")
+        .body("the schema is not published here (limits.introspection is off)")
 }
 
 /// A response whose errors all arose before execution (syntax, validation, variable

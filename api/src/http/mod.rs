@@ -3,8 +3,10 @@
 //! Invariant: HTTP concerns (headers, status codes, request ids) end here; the GraphQL layer
 //! receives typed request data such as [`crate::graphql::request::RequestLanguages`].
 
+mod body;
 mod bounded_lru;
 mod client_address;
+mod document;
 mod explorer;
 mod graphql;
 mod health;
@@ -12,6 +14,8 @@ pub mod negotiation;
 mod parsed;
 mod persisted;
 mod rate_limit;
+mod refusal;
+mod request_params;
 
 pub use client_address::ClientAddress;
 pub use graphql::HttpServices;

@@ -1,7 +1,8 @@
 //! Parsed documents of recent queries. Portals send the same few query texts over and over;
 //! parsing one (async-graphql's pest grammar) costs more than copying its syntax tree, so
 //! the tree of each recent text is kept and handed to the executor, which still validates
-//! every request against the schema and its limits.
+//! every request against the schema and its limits. Only trees that passed the checks
+//! before validation (`super::document`) are kept, so a kept tree needs none of them again.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -49,29 +50,19 @@ impl ParsedDocuments {
             .filter(|_| query.len() <= MAX_CACHED_QUERY_BYTES)
     }
 
-    /// Gives `request` the tree of its query text: the kept one when the text was parsed
-    /// before, else a new one, kept for next time. A text that does not parse is left for
-    /// the executor to report with its position.
-    pub fn parse(&self, request: &mut async_graphql::Request) {
-        let Some(cache) = self.cache_for(&request.query) else {
-            return;
-        };
-        let cached = match cache.lock() {
-            Ok(mut cache) => cache.get(request.query.as_str()).cloned(),
-            Err(_) => None,
-        };
-        if let Some(document) = cached {
-            request.set_parsed_query(document);
-            return;
-        }
-        let query: Box<str> = Box::from(request.query.as_str());
-        let Ok(document) = request.parsed_query() else {
-            return;
-        };
-        let document = document.clone();
-        if let Ok(mut cache) = cache.lock() {
-            let size = query.len();
-            cache.push(query, document, size);
+    /// The kept tree of `query`, when it was parsed (and passed the document checks)
+    /// before.
+    pub fn get(&self, query: &str) -> Option<ExecutableDocument> {
+        let mut cache = self.cache_for(query)?.lock().ok()?;
+        cache.get(query).cloned()
+    }
+
+    /// Keeps the tree of `query` for next time (unless the text is too long to keep).
+    pub fn remember(&self, query: &str, document: &ExecutableDocument) {
+        if let Some(cache) = self.cache_for(query)
+            && let Ok(mut cache) = cache.lock()
+        {
+            cache.push(Box::from(query), document.clone(), query.len());
         }
     }
 
@@ -88,34 +79,33 @@ impl ParsedDocuments {
 mod tests {
     use super::*;
 
-    fn operation_count(request: &mut async_graphql::Request) -> usize {
-        request
-            .parsed_query()
-            .map(|document| document.operations.iter().count())
-            .unwrap_or(0)
+    fn parse(cache: &ParsedDocuments, query: &str) {
+        if let Ok(document) = async_graphql::parser::parse_query(query) {
+            cache.remember(query, &document);
+        }
     }
 
     #[test]
     fn a_remembered_text_comes_back_parsed() {
         let cache = ParsedDocuments::new(8);
-        let mut first = async_graphql::Request::new("query A { themes { slug } }");
-        cache.parse(&mut first);
+        parse(&cache, "query A { themes { slug } }");
         assert_eq!(cache.len(), 1);
-        let mut second = async_graphql::Request::new("query A { themes { slug } }");
-        cache.parse(&mut second);
-        assert_eq!(operation_count(&mut second), 1);
-        assert_eq!(cache.len(), 1);
+        let again = cache.get("query A { themes { slug } }");
+        assert_eq!(
+            again.map(|document| document.operations.iter().count()),
+            Some(1)
+        );
+        assert!(cache.get("query B { themes { slug } }").is_none());
     }
 
     #[test]
-    fn texts_that_do_not_parse_or_are_too_long_are_not_kept() {
+    fn texts_too_long_are_not_kept() {
         let cache = ParsedDocuments::new(8);
-        cache.parse(&mut async_graphql::Request::new("{ themes {"));
         let long = format!(
             "{{ themes {{ slug }} }} # {}",
             "x".repeat(MAX_CACHED_QUERY_BYTES)
         );
-        cache.parse(&mut async_graphql::Request::new(long));
+        parse(&cache, &long);
         assert_eq!(cache.len(), 0);
     }
 
@@ -124,9 +114,7 @@ mod tests {
         let cache = ParsedDocuments::new(10_000);
         let padding = "x".repeat(MAX_CACHED_QUERY_BYTES - 100);
         for n in 0..(MAX_TOTAL_QUERY_BYTES / MAX_CACHED_QUERY_BYTES + 10) {
-            cache.parse(&mut async_graphql::Request::new(format!(
-                "{{ themes {{ slug }} }} # {n} {padding}"
-            )));
+            parse(&cache, &format!("{{ themes {{ slug }} }} # {n} {padding}"));
         }
         let held = cache.len();
         assert!(held > 0 && held <= MAX_TOTAL_QUERY_BYTES / (MAX_CACHED_QUERY_BYTES - 100));
@@ -135,7 +123,7 @@ mod tests {
     #[test]
     fn capacity_zero_turns_it_off() {
         let cache = ParsedDocuments::new(0);
-        cache.parse(&mut async_graphql::Request::new("{ themes { slug } }"));
+        parse(&cache, "{ themes { slug } }");
         assert_eq!(cache.len(), 0);
     }
 }

@@ -7,7 +7,7 @@ use async_graphql::{Context, ErrorExtensions, InputObject, Object, ResultExt};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::DatabaseConnection;
-use symbios_search::{Kind, SearchRequest};
+use symbios_search::{Kind, MAX_RESULT_WINDOW, SearchRequest};
 use uuid::Uuid;
 
 use super::countries;
@@ -187,11 +187,19 @@ impl SearchQuery {
         #[graphql(default)] prefix: bool,
     ) -> async_graphql::Result<SearchResults> {
         let search = ctx.data::<Search>()?;
-        let limit = page_size("first", first)?;
         let offset = match &after {
             Some(cursor) => decode_cursor(cursor)? + 1,
             None => 0,
         };
+        if offset >= MAX_RESULT_WINDOW {
+            return Err(service::Error::invalid(
+                "after",
+                format!("results beyond the first {MAX_RESULT_WINDOW} are not available; refine the query"),
+            )
+            .extend());
+        }
+        // The last page of the window is cut short rather than refused.
+        let limit = page_size("first", first)?.min(MAX_RESULT_WINDOW - offset);
         let filter = filter.unwrap_or_default();
         validate::year_range("filter.yearFrom", filter.year_from, filter.year_to).extend()?;
         let request = SearchRequest {
@@ -260,7 +268,7 @@ impl SearchQuery {
             },
             page_info: PageInfo {
                 has_previous_page: offset > 0,
-                has_next_page: offset + limit < total,
+                has_next_page: offset + limit < total.min(MAX_RESULT_WINDOW),
                 start_cursor: edges.first().map(|edge| edge.cursor.clone()),
                 end_cursor: edges.last().map(|edge| edge.cursor.clone()),
             },

@@ -1,0 +1,157 @@
+//! The GraphQL-over-HTTP request parameters (`query`, `operationName`, `variables`,
+//! `extensions`) of a GET query string or a POST JSON body, turned into an executable
+//! request. A persisted query (Apollo's `extensions.persistedQuery`) is looked up or
+//! remembered here, and `variables` are bounded before async-graphql converts them.
+
+use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
+use async_graphql::{Value, Variables};
+use serde_json::Map;
+
+use super::negotiation::APPLICATION_JSON;
+use super::persisted::{PersistedQueries, Resolution};
+use super::refusal::Refusal;
+use crate::error::ErrorCode;
+use crate::graphql::variables;
+
+fn object_parameter(
+    name: &str,
+    value: Option<serde_json::Value>,
+) -> Result<Option<Map<String, serde_json::Value>>, Refusal> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Object(object)) => Ok(Some(object)),
+        Some(_) => Err(Refusal::bad_request(format!(
+            "`{name}` must be a JSON object"
+        ))),
+    }
+}
+
+/// Builds an executable request from the GraphQL-over-HTTP parameters; a persisted query
+/// (Apollo's `extensions.persistedQuery`) is looked up or remembered first.
+fn graphql_request(
+    persisted: &PersistedQueries,
+    max_depth: usize,
+    query: Option<serde_json::Value>,
+    operation_name: Option<serde_json::Value>,
+    variables: Option<serde_json::Value>,
+    extensions: Option<serde_json::Value>,
+) -> Result<async_graphql::Request, Refusal> {
+    let query = match query {
+        Some(serde_json::Value::String(query)) => Some(query),
+        None | Some(serde_json::Value::Null) => None,
+        Some(_) => return Err(Refusal::bad_request("`query` must be a string")),
+    };
+    let extensions = object_parameter("extensions", extensions)?;
+    let query = match persisted.resolve(query.as_deref(), extensions.as_ref()) {
+        Resolution::NotPersisted => {
+            query.ok_or_else(|| Refusal::bad_request("the `query` parameter is missing"))?
+        }
+        Resolution::Query(query) => query,
+        // Apollo clients look for this message, then send the query with its hash.
+        Resolution::NotFound => {
+            return Err(Refusal::new(
+                StatusCode::OK,
+                ErrorCode::PersistedQueryNotFound,
+                "PersistedQueryNotFound",
+            ));
+        }
+        Resolution::Invalid(reason) => return Err(Refusal::bad_request(reason)),
+    };
+    let mut request = async_graphql::Request::new(query);
+    match operation_name {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err(Refusal::bad_request("`operationName` must be a string")),
+    }
+    if let Some(variables) = object_parameter("variables", variables)? {
+        variables::check(&variables, max_depth)
+            .map_err(|refusal| Refusal::bad_request(refusal.to_string()))?;
+        request = request.variables(Variables::from_json(serde_json::Value::Object(variables)));
+    }
+    if let Some(extensions) = extensions {
+        for (key, value) in extensions {
+            if let Ok(value) = Value::from_json(value) {
+                request.extensions.insert(key, value);
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// The request in a GET query string; `max_depth` bounds the nesting of `variables`.
+pub fn parse_get(
+    request: &HttpRequest,
+    persisted: &PersistedQueries,
+    max_depth: usize,
+) -> Result<async_graphql::Request, Refusal> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string())
+        .map_err(|_| Refusal::bad_request("the query string is malformed"))?;
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
+    let json_parameter = |name: &str| -> Result<Option<serde_json::Value>, Refusal> {
+        get(name)
+            .map(|text| {
+                serde_json::from_str(&text)
+                    .map_err(|_| Refusal::bad_request(format!("`{name}` is not valid JSON")))
+            })
+            .transpose()
+    };
+    graphql_request(
+        persisted,
+        max_depth,
+        get("query").map(serde_json::Value::String),
+        get("operationName").map(serde_json::Value::String),
+        json_parameter("variables")?,
+        json_parameter("extensions")?,
+    )
+}
+
+/// The request in a POST body; `max_depth` bounds the nesting of `variables`.
+pub fn parse_post(
+    request: &HttpRequest,
+    body: &[u8],
+    persisted: &PersistedQueries,
+    max_depth: usize,
+) -> Result<async_graphql::Request, Refusal> {
+    let media_type = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| {
+            value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if media_type.as_deref() != Some(APPLICATION_JSON) {
+        return Err(Refusal::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadUserInput,
+            "send the request as Content-Type: application/json",
+        ));
+    }
+    let parsed: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| Refusal::bad_request("the request body is not valid JSON"))?;
+    let serde_json::Value::Object(mut object) = parsed else {
+        return Err(Refusal::bad_request(
+            "the request body must be one JSON object (batches are not accepted)",
+        ));
+    };
+    graphql_request(
+        persisted,
+        max_depth,
+        object.remove("query"),
+        object.remove("operationName"),
+        object.remove("variables"),
+        object.remove("extensions"),
+    )
+}
