@@ -4,6 +4,8 @@
 //! Invariant: resolvers stay thin. They parse arguments into domain types, call one service
 //! function (or loader) and map the result; they never open transactions or build SQL.
 
+#[cfg(test)]
+mod bundled_queries;
 pub mod connection;
 pub mod ids;
 pub mod limits;
