@@ -111,7 +111,7 @@ async fn the_explorer_is_served_under_a_strict_policy() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_explorer_puts_nothing_from_the_network_into_an_html_sink() {
+async fn the_explorer_scripts_use_no_html_sink() {
     let app = spawn_app(Backend::Sqlite).await.expect("SQLite app");
     for asset in ["app.js", "i18n.js", "map.js"] {
         let script = app
