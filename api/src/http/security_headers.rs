@@ -125,7 +125,7 @@ async fn with_graphiql_policy<B: MessageBody + 'static>(
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
     // The size was checked above, so the limit cannot be exceeded; a body that fails to read
-    // (never for a string) leaves an empty page under the strict policy.
+    // (never for a string) leaves an empty page whose policy allows nothing.
     let page = match to_bytes_limited(body, MAX_GRAPHIQL_PAGE_BYTES as usize).await {
         Ok(Ok(page)) => page,
         _ => Bytes::new(),
