@@ -1,20 +1,18 @@
-// Symbios explorer: a reference portal that uses only the public GraphQL API.
-// Plain ES module, no dependencies. Record texts are inserted as text; only the search
-// highlight fragments (HTML-escaped by the server, with <mark>) are inserted as HTML.
+// Symbios explorer: a reference portal that uses only the public GraphQL API of its own origin.
+// Plain ES module, no dependencies. Nothing from the network is ever parsed as HTML: record
+// texts are inserted as text, and search highlights are rebuilt from text with only <mark>
+// (the server's CSP enforces this with Trusted Types).
 import { LANGS, preferredLang, t, tn, label, langName, countryName, ownName } from "./i18n.js";
 import { renderMap } from "./map.js";
 
 // ---------------------------------------------------------------------------------------
 // API access
 
-/** The GraphQL endpoint: same origin unless overridden for development. */
-function apiEndpoint() {
-  const fromUrl = new URLSearchParams(location.search).get("api");
-  if (fromUrl) return fromUrl.replace(/\/+$/, "").replace(/(\/graphql)?$/, "/graphql");
-  const meta = document.querySelector('meta[name="symbios-api"]')?.content;
-  return meta || "/graphql";
-}
-const API = apiEndpoint();
+/**
+ * The GraphQL endpoint: always this page's own origin. Nothing in the URL can change it, so a
+ * link cannot point the page at another server (issue 15).
+ */
+const API = new URL("/graphql", location.origin).href;
 
 class ApiError extends Error {
   constructor(code, { message = "", requestId = null, retryAfter = null } = {}) {
@@ -27,7 +25,7 @@ class ApiError extends Error {
 
 /** Runs a query with GET (query and variables in the URL). */
 async function gql(query, variables = {}, { signal } = {}) {
-  const url = new URL(API, location.href);
+  const url = new URL(API);
   url.searchParams.set("query", query.replace(/\s+/g, " ").trim());
   url.searchParams.set("variables", JSON.stringify(variables));
   let response;
@@ -204,8 +202,6 @@ function queryString(s) {
   for (const v of s.tlang) p.append("tlang", v);
   if (s.year) p.set("year", s.year);
   if (s.open) p.set("open", s.open);
-  const api = new URLSearchParams(location.search).get("api");
-  if (api) p.set("api", api); // development only
   return `?${p}`;
 }
 
@@ -556,8 +552,7 @@ function resultItem(lang, hit) {
   if (e.country) meta.push(countryName(lang, e.country));
   if (e.establishedYear) meta.push(String(e.establishedYear));
   const fragments = pickHighlights(lang, hit.highlights).map((x) => {
-    const p = h("p", { class: "fragment", lang: x.lang ?? null });
-    p.innerHTML = x.fragment; // HTML-escaped by the server, <mark> around matches
+    const p = h("p", { class: "fragment", lang: x.lang ?? null }, highlightNodes(x.fragment));
     if (x.lang && x.lang !== lang) p.prepend(h("span", { class: "frag-lang", lang }, `${langName(lang, x.lang)}: `));
     return p;
   });
@@ -568,6 +563,35 @@ function resultItem(lang, hit) {
     h("p", { class: "meta" }, h("span", { class: `badge badge-${type}` }, meta[0]), meta.length > 1 ? ` ${meta.slice(1).join(" · ")}` : ""),
     fragments,
   );
+}
+
+// The entities the server's highlighter writes (tantivy's Snippet::to_html escapes with
+// htmlescape's encode_minimal: & < > " '). Only these are decoded, in one pass, so "&amp;lt;"
+// stays "&lt;" and anything else stays as it was sent.
+const ESCAPED = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'" };
+const unescapeHighlight = (text) => text.replace(/&(?:amp|lt|gt|quot|#x27);/g, (entity) => ESCAPED[entity]);
+
+/**
+ * A highlight fragment (HTML-escaped text with <mark>…</mark> around matches) rebuilt as text
+ * nodes and <mark> elements. It is never parsed as HTML: only the literal <mark> and </mark>
+ * tags become elements, and any other markup a server might send ends up as visible text.
+ */
+function highlightNodes(fragment) {
+  const nodes = [];
+  let mark = null;
+  for (const part of String(fragment ?? "").split(/(<mark>|<\/mark>)/)) {
+    if (part === "<mark>" && !mark) {
+      mark = document.createElement("mark");
+      nodes.push(mark);
+    } else if (part === "</mark>" && mark) {
+      mark = null;
+    } else if (part) {
+      const text = document.createTextNode(unescapeHighlight(part));
+      if (mark) mark.append(text);
+      else nodes.push(text);
+    }
+  }
+  return nodes.filter((node) => node.nodeName !== "MARK" || node.hasChildNodes());
 }
 
 const clip = (s, n) => (s.length > n ? `${s.slice(0, n).replace(/\s+\S*$/, "")}…` : s);

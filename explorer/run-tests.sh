@@ -4,6 +4,7 @@
 #
 #   explorer/run-tests.sh                      # starts ${SYMBIOS_BIN:-target/debug/symbios}
 #   EXPLORER_URL=http://host:port/ explorer/run-tests.sh   # test a running server instead
+#                                              # (EXPLORER_EDITOR_KEY=… for the write tests)
 #
 # Skips (exit 0) when node/npm or chromium are not available. Screenshots go to
 # explorer/test-artifacts/; the README screenshot to docs/explorer.png.
@@ -90,6 +91,10 @@ if [ -z "$url" ]; then
     exit 1
   fi
   url="$url/"
+  # An editor key for the tests that write hostile records through the API (against the same
+  # data folder; only its hash is stored).
+  EXPLORER_EDITOR_KEY="$(cd "$work" && env "${unset_args[@]}" SYMBIOS_DATA_DIR="$work/data" "$bin" apikey create --name explorer-tests --role editor 2>>"$log")"
+  export EXPLORER_EDITOR_KEY
 fi
 
 echo "testing the explorer at $url with $chromium_bin" >&2

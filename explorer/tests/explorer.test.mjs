@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -18,7 +19,7 @@ const VIEWPORT = { width: 1280, height: 800 };
 if (!BASE) throw new Error("set EXPLORER_URL (explorer/run-tests.sh does)");
 mkdirSync(ARTIFACTS, { recursive: true });
 
-/** The explorer URL with these parameters (keeps those of EXPLORER_URL, e.g. `api`). */
+/** The explorer URL with these parameters (keeps those of EXPLORER_URL). */
 function at(params = {}) {
   const url = new URL(BASE);
   for (const [k, v] of Object.entries(params)) {
@@ -38,19 +39,30 @@ after(async () => {
   await browser?.close();
 });
 
-/** A fresh page that fails the test on script errors. */
+/**
+ * A fresh page that fails the test on script errors and on any Content-Security-Policy
+ * violation (reported by the page's `securitypolicyviolation` events, on every document the
+ * page loads). `page.problems` holds both, for a test that provokes one on purpose.
+ */
 async function open(t, url) {
   const context = await browser.newContext({ viewport: VIEWPORT, locale: "en-GB" });
   context.setDefaultTimeout(10_000);
+  const problems = { errors: [], violations: [] };
+  await context.exposeBinding("__reportCspViolation", (_source, violation) => problems.violations.push(violation));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} ${e.sample ?? ""}`.trim()));
+  });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  page.problems = problems;
+  page.on("pageerror", (e) => problems.errors.push(e.message));
   page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) problems.errors.push(m.text());
   });
   t.after(async () => {
     await context.close();
-    assert.deepEqual(errors, [], "no script errors");
+    assert.deepEqual(problems.errors, [], "no script errors");
+    assert.deepEqual(problems.violations, [], "no Content-Security-Policy violations");
   });
   if (url) await page.goto(url);
   return page;
@@ -299,9 +311,7 @@ test("API errors are shown in plain words", async (t) => {
 
   // A real BAD_USER_INPUT from the server, through the same path.
   const bad = await page.evaluate(async () => {
-    const u = new URL(document.querySelector('meta[name="symbios-api"]').content, location.href);
-    const api = new URLSearchParams(location.search).get("api");
-    const target = api ? new URL("/graphql", api) : u;
+    const target = new URL("/graphql", location.origin);
     target.searchParams.set("query", '{ caseStudy(slug: "x", id: "y") { slug } }');
     const r = await fetch(target, { headers: { Accept: "application/graphql-response+json" } });
     return (await r.json()).errors?.[0]?.extensions?.code;
@@ -346,4 +356,177 @@ test("README screenshot: the start page with Kalundborg open", async (t) => {
     mkdirSync(dirname(README_SHOT), { recursive: true });
     await page.screenshot({ path: README_SHOT });
   }
+});
+
+// ---------------------------------------------------------------------------------------
+// Hostile input (issue 15): links, servers and records that try to run script in the page.
+
+const PAYLOAD = `<img src=x onerror="window.__pwned=1">`;
+
+/** A GraphQL answer for every query the explorer sends, with one search hit carrying `fragment`. */
+function answerWithFragment(fragment) {
+  return {
+    data: {
+      themes: [],
+      suggest: [],
+      caseStudies: { totalCount: 0, nodes: [] },
+      search: {
+        totalCount: 1,
+        pageInfo: { hasNextPage: false, endCursor: null },
+        facets: { type: [], country: [], theme: [], lang: [], year: [] },
+        edges: [{ node: {
+          score: 1,
+          highlights: [{ field: "text", lang: "en", fragment }],
+          entity: { __typename: "Actor", id: "00000000-0000-0000-0000-000000000001", slug: "hostile", name: "Hostile", kind: "COMPANY", country: "IS" },
+        } }],
+      },
+    },
+  };
+}
+
+/** Starts a GraphQL server on another origin that answers everything with a script-carrying fragment. */
+async function hostileServer(t) {
+  const received = [];
+  const server = createServer((request, response) => {
+    received.push(request.url);
+    response.writeHead(200, {
+      "content-type": "application/json",
+      "access-control-allow-origin": "*",
+      "access-control-allow-headers": "*",
+    });
+    response.end(request.method === "OPTIONS" ? "" : JSON.stringify(answerWithFragment(`<mark>x</mark> ${PAYLOAD}`)));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  return { origin: `http://127.0.0.1:${server.address().port}`, received };
+}
+
+const pwned = (page) => page.evaluate(() => window.__pwned);
+
+test("the page is served under a strict Content-Security-Policy that the suite watches", async (t) => {
+  const response = await fetch(at());
+  const policy = response.headers.get("content-security-policy") ?? "";
+  for (const directive of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "object-src 'none'",
+    "base-uri 'none'", "frame-ancestors 'none'", "require-trusted-types-for 'script'"]) {
+    assert.ok(policy.split(/;\s*/).includes(directive), `${directive} in ${policy || "(no policy)"}`);
+  }
+  assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+
+  // The watch on violations works: a request to another origin and an HTML string in an HTML
+  // sink are both refused by the browser and reported.
+  const page = await open(t, at({ lang: "en" }));
+  await page.locator(".cards .card").first().waitFor();
+  const refused = await page.evaluate(async () => {
+    const image = new Image();
+    const loaded = new Promise((resolve) => { image.onerror = () => resolve("refused"); image.onload = () => resolve("loaded"); });
+    image.src = "http://127.0.0.1:9/tracker.png";
+    const sink = (() => {
+      try {
+        document.createElement("div").innerHTML = "<b>x</b>";
+        return "assigned";
+      } catch (error) {
+        return error.name;
+      }
+    })();
+    return { image: await loaded, sink };
+  });
+  assert.deepEqual(refused, { image: "refused", sink: "TypeError" });
+  await expectViolations(page, [/^img-src blocked http:\/\/127\.0\.0\.1:9\/tracker\.png/, /^require-trusted-types-for blocked/]);
+});
+
+/** Waits for these violations (and the console errors they log), then forgets them. */
+async function expectViolations(page, patterns) {
+  const deadline = Date.now() + 5_000;
+  while (!patterns.every((p) => page.problems.violations.some((v) => p.test(v)))) {
+    assert.ok(Date.now() < deadline, `expected violations ${patterns} in ${JSON.stringify(page.problems.violations)}`);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  }
+  page.problems.violations.length = 0;
+  page.problems.errors.splice(0, page.problems.errors.length, ...page.problems.errors.filter((e) => !/Content Security Policy|TrustedHTML/.test(e)));
+}
+
+test("a link cannot point the explorer at another server", async (t) => {
+  const hostile = await hostileServer(t);
+  const page = await open(t);
+  const requested = [];
+  page.on("request", (request) => requested.push(request.url()));
+  await page.goto(at({ lang: "en", q: "x", api: hostile.origin }));
+  await searched(page);
+  assert.deepEqual(requested.filter((url) => url.startsWith(hostile.origin)), [], "no request to the other origin");
+  assert.deepEqual(hostile.received, [], "the other server was never asked");
+  assert.ok(requested.some((url) => url.startsWith(new URL("/graphql?", BASE).href)), "the page asked its own /graphql");
+  assert.equal(await page.locator(".results img, .results script").count(), 0);
+  assert.equal(await pwned(page), undefined, "no script from the other server ran");
+  assert.doesNotMatch(page.url(), /[?&]api=/, "the parameter is not carried on");
+});
+
+test("highlights are rebuilt from text: only <mark> becomes markup", async (t) => {
+  const page = await open(t);
+  // What a compromised server or a proxy could send: raw markup beside the escaped text.
+  const fragment = `before <mark>match</mark> &amp;lt;b&amp;gt; ${PAYLOAD} &quot;q&quot; &#x27;s &amp; &nbsp; <mark>two</mark> </mark> <mark>`;
+  await page.route("**/graphql?*", (route) => route.fulfill({
+    status: 200,
+    headers: { "content-type": "application/graphql-response+json" },
+    body: JSON.stringify(answerWithFragment(fragment)),
+  }));
+  await page.goto(at({ lang: "en", q: "match" }));
+  await searched(page);
+  const shown = page.locator(".results .fragment").first();
+  assert.deepEqual(await shown.locator("mark").allTextContents(), ["match", "two"], "the real matches stay marked");
+  assert.equal(await shown.evaluate((p) => p.querySelectorAll("*:not(mark)").length), 0, "no element but <mark>");
+  assert.equal(
+    await shown.textContent(),
+    `before match &lt;b&gt; ${PAYLOAD} "q" 's & &nbsp; two </mark> `,
+    "escaped text is decoded once; other markup is shown as it came",
+  );
+  assert.equal(await page.locator(".results img").count(), 0);
+  assert.equal(await pwned(page), undefined);
+});
+
+test("a record with markup in its name and description is shown as text", async (t) => {
+  const key = process.env.EXPLORER_EDITOR_KEY;
+  if (!key) {
+    t.skip("needs EXPLORER_EDITOR_KEY (run-tests.sh creates one when it starts the server)");
+    return;
+  }
+  const word = `quokkaboard${Date.now().toString(36)}`;
+  const name = `Evil ${word} ${PAYLOAD} AS`;
+  const description = `Makes ${word} from ${PAYLOAD} & "quotes" 'apostrophes' &lt;b&gt; <mark>not a match</mark>`;
+  const created = await fetch(new URL("/graphql", BASE), {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({
+      query: "mutation($input: CreateActorInput!) { createActor(input: $input) { slug } }",
+      variables: { input: { name, kind: "COMPANY", country: "IS", originalLang: "en", description: [{ lang: "en", text: description }] } },
+    }),
+  }).then((r) => r.json());
+  assert.ok(created.data?.createActor?.slug, JSON.stringify(created));
+
+  // The index follows the database asynchronously: poll the API until the record is found.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const url = new URL("/graphql", BASE);
+    url.searchParams.set("query", `{ search(query: "${word}") { totalCount } }`);
+    const found = await fetch(url).then((r) => r.json());
+    if (found.data?.search?.totalCount === 1) break;
+    assert.ok(Date.now() < deadline, `the new actor was not indexed: ${JSON.stringify(found)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  const page = await open(t, at({ lang: "en", q: word }));
+  await searched(page);
+  const hit = page.locator(".results .hit").first();
+  assert.equal(await hit.locator("h3").innerText(), name, "the name is shown literally");
+  const fragment = hit.locator(".fragment").first();
+  assert.equal(await fragment.locator("mark").first().textContent(), word, "the search word is marked");
+  const shown = (await fragment.textContent()).trim();
+  assert.ok(description.includes(shown) && shown.includes(PAYLOAD), `shown literally: ${shown}`);
+  assert.equal(await page.locator("#browse img").count(), 0);
+
+  await hit.locator("h3 a").click();
+  await recordShown(page, word);
+  assert.equal(await page.locator("#record h2").innerText(), name);
+  assert.equal(await page.locator("#record .lead").innerText(), description);
+  assert.equal(await page.locator("#record img").count(), 0);
+  assert.equal(await pwned(page), undefined);
 });

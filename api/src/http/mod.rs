@@ -16,12 +16,14 @@ mod persisted;
 mod rate_limit;
 mod refusal;
 mod request_params;
+mod security_headers;
 
 pub use client_address::ClientAddress;
 pub use graphql::HttpServices;
 pub use parsed::ParsedDocuments;
 pub use persisted::PersistedQueries;
 pub use rate_limit::RateLimits;
+pub use security_headers::add as add_security_headers;
 
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -44,8 +46,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(health::metrics));
 }
 
-/// Builds the actix app around `routes`, with request tracing, the request-id header and
-/// CORS for the configured origins. `$services` is a shared `web::Data<HttpServices>`.
+/// Builds the actix app around `routes`, with request tracing, the request-id header, CORS
+/// for the configured origins and the security headers (outside CORS, so that preflight
+/// answers carry them too). `$services` is a shared `web::Data<HttpServices>`.
 #[macro_export]
 macro_rules! symbios_http_app {
     ($schema:expr, $db:expr, $search:expr, $limits:expr, $services:expr, $origins:expr) => {
@@ -54,6 +57,7 @@ macro_rules! symbios_http_app {
                 !$origins.is_empty(),
                 $crate::http::cors($origins),
             ))
+            .wrap_fn($crate::http::add_security_headers)
             .wrap_fn($crate::http::add_request_id_header)
             .wrap(tracing_actix_web::TracingLogger::default())
             .app_data(actix_web::web::Data::new($schema))
