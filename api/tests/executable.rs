@@ -12,7 +12,7 @@
 )]
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,9 @@ use symbios_entity::vocabulary::{ActorKind, EntityType};
 use symbios_entity::{actor, case_study, funder, localized_text, project};
 use uuid::Uuid;
 
+#[path = "executable/hostile.rs"]
+mod hostile;
+
 const BACKLOG: usize = 30_000;
 const KILLS: usize = 3;
 
@@ -34,9 +37,24 @@ struct Server {
     base_url: String,
 }
 
+/// The executable under test: the one Cargo built with these tests, or the one named by
+/// `SYMBIOS_TEST_BINARY` (`.ci/run` points it at the release build for the hostile-input
+/// tests, so that they run against what operators run).
+fn binary() -> PathBuf {
+    std::env::var_os("SYMBIOS_TEST_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_symbios")))
+}
+
 fn start(data_dir: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_symbios"))
+    start_with(data_dir, &[])
+}
+
+/// Starts `symbios serve` on `data_dir` with extra environment variables.
+fn start_with(data_dir: &Path, environment: &[(&str, &str)]) -> Server {
+    let mut child = Command::new(binary())
         .arg("serve")
+        .envs(environment.iter().copied())
         .env("SYMBIOS_DATA_DIR", data_dir)
         .env("SYMBIOS_BIND", "127.0.0.1:0")
         .env("SYMBIOS_LOG", "warn")
@@ -246,7 +264,7 @@ fn write_import_file(path: &Path, count: usize) {
 /// Runs `symbios import`, killing it with SIGKILL after `kill_after` (unless it finished);
 /// returns the last line number it acknowledged as committed and whether it finished.
 fn import(data_dir: &Path, file: &Path, kill_after: Option<Duration>) -> (usize, bool) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_symbios"))
+    let mut child = Command::new(binary())
         .args(["import", "--log-commits", "--batch-size", "500"])
         .arg(file)
         .env("SYMBIOS_DATA_DIR", data_dir)
@@ -383,7 +401,7 @@ async fn import_survives_kill_9_and_reruns_idempotently() {
 
 /// Runs `symbios` with `args` on `data_dir`; returns the exit status, stdout and stderr.
 fn run(data_dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_symbios"))
+    let output = Command::new(binary())
         .args(args)
         .env("SYMBIOS_DATA_DIR", data_dir)
         .env("SYMBIOS_LOG", "warn")

@@ -126,7 +126,7 @@ async fn fragment_fan_out_is_measured_not_expanded() {
         assert!(message.contains("limits.max_fields"), "{message}");
     }
     // A long chain of fragments (each spreading the next once) is refused by its depth.
-    let chain = fragment_bomb("query{...F0}", "Query", 1, 200, "themes{slug}");
+    let chain = fragment_bomb("query{...F0}", "Query", 1, 60, "themes{slug}");
     let message = refused(&app, &chain, json!({}), "QUERY_TOO_COMPLEX").await;
     assert!(message.contains("limits.max_recursive_depth"), "{message}");
     // A fragment that spreads itself (through another) is a caller's mistake, refused
