@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Normal load beside attackers, against the release build on its default limits (loopback only).
+#   bench/abuse.sh sqlite|postgres [seconds=60]
+# 1. quiet: wrk (-t2 -c10) alternates a list query and a search for SECONDS;
+# 2. under attack: the same load for SECONDS while bench/abuse/attackers.py sends every attack
+#    class of issue 15 in a loop (3 threads, each request from another address) and holds 200
+#    connections whose bodies trickle in a byte every two seconds.
+# The server trusts 127.0.0.1 as a proxy, so the load and the attackers name their client in
+# X-Forwarded-For: each reader and each attacker request has an address of its own, as on the
+# internet (the per-address limit stays on, at its default, and does not do the defending).
+# Prints req/s, p50 and p99 of the normal load for both runs, the server's peak RSS (VmHWM) and
+# whether it is still alive, then what each attack class was answered.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+backend="${1:?usage: bench/abuse.sh sqlite|postgres [seconds]}"
+secs="${2:-60}"
+port="${SYMBIOS_BENCH_PORT:-18091}"
+command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+
+cargo build --release --manifest-path "$ROOT/Cargo.toml" -q
+binary="$ROOT/target/release/symbios"
+data_dir="$(mktemp -d /tmp/symbios-abuse.XXXXXX)"
+export SYMBIOS_DATA_DIR="$data_dir" SYMBIOS_BIND="127.0.0.1:$port" SYMBIOS_LOG=warn
+export SYMBIOS_TRUSTED_PROXIES='["127.0.0.1"]'
+case "$backend" in
+  sqlite) unset SYMBIOS_DATABASE_URL ;;
+  postgres)
+    psql -h 127.0.0.1 -U postgres -d test -qc 'DROP DATABASE IF EXISTS symbios_abuse WITH (FORCE)'
+    psql -h 127.0.0.1 -U postgres -d test -qc 'CREATE DATABASE symbios_abuse'
+    export SYMBIOS_DATABASE_URL="postgres://postgres@127.0.0.1:5432/symbios_abuse" ;;
+  *) echo "bench: backend must be sqlite or postgres" >&2; exit 2 ;;
+esac
+
+"$binary" serve >"$data_dir/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
+for _ in $(seq 1 300); do
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  sleep 0.1
+done
+ABUSE_PARTNER_KEY="$("$binary" apikey create --name abuse --role partner --scheme ABUSE)"
+export ABUSE_PARTNER_KEY
+
+rss() { awk -v field="$1" '$1 == field":" { print $2 }' "/proc/$server/status"; }
+normal_load() {  # seconds
+  wrk -t2 -c10 -d"${1}s" --timeout 10s --latency -s "$ROOT/bench/abuse/normal.lua" \
+    "http://127.0.0.1:$port/graphql" | grep '^WRKRESULT' | sed 's/^WRKRESULT //'
+}
+
+echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $backend, $(nproc) cores, $(date -u +%FT%TZ), ${secs}s per run"
+normal_load 3 >/dev/null  # warm-up
+echo "quiet:        $(normal_load "$secs")  rss_kb=$(rss VmRSS)"
+python3 "$ROOT/bench/abuse/attackers.py" "$port" "$secs" >"$data_dir/attacks.txt" 2>&1 &
+attackers=$!
+under_attack="$(normal_load "$secs")"
+attack_status=0
+wait $attackers || attack_status=$?
+echo "under attack: $under_attack  rss_kb=$(rss VmRSS)"
+if kill -0 $server 2>/dev/null; then alive=yes; else alive=no; fi
+echo "server: alive=$alive peak_rss_kb=$(rss VmHWM 2>/dev/null || echo '?')"
+cat "$data_dir/attacks.txt"
+grep -ci 'panicked\|overflow' "$data_dir/server.log" | sed 's/^/server log panics: /'
+[ "$alive" = yes ] && [ "$attack_status" = 0 ]
