@@ -26,6 +26,8 @@ use symbios_entity::vocabulary::{ActorKind, EntityType};
 use symbios_entity::{actor, case_study, funder, localized_text, project};
 use uuid::Uuid;
 
+#[path = "executable/attacks.rs"]
+mod attacks;
 #[path = "executable/hostile.rs"]
 mod hostile;
 

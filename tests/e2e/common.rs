@@ -10,8 +10,10 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use symbios::config::Settings;
 use symbios::db::StatementCounter;
+use symbios::service::text::fold;
 use symbios::startup::App;
-use symbios_entity::vocabulary::Role;
+use symbios_entity::actor;
+use symbios_entity::vocabulary::{ActorKind, Role};
 
 /// Environment variable naming the PostgreSQL server for the PostgreSQL variants of the tests.
 pub const POSTGRES_URL_VAR: &str = "SYMBIOS_TEST_POSTGRES_URL";
@@ -247,6 +249,30 @@ impl TestApp {
                 .ok();
             admin.close().await.ok();
         }
+    }
+}
+
+/// A company row for bulk inserts (`symbios::service::dataset::insert_missing_records`),
+/// written in English.
+pub fn company(
+    id: uuid::Uuid,
+    slug: String,
+    name: String,
+    country: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> actor::Model {
+    actor::Model {
+        id,
+        slug,
+        name_folded: fold(&name),
+        name,
+        kind: ActorKind::Company,
+        country: country.to_owned(),
+        website: None,
+        original_lang: "en".to_owned(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
     }
 }
 

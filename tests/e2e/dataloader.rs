@@ -6,12 +6,12 @@ use symbios::seed::record_id;
 use symbios::service::dataset::{Records, insert_missing_records};
 use symbios::service::text::fold;
 use symbios_entity::vocabulary::{
-    ActorKind, CaseStudyKind, CaseStudyRole, CaseStudyStatus, ParticipationRole, ProjectStatus,
+    CaseStudyKind, CaseStudyRole, CaseStudyStatus, ParticipationRole, ProjectStatus,
 };
-use symbios_entity::{actor, case_study, case_study_actor, funding, participation, project};
+use symbios_entity::{case_study, case_study_actor, funding, participation, project};
 
 use crate::backend_test;
-use crate::common::{TestApp, data};
+use crate::common::{TestApp, company, data};
 
 const ACTORS: usize = 30;
 const PROJECTS: usize = 10;
@@ -25,20 +25,13 @@ fn generated_records() -> Records {
     let actor_id = |i: usize| record_id("actor", &format!("load-actor-{i}"));
     let project_id = |i: usize| record_id("project", &format!("load-project-{i}"));
     for i in 0..ACTORS {
-        let name = format!("Load test actor {i}");
-        records.actors.push(actor::Model {
-            id: actor_id(i),
-            slug: format!("load-actor-{i}"),
-            name_folded: fold(&name),
-            name,
-            kind: ActorKind::Company,
-            country: "SE".to_owned(),
-            website: None,
-            original_lang: "en".to_owned(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        });
+        records.actors.push(company(
+            actor_id(i),
+            format!("load-actor-{i}"),
+            format!("Load test actor {i}"),
+            "SE",
+            now,
+        ));
         for offset in 0..2 {
             let project = (i + offset) % PROJECTS;
             records.participations.push(participation::Model {

@@ -231,28 +231,20 @@ backend_test!(pages_end_with_the_result_window);
 /// says there is no next page, rather than offering a cursor that is then refused.
 async fn pages_end_with_the_result_window(app: &TestApp) {
     use symbios::service::dataset::{Records, insert_missing_records};
-    use symbios::service::text::fold;
-    use symbios_entity::vocabulary::{ActorKind, EntityType};
-    use symbios_entity::{actor, localized_text};
+    use symbios_entity::localized_text;
+    use symbios_entity::vocabulary::EntityType;
 
     let now = chrono::Utc::now();
     let mut records = Records::default();
     for n in 0..1_100 {
         let id = uuid::Uuid::new_v4();
-        let name = format!("Sidestream broker {n}");
-        records.actors.push(actor::Model {
+        records.actors.push(crate::common::company(
             id,
-            slug: format!("sidestream-broker-{n}"),
-            name_folded: fold(&name),
-            name,
-            kind: ActorKind::Company,
-            country: "SE".to_owned(),
-            website: None,
-            original_lang: "en".to_owned(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        });
+            format!("sidestream-broker-{n}"),
+            format!("Sidestream broker {n}"),
+            "SE",
+            now,
+        ));
         records.texts.push(localized_text::Model {
             entity_type: EntityType::Actor,
             entity_id: id,

@@ -121,21 +121,17 @@ pub async fn execute_post(
         document::prepare(&mut request, &limits, &services.parsed, format)?;
         Ok::<_, Refusal>(request)
     };
-    match prepared.await {
-        Ok(request) => {
-            execute(
-                &schema,
-                &limits,
-                &services,
-                &http_request,
-                request_id,
-                request,
-                format,
-            )
-            .await
-        }
-        Err(refusal) => refusal.into_response(format),
-    }
+    let prepared = prepared.await;
+    execute(
+        &schema,
+        &limits,
+        &services,
+        &http_request,
+        request_id,
+        prepared,
+        format,
+    )
+    .await
 }
 
 /// What the GraphQL endpoint needs besides the schema: the database (for keys), the rate
@@ -260,34 +256,33 @@ pub async fn execute_get(
         }
         Ok(request)
     })();
-    match prepared {
-        Ok(request) => {
-            execute(
-                &schema,
-                &limits,
-                &services,
-                &http_request,
-                request_id,
-                request,
-                format,
-            )
-            .await
-        }
-        Err(refusal) => refusal.into_response(format),
-    }
+    execute(
+        &schema,
+        &limits,
+        &services,
+        &http_request,
+        request_id,
+        prepared,
+        format,
+    )
+    .await
 }
 
-/// Authenticates the caller, then runs the request (queries under the timeout) and records
-/// its metrics.
+/// Answers a refused request, or authenticates the caller, then runs the request (queries
+/// under the timeout) and records its metrics.
 async fn execute(
     schema: &SymbiosSchema,
     limits: &Limits,
     services: &HttpServices,
     http_request: &HttpRequest,
     request_id: RequestId,
-    mut request: async_graphql::Request,
+    prepared: Result<async_graphql::Request, Refusal>,
     format: ResponseFormat,
 ) -> HttpResponse {
+    let mut request = match prepared {
+        Ok(request) => request,
+        Err(refusal) => return refusal.into_response(format),
+    };
     let principal = match authenticate(services, http_request, request_id).await {
         Ok(principal) => principal,
         Err(refusal) => return refusal.into_response(format),

@@ -13,6 +13,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use super::attacks::{fragment_bomb, nested_argument};
 use super::{Server, start_with};
 
 /// Most server CPU a refusal may take: 50 ms for the release build, which `.ci/run` tests
@@ -120,30 +121,6 @@ impl Target {
         self.server.child.kill().ok();
         self.server.child.wait().ok();
     }
-}
-
-fn nested_argument(open: &str, close: &str, depth: usize) -> String {
-    format!(
-        "{{ search(query: {}\"a\"{}) {{ totalCount }} }}",
-        open.repeat(depth),
-        close.repeat(depth)
-    )
-}
-
-fn fragment_bomb(
-    operation: &str,
-    type_name: &str,
-    fan_out: usize,
-    levels: usize,
-    leaf: &str,
-) -> String {
-    let mut document = operation.to_owned();
-    for level in 0..levels {
-        let spreads = format!("...F{} ", level + 1).repeat(fan_out);
-        document.push_str(&format!(" fragment F{level} on {type_name} {{ {spreads}}}"));
-    }
-    document.push_str(&format!(" fragment F{levels} on {type_name} {{ {leaf} }}"));
-    document
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

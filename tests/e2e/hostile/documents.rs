@@ -9,6 +9,11 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+#[path = "../../../api/tests/executable/attacks.rs"]
+mod attacks;
+
+use attacks::{fragment_bomb, nested_argument};
+
 use crate::common::{Backend, TestApp, data, first_error_code, spawn_app, spawn_app_with};
 
 /// Longest an attack may take to be answered. A refusal costs milliseconds in a release
@@ -40,15 +45,6 @@ async fn refused(app: &TestApp, query: &str, variables: Value, code: &str) -> St
         .as_str()
         .unwrap_or_default()
         .to_owned()
-}
-
-/// `{ search(query: <open> × depth "a" <close> × depth) { totalCount } }`.
-fn nested_argument(open: &str, close: &str, depth: usize) -> String {
-    format!(
-        "{{ search(query: {}\"a\"{}) {{ totalCount }} }}",
-        open.repeat(depth),
-        close.repeat(depth)
-    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -86,24 +82,6 @@ async fn deep_nesting_is_refused_before_the_parser_runs() {
     assert!(started.elapsed() < ANSWERED_WITHIN);
     still_serves(&app).await;
     app.stop().await;
-}
-
-/// A document whose fragments spread the next one `fan_out` times over `levels` levels,
-/// on `type_name`, ending in `leaf`.
-fn fragment_bomb(
-    operation: &str,
-    type_name: &str,
-    fan_out: usize,
-    levels: usize,
-    leaf: &str,
-) -> String {
-    let mut document = operation.to_owned();
-    for level in 0..levels {
-        let spreads = format!("...F{} ", level + 1).repeat(fan_out);
-        document.push_str(&format!(" fragment F{level} on {type_name} {{ {spreads}}}"));
-    }
-    document.push_str(&format!(" fragment F{levels} on {type_name} {{ {leaf} }}"));
-    document
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
