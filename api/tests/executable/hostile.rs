@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::attacks::{fragment_bomb, nested_argument};
-use super::{Server, start_with};
+use super::{Server, start_with, wait_until};
 
 /// Most server CPU a refusal may take: 50 ms for the release build, which `.ci/run` tests
 /// through `SYMBIOS_TEST_BINARY`; ten times that for the unoptimised build `cargo test`
@@ -65,13 +65,14 @@ struct Target {
 }
 
 impl Target {
-    fn start(data_dir: &std::path::Path) -> Self {
+    /// Starts the server and waits until its index is built, so that the CPU measured for a
+    /// request is not the start-up's.
+    async fn start(data_dir: &std::path::Path) -> Self {
         // The limit per address is tested in the e2e suite; here it would only get in the way.
         let server = start_with(data_dir, &[("SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND", "0")]);
-        Self {
-            server,
-            client: reqwest::Client::new(),
-        }
+        let client = reqwest::Client::new();
+        wait_until(&client, &server, |state| state["status"] == "ready").await;
+        Self { server, client }
     }
 
     /// Sends a GraphQL request: POST, or GET with the parameters in the URL when `get` and
@@ -126,7 +127,7 @@ impl Target {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crash_and_cpu_attacks_leave_the_process_alive() {
     let data_dir = tempfile::tempdir().unwrap();
-    let mut target = Target::start(data_dir.path());
+    let mut target = Target::start(data_dir.path()).await;
     let attacks = [
         (
             "1,600 nested lists (POST)",
@@ -339,7 +340,7 @@ async fn generated_hostile_documents_never_crash_the_process_nor_fail_internally
     );
     let strategy = hostile_document();
     let data_dir = tempfile::tempdir().unwrap();
-    let mut target = Target::start(data_dir.path());
+    let mut target = Target::start(data_dir.path()).await;
     let mut slowest_refusal = Duration::ZERO;
     for case in 0..cases {
         let (query, variables, get) = strategy.new_tree(&mut runner).expect("a case").current();
