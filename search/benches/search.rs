@@ -227,7 +227,7 @@ fn main() {
     let index = SearchIndex::in_ram(thesaurus).unwrap();
 
     let started = Instant::now();
-    let mut writer = index.writer().unwrap();
+    let mut writer = index.writer("bench").unwrap();
     for document in &documents {
         writer.upsert(document).unwrap();
     }
