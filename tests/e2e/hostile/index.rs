@@ -117,7 +117,10 @@ async fn assert_index_equals_database(app: &TestApp) {
         "{readiness}"
     );
     assert_eq!(hits(app, "").await, expected);
-    assert!(hits(app, "Kalundborg").await > 0, "seeded records are found");
+    assert!(
+        hits(app, "Kalundborg").await > 0,
+        "seeded records are found"
+    );
 }
 
 /// The folders set aside beside the index, as `index.<label>-…`.
