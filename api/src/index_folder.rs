@@ -33,14 +33,17 @@ pub struct DatabaseMark {
     pub identity: Uuid,
     /// The newest change-log sequence.
     pub last_seq: i64,
+    /// The highest sequence pruned from the change log.
+    pub pruned_through: i64,
 }
 
 impl DatabaseMark {
-    /// Reads the identity and the newest change of `db`.
+    /// Reads the identity and the change-log bounds of `db`.
     pub async fn read(db: &impl ConnectionTrait) -> Result<Self, service::Error> {
         Ok(Self {
             identity: database_identity::current(db).await?,
             last_seq: change_log::last_seq(db).await?,
+            pruned_through: change_log::pruned_through(db).await?,
         })
     }
 }
@@ -70,6 +73,12 @@ pub enum Misfit {
         /// The database's newest change.
         database_seq: i64,
     },
+    /// The database's change at the index's last applied number is another change (an older
+    /// copy of the database was restored and written to since).
+    Diverged {
+        /// The index's last applied change.
+        index_seq: i64,
+    },
 }
 
 impl Misfit {
@@ -77,9 +86,10 @@ impl Misfit {
     fn label(&self) -> &'static str {
         match self {
             Misfit::Unreadable { .. } => "broken",
-            Misfit::NoIdentity | Misfit::OtherDatabase { .. } | Misfit::AheadOfDatabase { .. } => {
-                "replaced"
-            }
+            Misfit::NoIdentity
+            | Misfit::OtherDatabase { .. }
+            | Misfit::AheadOfDatabase { .. }
+            | Misfit::Diverged { .. } => "replaced",
         }
     }
 }
@@ -101,6 +111,10 @@ impl std::fmt::Display for Misfit {
             } => write!(
                 f,
                 "the index has applied change {index_seq} but the database's newest change is {database_seq}"
+            ),
+            Misfit::Diverged { index_seq } => write!(
+                f,
+                "the database's change {index_seq} is not the one the index applied"
             ),
         }
     }
@@ -129,7 +143,9 @@ enum Verdict {
     SetAside(Misfit),
 }
 
-fn judge(found: &Found, database: &DatabaseMark) -> Verdict {
+/// Decides on `found` for `database`, whose change at the index's last applied sequence has
+/// the mark `change_there` (`None`: it does not hold that change).
+fn judge(found: &Found, database: &DatabaseMark, change_there: Option<&str>) -> Verdict {
     match found {
         Found::Fresh(_) => Verdict::Rebuild,
         Found::Unreadable(error) => Verdict::SetAside(Misfit::Unreadable {
@@ -148,17 +164,30 @@ fn judge(found: &Found, database: &DatabaseMark) -> Verdict {
                     database_seq: database.last_seq,
                 })
             }
-            Some(_) => Verdict::Keep,
+            // Its change is pruned, so cannot be compared; the indexer rebuilds an index that
+            // missed pruned changes anyway.
+            Some(_) if state.last_seq == 0 || state.last_seq <= database.pruned_through => {
+                Verdict::Keep
+            }
+            Some(_) => match state.change.as_deref() {
+                Some(applied) if Some(applied) != change_there => {
+                    Verdict::SetAside(Misfit::Diverged {
+                        index_seq: state.last_seq,
+                    })
+                }
+                _ => Verdict::Keep,
+            },
         },
     }
 }
 
-/// Opens the index in `folder` to serve `database`: keeps it when it fits, otherwise sets it
-/// aside (logging why) and creates an empty one. The outcome tells the indexer whether to
-/// rebuild. Fails only when `folder` is in use by another process, or cannot be moved or
-/// created.
+/// Opens the index in `folder` to serve the database `db` (whose identity and bounds are
+/// `database`): keeps it when it fits, otherwise sets it aside (logging why) and creates an
+/// empty one. The outcome tells the indexer whether to rebuild. Fails only when `folder` is in
+/// use by another process, cannot be moved or created, or the database cannot be read.
 pub async fn open(
     folder: &Path,
+    db: &impl ConnectionTrait,
     database: &DatabaseMark,
 ) -> Result<(SearchIndex, OpenOutcome), IndexerError> {
     let path = folder.to_path_buf();
@@ -169,6 +198,7 @@ pub async fn open(
         });
     }
     let path = folder.to_path_buf();
+    let started = std::time::Instant::now();
     let opened = blocking(move || -> Result<_, symbios_search::Error> {
         let (index, outcome) = SearchIndex::open(&path, Arc::new(Thesaurus::bundled()?))?;
         let state = match outcome {
@@ -189,8 +219,27 @@ pub async fn open(
         // tantivy may panic on data it cannot make sense of.
         Err(error) => (None, Found::Unreadable(error.to_string())),
     };
-    match (judge(&found, database), index) {
-        (Verdict::Keep | Verdict::Rebuild, Some((index, outcome))) => {
+    let elapsed_ms = started.elapsed().as_millis();
+    let change_there = match &found {
+        Found::Existing(state) if state.last_seq > 0 => {
+            change_log::mark_at(db, state.last_seq).await?
+        }
+        _ => None,
+    };
+    match (judge(&found, database, change_there.as_deref()), index) {
+        (Verdict::Keep, Some((index, outcome))) => {
+            if let Found::Existing(state) = &found {
+                tracing::info!(
+                    index = %folder.display(),
+                    seq = state.last_seq,
+                    documents = state.documents,
+                    elapsed_ms,
+                    "opened the search index (checksums verified)"
+                );
+            }
+            Ok((index, outcome))
+        }
+        (Verdict::Rebuild, Some((index, outcome))) => {
             if outcome == OpenOutcome::Rebuilt {
                 tracing::info!(
                     index = %folder.display(),
@@ -378,7 +427,13 @@ mod tests {
         DatabaseMark {
             identity: IDENTITY,
             last_seq,
+            pruned_through: 0,
         }
+    }
+
+    /// The mark of change `seq` in these tests.
+    fn change(seq: i64) -> String {
+        format!("change {seq}")
     }
 
     fn existing(last_seq: i64, source: Option<String>) -> Found {
@@ -386,46 +441,49 @@ mod tests {
             last_seq,
             documents: 10,
             source,
+            change: Some(change(last_seq)),
         })
+    }
+
+    /// An index built from [`IDENTITY`] up to `last_seq`.
+    fn ours(last_seq: i64) -> Found {
+        existing(last_seq, Some(IDENTITY.to_string()))
     }
 
     #[test]
     fn an_index_of_this_database_at_or_behind_it_is_kept() {
-        let ours = Some(IDENTITY.to_string());
-        assert_eq!(
-            judge(&existing(40, ours.clone()), &database(40)),
-            Verdict::Keep
-        );
-        assert_eq!(judge(&existing(12, ours), &database(40)), Verdict::Keep);
+        let kept = |found: &Found, last_seq, change_there: Option<&str>| {
+            judge(found, &database(last_seq), change_there) == Verdict::Keep
+        };
+        assert!(kept(&ours(40), 40, Some(&change(40))));
+        assert!(kept(&ours(12), 40, Some(&change(12))));
+        assert!(kept(&ours(0), 0, None));
     }
 
     #[test]
     fn a_new_or_outdated_index_is_filled_in_place() {
         for outcome in [OpenOutcome::Created, OpenOutcome::Rebuilt] {
-            assert_eq!(
-                judge(&Found::Fresh(outcome), &database(40)),
-                Verdict::Rebuild
-            );
+            let verdict = judge(&Found::Fresh(outcome), &database(40), None);
+            assert_eq!(verdict, Verdict::Rebuild);
         }
     }
 
     #[test]
     fn an_index_of_another_database_is_set_aside() {
         let other = Uuid::from_u128(7).to_string();
+        let verdict = judge(&existing(3, Some(other.clone())), &database(40), None);
         assert_eq!(
-            judge(&existing(3, Some(other.clone())), &database(40)),
+            verdict,
             Verdict::SetAside(Misfit::OtherDatabase { index: other })
         );
-        assert_eq!(
-            judge(&existing(3, None), &database(40)),
-            Verdict::SetAside(Misfit::NoIdentity)
-        );
+        let verdict = judge(&existing(3, None), &database(40), Some(&change(3)));
+        assert_eq!(verdict, Verdict::SetAside(Misfit::NoIdentity));
     }
 
     #[test]
     fn an_index_ahead_of_its_database_is_set_aside() {
         assert_eq!(
-            judge(&existing(41, Some(IDENTITY.to_string())), &database(40)),
+            judge(&ours(41), &database(40), None),
             Verdict::SetAside(Misfit::AheadOfDatabase {
                 index_seq: 41,
                 database_seq: 40
@@ -434,11 +492,25 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_index_is_set_aside_as_broken() {
-        let verdict = judge(
-            &Found::Unreadable("Data corrupted".to_owned()),
-            &database(40),
+    fn an_index_whose_change_the_database_holds_otherwise_is_set_aside() {
+        let restored = Verdict::SetAside(Misfit::Diverged { index_seq: 12 });
+        assert_eq!(
+            judge(&ours(12), &database(40), Some("another change")),
+            restored
         );
+        assert_eq!(judge(&ours(12), &database(40), None), restored);
+        // Pruned: nothing to compare; the indexer rebuilds when it missed pruned changes.
+        let pruned = DatabaseMark {
+            pruned_through: 12,
+            ..database(40)
+        };
+        assert_eq!(judge(&ours(12), &pruned, None), Verdict::Keep);
+    }
+
+    #[test]
+    fn an_unreadable_index_is_set_aside_as_broken() {
+        let unreadable = Found::Unreadable("Data corrupted".to_owned());
+        let verdict = judge(&unreadable, &database(40), None);
         let Verdict::SetAside(misfit) = verdict else {
             panic!("not set aside: {verdict:?}");
         };

@@ -22,7 +22,7 @@ use tokio::sync::{Notify, watch};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::index_folder::{self, DatabaseMark};
+use crate::index_folder;
 use crate::service::search_documents::{self, SEARCHABLE, kind_of};
 use crate::service::{self, change_log, database_identity};
 
@@ -196,6 +196,7 @@ async fn with_writer<T: Send + 'static>(
 pub async fn rebuild(db: &DatabaseConnection, writer: &SharedWriter) -> Result<i64, IndexerError> {
     // Read the sequence first: changes committed while we read are replayed afterwards.
     let seq = change_log::last_seq(db).await?;
+    let change = change_log::mark_at(db, seq).await?.unwrap_or_default();
     with_writer(writer, |writer| writer.delete_all()).await?;
     let mut documents = 0usize;
     for entity_type in SEARCHABLE {
@@ -216,7 +217,7 @@ pub async fn rebuild(db: &DatabaseConnection, writer: &SharedWriter) -> Result<i
             after = Some(last);
         }
     }
-    with_writer(writer, move |writer| writer.commit(seq)).await?;
+    with_writer(writer, move |writer| writer.commit(seq, &change)).await?;
     tracing::info!(seq, documents, "search index rebuilt from the database");
     Ok(seq)
 }
@@ -238,7 +239,10 @@ async fn apply_next_batch(
     applied: i64,
 ) -> Result<Step, IndexerError> {
     let changes = change_log::after(db, applied, BATCH).await?;
-    let Some(last_seq) = changes.last().map(|change| change.seq) else {
+    let Some((last_seq, last_change)) = changes
+        .last()
+        .map(|change| (change.seq, change_log::mark(change)))
+    else {
         return Ok(Step::Nothing);
     };
     let reached_end = (changes.len() as u64) < BATCH;
@@ -283,7 +287,7 @@ async fn apply_next_batch(
         for document in &documents {
             writer.upsert(document)?;
         }
-        writer.commit(last_seq)
+        writer.commit(last_seq, &last_change)
     })
     .await?;
     tracing::debug!(
@@ -436,13 +440,10 @@ pub struct Reindexed {
 /// the index in `folder` is in (it is never opened), then sets the old one aside and puts
 /// the new one in its place. Refuses while a server or another reindex writes to `folder`.
 pub async fn reindex(db: &DatabaseConnection, folder: &Path) -> Result<Reindexed, IndexerError> {
-    let database = DatabaseMark {
-        identity: database_identity::current(db).await?,
-        last_seq: change_log::last_seq(db).await?,
-    };
+    let identity = database_identity::current(db).await?;
     let building = index_folder::prepare_rebuild_folder(folder).await?;
     let (index, _) = index_folder::open_new(&building).await?;
-    let writer: SharedWriter = Arc::new(Mutex::new(index.writer(&database.identity.to_string())?));
+    let writer: SharedWriter = Arc::new(Mutex::new(index.writer(&identity.to_string())?));
     let seq = rebuild(db, &writer).await?;
     let documents = index.state()?.documents;
     drop(writer);

@@ -85,7 +85,7 @@ impl App {
         // aside here and rebuilt by the indexer.
         let database = DatabaseMark::read(&db).await?;
         let (index, outcome) =
-            index_folder::open(&settings.effective_index_dir(), &database).await?;
+            index_folder::open(&settings.effective_index_dir(), &db, &database).await?;
         let search = Search {
             index,
             status: Arc::new(IndexerStatus::default()),

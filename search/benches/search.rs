@@ -231,7 +231,7 @@ fn main() {
     for document in &documents {
         writer.upsert(document).unwrap();
     }
-    writer.commit(1).unwrap();
+    writer.commit(1, "").unwrap();
     let indexing = started.elapsed();
     println!(
         "indexing: {count} documents in {:.2} s = {:.0} docs/s (one writer thread, commit included)",

@@ -225,6 +225,8 @@ pub struct IndexState {
     /// The source identity given to the writer of the last commit (`None`: no commit yet, or
     /// one written before commits recorded it).
     pub source: Option<String>,
+    /// The caller's mark of the last applied change, as given to the last commit.
+    pub change: Option<String>,
 }
 
 /// What opening the index found.
@@ -246,6 +248,9 @@ struct CommitPayload {
     /// Absent in commits written before the source was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     source: Option<String>,
+    /// Absent in commits written before the change was marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    change: Option<String>,
 }
 
 /// The index with its reader. Cheap to clone; searches may run in parallel.
@@ -400,11 +405,15 @@ impl SearchIndex {
 
     /// The last committed sequence and source, and the number of searchable documents.
     pub fn state(&self) -> Result<IndexState, Error> {
-        let payload = payload_of(&self.index)?;
+        let (last_seq, source, change) = match payload_of(&self.index)? {
+            Some(payload) => (payload.seq, payload.source, payload.change),
+            None => (0, None, None),
+        };
         Ok(IndexState {
-            last_seq: payload.as_ref().map_or(0, |payload| payload.seq),
+            last_seq,
             documents: self.reader.searcher().num_docs(),
-            source: payload.and_then(|payload| payload.source),
+            source,
+            change,
         })
     }
 
@@ -1110,14 +1119,15 @@ impl Writer {
         Ok(())
     }
 
-    /// Commits everything written so far, recording `seq` as the last applied change (and
-    /// the writer's source), and makes it searchable. After a crash, the index holds exactly
-    /// the last commit.
-    pub fn commit(&mut self, seq: i64) -> Result<(), Error> {
+    /// Commits everything written so far, recording `seq` as the last applied change, with
+    /// `change` (the caller's mark of that change, opaque here) and the writer's source, and
+    /// makes it searchable. After a crash, the index holds exactly the last commit.
+    pub fn commit(&mut self, seq: i64, change: &str) -> Result<(), Error> {
         let payload = serde_json::to_string(&CommitPayload {
             schema_version: SCHEMA_VERSION,
             seq,
             source: Some(self.source.clone()),
+            change: Some(change.to_owned()),
         })
         .map_err(|error| Error::Index(tantivy::TantivyError::SystemError(error.to_string())))?;
         let mut prepared = self.writer.prepare_commit()?;

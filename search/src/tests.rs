@@ -94,7 +94,7 @@ fn fixture() -> SearchIndex {
     ] {
         writer.upsert(&document).expect("upsert");
     }
-    writer.commit(42).expect("commit");
+    writer.commit(42, "").expect("commit");
     index
 }
 
@@ -271,7 +271,7 @@ fn facets_count_live_records_across_segments() {
         for document in &batch {
             writer.upsert(document).expect("upsert");
         }
-        writer.commit(seq).expect("commit");
+        writer.commit(seq, "").expect("commit");
     }
     let facets = index
         .search(&SearchRequest {
@@ -330,7 +330,7 @@ fn highlights_escape_html() {
     );
     document.themes.clear();
     writer.upsert(&document).expect("upsert");
-    writer.commit(1).expect("commit");
+    writer.commit(1, "").expect("commit");
     let results = index
         .search(&SearchRequest {
             query: "gypsum gyproc".to_owned(),
@@ -391,7 +391,7 @@ fn updates_replace_and_deletes_remove() {
     renamed.themes.clear();
     writer.upsert(&renamed).expect("upsert");
     writer.delete(id(6));
-    writer.commit(43).expect("commit");
+    writer.commit(43, "").expect("commit");
     assert_eq!(ids(&index, "bioenergy", None), vec![id(5)]);
     let steam = ids(&index, "supplying", None);
     assert!(steam.is_empty(), "{steam:?}");
@@ -418,7 +418,7 @@ fn reopening_resumes_and_a_schema_change_rebuilds() {
             2001,
         ))
         .expect("upsert");
-    writer.commit(7).expect("commit");
+    writer.commit(7, "").expect("commit");
     drop(writer);
     drop(index);
     let (index, outcome) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("reopen");
@@ -461,7 +461,7 @@ fn committed_index(folder: &std::path::Path) -> Arc<Thesaurus> {
             2001,
         ))
         .expect("upsert");
-    writer.commit(7).expect("commit");
+    writer.commit(7, "change 7").expect("commit");
     thesaurus
 }
 
@@ -484,8 +484,13 @@ fn commits_record_the_source_and_reopening_reads_it() {
     assert_eq!(outcome, crate::OpenOutcome::Opened);
     let state = index.state().expect("state");
     assert_eq!(
-        (state.last_seq, state.documents, state.source.as_deref()),
-        (7, 1, Some("db-1"))
+        (
+            state.last_seq,
+            state.documents,
+            state.source.as_deref(),
+            state.change.as_deref()
+        ),
+        (7, 1, Some("db-1"), Some("change 7"))
     );
 }
 

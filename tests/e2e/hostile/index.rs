@@ -220,6 +220,32 @@ async fn an_index_ahead_of_its_database_is_rebuilt(app: TestApp) -> TestApp {
     app
 }
 
+restart_test!(a_restored_database_written_to_before_the_restart_is_detected);
+async fn a_restored_database_written_to_before_the_restart_is_detected(app: TestApp) -> TestApp {
+    let key = app.create_key("editor", Role::Editor, None).await;
+    let backed_up_at = last_seq(&app.db).await.unwrap();
+    let later = create_actor(&app, &key, "Zyxwolde Senere AS").await;
+    app.wait_indexed().await;
+
+    // Restored, then written to (an import while the server was down): the database's change
+    // number is the index's again, but it is another change.
+    let kept = app.stop_keeping_data().await;
+    restore_older_copy(&kept, backed_up_at, later).await;
+    let db = kept.connect().await;
+    insert_missing_records(&db, &bulk_actors("Qorbatin Direkte", 1), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(last_seq(&db).await.unwrap(), backed_up_at + 1);
+    db.close().await.unwrap();
+
+    let app = restart(kept).await;
+    assert_eq!(set_aside(app.data_dir(), "replaced").len(), 1);
+    assert_index_equals_database(&app).await;
+    assert_eq!(hits(&app, "Zyxwolde").await, 0, "the lost record is gone");
+    assert_eq!(hits(&app, "Qorbatin").await, 1, "the new one is found");
+    app
+}
+
 /// Restarts `app` after `damage` was done to its index folder; the server starts, the folder
 /// is set aside as broken, and search equals the database.
 async fn survives_a_damaged_index(app: TestApp, damage: impl FnOnce(&Path)) -> TestApp {
@@ -266,20 +292,15 @@ async fn a_truncated_segment_file_is_set_aside(app: TestApp) -> TestApp {
     .await
 }
 
-/// Actors written in one transaction straight to the database, as an import would.
-const BULK: usize = 3_000;
-
-backend_test!(readiness_says_indexing_while_a_bulk_of_changes_is_pending);
-async fn readiness_says_indexing_while_a_bulk_of_changes_is_pending(app: &TestApp) {
-    wait_ready(app).await;
+/// `count` actors named `<name> <n>`, to write straight to the database.
+fn bulk_actors(name: &str, count: usize) -> Records {
     let now = Utc::now();
     let mut records = Records::default();
-    for n in 0..BULK {
-        let id = Uuid::new_v4();
-        let name = format!("Bulk company {n}");
+    for n in 0..count {
+        let name = format!("{name} {n}");
         records.actors.push(actor::Model {
-            id,
-            slug: format!("bulk-company-{n}"),
+            id: Uuid::new_v4(),
+            slug: fold(&name).replace(' ', "-"),
             name_folded: fold(&name),
             name,
             kind: ActorKind::Company,
@@ -291,7 +312,17 @@ async fn readiness_says_indexing_while_a_bulk_of_changes_is_pending(app: &TestAp
             updated_at: now,
         });
     }
-    insert_missing_records(&app.db, &records, now)
+    records
+}
+
+/// Actors written in one transaction straight to the database, as an import would.
+const BULK: usize = 3_000;
+
+backend_test!(readiness_says_indexing_while_a_bulk_of_changes_is_pending);
+async fn readiness_says_indexing_while_a_bulk_of_changes_is_pending(app: &TestApp) {
+    wait_ready(app).await;
+    let records = bulk_actors("Bulk company", BULK);
+    insert_missing_records(&app.db, &records, Utc::now())
         .await
         .unwrap();
 
