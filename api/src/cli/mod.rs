@@ -50,7 +50,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Rebuild the search index from the database (stop `serve` on this data folder first).
+    /// Build a new search index from the database beside the old one, whatever state that is
+    /// in, and swap it in (the old one is kept as `index.replaced-…`); refused while `serve`
+    /// runs on this index.
     Reindex,
     /// Print the GraphQL schema (SDL).
     Schema,
