@@ -215,9 +215,9 @@ pub async fn open(
         }
         // Nothing there to set aside: the folder itself could not be created.
         Ok(Err(error)) if !folder.exists() => return Err(error.into()),
-        Ok(Err(error)) => (None, Found::Unreadable(error.to_string())),
+        Ok(Err(error)) => (None, Found::Unreadable(brief(&error))),
         // tantivy may panic on data it cannot make sense of.
-        Err(error) => (None, Found::Unreadable(error.to_string())),
+        Err(error) => (None, Found::Unreadable(brief(&error))),
     };
     let elapsed_ms = started.elapsed().as_millis();
     let change_there = match &found {
@@ -326,6 +326,17 @@ pub async fn swap_in(building: &Path, folder: &Path) -> Result<Option<PathBuf>, 
         Ok(previous)
     })
     .await?
+}
+
+/// Longest error text kept in a warning (tantivy quotes a whole unreadable meta file).
+const ERROR_CHARS: usize = 300;
+
+fn brief(error: &impl std::fmt::Display) -> String {
+    let text = error.to_string();
+    match text.char_indices().nth(ERROR_CHARS) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text,
+    }
 }
 
 async fn blocking<T: Send + 'static>(
@@ -519,6 +530,15 @@ mod tests {
             misfit.to_string(),
             "the index cannot be read: Data corrupted"
         );
+    }
+
+    #[test]
+    fn a_long_error_is_cut_short() {
+        let long = "é".repeat(ERROR_CHARS * 4);
+        let cut = brief(&long);
+        assert_eq!(cut.chars().count(), ERROR_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(brief(&"short"), "short");
     }
 
     #[test]
