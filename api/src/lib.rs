@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod index_folder;
 pub mod indexer;
 pub mod metrics;
 pub mod seed;

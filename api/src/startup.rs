@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use crate::config::Settings;
 use crate::db::{self, DbSetupError, StatementCounter};
 use crate::graphql::build_schema;
+use crate::index_folder::{self, DatabaseMark};
 use crate::indexer::{self, IndexerError, IndexerStatus, Search};
 use crate::seed::{self, SeedError};
 
@@ -26,6 +27,9 @@ pub enum StartupError {
     /// The search index could not be opened.
     #[error("failed to open the search index: {0}")]
     Index(#[from] IndexerError),
+    /// The database's identity or newest change could not be read.
+    #[error("failed to read the database's identity: {0}")]
+    Identity(#[from] crate::service::Error),
     /// The address could not be bound.
     #[error("failed to listen on {address}: {source}")]
     Bind {
@@ -44,6 +48,7 @@ pub struct App {
     db: DatabaseConnection,
     statements: Arc<StatementCounter>,
     search: Search,
+    indexer_db: DatabaseConnection,
     indexer: tokio::task::JoinHandle<()>,
     pruner: tokio::task::JoinHandle<()>,
     stop_indexer: tokio::sync::watch::Sender<bool>,
@@ -76,7 +81,11 @@ impl App {
         if let Err(error) = db::checkpoint_wal(&db).await {
             tracing::warn!(%error, "could not fold the write-ahead log into the database file");
         }
-        let (index, outcome) = indexer::open(&settings.effective_index_dir()).await?;
+        // An index that is not this database's, or is ahead of it, or cannot be read, is set
+        // aside here and rebuilt by the indexer.
+        let database = DatabaseMark::read(&db).await?;
+        let (index, outcome) =
+            index_folder::open(&settings.effective_index_dir(), &db, &database).await?;
         let search = Search {
             index,
             status: Arc::new(IndexerStatus::default()),
@@ -96,7 +105,13 @@ impl App {
             std::time::Duration::from_secs(settings.prune_interval_secs),
             stop_signal.clone(),
         );
-        let indexer = indexer::spawn(indexer_db, &search, outcome, stop_signal)?;
+        let indexer = indexer::spawn(
+            indexer_db.clone(),
+            &search,
+            outcome,
+            database.identity,
+            stop_signal,
+        )?;
         let schema = build_schema(db.clone(), search.clone(), &settings.limits);
         let bind_error = |source| StartupError::Bind {
             address: settings.bind.clone(),
@@ -137,6 +152,7 @@ impl App {
             db,
             statements,
             search,
+            indexer_db,
             indexer,
             pruner,
             stop_indexer,
@@ -184,6 +200,11 @@ impl App {
         }
         if let Err(error) = self.pruner.await {
             tracing::error!(error = %error, "the pruner task failed");
+        }
+        // Closed here rather than when dropped, so that no connection outlives the call (the
+        // database file may be replaced once it returns).
+        if let Err(error) = self.indexer_db.close().await {
+            tracing::warn!(error = %error, "closing the indexer's database connections failed");
         }
         served
     }

@@ -505,3 +505,72 @@ fn export_round_trips_through_import() {
     );
     assert_eq!(csv.lines().count(), 69 + 1);
 }
+
+/// Folders beside the index that start with `index.<label>-`.
+fn set_aside(data_dir: &Path, label: &str) -> usize {
+    let prefix = format!("index.{label}-");
+    std::fs::read_dir(data_dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+        .count()
+}
+
+/// `symbios reindex` builds a new index whatever the old one's state, sets the old one aside,
+/// and `serve` then keeps the new one as it is. It refuses while a server writes the index.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindex_works_from_scratch_on_a_corrupt_index() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let dir = data_dir.path();
+    let (ok, _, stderr) = run(dir, &["seed"]);
+    assert!(ok, "{stderr}");
+    let expected = searchable_records(dir).await;
+    let rebuilt = format!("rebuilt: {expected} documents");
+    let (ok, stdout, stderr) = run(dir, &["reindex"]);
+    assert!(ok && stdout.contains(&rebuilt), "{stdout}{stderr}");
+
+    std::fs::write(dir.join("index").join("meta.json"), "{ garbage").unwrap();
+    let (ok, stdout, stderr) = run(dir, &["reindex"]);
+    assert!(ok && stdout.contains(&rebuilt), "{stdout}{stderr}");
+    assert!(stdout.contains("previous index was moved to"), "{stdout}");
+
+    let largest = std::fs::read_dir(dir.join("index"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name() != "meta.json")
+        .max_by_key(|entry| entry.metadata().map(|meta| meta.len()).unwrap_or_default())
+        .unwrap()
+        .path();
+    let length = std::fs::metadata(&largest).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&largest)
+        .and_then(|file| file.set_len(length / 3))
+        .unwrap();
+    let (ok, stdout, stderr) = run(dir, &["reindex"]);
+    assert!(ok && stdout.contains(&rebuilt), "{stdout}{stderr}");
+    let replaced = set_aside(dir, "replaced");
+    assert_eq!(replaced, 2, "each reindex over an index set it aside");
+
+    // The server keeps the rebuilt index: it is this database's, and up to date.
+    let client = reqwest::Client::new();
+    let mut server = start(dir);
+    let state = wait_until(&client, &server, |state| {
+        state["status"] == "ready" && state["index"]["lag"] == 0
+    })
+    .await;
+    assert_eq!(
+        state["index"]["documents"].as_u64(),
+        Some(expected),
+        "{state}"
+    );
+    assert_eq!(
+        set_aside(dir, "replaced") + set_aside(dir, "broken"),
+        replaced
+    );
+    let (ok, stdout, stderr) = run(dir, &["reindex"]);
+    assert!(!ok, "reindex ran beside a server: {stdout}");
+    assert!(stderr.contains("in use"), "{stderr}");
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}

@@ -12,6 +12,7 @@ pub mod case_study_actor;
 pub mod case_study_project;
 pub mod case_study_theme;
 pub mod change_log;
+pub mod database_identity;
 pub mod external_identifier;
 pub mod funder;
 pub mod funding;

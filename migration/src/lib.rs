@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_domain;
 mod m20261123_000002_writes_and_sync;
 mod m20261201_000003_list_order_indexes;
+mod m20261215_000004_database_identity;
 
 /// Runs the Symbios migrations in order.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_domain::Migration),
             Box::new(m20261123_000002_writes_and_sync::Migration),
             Box::new(m20261201_000003_list_order_indexes::Migration),
+            Box::new(m20261215_000004_database_identity::Migration),
         ]
     }
 }

@@ -227,11 +227,11 @@ fn main() {
     let index = SearchIndex::in_ram(thesaurus).unwrap();
 
     let started = Instant::now();
-    let mut writer = index.writer().unwrap();
+    let mut writer = index.writer("bench").unwrap();
     for document in &documents {
         writer.upsert(document).unwrap();
     }
-    writer.commit(1).unwrap();
+    writer.commit(1, "").unwrap();
     let indexing = started.elapsed();
     println!(
         "indexing: {count} documents in {:.2} s = {:.0} docs/s (one writer thread, commit included)",

@@ -12,6 +12,12 @@ pub enum Error {
     /// The index could not be opened, written or read.
     #[error("search index error: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// The payload of the last commit is not one this crate wrote.
+    #[error("search index commit payload is unreadable: {0}")]
+    Payload(String),
+    /// Files of the index do not match their checksums.
+    #[error("search index files are damaged: {}", .0.join(", "))]
+    Damaged(Vec<String>),
     /// The index folder could not be prepared.
     #[error("failed to prepare index folder {path}: {source}")]
     Folder {

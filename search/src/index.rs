@@ -1,6 +1,6 @@
 //! The index: opening (and rebuilding when the schema version changed), writing documents
-//! with the last applied change-log sequence in the commit payload, searching with facets
-//! and highlights, and name suggestions.
+//! with the last applied change-log sequence and the caller's source identity in the commit
+//! payload, searching with facets and highlights, and name suggestions.
 
 use std::ops::Bound;
 use std::path::Path;
@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery,
     Query, RangeQuery, TermQuery,
@@ -215,12 +216,17 @@ pub struct Suggestion {
 }
 
 /// What the index holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexState {
     /// The last change-log sequence applied and committed.
     pub last_seq: i64,
     /// Documents searchable now.
     pub documents: u64,
+    /// The source identity given to the writer of the last commit (`None`: no commit yet, or
+    /// one written before commits recorded it).
+    pub source: Option<String>,
+    /// The caller's mark of the last applied change, as given to the last commit.
+    pub change: Option<String>,
 }
 
 /// What opening the index found.
@@ -230,7 +236,8 @@ pub enum OpenOutcome {
     Created,
     /// The index was opened as it was.
     Opened,
-    /// The index was written with another schema version and was replaced by an empty one.
+    /// The index was written with another schema version (or never committed) and was
+    /// replaced by an empty one.
     Rebuilt,
 }
 
@@ -238,6 +245,12 @@ pub enum OpenOutcome {
 struct CommitPayload {
     schema_version: u32,
     seq: i64,
+    /// Absent in commits written before the source was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    /// Absent in commits written before the change was marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    change: Option<String>,
 }
 
 /// The index with its reader. Cheap to clone; searches may run in parallel.
@@ -265,6 +278,8 @@ pub struct Writer {
     thesaurus: Arc<Thesaurus>,
     /// The analyzer of each language field, to find the thesaurus concepts a text names.
     analyzers: Vec<(&'static str, Field, TextAnalyzer)>,
+    /// Recorded in every commit's payload.
+    source: String,
 }
 
 impl std::fmt::Debug for Writer {
@@ -273,11 +288,33 @@ impl std::fmt::Debug for Writer {
     }
 }
 
+/// The payload of the last commit; `None` when nothing was committed yet.
 fn payload_of(index: &Index) -> Result<Option<CommitPayload>, Error> {
-    Ok(index
+    index
         .load_metas()?
         .payload
-        .and_then(|payload| serde_json::from_str(&payload).ok()))
+        .map(|payload| {
+            serde_json::from_str(&payload).map_err(|error| Error::Payload(error.to_string()))
+        })
+        .transpose()
+}
+
+fn directory_error(error: impl std::fmt::Display) -> Error {
+    Error::Index(tantivy::TantivyError::SystemError(error.to_string()))
+}
+
+/// Whether a writer (of this process or another) holds the index in `folder` now. A folder
+/// that does not exist is not in use.
+pub fn folder_in_use(folder: &Path) -> Result<bool, Error> {
+    if !folder.is_dir() {
+        return Ok(false);
+    }
+    let directory = MmapDirectory::open(folder).map_err(directory_error)?;
+    match directory.acquire_lock(&INDEX_WRITER_LOCK) {
+        Ok(_released_on_drop) => Ok(false),
+        Err(LockError::LockBusy) => Ok(true),
+        Err(LockError::IoError(error)) => Err(directory_error(error)),
+    }
 }
 
 impl SearchIndex {
@@ -307,7 +344,12 @@ impl SearchIndex {
     }
 
     /// Opens the index in `folder`, creating it, or replacing it when it was written with
-    /// another schema version (the caller then rebuilds it from the database).
+    /// another schema version or never committed (the caller then rebuilds it from the
+    /// database).
+    ///
+    /// An index that cannot be read fails with an error and is left as it is: a meta file or
+    /// commit payload that does not parse, a segment file that is missing, truncated or whose
+    /// checksum does not match (every file of the index is read once for that).
     pub fn open(folder: &Path, thesaurus: Arc<Thesaurus>) -> Result<(Self, OpenOutcome), Error> {
         let folder_error = |source| Error::Folder {
             path: folder.display().to_string(),
@@ -315,15 +357,21 @@ impl SearchIndex {
         };
         std::fs::create_dir_all(folder).map_err(folder_error)?;
         let (schema, _) = schema::build();
-        let directory = MmapDirectory::open(folder)
-            .map_err(|error| Error::Index(tantivy::TantivyError::SystemError(error.to_string())))?;
-        if Index::exists(&directory)
-            .map_err(|error| Error::Index(tantivy::TantivyError::SystemError(error.to_string())))?
-        {
+        let directory = MmapDirectory::open(folder).map_err(directory_error)?;
+        if Index::exists(&directory).map_err(directory_error)? {
             let index = Index::open(directory)?;
             let current =
                 payload_of(&index)?.is_some_and(|payload| payload.schema_version == SCHEMA_VERSION);
             if current && index.schema() == schema {
+                let mut damaged: Vec<String> = index
+                    .validate_checksum()?
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect();
+                if !damaged.is_empty() {
+                    damaged.sort();
+                    return Err(Error::Damaged(damaged));
+                }
                 return Ok((Self::wrap(index, thesaurus)?, OpenOutcome::Opened));
             }
             drop(index);
@@ -336,8 +384,10 @@ impl SearchIndex {
         Ok((Self::wrap(index, thesaurus)?, OpenOutcome::Created))
     }
 
-    /// The writer. There is one per index; a second call fails while the first lives.
-    pub fn writer(&self) -> Result<Writer, Error> {
+    /// The writer, which records `source` (an identity of what the documents come from,
+    /// opaque to this crate) in every commit. There is one per index; a second call fails
+    /// while the first lives.
+    pub fn writer(&self, source: &str) -> Result<Writer, Error> {
         let writer = self.index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         let mut analyzers = Vec::new();
         for (suffix, field) in &self.fields.texts {
@@ -349,14 +399,21 @@ impl SearchIndex {
             fields: self.fields.clone(),
             thesaurus: Arc::clone(&self.thesaurus),
             analyzers,
+            source: source.to_owned(),
         })
     }
 
-    /// The last committed sequence and the number of searchable documents.
+    /// The last committed sequence and source, and the number of searchable documents.
     pub fn state(&self) -> Result<IndexState, Error> {
+        let (last_seq, source, change) = match payload_of(&self.index)? {
+            Some(payload) => (payload.seq, payload.source, payload.change),
+            None => (0, None, None),
+        };
         Ok(IndexState {
-            last_seq: payload_of(&self.index)?.map_or(0, |payload| payload.seq),
+            last_seq,
             documents: self.reader.searcher().num_docs(),
+            source,
+            change,
         })
     }
 
@@ -1062,12 +1119,15 @@ impl Writer {
         Ok(())
     }
 
-    /// Commits everything written so far, recording `seq` as the last applied change, and
+    /// Commits everything written so far, recording `seq` as the last applied change, with
+    /// `change` (the caller's mark of that change, opaque here) and the writer's source, and
     /// makes it searchable. After a crash, the index holds exactly the last commit.
-    pub fn commit(&mut self, seq: i64) -> Result<(), Error> {
+    pub fn commit(&mut self, seq: i64, change: &str) -> Result<(), Error> {
         let payload = serde_json::to_string(&CommitPayload {
             schema_version: SCHEMA_VERSION,
             seq,
+            source: Some(self.source.clone()),
+            change: Some(change.to_owned()),
         })
         .map_err(|error| Error::Index(tantivy::TantivyError::SystemError(error.to_string())))?;
         let mut prepared = self.writer.prepare_commit()?;

@@ -27,7 +27,7 @@ pub use analyzers::{LANGUAGE_FIELDS, analyze};
 pub use error::Error;
 pub use index::{
     Document, FacetCount, Facets, Highlight, Hit, IndexState, Kind, MAX_RESULT_WINDOW, OpenOutcome,
-    SearchFilter, SearchIndex, SearchRequest, SearchResults, Suggestion, Writer,
+    SearchFilter, SearchIndex, SearchRequest, SearchResults, Suggestion, Writer, folder_in_use,
 };
 pub use schema::SCHEMA_VERSION;
 pub use thesaurus::Thesaurus;

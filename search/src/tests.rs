@@ -35,7 +35,7 @@ fn doc(
 fn fixture() -> SearchIndex {
     let thesaurus = Arc::new(Thesaurus::bundled().unwrap_or_default());
     let index = SearchIndex::in_ram(thesaurus).expect("index in RAM");
-    let mut writer = index.writer().expect("writer");
+    let mut writer = index.writer("test").expect("writer");
     for document in [
         doc(
             1,
@@ -94,7 +94,7 @@ fn fixture() -> SearchIndex {
     ] {
         writer.upsert(&document).expect("upsert");
     }
-    writer.commit(42).expect("commit");
+    writer.commit(42, "").expect("commit");
     index
 }
 
@@ -247,7 +247,7 @@ fn filters_facets_and_highlights() {
 fn facets_count_live_records_across_segments() {
     let thesaurus = Arc::new(Thesaurus::bundled().unwrap_or_default());
     let index = SearchIndex::in_ram(thesaurus).expect("index in RAM");
-    let mut writer = index.writer().expect("writer");
+    let mut writer = index.writer("test").expect("writer");
     let record = |n: u128, kind: Kind, country: &str| {
         let mut document = doc(n, kind, "Name", "sv", "Industriell symbios", country, 2015);
         document.langs = vec!["sv".to_owned(), "sv".to_owned(), "en".to_owned()];
@@ -271,7 +271,7 @@ fn facets_count_live_records_across_segments() {
         for document in &batch {
             writer.upsert(document).expect("upsert");
         }
-        writer.commit(seq).expect("commit");
+        writer.commit(seq, "").expect("commit");
     }
     let facets = index
         .search(&SearchRequest {
@@ -318,7 +318,7 @@ fn highlights_and_facets_only_when_asked() {
 fn highlights_escape_html() {
     let thesaurus = Arc::new(Thesaurus::default());
     let index = SearchIndex::in_ram(thesaurus).expect("index");
-    let mut writer = index.writer().expect("writer");
+    let mut writer = index.writer("test").expect("writer");
     let mut document = doc(
         9,
         Kind::Actor,
@@ -330,7 +330,7 @@ fn highlights_escape_html() {
     );
     document.themes.clear();
     writer.upsert(&document).expect("upsert");
-    writer.commit(1).expect("commit");
+    writer.commit(1, "").expect("commit");
     let results = index
         .search(&SearchRequest {
             query: "gypsum gyproc".to_owned(),
@@ -378,7 +378,7 @@ fn suggestions_complete_the_last_word() {
 #[test]
 fn updates_replace_and_deletes_remove() {
     let index = fixture();
-    let mut writer = index.writer().expect("writer");
+    let mut writer = index.writer("test").expect("writer");
     let mut renamed = doc(
         5,
         Kind::Actor,
@@ -391,7 +391,7 @@ fn updates_replace_and_deletes_remove() {
     renamed.themes.clear();
     writer.upsert(&renamed).expect("upsert");
     writer.delete(id(6));
-    writer.commit(43).expect("commit");
+    writer.commit(43, "").expect("commit");
     assert_eq!(ids(&index, "bioenergy", None), vec![id(5)]);
     let steam = ids(&index, "supplying", None);
     assert!(steam.is_empty(), "{steam:?}");
@@ -406,7 +406,7 @@ fn reopening_resumes_and_a_schema_change_rebuilds() {
     let thesaurus = Arc::new(Thesaurus::default());
     let (index, outcome) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("create");
     assert_eq!(outcome, crate::OpenOutcome::Created);
-    let mut writer = index.writer().expect("writer");
+    let mut writer = index.writer("test").expect("writer");
     writer
         .upsert(&doc(
             1,
@@ -418,7 +418,7 @@ fn reopening_resumes_and_a_schema_change_rebuilds() {
             2001,
         ))
         .expect("upsert");
-    writer.commit(7).expect("commit");
+    writer.commit(7, "").expect("commit");
     drop(writer);
     drop(index);
     let (index, outcome) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("reopen");
@@ -431,7 +431,7 @@ fn reopening_resumes_and_a_schema_change_rebuilds() {
 
     // An index whose payload names another schema version is replaced.
     let (index, _) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("reopen");
-    let mut writer = index.writer().expect("writer");
+    let mut writer = index.writer("test").expect("writer");
     writer
         .force_payload_for_tests(r#"{"schema_version":0,"seq":9}"#)
         .expect("commit");
@@ -443,6 +443,135 @@ fn reopening_resumes_and_a_schema_change_rebuilds() {
         index.state().map(|s| (s.last_seq, s.documents)).ok(),
         Some((0, 0))
     );
+}
+
+/// An index in `folder` with one committed document, written by source `db-1` at seq 7.
+fn committed_index(folder: &std::path::Path) -> Arc<Thesaurus> {
+    let thesaurus = Arc::new(Thesaurus::default());
+    let (index, _) = SearchIndex::open(folder, thesaurus.clone()).expect("create");
+    let mut writer = index.writer("db-1").expect("writer");
+    writer
+        .upsert(&doc(
+            1,
+            Kind::Actor,
+            "Vinnova",
+            "sv",
+            "Sveriges innovationsmyndighet.",
+            "SE",
+            2001,
+        ))
+        .expect("upsert");
+    writer.commit(7, "change 7").expect("commit");
+    thesaurus
+}
+
+/// The largest file of the index: a segment's component, never `meta.json`.
+fn largest_segment_file(folder: &std::path::Path) -> std::path::PathBuf {
+    std::fs::read_dir(folder)
+        .expect("list index")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name() != "meta.json")
+        .max_by_key(|entry| entry.metadata().map(|meta| meta.len()).unwrap_or_default())
+        .expect("a segment file")
+        .path()
+}
+
+#[test]
+fn commits_record_the_source_and_reopening_reads_it() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let thesaurus = committed_index(folder.path());
+    let (index, outcome) = SearchIndex::open(folder.path(), thesaurus).expect("reopen");
+    assert_eq!(outcome, crate::OpenOutcome::Opened);
+    let state = index.state().expect("state");
+    assert_eq!(
+        (
+            state.last_seq,
+            state.documents,
+            state.source.as_deref(),
+            state.change.as_deref()
+        ),
+        (7, 1, Some("db-1"), Some("change 7"))
+    );
+}
+
+#[test]
+fn a_commit_without_a_source_reads_as_none() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let thesaurus = committed_index(folder.path());
+    let (index, _) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("reopen");
+    let mut writer = index.writer("ignored").expect("writer");
+    writer
+        .force_payload_for_tests(&format!(
+            r#"{{"schema_version":{},"seq":9}}"#,
+            crate::SCHEMA_VERSION
+        ))
+        .expect("commit");
+    drop(writer);
+    drop(index);
+    let (index, outcome) = SearchIndex::open(folder.path(), thesaurus).expect("reopen");
+    assert_eq!(outcome, crate::OpenOutcome::Opened);
+    let state = index.state().expect("state");
+    assert_eq!((state.last_seq, state.source), (9, None));
+}
+
+#[test]
+fn an_unreadable_index_is_an_error_and_is_left_alone() {
+    type Damage = fn(&std::path::Path);
+    let damages: [(&str, Damage); 5] = [
+        ("garbage meta.json", |folder| {
+            std::fs::write(folder.join("meta.json"), "{ not json").expect("write");
+        }),
+        ("garbage payload", |folder| {
+            let meta = std::fs::read_to_string(folder.join("meta.json")).expect("read");
+            let mut meta: serde_json::Value = serde_json::from_str(&meta).expect("json");
+            meta["payload"] = serde_json::Value::from("not a payload");
+            std::fs::write(folder.join("meta.json"), meta.to_string()).expect("write");
+        }),
+        ("truncated segment file", |folder| {
+            let file = largest_segment_file(folder);
+            let length = std::fs::metadata(&file).expect("metadata").len();
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&file)
+                .and_then(|handle| handle.set_len(length / 2))
+                .expect("truncate");
+        }),
+        ("missing segment file", |folder| {
+            std::fs::remove_file(largest_segment_file(folder)).expect("remove");
+        }),
+        ("flipped byte in a segment file", |folder| {
+            let file = largest_segment_file(folder);
+            let mut bytes = std::fs::read(&file).expect("read");
+            if let Some(byte) = bytes.get_mut(0) {
+                *byte ^= 0xff;
+            }
+            std::fs::write(&file, bytes).expect("write");
+        }),
+    ];
+    for (what, damage) in damages {
+        let folder = tempfile::tempdir().expect("tempdir");
+        let thesaurus = committed_index(folder.path());
+        damage(folder.path());
+        let before = std::fs::read_dir(folder.path()).expect("list").count();
+        let opened = SearchIndex::open(folder.path(), thesaurus);
+        assert!(opened.is_err(), "{what}: opened anyway");
+        let after = std::fs::read_dir(folder.path()).expect("list").count();
+        assert_eq!(before, after, "{what}: files were removed");
+    }
+}
+
+#[test]
+fn a_folder_is_in_use_while_its_writer_lives() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let missing = folder.path().join("missing");
+    assert!(!crate::folder_in_use(&missing).expect("check"));
+    let thesaurus = Arc::new(Thesaurus::default());
+    let (index, _) = SearchIndex::open(folder.path(), thesaurus).expect("create");
+    assert!(!crate::folder_in_use(folder.path()).expect("check"));
+    let writer = index.writer("db-1").expect("writer");
+    assert!(crate::folder_in_use(folder.path()).expect("check"));
+    drop(writer);
+    assert!(!crate::folder_in_use(folder.path()).expect("check"));
 }
 
 #[test]

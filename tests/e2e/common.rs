@@ -1,7 +1,9 @@
 //! The test harness: `spawn_app` starts the real application on port 0 against a fresh
 //! database (a temporary SQLite file, or a new PostgreSQL database when
 //! `SYMBIOS_TEST_POSTGRES_URL` is set) and returns a [`TestApp`] to talk to it over HTTP.
+//! [`TestApp::stop_keeping_data`] and [`restart`] start it again on the same data folder.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Once};
 
 use reqwest::StatusCode;
@@ -32,8 +34,17 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     statements: Arc<StatementCounter>,
     handle: actix_web::dev::ServerHandle,
+    served: tokio::task::JoinHandle<std::io::Result<()>>,
+    backend: Backend,
     postgres_database: Option<(String, String)>,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
+}
+
+/// The data folder and database of a stopped [`TestApp`], to start it again on them.
+pub struct KeptData {
+    backend: Backend,
+    postgres_database: Option<(String, String)>,
+    data_dir: tempfile::TempDir,
 }
 
 fn init_tracing() {
@@ -52,8 +63,8 @@ pub fn postgres_url() -> Option<String> {
         .filter(|url| !url.is_empty())
 }
 
-/// Creates a fresh PostgreSQL database on the server at `server_url`; returns its URL and name.
-async fn create_postgres_database(server_url: &str) -> (String, String) {
+/// Creates a fresh PostgreSQL database on the server at `server_url`; returns its name.
+async fn create_postgres_database(server_url: &str) -> String {
     let name = format!("symbios_test_{}", uuid::Uuid::new_v4().simple());
     let admin = Database::connect(server_url)
         .await
@@ -63,9 +74,14 @@ async fn create_postgres_database(server_url: &str) -> (String, String) {
         .await
         .expect("create test database");
     admin.close().await.ok();
+    name
+}
+
+/// The URL of database `name` on the PostgreSQL server at `server_url`.
+fn postgres_database_url(server_url: &str, name: &str) -> String {
     let mut url = url::Url::parse(server_url).expect("valid SYMBIOS_TEST_POSTGRES_URL");
     url.set_path(&format!("/{name}"));
-    (url.to_string(), name)
+    url.to_string()
 }
 
 /// Starts the app on `backend` with a fresh database and the bundled dataset.
@@ -77,10 +93,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// folder and search index). The replica never drops the database; `primary` does.
 pub async fn spawn_replica(primary: &TestApp) -> Option<TestApp> {
     let (server_url, name) = primary.postgres_database.as_ref()?;
-    let mut url = url::Url::parse(server_url).expect("valid SYMBIOS_TEST_POSTGRES_URL");
-    url.set_path(&format!("/{name}"));
+    let url = postgres_database_url(server_url, name);
     let mut replica = spawn_app_with(Backend::Sqlite, |settings| {
-        settings.database_url = Some(url.to_string());
+        settings.database_url = Some(url);
     })
     .await?;
     replica.postgres_database = None;
@@ -92,16 +107,39 @@ pub async fn spawn_app_with(
     backend: Backend,
     configure: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
-    init_tracing();
     let data_dir = tempfile::tempdir().expect("temporary data folder");
-    let (database_url, postgres_database) = match backend {
-        Backend::Sqlite => (None, None),
+    let postgres_database = match backend {
+        Backend::Sqlite => None,
         Backend::Postgres => {
             let server_url = postgres_url()?;
-            let (url, name) = create_postgres_database(&server_url).await;
-            (Some(url), Some((server_url, name)))
+            let name = create_postgres_database(&server_url).await;
+            Some((server_url, name))
         }
     };
+    Some(
+        start(
+            KeptData {
+                backend,
+                postgres_database,
+                data_dir,
+            },
+            configure,
+        )
+        .await,
+    )
+}
+
+/// Starts the app on `kept`'s data folder and database.
+async fn start(kept: KeptData, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    init_tracing();
+    let KeptData {
+        backend,
+        postgres_database,
+        data_dir,
+    } = kept;
+    let database_url = postgres_database
+        .as_ref()
+        .map(|(server_url, name)| postgres_database_url(server_url, name));
     let mut settings = Settings {
         data_dir: data_dir.path().to_path_buf(),
         database_url,
@@ -119,16 +157,89 @@ pub async fn spawn_app_with(
     let db = app.db().clone();
     let statements = app.statements();
     let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
-    Some(TestApp {
+    let served = tokio::spawn(app.run_until_stopped());
+    TestApp {
         base_url,
         client: reqwest::Client::new(),
         db,
         statements,
         handle,
+        served,
+        backend,
         postgres_database,
-        _data_dir: data_dir,
+        data_dir,
+    }
+}
+
+/// Starts the app again on the data folder and database of a stopped app.
+pub async fn restart(kept: KeptData) -> TestApp {
+    start(kept, |_| {}).await
+}
+
+/// Starts the app again on the data folder (and so the search index) of a stopped app, with
+/// a fresh database: on SQLite the database file is removed, on PostgreSQL a new database
+/// takes the old one's place (which is dropped).
+pub async fn restart_with_fresh_database(kept: KeptData) -> TestApp {
+    let KeptData {
+        backend,
+        postgres_database,
+        data_dir,
+    } = kept;
+    for file in ["symbios.db", "symbios.db-wal", "symbios.db-shm"] {
+        match std::fs::remove_file(data_dir.path().join(file)) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => panic!("remove {file}: {error}"),
+        }
+    }
+    let postgres_database = match postgres_database {
+        Some((server_url, old_name)) => {
+            drop_postgres_database(&server_url, &old_name).await;
+            let name = create_postgres_database(&server_url).await;
+            Some((server_url, name))
+        }
+        None => None,
+    };
+    restart(KeptData {
+        backend,
+        postgres_database,
+        data_dir,
     })
+    .await
+}
+
+async fn drop_postgres_database(server_url: &str, name: &str) {
+    if let Ok(admin) = Database::connect(server_url).await {
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .ok();
+        admin.close().await.ok();
+    }
+}
+
+impl KeptData {
+    /// The search index folder.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.path().join("index")
+    }
+
+    /// A connection to the kept database.
+    pub async fn connect(&self) -> DatabaseConnection {
+        let settings = Settings {
+            data_dir: self.data_dir.path().to_path_buf(),
+            database_url: self
+                .postgres_database
+                .as_ref()
+                .map(|(server_url, name)| postgres_database_url(server_url, name)),
+            database_max_connections: 1,
+            ..Settings::default()
+        };
+        symbios::db::connect(&settings)
+            .await
+            .expect("connect to the kept database")
+            .0
+    }
 }
 
 impl TestApp {
@@ -231,6 +342,27 @@ impl TestApp {
         }
     }
 
+    /// The data folder (the SQLite database and the search index).
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// Stops the server and waits until its indexer has stopped and its connections are
+    /// closed; keeps the data folder and the database for [`restart`].
+    pub async fn stop_keeping_data(self) -> KeptData {
+        self.handle.stop(false).await;
+        self.served
+            .await
+            .expect("server task")
+            .expect("server stopped cleanly");
+        self.db.close().await.ok();
+        KeptData {
+            backend: self.backend,
+            postgres_database: self.postgres_database,
+            data_dir: self.data_dir,
+        }
+    }
+
     /// SQL statements executed by the server so far.
     pub fn statements(&self) -> u64 {
         self.statements.get()
@@ -240,14 +372,8 @@ impl TestApp {
     pub async fn stop(self) {
         self.handle.stop(false).await;
         self.db.clone().close().await.ok();
-        if let Some((server_url, name)) = &self.postgres_database
-            && let Ok(admin) = Database::connect(server_url.as_str()).await
-        {
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
-                .ok();
-            admin.close().await.ok();
+        if let Some((server_url, name)) = &self.postgres_database {
+            drop_postgres_database(server_url, name).await;
         }
     }
 }

@@ -50,7 +50,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Rebuild the search index from the database (stop `serve` on this data folder first).
+    /// Build a new search index from the database beside the old one, whatever state that is
+    /// in, and swap it in (the old one is kept as `index.replaced-…`); refused while `serve`
+    /// runs on this index.
     Reindex,
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -171,11 +173,16 @@ async fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let (connection, _) = db::connect(settings).await?;
     db::migrate_up(&connection).await?;
     let folder = settings.effective_index_dir();
-    let (seq, documents) = indexer::reindex(&connection, &folder).await?;
+    let reindexed = indexer::reindex(&connection, &folder).await?;
     println!(
-        "search index at {} rebuilt: {documents} documents, change log up to {seq}",
-        folder.display()
+        "search index at {} rebuilt: {} documents, change log up to {}",
+        folder.display(),
+        reindexed.documents,
+        reindexed.seq
     );
+    if let Some(previous) = reindexed.previous {
+        println!("the previous index was moved to {}", previous.display());
+    }
     Ok(())
 }
 

@@ -4,36 +4,38 @@ use actix_web::{HttpResponse, web};
 use sea_orm::DatabaseConnection;
 
 use crate::indexer::Search;
-use crate::service::change_log;
 
 /// The process is up and serving HTTP.
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The process can answer queries: the database responds and the search index has caught up
-/// with the change log since start.
+/// The process can answer queries: the database responds and the search index is caught up
+/// now (see [`crate::indexer::IndexerStatus::readiness`]: nothing pending, or at most one
+/// batch pending while the indexer keeps reaching the end of the change log). 503 otherwise.
 pub async fn readyz(db: web::Data<DatabaseConnection>, search: web::Data<Search>) -> HttpResponse {
-    match db.ping().await {
-        Ok(()) => {
-            let latest = change_log::last_seq(db.get_ref()).await.unwrap_or_default();
-            let applied = search.status.applied_seq();
+    let readiness = match db.ping().await {
+        Ok(()) => search.status.readiness(db.get_ref()).await,
+        Err(error) => Err(error.into()),
+    };
+    match readiness {
+        Ok(readiness) => {
             let documents = search
                 .index
                 .state()
                 .map(|state| state.documents)
                 .unwrap_or_default();
-            let ready = search.status.caught_up();
             let body = serde_json::json!({
-                "status": if ready { "ready" } else { "indexing" },
+                "status": if readiness.ready { "ready" } else { "indexing" },
                 "database": "ok",
                 "index": {
-                    "lastAppliedSeq": applied,
-                    "lag": (latest - applied).max(0),
+                    "lastAppliedSeq": readiness.last_applied_seq,
+                    "lastChangeSeq": readiness.last_change_seq,
+                    "lag": readiness.lag,
                     "documents": documents,
                 },
             });
-            if ready {
+            if readiness.ready {
                 HttpResponse::Ok().json(body)
             } else {
                 HttpResponse::ServiceUnavailable().json(body)
@@ -55,9 +57,8 @@ pub async fn metrics(db: web::Data<DatabaseConnection>, search: web::Data<Search
     let Some(handle) = crate::metrics::handle() else {
         return HttpResponse::ServiceUnavailable().body("metrics are not available");
     };
-    let applied = search.status.applied_seq();
-    if let Ok(latest) = crate::service::change_log::last_seq(db.get_ref()).await {
-        metrics::gauge!(crate::metrics::INDEX_LAG).set((latest - applied).max(0) as f64);
+    if let Ok(readiness) = search.status.readiness(db.get_ref()).await {
+        metrics::gauge!(crate::metrics::INDEX_LAG).set(readiness.lag as f64);
     }
     if let Ok(state) = search.index.state() {
         metrics::gauge!(crate::metrics::INDEX_DOCUMENTS).set(state.documents as f64);

@@ -80,6 +80,27 @@ pub async fn last_seq(db: &impl ConnectionTrait) -> Result<i64, Error> {
     Ok(newest.map_or(0, |row| row.seq))
 }
 
+/// A mark of one change that tells it apart from any other change that took the same sequence
+/// number (in a database restored from an older copy and written to since): its record,
+/// version and time.
+pub fn mark(change: &change_log::Model) -> String {
+    format!(
+        "{}:{}:{}",
+        change.entity_id,
+        change.version,
+        change.changed_at.timestamp_micros()
+    )
+}
+
+/// The [`mark`] of the change `seq`, if the log holds it.
+pub async fn mark_at(db: &impl ConnectionTrait, seq: i64) -> Result<Option<String>, Error> {
+    Ok(change_log::Entity::find_by_id(seq)
+        .one(db)
+        .await?
+        .as_ref()
+        .map(mark))
+}
+
 /// Up to `limit` changes with a sequence number above `after`, oldest first.
 pub async fn after(
     db: &impl ConnectionTrait,

@@ -12,6 +12,7 @@ pub mod case_study;
 pub mod case_study_actor;
 pub mod change_feed;
 pub mod change_log;
+pub mod database_identity;
 pub mod dataset;
 pub mod error;
 pub mod external_identifier;

@@ -26,7 +26,7 @@ use crate::graphql::types::search::{
 use crate::graphql::types::theme::Theme;
 use crate::indexer::Search;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use crate::service::{self, change_log, validate};
+use crate::service::{self, validate};
 
 /// Narrows a search. Every field is optional; lists match any of their values.
 #[derive(InputObject, Debug, Clone, Default)]
@@ -316,17 +316,17 @@ impl SearchQuery {
     async fn search_index(&self, ctx: &Context<'_>) -> async_graphql::Result<SearchIndexState> {
         let search = ctx.data::<Search>()?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let last_change_seq = change_log::last_seq(db).await.extend()?;
-        let last_applied_seq = search.status.applied_seq();
+        // The same reading as `/readyz`.
+        let readiness = search.status.readiness(db).await.extend()?;
         let documents = search
             .index
             .state()
             .map_err(|error| search_error("searchIndex", &error))?
             .documents;
         Ok(SearchIndexState {
-            last_applied_seq,
-            last_change_seq,
-            lag: (last_change_seq - last_applied_seq).max(0),
+            last_applied_seq: readiness.last_applied_seq,
+            last_change_seq: readiness.last_change_seq,
+            lag: readiness.lag,
             documents,
         })
     }
