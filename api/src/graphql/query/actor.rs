@@ -3,7 +3,6 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use sea_orm::DatabaseConnection;
 
-use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::actor::Actor;
@@ -47,19 +46,19 @@ pub struct ActorOrder {
     pub direction: OrderDirection,
 }
 
-impl ActorFilter {
-    fn into_service(self) -> async_graphql::Result<actors::Filter> {
-        Ok(actors::Filter {
-            countries: countries("filter.country", self.country)?,
-            kinds: self
+impl From<ActorFilter> for actors::Filter {
+    fn from(filter: ActorFilter) -> Self {
+        Self {
+            countries: filter.country.unwrap_or_default(),
+            kinds: filter
                 .kind
                 .unwrap_or_default()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            schemes: self.scheme.unwrap_or_default(),
-            name_contains: filter_text("filter.nameContains", self.name_contains)?,
-        })
+            schemes: filter.scheme.unwrap_or_default(),
+            name_contains: filter.name_contains,
+        }
     }
 }
 
@@ -121,7 +120,9 @@ impl ActorQuery {
             before,
         }
         .request()?;
-        let filter = filter.unwrap_or_default().into_service()?;
+        let filter = actors::Filter::from(filter.unwrap_or_default())
+            .checked()
+            .extend()?;
         let ordering = order_by.unwrap_or_default().into();
         let page = service::actor::list(db, &filter, ordering, &request)
             .await

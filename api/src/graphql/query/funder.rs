@@ -3,7 +3,6 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use sea_orm::DatabaseConnection;
 
-use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::eager::{Eager, eager};
@@ -45,18 +44,18 @@ pub struct FunderOrder {
     pub direction: OrderDirection,
 }
 
-impl FunderFilter {
-    fn into_service(self) -> async_graphql::Result<funders::Filter> {
-        Ok(funders::Filter {
-            countries: countries("filter.country", self.country)?,
-            kinds: self
+impl From<FunderFilter> for funders::Filter {
+    fn from(filter: FunderFilter) -> Self {
+        Self {
+            countries: filter.country.unwrap_or_default(),
+            kinds: filter
                 .kind
                 .unwrap_or_default()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            name_contains: filter_text("filter.nameContains", self.name_contains)?,
-        })
+            name_contains: filter.name_contains,
+        }
     }
 }
 
@@ -118,7 +117,9 @@ impl FunderQuery {
             before,
         }
         .request()?;
-        let filter = filter.unwrap_or_default().into_service()?;
+        let filter = funders::Filter::from(filter.unwrap_or_default())
+            .checked()
+            .extend()?;
         let ordering = order_by.unwrap_or_default().into();
         let page = service::funder::list(db, &filter, ordering, &request)
             .await

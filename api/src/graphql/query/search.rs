@@ -10,7 +10,6 @@ use sea_orm::DatabaseConnection;
 use symbios_search::{Kind, SearchRequest};
 use uuid::Uuid;
 
-use super::countries;
 use crate::error::{ErrorCode, graphql_error, search_error};
 use crate::graphql::loaders::{ActorById, CaseStudyById, FunderById, ProjectById};
 use crate::graphql::types::actor::Actor;
@@ -199,7 +198,11 @@ impl SearchQuery {
             lang: requested_language(ctx, lang.as_deref())?,
             filter: symbios_search::SearchFilter {
                 kinds: kinds(types),
-                countries: countries("filter.country", filter.country)?,
+                countries: validate::countries(
+                    "filter.country",
+                    filter.country.unwrap_or_default(),
+                )
+                .extend()?,
                 themes: filter.theme.unwrap_or_default(),
                 langs: filter.lang.unwrap_or_default(),
                 year_from: filter.year_from,

@@ -13,9 +13,9 @@ use symbios_entity::{actor, case_study, funder, localized_text, project, theme};
 use uuid::Uuid;
 
 use super::Logged;
-use crate::service::Error;
 use crate::service::text::fold;
 use crate::service::validate::{Localized, Violations};
+use crate::service::{Error, limits};
 
 /// The texts of one field of one record, by language.
 pub(super) async fn load_texts(
@@ -91,6 +91,15 @@ pub(super) async fn delete_texts(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Theme slugs of a record: at most [`limits::MAX_THEMES`], each a well-formed slug.
+pub(super) fn validate_theme_slugs(field: &str, slugs: &[String], violations: &mut Violations) {
+    if violations.list_length(field, slugs.len(), limits::MAX_THEMES) {
+        for (index, slug) in slugs.iter().enumerate() {
+            violations.slug(&format!("{field}[{index}]"), slug);
+        }
+    }
 }
 
 /// The ids of the themes with these slugs; unknown slugs are reported under `field`.
