@@ -8,8 +8,8 @@ use std::fmt;
 use crate::Error;
 use crate::index::{Kind, SearchFilter};
 
-/// Most different countries in a filter: the 249 ISO 3166-1 codes and `EU`.
-pub const MAX_FILTER_COUNTRIES: usize = 250;
+/// Most different countries in a filter: the 249 ISO 3166-1 codes, `XK` (Kosovo) and `EU`.
+pub const MAX_FILTER_COUNTRIES: usize = 251;
 /// Most different theme slugs in a filter.
 pub const MAX_FILTER_THEMES: usize = 100;
 /// Most different languages in a filter: one per language tag the index knows.
@@ -111,7 +111,7 @@ mod tests {
         match filter_of(countries).check() {
             Err(Error::InvalidFilter { list, reason }) => {
                 assert_eq!(list, FilterList::Countries);
-                assert!(reason.contains("250"), "{reason}");
+                assert!(reason.contains("251"), "{reason}");
             }
             other => panic!("expected a refused filter, got {other:?}"),
         }

@@ -1,11 +1,11 @@
 //! Maxima of every list a caller sends (list arguments and list input fields), and the
 //! folding of repeated values.
 //!
-//! Each maximum comes from the domain: there are 249 ISO 3166-1 countries (plus `EU` for
-//! EU-level funders), 8 language tags, a few values per vocabulary. Repeats are folded
+//! Each maximum comes from the domain: there are 251 country codes (249 ISO 3166-1, `XK`
+//! and `EU`), 8 language tags, a few values per vocabulary. Repeats are folded
 //! first (the first of each value is kept, in the order given), then the different values
 //! are counted: a repeated value asks for nothing more, so 500 copies of `SE` are one
-//! country, while 251 different countries are refused with `BAD_USER_INPUT` naming the
+//! country, while 252 different countries are refused with `BAD_USER_INPUT` naming the
 //! field and the maximum. Folding is linear (a hash set), so it costs little even for a
 //! list as long as the request body allows; the HTTP layer bounds list lengths before
 //! execution as well. Every maximum keeps the statements a list reaches far below the
@@ -16,8 +16,9 @@ use std::hash::Hash;
 
 use super::Error;
 
-/// Countries in a filter: the 249 ISO 3166-1 alpha-2 codes and `EU`.
-pub const MAX_COUNTRIES: usize = 250;
+/// Countries in a filter: every code the API accepts (the 249 ISO 3166-1 alpha-2 codes,
+/// `XK` for Kosovo, `EU` for EU-level funders).
+pub const MAX_COUNTRIES: usize = 251;
 /// Texts of one localized field, or languages in a filter: one per supported language tag.
 pub const MAX_LANGUAGES: usize = super::lang::SUPPORTED_LANGUAGES.len();
 /// Theme slugs in a filter or on a record; the vocabulary holds 14 themes.
@@ -83,11 +84,11 @@ mod tests {
 
     #[test]
     fn different_values_are_capped_after_folding() {
-        let countries: Vec<String> = (0..251).map(|n| format!("{n:03}")).collect();
+        let countries: Vec<String> = (0..=MAX_COUNTRIES).map(|n| format!("{n:03}")).collect();
         let error = fold("filter.country", countries, MAX_COUNTRIES).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "filter.country: has more than 250 different values; at most 250 are accepted"
+            "filter.country: has more than 251 different values; at most 251 are accepted"
         );
         assert_eq!(
             fold("country", vec!["SE"; 500], MAX_COUNTRIES).unwrap(),

@@ -261,16 +261,9 @@ async fn put_one(
                 report.errors.push(missing("slug"));
                 return Ok(());
             };
-            // A malformed slug is refused before it is looked up (a NUL cannot even reach
-            // PostgreSQL).
-            if !crate::service::validate::is_slug(&slug) {
-                report.errors.push(LineError {
-                    line: number,
-                    field: "slug".to_owned(),
-                    reason:
-                        "must be lowercase ASCII letters and digits joined by `-` (at most 120)"
-                            .to_owned(),
-                });
+            // Refused before it is looked up: PostgreSQL cannot even receive a NUL.
+            if let Err(error) = crate::service::validate::one_line("slug", &slug) {
+                report.errors.extend(line_errors(number, error)?);
                 return Ok(());
             }
             let found = id_by_slug::<$entity::Entity, _>(

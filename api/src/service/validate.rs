@@ -188,9 +188,11 @@ pub const MAX_TEXT: usize = 20_000;
 /// Collects every refused field of one input, so that the caller hears of all of them at once.
 ///
 /// Some refusals also mean that the input must not reach the database at all, not even in a
-/// lookup (is this slug taken? does this theme exist?): a control character, a malformed
-/// slug or scheme, a list over its maximum. They are recorded with [`Violations::refuse`],
-/// and [`Violations::lookups_allowed`] tells the checks against the database to stay away.
+/// lookup (is this slug taken? does this theme exist?): a control character (PostgreSQL
+/// cannot even receive a NUL) or a list over its maximum. They are recorded with
+/// [`Violations::refuse`], and [`Violations::lookups_allowed`] tells the checks against the
+/// database to stay away. Other refusals (a malformed slug, a blank name) still let them
+/// run, so that every refused field is reported at once.
 #[derive(Debug, Default)]
 pub struct Violations {
     errors: Vec<FieldError>,
@@ -249,15 +251,6 @@ impl Violations {
         }
     }
 
-    /// Records the refusal in `result`, if any, as one that keeps the input from the
-    /// database.
-    pub fn check_lookup(&mut self, result: Result<(), Error>) {
-        if let Err(error) = result {
-            self.unsafe_to_look_up = true;
-            self.errors.extend(error.field_errors());
-        }
-    }
-
     /// `Ok` when nothing was refused.
     pub fn into_result(self) -> Result<(), Error> {
         match self.errors.len() {
@@ -309,8 +302,8 @@ impl Violations {
 
     /// A slug: lowercase ASCII letters and digits joined by `-`, at most 120 characters.
     pub fn slug(&mut self, field: &str, slug: &str) {
-        if !is_slug(slug) {
-            self.refuse(
+        if self.controls(field, slug, TextKind::Line) && !is_slug(slug) {
+            self.add(
                 field,
                 "must be lowercase ASCII letters and digits joined by `-` (at most 120)",
             );
@@ -529,6 +522,11 @@ mod tests {
         assert!(!violations.lookups_allowed());
         let mut slugs = Violations::default();
         slugs.slug("slug", "Not A Slug");
+        assert!(
+            slugs.lookups_allowed(),
+            "a malformed slug finds nothing, safely"
+        );
+        slugs.slug("slug", "a\0");
         assert!(!slugs.lookups_allowed());
     }
 

@@ -17,7 +17,7 @@ use super::{Record, Versioned};
 use crate::service::access::Principal;
 use crate::service::localized_text::field;
 use crate::service::text::fold;
-use crate::service::validate::{self, Localized, MAX_NAME, Violations};
+use crate::service::validate::{self, Localized, MAX_NAME, TextKind, Violations};
 use crate::service::{Error, limits};
 
 /// An identifier of an actor in an outside registry.
@@ -151,10 +151,10 @@ pub(crate) fn validate_actor(fields: &ActorFields, violations: &mut Violations) 
         return;
     }
     for (index, identifier) in fields.identifiers.iter().enumerate() {
-        violations.check_lookup(validate::scheme(
-            &format!("identifiers[{index}].scheme"),
-            &identifier.scheme,
-        ));
+        let scheme_field = format!("identifiers[{index}].scheme");
+        if violations.controls(&scheme_field, &identifier.scheme, TextKind::Line) {
+            violations.check(validate::scheme(&scheme_field, &identifier.scheme));
+        }
         violations.text(
             &format!("identifiers[{index}].value"),
             &identifier.value,

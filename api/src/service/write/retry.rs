@@ -10,6 +10,11 @@
 //! the existing record is updated or unchanged, a taken id or slug is `BAD_USER_INPUT`
 //! naming the field, an idempotency key returns its stored answer.
 //!
+//! Two races are avoided rather than retried, with advisory locks held to the commit: calls
+//! with the same idempotency key run one after the other (`upsert_actors`), and so do
+//! creates that make a slug from the same name (`parts::complete_slug`), each then finding
+//! the slugs before it taken.
+//!
 //! Retries take a transaction-scoped advisory lock first, so that they run one at a time:
 //! each sees every retry before it committed, and cannot lose to another retry again. Only
 //! first attempts, which run concurrently, can still take a value from under a retry; after
@@ -17,6 +22,8 @@
 //! says to send the request again.
 
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, RuntimeErr, SqlErr, sqlx};
+
+use sha2::{Digest, Sha256};
 
 use super::Writer;
 use crate::service::Error;
@@ -82,6 +89,20 @@ impl Attempt {
             Err(error) => Err(error),
         }
     }
+}
+
+/// The key of an advisory lock on a value made of `parts`: 32 bits of their SHA-256. Two
+/// values that share them only wait for each other.
+pub(crate) fn lock_key(parts: &[&[u8]]) -> i32 {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    let mut first = [0_u8; 4];
+    first.copy_from_slice(digest.get(..4).unwrap_or(&[0; 4]));
+    i32::from_be_bytes(first)
 }
 
 /// Takes the advisory lock (`class`, `key`) until `txn` ends, on PostgreSQL; SQLite runs one

@@ -261,16 +261,9 @@ async fn upsert_in(
 /// Class of the advisory locks on idempotency keys; "symc" in ASCII.
 const IDEMPOTENCY_LOCK_CLASS: i32 = 0x7379_6d63;
 
-/// The advisory lock of an idempotency key of `owner`: 32 bits of its SHA-256. Two keys
-/// that share them only wait for each other.
+/// The advisory lock of an idempotency key of `owner`.
 fn idempotency_lock_key(owner: Uuid, key: &str) -> i32 {
-    let digest = Sha256::new()
-        .chain_update(owner.as_bytes())
-        .chain_update(key.as_bytes())
-        .finalize();
-    let mut first = [0_u8; 4];
-    first.copy_from_slice(digest.get(..4).unwrap_or(&[0; 4]));
-    i32::from_be_bytes(first)
+    retry::lock_key(&[owner.as_bytes(), key.as_bytes()])
 }
 
 /// A stored actor matched by an item.
@@ -437,9 +430,10 @@ enum Plan {
     },
 }
 
-/// The refusals of an item that keep it from the database altogether: its key, or a value
-/// that would be looked up (slug, identifiers), holds control characters or is malformed.
-/// Its other values are judged later, once merged with the stored actor.
+/// The refusals of an item that keep it from the database altogether: its key or a value
+/// that would be looked up (slug, identifiers) holds a control character, or it has more
+/// identifiers than the maximum ([`Violations::refuse`]). Its other values are judged
+/// later, once merged with the stored actor.
 fn screen(match_by: &MatchBy, item: &UpsertItem) -> Option<Vec<FieldError>> {
     let mut violations = Violations::default();
     match match_by {
