@@ -10,16 +10,19 @@ use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{ActorKind, OrderDirection};
 use crate::service::{self, actor as actors};
 
-/// Which actors to list. Every field is optional; lists match any of their values.
+/// Which actors to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct ActorFilter {
-    /// ISO 3166-1 alpha-2 country codes.
+    /// ISO 3166-1 alpha-2 country codes; at most 251 different codes.
     pub country: Option<Vec<String>>,
     /// Kinds of actor.
     pub kind: Option<Vec<ActorKind>>,
-    /// Identifier schemes the actor has an identifier in, e.g. `NO-BRC`.
+    /// Identifier schemes the actor has an identifier in, e.g. `NO-BRC`; at most 100
+    /// different ones.
     pub scheme: Option<Vec<String>>,
-    /// Name contains this text, ignoring case and diacritics (`orsted` finds Ørsted).
+    /// Name contains this text, ignoring case and diacritics (`orsted` finds Ørsted): one
+    /// line of at most 200 characters.
     pub name_contains: Option<String>,
 }
 

@@ -10,22 +10,24 @@ use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{CaseStudyKind, CaseStudyStatus, OrderDirection};
 use crate::service::{self, case_study as case_studies};
 
-/// Which case studies to list. Every field is optional; lists match any of their values.
+/// Which case studies to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct CaseStudyFilter {
-    /// ISO 3166-1 alpha-2 country codes.
+    /// ISO 3166-1 alpha-2 country codes; at most 251 different codes.
     pub country: Option<Vec<String>>,
     /// Kinds of case.
     pub kind: Option<Vec<CaseStudyKind>>,
     /// Statuses.
     pub status: Option<Vec<CaseStudyStatus>>,
-    /// Theme slugs, e.g. `industrial-symbiosis`.
+    /// Theme slugs, e.g. `industrial-symbiosis`; at most 100 different ones.
     pub theme: Option<Vec<String>>,
     /// Established in or after this year.
     pub year_from: Option<i32>,
     /// Established in or before this year.
     pub year_to: Option<i32>,
-    /// Title contains this text, ignoring case and diacritics (`sotenas` finds Sotenäs).
+    /// Title contains this text, ignoring case and diacritics (`sotenas` finds Sotenäs):
+    /// one line of at most 200 characters.
     pub name_contains: Option<String>,
 }
 

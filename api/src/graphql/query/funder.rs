@@ -10,14 +10,16 @@ use crate::graphql::types::enums::{FunderKind, OrderDirection};
 use crate::graphql::types::funder::Funder;
 use crate::service::{self, funder as funders};
 
-/// Which funders to list. Every field is optional; lists match any of their values.
+/// Which funders to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct FunderFilter {
-    /// ISO 3166-1 alpha-2 country codes (`EU` for EU-level funds).
+    /// ISO 3166-1 alpha-2 country codes (`EU` for EU-level funds); at most 251 different codes.
     pub country: Option<Vec<String>>,
     /// Kinds of funder.
     pub kind: Option<Vec<FunderKind>>,
-    /// Name contains this text, ignoring case and diacritics (`vastra` finds Västra Götalandsregionen).
+    /// Name contains this text, ignoring case and diacritics (`vastra` finds Västra
+    /// Götalandsregionen): one line of at most 200 characters.
     pub name_contains: Option<String>,
 }
 

@@ -10,20 +10,22 @@ use crate::graphql::types::enums::{OrderDirection, ProjectStatus};
 use crate::graphql::types::project::Project;
 use crate::service::{self, project as projects};
 
-/// Which projects to list. Every field is optional; lists match any of their values.
+/// Which projects to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct ProjectFilter {
-    /// Countries (ISO 3166-1 alpha-2) of participating actors.
+    /// Countries (ISO 3166-1 alpha-2) of participating actors; at most 251 different codes.
     pub country: Option<Vec<String>>,
     /// Statuses.
     pub status: Option<Vec<ProjectStatus>>,
-    /// Theme slugs.
+    /// Theme slugs; at most 100 different ones.
     pub theme: Option<Vec<String>>,
     /// Running in or after this year.
     pub year_from: Option<i32>,
     /// Running in or before this year.
     pub year_to: Option<i32>,
-    /// Name or acronym contains this text, ignoring case and diacritics.
+    /// Name or acronym contains this text, ignoring case and diacritics: one line of at most
+    /// 200 characters.
     pub name_contains: Option<String>,
 }
 
