@@ -102,7 +102,9 @@ pub fn code_of(error: &service::Error) -> ErrorCode {
         service::Error::Invalid { .. } | service::Error::InvalidFields(_) => {
             ErrorCode::BadUserInput
         }
-        service::Error::VersionConflict { .. } => ErrorCode::VersionConflict,
+        service::Error::VersionConflict { .. } | service::Error::ConcurrentWrite { .. } => {
+            ErrorCode::VersionConflict
+        }
         service::Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
         service::Error::Forbidden(_) => ErrorCode::Forbidden,
         service::Error::ResyncRequired { .. } => ErrorCode::ResyncRequired,
@@ -178,6 +180,15 @@ pub fn search_error(field: &str, error: &symbios_search::Error) -> async_graphql
     match error {
         symbios_search::Error::InvalidQuery(reason) => {
             service::Error::invalid(field, reason.clone()).extend()
+        }
+        symbios_search::Error::InvalidFilter { list, reason } => {
+            let argument = match list {
+                symbios_search::FilterList::Kinds => "types",
+                symbios_search::FilterList::Countries => "filter.country",
+                symbios_search::FilterList::Themes => "filter.theme",
+                symbios_search::FilterList::Langs => "filter.lang",
+            };
+            service::Error::invalid(argument, reason.clone()).extend()
         }
         other => {
             tracing::error!(error = %other, "search failed");

@@ -434,9 +434,17 @@ fn import_reports_each_bad_line_and_imports_the_rest() {
         json!({ "type": "Actor", "record": { "slug": "feil-land", "name": "Feil", "kind": "COMPANY", "country": "XX", "originalLang": "nb" } }).to_string(),
         json!({ "type": "Actor", "record": { "slug": "ukjent", "nmae": "Typo" } }).to_string(),
         json!({ "type": "Participation", "record": { "projectId": Uuid::nil(), "actorId": Uuid::nil(), "role": "PARTNER" } }).to_string(),
+        // Latin-1, not UTF-8: refused on its own, the lines after it are still imported.
+        "{\"type\":\"Actor\",\"record\":{\"slug\":\"latin\",\"name\":\"Selskap \u{0}\"}}".to_owned(),
         good("godt-to"),
     ];
-    std::fs::write(&file, lines.join("\n")).unwrap();
+    let mut bytes = lines.join("\n").into_bytes();
+    let latin1 = bytes
+        .iter()
+        .position(|byte| *byte == 0)
+        .expect("the placeholder byte");
+    bytes[latin1] = 0xE6; // "æ" in Latin-1
+    std::fs::write(&file, bytes).unwrap();
     let (ok, stdout, stderr) = run(data_dir.path(), &["import", file.to_str().unwrap()]);
     assert!(!ok, "refused lines make the exit status fail");
     assert!(stderr.contains("line 2: "), "{stderr}");
@@ -447,14 +455,18 @@ fn import_reports_each_bad_line_and_imports_the_rest() {
     );
     assert!(stderr.contains("line 5: id: "), "{stderr}");
     assert!(
-        stdout.contains("2 created, 0 updated, 0 unchanged, 4 refused"),
+        stderr.contains("line 6: is not UTF-8 text (an invalid byte at byte 58 of the line)"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("2 created, 0 updated, 0 unchanged, 5 refused"),
         "{stdout}"
     );
 
     // Running it again changes nothing and reports the same lines.
     let (_, stdout, _) = run(data_dir.path(), &["import", file.to_str().unwrap()]);
     assert!(
-        stdout.contains("0 created, 0 updated, 2 unchanged, 4 refused"),
+        stdout.contains("0 created, 0 updated, 2 unchanged, 5 refused"),
         "{stdout}"
     );
 }

@@ -6,6 +6,14 @@ pub enum Error {
     /// The query string is refused before any search runs; the reason is for the user.
     #[error("{0}")]
     InvalidQuery(String),
+    /// A list of the search's filter holds more different values than its maximum.
+    #[error("filter {list}: {reason}")]
+    InvalidFilter {
+        /// The list.
+        list: crate::filter::FilterList,
+        /// Why it is refused; for the user.
+        reason: String,
+    },
     /// The thesaurus data is malformed.
     #[error("invalid thesaurus: {0}")]
     Thesaurus(String),

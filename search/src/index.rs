@@ -25,6 +25,7 @@ use uuid::Uuid;
 use crate::Error;
 use crate::analyzers::{self, field_suffix_for};
 use crate::facets::{FacetCounter, FacetTables};
+use crate::filter::distinct;
 use crate::query::{self, Clause, ParsedQuery};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::thesaurus::Thesaurus;
@@ -424,6 +425,7 @@ impl SearchIndex {
                 "results beyond the first {MAX_RESULT_WINDOW} are not available; refine the query"
             )));
         }
+        request.filter.check()?;
         let parsed = query::parse(&request.query)?;
         let requested = request.lang.as_deref().and_then(field_suffix_for);
         let searcher = self.reader.searcher();
@@ -541,9 +543,12 @@ impl SearchIndex {
     }
 
     fn kind_filter(&self, kinds: &[Kind]) -> Box<dyn Query> {
-        any_of(kinds.iter().map(|kind| {
+        // Repeats filter once.
+        let different: std::collections::BTreeSet<&str> =
+            kinds.iter().map(|kind| kind.as_str()).collect();
+        any_of(different.into_iter().map(|kind| {
             TermQuery::new(
-                Term::from_field_text(self.fields.kind, kind.as_str()),
+                Term::from_field_text(self.fields.kind, kind),
                 IndexRecordOption::Basic,
             )
         }))
@@ -984,12 +989,9 @@ impl QueryBuilder<'_> {
         if values.is_empty() {
             return None;
         }
-        Some(any_of(values.iter().map(|value| {
+        Some(any_of(distinct(values).into_iter().map(|value| {
             TermQuery::new(
-                Term::from_facet(
-                    self.fields.facets,
-                    &Facet::from_path([root, value.as_str()]),
-                ),
+                Term::from_facet(self.fields.facets, &Facet::from_path([root, value])),
                 IndexRecordOption::Basic,
             )
         })))

@@ -73,18 +73,24 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
     let mut totals = transfer::BatchReport::default();
     let mut batch: Vec<ImportLine> = Vec::new();
     let mut first_line = 1;
-    let mut lines = BufReader::new(file).lines().enumerate().peekable();
-    while let Some((index, text)) = lines.next() {
-        let number = index + 1;
-        let text = text.with_context(|| format!("cannot read line {number}"))?;
-        progress.inc(text.len() as u64 + 1);
-        if !text.trim().is_empty() {
-            match transfer::parse_line(number, &text) {
-                Ok(line) => batch.push(line),
-                Err(error) => {
-                    progress.suspend(|| report_error(&error));
-                    totals.errors.push(error);
-                }
+    let mut lines = numbered_lines(BufReader::new(file)).peekable();
+    while let Some(next) = lines.next() {
+        let read = next.context("cannot read the file")?;
+        let number = read.number;
+        progress.inc(read.bytes as u64);
+        let parsed = read.text.and_then(|text| {
+            if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                transfer::parse_line(number, &text).map(Some)
+            }
+        });
+        match parsed {
+            Ok(Some(line)) => batch.push(line),
+            Ok(None) => {}
+            Err(error) => {
+                progress.suspend(|| report_error(&error));
+                totals.errors.push(error);
             }
         }
         let last = lines.peek().is_none();
@@ -130,6 +136,60 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
             totals.errors.len()
         )
     }
+}
+
+/// One line of a file as read.
+#[derive(Debug, PartialEq, Eq)]
+struct ReadLine {
+    /// 1-based line number.
+    number: usize,
+    /// Bytes read, with the line end.
+    bytes: usize,
+    /// The text without its line end, or why the line is not text.
+    text: Result<String, LineError>,
+}
+
+/// The lines of `reader`, numbered from 1, without their line ends (`\n` or `\r\n`). A line
+/// that is not UTF-8 is refused on its own, naming the first bad byte, and the lines after
+/// it are still read; only a failure to read ends the lines with an error.
+fn numbered_lines(mut reader: impl BufRead) -> impl Iterator<Item = std::io::Result<ReadLine>> {
+    let mut number = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut buffer = Vec::new();
+        match reader.read_until(b'\n', &mut buffer) {
+            Ok(0) => None,
+            Ok(bytes) => {
+                number += 1;
+                if buffer.last() == Some(&b'\n') {
+                    buffer.pop();
+                    if buffer.last() == Some(&b'\r') {
+                        buffer.pop();
+                    }
+                }
+                let text = String::from_utf8(buffer).map_err(|error| LineError {
+                    line: number,
+                    field: String::new(),
+                    reason: format!(
+                        "is not UTF-8 text (an invalid byte at byte {} of the line); the line is skipped, save the file as UTF-8",
+                        error.utf8_error().valid_up_to() + 1
+                    ),
+                });
+                Some(Ok(ReadLine {
+                    number,
+                    bytes,
+                    text,
+                }))
+            }
+            Err(error) => {
+                done = true;
+                Some(Err(error))
+            }
+        }
+    })
 }
 
 const PAGE: u64 = 500;
@@ -198,4 +258,30 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
     let count = ndjson_count + csv_count;
     eprintln!("exported {count} record(s)");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_refused_alone() {
+        let file: &[u8] = b"{\"a\":1}\r\n{\"b\":\"\xff\xfe\"}\n\n{\"c\":3}";
+        let lines: Vec<ReadLine> = numbered_lines(file).map(Result::unwrap).collect();
+        let texts: Vec<Result<&str, usize>> = lines
+            .iter()
+            .map(|line| line.text.as_deref().map_err(|error| error.line))
+            .collect();
+        assert_eq!(
+            texts,
+            [Ok("{\"a\":1}"), Err(2), Ok(""), Ok("{\"c\":3}")],
+            "{lines:?}"
+        );
+        let Err(refused) = &lines[1].text else {
+            panic!("line 2 is not UTF-8");
+        };
+        assert!(refused.reason.contains("at byte 7"), "{}", refused.reason);
+        let bytes: usize = lines.iter().map(|line| line.bytes).sum();
+        assert_eq!(bytes, file.len());
+    }
 }

@@ -21,7 +21,7 @@ use crate::service::dataset::Records;
 use crate::service::lang::SUPPORTED_LANGUAGES;
 use crate::service::localized_text::field;
 use crate::service::validate::Violations;
-use crate::service::{text, validate};
+use crate::service::{limits, text, validate};
 
 /// Namespace of the UUID v5 ids of bundled records.
 const NAMESPACE: Uuid = Uuid::from_u128(0x5f1c_2b3e_8d4a_4c6e_9a07_3b51_d2e8_c0a1);
@@ -74,6 +74,13 @@ impl Checker {
                 self.problem(refused.field, refused.reason);
             }
         }
+    }
+
+    /// A list of at most `max` items (the API's maxima, `service::limits`).
+    fn list(&mut self, field: &str, len: usize, max: usize) {
+        self.shared(|check| {
+            check.list_length(field, len, max);
+        });
     }
 
     fn text(&mut self, field: &str, value: &str, max: usize) {
@@ -175,7 +182,7 @@ pub fn build_records(dataset: &Dataset, now: DateTime<Utc>) -> Result<Records, V
                 check.problem("labels", format!("has no label in `{lang}`"));
             }
         }
-        check.localized("labels", &record.labels, "en", true);
+        check.shared(|check| check.localized_labels("labels", &record.labels, "en", true));
         let id = record_id("theme", &record.slug);
         records.themes.push(theme::Model {
             id,
@@ -211,6 +218,11 @@ pub fn build_records(dataset: &Dataset, now: DateTime<Utc>) -> Result<Records, V
             check.url("website", website);
         }
         let id = record_id("actor", &record.slug);
+        check.list(
+            "identifiers",
+            record.identifiers.len(),
+            limits::MAX_IDENTIFIERS,
+        );
         for (index, identifier) in record.identifiers.iter().enumerate() {
             let field_name = format!("identifiers[{index}]");
             check.text(&format!("{field_name}.scheme"), &identifier.scheme, 32);
@@ -340,6 +352,7 @@ pub fn build_records(dataset: &Dataset, now: DateTime<Utc>) -> Result<Records, V
             check.url("website", website);
         }
         let id = record_id("project", &record.slug);
+        check.list("themes", record.themes.len(), limits::MAX_THEMES);
         for (index, theme_slug) in record.themes.iter().enumerate() {
             check.reference(
                 &format!("themes[{index}]"),
@@ -497,6 +510,9 @@ pub fn build_records(dataset: &Dataset, now: DateTime<Utc>) -> Result<Records, V
         check.localized("summary", &record.summary, &record.lang, true);
         check.localized("body", &record.body, &record.lang, true);
         let id = record_id("case_study", &record.slug);
+        check.list("themes", record.themes.len(), limits::MAX_THEMES);
+        check.list("projects", record.projects.len(), limits::MAX_PROJECT_IDS);
+        check.list("sources", record.sources.len(), limits::MAX_SOURCES);
         for (index, theme_slug) in record.themes.iter().enumerate() {
             check.reference(
                 &format!("themes[{index}]"),

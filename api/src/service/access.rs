@@ -141,6 +141,7 @@ pub async fn create(
     at: DateTime<Utc>,
 ) -> Result<NewKey, Error> {
     let name = name.trim();
+    super::validate::one_line("name", name)?;
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid("name", "must be 1–100 characters"));
     }
@@ -190,6 +191,7 @@ pub async fn revoke(
     id_or_prefix: &str,
     at: DateTime<Utc>,
 ) -> Result<api_key::Model, Error> {
+    super::validate::one_line("key", id_or_prefix)?;
     let by_id = Uuid::parse_str(id_or_prefix).ok();
     let matches = api_key::Entity::find()
         .filter(match by_id {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::load::{index_by, rows_where_in};
 use super::page::{self, Page, PageRequest, SortSpec, SortValue};
-use super::{Error, text};
+use super::{Error, limits, text, validate};
 
 /// Which actors a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +24,21 @@ pub struct Filter {
     pub schemes: Vec<String>,
     /// Name contains this text, ignoring case and diacritics.
     pub name_contains: Option<String>,
+}
+
+impl Filter {
+    /// The filter as given in argument `filter`, checked, with repeats folded.
+    pub fn checked(self) -> Result<Self, Error> {
+        Ok(Self {
+            countries: validate::countries("filter.country", self.countries)?,
+            kinds: limits::fold_vocabulary("filter.kind", self.kinds)?,
+            schemes: validate::filter_values("filter.scheme", self.schemes, limits::MAX_SCHEMES)?,
+            name_contains: validate::optional_filter_text(
+                "filter.nameContains",
+                self.name_contains,
+            )?,
+        })
+    }
 }
 
 /// What an actor list is sorted by.
@@ -137,6 +152,9 @@ pub async fn find_by_slug(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<Option<actor::Model>, Error> {
+    if !super::validate::slug_to_look_up("slug", slug)? {
+        return Ok(None);
+    }
     Ok(actor::Entity::find()
         .filter(actor::Column::Slug.eq(slug))
         .one(db)

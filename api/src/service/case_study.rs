@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::load::{group_by, index_by, rows_where_in};
 use super::page::{self, Page, PageRequest, SortSpec, SortValue};
-use super::{Error, text};
+use super::{Error, limits, text, validate};
 
 /// Which case studies a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +53,25 @@ pub struct Ordering {
     pub field: OrderField,
     /// Largest first.
     pub descending: bool,
+}
+
+impl Filter {
+    /// The filter as given in argument `filter`, checked, with repeats folded.
+    pub fn checked(self) -> Result<Self, Error> {
+        validate::year_range("filter.yearFrom", self.year_from, self.year_to)?;
+        Ok(Self {
+            countries: validate::countries("filter.country", self.countries)?,
+            kinds: limits::fold_vocabulary("filter.kind", self.kinds)?,
+            statuses: limits::fold_vocabulary("filter.status", self.statuses)?,
+            themes: validate::filter_values("filter.theme", self.themes, limits::MAX_THEMES)?,
+            year_from: self.year_from,
+            year_to: self.year_to,
+            name_contains: validate::optional_filter_text(
+                "filter.nameContains",
+                self.name_contains,
+            )?,
+        })
+    }
 }
 
 fn apply(filter: &Filter, select: Select<case_study::Entity>) -> Select<case_study::Entity> {
@@ -173,6 +192,9 @@ pub async fn find_by_slug(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<Option<case_study::Model>, Error> {
+    if !super::validate::slug_to_look_up("slug", slug)? {
+        return Ok(None);
+    }
     Ok(case_study::Entity::find()
         .filter(case_study::Column::Slug.eq(slug))
         .one(db)

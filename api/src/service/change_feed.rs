@@ -16,7 +16,7 @@ use symbios_entity::{
 };
 use uuid::Uuid;
 
-use super::{Error, change_log as log};
+use super::{Error, change_log as log, limits};
 
 /// Most changes in one page.
 pub const MAX_PAGE: u64 = 1000;
@@ -41,6 +41,7 @@ pub async fn read(
     types: &[EntityType],
     first: u64,
 ) -> Result<FeedPage, Error> {
+    let types = limits::fold_vocabulary("types", types.to_vec())?;
     let pruned_through = log::pruned_through(db).await?;
     let after = match after {
         Some(after) if after < pruned_through => {
@@ -50,7 +51,7 @@ pub async fn read(
         None => pruned_through,
     };
     let first = first.clamp(1, MAX_PAGE);
-    let mut changes = log::after_of_types(db, after, types, first + 1).await?;
+    let mut changes = log::after_of_types(db, after, &types, first + 1).await?;
     let has_next = changes.len() as u64 > first;
     changes.truncate(usize::try_from(first).unwrap_or(usize::MAX));
     let end = changes.last().map_or(after, |change| change.seq);

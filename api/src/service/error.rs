@@ -41,6 +41,15 @@ pub enum Error {
         /// The version the record is at.
         current: i32,
     },
+    /// Concurrent requests kept taking the unique values (id, slug, identifier) this write
+    /// found free, every time it ran; nothing was written.
+    #[error(
+        "other requests wrote the same {entity} at the same time; nothing was written; send the request again"
+    )]
+    ConcurrentWrite {
+        /// The kind of record.
+        entity: &'static str,
+    },
     /// The request needs a valid API key.
     #[error("{0}")]
     Unauthenticated(String),

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::load::{group_by, index_by, rows_where_in};
 use super::page::{self, Page, PageRequest, SortSpec, SortValue};
-use super::{Error, text};
+use super::{Error, limits, text, validate};
 
 /// Which funders a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +22,20 @@ pub struct Filter {
     pub kinds: Vec<FunderKind>,
     /// Name contains this text, ignoring case and diacritics.
     pub name_contains: Option<String>,
+}
+
+impl Filter {
+    /// The filter as given in argument `filter`, checked, with repeats folded.
+    pub fn checked(self) -> Result<Self, Error> {
+        Ok(Self {
+            countries: validate::countries("filter.country", self.countries)?,
+            kinds: limits::fold_vocabulary("filter.kind", self.kinds)?,
+            name_contains: validate::optional_filter_text(
+                "filter.nameContains",
+                self.name_contains,
+            )?,
+        })
+    }
 }
 
 /// What a funder list is sorted by.
@@ -127,6 +141,9 @@ pub async fn find_by_slug(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<Option<funder::Model>, Error> {
+    if !super::validate::slug_to_look_up("slug", slug)? {
+        return Ok(None);
+    }
     Ok(funder::Entity::find()
         .filter(funder::Column::Slug.eq(slug))
         .one(db)

@@ -20,6 +20,7 @@ pub mod funder;
 pub mod funding;
 pub mod impact_figure;
 pub mod lang;
+pub mod limits;
 mod load;
 pub mod localized_text;
 pub mod membership;

@@ -73,7 +73,13 @@ impl Cursor {
             return Err(malformed());
         }
         let json = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| malformed())?;
-        serde_json::from_slice(&json).map_err(|_| malformed())
+        let cursor: Self = serde_json::from_slice(&json).map_err(|_| malformed())?;
+        // The key is compared in SQL; PostgreSQL cannot even receive a NUL in a text, and
+        // no cursor this API made holds one.
+        match &cursor.key {
+            SortValue::Text(text) if text.contains('\0') => Err(malformed()),
+            _ => Ok(cursor),
+        }
     }
 }
 
@@ -301,6 +307,20 @@ mod tests {
                 "{garbage}"
             );
         }
+    }
+
+    #[test]
+    fn a_forged_cursor_with_a_nul_in_its_key_is_refused() {
+        let forged = Cursor {
+            order: "name_asc".to_owned(),
+            key: SortValue::Text("a\0b".to_owned()),
+            id: Uuid::nil(),
+        };
+        let error = Cursor::decode("after", &forged.encode()).err();
+        assert_eq!(
+            error.map(|e| e.to_string()).as_deref(),
+            Some("after: is not a cursor returned by this API")
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::case_study::ids_grouped;
 use super::load::{grouped, index_by, rows_where_in};
 use super::page::{self, Page, PageRequest, SortSpec, SortValue};
-use super::{Error, text};
+use super::{Error, limits, text, validate};
 
 /// Which projects a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +32,24 @@ pub struct Filter {
     pub year_to: Option<i32>,
     /// Name or acronym contains this text, ignoring case and diacritics.
     pub name_contains: Option<String>,
+}
+
+impl Filter {
+    /// The filter as given in argument `filter`, checked, with repeats folded.
+    pub fn checked(self) -> Result<Self, Error> {
+        validate::year_range("filter.yearFrom", self.year_from, self.year_to)?;
+        Ok(Self {
+            countries: validate::countries("filter.country", self.countries)?,
+            statuses: limits::fold_vocabulary("filter.status", self.statuses)?,
+            themes: validate::filter_values("filter.theme", self.themes, limits::MAX_THEMES)?,
+            year_from: self.year_from,
+            year_to: self.year_to,
+            name_contains: validate::optional_filter_text(
+                "filter.nameContains",
+                self.name_contains,
+            )?,
+        })
+    }
 }
 
 /// What a project list is sorted by.
@@ -207,6 +225,9 @@ pub async fn find_by_slug(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<Option<project::Model>, Error> {
+    if !super::validate::slug_to_look_up("slug", slug)? {
+        return Ok(None);
+    }
     Ok(project::Entity::find()
         .filter(project::Column::Slug.eq(slug))
         .one(db)

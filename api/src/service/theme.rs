@@ -30,6 +30,9 @@ pub async fn find_by_slug(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<Option<theme::Model>, Error> {
+    if !super::validate::slug_to_look_up("slug", slug)? {
+        return Ok(None);
+    }
     Ok(theme::Entity::find()
         .filter(theme::Column::Slug.eq(slug))
         .one(db)

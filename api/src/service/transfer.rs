@@ -261,6 +261,11 @@ async fn put_one(
                 report.errors.push(missing("slug"));
                 return Ok(());
             };
+            // Refused before it is looked up: PostgreSQL cannot even receive a NUL.
+            if let Err(error) = crate::service::validate::one_line("slug", &slug) {
+                report.errors.extend(line_errors(number, error)?);
+                return Ok(());
+            }
             let found = id_by_slug::<$entity::Entity, _>(
                 txn,
                 $entity::Column::Slug,

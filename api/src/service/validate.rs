@@ -4,12 +4,65 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::Error;
 use super::error::FieldError;
 use super::lang::SUPPORTED_LANGUAGES;
+use super::{Error, limits};
 
 /// Longest free-text filter accepted.
 pub const MAX_FILTER_TEXT: usize = 200;
+
+/// Which control characters a text may hold.
+///
+/// No text takes NUL or any other C0 or C1 control (Unicode category Cc): PostgreSQL cannot
+/// store NUL at all, and the others are invisible in every client. Long texts keep their
+/// layout: line breaks (`\n`, and `\r` as in `\r\n`) and tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// Names, titles, slugs, ids, schemes, keys, codes, filters: no control characters.
+    Line,
+    /// Descriptions, summaries, bodies and notes: line breaks and tabs, no other controls.
+    Paragraphs,
+}
+
+/// The first control character `text` may not hold as a text of `kind`, with its position
+/// (counted in characters from 1).
+pub fn forbidden_control(text: &str, kind: TextKind) -> Option<(usize, char)> {
+    text.chars()
+        .enumerate()
+        .find(|(_, character)| {
+            character.is_control()
+                && !(kind == TextKind::Paragraphs && matches!(character, '\n' | '\r' | '\t'))
+        })
+        .map(|(index, character)| (index + 1, character))
+}
+
+/// Why a text with a forbidden control character is refused.
+fn control_reason(position: usize, character: char, kind: TextKind) -> String {
+    let allowed = match kind {
+        TextKind::Line => "one-line values take no control characters",
+        TextKind::Paragraphs => "long texts take only line breaks and tabs",
+    };
+    format!(
+        "holds the control character U+{:04X} at character {position}; {allowed}",
+        u32::from(character)
+    )
+}
+
+/// `text` holds no control character that a text of `kind` may not hold.
+pub fn controls(field: &str, text: &str, kind: TextKind) -> Result<(), Error> {
+    match forbidden_control(text, kind) {
+        Some((position, character)) => Err(Error::invalid(
+            field,
+            control_reason(position, character, kind),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A one-line text argument (slug, key, scheme, filter): no control characters.
+pub fn one_line(field: &str, text: &str) -> Result<(), Error> {
+    controls(field, text, TextKind::Line)
+}
 
 /// `code` is an ISO 3166-1 alpha-2 country code (or `EU`, for EU-level funders).
 pub fn country(field: &str, code: &str) -> Result<(), Error> {
@@ -25,6 +78,34 @@ pub fn country(field: &str, code: &str) -> Result<(), Error> {
             ),
         ))
     }
+}
+
+/// Country codes given in list argument `field`: repeats folded, at most
+/// [`limits::MAX_COUNTRIES`] different ones, each a code [`country`] accepts.
+pub fn countries(field: &str, codes: Vec<String>) -> Result<Vec<String>, Error> {
+    let codes = limits::fold(field, codes, limits::MAX_COUNTRIES)?;
+    for code in &codes {
+        country(field, code)?;
+    }
+    Ok(codes)
+}
+
+/// One-line values of list argument `field` (theme slugs, schemes): repeats folded, at most
+/// `max` different ones, none with a control character.
+pub fn filter_values(field: &str, values: Vec<String>, max: usize) -> Result<Vec<String>, Error> {
+    let values = limits::fold(field, values, max)?;
+    for value in &values {
+        one_line(field, value)?;
+    }
+    Ok(values)
+}
+
+/// An optional free-text filter, as [`filter_text`].
+pub fn optional_filter_text(field: &str, text: Option<String>) -> Result<Option<String>, Error> {
+    if let Some(text) = &text {
+        filter_text(field, text)?;
+    }
+    Ok(text)
 }
 
 /// `from..=to` is a range of years (either end may be open).
@@ -46,8 +127,9 @@ pub fn year_range(from_field: &str, from: Option<i32>, to: Option<i32>) -> Resul
     }
 }
 
-/// A free-text filter is not longer than [`MAX_FILTER_TEXT`] characters.
+/// A free-text filter is one line of at most [`MAX_FILTER_TEXT`] characters.
 pub fn filter_text(field: &str, text: &str) -> Result<(), Error> {
+    one_line(field, text)?;
     if text.chars().count() > MAX_FILTER_TEXT {
         Err(Error::invalid(
             field,
@@ -58,7 +140,8 @@ pub fn filter_text(field: &str, text: &str) -> Result<(), Error> {
     }
 }
 
-/// `scheme` is an org-id.guide style identifier scheme such as `NO-BRC` or `wikidata`.
+/// `scheme` is an org-id.guide style identifier scheme such as `NO-BRC` or `wikidata`
+/// (ASCII only, so it never holds a control character).
 pub fn scheme(field: &str, scheme: &str) -> Result<(), Error> {
     let well_formed = (2..=32).contains(&scheme.len())
         && scheme
@@ -86,6 +169,14 @@ pub fn is_slug(slug: &str) -> bool {
         })
 }
 
+/// Whether `slug` (argument `field` of a lookup) can name a record: a slug with control
+/// characters is refused like every text argument; any other malformed slug cannot exist,
+/// so it finds nothing without asking the database.
+pub fn slug_to_look_up(field: &str, slug: &str) -> Result<bool, Error> {
+    one_line(field, slug)?;
+    Ok(is_slug(slug))
+}
+
 /// Texts of one field by language tag.
 pub type Localized = BTreeMap<String, String>;
 
@@ -95,9 +186,17 @@ pub const MAX_NAME: usize = 300;
 pub const MAX_TEXT: usize = 20_000;
 
 /// Collects every refused field of one input, so that the caller hears of all of them at once.
+///
+/// Some refusals also mean that the input must not reach the database at all, not even in a
+/// lookup (is this slug taken? does this theme exist?): a control character (PostgreSQL
+/// cannot even receive a NUL) or a list over its maximum. They are recorded with
+/// [`Violations::refuse`], and [`Violations::lookups_allowed`] tells the checks against the
+/// database to stay away. Other refusals (a malformed slug, a blank name) still let them
+/// run, so that every refused field is reported at once.
 #[derive(Debug, Default)]
 pub struct Violations {
     errors: Vec<FieldError>,
+    unsafe_to_look_up: bool,
 }
 
 impl Violations {
@@ -107,6 +206,42 @@ impl Violations {
             field: field.into(),
             reason: reason.into(),
         });
+    }
+
+    /// Records that `field` is refused because of `reason`, and that the input must not be
+    /// looked up in the database.
+    pub fn refuse(&mut self, field: impl Into<String>, reason: impl Into<String>) {
+        self.unsafe_to_look_up = true;
+        self.add(field, reason);
+    }
+
+    /// Whether the input may be checked against the database: nothing refused so far makes
+    /// a lookup unsafe or pointless.
+    pub fn lookups_allowed(&self) -> bool {
+        !self.unsafe_to_look_up
+    }
+
+    /// Refuses control characters that a text of `kind` may not hold; `true` when there are
+    /// none.
+    pub fn controls(&mut self, field: &str, value: &str, kind: TextKind) -> bool {
+        match forbidden_control(value, kind) {
+            Some((position, character)) => {
+                self.refuse(field, control_reason(position, character, kind));
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// A list of `len` different values (repeats folded already) at most `max` long; `true`
+    /// when it is.
+    pub fn list_length(&mut self, field: &str, len: usize, max: usize) -> bool {
+        if len > max {
+            self.refuse(field, limits::too_long(max));
+            false
+        } else {
+            true
+        }
     }
 
     /// Records the refusal in `result`, if any.
@@ -129,8 +264,21 @@ impl Violations {
         self.errors.is_empty()
     }
 
-    /// A required text: not blank, at most `max` characters.
+    /// A required one-line text: not blank, no control characters, at most `max` characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        self.text_of_kind(field, value, max, TextKind::Line);
+    }
+
+    /// A required long text: not blank, no control characters but line breaks and tabs, at
+    /// most `max` characters.
+    pub fn long_text(&mut self, field: &str, value: &str, max: usize) {
+        self.text_of_kind(field, value, max, TextKind::Paragraphs);
+    }
+
+    fn text_of_kind(&mut self, field: &str, value: &str, max: usize, kind: TextKind) {
+        if !self.controls(field, value, kind) {
+            return;
+        }
         if value.trim().is_empty() {
             self.add(field, "must not be empty");
         } else if value.chars().count() > max {
@@ -138,16 +286,23 @@ impl Violations {
         }
     }
 
-    /// An optional text: when given, not blank and at most `max` characters.
+    /// An optional one-line text: when given, as [`Violations::text`].
     pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(value) = value {
             self.text(field, value, max);
         }
     }
 
+    /// An optional long text: when given, as [`Violations::long_text`].
+    pub fn optional_long_text(&mut self, field: &str, value: Option<&str>, max: usize) {
+        if let Some(value) = value {
+            self.long_text(field, value, max);
+        }
+    }
+
     /// A slug: lowercase ASCII letters and digits joined by `-`, at most 120 characters.
     pub fn slug(&mut self, field: &str, slug: &str) {
-        if !is_slug(slug) {
+        if self.controls(field, slug, TextKind::Line) && !is_slug(slug) {
             self.add(
                 field,
                 "must be lowercase ASCII letters and digits joined by `-` (at most 120)",
@@ -174,15 +329,42 @@ impl Violations {
         }
     }
 
-    /// Texts by language: supported tags, non-empty texts, and (when `required` or when any
-    /// text is given) one in the original language.
+    /// Long texts by language (descriptions, summaries, bodies): supported tags, non-empty
+    /// texts that may hold line breaks and tabs, and (when `required` or when any text is
+    /// given) one in the original language.
     pub fn localized(&mut self, field: &str, texts: &Localized, original: &str, required: bool) {
+        self.localized_of_kind(field, texts, original, required, TextKind::Paragraphs);
+    }
+
+    /// One-line texts by language (theme labels), as [`Violations::localized`] otherwise.
+    pub fn localized_labels(
+        &mut self,
+        field: &str,
+        texts: &Localized,
+        original: &str,
+        required: bool,
+    ) {
+        self.localized_of_kind(field, texts, original, required, TextKind::Line);
+    }
+
+    fn localized_of_kind(
+        &mut self,
+        field: &str,
+        texts: &Localized,
+        original: &str,
+        required: bool,
+        kind: TextKind,
+    ) {
         if texts.is_empty() && !required {
             return;
         }
+        if !self.list_length(field, texts.len(), limits::MAX_LANGUAGES) {
+            return;
+        }
         for (lang, value) in texts {
-            self.lang(&format!("{field}.{lang}"), lang);
-            self.text(&format!("{field}.{lang}"), value, MAX_TEXT);
+            let name = format!("{field}.{}", lang.chars().take(20).collect::<String>());
+            self.lang(&name, lang);
+            self.text_of_kind(&name, value, MAX_TEXT, kind);
         }
         if !texts.contains_key(original) {
             self.add(
@@ -196,6 +378,9 @@ impl Violations {
     pub fn url(&mut self, field: &str, value: &str) {
         if value.len() > 500 {
             self.add(field, "is longer than 500 characters");
+            return;
+        }
+        if !self.controls(field, value, TextKind::Line) {
             return;
         }
         match url::Url::parse(value) {
@@ -297,6 +482,59 @@ mod tests {
                 "originalLang"
             ]
         );
+    }
+
+    #[test]
+    fn one_line_values_take_no_control_characters() {
+        assert!(one_line("slug", "kalundborg").is_ok());
+        for text in ["a\0b", "a\nb", "a\tb", "a\u{7f}", "a\u{85}b", "\u{9f}"] {
+            assert!(one_line("slug", text).is_err(), "{text:?}");
+        }
+        let error = one_line("name", "a\0b").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "name: holds the control character U+0000 at character 2; one-line values take no control characters"
+        );
+    }
+
+    #[test]
+    fn long_texts_keep_line_breaks_and_tabs_only() {
+        let kind = TextKind::Paragraphs;
+        assert_eq!(forbidden_control("one\r\ntwo\tthree\n", kind), None);
+        assert_eq!(forbidden_control("bell\u{7}", kind), Some((5, '\u{7}')));
+        assert_eq!(forbidden_control("nul\0", kind), Some((4, '\0')));
+        assert_eq!(
+            forbidden_control("next line\u{85}", kind),
+            Some((10, '\u{85}'))
+        );
+    }
+
+    #[test]
+    fn refusals_that_keep_input_from_the_database() {
+        let mut violations = Violations::default();
+        violations.text("name", "", 10);
+        violations.country("country", "XX");
+        assert!(
+            violations.lookups_allowed(),
+            "blank or unknown values are looked up safely"
+        );
+        violations.text("identifiers[0].value", "a\0", 200);
+        assert!(!violations.lookups_allowed());
+        let mut slugs = Violations::default();
+        slugs.slug("slug", "Not A Slug");
+        assert!(
+            slugs.lookups_allowed(),
+            "a malformed slug finds nothing, safely"
+        );
+        slugs.slug("slug", "a\0");
+        assert!(!slugs.lookups_allowed());
+    }
+
+    #[test]
+    fn slugs_to_look_up() {
+        assert_eq!(slug_to_look_up("slug", "kalundborg").ok(), Some(true));
+        assert_eq!(slug_to_look_up("slug", "Not A Slug").ok(), Some(false));
+        assert!(slug_to_look_up("slug", "a\0b").is_err());
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub struct CreateActorInput {
     /// Language the description is written in.
     pub original_lang: String,
     pub description: Option<Vec<LocalizedTextInput>>,
+    /// Identifiers in outside registries, one per scheme; at most 50.
     pub identifiers: Option<Vec<IdentifierInput>>,
 }
 
@@ -52,6 +53,7 @@ pub struct ActorPatchInput {
     pub website: MaybeUndefined<String>,
     pub original_lang: Option<String>,
     pub description: Option<Vec<LocalizedTextInput>>,
+    /// One per scheme; at most 50.
     pub identifiers: Option<Vec<IdentifierInput>>,
 }
 
@@ -68,7 +70,8 @@ fn identifiers(inputs: Vec<IdentifierInput>) -> Vec<crate::service::write::Ident
 /// One actor of a partner's registry.
 #[derive(InputObject, Debug, Clone)]
 pub struct ActorUpsert {
-    /// The actor's identifier in the call's scheme, e.g. its organisation number.
+    /// The actor's identifier in the call's scheme, e.g. its organisation number: one line
+    /// of at most 200 characters.
     pub external_id: String,
     /// The partner's version of the record (a counter or timestamp); an item older than what
     /// was stored before is rejected and the newer data kept.
@@ -243,8 +246,9 @@ impl ActorMutation {
 
     /// Creates or updates up to 1,000 actors of a partner registry, matched by their
     /// identifier in `scheme`. Each item is judged on its own: refused items are reported
-    /// and the others written. With an `idempotencyKey`, repeating the call returns the same
-    /// answer and writes nothing.
+    /// and the others written. With an `idempotencyKey` (one line of 1–200 characters),
+    /// repeating the call returns the same answer and writes nothing, also when the
+    /// repeats arrive at the same time.
     async fn upsert_actors(
         &self,
         ctx: &Context<'_>,

@@ -54,9 +54,11 @@ pub struct CreateCaseStudyInput {
     /// Required, with a text in `originalLang`.
     pub summary: Vec<LocalizedTextInput>,
     pub body: Option<Vec<LocalizedTextInput>>,
-    /// Theme slugs.
+    /// Theme slugs; at most 100 different ones.
     pub themes: Option<Vec<String>>,
+    /// Projects the case study belongs to; at most 100 different ones.
     pub project_ids: Option<Vec<ID>>,
+    /// At most 100 different ones.
     pub sources: Option<Vec<SourceInput>>,
 }
 
@@ -78,8 +80,11 @@ pub struct CaseStudyPatchInput {
     pub original_lang: Option<String>,
     pub summary: Option<Vec<LocalizedTextInput>>,
     pub body: Option<Vec<LocalizedTextInput>>,
+    /// At most 100 different ones.
     pub themes: Option<Vec<String>>,
+    /// At most 100 different ones.
     pub project_ids: Option<Vec<ID>>,
+    /// At most 100 different ones.
     pub sources: Option<Vec<SourceInput>>,
 }
 

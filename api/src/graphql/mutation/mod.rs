@@ -32,12 +32,13 @@ pub struct Mutation(
     theme::ThemeMutation,
 );
 
-/// A text in one language.
+/// A text in one language. A localized field takes one text per language, so at most 8.
 #[derive(InputObject, Debug, Clone)]
 pub struct LocalizedTextInput {
     /// Language tag: sv, nb, nn, da, nl, en, de or fi.
     pub lang: String,
-    /// The text.
+    /// The text, at most 20,000 characters. Line breaks (`\n`, `\r`) and tabs are kept;
+    /// other control characters are refused, and theme labels take none.
     pub text: String,
 }
 

@@ -24,7 +24,7 @@ pub struct CreateProjectInput {
     pub website: Option<String>,
     pub original_lang: String,
     pub summary: Option<Vec<LocalizedTextInput>>,
-    /// Theme slugs.
+    /// Theme slugs; at most 100 different ones.
     pub themes: Option<Vec<String>>,
 }
 
@@ -41,6 +41,7 @@ pub struct ProjectPatchInput {
     pub website: MaybeUndefined<String>,
     pub original_lang: Option<String>,
     pub summary: Option<Vec<LocalizedTextInput>>,
+    /// At most 100 different ones.
     pub themes: Option<Vec<String>>,
 }
 

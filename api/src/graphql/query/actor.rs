@@ -3,7 +3,6 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use sea_orm::DatabaseConnection;
 
-use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::actor::Actor;
@@ -11,16 +10,19 @@ use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{ActorKind, OrderDirection};
 use crate::service::{self, actor as actors};
 
-/// Which actors to list. Every field is optional; lists match any of their values.
+/// Which actors to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct ActorFilter {
-    /// ISO 3166-1 alpha-2 country codes.
+    /// ISO 3166-1 alpha-2 country codes; at most 251 different codes.
     pub country: Option<Vec<String>>,
     /// Kinds of actor.
     pub kind: Option<Vec<ActorKind>>,
-    /// Identifier schemes the actor has an identifier in, e.g. `NO-BRC`.
+    /// Identifier schemes the actor has an identifier in, e.g. `NO-BRC`; at most 100
+    /// different ones.
     pub scheme: Option<Vec<String>>,
-    /// Name contains this text, ignoring case and diacritics (`orsted` finds Ørsted).
+    /// Name contains this text, ignoring case and diacritics (`orsted` finds Ørsted): one
+    /// line of at most 200 characters.
     pub name_contains: Option<String>,
 }
 
@@ -47,19 +49,19 @@ pub struct ActorOrder {
     pub direction: OrderDirection,
 }
 
-impl ActorFilter {
-    fn into_service(self) -> async_graphql::Result<actors::Filter> {
-        Ok(actors::Filter {
-            countries: countries("filter.country", self.country)?,
-            kinds: self
+impl From<ActorFilter> for actors::Filter {
+    fn from(filter: ActorFilter) -> Self {
+        Self {
+            countries: filter.country.unwrap_or_default(),
+            kinds: filter
                 .kind
                 .unwrap_or_default()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            schemes: self.scheme.unwrap_or_default(),
-            name_contains: filter_text("filter.nameContains", self.name_contains)?,
-        })
+            schemes: filter.scheme.unwrap_or_default(),
+            name_contains: filter.name_contains,
+        }
     }
 }
 
@@ -121,7 +123,9 @@ impl ActorQuery {
             before,
         }
         .request()?;
-        let filter = filter.unwrap_or_default().into_service()?;
+        let filter = actors::Filter::from(filter.unwrap_or_default())
+            .checked()
+            .extend()?;
         let ordering = order_by.unwrap_or_default().into();
         let page = service::actor::list(db, &filter, ordering, &request)
             .await

@@ -3,30 +3,31 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use sea_orm::DatabaseConnection;
 
-use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::case_study::CaseStudy;
 use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{CaseStudyKind, CaseStudyStatus, OrderDirection};
-use crate::service::{self, case_study as case_studies, validate};
+use crate::service::{self, case_study as case_studies};
 
-/// Which case studies to list. Every field is optional; lists match any of their values.
+/// Which case studies to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct CaseStudyFilter {
-    /// ISO 3166-1 alpha-2 country codes.
+    /// ISO 3166-1 alpha-2 country codes; at most 251 different codes.
     pub country: Option<Vec<String>>,
     /// Kinds of case.
     pub kind: Option<Vec<CaseStudyKind>>,
     /// Statuses.
     pub status: Option<Vec<CaseStudyStatus>>,
-    /// Theme slugs, e.g. `industrial-symbiosis`.
+    /// Theme slugs, e.g. `industrial-symbiosis`; at most 100 different ones.
     pub theme: Option<Vec<String>>,
     /// Established in or after this year.
     pub year_from: Option<i32>,
     /// Established in or before this year.
     pub year_to: Option<i32>,
-    /// Title contains this text, ignoring case and diacritics (`sotenas` finds Sotenäs).
+    /// Title contains this text, ignoring case and diacritics (`sotenas` finds Sotenäs):
+    /// one line of at most 200 characters.
     pub name_contains: Option<String>,
 }
 
@@ -55,28 +56,27 @@ pub struct CaseStudyOrder {
     pub direction: OrderDirection,
 }
 
-impl CaseStudyFilter {
-    fn into_service(self) -> async_graphql::Result<case_studies::Filter> {
-        validate::year_range("filter.yearFrom", self.year_from, self.year_to).extend()?;
-        Ok(case_studies::Filter {
-            countries: countries("filter.country", self.country)?,
-            kinds: self
+impl From<CaseStudyFilter> for case_studies::Filter {
+    fn from(filter: CaseStudyFilter) -> Self {
+        Self {
+            countries: filter.country.unwrap_or_default(),
+            kinds: filter
                 .kind
                 .unwrap_or_default()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            statuses: self
+            statuses: filter
                 .status
                 .unwrap_or_default()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            themes: self.theme.unwrap_or_default(),
-            year_from: self.year_from,
-            year_to: self.year_to,
-            name_contains: filter_text("filter.nameContains", self.name_contains)?,
-        })
+            themes: filter.theme.unwrap_or_default(),
+            year_from: filter.year_from,
+            year_to: filter.year_to,
+            name_contains: filter.name_contains,
+        }
     }
 }
 
@@ -139,7 +139,9 @@ impl CaseStudyQuery {
             before,
         }
         .request()?;
-        let filter = filter.unwrap_or_default().into_service()?;
+        let filter = case_studies::Filter::from(filter.unwrap_or_default())
+            .checked()
+            .extend()?;
         let ordering = order_by.unwrap_or_default().into();
         let page = service::case_study::list(db, &filter, ordering, &request)
             .await

@@ -184,6 +184,7 @@ impl ChangesQuery {
     /// commit order, each exactly once; deletes are tombstones. Keep the `endCursor` and pass
     /// it as `after` next time. A cursor older than the retention window gets
     /// `RESYNC_REQUIRED`: read the records afresh, then follow the feed without a cursor.
+    /// `types` counts a type given twice once.
     async fn changes(
         &self,
         ctx: &Context<'_>,

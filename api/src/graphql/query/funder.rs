@@ -3,7 +3,6 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use sea_orm::DatabaseConnection;
 
-use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::eager::{Eager, eager};
@@ -11,14 +10,16 @@ use crate::graphql::types::enums::{FunderKind, OrderDirection};
 use crate::graphql::types::funder::Funder;
 use crate::service::{self, funder as funders};
 
-/// Which funders to list. Every field is optional; lists match any of their values.
+/// Which funders to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct FunderFilter {
-    /// ISO 3166-1 alpha-2 country codes (`EU` for EU-level funds).
+    /// ISO 3166-1 alpha-2 country codes (`EU` for EU-level funds); at most 251 different codes.
     pub country: Option<Vec<String>>,
     /// Kinds of funder.
     pub kind: Option<Vec<FunderKind>>,
-    /// Name contains this text, ignoring case and diacritics (`vastra` finds Västra Götalandsregionen).
+    /// Name contains this text, ignoring case and diacritics (`vastra` finds Västra
+    /// Götalandsregionen): one line of at most 200 characters.
     pub name_contains: Option<String>,
 }
 
@@ -45,18 +46,18 @@ pub struct FunderOrder {
     pub direction: OrderDirection,
 }
 
-impl FunderFilter {
-    fn into_service(self) -> async_graphql::Result<funders::Filter> {
-        Ok(funders::Filter {
-            countries: countries("filter.country", self.country)?,
-            kinds: self
+impl From<FunderFilter> for funders::Filter {
+    fn from(filter: FunderFilter) -> Self {
+        Self {
+            countries: filter.country.unwrap_or_default(),
+            kinds: filter
                 .kind
                 .unwrap_or_default()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            name_contains: filter_text("filter.nameContains", self.name_contains)?,
-        })
+            name_contains: filter.name_contains,
+        }
     }
 }
 
@@ -118,7 +119,9 @@ impl FunderQuery {
             before,
         }
         .request()?;
-        let filter = filter.unwrap_or_default().into_service()?;
+        let filter = funders::Filter::from(filter.unwrap_or_default())
+            .checked()
+            .extend()?;
         let ordering = order_by.unwrap_or_default().into();
         let page = service::funder::list(db, &filter, ordering, &request)
             .await

@@ -3,28 +3,29 @@
 use async_graphql::{Context, ID, InputObject, Object, ResultExt};
 use sea_orm::DatabaseConnection;
 
-use super::{countries, filter_text};
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::eager::{Eager, eager};
 use crate::graphql::types::enums::{OrderDirection, ProjectStatus};
 use crate::graphql::types::project::Project;
-use crate::service::{self, project as projects, validate};
+use crate::service::{self, project as projects};
 
-/// Which projects to list. Every field is optional; lists match any of their values.
+/// Which projects to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct ProjectFilter {
-    /// Countries (ISO 3166-1 alpha-2) of participating actors.
+    /// Countries (ISO 3166-1 alpha-2) of participating actors; at most 251 different codes.
     pub country: Option<Vec<String>>,
     /// Statuses.
     pub status: Option<Vec<ProjectStatus>>,
-    /// Theme slugs.
+    /// Theme slugs; at most 100 different ones.
     pub theme: Option<Vec<String>>,
     /// Running in or after this year.
     pub year_from: Option<i32>,
     /// Running in or before this year.
     pub year_to: Option<i32>,
-    /// Name or acronym contains this text, ignoring case and diacritics.
+    /// Name or acronym contains this text, ignoring case and diacritics: one line of at most
+    /// 200 characters.
     pub name_contains: Option<String>,
 }
 
@@ -53,22 +54,21 @@ pub struct ProjectOrder {
     pub direction: OrderDirection,
 }
 
-impl ProjectFilter {
-    fn into_service(self) -> async_graphql::Result<projects::Filter> {
-        validate::year_range("filter.yearFrom", self.year_from, self.year_to).extend()?;
-        Ok(projects::Filter {
-            countries: countries("filter.country", self.country)?,
-            statuses: self
+impl From<ProjectFilter> for projects::Filter {
+    fn from(filter: ProjectFilter) -> Self {
+        Self {
+            countries: filter.country.unwrap_or_default(),
+            statuses: filter
                 .status
                 .unwrap_or_default()
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            themes: self.theme.unwrap_or_default(),
-            year_from: self.year_from,
-            year_to: self.year_to,
-            name_contains: filter_text("filter.nameContains", self.name_contains)?,
-        })
+            themes: filter.theme.unwrap_or_default(),
+            year_from: filter.year_from,
+            year_to: filter.year_to,
+            name_contains: filter.name_contains,
+        }
     }
 }
 
@@ -131,7 +131,9 @@ impl ProjectQuery {
             before,
         }
         .request()?;
-        let filter = filter.unwrap_or_default().into_service()?;
+        let filter = projects::Filter::from(filter.unwrap_or_default())
+            .checked()
+            .extend()?;
         let ordering = order_by.unwrap_or_default().into();
         let page = service::project::list(db, &filter, ordering, &request)
             .await

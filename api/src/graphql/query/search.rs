@@ -10,7 +10,6 @@ use sea_orm::DatabaseConnection;
 use symbios_search::{Kind, MAX_RESULT_WINDOW, SearchRequest};
 use uuid::Uuid;
 
-use super::countries;
 use crate::error::{ErrorCode, graphql_error, search_error};
 use crate::graphql::loaders::{ActorById, CaseStudyById, FunderById, ProjectById};
 use crate::graphql::types::actor::Actor;
@@ -28,14 +27,15 @@ use crate::indexer::Search;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::service::{self, validate};
 
-/// Narrows a search. Every field is optional; lists match any of their values.
+/// Narrows a search. Every field is optional; lists match any of their values, and a value
+/// given twice counts once.
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct SearchFilter {
-    /// ISO 3166-1 alpha-2 country codes.
+    /// ISO 3166-1 alpha-2 country codes; at most 251 different codes.
     pub country: Option<Vec<String>>,
-    /// Theme slugs.
+    /// Theme slugs; at most 100 different ones.
     pub theme: Option<Vec<String>>,
-    /// Languages the record has texts in (BCP 47).
+    /// Languages the record has texts in (BCP 47); at most 8 different ones.
     pub lang: Option<Vec<String>>,
     /// In or after this year.
     pub year_from: Option<i32>,
@@ -170,7 +170,8 @@ impl SearchQuery {
     /// languages (ranked lower). `lang` (else
     /// `Accept-Language`) boosts texts in that language. An empty `query` lists everything,
     /// with facets. Pages of `first` (default 20, at most 100) after `after`. With `prefix`,
-    /// the last word also matches as the start of a word, for results while typing.
+    /// the last word also matches as the start of a word, for results while typing. `types`
+    /// and the filter's lists count a value given twice once.
     #[allow(clippy::too_many_arguments)]
     #[graphql(
         complexity = "crate::graphql::limits::page_complexity(first, None, child_complexity)"
@@ -207,7 +208,11 @@ impl SearchQuery {
             lang: requested_language(ctx, lang.as_deref())?,
             filter: symbios_search::SearchFilter {
                 kinds: kinds(types),
-                countries: countries("filter.country", filter.country)?,
+                countries: validate::countries(
+                    "filter.country",
+                    filter.country.unwrap_or_default(),
+                )
+                .extend()?,
                 themes: filter.theme.unwrap_or_default(),
                 langs: filter.lang.unwrap_or_default(),
                 year_from: filter.year_from,
@@ -277,7 +282,7 @@ impl SearchQuery {
     }
 
     /// Names and titles starting with `prefix` (its last word is completed), for a search
-    /// box. At most `first` (default 10, at most 50).
+    /// box. At most `first` (default 10, at most 50). `types` counts a type given twice once.
     #[graphql(
         complexity = "crate::graphql::limits::page_complexity(first, None, child_complexity)"
     )]

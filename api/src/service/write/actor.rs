@@ -14,11 +14,11 @@ use uuid::Uuid;
 use super::input_format::{localized, vocabulary};
 use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
-use crate::service::Error;
 use crate::service::access::Principal;
 use crate::service::localized_text::field;
 use crate::service::text::fold;
-use crate::service::validate::{self, Localized, MAX_NAME, Violations};
+use crate::service::validate::{self, Localized, MAX_NAME, TextKind, Violations};
+use crate::service::{Error, limits};
 
 /// An identifier of an actor in an outside registry.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,11 +143,18 @@ pub(crate) fn validate_actor(fields: &ActorFields, violations: &mut Violations) 
         &fields.original_lang,
         false,
     );
+    if !violations.list_length(
+        "identifiers",
+        fields.identifiers.len(),
+        limits::MAX_IDENTIFIERS,
+    ) {
+        return;
+    }
     for (index, identifier) in fields.identifiers.iter().enumerate() {
-        violations.check(validate::scheme(
-            &format!("identifiers[{index}].scheme"),
-            &identifier.scheme,
-        ));
+        let scheme_field = format!("identifiers[{index}].scheme");
+        if violations.controls(&scheme_field, &identifier.scheme, TextKind::Line) {
+            violations.check(validate::scheme(&scheme_field, &identifier.scheme));
+        }
         violations.text(
             &format!("identifiers[{index}].value"),
             &identifier.value,
@@ -243,7 +250,8 @@ pub(crate) async fn sync_identifiers(
 }
 
 /// A partner may write an actor only when it holds an identifier under the partner's scheme,
-/// before and after the change, and may not touch identifiers of other schemes.
+/// before and after the change, and may not touch identifiers of other schemes; so it may
+/// delete only an actor whose identifiers are all in its scheme (a delete removes them all).
 fn authorize_partner(
     principal: &Principal,
     before: Option<&ActorFields>,
@@ -264,23 +272,36 @@ fn authorize_partner(
             )));
         }
     }
-    if let (Some(before), Some(after)) = (before, after) {
-        let foreign = |fields: &ActorFields| -> Vec<Identifier> {
-            fields
-                .identifiers
-                .iter()
-                .filter(|identifier| identifier.scheme != scheme)
-                .cloned()
-                .collect()
-        };
-        if foreign(before) != foreign(after) {
-            return Err(Error::Forbidden(format!(
+    let foreign = |fields: &ActorFields| -> Vec<Identifier> {
+        fields
+            .identifiers
+            .iter()
+            .filter(|identifier| identifier.scheme != scheme)
+            .cloned()
+            .collect()
+    };
+    match (before, after) {
+        (Some(before), Some(after)) if foreign(before) != foreign(after) => {
+            Err(Error::Forbidden(format!(
                 "the partner key `{}` may change identifiers under {scheme} only",
                 principal.name
-            )));
+            )))
         }
+        (Some(before), None) if !foreign(before).is_empty() => {
+            let mut others: Vec<String> = foreign(before)
+                .into_iter()
+                .map(|identifier| identifier.scheme)
+                .collect();
+            others.dedup();
+            Err(Error::Forbidden(format!(
+                "the partner key `{}` may delete only actors identified under {scheme} alone; \
+                 this one also has identifiers under {}",
+                principal.name,
+                others.join(", ")
+            )))
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 impl Record for ActorFields {

@@ -16,10 +16,10 @@ use uuid::Uuid;
 use super::input_format::{localized, vocabulary};
 use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
-use crate::service::Error;
 use crate::service::localized_text::field;
 use crate::service::text::fold;
 use crate::service::validate::{Localized, MAX_NAME, Violations};
+use crate::service::{Error, limits};
 
 /// A public source of a case study.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -98,6 +98,7 @@ impl CaseStudyFields {
         self.project_ids.sort();
         self.project_ids.dedup();
         self.sources.sort();
+        self.sources.dedup();
     }
 
     fn to_row(&self, id: Uuid, version: i32, at: DateTime<Utc>) -> case_study::ActiveModel {
@@ -292,10 +293,18 @@ impl Record for CaseStudyFields {
         violations.lang("originalLang", &self.original_lang);
         violations.localized("summary", &self.summary, &self.original_lang, true);
         violations.localized("body", &self.body, &self.original_lang, false);
-        for (index, source) in self.sources.iter().enumerate() {
-            violations.url(&format!("sources[{index}].url"), &source.url);
-            violations.text(&format!("sources[{index}].title"), &source.title, MAX_NAME);
+        if violations.list_length("sources", self.sources.len(), limits::MAX_SOURCES) {
+            for (index, source) in self.sources.iter().enumerate() {
+                violations.url(&format!("sources[{index}].url"), &source.url);
+                violations.text(&format!("sources[{index}].title"), &source.title, MAX_NAME);
+            }
         }
+        parts::validate_theme_slugs("themes", &self.themes, violations);
+        violations.list_length(
+            "projectIds",
+            self.project_ids.len(),
+            limits::MAX_PROJECT_IDS,
+        );
     }
 
     async fn check_references(

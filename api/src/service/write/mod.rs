@@ -23,6 +23,7 @@ pub mod input_format;
 mod parts;
 mod project;
 mod relations;
+mod retry;
 mod theme;
 pub mod upsert_actors;
 
@@ -52,6 +53,7 @@ use super::Error;
 use super::access::{Principal, require_editor, require_key};
 use super::change_log::{self, Change};
 use super::validate::Violations;
+use retry::Attempt;
 
 /// Where a write starts its transaction: a connection (a transaction of its own) or a running
 /// transaction (a savepoint inside it, as imports use to write a batch atomically).
@@ -129,7 +131,7 @@ pub(crate) struct Logged {
 /// A record type that can be written through [`create`], [`update`] and [`delete`].
 pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
     /// The changes an update may make.
-    type Patch: Send;
+    type Patch: Send + Clone;
     /// The change-log type.
     const TYPE: EntityType;
     /// The GraphQL type name, used in operation names (`createActor`) and messages.
@@ -212,10 +214,14 @@ pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
     }
 }
 
+/// Checks the record on its own, then against the database, unless the values refused on
+/// their own must not reach it (see [`Violations::refuse`]).
 async fn check_all<R: Record>(record: &R, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
     let mut violations = Violations::default();
     record.validate(&mut violations);
-    record.check_references(db, id, &mut violations).await?;
+    if violations.lookups_allowed() {
+        record.check_references(db, id, &mut violations).await?;
+    }
     violations.into_result()
 }
 
@@ -224,23 +230,38 @@ pub async fn create<R: Record>(
     db: &impl Writer,
     ctx: &WriteContext,
     id: Option<Uuid>,
+    record: R,
+) -> Result<Written, Error> {
+    let id = id.unwrap_or_else(Uuid::new_v4);
+    let mut attempt = Attempt::first();
+    loop {
+        let txn = attempt.begin(db).await?;
+        let result = create_in(&txn, ctx, id, record.clone()).await;
+        if let Some(written) = attempt.settle(txn, result, R::NAME).await? {
+            return Ok(written);
+        }
+    }
+}
+
+/// Creates the record `id` in `txn`.
+async fn create_in<R: Record>(
+    txn: &DatabaseTransaction,
+    ctx: &WriteContext,
+    id: Uuid,
     mut record: R,
 ) -> Result<Written, Error> {
     let principal = require_key(Some(&ctx.principal))?;
     R::authorize(principal, None, Some(&record))?;
-    let id = id.unwrap_or_else(Uuid::new_v4);
-    let txn = db.begin_write().await?;
-    if R::load(&txn, id).await?.is_some() {
+    if R::load(txn, id).await?.is_some() {
         return Err(Error::invalid(
             "id",
             format!("a {} with this id exists already", R::NAME),
         ));
     }
-    record.complete(&txn, id).await?;
-    check_all(&record, &txn, id).await?;
-    record.insert(&txn, id, ctx.at).await?;
-    record_change::<R>(&txn, ctx, "create", id, (None, Some(1)), &record.parents()).await?;
-    txn.commit().await?;
+    record.complete(txn, id).await?;
+    check_all(&record, txn, id).await?;
+    record.insert(txn, id, ctx.at).await?;
+    record_change::<R>(txn, ctx, "create", id, (None, Some(1)), &record.parents()).await?;
     Ok(Written {
         id,
         version: 1,
@@ -271,10 +292,18 @@ pub async fn update<R: Record>(
     expected: i32,
     patch: R::Patch,
 ) -> Result<Written, Error> {
-    let txn = db.begin_write().await?;
-    let written = change::<R>(&txn, ctx, id, Some(expected), |record| record.apply(patch)).await?;
-    txn.commit().await?;
-    Ok(written)
+    let mut attempt = Attempt::first();
+    loop {
+        let txn = attempt.begin(db).await?;
+        let this_patch = patch.clone();
+        let result = change::<R>(&txn, ctx, id, Some(expected), |record| {
+            record.apply(this_patch)
+        })
+        .await;
+        if let Some(written) = attempt.settle(txn, result, R::NAME).await? {
+            return Ok(written);
+        }
+    }
 }
 
 /// Creates the record with `id`, or replaces it with `record` when it exists (whatever its
@@ -285,16 +314,21 @@ pub async fn put<R: Record>(
     id: Uuid,
     record: R,
 ) -> Result<Written, Error> {
-    let txn = db.begin_write().await?;
-    let exists = R::load(&txn, id).await?.is_some();
-    let written = if exists {
-        change::<R>(&txn, ctx, id, None, |current| *current = record).await?
-    } else {
-        drop(txn);
-        return create(db, ctx, Some(id), record).await;
-    };
-    txn.commit().await?;
-    Ok(written)
+    let mut attempt = Attempt::first();
+    loop {
+        let txn = attempt.begin(db).await?;
+        let result = match R::load(&txn, id).await {
+            Ok(Some(_)) => {
+                let next = record.clone();
+                change::<R>(&txn, ctx, id, None, |current| *current = next).await
+            }
+            Ok(None) => create_in(&txn, ctx, id, record.clone()).await,
+            Err(error) => Err(error),
+        };
+        if let Some(written) = attempt.settle(txn, result, R::NAME).await? {
+            return Ok(written);
+        }
+    }
 }
 
 /// Turns the stored record into `make_next(stored)`, at version `expected` when given.
@@ -347,16 +381,31 @@ pub async fn delete<R: Record>(
     id: Uuid,
     expected: i32,
 ) -> Result<Written, Error> {
+    let mut attempt = Attempt::first();
+    loop {
+        let txn = attempt.begin(db).await?;
+        let result = delete_in::<R>(&txn, ctx, id, expected).await;
+        if let Some(written) = attempt.settle(txn, result, R::NAME).await? {
+            return Ok(written);
+        }
+    }
+}
+
+async fn delete_in<R: Record>(
+    txn: &DatabaseTransaction,
+    ctx: &WriteContext,
+    id: Uuid,
+    expected: i32,
+) -> Result<Written, Error> {
     let principal = require_key(Some(&ctx.principal))?;
-    let txn = db.begin_write().await?;
-    let current = R::load(&txn, id)
+    let current = R::load(txn, id)
         .await?
         .ok_or(Error::NotFound { entity: R::NAME })?;
     R::authorize(principal, Some(&current.record), None)?;
     if current.version != expected {
         return Err(conflict::<R>(expected, current.version));
     }
-    let referrers = R::referenced_by(&txn, id).await?;
+    let referrers = R::referenced_by(txn, id).await?;
     if !referrers.is_empty() {
         return Err(Error::invalid(
             "id",
@@ -367,13 +416,12 @@ pub async fn delete<R: Record>(
             ),
         ));
     }
-    if !R::delete(&txn, id, expected).await? {
-        let current = current_version::<R>(&txn, id).await?;
+    if !R::delete(txn, id, expected).await? {
+        let current = current_version::<R>(txn, id).await?;
         return Err(conflict::<R>(expected, current));
     }
     let parents = current.record.parents();
-    record_change::<R>(&txn, ctx, "delete", id, (Some(expected), None), &parents).await?;
-    txn.commit().await?;
+    record_change::<R>(txn, ctx, "delete", id, (Some(expected), None), &parents).await?;
     Ok(Written {
         id,
         version: expected,

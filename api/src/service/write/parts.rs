@@ -12,10 +12,10 @@ use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, case_study, funder, localized_text, project, theme};
 use uuid::Uuid;
 
-use super::Logged;
-use crate::service::Error;
+use super::{Logged, retry};
 use crate::service::text::fold;
-use crate::service::validate::{Localized, Violations};
+use crate::service::validate::{Localized, TextKind, Violations};
+use crate::service::{Error, limits};
 
 /// The texts of one field of one record, by language.
 pub(super) async fn load_texts(
@@ -91,6 +91,16 @@ pub(super) async fn delete_texts(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Theme slugs of a record: at most [`limits::MAX_THEMES`], none with a control character
+/// (whether each names a theme is checked against the vocabulary, [`theme_ids`]).
+pub(super) fn validate_theme_slugs(field: &str, slugs: &[String], violations: &mut Violations) {
+    if violations.list_length(field, slugs.len(), limits::MAX_THEMES) {
+        for (index, slug) in slugs.iter().enumerate() {
+            violations.controls(&format!("{field}[{index}]"), slug, TextKind::Line);
+        }
+    }
 }
 
 /// The ids of the themes with these slugs; unknown slugs are reported under `field`.
@@ -213,7 +223,14 @@ where
     Ok(deleted.rows_affected == 1)
 }
 
+/// Class of the advisory locks on slugs made from names; "symd" in ASCII.
+const SLUG_LOCK_CLASS: i32 = 0x7379_6d64;
+
 /// Fills in a missing slug from `name` (free, with `-2`, `-3` … when taken).
+///
+/// Creates that make a slug from the same name run one after the other from here to their
+/// commit (on PostgreSQL; SQLite runs one writer at a time), so that each finds the slugs
+/// of those before it taken, rather than two taking the same one.
 pub(super) async fn complete_slug<E, C>(
     db: &DatabaseTransaction,
     (slug_column, id_column): (C, C),
@@ -227,6 +244,10 @@ where
     C: ColumnTrait + Copy,
 {
     if slug.is_none() {
+        let table = E::default().table_name().to_owned();
+        let base = slug_from(name);
+        let key = retry::lock_key(&[table.as_bytes(), base.as_bytes()]);
+        retry::advisory_lock(db, SLUG_LOCK_CLASS, key).await?;
         *slug = Some(free_slug::<E, C>(db, slug_column, id_column, name, id).await?);
     }
     Ok(())

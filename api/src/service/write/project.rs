@@ -179,6 +179,7 @@ impl Record for ProjectFields {
         }
         violations.lang("originalLang", &self.original_lang);
         violations.localized("summary", &self.summary, &self.original_lang, false);
+        parts::validate_theme_slugs("themes", &self.themes, violations);
     }
 
     async fn check_references(

@@ -440,7 +440,7 @@ fn validate_impact(fields: &ImpactFields, violations: &mut Violations) {
     violations.finite("value", Some(fields.value));
     violations.text("unit", &fields.unit, 50);
     violations.year("year", fields.year);
-    violations.optional_text("note", fields.note.as_deref(), 1000);
+    violations.optional_long_text("note", fields.note.as_deref(), 1000);
 }
 
 async fn check_impact(

@@ -67,7 +67,7 @@ impl Record for ThemeFields {
             Some(slug) => violations.slug("slug", slug),
             None => violations.add("slug", "a theme needs a slug"),
         }
-        violations.localized("labels", &self.labels, ORIGINAL, true);
+        violations.localized_labels("labels", &self.labels, ORIGINAL, true);
         for lang in SUPPORTED_LANGUAGES {
             if !self.labels.contains_key(lang) {
                 violations.add("labels", format!("has no label in `{lang}`"));

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::actor::{ActorFields, Identifier, validate_actor};
 use super::parts::{self, slug_from};
+use super::retry::{self, Attempt};
 use super::{Logged, Record, WriteContext, Writer, log};
 use crate::service::Error;
 use crate::service::access::require_key;
@@ -175,46 +176,94 @@ pub async fn upsert_actors(
             ),
         ));
     }
-    if let Some(key) = idempotency_key
-        && (key.is_empty() || key.chars().count() > 200)
-    {
-        return Err(Error::invalid("idempotencyKey", "must be 1–200 characters"));
-    }
-    let hash = request_hash(&match_by, &items);
-    let txn = db.begin_write().await?;
-    let owner = ctx.principal.key_id.unwrap_or_default();
-    if let Some(key) = idempotency_key
-        && let Some(stored) = idempotency_record::Entity::find_by_id((owner, key.to_owned()))
-            .one(&txn)
-            .await?
-    {
-        if stored.request_hash != hash {
-            return Err(Error::invalid(
-                "idempotencyKey",
-                "was used before with a different request; use a new key for new data",
-            ));
-        }
-        let mut outcome: UpsertOutcome = serde_json::from_str(&stored.response)
-            .map_err(|error| Error::Database(sea_orm::DbErr::Custom(error.to_string())))?;
-        outcome.replayed = true;
-        return Ok(outcome);
-    }
-    let outcome = write_items(&txn, ctx, &match_by, items).await?;
     if let Some(key) = idempotency_key {
+        validate::one_line("idempotencyKey", key)?;
+        if key.is_empty() || key.chars().count() > 200 {
+            return Err(Error::invalid("idempotencyKey", "must be 1–200 characters"));
+        }
+    }
+    let call = Call {
+        match_by: &match_by,
+        owner: ctx.principal.key_id.unwrap_or_default(),
+        idempotency_key,
+        hash: request_hash(&match_by, &items),
+    };
+    let mut attempt = Attempt::first();
+    loop {
+        let txn = attempt.begin(db).await?;
+        let result = upsert_in(&txn, ctx, &call, items.clone()).await;
+        if let Some(outcome) = attempt.settle(txn, result, "Actor").await? {
+            return Ok(outcome);
+        }
+    }
+}
+
+/// What stays the same over the attempts of one call.
+struct Call<'a> {
+    match_by: &'a MatchBy,
+    /// The key whose idempotency keys these are (nil for the command line).
+    owner: Uuid,
+    idempotency_key: Option<&'a str>,
+    /// The hash of the request, stored with its answer.
+    hash: String,
+}
+
+/// One attempt of a call in `txn`.
+async fn upsert_in(
+    txn: &DatabaseTransaction,
+    ctx: &WriteContext,
+    call: &Call<'_>,
+    items: Vec<UpsertItem>,
+) -> Result<UpsertOutcome, Error> {
+    if let Some(key) = call.idempotency_key {
+        // Calls with the same key run one after the other (on PostgreSQL; SQLite runs one
+        // writer at a time anyway), so a repeat waits for the first call's commit and then
+        // finds its answer, rather than writing everything again and failing at the end.
+        retry::advisory_lock(
+            txn,
+            IDEMPOTENCY_LOCK_CLASS,
+            idempotency_lock_key(call.owner, key),
+        )
+        .await?;
+        if let Some(stored) = idempotency_record::Entity::find_by_id((call.owner, key.to_owned()))
+            .one(txn)
+            .await?
+        {
+            if stored.request_hash != call.hash {
+                return Err(Error::invalid(
+                    "idempotencyKey",
+                    "was used before with a different request; use a new key for new data",
+                ));
+            }
+            let mut outcome: UpsertOutcome = serde_json::from_str(&stored.response)
+                .map_err(|error| Error::Database(sea_orm::DbErr::Custom(error.to_string())))?;
+            outcome.replayed = true;
+            return Ok(outcome);
+        }
+    }
+    let outcome = write_items(txn, ctx, call.match_by, items).await?;
+    if let Some(key) = call.idempotency_key {
         let response = serde_json::to_string(&outcome)
             .map_err(|error| Error::Database(sea_orm::DbErr::Custom(error.to_string())))?;
         idempotency_record::Entity::insert(idempotency_record::ActiveModel {
-            api_key_id: Set(owner),
+            api_key_id: Set(call.owner),
             idempotency_key: Set(key.to_owned()),
-            request_hash: Set(hash),
+            request_hash: Set(call.hash.clone()),
             response: Set(response),
             created_at: Set(ctx.at),
         })
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
     }
-    txn.commit().await?;
     Ok(outcome)
+}
+
+/// Class of the advisory locks on idempotency keys; "symc" in ASCII.
+const IDEMPOTENCY_LOCK_CLASS: i32 = 0x7379_6d63;
+
+/// The advisory lock of an idempotency key of `owner`.
+fn idempotency_lock_key(owner: Uuid, key: &str) -> i32 {
+    retry::lock_key(&[owner.as_bytes(), key.as_bytes()])
 }
 
 /// A stored actor matched by an item.
@@ -381,21 +430,53 @@ enum Plan {
     },
 }
 
+/// The refusals of an item that keep it from the database altogether: its key or a value
+/// that would be looked up (slug, identifiers) holds a control character, or it has more
+/// identifiers than the maximum ([`Violations::refuse`]). Its other values are judged
+/// later, once merged with the stored actor.
+fn screen(match_by: &MatchBy, item: &UpsertItem) -> Option<Vec<FieldError>> {
+    let mut violations = Violations::default();
+    match match_by {
+        MatchBy::Identifier(_) => violations.text("externalId", &item.key, 200),
+        MatchBy::Slug => violations.slug("slug", &item.key),
+    }
+    validate_actor(&item.fields, &mut violations);
+    if violations.lookups_allowed() {
+        None
+    } else {
+        violations
+            .into_result()
+            .err()
+            .map(|error| error.field_errors())
+    }
+}
+
 async fn write_items(
     db: &DatabaseTransaction,
     ctx: &WriteContext,
     match_by: &MatchBy,
     items: Vec<UpsertItem>,
 ) -> Result<UpsertOutcome, Error> {
-    let keys: Vec<String> = items.iter().map(|item| item.key.clone()).collect();
+    let screened: Vec<(UpsertItem, Option<Vec<FieldError>>)> = items
+        .into_iter()
+        .map(|item| {
+            let refused = screen(match_by, &item);
+            (item, refused)
+        })
+        .collect();
+    let admitted = || {
+        screened
+            .iter()
+            .filter(|(_, refused)| refused.is_none())
+            .map(|(item, _)| item)
+    };
+    let keys: Vec<String> = admitted().map(|item| item.key.clone()).collect();
     let mut existing = load_existing(db, match_by, &keys).await?;
-    let all_identifiers: Vec<Identifier> = items
-        .iter()
+    let all_identifiers: Vec<Identifier> = admitted()
         .flat_map(|item| item.fields.identifiers.iter().cloned())
         .collect();
     let holders = identifier_holders(db, &all_identifiers).await?;
-    let new_slugs: Vec<String> = items
-        .iter()
+    let new_slugs: Vec<String> = admitted()
         .filter(|item| !existing.contains_key(&item.key))
         .map(|item| {
             item.fields
@@ -406,11 +487,18 @@ async fn write_items(
         .collect();
     let mut taken = taken_slugs(db, &new_slugs).await?;
 
-    let mut results: Vec<ItemResult> = Vec::with_capacity(items.len());
+    let mut results: Vec<ItemResult> = Vec::with_capacity(screened.len());
     let mut plans: Vec<(usize, Plan, Option<i64>)> = Vec::new();
     let mut seen_keys: HashSet<String> = HashSet::new();
-    for item in items {
+    // Identifiers given to the items planned so far, with the item's key: two new actors
+    // of one call cannot share one.
+    let mut claimed: HashMap<(String, String), String> = HashMap::new();
+    for (item, refused) in screened {
         let index = results.len();
+        if let Some(errors) = refused {
+            results.push(rejected(&item.key, errors));
+            continue;
+        }
         let UpsertItem {
             key,
             id: wanted_id,
@@ -460,14 +548,24 @@ async fn write_items(
         let current = existing.remove(&key);
         let own_id = current.as_ref().map(|current| current.id);
         for (position, identifier) in fields.identifiers.iter().enumerate() {
-            if let Some(holder) =
-                holders.get(&(identifier.scheme.clone(), identifier.value.clone()))
+            let pair = (identifier.scheme.clone(), identifier.value.clone());
+            if let Some(holder) = holders.get(&pair)
                 && Some(*holder) != own_id
             {
                 violations.add(
                     format!("identifiers[{position}]"),
                     format!(
                         "{} {} belongs to another actor ({holder})",
+                        identifier.scheme, identifier.value
+                    ),
+                );
+            } else if let Some(other) = claimed.get(&pair)
+                && *other != key
+            {
+                violations.add(
+                    format!("identifiers[{position}]"),
+                    format!(
+                        "{} {} is given to another item of this call ({other})",
                         identifier.scheme, identifier.value
                     ),
                 );
@@ -544,6 +642,18 @@ async fn write_items(
                 Plan::Create { id, fields }
             }
         };
+        let identifiers = match &plan {
+            Plan::Create { fields, .. } | Plan::Update { fields, .. } => {
+                fields.identifiers.as_slice()
+            }
+            Plan::SourceVersionOnly { .. } => &[],
+        };
+        for identifier in identifiers {
+            claimed.insert(
+                (identifier.scheme.clone(), identifier.value.clone()),
+                key.clone(),
+            );
+        }
         results.push(ItemResult {
             key,
             status: ItemStatus::Rejected,
