@@ -39,6 +39,16 @@ struct Server {
     base_url: String,
 }
 
+/// A test that fails half-way must not leave its server running.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            self.child.kill().ok();
+            self.child.wait().ok();
+        }
+    }
+}
+
 /// The executable under test: the one Cargo built with these tests, or the one named by
 /// `SYMBIOS_TEST_BINARY` (`.ci/run` points it at the release build for the hostile-input
 /// tests, so that they run against what operators run).

@@ -75,13 +75,16 @@ if PARTNER_KEY:
     STORM_KEY = [0]
 
     def idempotency_storm():
-        STORM_KEY[0] += 1
-        item = {"externalId": f"abuse-{random.getrandbits(32)}", "name": "Abuse AS", "kind": "COMPANY",
+        # Sixteen calls in a row share a key and its payload, as a client's retries would.
+        with lock:
+            STORM_KEY[0] += 1
+            round_ = STORM_KEY[0] // 16
+        item = {"externalId": f"abuse-{round_}", "name": f"Abuse AS {round_}", "kind": "COMPANY",
                 "country": "NO", "originalLang": "nb"}
         return post(
             "mutation($items: [ActorUpsert!]!, $key: String) { upsertActors(scheme: \"ABUSE\", items: $items, "
             "idempotencyKey: $key) { created updated unchanged rejected } }",
-            {"items": [item], "key": f"storm-{STORM_KEY[0] // 16}"},
+            {"items": [item], "key": f"storm-{round_}"},
             {"Authorization": f"Bearer {PARTNER_KEY}"})
 
     CLASSES["same idempotency key, concurrent"] = idempotency_storm

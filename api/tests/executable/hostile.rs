@@ -118,10 +118,6 @@ impl Target {
         assert!(answer.body["data"]["themes"].is_array());
     }
 
-    fn stop(mut self) {
-        self.server.child.kill().ok();
-        self.server.child.wait().ok();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -216,7 +212,6 @@ async fn crash_and_cpu_attacks_leave_the_process_alive() {
         answer.cpu
     );
     target.still_serves().await;
-    target.stop();
 }
 
 /// Documents an attacker would try, in every size up to several times the limits.
@@ -383,5 +378,4 @@ async fn generated_hostile_documents_never_crash_the_process_nor_fail_internally
     }
     eprintln!("{cases} cases; the slowest refusal took {slowest_refusal:?} of server CPU");
     target.still_serves().await;
-    target.stop();
 }
