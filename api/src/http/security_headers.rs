@@ -53,17 +53,36 @@ enum Policy {
     Api,
 }
 
+/// What the request's path says about the policy, read before the request is handed on (so
+/// that no copy of the path is kept per request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Explorer,
+    Graphql,
+    Other,
+}
+
+impl Route {
+    fn of(path: &str) -> Self {
+        if path == "/" || path.starts_with("/explorer/") {
+            Route::Explorer
+        } else if path == "/graphql" {
+            Route::Graphql
+        } else {
+            Route::Other
+        }
+    }
+}
+
 impl Policy {
-    fn of(path: &str, content_type: Option<&HeaderValue>) -> Self {
+    fn of(route: Route, content_type: Option<&HeaderValue>) -> Self {
         let is_html = content_type
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.starts_with("text/html"));
-        if path == "/" || path.starts_with("/explorer/") {
-            Policy::Explorer
-        } else if path == "/graphql" && is_html {
-            Policy::GraphiQL
-        } else {
-            Policy::Api
+        match route {
+            Route::Explorer => Policy::Explorer,
+            Route::Graphql if is_html => Policy::GraphiQL,
+            Route::Graphql | Route::Other => Policy::Api,
         }
     }
 }
@@ -78,11 +97,11 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody + 'static,
 {
-    let path = request.path().to_owned();
+    let route = Route::of(request.path());
     let response = service.call(request);
     async move {
         match response.await {
-            Ok(response) => Ok(with_headers(&path, response).await),
+            Ok(response) => Ok(with_headers(route, response).await),
             Err(mut error) => {
                 error.add_response_mapper(|mut response| {
                     insert_headers(response.headers_mut(), HeaderValue::from_static(API_POLICY));
@@ -95,10 +114,10 @@ where
 }
 
 async fn with_headers<B: MessageBody + 'static>(
-    path: &str,
+    route: Route,
     response: ServiceResponse<B>,
 ) -> ServiceResponse<EitherBody<B, Bytes>> {
-    let policy = Policy::of(path, response.headers().get(CONTENT_TYPE));
+    let policy = Policy::of(route, response.headers().get(CONTENT_TYPE));
     let fixed = match policy {
         Policy::Explorer => EXPLORER_POLICY,
         Policy::Api => API_POLICY,
@@ -318,16 +337,22 @@ mod tests {
     fn policies_follow_route_and_content_type() {
         let html = HeaderValue::from_static("text/html; charset=utf-8");
         let json = HeaderValue::from_static("application/json");
-        assert_eq!(Policy::of("/", Some(&html)), Policy::Explorer);
+        assert_eq!(Policy::of(Route::of("/"), Some(&html)), Policy::Explorer);
         assert_eq!(
-            Policy::of("/explorer/app.js", Some(&json)),
+            Policy::of(Route::of("/explorer/app.js"), Some(&json)),
             Policy::Explorer
         );
-        assert_eq!(Policy::of("/graphql", Some(&html)), Policy::GraphiQL);
-        assert_eq!(Policy::of("/graphql", Some(&json)), Policy::Api);
-        assert_eq!(Policy::of("/graphql", None), Policy::Api);
-        assert_eq!(Policy::of("/schema.graphql", Some(&html)), Policy::Api);
-        assert_eq!(Policy::of("/metrics", None), Policy::Api);
+        assert_eq!(
+            Policy::of(Route::of("/graphql"), Some(&html)),
+            Policy::GraphiQL
+        );
+        assert_eq!(Policy::of(Route::of("/graphql"), Some(&json)), Policy::Api);
+        assert_eq!(Policy::of(Route::of("/graphql"), None), Policy::Api);
+        assert_eq!(
+            Policy::of(Route::of("/schema.graphql"), Some(&html)),
+            Policy::Api
+        );
+        assert_eq!(Policy::of(Route::of("/metrics"), None), Policy::Api);
     }
 
     #[test]

@@ -117,7 +117,6 @@ impl Target {
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
         assert!(answer.body["data"]["themes"].is_array());
     }
-
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
