@@ -42,6 +42,8 @@ ABUSE_PARTNER_KEY="$("$binary" apikey create --name abuse --role partner --schem
 export ABUSE_PARTNER_KEY
 
 rss() { awk -v field="$1" '$1 == field":" { print $2 }' "/proc/$server/status"; }
+# The server's CPU time so far, in seconds (utime + stime of /proc/PID/stat).
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$server/stat"; }
 normal_load() {  # seconds
   wrk -t2 -c10 -d"${1}s" --timeout 10s --latency -s "$ROOT/bench/abuse/normal.lua" \
     "http://127.0.0.1:$port/graphql" | grep '^WRKRESULT' | sed 's/^WRKRESULT //'
@@ -49,13 +51,17 @@ normal_load() {  # seconds
 
 echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $backend, $(nproc) cores, $(date -u +%FT%TZ), ${secs}s per run"
 normal_load 3 >/dev/null  # warm-up
-echo "quiet:        $(normal_load "$secs")  rss_kb=$(rss VmRSS)"
+cpu_before=$(server_cpu)
+quiet="$(normal_load "$secs")"
+cpu_quiet=$(server_cpu)
+echo "quiet:        $quiet  rss_kb=$(rss VmRSS) server_cpu_s=$(awk -v a="$cpu_before" -v b="$cpu_quiet" 'BEGIN { printf "%.1f", b - a }')"
 python3 "$ROOT/bench/abuse/attackers.py" "$port" "$secs" >"$data_dir/attacks.txt" 2>&1 &
 attackers=$!
 under_attack="$(normal_load "$secs")"
 attack_status=0
 wait $attackers || attack_status=$?
-echo "under attack: $under_attack  rss_kb=$(rss VmRSS)"
+cpu_attacked=$(server_cpu)
+echo "under attack: $under_attack  rss_kb=$(rss VmRSS) server_cpu_s=$(awk -v a="$cpu_quiet" -v b="$cpu_attacked" 'BEGIN { printf "%.1f", b - a }')"
 if kill -0 $server 2>/dev/null; then alive=yes; else alive=no; fi
 echo "server: alive=$alive peak_rss_kb=$(rss VmHWM 2>/dev/null || echo '?')"
 cat "$data_dir/attacks.txt"

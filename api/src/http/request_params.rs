@@ -1,19 +1,23 @@
 //! The GraphQL-over-HTTP request parameters (`query`, `operationName`, `variables`,
 //! `extensions`) of a GET query string or a POST JSON body, turned into an executable
-//! request. A persisted query (Apollo's `extensions.persistedQuery`) is looked up or
-//! remembered here, and `variables` are bounded before async-graphql converts them.
+//! request. The JSON is read within the bounds of [`crate::graphql::variables`] as it is
+//! parsed; a persisted query (Apollo's `extensions.persistedQuery`) is looked up or
+//! remembered here.
+
+use std::fmt;
 
 use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
 use async_graphql::{Value, Variables};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::Map;
 
 use super::negotiation::APPLICATION_JSON;
 use super::persisted::{PersistedQueries, Resolution};
 use super::refusal::Refusal;
 use crate::error::ErrorCode;
-use crate::graphql::variables;
+use crate::graphql::variables::{self, BoundedValue, Budget};
 
 fn object_parameter(
     name: &str,
@@ -32,7 +36,6 @@ fn object_parameter(
 /// (Apollo's `extensions.persistedQuery`) is looked up or remembered first.
 fn graphql_request(
     persisted: &PersistedQueries,
-    max_depth: usize,
     query: Option<serde_json::Value>,
     operation_name: Option<serde_json::Value>,
     variables: Option<serde_json::Value>,
@@ -66,8 +69,6 @@ fn graphql_request(
         Some(_) => return Err(Refusal::bad_request("`operationName` must be a string")),
     }
     if let Some(variables) = object_parameter("variables", variables)? {
-        variables::check(&variables, max_depth)
-            .map_err(|refusal| Refusal::bad_request(refusal.to_string()))?;
         request = request.variables(Variables::from_json(serde_json::Value::Object(variables)));
     }
     if let Some(extensions) = extensions {
@@ -95,22 +96,75 @@ pub fn parse_get(
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.clone())
     };
-    let json_parameter = |name: &str| -> Result<Option<serde_json::Value>, Refusal> {
+    let budget = Budget::new(max_depth);
+    let json_parameter = |name: &'static str| -> Result<Option<serde_json::Value>, Refusal> {
         get(name)
             .map(|text| {
-                serde_json::from_str(&text)
-                    .map_err(|_| Refusal::bad_request(format!("`{name}` is not valid JSON")))
+                variables::parse(&text, name, &budget).map_err(|_| match budget.refusal() {
+                    Some(refusal) => Refusal::bad_request(refusal.to_string()),
+                    None => Refusal::bad_request(format!("`{name}` is not valid JSON")),
+                })
             })
             .transpose()
     };
     graphql_request(
         persisted,
-        max_depth,
         get("query").map(serde_json::Value::String),
         get("operationName").map(serde_json::Value::String),
         json_parameter("variables")?,
         json_parameter("extensions")?,
     )
+}
+
+/// The parameters of a POST body, each read within the request's [`Budget`]; other members
+/// are read within it too, and dropped.
+#[derive(Debug, Default)]
+struct BodyParameters {
+    query: Option<serde_json::Value>,
+    operation_name: Option<serde_json::Value>,
+    variables: Option<serde_json::Value>,
+    extensions: Option<serde_json::Value>,
+}
+
+/// Reads a POST body's one JSON object into [`BodyParameters`].
+struct BodyReader<'a> {
+    budget: &'a Budget,
+}
+
+impl<'de> DeserializeSeed<'de> for BodyReader<'_> {
+    type Value = BodyParameters;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<BodyParameters, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BodyReader<'_> {
+    type Value = BodyParameters;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("one JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BodyParameters, A::Error> {
+        let mut parameters = BodyParameters::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(BoundedValue::parameter(self.budget, &key))?;
+            let slot = match key.as_str() {
+                "query" => &mut parameters.query,
+                "operationName" => &mut parameters.operation_name,
+                "variables" => &mut parameters.variables,
+                "extensions" => &mut parameters.extensions,
+                // Other members are read within the same bounds, then dropped.
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        Ok(parameters)
+    }
 }
 
 /// The request in a POST body; `max_depth` bounds the nesting of `variables`.
@@ -139,19 +193,23 @@ pub fn parse_post(
             "send the request as Content-Type: application/json",
         ));
     }
-    let parsed: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| Refusal::bad_request("the request body is not valid JSON"))?;
-    let serde_json::Value::Object(mut object) = parsed else {
-        return Err(Refusal::bad_request(
-            "the request body must be one JSON object (batches are not accepted)",
-        ));
-    };
+    let budget = Budget::new(max_depth);
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let parameters = BodyReader { budget: &budget }
+        .deserialize(&mut deserializer)
+        .and_then(|parameters| deserializer.end().map(|()| parameters))
+        .map_err(|error| match budget.refusal() {
+            Some(refusal) => Refusal::bad_request(refusal.to_string()),
+            None if error.classify() == serde_json::error::Category::Data => Refusal::bad_request(
+                "the request body must be one JSON object (batches are not accepted)",
+            ),
+            None => Refusal::bad_request("the request body is not valid JSON"),
+        })?;
     graphql_request(
         persisted,
-        max_depth,
-        object.remove("query"),
-        object.remove("operationName"),
-        object.remove("variables"),
-        object.remove("extensions"),
+        parameters.query,
+        parameters.operation_name,
+        parameters.variables,
+        parameters.extensions,
     )
 }

@@ -138,7 +138,7 @@ async fn long_and_deep_variables_are_refused_before_conversion() {
     let countries: Vec<&str> = vec!["SE"; 100_000];
     let message = refused(&app, query, json!({ "q": countries }), "BAD_USER_INPUT").await;
     assert!(
-        message.contains("`q`") && message.contains("1000"),
+        message.contains("`variables.q`") && message.contains("1000"),
         "names the variable and the maximum: {message}"
     );
     let mut deep = json!("SE");
