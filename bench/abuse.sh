@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Normal load beside attackers, against the release build on its default limits (loopback only).
 #   bench/abuse.sh sqlite|postgres [seconds=60]
-# 1. quiet: wrk (-t2 -c10) alternates a list query and a search for SECONDS;
+#   ABUSE_ADDRESSES=3 bench/abuse.sh …   attackers from 3 addresses instead of a new one per request
+#   ABUSE_THREADS=1 bench/abuse.sh …     one attacking connection instead of three
+#   ABUSE_PIN=1 bench/abuse.sh …         the server on the second core, wrk and the attackers on
+#                                        the first (so that the attackers' own CPU is not the server's)
+# 1. quiet: wrk (-t2 -c10) alternates a list query and a search for SECONDS, at
+#    ABUSE_NORMAL_RATE requests per second in all (default 1,000, about a third of what the
+#    server answers at most on two cores; 0: as fast as it answers);
 # 2. under attack: the same load for SECONDS while bench/abuse/attackers.py sends every attack
 #    class of issue 15 in a loop (3 threads, each request from another address) and holds 200
 #    connections whose bodies trickle in a byte every two seconds.
@@ -31,7 +37,9 @@ case "$backend" in
   *) echo "bench: backend must be sqlite or postgres" >&2; exit 2 ;;
 esac
 
-"$binary" serve >"$data_dir/server.log" 2>&1 &
+server_cores=() client_cores=()
+if [ "${ABUSE_PIN:-0}" = 1 ]; then server_cores=(taskset -c 1) client_cores=(taskset -c 0); fi
+"${server_cores[@]}" "$binary" serve >"$data_dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
 for _ in $(seq 1 300); do
@@ -45,17 +53,18 @@ rss() { awk -v field="$1" '$1 == field":" { print $2 }' "/proc/$server/status"; 
 # The server's CPU time so far, in seconds (utime + stime of /proc/PID/stat).
 server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$server/stat"; }
 normal_load() {  # seconds
-  wrk -t2 -c10 -d"${1}s" --timeout 10s --latency -s "$ROOT/bench/abuse/normal.lua" \
+  ABUSE_NORMAL_CONNECTIONS=10 "${client_cores[@]}" wrk -t2 -c10 -d"${1}s" --timeout 10s --latency -s "$ROOT/bench/abuse/normal.lua" \
     "http://127.0.0.1:$port/graphql" | grep '^WRKRESULT' | sed 's/^WRKRESULT //'
 }
 
-echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $backend, $(nproc) cores, $(date -u +%FT%TZ), ${secs}s per run"
+echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $backend, $(nproc) cores, $(date -u +%FT%TZ), ${secs}s per run, normal rate ${ABUSE_NORMAL_RATE:-1000}/s, attackers from ${ABUSE_ADDRESSES:-a new address per request}, ${ABUSE_THREADS:-3} attacking connections, pinned ${ABUSE_PIN:-0}"
 normal_load 3 >/dev/null  # warm-up
 cpu_before=$(server_cpu)
 quiet="$(normal_load "$secs")"
 cpu_quiet=$(server_cpu)
 echo "quiet:        $quiet  rss_kb=$(rss VmRSS) server_cpu_s=$(awk -v a="$cpu_before" -v b="$cpu_quiet" 'BEGIN { printf "%.1f", b - a }')"
-python3 "$ROOT/bench/abuse/attackers.py" "$port" "$secs" >"$data_dir/attacks.txt" 2>&1 &
+"${client_cores[@]}" python3 "$ROOT/bench/abuse/attackers.py" "$port" "$secs" "${ABUSE_THREADS:-3}" \
+  >"$data_dir/attacks.txt" 2>&1 &
 attackers=$!
 under_attack="$(normal_load "$secs")"
 attack_status=0

@@ -5,7 +5,7 @@
 
 Each attacker thread cycles through the classes, each request from another client address
 (X-Forwarded-For through the trusted loopback proxy: a botnet, so the per-address limit does
-not do the defending). One more thread holds SLOW_CONNECTIONS connections that send a request
+not do the defending), or from one of ABUSE_ADDRESSES addresses when that is set. One more thread holds SLOW_CONNECTIONS connections that send a request
 body a byte every two seconds. ABUSE_PARTNER_KEY (a partner key for scheme ABUSE) adds the
 concurrent-writes class. Prints one line per class: requests, statuses, error codes, and
 transport failures; exits 1 when any answer was a 5xx or INTERNAL, or a connection failed
@@ -99,7 +99,15 @@ def record(name, outcome):
         results[name][outcome] += 1
 
 
+# ABUSE_ADDRESSES=N: the attackers come from N addresses (the per-address limit applies);
+# unset, every request comes from another address (a botnet: the limit does nothing).
+ADDRESSES = int(os.environ.get("ABUSE_ADDRESSES", "0"))
+
+
 def random_address():
+    if ADDRESSES > 0:
+        number = random.randrange(ADDRESSES)
+        return f"198.18.{number // 256}.{number % 256}"
     return f"198.18.{random.randrange(256)}.{random.randrange(256)}"
 
 

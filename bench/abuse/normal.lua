@@ -7,6 +7,19 @@ local bodies = {
 }
 local counter = 0
 local thread_number = 0
+-- A portal's traffic, not the most the server can take: each of wrk's connections waits
+-- its share of ABUSE_NORMAL_RATE (requests per second in all, default 1,000) between two
+-- requests, so the quiet run leaves the server room and latency is service time, not
+-- queueing at saturation. ABUSE_NORMAL_RATE=0 sends as fast as the server answers.
+local rate = tonumber(os.getenv("ABUSE_NORMAL_RATE") or "1000")
+local connections = tonumber(os.getenv("ABUSE_NORMAL_CONNECTIONS") or "10")
+
+delay = function()
+  if rate <= 0 then
+    return 0
+  end
+  return connections * 1000 / rate
+end
 
 setup = function(thread)
   thread_number = thread_number + 1
