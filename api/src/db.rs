@@ -155,15 +155,19 @@ mod tests {
         std::fs::metadata(settings.data_dir.join("symbios.db-wal")).map_or(0, |meta| meta.len())
     }
 
-    #[tokio::test]
-    async fn sqlite_syncs_every_commit() -> Result<(), Box<dyn std::error::Error>> {
-        let folder = tempfile::tempdir()?;
-        let settings = Settings {
+    /// The embedded default's settings, with its data in `folder`.
+    fn sqlite_in(folder: &tempfile::TempDir) -> Settings {
+        Settings {
             data_dir: folder.path().to_path_buf(),
             database_url: None,
             ..Settings::default()
-        };
-        let (db, _) = connect(&settings).await?;
+        }
+    }
+
+    #[tokio::test]
+    async fn sqlite_syncs_every_commit() -> Result<(), Box<dyn std::error::Error>> {
+        let folder = tempfile::tempdir()?;
+        let (db, _) = connect(&sqlite_in(&folder)).await?;
         let row = db
             .query_one_raw(sea_orm::Statement::from_string(
                 sea_orm::DbBackend::Sqlite,
@@ -179,11 +183,7 @@ mod tests {
     #[tokio::test]
     async fn a_checkpoint_empties_the_write_ahead_log() -> Result<(), Box<dyn std::error::Error>> {
         let folder = tempfile::tempdir()?;
-        let settings = Settings {
-            data_dir: folder.path().to_path_buf(),
-            database_url: None,
-            ..Settings::default()
-        };
+        let settings = sqlite_in(&folder);
         let (db, _) = connect(&settings).await?;
         migrate_up(&db).await?;
         assert!(wal_len(&settings) > 0, "the migrations went to the log");
