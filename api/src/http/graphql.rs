@@ -103,6 +103,7 @@ pub async fn execute_post(
     };
     let prepared = async {
         rate_limit(&services, &http_request)?;
+        request_params::require_json(&http_request)?;
         let content_length =
             header(&http_request, CONTENT_LENGTH).and_then(|length| length.parse().ok());
         let body = body::read(
@@ -112,12 +113,8 @@ pub async fn execute_post(
             Duration::from_millis(limits.body_timeout_ms),
         )
         .await?;
-        let mut request = request_params::parse_post(
-            &http_request,
-            &body,
-            &services.persisted,
-            limits.max_recursive_depth,
-        )?;
+        let mut request =
+            request_params::parse_post(&body, &services.persisted, limits.max_recursive_depth)?;
         document::prepare(&mut request, &limits, &services.parsed, format)?;
         Ok::<_, Refusal>(request)
     };

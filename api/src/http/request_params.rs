@@ -167,13 +167,9 @@ impl<'de> Visitor<'de> for BodyReader<'_> {
     }
 }
 
-/// The request in a POST body; `max_depth` bounds the nesting of `variables`.
-pub fn parse_post(
-    request: &HttpRequest,
-    body: &[u8],
-    persisted: &PersistedQueries,
-    max_depth: usize,
-) -> Result<async_graphql::Request, Refusal> {
+/// Refuses a POST whose body is not `application/json` (a cross-site form can send only
+/// other types), before the body is read.
+pub fn require_json(request: &HttpRequest) -> Result<(), Refusal> {
     let media_type = request
         .headers()
         .get(CONTENT_TYPE)
@@ -193,6 +189,16 @@ pub fn parse_post(
             "send the request as Content-Type: application/json",
         ));
     }
+    Ok(())
+}
+
+/// The request in a POST body (checked by [`require_json`]); `max_depth` bounds the nesting
+/// of `variables`.
+pub fn parse_post(
+    body: &[u8],
+    persisted: &PersistedQueries,
+    max_depth: usize,
+) -> Result<async_graphql::Request, Refusal> {
     let budget = Budget::new(max_depth);
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let parameters = BodyReader { budget: &budget }
