@@ -3,6 +3,7 @@
 #   bench/abuse.sh sqlite|postgres [seconds=60]
 #   ABUSE_ADDRESSES=3 bench/abuse.sh …   attackers from 3 addresses instead of a new one per request
 #   ABUSE_THREADS=1 bench/abuse.sh …     one attacking connection instead of three
+#   ABUSE_NICE=0 bench/abuse.sh …        the attackers at the server's CPU priority (default 19)
 #   ABUSE_PIN=1 bench/abuse.sh …         the server on the second core, wrk and the attackers on
 #                                        the first (so that the attackers' own CPU is not the server's)
 # 1. quiet: wrk (-t2 -c10) alternates a list query and a search for SECONDS, at
@@ -57,13 +58,15 @@ normal_load() {  # seconds
     "http://127.0.0.1:$port/graphql" | grep '^WRKRESULT' | sed 's/^WRKRESULT //'
 }
 
-echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $backend, $(nproc) cores, $(date -u +%FT%TZ), ${secs}s per run, normal rate ${ABUSE_NORMAL_RATE:-1000}/s, attackers from ${ABUSE_ADDRESSES:-a new address per request}, ${ABUSE_THREADS:-3} attacking connections, pinned ${ABUSE_PIN:-0}"
+echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $backend, $(nproc) cores, $(date -u +%FT%TZ), ${secs}s per run, normal rate ${ABUSE_NORMAL_RATE:-1000}/s, attackers from ${ABUSE_ADDRESSES:-a new address per request}, ${ABUSE_THREADS:-3} attacking connections at nice ${ABUSE_NICE:-19}, pinned ${ABUSE_PIN:-0}"
 normal_load 3 >/dev/null  # warm-up
 cpu_before=$(server_cpu)
 quiet="$(normal_load "$secs")"
 cpu_quiet=$(server_cpu)
 echo "quiet:        $quiet  rss_kb=$(rss VmRSS) server_cpu_s=$(awk -v a="$cpu_before" -v b="$cpu_quiet" 'BEGIN { printf "%.1f", b - a }')"
-"${client_cores[@]}" python3 "$ROOT/bench/abuse/attackers.py" "$port" "$secs" "${ABUSE_THREADS:-3}" \
+# The attackers run at the lowest CPU priority: on the internet they use their own machines,
+# here their CPU would otherwise come out of the server's (ABUSE_NICE=0 to compare).
+"${client_cores[@]}" nice -n "${ABUSE_NICE:-19}" python3 "$ROOT/bench/abuse/attackers.py" "$port" "$secs" "${ABUSE_THREADS:-3}" \
   >"$data_dir/attacks.txt" 2>&1 &
 attackers=$!
 under_attack="$(normal_load "$secs")"
