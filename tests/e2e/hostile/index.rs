@@ -13,12 +13,12 @@ use serde_json::{Value, json};
 use symbios::service::change_log::last_seq;
 use symbios::service::dataset::{Records, insert_missing_records};
 use symbios::service::text::fold;
-use symbios_entity::vocabulary::{ActorKind, EntityType, Role};
+use symbios_entity::vocabulary::{EntityType, Role};
 use symbios_entity::{actor, case_study, change_log, funder, localized_text, project};
 use uuid::Uuid;
 
 use crate::backend_test;
-use crate::common::{KeptData, TestApp, data, restart, restart_with_fresh_database};
+use crate::common::{KeptData, TestApp, company, data, restart, restart_with_fresh_database};
 
 /// Defines a test that runs `async fn $name(app: TestApp) -> TestApp` (it may stop and
 /// restart the app) on SQLite and, when `SYMBIOS_TEST_POSTGRES_URL` is set, on PostgreSQL.
@@ -298,19 +298,10 @@ fn bulk_actors(name: &str, count: usize) -> Records {
     let mut records = Records::default();
     for n in 0..count {
         let name = format!("{name} {n}");
-        records.actors.push(actor::Model {
-            id: Uuid::new_v4(),
-            slug: fold(&name).replace(' ', "-"),
-            name_folded: fold(&name),
-            name,
-            kind: ActorKind::Company,
-            country: "NO".to_owned(),
-            website: None,
-            original_lang: "en".to_owned(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        });
+        let slug = fold(&name).replace(' ', "-");
+        records
+            .actors
+            .push(company(Uuid::new_v4(), slug, name, "NO", now));
     }
     records
 }
