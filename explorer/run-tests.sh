@@ -6,16 +6,26 @@
 #   EXPLORER_URL=http://host:port/ explorer/run-tests.sh   # test a running server instead
 #                                              # (EXPLORER_EDITOR_KEY=… for the write tests)
 #
-# Skips (exit 0) when node/npm or chromium are not available. Screenshots go to
+# Skips (exit 0) when node/npm or chromium are not available, except under CI (exit 1). Screenshots go to
 # explorer/test-artifacts/; the README screenshot to docs/explorer.png.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "skipped: node/npm not available"
+# Under CI a missing tool is a failure (the run must not pass with these tests unrun);
+# elsewhere the tests are skipped, and say so.
+skip() {
+  if [ -n "${CI:-}" ] && [ "${CI}" != false ]; then
+    echo "failed: CI is set but $1" >&2
+    exit 1
+  fi
+  echo "skipped: $1"
   exit 0
+}
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  skip "node/npm are not available"
 fi
 
 find_chromium() {
@@ -32,8 +42,7 @@ if [ -z "$chromium_bin" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null
   chromium_bin="$(find_chromium || true)"
 fi
 if [ -z "$chromium_bin" ]; then
-  echo "skipped: chromium not available"
-  exit 0
+  skip "chromium is not available"
 fi
 
 npm ci --prefix "$here" --no-audit --no-fund --loglevel=error

@@ -352,10 +352,14 @@ async fn import_survives_kill_9_and_reruns_idempotently() {
     let mut server = start(data_dir.path());
     wait_until(&client, &server, |state| state["status"] == "ready").await;
 
-    // A small deterministic generator, seeded from the clock; the seed is printed so that a
-    // failing run can be repeated.
-    let mut seed = Utc::now().timestamp_subsec_nanos() as u64 | 1;
-    eprintln!("kill points seeded with {seed}");
+    // A small deterministic generator, seeded from `SYMBIOS_TEST_SEED` or else the clock; the
+    // seed is printed so that a failing run can be repeated.
+    let mut seed = std::env::var("SYMBIOS_TEST_SEED")
+        .ok()
+        .and_then(|seed| seed.parse::<u64>().ok())
+        .unwrap_or_else(|| u64::from(Utc::now().timestamp_subsec_nanos()))
+        | 1;
+    eprintln!("kill points seeded with {seed} (repeat with SYMBIOS_TEST_SEED={seed})");
     let mut random = move |below: u64| {
         seed ^= seed << 13;
         seed ^= seed >> 7;

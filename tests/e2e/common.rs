@@ -36,14 +36,14 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
     served: tokio::task::JoinHandle<std::io::Result<()>>,
     backend: Backend,
-    postgres_database: Option<(String, String)>,
+    postgres_database: Option<PostgresDatabase>,
     data_dir: tempfile::TempDir,
 }
 
 /// The data folder and database of a stopped [`TestApp`], to start it again on them.
 pub struct KeptData {
     backend: Backend,
-    postgres_database: Option<(String, String)>,
+    postgres_database: Option<PostgresDatabase>,
     data_dir: tempfile::TempDir,
 }
 
@@ -56,32 +56,91 @@ fn init_tracing() {
     });
 }
 
-/// The PostgreSQL server URL, when PostgreSQL tests are enabled.
+/// Whether the tests run under CI (`CI` set, and not `false`), where a missing service is
+/// a failure rather than a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false")
+}
+
+/// The PostgreSQL server URL, when PostgreSQL tests are enabled. Under CI a missing URL
+/// fails the test: the PostgreSQL variants would otherwise report `ok` without running.
 pub fn postgres_url() -> Option<String> {
-    std::env::var(POSTGRES_URL_VAR)
+    let url = std::env::var(POSTGRES_URL_VAR)
         .ok()
-        .filter(|url| !url.is_empty())
+        .filter(|url| !url.is_empty());
+    assert!(
+        url.is_some() || !in_ci(),
+        "CI is set but {POSTGRES_URL_VAR} is not: the PostgreSQL variants cannot run \
+         (.ci/run sets it when PostgreSQL answers on 127.0.0.1:5432)"
+    );
+    url
 }
 
-/// Creates a fresh PostgreSQL database on the server at `server_url`; returns its name.
-async fn create_postgres_database(server_url: &str) -> String {
-    let name = format!("symbios_test_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(server_url)
-        .await
-        .expect("connect to PostgreSQL");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
-    admin.close().await.ok();
-    name
+/// A test's own PostgreSQL database. It is dropped when its owner is done with it, and also
+/// when the test panics on the way (then from a thread of its own, since a runtime cannot
+/// block inside another), so that failing tests leave no databases behind.
+pub struct PostgresDatabase {
+    server_url: String,
+    name: String,
+    dropped: bool,
 }
 
-/// The URL of database `name` on the PostgreSQL server at `server_url`.
-fn postgres_database_url(server_url: &str, name: &str) -> String {
-    let mut url = url::Url::parse(server_url).expect("valid SYMBIOS_TEST_POSTGRES_URL");
-    url.set_path(&format!("/{name}"));
-    url.to_string()
+impl PostgresDatabase {
+    /// Creates a fresh database on the server at `server_url`.
+    async fn create(server_url: String) -> Self {
+        let name = format!("symbios_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(server_url.as_str())
+            .await
+            .expect("connect to PostgreSQL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        Self {
+            server_url,
+            name,
+            dropped: false,
+        }
+    }
+
+    /// The database's URL.
+    pub fn url(&self) -> String {
+        let mut url = url::Url::parse(&self.server_url).expect("valid SYMBIOS_TEST_POSTGRES_URL");
+        url.set_path(&format!("/{}", self.name));
+        url.to_string()
+    }
+
+    /// Drops the database now.
+    async fn drop_now(mut self) {
+        drop_postgres_database(&self.server_url, &self.name).await;
+        self.dropped = true;
+    }
+
+    /// A fresh database on the same server in place of this one, which is dropped.
+    async fn replace(self) -> Self {
+        let server_url = self.server_url.clone();
+        self.drop_now().await;
+        Self::create(server_url).await
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        if self.dropped {
+            return;
+        }
+        let (server_url, name) = (self.server_url.clone(), self.name.clone());
+        let dropping = std::thread::spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                runtime.block_on(drop_postgres_database(&server_url, &name));
+            }
+        });
+        dropping.join().ok();
+    }
 }
 
 /// Starts the app on `backend` with a fresh database and the bundled dataset.
@@ -92,14 +151,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 /// Starts a second replica that shares `primary`'s PostgreSQL database (with its own data
 /// folder and search index). The replica never drops the database; `primary` does.
 pub async fn spawn_replica(primary: &TestApp) -> Option<TestApp> {
-    let (server_url, name) = primary.postgres_database.as_ref()?;
-    let url = postgres_database_url(server_url, name);
-    let mut replica = spawn_app_with(Backend::Sqlite, |settings| {
+    let url = primary.postgres_database.as_ref()?.url();
+    spawn_app_with(Backend::Sqlite, |settings| {
         settings.database_url = Some(url);
     })
-    .await?;
-    replica.postgres_database = None;
-    Some(replica)
+    .await
 }
 
 /// Starts the app like [`spawn_app`], with settings changed by `configure`.
@@ -110,11 +166,7 @@ pub async fn spawn_app_with(
     let data_dir = tempfile::tempdir().expect("temporary data folder");
     let postgres_database = match backend {
         Backend::Sqlite => None,
-        Backend::Postgres => {
-            let server_url = postgres_url()?;
-            let name = create_postgres_database(&server_url).await;
-            Some((server_url, name))
-        }
+        Backend::Postgres => Some(PostgresDatabase::create(postgres_url()?).await),
     };
     Some(
         start(
@@ -137,9 +189,7 @@ async fn start(kept: KeptData, configure: impl FnOnce(&mut Settings)) -> TestApp
         postgres_database,
         data_dir,
     } = kept;
-    let database_url = postgres_database
-        .as_ref()
-        .map(|(server_url, name)| postgres_database_url(server_url, name));
+    let database_url = postgres_database.as_ref().map(PostgresDatabase::url);
     let mut settings = Settings {
         data_dir: data_dir.path().to_path_buf(),
         database_url,
@@ -193,11 +243,7 @@ pub async fn restart_with_fresh_database(kept: KeptData) -> TestApp {
         }
     }
     let postgres_database = match postgres_database {
-        Some((server_url, old_name)) => {
-            drop_postgres_database(&server_url, &old_name).await;
-            let name = create_postgres_database(&server_url).await;
-            Some((server_url, name))
-        }
+        Some(database) => Some(database.replace().await),
         None => None,
     };
     restart(KeptData {
@@ -228,10 +274,7 @@ impl KeptData {
     pub async fn connect(&self) -> DatabaseConnection {
         let settings = Settings {
             data_dir: self.data_dir.path().to_path_buf(),
-            database_url: self
-                .postgres_database
-                .as_ref()
-                .map(|(server_url, name)| postgres_database_url(server_url, name)),
+            database_url: self.postgres_database.as_ref().map(PostgresDatabase::url),
             database_max_connections: 1,
             ..Settings::default()
         };
@@ -372,8 +415,8 @@ impl TestApp {
     pub async fn stop(self) {
         self.handle.stop(false).await;
         self.db.clone().close().await.ok();
-        if let Some((server_url, name)) = &self.postgres_database {
-            drop_postgres_database(server_url, name).await;
+        if let Some(database) = self.postgres_database {
+            database.drop_now().await;
         }
     }
 }

@@ -346,7 +346,8 @@ async fn a_slow_transaction_never_lets_readers_skip_its_change() {
             txn.commit().await.unwrap();
         })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Wait until the second transaction waits for the append lock the first one holds.
+    waiting_for_a_lock(&app).await;
     let (early, _) = read_all(&app, start.clone(), 10).await;
     assert!(
         early.is_empty(),
@@ -367,4 +368,31 @@ async fn a_slow_transaction_never_lets_readers_skip_its_change() {
         ]
     );
     app.stop().await;
+}
+
+/// Returns once some transaction waits for an advisory lock (polled with a deadline: the
+/// waiting shows only in `pg_locks`).
+async fn waiting_for_a_lock(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let waiting = app
+            .db
+            .query_one_raw(Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+            ))
+            .await
+            .unwrap()
+            .and_then(|row| row.try_get::<i64>("", "waiting").ok())
+            .unwrap_or(0);
+        if waiting > 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no transaction ever waited for the lock"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
