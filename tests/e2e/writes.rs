@@ -22,7 +22,9 @@ const DELETE_ACTOR: &str = "mutation($id: ID!, $v: Int!) {
     deleteActor(id: $id, expectedVersion: $v) { id version }
 }";
 
-const UPSERT: &str = "mutation($scheme: String!, $items: [ActorUpsert!]!, $key: String) {
+/// `upsertActors` with every answer field, shared with `hostile::writes`.
+pub(crate) const UPSERT: &str =
+    "mutation($scheme: String!, $items: [ActorUpsert!]!, $key: String) {
     upsertActors(scheme: $scheme, items: $items, idempotencyKey: $key) {
         created updated unchanged rejected replayed
         items { externalId status id version errors { field reason } }

@@ -14,19 +14,13 @@ use tokio::sync::Barrier;
 
 use crate::backend_test;
 use crate::common::{TestApp, data, first_error_code};
+use crate::writes::UPSERT;
 
 /// Clients started together in the concurrency tests.
 const CLIENTS: usize = 16;
 
 const CREATE_ACTOR: &str = "mutation($input: CreateActorInput!) {
     createActor(input: $input) { id slug version }
-}";
-
-const UPSERT: &str = "mutation($scheme: String!, $items: [ActorUpsert!]!, $key: String) {
-    upsertActors(scheme: $scheme, items: $items, idempotencyKey: $key) {
-        created updated unchanged rejected replayed
-        items { externalId status id version errors { field reason } }
-    }
 }";
 
 fn actor_input(name: &str) -> Value {
@@ -545,6 +539,19 @@ async fn concurrent_upserts_of_one_external_id_make_one_actor(app: &TestApp) {
 
 backend_test!(concurrent_upserts_of_one_external_id_make_one_actor);
 
+/// Asserts that exactly one of the concurrent creates in `bodies` succeeded and every other
+/// one was refused on `field` with `reason`.
+fn one_created_the_rest_refused(bodies: &[Value], field: &str, reason: &str) {
+    let created = bodies
+        .iter()
+        .filter(|body| body.get("errors").is_none())
+        .count();
+    assert_eq!(created, 1, "{bodies:#?}");
+    for body in bodies.iter().filter(|body| body.get("errors").is_some()) {
+        assert_refused(body, field, reason);
+    }
+}
+
 async fn concurrent_creates_of_one_id_or_slug_give_one_actor(app: &TestApp) {
     let editor = app.create_key("editor", Role::Editor, None).await;
     let id = uuid::Uuid::new_v4().to_string();
@@ -554,14 +561,7 @@ async fn concurrent_creates_of_one_id_or_slug_give_one_actor(app: &TestApp) {
         send(app, &editor, CREATE_ACTOR, json!({ "input": input }))
     })
     .await;
-    let created = bodies
-        .iter()
-        .filter(|body| body.get("errors").is_none())
-        .count();
-    assert_eq!(created, 1, "{bodies:#?}");
-    for body in bodies.iter().filter(|body| body.get("errors").is_some()) {
-        assert_refused(body, "id", "exists already");
-    }
+    one_created_the_rest_refused(&bodies, "id", "exists already");
 
     let bodies = all_at_once(|client| {
         let mut input = actor_input(&format!("Samme Slug {client}"));
@@ -569,14 +569,7 @@ async fn concurrent_creates_of_one_id_or_slug_give_one_actor(app: &TestApp) {
         send(app, &editor, CREATE_ACTOR, json!({ "input": input }))
     })
     .await;
-    let created = bodies
-        .iter()
-        .filter(|body| body.get("errors").is_none())
-        .count();
-    assert_eq!(created, 1, "{bodies:#?}");
-    for body in bodies.iter().filter(|body| body.get("errors").is_some()) {
-        assert_refused(body, "slug", "is taken");
-    }
+    one_created_the_rest_refused(&bodies, "slug", "is taken");
 
     // One name, slugs made from it: each create gets a slug of its own.
     let bodies = all_at_once(|_| {
