@@ -124,7 +124,26 @@ pub fn graphql_error(code: ErrorCode, message: impl Into<String>) -> async_graph
     })
 }
 
-impl ErrorExtensions for service::Error {
+/// `.extend()` for service errors, which live in another crate (so async-graphql's
+/// `ErrorExtensions` cannot be implemented for them here).
+pub trait ServiceErrorExt {
+    /// The GraphQL error clients see.
+    fn extend(&self) -> async_graphql::Error;
+}
+
+/// `.extend()?` on service results.
+pub trait ServiceResultExt<T> {
+    /// The result with its service error turned into the GraphQL error clients see.
+    fn extend(self) -> async_graphql::Result<T>;
+}
+
+impl<T> ServiceResultExt<T> for Result<T, service::Error> {
+    fn extend(self) -> async_graphql::Result<T> {
+        self.map_err(|error| error.extend())
+    }
+}
+
+impl ServiceErrorExt for service::Error {
     fn extend(&self) -> async_graphql::Error {
         let code = code_of(self);
         if code == ErrorCode::Internal {

@@ -14,6 +14,6 @@ pub mod index_folder;
 pub mod indexer;
 pub mod metrics;
 pub mod seed;
-pub mod service;
+pub use symbios_service as service;
 pub mod startup;
 pub mod telemetry;

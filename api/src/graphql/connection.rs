@@ -2,9 +2,10 @@
 //! cursors and a `totalCount` that honours the filter and is counted only when asked for.
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, ErrorExtensions, Object, OutputType};
+use async_graphql::{Context, Object, OutputType};
 use sea_orm::DatabaseConnection;
 
+use crate::error::ServiceErrorExt as _;
 use crate::service::page::{Page, PageRequest};
 use crate::service::{self, actor, case_study, funder, project};
 

@@ -1,8 +1,9 @@
 //! Parsing client-supplied ids and lookup arguments.
 
-use async_graphql::{ErrorExtensions, ID};
+use async_graphql::ID;
 use uuid::Uuid;
 
+use crate::error::ServiceErrorExt as _;
 use crate::service;
 
 /// Parses an `ID` argument named `field`; a malformed one is `BAD_USER_INPUT`.

@@ -1,12 +1,11 @@
 //! `createActor`, `updateActor`, `deleteActor` and `upsertActors`.
 
-use async_graphql::{
-    Context, Enum, ErrorExtensions, ID, InputObject, MaybeUndefined, Object, SimpleObject,
-};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use sea_orm::DatabaseConnection;
 use symbios_entity::actor;
 
 use super::{DeletedRecord, LocalizedTextInput, create, delete, localized, update, written_row};
+use crate::error::ServiceErrorExt as _;
 use crate::graphql::types::actor::Actor;
 use crate::graphql::types::enums::ActorKind;
 use crate::service::write::upsert_actors::{

@@ -10,11 +10,12 @@ mod project;
 mod relations;
 mod theme;
 
-use async_graphql::{Context, ErrorExtensions, ID, InputObject, MergedObject, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MergedObject, SimpleObject};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
 use super::request::Caller;
+use crate::error::ServiceErrorExt as _;
 use crate::service::access::require_key;
 use crate::service::validate::Localized;
 use crate::service::write::input_format::collect_localized;

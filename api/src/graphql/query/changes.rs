@@ -1,12 +1,13 @@
 //! `changes`: the change feed, and `auditLog` (admin keys only).
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, Object, SimpleObject, Union};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use symbios_entity::vocabulary;
 
+use crate::error::ServiceErrorExt as _;
 use crate::graphql::ids::parse_id;
 use crate::graphql::request::Caller;
 use crate::graphql::types::actor::Actor;

@@ -1,8 +1,9 @@
 //! `funder` and `funders`.
 
-use async_graphql::{Context, ID, InputObject, Object, ResultExt};
+use async_graphql::{Context, ID, InputObject, Object};
 use sea_orm::DatabaseConnection;
 
+use crate::error::ServiceResultExt as _;
 use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::eager::{Eager, eager};

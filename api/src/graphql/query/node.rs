@@ -1,8 +1,9 @@
 //! `node(id:)`.
 
-use async_graphql::{Context, ID, Object, ResultExt};
+use async_graphql::{Context, ID, Object};
 use sea_orm::DatabaseConnection;
 
+use crate::error::ServiceResultExt as _;
 use crate::graphql::ids::parse_id;
 use crate::graphql::types::node::Node;
 use crate::service;

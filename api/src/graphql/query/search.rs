@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_graphql::connection::PageInfo;
-use async_graphql::{Context, ErrorExtensions, InputObject, Object, ResultExt};
+use async_graphql::{Context, InputObject, Object};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::DatabaseConnection;
@@ -11,6 +11,7 @@ use symbios_search::{Kind, MAX_RESULT_WINDOW, SearchRequest};
 use uuid::Uuid;
 
 use crate::error::{ErrorCode, graphql_error, search_error};
+use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
 use crate::graphql::loaders::{ActorById, CaseStudyById, FunderById, ProjectById};
 use crate::graphql::types::actor::Actor;
 use crate::graphql::types::case_study::CaseStudy;

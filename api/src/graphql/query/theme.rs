@@ -1,8 +1,9 @@
 //! `themes` and `theme`.
 
-use async_graphql::{Context, ID, Object, ResultExt};
+use async_graphql::{Context, ID, Object};
 use sea_orm::DatabaseConnection;
 
+use crate::error::ServiceResultExt as _;
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::types::theme::Theme;
 use crate::service;

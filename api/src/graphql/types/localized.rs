@@ -1,9 +1,10 @@
 //! Localized text as served: the chosen text, its language, and whether it is the original.
 
-use async_graphql::{Context, ErrorExtensions, SimpleObject};
+use async_graphql::{Context, SimpleObject};
 use uuid::Uuid;
 
 use super::load_one;
+use crate::error::ServiceErrorExt as _;
 use crate::graphql::loaders::TextsOf;
 use crate::graphql::request::RequestLanguages;
 use crate::service::lang::{self, LanguagePreference};

@@ -10,10 +10,10 @@ use uuid::Uuid;
 use super::input_format::{localized, vocabulary};
 use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
-use crate::service::Error;
-use crate::service::localized_text::field;
-use crate::service::text::fold;
-use crate::service::validate::{Localized, MAX_NAME, Violations};
+use crate::Error;
+use crate::localized_text::field;
+use crate::text::fold;
+use crate::validate::{Localized, MAX_NAME, Violations};
 
 /// A funder as a whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

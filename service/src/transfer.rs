@@ -262,7 +262,7 @@ async fn put_one(
                 return Ok(());
             };
             // Refused before it is looked up: PostgreSQL cannot even receive a NUL.
-            if let Err(error) = crate::service::validate::one_line("slug", &slug) {
+            if let Err(error) = crate::validate::one_line("slug", &slug) {
                 report.errors.extend(line_errors(number, error)?);
                 return Ok(());
             }

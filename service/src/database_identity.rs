@@ -41,20 +41,21 @@ pub async fn current(db: &impl ConnectionTrait) -> Result<Uuid, Error> {
 mod tests {
     use sea_orm::ConnectionTrait;
 
+    use sea_orm::Database;
+    use symbios_migration::{Migrator, MigratorTrait};
+
     use super::*;
-    use crate::config::Settings;
 
     /// A freshly migrated SQLite database in a folder of its own.
     async fn migrated()
     -> Result<(tempfile::TempDir, sea_orm::DatabaseConnection), Box<dyn std::error::Error>> {
         let folder = tempfile::tempdir()?;
-        let settings = Settings {
-            data_dir: folder.path().to_path_buf(),
-            database_url: None,
-            ..Settings::default()
-        };
-        let (db, _) = crate::db::connect(&settings).await?;
-        crate::db::migrate_up(&db).await?;
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            folder.path().join("symbios.db").display()
+        );
+        let db = Database::connect(url).await?;
+        Migrator::up(&db, None).await?;
         Ok((folder, db))
     }
 

@@ -19,9 +19,9 @@ use uuid::Uuid;
 use super::input_format::{localized, vocabulary};
 use super::parts;
 use super::{Record, Versioned};
-use crate::service::Error;
-use crate::service::localized_text::field;
-use crate::service::validate::{Localized, Violations};
+use crate::Error;
+use crate::localized_text::field;
+use crate::validate::{Localized, Violations};
 
 /// Declares a relation's whole-record struct (deserializable, as imports read it) and its
 /// patch (every field optional).

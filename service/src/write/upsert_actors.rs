@@ -21,11 +21,11 @@ use super::actor::{ActorFields, Identifier, validate_actor};
 use super::parts::{self, slug_from};
 use super::retry::{self, Attempt};
 use super::{Logged, Record, WriteContext, Writer, log};
-use crate::service::Error;
-use crate::service::access::require_key;
-use crate::service::error::FieldError;
-use crate::service::localized_text::field;
-use crate::service::validate::{self, Violations};
+use crate::Error;
+use crate::access::require_key;
+use crate::error::FieldError;
+use crate::localized_text::field;
+use crate::validate::{self, Violations};
 
 /// Most items in one call.
 pub const MAX_ITEMS: usize = 1000;

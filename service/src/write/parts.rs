@@ -13,9 +13,9 @@ use symbios_entity::{actor, case_study, funder, localized_text, project, theme};
 use uuid::Uuid;
 
 use super::{Logged, retry};
-use crate::service::text::fold;
-use crate::service::validate::{Localized, TextKind, Violations};
-use crate::service::{Error, limits};
+use crate::text::fold;
+use crate::validate::{Localized, TextKind, Violations};
+use crate::{Error, limits};
 
 /// The texts of one field of one record, by language.
 pub(super) async fn load_texts(

@@ -14,11 +14,11 @@ use uuid::Uuid;
 use super::input_format::{localized, vocabulary};
 use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
-use crate::service::access::Principal;
-use crate::service::localized_text::field;
-use crate::service::text::fold;
-use crate::service::validate::{self, Localized, MAX_NAME, TextKind, Violations};
-use crate::service::{Error, limits};
+use crate::access::Principal;
+use crate::localized_text::field;
+use crate::text::fold;
+use crate::validate::{self, Localized, MAX_NAME, TextKind, Violations};
+use crate::{Error, limits};
 
 /// An identifier of an actor in an outside registry.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use serde::de::{self, Deserializer};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::service::validate::Localized;
+use crate::validate::Localized;
 
 /// A vocabulary value from its GraphQL name (`RESEARCH_INSTITUTE`) or stored value.
 pub fn parse_vocabulary<T>(value: &str) -> Result<T, String>

@@ -26,7 +26,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, RuntimeErr
 use sha2::{Digest, Sha256};
 
 use super::Writer;
-use crate::service::Error;
+use crate::Error;
 
 /// Runs of one write at most (the first and two retries).
 pub const MAX_ATTEMPTS: u32 = 3;

@@ -12,10 +12,10 @@ use uuid::Uuid;
 use super::input_format::localized;
 use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
-use crate::service::Error;
-use crate::service::lang::SUPPORTED_LANGUAGES;
-use crate::service::localized_text::field;
-use crate::service::validate::{Localized, Violations};
+use crate::Error;
+use crate::lang::SUPPORTED_LANGUAGES;
+use crate::localized_text::field;
+use crate::validate::{Localized, Violations};
 
 /// The language theme labels are written in first.
 const ORIGINAL: &str = "en";

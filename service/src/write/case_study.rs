@@ -16,10 +16,10 @@ use uuid::Uuid;
 use super::input_format::{localized, vocabulary};
 use super::parts::{self, count_referrers, set};
 use super::{Record, Versioned};
-use crate::service::localized_text::field;
-use crate::service::text::fold;
-use crate::service::validate::{Localized, MAX_NAME, Violations};
-use crate::service::{Error, limits};
+use crate::localized_text::field;
+use crate::text::fold;
+use crate::validate::{Localized, MAX_NAME, Violations};
+use crate::{Error, limits};
 
 /// A public source of a case study.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
