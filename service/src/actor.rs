@@ -1,16 +1,13 @@
-//! Actors: lists with filters and orders, lookups by id and slug, batched loads.
+//! Actors: the record type and its filter.
 
-use std::collections::HashMap;
-
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::ActorKind;
 use symbios_entity::{actor, external_identifier};
-use tracing::instrument;
 use uuid::Uuid;
 
-use super::load::{index_by, rows_where_in};
-use super::page::{self, Page, PageRequest, SortSpec, SortValue};
+use super::record::{Listed, Record};
 use super::{Error, limits, text, validate};
 
 /// Which actors a list holds; empty fields do not filter.
@@ -41,25 +38,44 @@ impl Filter {
     }
 }
 
-/// What an actor list is sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OrderField {
-    /// Name, ignoring case and diacritics.
-    #[default]
-    Name,
-    /// Last change.
-    UpdatedAt,
-    /// Slug, the human-readable key: an order that stays put when a name is edited.
-    Slug,
+/// The actors: a listed record type.
+pub struct Actors;
+
+impl Record for Actors {
+    type Entity = actor::Entity;
+    const NAME: &'static str = "actor";
+    const ID: actor::Column = actor::Column::Id;
+    const SLUG: actor::Column = actor::Column::Slug;
+
+    fn id(row: &actor::Model) -> Uuid {
+        row.id
+    }
 }
 
-/// An actor order: field and direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Ordering {
-    /// The sort field.
-    pub field: OrderField,
-    /// Largest first.
-    pub descending: bool,
+impl Listed for Actors {
+    type Filter = Filter;
+    const NAME_FOLDED: actor::Column = actor::Column::NameFolded;
+    const UPDATED_AT: actor::Column = actor::Column::UpdatedAt;
+
+    fn check(filter: Filter) -> Result<Filter, Error> {
+        filter.checked()
+    }
+
+    fn narrow(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity> {
+        apply(filter, select)
+    }
+
+    fn name_folded(row: &actor::Model) -> &str {
+        &row.name_folded
+    }
+
+    fn slug(row: &actor::Model) -> &str {
+        &row.slug
+    }
+
+    fn updated_at(row: &actor::Model) -> DateTime<Utc> {
+        row.updated_at
+    }
 }
 
 fn apply(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity> {
@@ -85,88 +101,4 @@ fn apply(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity
         );
     }
     select
-}
-
-fn sort_spec(ordering: Ordering) -> SortSpec {
-    let (name, key) = match (ordering.field, ordering.descending) {
-        (OrderField::Name, false) => ("name_asc", Expr::col(actor::Column::NameFolded)),
-        (OrderField::Name, true) => ("name_desc", Expr::col(actor::Column::NameFolded)),
-        (OrderField::UpdatedAt, false) => ("updated_asc", Expr::col(actor::Column::UpdatedAt)),
-        (OrderField::UpdatedAt, true) => ("updated_desc", Expr::col(actor::Column::UpdatedAt)),
-        (OrderField::Slug, descending) => (
-            if descending { "slug_desc" } else { "slug_asc" },
-            Expr::col(actor::Column::Slug),
-        ),
-    };
-    SortSpec {
-        name,
-        key,
-        id: Expr::col(actor::Column::Id),
-        descending: ordering.descending,
-    }
-}
-
-fn sort_value(field: OrderField, row: &actor::Model) -> SortValue {
-    match field {
-        OrderField::Name => SortValue::Text(row.name_folded.clone()),
-        OrderField::UpdatedAt => SortValue::Time(row.updated_at),
-        OrderField::Slug => SortValue::Text(row.slug.clone()),
-    }
-}
-
-/// One page of actors matching `filter`, in `ordering`.
-#[instrument(skip_all, fields(entity = "actor"))]
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: &Filter,
-    ordering: Ordering,
-    request: &PageRequest,
-) -> Result<Page<actor::Model>, Error> {
-    let select = apply(filter, actor::Entity::find());
-    page::fetch(
-        db,
-        select,
-        &sort_spec(ordering),
-        request,
-        |row| sort_value(ordering.field, row),
-        |row| row.id,
-    )
-    .await
-}
-
-/// How many actors match `filter`.
-pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Error> {
-    Ok(apply(filter, actor::Entity::find()).count(db).await?)
-}
-
-/// The actor with this id, if any.
-pub async fn find_by_id(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<actor::Model>, Error> {
-    Ok(actor::Entity::find_by_id(id).one(db).await?)
-}
-
-/// The actor with this slug, if any.
-pub async fn find_by_slug(
-    db: &impl ConnectionTrait,
-    slug: &str,
-) -> Result<Option<actor::Model>, Error> {
-    if !super::validate::slug_to_look_up("slug", slug)? {
-        return Ok(None);
-    }
-    Ok(actor::Entity::find()
-        .filter(actor::Column::Slug.eq(slug))
-        .one(db)
-        .await?)
-}
-
-/// The actors with these ids, by id.
-pub async fn load_many(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, actor::Model>, Error> {
-    let rows =
-        rows_where_in::<actor::Entity, _, _>(db, actor::Column::Id, ids, actor::Column::Id).await?;
-    Ok(index_by(rows, |row| row.id))
 }

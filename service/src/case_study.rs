@@ -1,16 +1,17 @@
-//! Case studies: lists with filters and orders, lookups by id and slug, batched loads.
+//! Case studies: the record type, its filter and year order; links to projects and themes.
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus};
 use symbios_entity::{case_study, case_study_project, case_study_theme, theme};
-use tracing::instrument;
 use uuid::Uuid;
 
-use super::load::{group_by, index_by, rows_where_in};
-use super::page::{self, Page, PageRequest, SortSpec, SortValue};
+use super::load::{group_by, rows_where_in};
+use super::page::SortValue;
+use super::record::{Listed, Record, YearOrder};
 use super::{Error, limits, text, validate};
 
 /// Which case studies a list holds; empty fields do not filter.
@@ -32,29 +33,6 @@ pub struct Filter {
     pub name_contains: Option<String>,
 }
 
-/// What a case-study list is sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OrderField {
-    /// Title, ignoring case and diacritics.
-    #[default]
-    Name,
-    /// Year established; unknown years sort as oldest.
-    Year,
-    /// Last change.
-    UpdatedAt,
-    /// Slug, the human-readable key: an order that stays put when a name is edited.
-    Slug,
-}
-
-/// A case-study order: field and direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Ordering {
-    /// The sort field.
-    pub field: OrderField,
-    /// Largest first.
-    pub descending: bool,
-}
-
 impl Filter {
     /// The filter as given in argument `filter`, checked, with repeats folded.
     pub fn checked(self) -> Result<Self, Error> {
@@ -70,6 +48,56 @@ impl Filter {
                 "filter.nameContains",
                 self.name_contains,
             )?,
+        })
+    }
+}
+
+/// The case studies: a listed record type.
+pub struct CaseStudies;
+
+impl Record for CaseStudies {
+    type Entity = case_study::Entity;
+    const NAME: &'static str = "case_study";
+    const ID: case_study::Column = case_study::Column::Id;
+    const SLUG: case_study::Column = case_study::Column::Slug;
+
+    fn id(row: &case_study::Model) -> Uuid {
+        row.id
+    }
+}
+
+impl Listed for CaseStudies {
+    type Filter = Filter;
+    const NAME_FOLDED: case_study::Column = case_study::Column::NameFolded;
+    const UPDATED_AT: case_study::Column = case_study::Column::UpdatedAt;
+
+    fn check(filter: Filter) -> Result<Filter, Error> {
+        filter.checked()
+    }
+
+    fn narrow(filter: &Filter, select: Select<case_study::Entity>) -> Select<case_study::Entity> {
+        apply(filter, select)
+    }
+
+    fn name_folded(row: &case_study::Model) -> &str {
+        &row.name_folded
+    }
+
+    fn slug(row: &case_study::Model) -> &str {
+        &row.slug
+    }
+
+    fn updated_at(row: &case_study::Model) -> DateTime<Utc> {
+        row.updated_at
+    }
+
+    fn year_order() -> Option<YearOrder<Self>> {
+        Some(YearOrder {
+            key: Expr::expr(Func::coalesce([
+                Expr::col(case_study::Column::EstablishedYear),
+                Expr::val(0),
+            ])),
+            value: |row| SortValue::Int(i64::from(row.established_year.unwrap_or(0))),
         })
     }
 }
@@ -111,109 +139,6 @@ fn apply(filter: &Filter, select: Select<case_study::Entity>) -> Select<case_stu
         );
     }
     select
-}
-
-fn sort_spec(ordering: Ordering) -> SortSpec {
-    let (name, key) = match (ordering.field, ordering.descending) {
-        (OrderField::Name, false) => ("name_asc", Expr::col(case_study::Column::NameFolded)),
-        (OrderField::Name, true) => ("name_desc", Expr::col(case_study::Column::NameFolded)),
-        (OrderField::Year, descending) => (
-            if descending { "year_desc" } else { "year_asc" },
-            Expr::expr(Func::coalesce([
-                Expr::col(case_study::Column::EstablishedYear),
-                Expr::val(0),
-            ])),
-        ),
-        (OrderField::UpdatedAt, descending) => (
-            if descending {
-                "updated_desc"
-            } else {
-                "updated_asc"
-            },
-            Expr::col(case_study::Column::UpdatedAt),
-        ),
-        (OrderField::Slug, descending) => (
-            if descending { "slug_desc" } else { "slug_asc" },
-            Expr::col(case_study::Column::Slug),
-        ),
-    };
-    SortSpec {
-        name,
-        key,
-        id: Expr::col(case_study::Column::Id),
-        descending: ordering.descending,
-    }
-}
-
-fn sort_value(field: OrderField, row: &case_study::Model) -> SortValue {
-    match field {
-        OrderField::Name => SortValue::Text(row.name_folded.clone()),
-        OrderField::Year => SortValue::Int(i64::from(row.established_year.unwrap_or(0))),
-        OrderField::UpdatedAt => SortValue::Time(row.updated_at),
-        OrderField::Slug => SortValue::Text(row.slug.clone()),
-    }
-}
-
-/// One page of case studies matching `filter`, in `ordering`.
-#[instrument(skip_all, fields(entity = "case_study"))]
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: &Filter,
-    ordering: Ordering,
-    request: &PageRequest,
-) -> Result<Page<case_study::Model>, Error> {
-    let select = apply(filter, case_study::Entity::find());
-    page::fetch(
-        db,
-        select,
-        &sort_spec(ordering),
-        request,
-        |row| sort_value(ordering.field, row),
-        |row| row.id,
-    )
-    .await
-}
-
-/// How many case studies match `filter`.
-pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Error> {
-    Ok(apply(filter, case_study::Entity::find()).count(db).await?)
-}
-
-/// The case study with this id, if any.
-pub async fn find_by_id(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<case_study::Model>, Error> {
-    Ok(case_study::Entity::find_by_id(id).one(db).await?)
-}
-
-/// The case study with this slug, if any.
-pub async fn find_by_slug(
-    db: &impl ConnectionTrait,
-    slug: &str,
-) -> Result<Option<case_study::Model>, Error> {
-    if !super::validate::slug_to_look_up("slug", slug)? {
-        return Ok(None);
-    }
-    Ok(case_study::Entity::find()
-        .filter(case_study::Column::Slug.eq(slug))
-        .one(db)
-        .await?)
-}
-
-/// The case studies with these ids, by id.
-pub async fn load_many(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, case_study::Model>, Error> {
-    let rows = rows_where_in::<case_study::Entity, _, _>(
-        db,
-        case_study::Column::Id,
-        ids,
-        case_study::Column::Id,
-    )
-    .await?;
-    Ok(index_by(rows, |row| row.id))
 }
 
 /// Ids of the projects of each case study.

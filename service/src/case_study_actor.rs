@@ -48,7 +48,7 @@ pub async fn by_case_study_with_actors(
     with_loaded_targets(
         roles,
         |row| row.actor_id,
-        |ids| async move { super::actor::load_many(db, &ids).await },
+        |ids| async move { super::record::load_many::<super::actor::Actors>(db, &ids).await },
     )
     .await
 }
@@ -62,7 +62,7 @@ pub async fn by_actor_with_case_studies(
     with_loaded_targets(
         roles,
         |row| row.case_study_id,
-        |ids| async move { super::case_study::load_many(db, &ids).await },
+        |ids| async move { super::record::load_many::<super::case_study::CaseStudies>(db, &ids).await },
     )
     .await
 }

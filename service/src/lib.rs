@@ -28,6 +28,7 @@ pub mod node;
 pub mod page;
 pub mod participation;
 pub mod project;
+pub mod record;
 pub mod resource_flow;
 pub mod search_documents;
 pub mod source;

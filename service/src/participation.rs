@@ -48,7 +48,7 @@ pub async fn by_project_with_actors(
     with_loaded_targets(
         participations,
         |row| row.actor_id,
-        |ids| async move { super::actor::load_many(db, &ids).await },
+        |ids| async move { super::record::load_many::<super::actor::Actors>(db, &ids).await },
     )
     .await
 }
@@ -62,7 +62,7 @@ pub async fn by_actor_with_projects(
     with_loaded_targets(
         participations,
         |row| row.project_id,
-        |ids| async move { super::project::load_many(db, &ids).await },
+        |ids| async move { super::record::load_many::<super::project::Projects>(db, &ids).await },
     )
     .await
 }

@@ -1,20 +1,18 @@
-//! Projects: lists with filters and orders, lookups by id and slug, batched loads.
+//! Projects: the record type, its filter and year order; links to themes.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::ProjectStatus;
 use symbios_entity::{actor, participation, project, project_theme, theme};
-use tracing::instrument;
 use uuid::Uuid;
 
 use super::case_study::ids_grouped;
-use super::load::{grouped, index_by, rows_where_in};
-use super::page::{self, Page, PageRequest, SortSpec, SortValue};
+use super::load::grouped;
+use super::page::SortValue;
+use super::record::{Listed, Record, YearOrder};
 use super::{Error, limits, text, validate};
 
 /// Which projects a list holds; empty fields do not filter.
@@ -52,31 +50,58 @@ impl Filter {
     }
 }
 
-/// What a project list is sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OrderField {
-    /// Name, ignoring case and diacritics.
-    #[default]
-    Name,
-    /// Start date; unknown starts sort as oldest.
-    Year,
-    /// Last change.
-    UpdatedAt,
-    /// Slug, the human-readable key: an order that stays put when a name is edited.
-    Slug,
-}
-
-/// A project order: field and direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Ordering {
-    /// The sort field.
-    pub field: OrderField,
-    /// Largest first.
-    pub descending: bool,
-}
-
 /// Stands in for an unknown start date when sorting.
 const UNKNOWN_START: NaiveDate = NaiveDate::MIN;
+
+/// The projects: a listed record type.
+pub struct Projects;
+
+impl Record for Projects {
+    type Entity = project::Entity;
+    const NAME: &'static str = "project";
+    const ID: project::Column = project::Column::Id;
+    const SLUG: project::Column = project::Column::Slug;
+
+    fn id(row: &project::Model) -> Uuid {
+        row.id
+    }
+}
+
+impl Listed for Projects {
+    type Filter = Filter;
+    const NAME_FOLDED: project::Column = project::Column::NameFolded;
+    const UPDATED_AT: project::Column = project::Column::UpdatedAt;
+
+    fn check(filter: Filter) -> Result<Filter, Error> {
+        filter.checked()
+    }
+
+    fn narrow(filter: &Filter, select: Select<project::Entity>) -> Select<project::Entity> {
+        apply(filter, select)
+    }
+
+    fn name_folded(row: &project::Model) -> &str {
+        &row.name_folded
+    }
+
+    fn slug(row: &project::Model) -> &str {
+        &row.slug
+    }
+
+    fn updated_at(row: &project::Model) -> DateTime<Utc> {
+        row.updated_at
+    }
+
+    fn year_order() -> Option<YearOrder<Self>> {
+        Some(YearOrder {
+            key: Expr::expr(Func::coalesce([
+                Expr::col(project::Column::StartDate),
+                Expr::val(UNKNOWN_START),
+            ])),
+            value: |row| SortValue::Date(row.start_date.unwrap_or(UNKNOWN_START)),
+        })
+    }
+}
 
 fn apply(filter: &Filter, select: Select<project::Entity>) -> Select<project::Entity> {
     let mut select = select;
@@ -144,105 +169,6 @@ fn apply(filter: &Filter, select: Select<project::Entity>) -> Select<project::En
         );
     }
     select
-}
-
-fn sort_spec(ordering: Ordering) -> SortSpec {
-    let (name, key) = match (ordering.field, ordering.descending) {
-        (OrderField::Name, false) => ("name_asc", Expr::col(project::Column::NameFolded)),
-        (OrderField::Name, true) => ("name_desc", Expr::col(project::Column::NameFolded)),
-        (OrderField::Year, descending) => (
-            if descending { "year_desc" } else { "year_asc" },
-            Expr::expr(Func::coalesce([
-                Expr::col(project::Column::StartDate),
-                Expr::val(UNKNOWN_START),
-            ])),
-        ),
-        (OrderField::UpdatedAt, descending) => (
-            if descending {
-                "updated_desc"
-            } else {
-                "updated_asc"
-            },
-            Expr::col(project::Column::UpdatedAt),
-        ),
-        (OrderField::Slug, descending) => (
-            if descending { "slug_desc" } else { "slug_asc" },
-            Expr::col(project::Column::Slug),
-        ),
-    };
-    SortSpec {
-        name,
-        key,
-        id: Expr::col(project::Column::Id),
-        descending: ordering.descending,
-    }
-}
-
-fn sort_value(field: OrderField, row: &project::Model) -> SortValue {
-    match field {
-        OrderField::Name => SortValue::Text(row.name_folded.clone()),
-        OrderField::Year => SortValue::Date(row.start_date.unwrap_or(UNKNOWN_START)),
-        OrderField::UpdatedAt => SortValue::Time(row.updated_at),
-        OrderField::Slug => SortValue::Text(row.slug.clone()),
-    }
-}
-
-/// One page of projects matching `filter`, in `ordering`.
-#[instrument(skip_all, fields(entity = "project"))]
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: &Filter,
-    ordering: Ordering,
-    request: &PageRequest,
-) -> Result<Page<project::Model>, Error> {
-    let select = apply(filter, project::Entity::find());
-    page::fetch(
-        db,
-        select,
-        &sort_spec(ordering),
-        request,
-        |row| sort_value(ordering.field, row),
-        |row| row.id,
-    )
-    .await
-}
-
-/// How many projects match `filter`.
-pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Error> {
-    Ok(apply(filter, project::Entity::find()).count(db).await?)
-}
-
-/// The project with this id, if any.
-pub async fn find_by_id(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<project::Model>, Error> {
-    Ok(project::Entity::find_by_id(id).one(db).await?)
-}
-
-/// The project with this slug, if any.
-pub async fn find_by_slug(
-    db: &impl ConnectionTrait,
-    slug: &str,
-) -> Result<Option<project::Model>, Error> {
-    if !super::validate::slug_to_look_up("slug", slug)? {
-        return Ok(None);
-    }
-    Ok(project::Entity::find()
-        .filter(project::Column::Slug.eq(slug))
-        .one(db)
-        .await?)
-}
-
-/// The projects with these ids, by id.
-pub async fn load_many(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, project::Model>, Error> {
-    let rows =
-        rows_where_in::<project::Entity, _, _>(db, project::Column::Id, ids, project::Column::Id)
-            .await?;
-    Ok(index_by(rows, |row| row.id))
 }
 
 /// Ids of the themes of each project.

@@ -10,7 +10,9 @@ use symbios_search::{Document, Kind};
 use uuid::Uuid;
 
 use super::lang::Translation;
-use super::{Error, case_study as case_studies, localized_text, project as projects, theme};
+use super::record::load_many;
+use super::theme::Themes;
+use super::{Error, case_study as case_studies, localized_text, project as projects};
 
 /// The record types that are searchable.
 pub const SEARCHABLE: [EntityType; 4] = [
@@ -78,7 +80,7 @@ async fn theme_slugs(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let slugs: HashMap<Uuid, String> = theme::load_many(db, &ids)
+    let slugs: HashMap<Uuid, String> = load_many::<Themes>(db, &ids)
         .await?
         .into_iter()
         .map(|(id, theme)| (id, theme.slug))
@@ -108,7 +110,7 @@ pub async fn load(
     let mut sources = Vec::new();
     match entity_type {
         EntityType::CaseStudy => {
-            let records = case_studies::load_many(db, ids).await?;
+            let records = load_many::<case_studies::CaseStudies>(db, ids).await?;
             let mut themes = theme_slugs(db, case_studies::theme_ids(db, ids).await?).await?;
             for record in records.into_values() {
                 let (pairs, langs) = texts_and_langs(texts.get(&record.id));
@@ -133,7 +135,7 @@ pub async fn load(
             }
         }
         EntityType::Project => {
-            let records = projects::load_many(db, ids).await?;
+            let records = load_many::<projects::Projects>(db, ids).await?;
             let mut themes = theme_slugs(db, projects::theme_ids(db, ids).await?).await?;
             for record in records.into_values() {
                 let (pairs, langs) = texts_and_langs(texts.get(&record.id));
@@ -153,7 +155,10 @@ pub async fn load(
             }
         }
         EntityType::Actor => {
-            for record in super::actor::load_many(db, ids).await?.into_values() {
+            for record in load_many::<super::actor::Actors>(db, ids)
+                .await?
+                .into_values()
+            {
                 let texts = texts.get(&record.id);
                 sources.push(described(
                     Kind::Actor,
@@ -165,7 +170,10 @@ pub async fn load(
             }
         }
         EntityType::Funder => {
-            for record in super::funder::load_many(db, ids).await?.into_values() {
+            for record in load_many::<super::funder::Funders>(db, ids)
+                .await?
+                .into_values()
+            {
                 let texts = texts.get(&record.id);
                 sources.push(described(
                     Kind::Funder,

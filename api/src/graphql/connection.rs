@@ -1,13 +1,19 @@
 //! The one connection helper behind every list field: Relay connections with opaque keyset
 //! cursors and a `totalCount` that honours the filter and is counted only when asked for.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Object, OutputType};
 use sea_orm::DatabaseConnection;
 
 use crate::error::ServiceErrorExt as _;
 use crate::service::page::{Page, PageRequest};
-use crate::service::{self, actor, case_study, funder, project};
+use crate::service::{
+    self,
+    record::{self, Listed, Row},
+};
 
 /// Relay page arguments as received.
 #[derive(Debug, Clone, Default)]
@@ -35,23 +41,28 @@ impl PageArgs {
     }
 }
 
-/// What `totalCount` counts.
-#[derive(Debug, Clone)]
-pub enum CountQuery {
-    /// Case studies matching a filter.
-    CaseStudies(case_study::Filter),
-    /// Projects matching a filter.
-    Projects(project::Filter),
-    /// Actors matching a filter.
-    Actors(actor::Filter),
-    /// Funders matching a filter.
-    Funders(funder::Filter),
+/// What `totalCount` counts: the records of one type that a (checked) filter holds.
+trait CountRecords: Send + Sync {
+    fn count<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+    ) -> Pin<Box<dyn Future<Output = Result<u64, service::Error>> + Send + 'a>>;
+}
+
+struct FilterOf<R: Listed>(R::Filter);
+
+impl<R: Listed> CountRecords for FilterOf<R> {
+    fn count<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+    ) -> Pin<Box<dyn Future<Output = Result<u64, service::Error>> + Send + 'a>> {
+        Box::pin(record::count::<R>(db, &self.0))
+    }
 }
 
 /// Fields every connection has besides edges and page info.
-#[derive(Debug, Clone)]
 pub struct ListTotals {
-    count: CountQuery,
+    count: Box<dyn CountRecords>,
 }
 
 #[Object]
@@ -59,25 +70,21 @@ impl ListTotals {
     /// Number of records matching the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let counted = match &self.count {
-            CountQuery::CaseStudies(filter) => service::case_study::count(db, filter).await,
-            CountQuery::Projects(filter) => service::project::count(db, filter).await,
-            CountQuery::Actors(filter) => service::actor::count(db, filter).await,
-            CountQuery::Funders(filter) => service::funder::count(db, filter).await,
-        };
-        counted.map_err(|error| error.extend())
+        self.count.count(db).await.map_err(|error| error.extend())
     }
 }
 
 /// A Relay connection over records of type `T`.
 pub type RecordConnection<T> = Connection<String, T, ListTotals, EmptyFields>;
 
-/// Turns a page of rows into a connection of `T`.
-pub fn connection<M, T: OutputType>(
-    page: Page<M>,
-    wrap: impl Fn(M) -> T,
-    count: CountQuery,
+/// Turns a page of rows of record type `R` into a connection of `T`; `totalCount` counts
+/// what `filter` holds.
+pub fn connection<R: Listed, T: OutputType>(
+    page: Page<Row<R>>,
+    wrap: impl Fn(Row<R>) -> T,
+    filter: R::Filter,
 ) -> RecordConnection<T> {
+    let count = Box::new(FilterOf::<R>(filter));
     let mut connection = Connection::with_additional_fields(
         page.has_previous_page,
         page.has_next_page,

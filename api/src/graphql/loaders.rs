@@ -49,15 +49,15 @@ macro_rules! batch_loader {
 }
 
 batch_loader!(/// A case study by id.
-    CaseStudyById => case_study::Model, service::case_study::load_many);
+    CaseStudyById => case_study::Model, service::record::load_many::<service::case_study::CaseStudies>);
 batch_loader!(/// A project by id.
-    ProjectById => project::Model, service::project::load_many);
+    ProjectById => project::Model, service::record::load_many::<service::project::Projects>);
 batch_loader!(/// An actor by id.
-    ActorById => actor::Model, service::actor::load_many);
+    ActorById => actor::Model, service::record::load_many::<service::actor::Actors>);
 batch_loader!(/// A funder by id.
-    FunderById => funder::Model, service::funder::load_many);
+    FunderById => funder::Model, service::record::load_many::<service::funder::Funders>);
 batch_loader!(/// A theme by id.
-    ThemeById => theme::Model, service::theme::load_many);
+    ThemeById => theme::Model, service::record::load_many::<service::theme::Themes>);
 batch_loader!(/// The localized texts of a record.
     TextsOf => FieldTexts, service::localized_text::by_records);
 batch_loader!(/// The actor roles of a case study.

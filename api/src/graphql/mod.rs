@@ -13,6 +13,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod prescan;
 pub mod query;
+pub mod records;
 pub mod request;
 pub mod schema;
 pub mod types;

@@ -1,15 +1,11 @@
 //! `actor` and `actors`.
 
-use async_graphql::{Context, ID, InputObject, Object};
-use sea_orm::DatabaseConnection;
+use async_graphql::InputObject;
 
-use crate::error::ServiceResultExt as _;
-use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
-use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::records::{order_input, record_queries};
 use crate::graphql::types::actor::Actor;
-use crate::graphql::types::eager::{Eager, eager};
-use crate::graphql::types::enums::{ActorKind, OrderDirection};
-use crate::service::{self, actor as actors};
+use crate::graphql::types::enums::ActorKind;
+use crate::service::actor as actors;
 
 /// Which actors to list. Every field is optional; lists match any of their values, and
 /// a value given twice counts once.
@@ -27,27 +23,19 @@ pub struct ActorFilter {
     pub name_contains: Option<String>,
 }
 
-/// What to sort actors by.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ActorOrderField {
-    /// Name, ignoring case and diacritics.
-    #[default]
-    Name,
-    /// Last change.
-    UpdatedAt,
-    /// Slug: an order that stays put when a name is edited or translated.
-    Slug,
-}
-
-/// How to sort actors.
-#[derive(InputObject, Debug, Clone, Copy, Default)]
-pub struct ActorOrder {
-    /// Sort field.
-    #[graphql(default)]
-    pub field: ActorOrderField,
-    /// Direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
+order_input! {
+    /// How to sort actors.
+    ActorOrder;
+    /// What to sort actors by.
+    ActorOrderField {
+        /// Name, ignoring case and diacritics.
+        #[default]
+        Name,
+        /// Last change.
+        UpdatedAt,
+        /// Slug: an order that stays put when a name is edited or translated.
+        Slug,
+    }
 }
 
 impl From<ActorFilter> for actors::Filter {
@@ -66,71 +54,11 @@ impl From<ActorFilter> for actors::Filter {
     }
 }
 
-impl From<ActorOrder> for actors::Ordering {
-    fn from(order: ActorOrder) -> Self {
-        let field = match order.field {
-            ActorOrderField::Name => actors::OrderField::Name,
-            ActorOrderField::UpdatedAt => actors::OrderField::UpdatedAt,
-            ActorOrderField::Slug => actors::OrderField::Slug,
-        };
-        Self {
-            field,
-            descending: order.direction.is_descending(),
-        }
-    }
-}
-
-#[derive(Default)]
-pub struct ActorQuery;
-
-#[Object]
-impl ActorQuery {
+record_queries! {
+    ActorQuery: Actor, ActorFilter, ActorOrder;
     /// One actor by `id` or `slug` (give exactly one); null when there is none.
-    async fn actor(
-        &self,
-        ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
-    ) -> async_graphql::Result<Option<Actor>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let found = match lookup(id, slug)? {
-            Lookup::Id(id) => service::actor::find_by_id(db, id).await,
-            Lookup::Slug(slug) => service::actor::find_by_slug(db, &slug).await,
-        };
-        Ok(found.extend()?.map(Actor))
-    }
-
+    actor;
     /// Actors, filtered and sorted, in pages of `first` (default 20, at most 100) after
     /// `after`, or `last` before `before`.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(
-        complexity = "crate::graphql::limits::page_complexity(first, last, child_complexity)"
-    )]
-    async fn actors(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ActorFilter>,
-        order_by: Option<ActorOrder>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<RecordConnection<Eager<Actor>>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let request = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request()?;
-        let filter = actors::Filter::from(filter.unwrap_or_default())
-            .checked()
-            .extend()?;
-        let ordering = order_by.unwrap_or_default().into();
-        let page = service::actor::list(db, &filter, ordering, &request)
-            .await
-            .extend()?;
-        Ok(connection(page, eager(Actor), CountQuery::Actors(filter)))
-    }
+    actors;
 }

@@ -1,15 +1,11 @@
 //! `caseStudy` and `caseStudies`.
 
-use async_graphql::{Context, ID, InputObject, Object};
-use sea_orm::DatabaseConnection;
+use async_graphql::InputObject;
 
-use crate::error::ServiceResultExt as _;
-use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
-use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::records::{order_input, record_queries};
 use crate::graphql::types::case_study::CaseStudy;
-use crate::graphql::types::eager::{Eager, eager};
-use crate::graphql::types::enums::{CaseStudyKind, CaseStudyStatus, OrderDirection};
-use crate::service::{self, case_study as case_studies};
+use crate::graphql::types::enums::{CaseStudyKind, CaseStudyStatus};
+use crate::service::case_study as case_studies;
 
 /// Which case studies to list. Every field is optional; lists match any of their values, and
 /// a value given twice counts once.
@@ -32,29 +28,21 @@ pub struct CaseStudyFilter {
     pub name_contains: Option<String>,
 }
 
-/// What to sort case studies by.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CaseStudyOrderField {
-    /// Title, ignoring case and diacritics.
-    #[default]
-    Name,
-    /// Year established; unknown years sort as oldest.
-    Year,
-    /// Last change.
-    UpdatedAt,
-    /// Slug: an order that stays put when a name is edited or translated.
-    Slug,
-}
-
-/// How to sort case studies.
-#[derive(InputObject, Debug, Clone, Copy, Default)]
-pub struct CaseStudyOrder {
-    /// Sort field.
-    #[graphql(default)]
-    pub field: CaseStudyOrderField,
-    /// Direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
+order_input! {
+    /// How to sort case studies.
+    CaseStudyOrder;
+    /// What to sort case studies by.
+    CaseStudyOrderField {
+        /// Title, ignoring case and diacritics.
+        #[default]
+        Name,
+        /// Year established; unknown years sort as oldest.
+        Year,
+        /// Last change.
+        UpdatedAt,
+        /// Slug: an order that stays put when a name is edited or translated.
+        Slug,
+    }
 }
 
 impl From<CaseStudyFilter> for case_studies::Filter {
@@ -81,76 +69,11 @@ impl From<CaseStudyFilter> for case_studies::Filter {
     }
 }
 
-impl From<CaseStudyOrder> for case_studies::Ordering {
-    fn from(order: CaseStudyOrder) -> Self {
-        let field = match order.field {
-            CaseStudyOrderField::Name => case_studies::OrderField::Name,
-            CaseStudyOrderField::Year => case_studies::OrderField::Year,
-            CaseStudyOrderField::UpdatedAt => case_studies::OrderField::UpdatedAt,
-            CaseStudyOrderField::Slug => case_studies::OrderField::Slug,
-        };
-        Self {
-            field,
-            descending: order.direction.is_descending(),
-        }
-    }
-}
-
-#[derive(Default)]
-pub struct CaseStudyQuery;
-
-#[Object]
-impl CaseStudyQuery {
+record_queries! {
+    CaseStudyQuery: CaseStudy, CaseStudyFilter, CaseStudyOrder;
     /// One case study by `id` or `slug` (give exactly one); null when there is none.
-    async fn case_study(
-        &self,
-        ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
-    ) -> async_graphql::Result<Option<CaseStudy>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let found = match lookup(id, slug)? {
-            Lookup::Id(id) => service::case_study::find_by_id(db, id).await,
-            Lookup::Slug(slug) => service::case_study::find_by_slug(db, &slug).await,
-        };
-        Ok(found.extend()?.map(CaseStudy))
-    }
-
+    case_study;
     /// Case studies, filtered and sorted, in pages of `first` (default 20, at most 100)
     /// after `after`, or `last` before `before`.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(
-        complexity = "crate::graphql::limits::page_complexity(first, last, child_complexity)"
-    )]
-    async fn case_studies(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<CaseStudyFilter>,
-        order_by: Option<CaseStudyOrder>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<RecordConnection<Eager<CaseStudy>>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let request = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request()?;
-        let filter = case_studies::Filter::from(filter.unwrap_or_default())
-            .checked()
-            .extend()?;
-        let ordering = order_by.unwrap_or_default().into();
-        let page = service::case_study::list(db, &filter, ordering, &request)
-            .await
-            .extend()?;
-        Ok(connection(
-            page,
-            eager(CaseStudy),
-            CountQuery::CaseStudies(filter),
-        ))
-    }
+    case_studies;
 }

@@ -1,15 +1,11 @@
 //! `project` and `projects`.
 
-use async_graphql::{Context, ID, InputObject, Object};
-use sea_orm::DatabaseConnection;
+use async_graphql::InputObject;
 
-use crate::error::ServiceResultExt as _;
-use crate::graphql::connection::{CountQuery, PageArgs, RecordConnection, connection};
-use crate::graphql::ids::{Lookup, lookup};
-use crate::graphql::types::eager::{Eager, eager};
-use crate::graphql::types::enums::{OrderDirection, ProjectStatus};
+use crate::graphql::records::{order_input, record_queries};
+use crate::graphql::types::enums::ProjectStatus;
 use crate::graphql::types::project::Project;
-use crate::service::{self, project as projects};
+use crate::service::project as projects;
 
 /// Which projects to list. Every field is optional; lists match any of their values, and
 /// a value given twice counts once.
@@ -30,29 +26,21 @@ pub struct ProjectFilter {
     pub name_contains: Option<String>,
 }
 
-/// What to sort projects by.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ProjectOrderField {
-    /// Name, ignoring case and diacritics.
-    #[default]
-    Name,
-    /// Start date; unknown starts sort as oldest.
-    Year,
-    /// Last change.
-    UpdatedAt,
-    /// Slug: an order that stays put when a name is edited or translated.
-    Slug,
-}
-
-/// How to sort projects.
-#[derive(InputObject, Debug, Clone, Copy, Default)]
-pub struct ProjectOrder {
-    /// Sort field.
-    #[graphql(default)]
-    pub field: ProjectOrderField,
-    /// Direction.
-    #[graphql(default)]
-    pub direction: OrderDirection,
+order_input! {
+    /// How to sort projects.
+    ProjectOrder;
+    /// What to sort projects by.
+    ProjectOrderField {
+        /// Name, ignoring case and diacritics.
+        #[default]
+        Name,
+        /// Start date; unknown starts sort as oldest.
+        Year,
+        /// Last change.
+        UpdatedAt,
+        /// Slug: an order that stays put when a name is edited or translated.
+        Slug,
+    }
 }
 
 impl From<ProjectFilter> for projects::Filter {
@@ -73,76 +61,11 @@ impl From<ProjectFilter> for projects::Filter {
     }
 }
 
-impl From<ProjectOrder> for projects::Ordering {
-    fn from(order: ProjectOrder) -> Self {
-        let field = match order.field {
-            ProjectOrderField::Name => projects::OrderField::Name,
-            ProjectOrderField::Year => projects::OrderField::Year,
-            ProjectOrderField::UpdatedAt => projects::OrderField::UpdatedAt,
-            ProjectOrderField::Slug => projects::OrderField::Slug,
-        };
-        Self {
-            field,
-            descending: order.direction.is_descending(),
-        }
-    }
-}
-
-#[derive(Default)]
-pub struct ProjectQuery;
-
-#[Object]
-impl ProjectQuery {
+record_queries! {
+    ProjectQuery: Project, ProjectFilter, ProjectOrder;
     /// One project by `id` or `slug` (give exactly one); null when there is none.
-    async fn project(
-        &self,
-        ctx: &Context<'_>,
-        id: Option<ID>,
-        slug: Option<String>,
-    ) -> async_graphql::Result<Option<Project>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let found = match lookup(id, slug)? {
-            Lookup::Id(id) => service::project::find_by_id(db, id).await,
-            Lookup::Slug(slug) => service::project::find_by_slug(db, &slug).await,
-        };
-        Ok(found.extend()?.map(Project))
-    }
-
+    project;
     /// Projects, filtered and sorted, in pages of `first` (default 20, at most 100) after
     /// `after`, or `last` before `before`.
-    #[allow(clippy::too_many_arguments)]
-    #[graphql(
-        complexity = "crate::graphql::limits::page_complexity(first, last, child_complexity)"
-    )]
-    async fn projects(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ProjectFilter>,
-        order_by: Option<ProjectOrder>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> async_graphql::Result<RecordConnection<Eager<Project>>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let request = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        }
-        .request()?;
-        let filter = projects::Filter::from(filter.unwrap_or_default())
-            .checked()
-            .extend()?;
-        let ordering = order_by.unwrap_or_default().into();
-        let page = service::project::list(db, &filter, ordering, &request)
-            .await
-            .extend()?;
-        Ok(connection(
-            page,
-            eager(Project),
-            CountQuery::Projects(filter),
-        ))
-    }
+    projects;
 }

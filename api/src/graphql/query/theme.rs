@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use sea_orm::DatabaseConnection;
 
 use crate::error::ServiceResultExt as _;
-use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::records::find_one;
 use crate::graphql::types::theme::Theme;
 use crate::service;
 
@@ -31,11 +31,6 @@ impl ThemeQuery {
         id: Option<ID>,
         slug: Option<String>,
     ) -> async_graphql::Result<Option<Theme>> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let found = match lookup(id, slug)? {
-            Lookup::Id(id) => service::theme::find_by_id(db, id).await,
-            Lookup::Slug(slug) => service::theme::find_by_slug(db, &slug).await,
-        };
-        Ok(found.extend()?.map(Theme))
+        find_one(ctx, id, slug).await
     }
 }

@@ -16,12 +16,22 @@ use crate::graphql::loaders::{
     FlowsFromActor, FlowsToActor, FunderOfActor, IdentifiersOfActor, MembersOfOrganisation,
     MembershipsOfPerson,
 };
+use crate::graphql::records::RecordObject;
+use crate::service;
 use crate::service::localized_text::field;
 
 /// An organisation (company, municipality, region, university, cluster …) or a person that
 /// takes part in case studies and projects.
 #[derive(Debug, Clone)]
 pub struct Actor(pub actor::Model);
+
+impl RecordObject for Actor {
+    type Record = service::actor::Actors;
+
+    fn of(row: actor::Model) -> Self {
+        Self(row)
+    }
+}
 
 #[Object]
 impl Actor {

@@ -15,12 +15,22 @@ use crate::graphql::loaders::{
     FlowsOfCaseStudy, ImpactsOfCaseStudy, ProjectById, ProjectIdsOfCaseStudy, SourcesOfCaseStudy,
     ThemeById, ThemeIdsOfCaseStudy,
 };
+use crate::graphql::records::RecordObject;
+use crate::service;
 use crate::service::localized_text::field;
 
 /// A documented industrial-symbiosis or circular-economy case: where it is, who takes part,
 /// what flows between them and what it achieves.
 #[derive(Debug, Clone)]
 pub struct CaseStudy(pub case_study::Model);
+
+impl RecordObject for CaseStudy {
+    type Record = service::case_study::CaseStudies;
+
+    fn of(row: case_study::Model) -> Self {
+        Self(row)
+    }
+}
 
 /// Where a case study is.
 #[derive(SimpleObject, Debug, Clone)]

@@ -13,11 +13,21 @@ use super::project::Project;
 use super::relations::Funding;
 use super::{load_list, load_one, load_records};
 use crate::graphql::loaders::{ActorById, FundingsOfFunder, ProjectById};
+use crate::graphql::records::RecordObject;
+use crate::service;
 use crate::service::localized_text::field;
 
 /// A funding body: EU fund, national agency, region, municipality, foundation or private.
 #[derive(Debug, Clone)]
 pub struct Funder(pub funder::Model);
+
+impl RecordObject for Funder {
+    type Record = service::funder::Funders;
+
+    fn of(row: funder::Model) -> Self {
+        Self(row)
+    }
+}
 
 #[Object]
 impl Funder {

@@ -17,11 +17,21 @@ use crate::graphql::loaders::{
     CaseStudyById, CaseStudyIdsOfProject, FunderById, FundingsOfProject, ThemeById,
     ThemeIdsOfProject,
 };
+use crate::graphql::records::RecordObject;
+use crate::service;
 use crate::service::localized_text::field;
 
 /// A funded project (R&D, pilot, network) in which actors participate.
 #[derive(Debug, Clone)]
 pub struct Project(pub project::Model);
+
+impl RecordObject for Project {
+    type Record = service::project::Projects;
+
+    fn of(row: project::Model) -> Self {
+        Self(row)
+    }
+}
 
 #[Object]
 impl Project {

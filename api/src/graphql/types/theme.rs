@@ -9,11 +9,21 @@ use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
 use super::{load_list, load_records};
 use crate::graphql::loaders::{CaseStudyById, CaseStudyIdsOfTheme, ProjectById, ProjectIdsOfTheme};
+use crate::graphql::records::RecordObject;
+use crate::service;
 use crate::service::localized_text::field;
 
 /// An entry of the controlled theme vocabulary, labelled in every supported language.
 #[derive(Debug, Clone)]
 pub struct Theme(pub theme::Model);
+
+impl RecordObject for Theme {
+    type Record = service::theme::Themes;
+
+    fn of(row: theme::Model) -> Self {
+        Self(row)
+    }
+}
 
 #[Object]
 impl Theme {

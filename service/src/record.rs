@@ -1,0 +1,187 @@
+//! The record-type registry of the read side: what a record type declares once (its table,
+//! key columns, filter and sort keys) and the generic operations every record type gets from
+//! it: lookups by id and slug, batched loads, filtered and sorted pages, counts.
+//!
+//! A record type is a unit struct implementing [`Record`] (and [`Listed`] when it has
+//! paginated, filtered lists); see `docs/adding-a-record-type.md`.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
+use uuid::Uuid;
+
+use crate::Error;
+use crate::load::{index_by, rows_where_in};
+use crate::page::{self, Page, PageRequest, SortSpec, SortValue};
+
+/// The row type of a record type.
+pub type Row<R> = <<R as Record>::Entity as EntityTrait>::Model;
+/// The column type of a record type's table.
+pub type Column<R> = <<R as Record>::Entity as EntityTrait>::Column;
+
+/// A record type with an id and a slug: found by either, loaded in batches by id.
+pub trait Record: Send + Sync + 'static {
+    /// Its table.
+    type Entity: EntityTrait<Model: Sync>;
+    /// Its name in logs and traces (`case_study`).
+    const NAME: &'static str;
+    /// The primary key (a UUID).
+    const ID: Column<Self>;
+    /// The unique human-readable key.
+    const SLUG: Column<Self>;
+    /// A row's id.
+    fn id(row: &Row<Self>) -> Uuid;
+}
+
+/// A record type with filtered, sorted, paginated lists and counts.
+pub trait Listed: Record {
+    /// Which records a list holds, as given by the caller (unchecked).
+    type Filter: Debug + Clone + Default + Send + Sync + 'static;
+    /// The column sorting by name (folded for case and diacritics).
+    const NAME_FOLDED: Column<Self>;
+    /// The column of the last change.
+    const UPDATED_AT: Column<Self>;
+    /// The filter checked (`BAD_USER_INPUT` naming the argument), with repeats folded.
+    fn check(filter: Self::Filter) -> Result<Self::Filter, Error>;
+    /// `select` narrowed to the records `filter` holds.
+    fn narrow(filter: &Self::Filter, select: Select<Self::Entity>) -> Select<Self::Entity>;
+    /// A row's name folded for case and diacritics.
+    fn name_folded(row: &Row<Self>) -> &str;
+    /// A row's slug.
+    fn slug(row: &Row<Self>) -> &str;
+    /// A row's last change.
+    fn updated_at(row: &Row<Self>) -> DateTime<Utc>;
+    /// The "year" order (never NULL in SQL) and a row's value of it, when the type has one.
+    fn year_order() -> Option<YearOrder<Self>> {
+        None
+    }
+}
+
+/// How a record type sorts by year: the SQL expression (NULLs replaced) and the row's value.
+pub struct YearOrder<R: Record + ?Sized> {
+    /// The sort expression; never NULL.
+    pub key: SimpleExpr,
+    /// A row's value of `key`.
+    pub value: fn(&Row<R>) -> SortValue,
+}
+
+/// What a list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderField {
+    /// Name, ignoring case and diacritics.
+    #[default]
+    Name,
+    /// A year (established, or start); unknown years sort as oldest. Only for record types
+    /// with a [`Listed::year_order`].
+    Year,
+    /// Last change.
+    UpdatedAt,
+    /// Slug, the human-readable key: an order that stays put when a name is edited.
+    Slug,
+}
+
+/// A list order: field and direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ordering {
+    /// The sort field.
+    pub field: OrderField,
+    /// Largest first.
+    pub descending: bool,
+}
+
+/// The record with this id, if any.
+pub async fn find_by_id<R: Record>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Row<R>>, Error> {
+    Ok(R::Entity::find().filter(R::ID.eq(id)).one(db).await?)
+}
+
+/// The record with this slug, if any; a text that cannot be a slug finds nothing (and a text
+/// with a control character is refused).
+pub async fn find_by_slug<R: Record>(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<Row<R>>, Error> {
+    if !crate::validate::slug_to_look_up("slug", slug)? {
+        return Ok(None);
+    }
+    Ok(R::Entity::find().filter(R::SLUG.eq(slug)).one(db).await?)
+}
+
+/// The records with these ids, by id: one statement per batch of keys.
+pub async fn load_many<R: Record>(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Row<R>>, Error> {
+    let rows = rows_where_in::<R::Entity, _, _>(db, R::ID, ids, R::ID).await?;
+    Ok(index_by(rows, R::id))
+}
+
+/// How many records match `filter` (checked).
+pub async fn count<R: Listed>(db: &impl ConnectionTrait, filter: &R::Filter) -> Result<u64, Error> {
+    Ok(R::narrow(filter, R::Entity::find()).count(db).await?)
+}
+
+/// One page of the records matching `filter` (checked), in `ordering`.
+#[tracing::instrument(skip_all, fields(entity = R::NAME))]
+pub async fn list<R: Listed>(
+    db: &impl ConnectionTrait,
+    filter: &R::Filter,
+    ordering: Ordering,
+    request: &PageRequest,
+) -> Result<Page<Row<R>>, Error> {
+    let (spec, value) = sort::<R>(ordering)?;
+    let select = R::narrow(filter, R::Entity::find());
+    page::fetch(db, select, &spec, request, value, R::id).await
+}
+
+type SortValueOf<R> = fn(&Row<R>) -> SortValue;
+
+/// The SQL order of `ordering` with the name its cursors carry, and a row's value of it.
+fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Error> {
+    let descending = ordering.descending;
+    let pick = |ascending, descending_name| {
+        if descending {
+            descending_name
+        } else {
+            ascending
+        }
+    };
+    let (name, key, value): (_, _, SortValueOf<R>) = match ordering.field {
+        OrderField::Name => (
+            pick("name_asc", "name_desc"),
+            Expr::col(R::NAME_FOLDED).into(),
+            |row| SortValue::Text(R::name_folded(row).to_owned()),
+        ),
+        OrderField::UpdatedAt => (
+            pick("updated_asc", "updated_desc"),
+            Expr::col(R::UPDATED_AT).into(),
+            |row| SortValue::Time(R::updated_at(row)),
+        ),
+        OrderField::Slug => (
+            pick("slug_asc", "slug_desc"),
+            Expr::col(R::SLUG).into(),
+            |row| SortValue::Text(R::slug(row).to_owned()),
+        ),
+        OrderField::Year => {
+            let year = R::year_order().ok_or_else(|| {
+                Error::invalid(
+                    "orderBy.field",
+                    format!("{} lists have no year to sort by", R::NAME),
+                )
+            })?;
+            (pick("year_asc", "year_desc"), year.key, year.value)
+        }
+    };
+    let spec = SortSpec {
+        name,
+        key,
+        id: Expr::col(R::ID).into(),
+        descending,
+    };
+    Ok((spec, value))
+}
