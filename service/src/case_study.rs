@@ -9,7 +9,7 @@ use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus};
 use symbios_entity::{case_study, case_study_project, case_study_theme, theme};
 use uuid::Uuid;
 
-use super::load::{group_by, rows_where_in};
+use super::load::linked_ids;
 use super::page::SortValue;
 use super::record::{Listed, Record, YearOrder};
 use super::{Error, limits, text, validate};
@@ -146,17 +146,15 @@ pub async fn project_ids(
     db: &impl ConnectionTrait,
     case_study_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
-    let rows = rows_where_in::<case_study_project::Entity, _, _>(
+    linked_ids::<case_study_project::Entity>(
         db,
-        case_study_project::Column::CaseStudyId,
         case_study_ids,
-        case_study_project::Column::ProjectId,
+        (case_study_project::Column::CaseStudyId, |row| {
+            row.case_study_id
+        }),
+        (case_study_project::Column::ProjectId, |row| row.project_id),
     )
-    .await?;
-    Ok(ids_grouped(
-        group_by(rows, |row| row.case_study_id),
-        |row| row.project_id,
-    ))
+    .await
 }
 
 /// Ids of the case studies of each project.
@@ -164,16 +162,15 @@ pub async fn ids_by_project(
     db: &impl ConnectionTrait,
     project_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
-    let rows = rows_where_in::<case_study_project::Entity, _, _>(
+    linked_ids::<case_study_project::Entity>(
         db,
-        case_study_project::Column::ProjectId,
         project_ids,
-        case_study_project::Column::CaseStudyId,
+        (case_study_project::Column::ProjectId, |row| row.project_id),
+        (case_study_project::Column::CaseStudyId, |row| {
+            row.case_study_id
+        }),
     )
-    .await?;
-    Ok(ids_grouped(group_by(rows, |row| row.project_id), |row| {
-        row.case_study_id
-    }))
+    .await
 }
 
 /// Ids of the themes of each case study.
@@ -181,17 +178,15 @@ pub async fn theme_ids(
     db: &impl ConnectionTrait,
     case_study_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
-    let rows = rows_where_in::<case_study_theme::Entity, _, _>(
+    linked_ids::<case_study_theme::Entity>(
         db,
-        case_study_theme::Column::CaseStudyId,
         case_study_ids,
-        case_study_theme::Column::ThemeId,
+        (case_study_theme::Column::CaseStudyId, |row| {
+            row.case_study_id
+        }),
+        (case_study_theme::Column::ThemeId, |row| row.theme_id),
     )
-    .await?;
-    Ok(ids_grouped(
-        group_by(rows, |row| row.case_study_id),
-        |row| row.theme_id,
-    ))
+    .await
 }
 
 /// Ids of the case studies tagged with each theme.
@@ -199,25 +194,13 @@ pub async fn ids_by_theme(
     db: &impl ConnectionTrait,
     theme_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
-    let rows = rows_where_in::<case_study_theme::Entity, _, _>(
+    linked_ids::<case_study_theme::Entity>(
         db,
-        case_study_theme::Column::ThemeId,
         theme_ids,
-        case_study_theme::Column::CaseStudyId,
+        (case_study_theme::Column::ThemeId, |row| row.theme_id),
+        (case_study_theme::Column::CaseStudyId, |row| {
+            row.case_study_id
+        }),
     )
-    .await?;
-    Ok(ids_grouped(group_by(rows, |row| row.theme_id), |row| {
-        row.case_study_id
-    }))
-}
-
-/// Replaces each group of link rows by the ids on their other side.
-pub(crate) fn ids_grouped<M>(
-    groups: HashMap<Uuid, Vec<M>>,
-    other_side: impl Fn(&M) -> Uuid,
-) -> HashMap<Uuid, Vec<Uuid>> {
-    groups
-        .into_iter()
-        .map(|(key, rows)| (key, rows.iter().map(&other_side).collect()))
-        .collect()
+    .await
 }

@@ -125,3 +125,19 @@ fn target_ids<M>(groups: &HashMap<Uuid, Vec<M>>, target_of: impl Fn(&M) -> Uuid)
     ids.dedup();
     ids
 }
+
+/// For each of `keys` (ids in column `from` of link table `E`), the ids in column `to` of its
+/// rows, in the order of `to`: one side of a many-to-many link.
+pub(crate) async fn linked_ids<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    keys: &[Uuid],
+    (from, from_of): (E::Column, fn(&E::Model) -> Uuid),
+    (to, to_of): (E::Column, fn(&E::Model) -> Uuid),
+) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
+    let rows = rows_where_in::<E, _, _>(db, from, keys, to).await?;
+    let mut linked: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for row in &rows {
+        linked.entry(from_of(row)).or_default().push(to_of(row));
+    }
+    Ok(linked)
+}

@@ -9,8 +9,7 @@ use symbios_entity::vocabulary::ProjectStatus;
 use symbios_entity::{actor, participation, project, project_theme, theme};
 use uuid::Uuid;
 
-use super::case_study::ids_grouped;
-use super::load::grouped;
+use super::load::linked_ids;
 use super::page::SortValue;
 use super::record::{Listed, Record, YearOrder};
 use super::{Error, limits, text, validate};
@@ -176,15 +175,13 @@ pub async fn theme_ids(
     db: &impl ConnectionTrait,
     project_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
-    let groups = grouped::<project_theme::Entity, _, _>(
+    linked_ids::<project_theme::Entity>(
         db,
-        project_theme::Column::ProjectId,
         project_ids,
-        project_theme::Column::ThemeId,
-        |row| row.project_id,
+        (project_theme::Column::ProjectId, |row| row.project_id),
+        (project_theme::Column::ThemeId, |row| row.theme_id),
     )
-    .await?;
-    Ok(ids_grouped(groups, |row| row.theme_id))
+    .await
 }
 
 /// Ids of the projects tagged with each theme.
@@ -192,13 +189,11 @@ pub async fn ids_by_theme(
     db: &impl ConnectionTrait,
     theme_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
-    let groups = grouped::<project_theme::Entity, _, _>(
+    linked_ids::<project_theme::Entity>(
         db,
-        project_theme::Column::ThemeId,
         theme_ids,
-        project_theme::Column::ProjectId,
-        |row| row.theme_id,
+        (project_theme::Column::ThemeId, |row| row.theme_id),
+        (project_theme::Column::ProjectId, |row| row.project_id),
     )
-    .await?;
-    Ok(ids_grouped(groups, |row| row.project_id))
+    .await
 }
