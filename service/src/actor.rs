@@ -1,13 +1,11 @@
 //! Actors: the record type and its filter.
 
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{ColumnTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::ActorKind;
 use symbios_entity::{actor, external_identifier};
-use uuid::Uuid;
 
-use super::record::{Listed, Record};
+use super::record::{listed, record_type};
 use super::{Error, limits, text, validate};
 
 /// Which actors a list holds; empty fields do not filter.
@@ -38,45 +36,11 @@ impl Filter {
     }
 }
 
-/// The actors: a listed record type.
-pub struct Actors;
-
-impl Record for Actors {
-    type Entity = actor::Entity;
-    const NAME: &'static str = "actor";
-    const ID: actor::Column = actor::Column::Id;
-    const SLUG: actor::Column = actor::Column::Slug;
-
-    fn id(row: &actor::Model) -> Uuid {
-        row.id
-    }
-}
-
-impl Listed for Actors {
-    type Filter = Filter;
-    const NAME_FOLDED: actor::Column = actor::Column::NameFolded;
-    const UPDATED_AT: actor::Column = actor::Column::UpdatedAt;
-
-    fn check(filter: Filter) -> Result<Filter, Error> {
-        filter.checked()
-    }
-
-    fn narrow(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity> {
-        apply(filter, select)
-    }
-
-    fn name_folded(row: &actor::Model) -> &str {
-        &row.name_folded
-    }
-
-    fn slug(row: &actor::Model) -> &str {
-        &row.slug
-    }
-
-    fn updated_at(row: &actor::Model) -> DateTime<Utc> {
-        row.updated_at
-    }
-}
+record_type!(
+    /// The actors: a listed record type.
+    Actors: actor, "actor"
+);
+listed!(Actors: actor, Filter, check = Filter::checked, narrow = apply);
 
 fn apply(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity> {
     let mut select = select;

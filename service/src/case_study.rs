@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus};
@@ -11,7 +10,7 @@ use uuid::Uuid;
 
 use super::load::linked_ids;
 use super::page::SortValue;
-use super::record::{Listed, Record, YearOrder};
+use super::record::{YearOrder, listed, record_type};
 use super::{Error, limits, text, validate};
 
 /// Which case studies a list holds; empty fields do not filter.
@@ -52,53 +51,20 @@ impl Filter {
     }
 }
 
-/// The case studies: a listed record type.
-pub struct CaseStudies;
+record_type!(
+    /// The case studies: a listed record type.
+    CaseStudies: case_study, "case_study"
+);
+listed!(CaseStudies: case_study, Filter, check = Filter::checked, narrow = apply, year = year_order);
 
-impl Record for CaseStudies {
-    type Entity = case_study::Entity;
-    const NAME: &'static str = "case_study";
-    const ID: case_study::Column = case_study::Column::Id;
-    const SLUG: case_study::Column = case_study::Column::Slug;
-
-    fn id(row: &case_study::Model) -> Uuid {
-        row.id
-    }
-}
-
-impl Listed for CaseStudies {
-    type Filter = Filter;
-    const NAME_FOLDED: case_study::Column = case_study::Column::NameFolded;
-    const UPDATED_AT: case_study::Column = case_study::Column::UpdatedAt;
-
-    fn check(filter: Filter) -> Result<Filter, Error> {
-        filter.checked()
-    }
-
-    fn narrow(filter: &Filter, select: Select<case_study::Entity>) -> Select<case_study::Entity> {
-        apply(filter, select)
-    }
-
-    fn name_folded(row: &case_study::Model) -> &str {
-        &row.name_folded
-    }
-
-    fn slug(row: &case_study::Model) -> &str {
-        &row.slug
-    }
-
-    fn updated_at(row: &case_study::Model) -> DateTime<Utc> {
-        row.updated_at
-    }
-
-    fn year_order() -> Option<YearOrder<Self>> {
-        Some(YearOrder {
-            key: Expr::expr(Func::coalesce([
-                Expr::col(case_study::Column::EstablishedYear),
-                Expr::val(0),
-            ])),
-            value: |row| SortValue::Int(i64::from(row.established_year.unwrap_or(0))),
-        })
+/// Sorting by year: unknown years sort as oldest.
+fn year_order() -> YearOrder<CaseStudies> {
+    YearOrder {
+        key: Expr::expr(Func::coalesce([
+            Expr::col(case_study::Column::EstablishedYear),
+            Expr::val(0),
+        ])),
+        value: |row| SortValue::Int(i64::from(row.established_year.unwrap_or(0))),
     }
 }
 

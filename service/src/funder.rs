@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::funder;
@@ -10,7 +9,7 @@ use symbios_entity::vocabulary::FunderKind;
 use uuid::Uuid;
 
 use super::load::{group_by, rows_where_in};
-use super::record::{Listed, Record};
+use super::record::{listed, record_type};
 use super::{Error, limits, text, validate};
 
 /// Which funders a list holds; empty fields do not filter.
@@ -38,45 +37,11 @@ impl Filter {
     }
 }
 
-/// The funders: a listed record type.
-pub struct Funders;
-
-impl Record for Funders {
-    type Entity = funder::Entity;
-    const NAME: &'static str = "funder";
-    const ID: funder::Column = funder::Column::Id;
-    const SLUG: funder::Column = funder::Column::Slug;
-
-    fn id(row: &funder::Model) -> Uuid {
-        row.id
-    }
-}
-
-impl Listed for Funders {
-    type Filter = Filter;
-    const NAME_FOLDED: funder::Column = funder::Column::NameFolded;
-    const UPDATED_AT: funder::Column = funder::Column::UpdatedAt;
-
-    fn check(filter: Filter) -> Result<Filter, Error> {
-        filter.checked()
-    }
-
-    fn narrow(filter: &Filter, select: Select<funder::Entity>) -> Select<funder::Entity> {
-        apply(filter, select)
-    }
-
-    fn name_folded(row: &funder::Model) -> &str {
-        &row.name_folded
-    }
-
-    fn slug(row: &funder::Model) -> &str {
-        &row.slug
-    }
-
-    fn updated_at(row: &funder::Model) -> DateTime<Utc> {
-        row.updated_at
-    }
-}
+record_type!(
+    /// The funders: a listed record type.
+    Funders: funder, "funder"
+);
+listed!(Funders: funder, Filter, check = Filter::checked, narrow = apply);
 
 fn apply(filter: &Filter, select: Select<funder::Entity>) -> Select<funder::Entity> {
     let mut select = select;

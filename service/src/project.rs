@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::ProjectStatus;
@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::load::linked_ids;
 use super::page::SortValue;
-use super::record::{Listed, Record, YearOrder};
+use super::record::{YearOrder, listed, record_type};
 use super::{Error, limits, text, validate};
 
 /// Which projects a list holds; empty fields do not filter.
@@ -52,53 +52,20 @@ impl Filter {
 /// Stands in for an unknown start date when sorting.
 const UNKNOWN_START: NaiveDate = NaiveDate::MIN;
 
-/// The projects: a listed record type.
-pub struct Projects;
+record_type!(
+    /// The projects: a listed record type.
+    Projects: project, "project"
+);
+listed!(Projects: project, Filter, check = Filter::checked, narrow = apply, year = year_order);
 
-impl Record for Projects {
-    type Entity = project::Entity;
-    const NAME: &'static str = "project";
-    const ID: project::Column = project::Column::Id;
-    const SLUG: project::Column = project::Column::Slug;
-
-    fn id(row: &project::Model) -> Uuid {
-        row.id
-    }
-}
-
-impl Listed for Projects {
-    type Filter = Filter;
-    const NAME_FOLDED: project::Column = project::Column::NameFolded;
-    const UPDATED_AT: project::Column = project::Column::UpdatedAt;
-
-    fn check(filter: Filter) -> Result<Filter, Error> {
-        filter.checked()
-    }
-
-    fn narrow(filter: &Filter, select: Select<project::Entity>) -> Select<project::Entity> {
-        apply(filter, select)
-    }
-
-    fn name_folded(row: &project::Model) -> &str {
-        &row.name_folded
-    }
-
-    fn slug(row: &project::Model) -> &str {
-        &row.slug
-    }
-
-    fn updated_at(row: &project::Model) -> DateTime<Utc> {
-        row.updated_at
-    }
-
-    fn year_order() -> Option<YearOrder<Self>> {
-        Some(YearOrder {
-            key: Expr::expr(Func::coalesce([
-                Expr::col(project::Column::StartDate),
-                Expr::val(UNKNOWN_START),
-            ])),
-            value: |row| SortValue::Date(row.start_date.unwrap_or(UNKNOWN_START)),
-        })
+/// Sorting by year: unknown years sort as oldest.
+fn year_order() -> YearOrder<Projects> {
+    YearOrder {
+        key: Expr::expr(Func::coalesce([
+            Expr::col(project::Column::StartDate),
+            Expr::val(UNKNOWN_START),
+        ])),
+        value: |row| SortValue::Date(row.start_date.unwrap_or(UNKNOWN_START)),
     }
 }
 

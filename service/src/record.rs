@@ -185,3 +185,70 @@ fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Err
     };
     Ok((spec, value))
 }
+
+/// Declares a record type over an entity module with the usual key columns (`id`, `slug`):
+/// `record_type!(/** doc */ Funders: funder, "funder");`.
+macro_rules! record_type {
+    ($(#[$doc:meta])* $marker:ident: $entity:ident, $name:literal) => {
+        $(#[$doc])*
+        pub struct $marker;
+
+        impl $crate::record::Record for $marker {
+            type Entity = $entity::Entity;
+            const NAME: &'static str = $name;
+            const ID: $entity::Column = $entity::Column::Id;
+            const SLUG: $entity::Column = $entity::Column::Slug;
+
+            fn id(row: &$entity::Model) -> uuid::Uuid {
+                row.id
+            }
+        }
+    };
+}
+
+/// Makes a record type listed, with the usual sort columns (`name_folded`, `slug`,
+/// `updated_at`), its filter's check and the narrowing of a select by it, and, when given, its
+/// year order.
+macro_rules! listed {
+    (
+        $marker:ident: $entity:ident, $filter:ty, check = $check:path, narrow = $narrow:path
+        $(, year = $year:path)?
+    ) => {
+        impl $crate::record::Listed for $marker {
+            type Filter = $filter;
+            const NAME_FOLDED: $entity::Column = $entity::Column::NameFolded;
+            const UPDATED_AT: $entity::Column = $entity::Column::UpdatedAt;
+
+            fn check(filter: $filter) -> Result<$filter, $crate::Error> {
+                $check(filter)
+            }
+
+            fn narrow(
+                filter: &$filter,
+                select: sea_orm::Select<$entity::Entity>,
+            ) -> sea_orm::Select<$entity::Entity> {
+                $narrow(filter, select)
+            }
+
+            fn name_folded(row: &$entity::Model) -> &str {
+                &row.name_folded
+            }
+
+            fn slug(row: &$entity::Model) -> &str {
+                &row.slug
+            }
+
+            fn updated_at(row: &$entity::Model) -> chrono::DateTime<chrono::Utc> {
+                row.updated_at
+            }
+
+            $(
+                fn year_order() -> Option<$crate::record::YearOrder<Self>> {
+                    Some($year())
+                }
+            )?
+        }
+    };
+}
+
+pub(crate) use {listed, record_type};
