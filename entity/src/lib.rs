@@ -2,7 +2,18 @@
 //!
 //! Invariant: entities carry no behaviour, no GraphQL and no serde derives. Closed vocabularies
 //! are `DeriveActiveEnum` string enums so that a row read from the database is already typed;
-//! validation, versions and the change log live in `symbios::service`.
+//! validation, versions and the change log live in `symbios_service`.
+
+/// The part every entity here shares: tables are joined in queries, never through sea-orm
+/// relations, and saving a row runs no hooks.
+macro_rules! without_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
 
 pub mod actor;
 pub mod api_key;

@@ -12,11 +12,11 @@ use super::{actor::Actors, case_study::CaseStudies, funder::Funders, project::Pr
 /// Declares [`NodeRecord`] and [`find`] from one list of the record types with ids of their
 /// own, so that a new record type is one line here (and the compiler points at every `match`).
 macro_rules! node_records {
-    ($($variant:ident($model:ty) = $record:ty, $doc:literal;)+) => {
+    ($($variant:ident($entity:ident, $record:ident),)+) => {
         /// A record that can be fetched by id alone.
         #[derive(Debug, Clone)]
         pub enum NodeRecord {
-            $(#[doc = $doc] $variant($model),)+
+            $($variant($entity::Model),)+
         }
 
         /// The record with this id, looking in every record table in turn.
@@ -31,10 +31,20 @@ macro_rules! node_records {
     };
 }
 
-node_records! {
-    CaseStudy(case_study::Model) = CaseStudies, "A case study.";
-    Project(project::Model) = Projects, "A project.";
-    Actor(actor::Model) = Actors, "An actor.";
-    Funder(funder::Model) = Funders, "A funder.";
-    Theme(theme::Model) = Themes, "A theme.";
+/// Calls `$callback!` with the record types that can be fetched by id alone, each as
+/// `Variant(entity_module, RecordType)`: the one list behind [`NodeRecord`], [`find`] and the
+/// GraphQL `Node` interface.
+#[macro_export]
+macro_rules! with_node_records {
+    ($callback:path) => {
+        $callback! {
+            CaseStudy(case_study, CaseStudies),
+            Project(project, Projects),
+            Actor(actor, Actors),
+            Funder(funder, Funders),
+            Theme(theme, Themes),
+        }
+    };
 }
+
+with_node_records!(node_records);
