@@ -199,7 +199,7 @@ pub async fn rebuild(db: &DatabaseConnection, writer: &SharedWriter) -> Result<i
     let change = change_log::mark_at(db, seq).await?.unwrap_or_default();
     with_writer(writer, |writer| writer.delete_all()).await?;
     let mut documents = 0usize;
-    for entity_type in SEARCHABLE {
+    for &entity_type in SEARCHABLE {
         let mut after = None;
         loop {
             let ids = search_documents::ids_after(db, entity_type, after, BATCH).await?;

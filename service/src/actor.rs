@@ -4,8 +4,10 @@ use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{ColumnTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::ActorKind;
 use symbios_entity::{actor, external_identifier};
+use symbios_search::Kind;
 
 use super::record::{listed, record_type};
+use super::search_documents::{Indexed, Searchable};
 use super::{Error, limits, text, validate};
 
 /// Which actors a list holds; empty fields do not filter.
@@ -41,6 +43,18 @@ record_type!(
     Actors: actor, "actor"
 );
 listed!(Actors: actor, Filter, check = Filter::checked, narrow = apply);
+
+impl Searchable for Actors {
+    const KIND: Kind = Kind::Actor;
+
+    fn indexed(row: &actor::Model) -> Indexed {
+        Indexed {
+            names: vec![row.name.clone()],
+            countries: vec![row.country.clone()],
+            year: None,
+        }
+    }
+}
 
 fn apply(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity> {
     let mut select = select;

@@ -1,16 +1,19 @@
 //! Case studies: the record type, its filter and year order; links to projects and themes.
 
 use std::collections::HashMap;
+use std::future::Future;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus};
 use symbios_entity::{case_study, case_study_project, case_study_theme, theme};
+use symbios_search::Kind;
 use uuid::Uuid;
 
 use super::load::linked_ids;
 use super::page::SortValue;
 use super::record::{YearOrder, listed, record_type};
+use super::search_documents::{Indexed, Searchable};
 use super::{Error, limits, text, validate};
 
 /// Which case studies a list holds; empty fields do not filter.
@@ -65,6 +68,32 @@ fn year_order() -> YearOrder<CaseStudies> {
             Expr::val(0),
         ])),
         value: |row| SortValue::Int(i64::from(row.established_year.unwrap_or(0))),
+    }
+}
+
+impl Searchable for CaseStudies {
+    const KIND: Kind = Kind::CaseStudy;
+
+    fn indexed(row: &case_study::Model) -> Indexed {
+        Indexed {
+            names: [
+                Some(row.title.clone()),
+                Some(row.place.clone()),
+                row.municipality.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            countries: vec![row.country.clone()],
+            year: row.established_year,
+        }
+    }
+
+    fn theme_ids(
+        db: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> impl Future<Output = Result<HashMap<Uuid, Vec<Uuid>>, Error>> + Send {
+        theme_ids(db, ids)
     }
 }
 

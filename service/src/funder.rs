@@ -6,10 +6,12 @@ use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::funder;
 use symbios_entity::vocabulary::FunderKind;
+use symbios_search::Kind;
 use uuid::Uuid;
 
 use super::load::{group_by, rows_where_in};
 use super::record::{listed, record_type};
+use super::search_documents::{Indexed, Searchable};
 use super::{Error, limits, text, validate};
 
 /// Which funders a list holds; empty fields do not filter.
@@ -42,6 +44,18 @@ record_type!(
     Funders: funder, "funder"
 );
 listed!(Funders: funder, Filter, check = Filter::checked, narrow = apply);
+
+impl Searchable for Funders {
+    const KIND: Kind = Kind::Funder;
+
+    fn indexed(row: &funder::Model) -> Indexed {
+        Indexed {
+            names: vec![row.name.clone()],
+            countries: vec![row.country.clone()],
+            year: None,
+        }
+    }
+}
 
 fn apply(filter: &Filter, select: Select<funder::Entity>) -> Select<funder::Entity> {
     let mut select = select;

@@ -1,17 +1,20 @@
 //! Projects: the record type, its filter and year order; links to themes.
 
 use std::collections::HashMap;
+use std::future::Future;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::ProjectStatus;
 use symbios_entity::{actor, participation, project, project_theme, theme};
+use symbios_search::Kind;
 use uuid::Uuid;
 
 use super::load::linked_ids;
 use super::page::SortValue;
 use super::record::{YearOrder, listed, record_type};
+use super::search_documents::{Indexed, Searchable};
 use super::{Error, limits, text, validate};
 
 /// Which projects a list holds; empty fields do not filter.
@@ -66,6 +69,28 @@ fn year_order() -> YearOrder<Projects> {
             Expr::val(UNKNOWN_START),
         ])),
         value: |row| SortValue::Date(row.start_date.unwrap_or(UNKNOWN_START)),
+    }
+}
+
+impl Searchable for Projects {
+    const KIND: Kind = Kind::Project;
+
+    fn indexed(row: &project::Model) -> Indexed {
+        Indexed {
+            names: [Some(row.name.clone()), row.acronym.clone()]
+                .into_iter()
+                .flatten()
+                .collect(),
+            countries: Vec::new(),
+            year: row.start_date.map(|date| chrono::Datelike::year(&date)),
+        }
+    }
+
+    fn theme_ids(
+        db: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> impl Future<Output = Result<HashMap<Uuid, Vec<Uuid>>, Error>> + Send {
+        theme_ids(db, ids)
     }
 }
 

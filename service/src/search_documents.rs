@@ -3,55 +3,157 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
+use std::future::Future;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use symbios_entity::vocabulary::EntityType;
-use symbios_entity::{actor, case_study, funder, project};
 use symbios_search::{Document, Kind};
 use uuid::Uuid;
 
 use super::lang::Translation;
-use super::record::load_many;
+use super::record::{Record, Row, load_many};
 use super::theme::Themes;
-use super::{Error, case_study as case_studies, localized_text, project as projects};
+use super::{Error, localized_text};
+use super::{actor::Actors, case_study::CaseStudies, funder::Funders, project::Projects};
 
-/// The record types that are searchable.
-pub const SEARCHABLE: [EntityType; 4] = [
-    EntityType::CaseStudy,
-    EntityType::Project,
-    EntityType::Actor,
-    EntityType::Funder,
-];
+/// A record type the search index holds.
+pub trait Searchable: Record {
+    /// Its kind in the index.
+    const KIND: Kind;
 
-/// The index's record type for a searchable entity type.
-pub fn kind_of(entity_type: EntityType) -> Option<Kind> {
-    match entity_type {
-        EntityType::CaseStudy => Some(Kind::CaseStudy),
-        EntityType::Project => Some(Kind::Project),
-        EntityType::Actor => Some(Kind::Actor),
-        EntityType::Funder => Some(Kind::Funder),
-        _ => None,
+    /// What the index takes from a row besides its localized texts and themes.
+    fn indexed(row: &Row<Self>) -> Indexed;
+
+    /// The theme ids of each of the records `ids` (for the theme facet); none by default.
+    fn theme_ids(
+        db: &impl ConnectionTrait,
+        ids: &[Uuid],
+    ) -> impl Future<Output = Result<HashMap<Uuid, Vec<Uuid>>, Error>> + Send {
+        let _ = (db, ids);
+        std::future::ready(Ok(HashMap::new()))
     }
 }
 
-/// The document of a record that has a name, a country and a description (actors, funders).
-fn described(
-    kind: Kind,
-    id: Uuid,
-    name: &str,
-    country: &str,
-    texts: Option<&localized_text::FieldTexts>,
-) -> Document {
-    let (pairs, langs) = texts_and_langs(texts);
-    Document {
-        id,
-        kind,
-        names: vec![name.to_owned()],
-        texts: pairs,
-        countries: vec![country.to_owned()],
-        themes: Vec::new(),
-        langs,
-        year: None,
+/// What the index takes from a row besides its localized texts and themes.
+#[derive(Debug, Clone, Default)]
+pub struct Indexed {
+    /// Names, titles, acronyms, places: searched in every language.
+    pub names: Vec<String>,
+    /// ISO country codes, for the country facet.
+    pub countries: Vec<String>,
+    /// The year for the year facet.
+    pub year: Option<i32>,
+}
+
+/// Calls `$callback!` with the searchable record types, each as
+/// `Variant(entity_module, RecordType)`; `Variant` names the record type in [`EntityType`],
+/// in [`Kind`] and in the GraphQL `SearchType`.
+#[macro_export]
+macro_rules! with_searchable_records {
+    ($callback:path) => {
+        $callback! {
+            CaseStudy(case_study, CaseStudies),
+            Project(project, Projects),
+            Actor(actor, Actors),
+            Funder(funder, Funders),
+        }
+    };
+}
+
+macro_rules! searchable_dispatch {
+    ($($variant:ident($entity:ident, $record:ident),)+) => {
+        /// The record types that are searchable.
+        pub const SEARCHABLE: &[EntityType] = &[$(EntityType::$variant,)+];
+
+        /// The index's record type for a searchable entity type.
+        pub fn kind_of(entity_type: EntityType) -> Option<Kind> {
+            match entity_type {
+                $(EntityType::$variant => Some(<$record as Searchable>::KIND),)+
+                _ => None,
+            }
+        }
+
+        /// The index documents of the records `ids` of type `entity_type`; ids without a
+        /// record (or of a type that is not searchable) are left out.
+        pub async fn load(
+            db: &impl ConnectionTrait,
+            entity_type: EntityType,
+            ids: &[Uuid],
+        ) -> Result<Vec<Document>, Error> {
+            match entity_type {
+                $(EntityType::$variant => documents::<$record>(db, ids).await,)+
+                _ => Ok(Vec::new()),
+            }
+        }
+
+        /// Ids of the records of `entity_type` after `after` (by id), at most `limit`, for a
+        /// full rebuild in batches.
+        pub async fn ids_after(
+            db: &impl ConnectionTrait,
+            entity_type: EntityType,
+            after: Option<Uuid>,
+            limit: u64,
+        ) -> Result<Vec<Uuid>, Error> {
+            match entity_type {
+                $(EntityType::$variant => ids_of::<$record>(db, after, limit).await,)+
+                _ => Ok(Vec::new()),
+            }
+        }
+    };
+}
+
+with_searchable_records!(searchable_dispatch);
+
+/// The index documents of the records `ids` of type `R`.
+async fn documents<R: Searchable>(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<Document>, Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
+    let texts = localized_text::by_records(db, ids).await?;
+    let rows = load_many::<R>(db, ids).await?;
+    let mut themes = theme_slugs(db, R::theme_ids(db, ids).await?).await?;
+    Ok(rows
+        .into_values()
+        .map(|row| {
+            let id = R::id(&row);
+            let (texts, langs) = texts_and_langs(texts.get(&id));
+            let Indexed {
+                names,
+                countries,
+                year,
+            } = R::indexed(&row);
+            Document {
+                id,
+                kind: R::KIND,
+                names,
+                texts,
+                countries,
+                themes: themes.remove(&id).unwrap_or_default(),
+                langs,
+                year,
+            }
+        })
+        .collect())
+}
+
+/// Ids of the records of `R` after `after` (by id), at most `limit`.
+async fn ids_of<R: Record>(
+    db: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Uuid>, Error> {
+    let mut select = R::Entity::find()
+        .select_only()
+        .column(R::ID)
+        .order_by_asc(R::ID)
+        .limit(limit);
+    if let Some(after) = after {
+        select = select.filter(R::ID.gt(after));
+    }
+    Ok(select.into_tuple::<Uuid>().all(db).await?)
 }
 
 fn texts_and_langs(
@@ -94,128 +196,4 @@ async fn theme_slugs(
             )
         })
         .collect())
-}
-
-/// The index documents of the records `ids` of type `entity_type`; ids without a record (or
-/// of a type that is not searchable) are left out.
-pub async fn load(
-    db: &impl ConnectionTrait,
-    entity_type: EntityType,
-    ids: &[Uuid],
-) -> Result<Vec<Document>, Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let texts = localized_text::by_records(db, ids).await?;
-    let mut sources = Vec::new();
-    match entity_type {
-        EntityType::CaseStudy => {
-            let records = load_many::<case_studies::CaseStudies>(db, ids).await?;
-            let mut themes = theme_slugs(db, case_studies::theme_ids(db, ids).await?).await?;
-            for record in records.into_values() {
-                let (pairs, langs) = texts_and_langs(texts.get(&record.id));
-                let names = [
-                    Some(record.title.clone()),
-                    Some(record.place.clone()),
-                    record.municipality.clone(),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                sources.push(Document {
-                    id: record.id,
-                    kind: Kind::CaseStudy,
-                    names,
-                    texts: pairs,
-                    countries: vec![record.country.clone()],
-                    themes: themes.remove(&record.id).unwrap_or_default(),
-                    langs,
-                    year: record.established_year,
-                });
-            }
-        }
-        EntityType::Project => {
-            let records = load_many::<projects::Projects>(db, ids).await?;
-            let mut themes = theme_slugs(db, projects::theme_ids(db, ids).await?).await?;
-            for record in records.into_values() {
-                let (pairs, langs) = texts_and_langs(texts.get(&record.id));
-                sources.push(Document {
-                    id: record.id,
-                    kind: Kind::Project,
-                    names: [Some(record.name.clone()), record.acronym.clone()]
-                        .into_iter()
-                        .flatten()
-                        .collect(),
-                    texts: pairs,
-                    countries: Vec::new(),
-                    themes: themes.remove(&record.id).unwrap_or_default(),
-                    langs,
-                    year: record.start_date.map(|date| chrono::Datelike::year(&date)),
-                });
-            }
-        }
-        EntityType::Actor => {
-            for record in load_many::<super::actor::Actors>(db, ids)
-                .await?
-                .into_values()
-            {
-                let texts = texts.get(&record.id);
-                sources.push(described(
-                    Kind::Actor,
-                    record.id,
-                    &record.name,
-                    &record.country,
-                    texts,
-                ));
-            }
-        }
-        EntityType::Funder => {
-            for record in load_many::<super::funder::Funders>(db, ids)
-                .await?
-                .into_values()
-            {
-                let texts = texts.get(&record.id);
-                sources.push(described(
-                    Kind::Funder,
-                    record.id,
-                    &record.name,
-                    &record.country,
-                    texts,
-                ));
-            }
-        }
-        _ => {}
-    }
-    Ok(sources)
-}
-
-/// Ids of the records of `entity_type` after `after` (by id), at most `limit`, for a full
-/// rebuild in batches.
-pub async fn ids_after(
-    db: &impl ConnectionTrait,
-    entity_type: EntityType,
-    after: Option<Uuid>,
-    limit: u64,
-) -> Result<Vec<Uuid>, Error> {
-    macro_rules! page_of {
-        ($module:ident) => {{
-            use sea_orm::{ColumnTrait, QueryFilter};
-            let mut select = $module::Entity::find()
-                .select_only()
-                .column($module::Column::Id)
-                .order_by_asc($module::Column::Id)
-                .limit(limit);
-            if let Some(after) = after {
-                select = select.filter($module::Column::Id.gt(after));
-            }
-            select.into_tuple::<Uuid>().all(db).await?
-        }};
-    }
-    Ok(match entity_type {
-        EntityType::CaseStudy => page_of!(case_study),
-        EntityType::Project => page_of!(project),
-        EntityType::Actor => page_of!(actor),
-        EntityType::Funder => page_of!(funder),
-        _ => Vec::new(),
-    })
 }

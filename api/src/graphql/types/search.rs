@@ -2,42 +2,28 @@
 
 use async_graphql::connection::PageInfo;
 use async_graphql::{Enum, SimpleObject, Union};
-use symbios_search::Kind;
 
-use super::actor::Actor;
-use super::case_study::CaseStudy;
-use super::funder::Funder;
-use super::project::Project;
 use super::theme::Theme;
 
-/// The record types search covers.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SearchType {
-    CaseStudy,
-    Project,
-    Actor,
-    Funder,
-}
-
-impl From<SearchType> for Kind {
-    fn from(search_type: SearchType) -> Self {
-        match search_type {
-            SearchType::CaseStudy => Kind::CaseStudy,
-            SearchType::Project => Kind::Project,
-            SearchType::Actor => Kind::Actor,
-            SearchType::Funder => Kind::Funder,
+/// Declares `SearchType` and `SearchEntity` from the service's list of searchable record types.
+macro_rules! search_types {
+    ($($variant:ident($entity:ident, $record:ident),)+) => {
+        /// The record types search covers.
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        #[graphql(remote = "symbios_search::Kind")]
+        pub enum SearchType {
+            $($variant,)+
         }
-    }
+
+        /// A record found by search.
+        #[derive(Union, Debug, Clone)]
+        pub enum SearchEntity {
+            $($variant(super::$entity::$variant),)+
+        }
+    };
 }
 
-/// A record found by search.
-#[derive(Union, Debug, Clone)]
-pub enum SearchEntity {
-    CaseStudy(CaseStudy),
-    Project(Project),
-    Actor(Actor),
-    Funder(Funder),
-}
+symbios_service::with_searchable_records!(search_types);
 
 /// A fragment of the field that matched: HTML-escaped text with `<mark>…</mark>` around the
 /// matched words, safe to insert as HTML.
