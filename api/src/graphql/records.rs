@@ -158,4 +158,47 @@ macro_rules! order_input {
     };
 }
 
-pub(crate) use {order_input, record_queries};
+/// A record type's GraphQL object: the newtype over its row, its [`RecordObject`] impl, and an
+/// `#[Object]` impl that starts with the fields every record has (`id`, `slug`, the latter
+/// documented at the call) followed by the type's own.
+macro_rules! record_object {
+    (
+        $(#[$doc:meta])*
+        $object:ident($entity:ident) = $record:ty;
+        $(#[$slug_doc:meta])*
+        slug;
+        $pound:tt $object_attribute:tt
+        fields { $($fields:tt)* }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $object(pub $entity::Model);
+
+        impl $crate::graphql::records::RecordObject for $object {
+            type Record = $record;
+
+            fn of(row: $entity::Model) -> Self {
+                Self(row)
+            }
+        }
+
+        // The attribute comes from the call, `#` included, so that names in the fields' `complexity`
+        // strings resolve where they were written.
+        $pound $object_attribute
+        impl $object {
+            /// Global id (a UUID); also accepted by `node`.
+            pub async fn id(&self) -> async_graphql::ID {
+                async_graphql::ID(self.0.id.to_string())
+            }
+
+            $(#[$slug_doc])*
+            async fn slug(&self) -> &str {
+                &self.0.slug
+            }
+
+            $($fields)*
+        }
+    };
+}
+
+pub(crate) use {order_input, record_object, record_queries};

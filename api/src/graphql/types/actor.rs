@@ -1,6 +1,6 @@
 //! The `Actor` type.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
 use symbios_entity::actor;
 
@@ -16,157 +16,141 @@ use crate::graphql::loaders::{
     FlowsFromActor, FlowsToActor, FunderOfActor, IdentifiersOfActor, MembersOfOrganisation,
     MembershipsOfPerson,
 };
-use crate::graphql::records::RecordObject;
+use crate::graphql::records::record_object;
 use crate::service;
 use crate::service::localized_text::field;
 
-/// An organisation (company, municipality, region, university, cluster …) or a person that
-/// takes part in case studies and projects.
-#[derive(Debug, Clone)]
-pub struct Actor(pub actor::Model);
-
-impl RecordObject for Actor {
-    type Record = service::actor::Actors;
-
-    fn of(row: actor::Model) -> Self {
-        Self(row)
-    }
-}
-
-#[Object]
-impl Actor {
-    /// Global id (a UUID); also accepted by `node`.
-    pub async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-
+record_object! {
+    /// An organisation (company, municipality, region, university, cluster …) or a person that
+    /// takes part in case studies and projects.
+    Actor(actor) = service::actor::Actors;
     /// Human-readable unique key, e.g. `novo-nordisk`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+    slug;
+    #[Object]
+    fields {
+        /// Name as the actor writes it.
+        async fn name(&self) -> &str {
+            &self.0.name
+        }
 
-    /// Name as the actor writes it.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
+        /// What kind of actor this is.
+        async fn kind(&self) -> ActorKind {
+            self.0.kind.into()
+        }
 
-    /// What kind of actor this is.
-    async fn kind(&self) -> ActorKind {
-        self.0.kind.into()
-    }
+        /// ISO 3166-1 alpha-2 country code.
+        async fn country(&self) -> &str {
+            &self.0.country
+        }
 
-    /// ISO 3166-1 alpha-2 country code.
-    async fn country(&self) -> &str {
-        &self.0.country
-    }
+        /// Website.
+        async fn website(&self) -> Option<&str> {
+            self.0.website.as_deref()
+        }
 
-    /// Website.
-    async fn website(&self) -> Option<&str> {
-        self.0.website.as_deref()
-    }
+        /// Language the actor was described in.
+        async fn original_lang(&self) -> &str {
+            &self.0.original_lang
+        }
 
-    /// Language the actor was described in.
-    async fn original_lang(&self) -> &str {
-        &self.0.original_lang
-    }
+        /// Description in `lang` (else `Accept-Language`, else the original).
+        async fn description(
+            &self,
+            ctx: &Context<'_>,
+            lang: Option<String>,
+        ) -> async_graphql::Result<Option<LocalizedText>> {
+            localized::resolve(ctx, self.0.id, field::DESCRIPTION, lang.as_deref()).await
+        }
 
-    /// Description in `lang` (else `Accept-Language`, else the original).
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        lang: Option<String>,
-    ) -> async_graphql::Result<Option<LocalizedText>> {
-        localized::resolve(ctx, self.0.id, field::DESCRIPTION, lang.as_deref()).await
-    }
+        /// Every translation of the description.
+        async fn description_translations(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Translation>> {
+            localized::all(ctx, self.0.id, field::DESCRIPTION).await
+        }
 
-    /// Every translation of the description.
-    async fn description_translations(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Translation>> {
-        localized::all(ctx, self.0.id, field::DESCRIPTION).await
-    }
+        /// Identifiers in outside registries (org-id.guide schemes such as `NO-BRC`, `wikidata`).
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn identifiers(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Eager<ExternalIdentifier>>> {
+            let rows = load_list(ctx, IdentifiersOfActor(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(ExternalIdentifier)).collect())
+        }
 
-    /// Identifiers in outside registries (org-id.guide schemes such as `NO-BRC`, `wikidata`).
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn identifiers(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Eager<ExternalIdentifier>>> {
-        let rows = load_list(ctx, IdentifiersOfActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(ExternalIdentifier)).collect())
-    }
+        /// For a person: the organisations they belong to.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn memberships(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Eager<Membership>>> {
+            let rows = load_list(ctx, MembershipsOfPerson(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(Membership)).collect())
+        }
 
-    /// For a person: the organisations they belong to.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn memberships(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Eager<Membership>>> {
-        let rows = load_list(ctx, MembershipsOfPerson(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(Membership)).collect())
-    }
+        /// For an organisation: the people who belong to it.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Membership>>> {
+            let rows = load_list(ctx, MembersOfOrganisation(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(Membership)).collect())
+        }
 
-    /// For an organisation: the people who belong to it.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Membership>>> {
-        let rows = load_list(ctx, MembersOfOrganisation(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(Membership)).collect())
-    }
+        /// Projects the actor takes part in, each with its role.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn projects(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Eager<Participation>>> {
+            Participation::of_actor(ctx, &self.0).await
+        }
 
-    /// Projects the actor takes part in, each with its role.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn projects(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Eager<Participation>>> {
-        Participation::of_actor(ctx, &self.0).await
-    }
+        /// Case studies the actor takes part in, each with its role.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn case_studies(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
+            CaseStudyActor::of_actor(ctx, &self.0).await
+        }
 
-    /// Case studies the actor takes part in, each with its role.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn case_studies(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
-        CaseStudyActor::of_actor(ctx, &self.0).await
-    }
+        /// Resources the actor supplies to others.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn flows_out(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
+            let rows = load_list(ctx, FlowsFromActor(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
+        }
 
-    /// Resources the actor supplies to others.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn flows_out(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-        let rows = load_list(ctx, FlowsFromActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
-    }
+        /// Resources the actor receives from others.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
+            let rows = load_list(ctx, FlowsToActor(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
+        }
 
-    /// Resources the actor receives from others.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-        let rows = load_list(ctx, FlowsToActor(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
-    }
+        /// The funder record of this actor, when it also funds projects.
+        async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Funder>>> {
+            let rows = load_list(ctx, FunderOfActor(self.0.id)).await?;
+            Ok(rows.into_iter().next().map(eager(Funder)))
+        }
 
-    /// The funder record of this actor, when it also funds projects.
-    async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Funder>>> {
-        let rows = load_list(ctx, FunderOfActor(self.0.id)).await?;
-        Ok(rows.into_iter().next().map(eager(Funder)))
-    }
+        /// Starts at 1 and grows by one with every change.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
 
-    /// Starts at 1 and grows by one with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
+        /// When the record was created.
+        async fn created_at(&self) -> DateTime<Utc> {
+            self.0.created_at
+        }
 
-    /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        /// When the record last changed.
+        async fn updated_at(&self) -> DateTime<Utc> {
+            self.0.updated_at
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The `CaseStudy` type.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use symbios_entity::case_study;
 
@@ -15,22 +15,9 @@ use crate::graphql::loaders::{
     FlowsOfCaseStudy, ImpactsOfCaseStudy, ProjectById, ProjectIdsOfCaseStudy, SourcesOfCaseStudy,
     ThemeById, ThemeIdsOfCaseStudy,
 };
-use crate::graphql::records::RecordObject;
+use crate::graphql::records::record_object;
 use crate::service;
 use crate::service::localized_text::field;
-
-/// A documented industrial-symbiosis or circular-economy case: where it is, who takes part,
-/// what flows between them and what it achieves.
-#[derive(Debug, Clone)]
-pub struct CaseStudy(pub case_study::Model);
-
-impl RecordObject for CaseStudy {
-    type Record = service::case_study::CaseStudies;
-
-    fn of(row: case_study::Model) -> Self {
-        Self(row)
-    }
-}
 
 /// Where a case study is.
 #[derive(SimpleObject, Debug, Clone)]
@@ -49,140 +36,137 @@ pub struct Location {
     pub longitude: Option<f64>,
 }
 
-#[Object]
-impl CaseStudy {
-    /// Global id (a UUID); also accepted by `node`.
-    pub async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-
+record_object! {
+    /// A documented industrial-symbiosis or circular-economy case: where it is, who takes part,
+    /// what flows between them and what it achieves.
+    CaseStudy(case_study) = service::case_study::CaseStudies;
     /// Human-readable unique key, e.g. `kalundborg-symbiosis`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// Title in the original language.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-
-    /// What kind of case this is.
-    async fn kind(&self) -> CaseStudyKind {
-        self.0.kind.into()
-    }
-
-    /// Whether the case is running.
-    async fn status(&self) -> CaseStudyStatus {
-        self.0.status.into()
-    }
-
-    /// Where the case is.
-    async fn location(&self) -> Location {
-        Location {
-            place: self.0.place.clone(),
-            municipality: self.0.municipality.clone(),
-            region: self.0.region.clone(),
-            country: self.0.country.clone(),
-            latitude: self.0.latitude,
-            longitude: self.0.longitude,
+    slug;
+    #[Object]
+    fields {
+        /// Title in the original language.
+        async fn title(&self) -> &str {
+            &self.0.title
         }
-    }
 
-    /// ISO 3166-1 alpha-2 country code (same as `location.country`).
-    async fn country(&self) -> &str {
-        &self.0.country
-    }
+        /// What kind of case this is.
+        async fn kind(&self) -> CaseStudyKind {
+            self.0.kind.into()
+        }
 
-    /// Year the collaboration began.
-    async fn established_year(&self) -> Option<i32> {
-        self.0.established_year
-    }
+        /// Whether the case is running.
+        async fn status(&self) -> CaseStudyStatus {
+            self.0.status.into()
+        }
 
-    /// Language the case study was written in.
-    async fn original_lang(&self) -> &str {
-        &self.0.original_lang
-    }
+        /// Where the case is.
+        async fn location(&self) -> Location {
+            Location {
+                place: self.0.place.clone(),
+                municipality: self.0.municipality.clone(),
+                region: self.0.region.clone(),
+                country: self.0.country.clone(),
+                latitude: self.0.latitude,
+                longitude: self.0.longitude,
+            }
+        }
 
-    /// Short summary in `lang` (else `Accept-Language`, else the original).
-    async fn summary(
-        &self,
-        ctx: &Context<'_>,
-        lang: Option<String>,
-    ) -> async_graphql::Result<Option<LocalizedText>> {
-        localized::resolve(ctx, self.0.id, field::SUMMARY, lang.as_deref()).await
-    }
+        /// ISO 3166-1 alpha-2 country code (same as `location.country`).
+        async fn country(&self) -> &str {
+            &self.0.country
+        }
 
-    /// Full description in `lang` (else `Accept-Language`, else the original); paragraphs
-    /// are separated by blank lines.
-    async fn body(
-        &self,
-        ctx: &Context<'_>,
-        lang: Option<String>,
-    ) -> async_graphql::Result<Option<LocalizedText>> {
-        localized::resolve(ctx, self.0.id, field::BODY, lang.as_deref()).await
-    }
+        /// Year the collaboration began.
+        async fn established_year(&self) -> Option<i32> {
+            self.0.established_year
+        }
 
-    /// Every translation of the summary.
-    async fn summary_translations(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Translation>> {
-        localized::all(ctx, self.0.id, field::SUMMARY).await
-    }
+        /// Language the case study was written in.
+        async fn original_lang(&self) -> &str {
+            &self.0.original_lang
+        }
 
-    /// Themes the case is tagged with.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
-        let ids = load_list(ctx, ThemeIdsOfCaseStudy(self.0.id)).await?;
-        load_records(ctx, &ids, ThemeById, eager(Theme)).await
-    }
+        /// Short summary in `lang` (else `Accept-Language`, else the original).
+        async fn summary(
+            &self,
+            ctx: &Context<'_>,
+            lang: Option<String>,
+        ) -> async_graphql::Result<Option<LocalizedText>> {
+            localized::resolve(ctx, self.0.id, field::SUMMARY, lang.as_deref()).await
+        }
 
-    /// Actors taking part, each with its role.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
-        CaseStudyActor::of_case_study(ctx, &self.0).await
-    }
+        /// Full description in `lang` (else `Accept-Language`, else the original); paragraphs
+        /// are separated by blank lines.
+        async fn body(
+            &self,
+            ctx: &Context<'_>,
+            lang: Option<String>,
+        ) -> async_graphql::Result<Option<LocalizedText>> {
+            localized::resolve(ctx, self.0.id, field::BODY, lang.as_deref()).await
+        }
 
-    /// Projects the case belongs to.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
-        let ids = load_list(ctx, ProjectIdsOfCaseStudy(self.0.id)).await?;
-        load_records(ctx, &ids, ProjectById, eager(Project)).await
-    }
+        /// Every translation of the summary.
+        async fn summary_translations(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Translation>> {
+            localized::all(ctx, self.0.id, field::SUMMARY).await
+        }
 
-    /// Resources exchanged between the actors.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-        let rows = load_list(ctx, FlowsOfCaseStudy(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
-    }
+        /// Themes the case is tagged with.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
+            let ids = load_list(ctx, ThemeIdsOfCaseStudy(self.0.id)).await?;
+            load_records(ctx, &ids, ThemeById, eager(Theme)).await
+        }
 
-    /// Published impact figures.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ImpactFigure>>> {
-        let rows = load_list(ctx, ImpactsOfCaseStudy(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(ImpactFigure)).collect())
-    }
+        /// Actors taking part, each with its role.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
+            CaseStudyActor::of_case_study(ctx, &self.0).await
+        }
 
-    /// Public sources the case study is based on.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Source>>> {
-        let rows = load_list(ctx, SourcesOfCaseStudy(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(Source)).collect())
-    }
+        /// Projects the case belongs to.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
+            let ids = load_list(ctx, ProjectIdsOfCaseStudy(self.0.id)).await?;
+            load_records(ctx, &ids, ProjectById, eager(Project)).await
+        }
 
-    /// Starts at 1 and grows by one with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
+        /// Resources exchanged between the actors.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
+            let rows = load_list(ctx, FlowsOfCaseStudy(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
+        }
 
-    /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
+        /// Published impact figures.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ImpactFigure>>> {
+            let rows = load_list(ctx, ImpactsOfCaseStudy(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(ImpactFigure)).collect())
+        }
 
-    /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        /// Public sources the case study is based on.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Source>>> {
+            let rows = load_list(ctx, SourcesOfCaseStudy(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(Source)).collect())
+        }
+
+        /// Starts at 1 and grows by one with every change.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
+
+        /// When the record was created.
+        async fn created_at(&self) -> DateTime<Utc> {
+            self.0.created_at
+        }
+
+        /// When the record last changed.
+        async fn updated_at(&self) -> DateTime<Utc> {
+            self.0.updated_at
+        }
     }
 }

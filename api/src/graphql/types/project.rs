@@ -1,6 +1,6 @@
 //! The `Project` type.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use symbios_entity::project;
 use uuid::Uuid;
@@ -17,144 +17,128 @@ use crate::graphql::loaders::{
     CaseStudyById, CaseStudyIdsOfProject, FunderById, FundingsOfProject, ThemeById,
     ThemeIdsOfProject,
 };
-use crate::graphql::records::RecordObject;
+use crate::graphql::records::record_object;
 use crate::service;
 use crate::service::localized_text::field;
 
-/// A funded project (R&D, pilot, network) in which actors participate.
-#[derive(Debug, Clone)]
-pub struct Project(pub project::Model);
-
-impl RecordObject for Project {
-    type Record = service::project::Projects;
-
-    fn of(row: project::Model) -> Self {
-        Self(row)
-    }
-}
-
-#[Object]
-impl Project {
-    /// Global id (a UUID); also accepted by `node`.
-    pub async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-
+record_object! {
+    /// A funded project (R&D, pilot, network) in which actors participate.
+    Project(project) = service::project::Projects;
     /// Human-readable unique key, e.g. `smice`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
-
-    /// Name in the original language.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// Acronym, e.g. `SMICE`.
-    async fn acronym(&self) -> Option<&str> {
-        self.0.acronym.as_deref()
-    }
-
-    /// Whether the project is running.
-    async fn status(&self) -> ProjectStatus {
-        self.0.status.into()
-    }
-
-    /// First day.
-    async fn start_date(&self) -> Option<NaiveDate> {
-        self.0.start_date
-    }
-
-    /// Last day.
-    async fn end_date(&self) -> Option<NaiveDate> {
-        self.0.end_date
-    }
-
-    /// Project website.
-    async fn website(&self) -> Option<&str> {
-        self.0.website.as_deref()
-    }
-
-    /// Language the project was described in.
-    async fn original_lang(&self) -> &str {
-        &self.0.original_lang
-    }
-
-    /// Summary in `lang` (else `Accept-Language`, else the original).
-    async fn summary(
-        &self,
-        ctx: &Context<'_>,
-        lang: Option<String>,
-    ) -> async_graphql::Result<Option<LocalizedText>> {
-        localized::resolve(ctx, self.0.id, field::SUMMARY, lang.as_deref()).await
-    }
-
-    /// Every translation of the summary.
-    async fn summary_translations(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Translation>> {
-        localized::all(ctx, self.0.id, field::SUMMARY).await
-    }
-
-    /// Themes the project is tagged with.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
-        let ids = load_list(ctx, ThemeIdsOfProject(self.0.id)).await?;
-        load_records(ctx, &ids, ThemeById, eager(Theme)).await
-    }
-
-    /// Actors taking part, each with its role.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn participants(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Eager<Participation>>> {
-        Participation::of_project(ctx, &self.0).await
-    }
-
-    /// Money the project received.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
-        let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
-        Ok(rows.into_iter().map(eager(Funding)).collect())
-    }
-
-    /// The distinct funders of the project.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funder>>> {
-        let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
-        let mut funder_ids: Vec<Uuid> = Vec::with_capacity(rows.len());
-        for row in rows {
-            if !funder_ids.contains(&row.funder_id) {
-                funder_ids.push(row.funder_id);
-            }
+    slug;
+    #[Object]
+    fields {
+        /// Name in the original language.
+        async fn name(&self) -> &str {
+            &self.0.name
         }
-        load_records(ctx, &funder_ids, FunderById, eager(Funder)).await
-    }
 
-    /// Case studies that belong to the project.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn case_studies(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
-        let ids = load_list(ctx, CaseStudyIdsOfProject(self.0.id)).await?;
-        load_records(ctx, &ids, CaseStudyById, eager(CaseStudy)).await
-    }
+        /// Acronym, e.g. `SMICE`.
+        async fn acronym(&self) -> Option<&str> {
+            self.0.acronym.as_deref()
+        }
 
-    /// Starts at 1 and grows by one with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
+        /// Whether the project is running.
+        async fn status(&self) -> ProjectStatus {
+            self.0.status.into()
+        }
 
-    /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
+        /// First day.
+        async fn start_date(&self) -> Option<NaiveDate> {
+            self.0.start_date
+        }
 
-    /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        /// Last day.
+        async fn end_date(&self) -> Option<NaiveDate> {
+            self.0.end_date
+        }
+
+        /// Project website.
+        async fn website(&self) -> Option<&str> {
+            self.0.website.as_deref()
+        }
+
+        /// Language the project was described in.
+        async fn original_lang(&self) -> &str {
+            &self.0.original_lang
+        }
+
+        /// Summary in `lang` (else `Accept-Language`, else the original).
+        async fn summary(
+            &self,
+            ctx: &Context<'_>,
+            lang: Option<String>,
+        ) -> async_graphql::Result<Option<LocalizedText>> {
+            localized::resolve(ctx, self.0.id, field::SUMMARY, lang.as_deref()).await
+        }
+
+        /// Every translation of the summary.
+        async fn summary_translations(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Translation>> {
+            localized::all(ctx, self.0.id, field::SUMMARY).await
+        }
+
+        /// Themes the project is tagged with.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
+            let ids = load_list(ctx, ThemeIdsOfProject(self.0.id)).await?;
+            load_records(ctx, &ids, ThemeById, eager(Theme)).await
+        }
+
+        /// Actors taking part, each with its role.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn participants(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Eager<Participation>>> {
+            Participation::of_project(ctx, &self.0).await
+        }
+
+        /// Money the project received.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
+            let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
+            Ok(rows.into_iter().map(eager(Funding)).collect())
+        }
+
+        /// The distinct funders of the project.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funder>>> {
+            let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
+            let mut funder_ids: Vec<Uuid> = Vec::with_capacity(rows.len());
+            for row in rows {
+                if !funder_ids.contains(&row.funder_id) {
+                    funder_ids.push(row.funder_id);
+                }
+            }
+            load_records(ctx, &funder_ids, FunderById, eager(Funder)).await
+        }
+
+        /// Case studies that belong to the project.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn case_studies(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
+            let ids = load_list(ctx, CaseStudyIdsOfProject(self.0.id)).await?;
+            load_records(ctx, &ids, CaseStudyById, eager(CaseStudy)).await
+        }
+
+        /// Starts at 1 and grows by one with every change.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
+
+        /// When the record was created.
+        async fn created_at(&self) -> DateTime<Utc> {
+            self.0.created_at
+        }
+
+        /// When the record last changed.
+        async fn updated_at(&self) -> DateTime<Utc> {
+            self.0.updated_at
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The `Theme` type.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, Object};
 use symbios_entity::theme;
 
 use super::case_study::CaseStudy;
@@ -9,67 +9,51 @@ use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
 use super::{load_list, load_records};
 use crate::graphql::loaders::{CaseStudyById, CaseStudyIdsOfTheme, ProjectById, ProjectIdsOfTheme};
-use crate::graphql::records::RecordObject;
+use crate::graphql::records::record_object;
 use crate::service;
 use crate::service::localized_text::field;
 
-/// An entry of the controlled theme vocabulary, labelled in every supported language.
-#[derive(Debug, Clone)]
-pub struct Theme(pub theme::Model);
-
-impl RecordObject for Theme {
-    type Record = service::theme::Themes;
-
-    fn of(row: theme::Model) -> Self {
-        Self(row)
-    }
-}
-
-#[Object]
-impl Theme {
-    /// Global id (a UUID); also accepted by `node`.
-    pub async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-
+record_object! {
+    /// An entry of the controlled theme vocabulary, labelled in every supported language.
+    Theme(theme) = service::theme::Themes;
     /// Stable key, e.g. `industrial-symbiosis`; use it in filters.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+    slug;
+    #[Object]
+    fields {
+        /// Label in `lang` (else `Accept-Language`, else English).
+        async fn label(
+            &self,
+            ctx: &Context<'_>,
+            lang: Option<String>,
+        ) -> async_graphql::Result<Option<LocalizedText>> {
+            localized::resolve(ctx, self.0.id, field::LABEL, lang.as_deref()).await
+        }
 
-    /// Label in `lang` (else `Accept-Language`, else English).
-    async fn label(
-        &self,
-        ctx: &Context<'_>,
-        lang: Option<String>,
-    ) -> async_graphql::Result<Option<LocalizedText>> {
-        localized::resolve(ctx, self.0.id, field::LABEL, lang.as_deref()).await
-    }
+        /// Version, for `expectedVersion` in updates and deletes.
+        async fn version(&self) -> i32 {
+            self.0.version
+        }
 
-    /// Version, for `expectedVersion` in updates and deletes.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
+        /// The label in every language.
+        async fn labels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Translation>> {
+            localized::all(ctx, self.0.id, field::LABEL).await
+        }
 
-    /// The label in every language.
-    async fn labels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Translation>> {
-        localized::all(ctx, self.0.id, field::LABEL).await
-    }
+        /// Case studies tagged with this theme.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn case_studies(
+            &self,
+            ctx: &Context<'_>,
+        ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
+            let ids = load_list(ctx, CaseStudyIdsOfTheme(self.0.id)).await?;
+            load_records(ctx, &ids, CaseStudyById, eager(CaseStudy)).await
+        }
 
-    /// Case studies tagged with this theme.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn case_studies(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
-        let ids = load_list(ctx, CaseStudyIdsOfTheme(self.0.id)).await?;
-        load_records(ctx, &ids, CaseStudyById, eager(CaseStudy)).await
-    }
-
-    /// Projects tagged with this theme.
-    #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
-        let ids = load_list(ctx, ProjectIdsOfTheme(self.0.id)).await?;
-        load_records(ctx, &ids, ProjectById, eager(Project)).await
+        /// Projects tagged with this theme.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
+            let ids = load_list(ctx, ProjectIdsOfTheme(self.0.id)).await?;
+            load_records(ctx, &ids, ProjectById, eager(Project)).await
+        }
     }
 }
