@@ -123,11 +123,8 @@ fn hash(secret: &str) -> String {
 
 fn random_secret() -> Result<String, Error> {
     let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| {
-        Error::Database(sea_orm::DbErr::Custom(format!(
-            "the system's random source failed: {error}"
-        )))
-    })?;
+    getrandom::fill(&mut bytes)
+        .map_err(|error| Error::internal("read the system's random source", error.to_string()))?;
     Ok(format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
 }
 

@@ -236,7 +236,7 @@ async fn upsert_in(
                 ));
             }
             let mut outcome: UpsertOutcome = serde_json::from_str(&stored.response)
-                .map_err(|error| Error::Database(sea_orm::DbErr::Custom(error.to_string())))?;
+                .map_err(|error| Error::internal("read a stored idempotent answer", error))?;
             outcome.replayed = true;
             return Ok(outcome);
         }
@@ -244,7 +244,7 @@ async fn upsert_in(
     let outcome = write_items(txn, ctx, call.match_by, items).await?;
     if let Some(key) = call.idempotency_key {
         let response = serde_json::to_string(&outcome)
-            .map_err(|error| Error::Database(sea_orm::DbErr::Custom(error.to_string())))?;
+            .map_err(|error| Error::internal("store the idempotent answer", error))?;
         idempotency_record::Entity::insert(idempotency_record::ActiveModel {
             api_key_id: Set(call.owner),
             idempotency_key: Set(key.to_owned()),
