@@ -12,7 +12,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, external_identifier, idempotency_record, localized_text};
 use uuid::Uuid;
@@ -23,6 +22,7 @@ use super::retry::{self, Attempt};
 use super::{Logged, Record, WriteContext, Writer, log};
 use crate::Error;
 use crate::access::require_key;
+use crate::digest::sha256_hex;
 use crate::error::FieldError;
 use crate::localized_text::field;
 use crate::validate::{self, Violations};
@@ -132,13 +132,7 @@ fn rejected(key: &str, errors: Vec<FieldError>) -> ItemResult {
 }
 
 fn request_hash(match_by: &MatchBy, items: &[UpsertItem]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(format!("{match_by:?}\n{items:?}").as_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    sha256_hex(format!("{match_by:?}\n{items:?}"))
 }
 
 /// Creates or updates the actors of `items`.
