@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, OutputType};
 use sea_orm::DatabaseConnection;
 
 use crate::error::ServiceErrorExt as _;
-use crate::service::page::{Page, PageRequest};
+use crate::service::page::{Page, PageRequest, encode_cursor};
 use crate::service::{self, actor, case_study, funder, project};
 
 /// Relay page arguments as received.
@@ -86,7 +86,7 @@ pub fn connection<M, T: OutputType>(
     connection.edges.extend(
         page.items
             .into_iter()
-            .map(|(cursor, row)| Edge::new(cursor.encode(), wrap(row))),
+            .map(|(cursor, row)| Edge::new(encode_cursor(&cursor), wrap(row))),
     );
     connection
 }
