@@ -157,7 +157,7 @@ impl ChangesQuery {
     /// commit order, each exactly once; deletes are tombstones. Keep the `endCursor` and pass
     /// it as `after` next time. A cursor older than the retention window gets
     /// `RESYNC_REQUIRED`: read the records afresh, then follow the feed without a cursor.
-    /// `types` counts a type given twice once. `first` above 1000 is taken as 1000.
+    /// `types` counts a type given twice once.
     async fn changes(
         &self,
         ctx: &Context<'_>,
@@ -230,7 +230,7 @@ impl ChangesQuery {
     }
 
     /// Who changed what, newest first (admin keys only): of one record when `entityId` is
-    /// given; entries older than `before` when given. `first` above 500 is taken as 500.
+    /// given; entries older than `before` when given.
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
