@@ -30,8 +30,8 @@ pub enum Message {
 ///   and 403: the key was missing or not allowed); an error in a field of an answer that has
 ///   data is always 200.
 ///
-/// `application/json` clients get 200 for every request that reaches GraphQL; see
-/// [`crate::http::refusal`] for the requests that are refused before.
+/// `application/json` clients get 200 for every request that reaches GraphQL; `http/refusal.rs`
+/// lists the requests that are refused before.
 macro_rules! error_codes {
     ($(
         $variant:ident {
@@ -181,33 +181,6 @@ impl ErrorCode {
             Message::Public => message.into(),
             Message::Masked => INTERNAL_MESSAGE.to_owned(),
         }
-    }
-
-    /// The status cell of the README table: `no data / refused`, or one status when both
-    /// are the same.
-    pub fn readme_status(self) -> String {
-        let refused = self.refused_status().as_u16();
-        let no_data = self.no_data_status().as_u16();
-        if refused == no_data {
-            refused.to_string()
-        } else {
-            format!("{no_data} / {refused}")
-        }
-    }
-
-    /// The rows of the README error table, one per code.
-    pub fn readme_rows() -> Vec<String> {
-        ErrorCode::ALL
-            .iter()
-            .map(|code| {
-                format!(
-                    "| `{}` | {} | {} |",
-                    code.as_str(),
-                    code.readme_status(),
-                    code.documentation()
-                )
-            })
-            .collect()
     }
 }
 
@@ -367,6 +340,33 @@ mod tests {
         }
     }
 
+    /// The status cell of the README table: `no data / refused`, or one status when both
+    /// are the same.
+    fn readme_status(code: ErrorCode) -> String {
+        let refused = code.refused_status().as_u16();
+        let no_data = code.no_data_status().as_u16();
+        if refused == no_data {
+            refused.to_string()
+        } else {
+            format!("{no_data} / {refused}")
+        }
+    }
+
+    /// The rows of the README error table, one per code.
+    fn readme_rows() -> Vec<String> {
+        ErrorCode::ALL
+            .iter()
+            .map(|code| {
+                format!(
+                    "| `{}` | {} | {} |",
+                    code.as_str(),
+                    readme_status(*code),
+                    code.documentation()
+                )
+            })
+            .collect()
+    }
+
     /// The README's error table is this table: a code added, removed or documented anew here
     /// fails this test until the README says the same.
     #[test]
@@ -379,7 +379,7 @@ mod tests {
             .skip(2)
             .take_while(|line| line.starts_with('|'))
             .collect();
-        let expected = ErrorCode::readme_rows();
+        let expected = readme_rows();
         assert_eq!(
             rows,
             expected,
