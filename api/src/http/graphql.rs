@@ -309,9 +309,9 @@ async fn execute(
             }
         }
     };
-    let (answer, outcome) = answer(response, format, &request_id.to_string());
+    let (http_response, outcome) = answer(response, format, &request_id.to_string());
     record(&operation, outcome, is_mutation, started);
-    answer
+    http_response
 }
 
 /// The HTTP answer to a request that executed (or failed validation), and its outcome for
