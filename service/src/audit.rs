@@ -5,12 +5,16 @@ use symbios_entity::audit_log;
 use uuid::Uuid;
 
 use super::Error;
+use super::page::PageSize;
 
-/// Most entries in one page.
-pub const MAX_PAGE: u64 = 500;
+/// Page sizes of the audit log.
+pub const PAGE_SIZE: PageSize = PageSize {
+    default: 100,
+    max: 500,
+};
 
-/// Audit entries, newest first: of one record when `entity_id` is given, with ids below
-/// `before` when given.
+/// Up to `first` audit entries (at most [`PAGE_SIZE`]`.max`), newest first: of one record
+/// when `entity_id` is given, with ids below `before` when given.
 pub async fn list(
     db: &impl ConnectionTrait,
     entity_id: Option<Uuid>,
@@ -26,7 +30,7 @@ pub async fn list(
     }
     Ok(select
         .order_by_desc(audit_log::Column::Id)
-        .limit(first.clamp(1, MAX_PAGE))
+        .limit(first.min(PAGE_SIZE.max))
         .all(db)
         .await?)
 }

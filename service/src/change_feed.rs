@@ -16,10 +16,14 @@ use symbios_entity::{
 };
 use uuid::Uuid;
 
+use super::page::PageSize;
 use super::{Error, change_log as log, limits};
 
-/// Most changes in one page.
-pub const MAX_PAGE: u64 = 1000;
+/// Page sizes of the feed: large pages, since a partner syncing reads all of it.
+pub const PAGE_SIZE: PageSize = PageSize {
+    default: 100,
+    max: 1000,
+};
 
 /// One page of the feed.
 #[derive(Debug, Clone)]
@@ -33,8 +37,9 @@ pub struct FeedPage {
     pub has_next: bool,
 }
 
-/// Up to `first` changes of `types` (all when empty) after position `after` (from the oldest
-/// kept change when `None`).
+/// Up to `first` changes (at most [`PAGE_SIZE`]`.max`; 0 reads none, but says whether any
+/// follow) of `types` (all when empty) after position `after` (from the oldest kept change
+/// when `None`).
 pub async fn read(
     db: &impl ConnectionTrait,
     after: Option<i64>,
@@ -50,7 +55,7 @@ pub async fn read(
         Some(after) => after,
         None => pruned_through,
     };
-    let first = first.clamp(1, MAX_PAGE);
+    let first = first.min(PAGE_SIZE.max);
     let mut changes = log::after_of_types(db, after, &types, first + 1).await?;
     let has_next = changes.len() as u64 > first;
     changes.truncate(usize::try_from(first).unwrap_or(usize::MAX));

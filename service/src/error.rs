@@ -68,6 +68,16 @@ pub enum Error {
     /// The database failed; the cause is logged, never shown to callers.
     #[error("database error")]
     Database(#[from] DbErr),
+    /// Something other than the database failed (the random source, serialisation); the
+    /// cause is logged, never shown to callers.
+    #[error("failed to {action}")]
+    Internal {
+        /// What was being done, e.g. `read the system's random source`.
+        action: &'static str,
+        /// Why it failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 fn join(errors: &[FieldError]) -> String {
@@ -84,6 +94,17 @@ impl Error {
         Self::Invalid {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Internal`].
+    pub fn internal(
+        action: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Internal {
+            action,
+            source: source.into(),
         }
     }
 

@@ -46,30 +46,15 @@ impl LanguagePreference {
         Ok(Self(supported_language(tag)?.into_iter().collect()))
     }
 
-    /// The preference of an HTTP `Accept-Language` header, ordered by q-value; malformed
-    /// parts are skipped, since a header is no place to fail a request.
-    pub fn from_accept_language(header: &str) -> Self {
-        let mut weighted: Vec<(u16, usize, &'static str)> = Vec::new();
-        for (position, part) in header.split(',').take(32).enumerate() {
-            let mut pieces = part.split(';');
-            let tag = pieces.next().unwrap_or_default().trim();
-            let quality = pieces
-                .find_map(|piece| piece.trim().strip_prefix("q="))
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            if !(quality > 0.0 && quality <= 1.0) {
-                continue;
-            }
-            if let Ok(Some(language)) = supported_language(tag) {
-                // q has at most three decimals; whole thousandths keep the sort exact.
-                let thousandths = (quality * 1000.0).round() as u16;
-                weighted.push((thousandths, position, language));
-            }
-        }
-        weighted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    /// The preference of language tags ranked best first (an HTTP `Accept-Language` header
+    /// as the HTTP layer parsed and ranked it): each supported language once, at its best
+    /// rank; tags of other languages and malformed tags are skipped.
+    pub fn from_ranked_tags<'a>(tags: impl IntoIterator<Item = &'a str>) -> Self {
         let mut languages: Vec<&'static str> = Vec::new();
-        for (_, _, language) in weighted {
-            if !languages.contains(&language) {
+        for tag in tags {
+            if let Ok(Some(language)) = supported_language(tag)
+                && !languages.contains(&language)
+            {
                 languages.push(language);
             }
         }
@@ -176,11 +161,10 @@ mod tests {
     }
 
     #[test]
-    fn accept_language_is_ordered_by_quality() {
-        let preference =
-            LanguagePreference::from_accept_language("en;q=0.5, de-DE, fr;q=0.9, xx!!, sv;q=0.7");
-        assert_eq!(preference.languages(), &["de", "sv", "en"]);
-        assert!(LanguagePreference::from_accept_language("*;q=0, ;;,").is_empty());
+    fn ranked_tags_keep_each_supported_language_once() {
+        let preference = LanguagePreference::from_ranked_tags(["de-DE", "fr", "sv", "xx!!", "de"]);
+        assert_eq!(preference.languages(), &["de", "sv"]);
+        assert!(LanguagePreference::from_ranked_tags(["", "fr"]).is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod change_feed;
 pub mod change_log;
 pub mod database_identity;
 pub mod dataset;
+pub mod digest;
 pub mod error;
 pub mod external_identifier;
 pub mod funder;

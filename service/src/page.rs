@@ -1,5 +1,8 @@
-//! Keyset pagination shared by every list: opaque cursors that carry the sort key and the id,
-//! so that pages stay stable under any order and under concurrent inserts.
+//! Pagination shared by every paginated list (records, search, the change feed, the audit
+//! log): one page-size rule ([`PageSize`]), one cursor codec ([`encode_cursor`],
+//! [`decode_cursor`]) for every kind of position, and keyset pages of records whose cursors
+//! carry the sort key and the id, so that pages stay stable under any order and under
+//! concurrent inserts.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,10 +14,104 @@ use uuid::Uuid;
 
 use super::Error;
 
-/// Page size when neither `first` nor `last` is given.
+/// Page size of record lists when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
-/// Largest page; larger requests are clamped to it.
+/// Largest page of a record list; larger requests are clamped to it.
 pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// The page sizes of record lists (and search, which pages the same records).
+pub const RECORD_PAGE: PageSize = PageSize {
+    default: DEFAULT_PAGE_SIZE,
+    max: MAX_PAGE_SIZE,
+};
+
+/// The page-size rule of every list: no size asked for gives `default`; a size above `max`
+/// is clamped to `max` (the page says whether more follow, so a client paging on gets
+/// everything); 0 gives an empty page (for `totalCount` or a cursor alone); a negative size
+/// is refused, naming the argument. See `docs/decisions.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSize {
+    /// Rows when no size is asked for.
+    pub default: u64,
+    /// Most rows in one page.
+    pub max: u64,
+}
+
+impl PageSize {
+    /// The rows to return for `requested`, given as argument `field`.
+    pub fn resolve(self, field: &str, requested: Option<i32>) -> Result<u64, Error> {
+        match requested {
+            None => Ok(self.default),
+            Some(size) => u64::try_from(size)
+                .map(|size| Ord::min(size, self.max))
+                .map_err(|_| Error::invalid(field, "must not be negative")),
+        }
+    }
+}
+
+/// A position in a list, as a cursor carries it: written as text, then made opaque by
+/// [`encode_cursor`].
+pub trait CursorPosition: Sized {
+    /// What the cursor is called in messages, e.g. `search cursor`.
+    const NAME: &'static str;
+    /// The position as text.
+    fn write(&self) -> String;
+    /// The position `text` holds, if [`CursorPosition::write`] could have written it.
+    fn read(text: &str) -> Option<Self>;
+}
+
+/// Longest cursor string accepted; real ones are under 200 characters.
+const MAX_CURSOR_LENGTH: usize = 512;
+
+/// The opaque cursor string of `position` handed to clients.
+pub fn encode_cursor(position: &impl CursorPosition) -> String {
+    URL_SAFE_NO_PAD.encode(position.write())
+}
+
+/// Reads a cursor string given as argument `field`; anything [`encode_cursor`] did not write
+/// is `BAD_USER_INPUT` naming the argument.
+pub fn decode_cursor<P: CursorPosition>(field: &str, encoded: &str) -> Result<P, Error> {
+    let position = Some(encoded)
+        .filter(|encoded| encoded.len() <= MAX_CURSOR_LENGTH)
+        .and_then(|encoded| URL_SAFE_NO_PAD.decode(encoded).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| P::read(&text));
+    position
+        .ok_or_else(|| Error::invalid(field, format!("is not a {} returned by this API", P::NAME)))
+}
+
+/// A position in the change feed: the sequence number of the last change seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedPosition(pub i64);
+
+impl CursorPosition for FeedPosition {
+    const NAME: &'static str = "change-feed cursor";
+
+    fn write(&self) -> String {
+        format!("change:{}", self.0)
+    }
+
+    fn read(text: &str) -> Option<Self> {
+        let seq: i64 = text.strip_prefix("change:")?.parse().ok()?;
+        (seq >= 0).then_some(Self(seq))
+    }
+}
+
+/// A position in a ranked list (search results): the 0-based rank of the hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankPosition(pub usize);
+
+impl CursorPosition for RankPosition {
+    const NAME: &'static str = "search cursor";
+
+    fn write(&self) -> String {
+        format!("search:{}", self.0)
+    }
+
+    fn read(text: &str) -> Option<Self> {
+        text.strip_prefix("search:")?.parse().ok().map(Self)
+    }
+}
 
 /// A value of the column a list is sorted by, as carried in a cursor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,30 +152,21 @@ pub struct Cursor {
     pub id: Uuid,
 }
 
-/// Longest cursor string accepted; real ones are under 200 characters.
-const MAX_CURSOR_LENGTH: usize = 512;
+impl CursorPosition for Cursor {
+    const NAME: &'static str = "cursor";
 
-impl Cursor {
-    /// The opaque string handed to clients.
-    pub fn encode(&self) -> String {
+    fn write(&self) -> String {
         // Serializing plain data to JSON cannot fail.
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        URL_SAFE_NO_PAD.encode(json)
+        serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Reads a cursor string given as argument `field`.
-    pub fn decode(field: &str, encoded: &str) -> Result<Self, Error> {
-        let malformed = || Error::invalid(field, "is not a cursor returned by this API");
-        if encoded.len() > MAX_CURSOR_LENGTH {
-            return Err(malformed());
-        }
-        let json = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| malformed())?;
-        let cursor: Self = serde_json::from_slice(&json).map_err(|_| malformed())?;
+    fn read(text: &str) -> Option<Self> {
+        let cursor: Self = serde_json::from_str(text).ok()?;
         // The key is compared in SQL; PostgreSQL cannot even receive a NUL in a text, and
         // no cursor this API made holds one.
         match &cursor.key {
-            SortValue::Text(text) if text.contains('\0') => Err(malformed()),
-            _ => Ok(cursor),
+            SortValue::Text(text) if text.contains('\0') => None,
+            _ => Some(cursor),
         }
     }
 }
@@ -106,35 +194,30 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// Validates Relay arguments: `first` and `last` are not both given, neither is negative,
-    /// sizes above [`MAX_PAGE_SIZE`] are clamped, cursors decode.
+    /// Validates Relay arguments: `first` and `last` are not both given, sizes follow
+    /// [`RECORD_PAGE`], cursors decode.
     pub fn new(
         first: Option<i32>,
         after: Option<&str>,
         last: Option<i32>,
         before: Option<&str>,
     ) -> Result<Self, Error> {
-        let clamp = |field: &str, value: i32| -> Result<u64, Error> {
-            u64::try_from(value)
-                .map(|size| Ord::min(size, MAX_PAGE_SIZE))
-                .map_err(|_| Error::invalid(field, "must not be negative"))
-        };
         let (size, direction) = match (first, last) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid("last", "cannot be combined with first"));
             }
-            (Some(first), None) => (clamp("first", first)?, PageDirection::Forward),
-            (None, Some(last)) => (clamp("last", last)?, PageDirection::Backward),
-            (None, None) => (DEFAULT_PAGE_SIZE, PageDirection::Forward),
+            (Some(_), None) => (RECORD_PAGE.resolve("first", first)?, PageDirection::Forward),
+            (None, Some(_)) => (RECORD_PAGE.resolve("last", last)?, PageDirection::Backward),
+            (None, None) => (RECORD_PAGE.resolve("first", None)?, PageDirection::Forward),
         };
         Ok(Self {
             size,
             direction,
             after: after
-                .map(|cursor| Cursor::decode("after", cursor))
+                .map(|cursor| decode_cursor("after", cursor))
                 .transpose()?,
             before: before
-                .map(|cursor| Cursor::decode("before", cursor))
+                .map(|cursor| decode_cursor("before", cursor))
                 .transpose()?,
         })
     }
@@ -291,14 +374,30 @@ mod tests {
             key: SortValue::Text("Kalundborg".to_owned()),
             id: Uuid::nil(),
         };
-        let decoded = Cursor::decode("after", &cursor.encode());
+        let decoded = decode_cursor::<Cursor>("after", &encode_cursor(&cursor));
         assert_eq!(decoded.ok(), Some(cursor));
+        let feed = decode_cursor::<FeedPosition>("after", &encode_cursor(&FeedPosition(42)));
+        assert_eq!(feed.ok(), Some(FeedPosition(42)));
+        let rank = decode_cursor::<RankPosition>("after", &encode_cursor(&RankPosition(7)));
+        assert_eq!(rank.ok(), Some(RankPosition(7)));
+    }
+
+    #[test]
+    fn cursors_written_before_the_codec_was_shared_still_read() {
+        assert_eq!(
+            decode_cursor::<FeedPosition>("after", &URL_SAFE_NO_PAD.encode("change:9")).ok(),
+            Some(FeedPosition(9))
+        );
+        assert_eq!(
+            decode_cursor::<RankPosition>("after", &URL_SAFE_NO_PAD.encode("search:19")).ok(),
+            Some(RankPosition(19))
+        );
     }
 
     #[test]
     fn malformed_cursors_name_the_argument() {
         for garbage in ["", "!!!", "eyJ4IjoxfQ", &"A".repeat(4000)] {
-            let error = Cursor::decode("before", garbage)
+            let error = decode_cursor::<Cursor>("before", garbage)
                 .err()
                 .map(|e| e.to_string());
             assert_eq!(
@@ -307,6 +406,16 @@ mod tests {
                 "{garbage}"
             );
         }
+        let negative = URL_SAFE_NO_PAD.encode("change:-1");
+        let error = decode_cursor::<FeedPosition>("after", &negative).err();
+        assert_eq!(
+            error.map(|e| e.to_string()).as_deref(),
+            Some("after: is not a change-feed cursor returned by this API")
+        );
+        // A cursor of one kind is not a cursor of another.
+        let search = encode_cursor(&RankPosition(3));
+        assert!(decode_cursor::<FeedPosition>("after", &search).is_err());
+        assert!(decode_cursor::<Cursor>("after", &search).is_err());
     }
 
     #[test]
@@ -316,7 +425,7 @@ mod tests {
             key: SortValue::Text("a\0b".to_owned()),
             id: Uuid::nil(),
         };
-        let error = Cursor::decode("after", &forged.encode()).err();
+        let error = decode_cursor::<Cursor>("after", &encode_cursor(&forged)).err();
         assert_eq!(
             error.map(|e| e.to_string()).as_deref(),
             Some("after: is not a cursor returned by this API")
@@ -331,5 +440,24 @@ mod tests {
         assert_eq!(clamped.map(|r| r.size).ok(), Some(MAX_PAGE_SIZE));
         let default = PageRequest::new(None, None, None, None);
         assert_eq!(default.map(|r| r.size).ok(), Some(DEFAULT_PAGE_SIZE));
+    }
+
+    #[test]
+    fn one_page_size_rule() {
+        let feed = PageSize {
+            default: 100,
+            max: 1000,
+        };
+        assert_eq!(feed.resolve("first", None).ok(), Some(100));
+        assert_eq!(feed.resolve("first", Some(0)).ok(), Some(0));
+        assert_eq!(feed.resolve("first", Some(250)).ok(), Some(250));
+        assert_eq!(feed.resolve("first", Some(5000)).ok(), Some(1000));
+        assert_eq!(
+            feed.resolve("first", Some(-1))
+                .err()
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some("first: must not be negative")
+        );
     }
 }

@@ -213,7 +213,7 @@ fn line_errors(line: usize, error: Error) -> Result<Vec<LineError>, Error> {
             .collect());
     }
     match error {
-        Error::Database(_) => Err(error),
+        Error::Database(_) | Error::Internal { .. } => Err(error),
         other => Ok(vec![LineError {
             line,
             field: String::new(),
@@ -437,7 +437,7 @@ where
                 record: &stored.record,
             };
             let value = serde_json::to_value(&line)
-                .map_err(|error| Error::Database(sea_orm::DbErr::Custom(error.to_string())))?;
+                .map_err(|error| Error::internal("write an export line", error))?;
             lines.push((id, value));
         }
     }

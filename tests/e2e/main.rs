@@ -22,6 +22,7 @@ mod limits;
 mod localization;
 mod lookup;
 mod migrations;
+mod page_sizes;
 mod pagination;
 mod relevance;
 mod schema;

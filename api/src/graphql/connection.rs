@@ -9,7 +9,7 @@ use async_graphql::{Context, Object, OutputType};
 use sea_orm::DatabaseConnection;
 
 use crate::error::ServiceErrorExt as _;
-use crate::service::page::{Page, PageRequest};
+use crate::service::page::{Page, PageRequest, encode_cursor};
 use crate::service::{
     self,
     record::{self, Listed, Row},
@@ -93,7 +93,7 @@ pub fn connection<R: Listed, T: OutputType>(
     connection.edges.extend(
         page.items
             .into_iter()
-            .map(|(cursor, row)| Edge::new(cursor.encode(), wrap(row))),
+            .map(|(cursor, row)| Edge::new(encode_cursor(&cursor), wrap(row))),
     );
     connection
 }

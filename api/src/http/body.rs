@@ -5,12 +5,10 @@
 
 use std::time::Duration;
 
-use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes, BytesMut};
 use futures_util::StreamExt;
 
-use super::refusal::Refusal;
-use crate::error::ErrorCode;
+use super::refusal::{Refusal, Unreadable};
 
 /// Reads `payload` whole. A declared `Content-Length` over `max_bytes` is refused before
 /// anything is read.
@@ -21,9 +19,8 @@ pub async fn read(
     timeout: Duration,
 ) -> Result<Bytes, Refusal> {
     let too_large = || {
-        Refusal::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::BadUserInput,
+        Refusal::unreadable(
+            Unreadable::BodyTooLarge,
             format!("the request body is larger than {max_bytes} bytes (limits.max_body_bytes)"),
         )
     };
@@ -45,9 +42,8 @@ pub async fn read(
     };
     match tokio::time::timeout(timeout, reading).await {
         Ok(read) => read.map(|()| body.freeze()),
-        Err(_) => Err(Refusal::new(
-            StatusCode::REQUEST_TIMEOUT,
-            ErrorCode::BadUserInput,
+        Err(_) => Err(Refusal::unreadable(
+            Unreadable::BodyTimeout,
             format!(
                 "the request body did not arrive within {} ms (limits.body_timeout_ms)",
                 timeout.as_millis()

@@ -31,7 +31,7 @@ pub fn prepare(
         limits.max_recursive_depth,
     )
     .map_err(|refusal| {
-        Refusal::before_validation(format, ErrorCode::QueryTooComplex, refusal.to_string())
+        Refusal::request_error(format, ErrorCode::QueryTooComplex, refusal.to_string())
     })?;
     let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
         return Ok(());
@@ -43,7 +43,7 @@ pub fn prepare(
             | DocumentRefusal::TooManyAliases(_)
             | DocumentRefusal::FragmentsTooDeep(_) => ErrorCode::QueryTooComplex,
         };
-        Refusal::before_validation(format, code, refusal.to_string())
+        Refusal::request_error(format, code, refusal.to_string())
     })?;
     parsed.remember(&request.query, &document);
     request.set_parsed_query(document);

@@ -16,7 +16,7 @@ use actix_web::http::StatusCode;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use actix_web::http::header::{ACCEPT, ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_LENGTH};
+use actix_web::http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -26,18 +26,17 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::client_address::ClientAddress;
-use super::negotiation::{ResponseFormat, negotiate};
+use super::negotiation::{ResponseFormat, accepted_languages, negotiate};
 use super::parsed::ParsedDocuments;
 use super::persisted::PersistedQueries;
 use super::rate_limit::RateLimits;
-use super::refusal::Refusal;
+use super::refusal::{Refusal, Unreadable, insert_status_headers};
 use super::{body, document, request_params};
 use crate::config::Limits;
-use crate::error::{ErrorCode, INTERNAL_MESSAGE};
+use crate::error::{ErrorCode, INTERNAL_MESSAGE, Message};
 use crate::graphql::request::{Caller, RequestLanguages};
 use crate::graphql::{SymbiosSchema, sdl};
 use crate::service::access::{self, Principal};
-use crate::service::lang::LanguagePreference;
 
 fn header(request: &HttpRequest, name: actix_web::http::header::HeaderName) -> Option<&str> {
     request
@@ -47,9 +46,8 @@ fn header(request: &HttpRequest, name: actix_web::http::header::HeaderName) -> O
 }
 
 fn not_acceptable() -> HttpResponse {
-    Refusal::new(
-        StatusCode::NOT_ACCEPTABLE,
-        ErrorCode::BadUserInput,
+    Refusal::unreadable(
+        Unreadable::NotAcceptable,
         "accept application/graphql-response+json or application/json",
     )
     .into_response(ResponseFormat::Json)
@@ -98,7 +96,7 @@ pub async fn execute_post(
     request_id: RequestId,
     payload: web::Payload,
 ) -> HttpResponse {
-    let Some(format) = negotiate(header(&http_request, ACCEPT)) else {
+    let Some(format) = negotiate(&http_request) else {
         return not_acceptable();
     };
     let prepared = async {
@@ -166,8 +164,7 @@ fn rate_limit(services: &HttpServices, http_request: &HttpRequest) -> Result<(),
             metrics::counter!(crate::metrics::RATE_LIMITED).increment(1);
             Refusal {
                 retry_after: Some(retry_after),
-                ..Refusal::new(
-                    StatusCode::TOO_MANY_REQUESTS,
+                ..Refusal::before_graphql(
                     ErrorCode::RateLimited,
                     format!("too many requests; retry after {retry_after} s"),
                 )
@@ -186,13 +183,8 @@ async fn authenticate(
     if !http_request.headers().contains_key(AUTHORIZATION) {
         return Ok(None);
     }
-    let unauthenticated = |message: &str| {
-        Refusal::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::Unauthenticated,
-            message,
-        )
-    };
+    let unauthenticated =
+        |message: &str| Refusal::before_graphql(ErrorCode::Unauthenticated, message);
     let token = bearer_token(http_request)
         .ok_or_else(|| unauthenticated("send the API key as `Authorization: Bearer <key>`"))?;
     match access::authenticate(&services.db, token).await {
@@ -207,11 +199,10 @@ async fn authenticate(
         }
         Err(error) => {
             tracing::error!(error = ?error, request_id = %request_id, "authentication failed");
-            Err(Refusal::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorCode::Internal,
-                INTERNAL_MESSAGE,
-            ))
+            Err(Refusal {
+                request_id: Some(request_id.to_string()),
+                ..Refusal::before_graphql(ErrorCode::Internal, "authentication failed")
+            })
         }
     }
 }
@@ -230,7 +221,7 @@ pub async fn execute_get(
     {
         return graphiql(&limits);
     }
-    let Some(format) = negotiate(accept) else {
+    let Some(format) = negotiate(&http_request) else {
         return not_acceptable();
     };
     let prepared = (|| {
@@ -245,9 +236,8 @@ pub async fn execute_get(
             operation_type(&mut request),
             Some(OperationType::Mutation | OperationType::Subscription)
         ) {
-            return Err(Refusal::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                ErrorCode::BadUserInput,
+            return Err(Refusal::unreadable(
+                Unreadable::MethodNotAllowed,
                 "mutations are sent with POST",
             ));
         }
@@ -287,9 +277,7 @@ async fn execute(
     let started = Instant::now();
     let operation = crate::metrics::operation_label(operation_name(&mut request).as_deref());
     let is_mutation = matches!(operation_type(&mut request), Some(OperationType::Mutation));
-    let languages = header(http_request, ACCEPT_LANGUAGE)
-        .map(LanguagePreference::from_accept_language)
-        .unwrap_or_default();
+    let languages = accepted_languages(http_request);
     let caller = Caller {
         principal,
         request_id: Some(request_id.to_string()),
@@ -297,19 +285,20 @@ async fn execute(
     let run = schema.execute(request.data(RequestLanguages(languages)).data(caller));
     // A mutation runs to its commit or rollback; abandoning it half-way would leave the
     // client unsure whether it happened.
-    let mut response = if is_mutation {
+    let response = if is_mutation {
         run.await
     } else {
         match tokio::time::timeout(Duration::from_millis(limits.request_timeout_ms), run).await {
             Ok(response) => response,
             Err(_) => {
-                record(&operation, "TIMEOUT", is_mutation, started);
-                let status = match format {
-                    ResponseFormat::GraphqlResponseJson => StatusCode::SERVICE_UNAVAILABLE,
-                    ResponseFormat::Json => StatusCode::OK,
-                };
-                return Refusal::new(
-                    status,
+                record(
+                    &operation,
+                    ErrorCode::Timeout.as_str(),
+                    is_mutation,
+                    started,
+                );
+                return Refusal::request_error(
+                    format,
                     ErrorCode::Timeout,
                     format!(
                         "the query ran longer than {} ms and was stopped; ask for less",
@@ -320,23 +309,34 @@ async fn execute(
             }
         }
     };
+    let (http_response, outcome) = answer(response, format, &request_id.to_string());
+    record(&operation, outcome, is_mutation, started);
+    http_response
+}
+
+/// The HTTP answer to a request that executed (or failed validation), and its outcome for
+/// the metrics: the first error's code, or `ok`.
+fn answer(
+    mut response: Response,
+    format: ResponseFormat,
+    request_id: &str,
+) -> (HttpResponse, &'static str) {
     let request_error = is_request_error(&response);
     classify_errors(&mut response, request_id, request_error);
     let body = response_body(&response, request_error);
-    let status = match (format, request_error) {
-        (ResponseFormat::GraphqlResponseJson, true) => StatusCode::BAD_REQUEST,
-        (ResponseFormat::GraphqlResponseJson, false) => access_status(&response),
-        (ResponseFormat::Json, _) => StatusCode::OK,
+    let status = match format {
+        ResponseFormat::GraphqlResponseJson => graphql_response_status(&response, request_error),
+        ResponseFormat::Json => StatusCode::OK,
     };
     let outcome = response
         .errors
         .first()
         .and_then(code_of)
-        .unwrap_or_else(|| "ok".to_owned());
-    record(&operation, &outcome, is_mutation, started);
-    HttpResponse::build(status)
-        .content_type(format.content_type())
-        .body(body)
+        .map_or("ok", ErrorCode::as_str);
+    let mut builder = HttpResponse::build(status);
+    builder.content_type(format.content_type());
+    insert_status_headers(&mut builder, status);
+    (builder.body(body), outcome)
 }
 
 /// The response as JSON, written straight from the result tree (no intermediate
@@ -419,36 +419,36 @@ fn is_request_error(response: &Response) -> bool {
         && response.errors.iter().all(|error| error.path.is_empty())
 }
 
-/// 401 or 403 when the operation produced no data because every error is a missing or
-/// insufficient key (the GraphQL-over-HTTP specification allows 4xx for such failures);
-/// 200 otherwise.
-fn access_status(response: &Response) -> StatusCode {
+/// The status of an `application/graphql-response+json` answer that executed (or failed
+/// validation), from the error table: a request error takes its first code's
+/// [`ErrorCode::refused_status`] (400 for the codes validation gives); an operation that
+/// produced no data, every error with one code, takes that code's
+/// [`ErrorCode::no_data_status`] (401 or 403 when the key was missing or not allowed); any
+/// other answer is 200.
+fn graphql_response_status(response: &Response, request_error: bool) -> StatusCode {
+    let mut codes = response.errors.iter().map(code_of);
+    let Some(Some(first)) = codes.next() else {
+        return StatusCode::OK;
+    };
+    if request_error {
+        return first.refused_status();
+    }
     let no_data = match &response.data {
         Value::Null => true,
         Value::Object(fields) => fields.values().all(|value| matches!(value, Value::Null)),
         _ => false,
     };
-    let codes: Vec<Option<String>> = response.errors.iter().map(code_of).collect();
-    let all = |code: ErrorCode| {
-        !codes.is_empty()
-            && codes
-                .iter()
-                .all(|found| found.as_deref() == Some(code.as_str()))
-    };
-    if !no_data {
-        StatusCode::OK
-    } else if all(ErrorCode::Unauthenticated) {
-        StatusCode::UNAUTHORIZED
-    } else if all(ErrorCode::Forbidden) {
-        StatusCode::FORBIDDEN
+    if no_data && codes.all(|code| code == Some(first)) {
+        first.no_data_status()
     } else {
         StatusCode::OK
     }
 }
 
-fn code_of(error: &ServerError) -> Option<String> {
+/// The code of an error, when it carries one of the table's.
+fn code_of(error: &ServerError) -> Option<ErrorCode> {
     match error.extensions.as_ref()?.get("code")? {
-        Value::String(code) => Some(code.clone()),
+        Value::String(code) => ErrorCode::parse(code),
         _ => None,
     }
 }
@@ -472,7 +472,7 @@ fn is_limit_error(message: &str) -> bool {
 /// coercion) are `BAD_USER_INPUT` (or `QUERY_TOO_COMPLEX` for the limits); uncoded errors
 /// during execution are masked as `INTERNAL`. `INTERNAL` errors carry the request id so that
 /// a report can be matched with the log.
-fn classify_errors(response: &mut Response, request_id: RequestId, request_error: bool) {
+fn classify_errors(response: &mut Response, request_id: &str, request_error: bool) {
     for error in &mut response.errors {
         let code = match code_of(error) {
             Some(code) => code,
@@ -483,17 +483,17 @@ fn classify_errors(response: &mut Response, request_id: RequestId, request_error
                     ErrorCode::BadUserInput
                 };
                 set(error, "code", code.as_str());
-                continue;
+                code
             }
             None => {
                 tracing::error!(error = %error.message, path = ?error.path, "uncoded error during execution");
-                error.message = INTERNAL_MESSAGE.to_owned();
+                error.message = ErrorCode::Internal.client_message(error.message.as_str());
                 set(error, "code", ErrorCode::Internal.as_str());
-                ErrorCode::Internal.as_str().to_owned()
+                ErrorCode::Internal
             }
         };
-        if code == ErrorCode::Internal.as_str() {
-            set(error, "requestId", &request_id.to_string());
+        if code.message() == Message::Masked {
+            set(error, "requestId", request_id);
         }
     }
 }
@@ -503,4 +503,295 @@ fn set(error: &mut ServerError, key: &str, value: &str) {
         .extensions
         .get_or_insert_with(ErrorExtensionValues::default)
         .set(key, value);
+}
+
+#[cfg(test)]
+mod tests {
+    //! The body and statuses clients get for every error code, snapshotted: each code is
+    //! produced the way the endpoint produces it (a service error in a resolver, a
+    //! validation error, a refusal), then answered by the same functions as a live request.
+
+    use actix_web::body::to_bytes;
+    use actix_web::http::header::{ALLOW, RETRY_AFTER, WWW_AUTHENTICATE};
+    use async_graphql::{Name, PathSegment, Pos};
+
+    use super::*;
+    use crate::error::ServiceErrorExt as _;
+    use crate::service;
+
+    /// Stands for the request id, which differs on every request.
+    const REQUEST_ID: &str = "[request-id]";
+
+    /// How one example of a code reaches the client.
+    enum Example {
+        /// A resolver of `field` failed with `error`; the answer has no data.
+        Resolver {
+            field: &'static str,
+            error: async_graphql::Error,
+        },
+        /// Validation failed with an uncoded async-graphql error.
+        Validation(&'static str),
+        /// The endpoint refused the request before it ran.
+        Refused(fn(ResponseFormat) -> Refusal),
+    }
+
+    fn examples(code: ErrorCode) -> Vec<(&'static str, Example)> {
+        use Example::{Refused, Resolver, Validation};
+        match code {
+            ErrorCode::BadUserInput => vec![
+                (
+                    "a refused input field",
+                    Resolver {
+                        field: "createActor",
+                        error: service::Error::InvalidFields(vec![
+                            service::error::FieldError {
+                                field: "input.country".to_owned(),
+                                reason: "is not an ISO 3166-1 alpha-2 code".to_owned(),
+                            },
+                            service::error::FieldError {
+                                field: "input.name".to_owned(),
+                                reason: "must not be empty".to_owned(),
+                            },
+                        ])
+                        .extend(),
+                    },
+                ),
+                (
+                    "a document that fails validation",
+                    Validation(r#"Unknown field "noSuchField" on type "Query"."#),
+                ),
+                (
+                    "a body that is not JSON",
+                    Refused(|_| Refusal::bad_request("the body is not a JSON object")),
+                ),
+                (
+                    "a mutation over GET",
+                    Refused(|_| {
+                        Refusal::unreadable(
+                            Unreadable::MethodNotAllowed,
+                            "mutations are sent with POST",
+                        )
+                    }),
+                ),
+            ],
+            ErrorCode::QueryTooComplex => vec![
+                (
+                    "a document over a limit before parsing",
+                    Refused(|format| {
+                        Refusal::request_error(
+                            format,
+                            ErrorCode::QueryTooComplex,
+                            "the document has more than 1000 tokens (limits.max_tokens)",
+                        )
+                    }),
+                ),
+                (
+                    "async-graphql's complexity limit",
+                    Validation("Query is too complex."),
+                ),
+            ],
+            ErrorCode::NotFound => vec![(
+                "an update of a missing record",
+                Resolver {
+                    field: "updateActor",
+                    error: service::Error::NotFound { entity: "actor" }.extend(),
+                },
+            )],
+            ErrorCode::VersionConflict => vec![
+                (
+                    "a stale expectedVersion",
+                    Resolver {
+                        field: "updateActor",
+                        error: service::Error::VersionConflict {
+                            entity: "actor",
+                            expected: 1,
+                            current: 2,
+                        }
+                        .extend(),
+                    },
+                ),
+                (
+                    "a write that kept losing its unique values",
+                    Resolver {
+                        field: "createActor",
+                        error: service::Error::ConcurrentWrite { entity: "actor" }.extend(),
+                    },
+                ),
+            ],
+            ErrorCode::Unauthenticated => vec![
+                (
+                    "a write without a key",
+                    Resolver {
+                        field: "createActor",
+                        error: service::Error::Unauthenticated(
+                            "this operation needs an API key".to_owned(),
+                        )
+                        .extend(),
+                    },
+                ),
+                (
+                    "an unknown key",
+                    Refused(|_| {
+                        Refusal::before_graphql(
+                            ErrorCode::Unauthenticated,
+                            "the API key is unknown or revoked",
+                        )
+                    }),
+                ),
+            ],
+            ErrorCode::Forbidden => vec![(
+                "a partner key outside its scheme",
+                Resolver {
+                    field: "updateProject",
+                    error: service::Error::Forbidden("partner keys write actors only".to_owned())
+                        .extend(),
+                },
+            )],
+            ErrorCode::ResyncRequired => vec![(
+                "a cursor older than the retention window",
+                Resolver {
+                    field: "changes",
+                    error: service::Error::ResyncRequired { pruned_through: 42 }.extend(),
+                },
+            )],
+            ErrorCode::RateLimited => vec![(
+                "too many requests",
+                Refused(|_| Refusal {
+                    retry_after: Some(3),
+                    ..Refusal::before_graphql(
+                        ErrorCode::RateLimited,
+                        "too many requests; retry after 3 s",
+                    )
+                }),
+            )],
+            ErrorCode::PersistedQueryNotFound => vec![(
+                "an unknown hash",
+                Refused(|_| {
+                    Refusal::before_graphql(
+                        ErrorCode::PersistedQueryNotFound,
+                        "PersistedQueryNotFound",
+                    )
+                }),
+            )],
+            ErrorCode::Timeout => vec![(
+                "a query over limits.request_timeout_ms",
+                Refused(|format| {
+                    Refusal::request_error(
+                        format,
+                        ErrorCode::Timeout,
+                        "the query ran longer than 30000 ms and was stopped; ask for less",
+                    )
+                }),
+            )],
+            ErrorCode::Internal => vec![
+                (
+                    "a database failure in a resolver",
+                    Resolver {
+                        field: "actors",
+                        error: service::Error::Database(sea_orm::DbErr::Custom(
+                            "relation \"actor\" does not exist".to_owned(),
+                        ))
+                        .extend(),
+                    },
+                ),
+                (
+                    "another failure in a resolver",
+                    Resolver {
+                        field: "upsertActors",
+                        error: service::Error::internal(
+                            "read a stored idempotent answer",
+                            "expected value at line 1 column 1",
+                        )
+                        .extend(),
+                    },
+                ),
+                (
+                    "an error a resolver left without a code",
+                    Resolver {
+                        field: "actors",
+                        error: async_graphql::Error::new("connection reset"),
+                    },
+                ),
+                (
+                    "a failure while checking the key",
+                    Refused(|_| Refusal {
+                        request_id: Some(REQUEST_ID.to_owned()),
+                        ..Refusal::before_graphql(ErrorCode::Internal, "pool timed out")
+                    }),
+                ),
+            ],
+        }
+    }
+
+    fn executed(example: &Example) -> Option<Response> {
+        let position = Pos { line: 1, column: 3 };
+        match example {
+            Example::Resolver { field, error } => {
+                let mut server_error = error.clone().into_server_error(position);
+                server_error.path = vec![PathSegment::Field((*field).to_owned())];
+                let mut data = async_graphql::indexmap::IndexMap::new();
+                data.insert(Name::new(*field), Value::Null);
+                let mut response = Response::new(Value::Object(data));
+                response.errors.push(server_error);
+                Some(response)
+            }
+            Example::Validation(message) => Some(Response::from_errors(vec![ServerError::new(
+                *message,
+                Some(position),
+            )])),
+            Example::Refused(_) => None,
+        }
+    }
+
+    async fn render(response: HttpResponse) -> String {
+        let status = response.status();
+        let headers: Vec<String> = [ALLOW, RETRY_AFTER, WWW_AUTHENTICATE]
+            .into_iter()
+            .filter_map(|name| {
+                let value = response.headers().get(&name)?.to_str().ok()?;
+                Some(format!("{name}: {value}"))
+            })
+            .collect();
+        let body = to_bytes(response.into_body()).await.unwrap_or_default();
+        let mut lines = vec![status.to_string()];
+        lines.extend(headers);
+        // The body as sent, byte for byte: key order is part of what clients see.
+        lines.push(String::from_utf8_lossy(&body).into_owned());
+        lines.join("\n")
+    }
+
+    async fn answers(example: &Example) -> String {
+        let mut rendered = Vec::new();
+        for format in [ResponseFormat::GraphqlResponseJson, ResponseFormat::Json] {
+            let response = match example {
+                Example::Refused(refusal) => refusal(format).into_response(format),
+                _ => match executed(example) {
+                    Some(response) => answer(response, format, REQUEST_ID).0,
+                    None => continue,
+                },
+            };
+            rendered.push(format!(
+                "{}: {}",
+                format.content_type(),
+                render(response).await
+            ));
+        }
+        rendered.join("\n")
+    }
+
+    #[actix_web::test]
+    async fn every_code_answers_as_snapshotted() {
+        for code in ErrorCode::ALL {
+            let mut snapshot = String::new();
+            for (what, example) in examples(*code) {
+                snapshot.push_str(&format!("## {what}\n{}\n\n", answers(&example).await));
+                assert!(
+                    snapshot.contains(&format!("\"code\":\"{}\"", code.as_str())),
+                    "{what} does not answer with {}",
+                    code.as_str()
+                );
+            }
+            insta::assert_snapshot!(code.as_str(), snapshot);
+        }
+    }
 }

@@ -10,9 +10,9 @@ use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::bounded_lru::BoundedLru;
+use crate::service::digest::sha256_hex;
 
 /// Most bytes of query text kept, whatever the number of entries.
 const MAX_BYTES: usize = 64 << 20;
@@ -39,13 +39,6 @@ pub enum Resolution {
     NotFound,
     /// The extension is malformed or the hash does not match the query.
     Invalid(&'static str),
-}
-
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 impl PersistedQueries {

@@ -7,7 +7,6 @@
 use std::fmt;
 
 use actix_web::HttpRequest;
-use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_TYPE;
 use async_graphql::{Value, Variables};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
@@ -15,7 +14,7 @@ use serde_json::Map;
 
 use super::negotiation::APPLICATION_JSON;
 use super::persisted::{PersistedQueries, Resolution};
-use super::refusal::Refusal;
+use super::refusal::{Refusal, Unreadable};
 use crate::error::ErrorCode;
 use crate::graphql::variables::{self, BoundedValue, Budget};
 
@@ -54,8 +53,7 @@ fn graphql_request(
         Resolution::Query(query) => query,
         // Apollo clients look for this message, then send the query with its hash.
         Resolution::NotFound => {
-            return Err(Refusal::new(
-                StatusCode::OK,
+            return Err(Refusal::before_graphql(
                 ErrorCode::PersistedQueryNotFound,
                 "PersistedQueryNotFound",
             ));
@@ -183,9 +181,8 @@ pub fn require_json(request: &HttpRequest) -> Result<(), Refusal> {
                 .to_ascii_lowercase()
         });
     if media_type.as_deref() != Some(APPLICATION_JSON) {
-        return Err(Refusal::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::BadUserInput,
+        return Err(Refusal::unreadable(
+            Unreadable::UnsupportedMediaType,
             "send the request as Content-Type: application/json",
         ));
     }

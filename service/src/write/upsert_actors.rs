@@ -12,7 +12,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, external_identifier, idempotency_record, localized_text};
 use uuid::Uuid;
@@ -23,6 +22,7 @@ use super::retry::{self, Attempt};
 use super::{Logged, Record, WriteContext, Writer, log};
 use crate::Error;
 use crate::access::require_key;
+use crate::digest::sha256_hex;
 use crate::error::FieldError;
 use crate::localized_text::field;
 use crate::validate::{self, Violations};
@@ -132,13 +132,7 @@ fn rejected(key: &str, errors: Vec<FieldError>) -> ItemResult {
 }
 
 fn request_hash(match_by: &MatchBy, items: &[UpsertItem]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(format!("{match_by:?}\n{items:?}").as_bytes());
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    sha256_hex(format!("{match_by:?}\n{items:?}"))
 }
 
 /// Creates or updates the actors of `items`.
@@ -236,7 +230,7 @@ async fn upsert_in(
                 ));
             }
             let mut outcome: UpsertOutcome = serde_json::from_str(&stored.response)
-                .map_err(|error| Error::Database(sea_orm::DbErr::Custom(error.to_string())))?;
+                .map_err(|error| Error::internal("read a stored idempotent answer", error))?;
             outcome.replayed = true;
             return Ok(outcome);
         }
@@ -244,7 +238,7 @@ async fn upsert_in(
     let outcome = write_items(txn, ctx, call.match_by, items).await?;
     if let Some(key) = call.idempotency_key {
         let response = serde_json::to_string(&outcome)
-            .map_err(|error| Error::Database(sea_orm::DbErr::Custom(error.to_string())))?;
+            .map_err(|error| Error::internal("store the idempotent answer", error))?;
         idempotency_record::Entity::insert(idempotency_record::ActiveModel {
             api_key_id: Set(call.owner),
             idempotency_key: Set(key.to_owned()),

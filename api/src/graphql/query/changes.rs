@@ -1,13 +1,11 @@
 //! `changes`: the change feed, and `auditLog` (admin keys only).
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject, Union};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use symbios_entity::vocabulary;
 
-use crate::error::ServiceErrorExt as _;
+use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
 use crate::graphql::ids::parse_id;
 use crate::graphql::request::Caller;
 use crate::graphql::types::actor::Actor;
@@ -19,7 +17,8 @@ use crate::graphql::types::relations::{
 };
 use crate::graphql::types::theme::Theme;
 use crate::service::change_feed::{self, ChangedRecord};
-use crate::service::{self, access, audit};
+use crate::service::page::{FeedPosition, decode_cursor, encode_cursor};
+use crate::service::{access, audit};
 
 /// The kinds of record the change feed reports.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,33 +148,6 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
 }
 
-const CURSOR_PREFIX: &str = "change:";
-
-fn encode_cursor(seq: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{seq}"))
-}
-
-fn decode_cursor(cursor: &str) -> async_graphql::Result<i64> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
-        .and_then(|seq| seq.parse::<i64>().ok())
-        .filter(|seq| *seq >= 0)
-        .ok_or_else(|| service::Error::invalid("after", "is not a change-feed cursor").extend())
-}
-
-/// A page size between 1 and `max`.
-fn page_size(field: &str, first: i32, max: u64) -> async_graphql::Result<u64> {
-    u64::try_from(first)
-        .ok()
-        .filter(|first| (1..=max).contains(first))
-        .ok_or_else(|| {
-            service::Error::invalid(field, format!("must be between 1 and {max}")).extend()
-        })
-}
-
 #[derive(Default)]
 pub struct ChangesQuery;
 
@@ -193,8 +165,15 @@ impl ChangesQuery {
         #[graphql(default = 100)] first: i32,
         types: Option<Vec<ChangeEntityType>>,
     ) -> async_graphql::Result<ChangeConnection> {
-        let first = page_size("first", first, change_feed::MAX_PAGE)?;
-        let after = after.as_deref().map(decode_cursor).transpose()?;
+        let first = change_feed::PAGE_SIZE
+            .resolve("first", Some(first))
+            .extend()?;
+        let after = after
+            .as_deref()
+            .map(|cursor| decode_cursor::<FeedPosition>("after", cursor))
+            .transpose()
+            .extend()?
+            .map(|position| position.0);
         let types: Vec<vocabulary::EntityType> = types
             .unwrap_or_default()
             .into_iter()
@@ -228,7 +207,7 @@ impl ChangesQuery {
                     vocabulary::ChangeOp::Delete => None,
                 };
                 ChangeEdge {
-                    cursor: encode_cursor(change.seq),
+                    cursor: encode_cursor(&FeedPosition(change.seq)),
                     node: Change {
                         seq: change.seq,
                         entity_type: change.entity_type.into(),
@@ -245,7 +224,7 @@ impl ChangesQuery {
             edges,
             page_info: ChangePageInfo {
                 has_next_page: page.has_next,
-                end_cursor: encode_cursor(page.end),
+                end_cursor: encode_cursor(&FeedPosition(page.end)),
             },
         })
     }
@@ -259,7 +238,7 @@ impl ChangesQuery {
         before: Option<i64>,
         #[graphql(default = 100)] first: i32,
     ) -> async_graphql::Result<Vec<AuditEntry>> {
-        let first = page_size("first", first, audit::MAX_PAGE)?;
+        let first = audit::PAGE_SIZE.resolve("first", Some(first)).extend()?;
         let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
         access::require_admin(caller.principal.as_ref()).map_err(|error| error.extend())?;
         let entity_id = entity_id.map(|id| parse_id("entityId", &id)).transpose()?;

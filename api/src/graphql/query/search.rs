@@ -4,8 +4,6 @@ use std::collections::HashMap;
 
 use async_graphql::connection::PageInfo;
 use async_graphql::{Context, InputObject, Object};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::DatabaseConnection;
 use symbios_search::{Kind, MAX_RESULT_WINDOW, SearchRequest};
 use uuid::Uuid;
@@ -25,7 +23,7 @@ use crate::graphql::types::search::{
 };
 use crate::graphql::types::theme::Theme;
 use crate::indexer::Search;
-use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::service::page::{PageSize, RECORD_PAGE, RankPosition, decode_cursor, encode_cursor};
 use crate::service::{self, validate};
 
 /// Narrows a search. Every field is optional; lists match any of their values, and a value
@@ -44,33 +42,16 @@ pub struct SearchFilter {
     pub year_to: Option<i32>,
 }
 
-const CURSOR_PREFIX: &str = "search:";
+/// Page sizes of `suggest`: a search box shows a handful.
+const SUGGEST_PAGE: PageSize = PageSize {
+    default: 10,
+    max: 50,
+};
 
-fn encode_cursor(position: usize) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{position}"))
-}
-
-fn decode_cursor(cursor: &str) -> async_graphql::Result<usize> {
-    URL_SAFE_NO_PAD
-        .decode(cursor.get(..64).unwrap_or(cursor))
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| {
-            text.strip_prefix(CURSOR_PREFIX)
-                .and_then(|n| n.parse().ok())
-        })
-        .ok_or_else(|| {
-            service::Error::invalid("after", "is not a search cursor returned by this API").extend()
-        })
-}
-
-fn page_size(field: &str, first: Option<i32>) -> async_graphql::Result<usize> {
-    match first {
-        None => Ok(DEFAULT_PAGE_SIZE as usize),
-        Some(n) => u64::try_from(n)
-            .map(|n| n.min(MAX_PAGE_SIZE) as usize)
-            .map_err(|_| service::Error::invalid(field, "must not be negative").extend()),
-    }
+/// `first` by `rule`, as a count of hits.
+fn page_size(rule: PageSize, first: Option<i32>) -> async_graphql::Result<usize> {
+    let size = rule.resolve("first", first).extend()?;
+    Ok(usize::try_from(size).unwrap_or(usize::MAX))
 }
 
 fn requested_language(
@@ -190,7 +171,11 @@ impl SearchQuery {
     ) -> async_graphql::Result<SearchResults> {
         let search = ctx.data::<Search>()?;
         let offset = match &after {
-            Some(cursor) => decode_cursor(cursor)? + 1,
+            // A forged rank at the end of `usize` lands past the window and is refused there.
+            Some(cursor) => decode_cursor::<RankPosition>("after", cursor)
+                .extend()?
+                .0
+                .saturating_add(1),
             None => 0,
         };
         if offset >= MAX_RESULT_WINDOW {
@@ -201,7 +186,7 @@ impl SearchQuery {
             .extend());
         }
         // The last page of the window is cut short rather than refused.
-        let limit = page_size("first", first)?.min(MAX_RESULT_WINDOW - offset);
+        let limit = page_size(RECORD_PAGE, first)?.min(MAX_RESULT_WINDOW - offset);
         let filter = filter.unwrap_or_default();
         validate::year_range("filter.yearFrom", filter.year_from, filter.year_to).extend()?;
         let request = SearchRequest {
@@ -246,7 +231,7 @@ impl SearchQuery {
                 continue;
             };
             edges.push(SearchEdge {
-                cursor: encode_cursor(offset + position),
+                cursor: encode_cursor(&RankPosition(offset + position)),
                 node: SearchHit {
                     score: f64::from(hit.score),
                     entity,
@@ -297,7 +282,7 @@ impl SearchQuery {
     ) -> async_graphql::Result<Vec<Suggestion>> {
         let search = ctx.data::<Search>()?;
         requested_language(ctx, lang.as_deref())?;
-        let limit = page_size("first", Some(first.unwrap_or(10)))?.min(50);
+        let limit = page_size(SUGGEST_PAGE, first)?;
         let kinds = kinds(types);
         let index = search.index.clone();
         let found = tokio::task::spawn_blocking(move || index.suggest(&prefix, &kinds, limit))
