@@ -126,13 +126,19 @@ fn target_ids<M>(groups: &HashMap<Uuid, Vec<M>>, target_of: impl Fn(&M) -> Uuid)
     ids
 }
 
+/// One side of a link table: its id column and how to read it from a row.
+pub(crate) type LinkSide<E> = (
+    <E as EntityTrait>::Column,
+    fn(&<E as EntityTrait>::Model) -> Uuid,
+);
+
 /// For each of `keys` (ids in column `from` of link table `E`), the ids in column `to` of its
 /// rows, in the order of `to`: one side of a many-to-many link.
 pub(crate) async fn linked_ids<E: EntityTrait>(
     db: &impl ConnectionTrait,
     keys: &[Uuid],
-    (from, from_of): (E::Column, fn(&E::Model) -> Uuid),
-    (to, to_of): (E::Column, fn(&E::Model) -> Uuid),
+    (from, from_of): LinkSide<E>,
+    (to, to_of): LinkSide<E>,
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
     let rows = rows_where_in::<E, _, _>(db, from, keys, to).await?;
     let mut linked: HashMap<Uuid, Vec<Uuid>> = HashMap::new();

@@ -154,19 +154,17 @@ fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Err
     let (name, key, value): (_, _, SortValueOf<R>) = match ordering.field {
         OrderField::Name => (
             pick("name_asc", "name_desc"),
-            Expr::col(R::NAME_FOLDED).into(),
+            Expr::col(R::NAME_FOLDED),
             |row| SortValue::Text(R::name_folded(row).to_owned()),
         ),
         OrderField::UpdatedAt => (
             pick("updated_asc", "updated_desc"),
-            Expr::col(R::UPDATED_AT).into(),
+            Expr::col(R::UPDATED_AT),
             |row| SortValue::Time(R::updated_at(row)),
         ),
-        OrderField::Slug => (
-            pick("slug_asc", "slug_desc"),
-            Expr::col(R::SLUG).into(),
-            |row| SortValue::Text(R::slug(row).to_owned()),
-        ),
+        OrderField::Slug => (pick("slug_asc", "slug_desc"), Expr::col(R::SLUG), |row| {
+            SortValue::Text(R::slug(row).to_owned())
+        }),
         OrderField::Year => {
             let year = R::year_order().ok_or_else(|| {
                 Error::invalid(
@@ -180,7 +178,7 @@ fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Err
     let spec = SortSpec {
         name,
         key,
-        id: Expr::col(R::ID).into(),
+        id: Expr::col(R::ID),
         descending,
     };
     Ok((spec, value))
