@@ -67,172 +67,69 @@ pub async fn read(
     })
 }
 
-/// The current state of a changed record.
-#[derive(Debug, Clone)]
-pub enum ChangedRecord {
-    CaseStudy(case_study::Model),
-    Project(project::Model),
-    Actor(actor::Model),
-    Funder(funder::Model),
-    Funding(funding::Model),
-    Participation(participation::Model),
-    CaseStudyActor(case_study_actor::Model),
-    ResourceFlow(resource_flow::Model),
-    ImpactFigure(impact_figure::Model),
-    Theme(theme::Model),
-    Membership(membership::Model),
-}
-
-async fn by_ids<E, C>(
-    db: &impl ConnectionTrait,
-    id_column: C,
-    ids: &[Uuid],
-    wrap: impl Fn(E::Model) -> (Uuid, ChangedRecord),
-    into: &mut HashMap<Uuid, ChangedRecord>,
-) -> Result<(), Error>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-{
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let rows = E::find()
-        .filter(id_column.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
-    into.extend(rows.into_iter().map(wrap));
-    Ok(())
-}
-
-/// The current state of the records `changes` name (deleted ones are missing), one query per
-/// record type.
-pub async fn load_records(
-    db: &impl ConnectionTrait,
-    changes: &[change_log::Model],
-) -> Result<HashMap<Uuid, ChangedRecord>, Error> {
-    let mut ids: HashMap<EntityType, Vec<Uuid>> = HashMap::new();
-    for change in changes {
-        ids.entry(change.entity_type)
-            .or_default()
-            .push(change.entity_id);
-    }
-    let mut records = HashMap::new();
-    for (entity_type, ids) in ids {
-        use ChangedRecord as R;
-        use EntityType as T;
-        match entity_type {
-            T::CaseStudy => {
-                by_ids::<case_study::Entity, _>(
-                    db,
-                    case_study::Column::Id,
-                    &ids,
-                    |m| (m.id, R::CaseStudy(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::Project => {
-                by_ids::<project::Entity, _>(
-                    db,
-                    project::Column::Id,
-                    &ids,
-                    |m| (m.id, R::Project(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::Actor => {
-                by_ids::<actor::Entity, _>(
-                    db,
-                    actor::Column::Id,
-                    &ids,
-                    |m| (m.id, R::Actor(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::Funder => {
-                by_ids::<funder::Entity, _>(
-                    db,
-                    funder::Column::Id,
-                    &ids,
-                    |m| (m.id, R::Funder(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::Funding => {
-                by_ids::<funding::Entity, _>(
-                    db,
-                    funding::Column::Id,
-                    &ids,
-                    |m| (m.id, R::Funding(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::Participation => {
-                by_ids::<participation::Entity, _>(
-                    db,
-                    participation::Column::Id,
-                    &ids,
-                    |m| (m.id, R::Participation(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::CaseStudyActor => {
-                by_ids::<case_study_actor::Entity, _>(
-                    db,
-                    case_study_actor::Column::Id,
-                    &ids,
-                    |m| (m.id, R::CaseStudyActor(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::ResourceFlow => {
-                by_ids::<resource_flow::Entity, _>(
-                    db,
-                    resource_flow::Column::Id,
-                    &ids,
-                    |m| (m.id, R::ResourceFlow(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::ImpactFigure => {
-                by_ids::<impact_figure::Entity, _>(
-                    db,
-                    impact_figure::Column::Id,
-                    &ids,
-                    |m| (m.id, R::ImpactFigure(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::Theme => {
-                by_ids::<theme::Entity, _>(
-                    db,
-                    theme::Column::Id,
-                    &ids,
-                    |m| (m.id, R::Theme(m)),
-                    &mut records,
-                )
-                .await?
-            }
-            T::Membership => {
-                by_ids::<membership::Entity, _>(
-                    db,
-                    membership::Column::Id,
-                    &ids,
-                    |m| (m.id, R::Membership(m)),
-                    &mut records,
-                )
-                .await?
-            }
+/// Calls `$callback!` with every record type the change log records, each as
+/// `Variant(entity_module)`; `Variant` names it in [`EntityType`], in [`ChangedRecord`] and in
+/// the GraphQL feed.
+#[macro_export]
+macro_rules! with_changed_records {
+    ($callback:path) => {
+        $callback! {
+            CaseStudy(case_study),
+            Project(project),
+            Actor(actor),
+            Funder(funder),
+            Funding(funding),
+            Participation(participation),
+            CaseStudyActor(case_study_actor),
+            ResourceFlow(resource_flow),
+            ImpactFigure(impact_figure),
+            Theme(theme),
+            Membership(membership),
         }
-    }
-    Ok(records)
+    };
 }
+
+macro_rules! changed_records {
+    ($($variant:ident($entity:ident),)+) => {
+        /// The current state of a changed record.
+        #[derive(Debug, Clone)]
+        pub enum ChangedRecord {
+            $($variant($entity::Model),)+
+        }
+
+        /// The current state of the records `changes` name (deleted ones are missing), one
+        /// query per record type.
+        pub async fn load_records(
+            db: &impl ConnectionTrait,
+            changes: &[change_log::Model],
+        ) -> Result<HashMap<Uuid, ChangedRecord>, Error> {
+            let mut ids: HashMap<EntityType, Vec<Uuid>> = HashMap::new();
+            for change in changes {
+                ids.entry(change.entity_type)
+                    .or_default()
+                    .push(change.entity_id);
+            }
+            let mut records = HashMap::new();
+            for (entity_type, ids) in ids {
+                // No wildcard: a new entity type does not compile until it is in the list.
+                match entity_type {
+                    $(
+                        EntityType::$variant => {
+                            let rows = $entity::Entity::find()
+                                .filter($entity::Column::Id.is_in(ids))
+                                .all(db)
+                                .await?;
+                            records.extend(
+                                rows.into_iter()
+                                    .map(|row| (row.id, ChangedRecord::$variant(row))),
+                            );
+                        }
+                    )+
+                }
+            }
+            Ok(records)
+        }
+    };
+}
+
+with_changed_records!(changed_records);

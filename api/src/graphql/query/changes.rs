@@ -20,22 +20,26 @@ use crate::service::change_feed::{self, ChangedRecord};
 use crate::service::page::{FeedPosition, decode_cursor, encode_cursor};
 use crate::service::{access, audit};
 
-/// The kinds of record the change feed reports.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "vocabulary::EntityType")]
-pub enum ChangeEntityType {
-    CaseStudy,
-    Project,
-    Actor,
-    Funder,
-    Funding,
-    Participation,
-    CaseStudyActor,
-    ResourceFlow,
-    ImpactFigure,
-    Theme,
-    Membership,
+/// Declares `ChangeEntityType` and `ChangedEntity` from the service's list of the record types
+/// the change log records.
+macro_rules! feed_types {
+    ($($variant:ident($entity:ident),)+) => {
+        /// The kinds of record the change feed reports.
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        #[graphql(remote = "vocabulary::EntityType")]
+        pub enum ChangeEntityType {
+            $($variant,)+
+        }
+
+        /// A changed record as it is now.
+        #[derive(Union, Debug, Clone)]
+        pub enum ChangedEntity {
+            $($variant($variant),)+
+        }
+    };
 }
+
+symbios_service::with_changed_records!(feed_types);
 
 /// What happened to the record.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,22 +49,6 @@ pub enum ChangeOp {
     Upsert,
     /// Deleted (a tombstone: `entity` is null).
     Delete,
-}
-
-/// A changed record as it is now.
-#[derive(Union, Debug, Clone)]
-pub enum ChangedEntity {
-    CaseStudy(CaseStudy),
-    Project(Project),
-    Actor(Actor),
-    Funder(Funder),
-    Funding(Funding),
-    Participation(Participation),
-    CaseStudyActor(CaseStudyActor),
-    ResourceFlow(ResourceFlow),
-    ImpactFigure(ImpactFigure),
-    Theme(Theme),
-    Membership(Membership),
 }
 
 impl From<ChangedRecord> for ChangedEntity {
