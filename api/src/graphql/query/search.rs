@@ -10,11 +10,10 @@ use uuid::Uuid;
 
 use crate::error::{ErrorCode, graphql_error, search_error};
 use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
-use crate::graphql::loaders::{ActorById, CaseStudyById, FunderById, ProjectById};
+use crate::graphql::records::load_objects;
 use crate::graphql::types::actor::Actor;
 use crate::graphql::types::case_study::CaseStudy;
 use crate::graphql::types::funder::Funder;
-use crate::graphql::types::load_records;
 use crate::graphql::types::localized::preference;
 use crate::graphql::types::project::Project;
 use crate::graphql::types::search::{
@@ -72,32 +71,31 @@ fn kinds(types: Option<Vec<SearchType>>) -> Vec<Kind> {
         .collect()
 }
 
-/// Loads the records of `hits` (one batched query per record type), keyed by id.
-async fn entities(
-    ctx: &Context<'_>,
-    hits: &[(Uuid, Kind)],
-) -> async_graphql::Result<HashMap<Uuid, SearchEntity>> {
-    let ids_of = |kind: Kind| -> Vec<Uuid> {
-        hits.iter()
-            .filter(|(_, k)| *k == kind)
-            .map(|(id, _)| *id)
-            .collect()
+/// Declares `entities` over the service's list of searchable record types.
+macro_rules! search_entities {
+    ($($variant:ident($entity:ident, $record:ident),)+) => {
+        /// Loads the records of `hits` (one batched query per record type), keyed by id.
+        async fn entities(
+            ctx: &Context<'_>,
+            hits: &[(Uuid, Kind)],
+        ) -> async_graphql::Result<HashMap<Uuid, SearchEntity>> {
+            let mut found: HashMap<Uuid, SearchEntity> = HashMap::new();
+            $(
+                let ids: Vec<Uuid> = hits
+                    .iter()
+                    .filter(|(_, kind)| *kind == Kind::$variant)
+                    .map(|(id, _)| *id)
+                    .collect();
+                for object in load_objects::<$variant>(ctx, &ids).await? {
+                    found.insert(object.0.id, SearchEntity::$variant(object));
+                }
+            )+
+            Ok(found)
+        }
     };
-    let mut found: HashMap<Uuid, SearchEntity> = HashMap::new();
-    for record in load_records(ctx, &ids_of(Kind::CaseStudy), CaseStudyById, CaseStudy).await? {
-        found.insert(record.0.id, SearchEntity::CaseStudy(record));
-    }
-    for record in load_records(ctx, &ids_of(Kind::Project), ProjectById, Project).await? {
-        found.insert(record.0.id, SearchEntity::Project(record));
-    }
-    for record in load_records(ctx, &ids_of(Kind::Actor), ActorById, Actor).await? {
-        found.insert(record.0.id, SearchEntity::Actor(record));
-    }
-    for record in load_records(ctx, &ids_of(Kind::Funder), FunderById, Funder).await? {
-        found.insert(record.0.id, SearchEntity::Funder(record));
-    }
-    Ok(found)
 }
+
+symbios_service::with_searchable_records!(search_entities);
 
 fn facet_values(counts: Vec<symbios_search::FacetCount>) -> Vec<FacetValue> {
     counts

@@ -23,7 +23,7 @@ use crate::service::localized_text::field;
 record_object! {
     /// An organisation (company, municipality, region, university, cluster …) or a person that
     /// takes part in case studies and projects.
-    Actor(actor) = service::actor::Actors;
+    Actor(actor) = service::actor::Actors, loaded by ActorById;
     /// Human-readable unique key, e.g. `novo-nordisk`.
     slug;
     #[Object]

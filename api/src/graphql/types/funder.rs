@@ -19,7 +19,7 @@ use crate::service::localized_text::field;
 
 record_object! {
     /// A funding body: EU fund, national agency, region, municipality, foundation or private.
-    Funder(funder) = service::funder::Funders;
+    Funder(funder) = service::funder::Funders, loaded by FunderById;
     /// Human-readable unique key, e.g. `vinnova`.
     slug;
     #[Object]

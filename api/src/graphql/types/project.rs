@@ -23,7 +23,7 @@ use crate::service::localized_text::field;
 
 record_object! {
     /// A funded project (R&D, pilot, network) in which actors participate.
-    Project(project) = service::project::Projects;
+    Project(project) = service::project::Projects, loaded by ProjectById;
     /// Human-readable unique key, e.g. `smice`.
     slug;
     #[Object]
