@@ -42,6 +42,11 @@ where
     load_records(ctx, ids, T::by_id, T::of).await
 }
 
+/// A list argument in the service's terms: absent is empty, each value converted.
+pub fn values<T: Into<U>, U>(list: Option<Vec<T>>) -> Vec<U> {
+    list.into_iter().flatten().map(Into::into).collect()
+}
+
 /// The record `id` or `slug` names (exactly one of them), or `None`.
 pub async fn find_one<T: RecordObject>(
     ctx: &Context<'_>,

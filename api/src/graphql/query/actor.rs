@@ -2,7 +2,7 @@
 
 use async_graphql::InputObject;
 
-use crate::graphql::records::{order_input, record_queries};
+use crate::graphql::records::{order_input, record_queries, values};
 use crate::graphql::types::actor::Actor;
 use crate::graphql::types::enums::ActorKind;
 use crate::service::actor as actors;
@@ -42,12 +42,7 @@ impl From<ActorFilter> for actors::Filter {
     fn from(filter: ActorFilter) -> Self {
         Self {
             countries: filter.country.unwrap_or_default(),
-            kinds: filter
-                .kind
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            kinds: values(filter.kind),
             schemes: filter.scheme.unwrap_or_default(),
             name_contains: filter.name_contains,
         }

@@ -2,7 +2,7 @@
 
 use async_graphql::InputObject;
 
-use crate::graphql::records::{order_input, record_queries};
+use crate::graphql::records::{order_input, record_queries, values};
 use crate::graphql::types::case_study::CaseStudy;
 use crate::graphql::types::enums::{CaseStudyKind, CaseStudyStatus};
 use crate::service::case_study as case_studies;
@@ -49,18 +49,8 @@ impl From<CaseStudyFilter> for case_studies::Filter {
     fn from(filter: CaseStudyFilter) -> Self {
         Self {
             countries: filter.country.unwrap_or_default(),
-            kinds: filter
-                .kind
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            statuses: filter
-                .status
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            kinds: values(filter.kind),
+            statuses: values(filter.status),
             themes: filter.theme.unwrap_or_default(),
             year_from: filter.year_from,
             year_to: filter.year_to,

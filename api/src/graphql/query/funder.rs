@@ -2,7 +2,7 @@
 
 use async_graphql::InputObject;
 
-use crate::graphql::records::{order_input, record_queries};
+use crate::graphql::records::{order_input, record_queries, values};
 use crate::graphql::types::enums::FunderKind;
 use crate::graphql::types::funder::Funder;
 use crate::service::funder as funders;
@@ -39,12 +39,7 @@ impl From<FunderFilter> for funders::Filter {
     fn from(filter: FunderFilter) -> Self {
         Self {
             countries: filter.country.unwrap_or_default(),
-            kinds: filter
-                .kind
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            kinds: values(filter.kind),
             name_contains: filter.name_contains,
         }
     }

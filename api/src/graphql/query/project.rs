@@ -2,7 +2,7 @@
 
 use async_graphql::InputObject;
 
-use crate::graphql::records::{order_input, record_queries};
+use crate::graphql::records::{order_input, record_queries, values};
 use crate::graphql::types::enums::ProjectStatus;
 use crate::graphql::types::project::Project;
 use crate::service::project as projects;
@@ -47,12 +47,7 @@ impl From<ProjectFilter> for projects::Filter {
     fn from(filter: ProjectFilter) -> Self {
         Self {
             countries: filter.country.unwrap_or_default(),
-            statuses: filter
-                .status
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: values(filter.status),
             themes: filter.theme.unwrap_or_default(),
             year_from: filter.year_from,
             year_to: filter.year_to,
