@@ -67,28 +67,6 @@ pub async fn read(
     })
 }
 
-/// Calls `$callback!` with every record type the change log records, each as
-/// `Variant(entity_module)`; `Variant` names it in [`EntityType`], in [`ChangedRecord`] and in
-/// the GraphQL feed.
-#[macro_export]
-macro_rules! with_changed_records {
-    ($callback:path) => {
-        $callback! {
-            CaseStudy(case_study),
-            Project(project),
-            Actor(actor),
-            Funder(funder),
-            Funding(funding),
-            Participation(participation),
-            CaseStudyActor(case_study_actor),
-            ResourceFlow(resource_flow),
-            ImpactFigure(impact_figure),
-            Theme(theme),
-            Membership(membership),
-        }
-    };
-}
-
 macro_rules! changed_records {
     ($($variant:ident($entity:ident),)+) => {
         /// The current state of a changed record.
@@ -132,4 +110,4 @@ macro_rules! changed_records {
     };
 }
 
-with_changed_records!(changed_records);
+crate::with_changed_records!(changed_records);

@@ -31,20 +31,4 @@ macro_rules! node_records {
     };
 }
 
-/// Calls `$callback!` with the record types that can be fetched by id alone, each as
-/// `Variant(entity_module, RecordType)`: the one list behind [`NodeRecord`], [`find`] and the
-/// GraphQL `Node` interface.
-#[macro_export]
-macro_rules! with_node_records {
-    ($callback:path) => {
-        $callback! {
-            CaseStudy(case_study, CaseStudies),
-            Project(project, Projects),
-            Actor(actor, Actors),
-            Funder(funder, Funders),
-            Theme(theme, Themes),
-        }
-    };
-}
-
-with_node_records!(node_records);
+crate::with_node_records!(node_records);

@@ -45,21 +45,6 @@ pub struct Indexed {
     pub year: Option<i32>,
 }
 
-/// Calls `$callback!` with the searchable record types, each as
-/// `Variant(entity_module, RecordType)`; `Variant` names the record type in [`EntityType`],
-/// in [`Kind`] and in the GraphQL `SearchType`.
-#[macro_export]
-macro_rules! with_searchable_records {
-    ($callback:path) => {
-        $callback! {
-            CaseStudy(case_study, CaseStudies),
-            Project(project, Projects),
-            Actor(actor, Actors),
-            Funder(funder, Funders),
-        }
-    };
-}
-
 macro_rules! searchable_dispatch {
     ($($variant:ident($entity:ident, $record:ident),)+) => {
         /// The record types that are searchable.
@@ -102,7 +87,7 @@ macro_rules! searchable_dispatch {
     };
 }
 
-with_searchable_records!(searchable_dispatch);
+crate::with_searchable_records!(searchable_dispatch);
 
 /// The index documents of the records `ids` of type `R`.
 async fn documents<R: Searchable>(
