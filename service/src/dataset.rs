@@ -1,6 +1,7 @@
-//! Writing a whole dataset (the bundled seed) in one transaction: records that are missing are
-//! inserted with their change-log rows; records that exist are left as they are, since they
-//! may have been edited since.
+//! Whether the database holds records yet (the bundled dataset loads only into an empty one),
+//! and bulk rows for test fixtures and benchmarks: thousands of generated records inserted
+//! as rows with their change-log rows, without the checks of the write path. The bundled
+//! dataset does not come this way; it is an import (`transfer::import_whole`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -19,7 +20,7 @@ use uuid::Uuid;
 use super::Error;
 use super::change_log::{self, Change};
 
-/// Every row of a dataset, ready to insert.
+/// Every row of a generated fixture, ready to insert.
 #[derive(Debug, Clone, Default)]
 pub struct Records {
     pub themes: Vec<theme::Model>,

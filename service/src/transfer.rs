@@ -114,6 +114,15 @@ macro_rules! record_types {
             $($variant($fields),)*
         }
 
+        impl AnyRecord {
+            /// The record's type.
+            pub fn record_type(&self) -> RecordType {
+                match self {
+                    $(AnyRecord::$variant(_) => RecordType::$variant,)*
+                }
+            }
+        }
+
         fn parse_record(
             record_type: RecordType,
             value: serde_json::Value,
