@@ -1,9 +1,11 @@
 //! Writes: create, update with a patch, and delete for every record type, each in one
 //! transaction that also writes the change-log and audit rows.
 //!
-//! Every record type implements [`Record`]: how to load it as a whole (row plus owned parts
-//! such as texts and identifiers), apply a patch, validate it, and write it. The generic
-//! [`create`], [`update`] and [`delete`] do the rest the same way for every type:
+//! Every record type implements [`Record`] with only what is its own: its table, how its row
+//! maps to its fields, its texts and owned parts, its patch and its checks. The steps every
+//! type shares (load, insert, guarded update and delete, slugs, referrers) are in `store`,
+//! and the generic [`create`], [`update`], [`put`] and [`delete`] do the rest the same way
+//! for every type (mutations, partner upserts, imports and the bundled dataset alike):
 //!
 //! - the caller needs a key; roles are checked by [`Record::authorize`];
 //! - `update` and `delete` take the version the caller holds; a stale one is
