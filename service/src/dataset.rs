@@ -6,7 +6,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
-    TransactionSession, TransactionTrait,
 };
 use symbios_entity::vocabulary::{ChangeOp, EntityType};
 use symbios_entity::{
@@ -19,6 +18,7 @@ use uuid::Uuid;
 
 use super::Error;
 use super::change_log::{self, Change};
+use super::write::Writer;
 
 /// Every row of a generated fixture, ready to insert.
 #[derive(Debug, Clone, Default)]
@@ -124,11 +124,13 @@ fn upserts(entity_type: EntityType, ids: Vec<Uuid>) -> impl Iterator<Item = Chan
 /// (`upsert`, version 1) for each record inserted.
 #[instrument(skip_all)]
 pub async fn insert_missing_records(
-    db: &impl TransactionTrait,
+    db: &impl Writer,
     records: &Records,
     at: DateTime<Utc>,
 ) -> Result<InsertReport, Error> {
-    let transaction = db.begin().await?;
+    // A write transaction from the start: one that reads first fails on SQLite when another
+    // writer (the pruner, at startup) commits before its first write.
+    let transaction = db.begin_write().await?;
     let txn = &transaction;
     let mut changes: Vec<Change> = Vec::new();
 

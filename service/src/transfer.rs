@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -265,8 +266,9 @@ pub enum Existing {
     Keep,
 }
 
-/// The stored id of the record a line stands for: by slug for types that have one (which the
-/// line must give), else by the line's id (which it must give); and whether it exists.
+/// The stored id of the record a line stands for, and whether it exists: by slug for types
+/// that have one (which the line must give), else, or when no record has the slug, by the
+/// line's id (which relations must give).
 async fn stored_id<R: Record>(
     txn: &DatabaseTransaction,
     (line, id, record): (usize, Option<Uuid>, &mut R),
@@ -278,33 +280,35 @@ async fn stored_id<R: Record>(
             reason: format!("imports match this type by `{what}`; give one"),
         }]))
     };
-    let key = match R::Table::SLUG {
-        Some(slug_column) => {
-            let Some(slug) = write::slug_of(record) else {
-                return missing("slug");
-            };
-            // Refused before it is looked up: PostgreSQL cannot even receive a NUL.
-            if let Err(error) = crate::validate::one_line("slug", slug) {
-                return Ok(Err(line_errors(line, error)?));
-            }
-            slug_column.eq(slug)
+    let mut keys = Vec::new();
+    if let Some(slug_column) = R::Table::SLUG {
+        let Some(slug) = write::slug_of(record) else {
+            return missing("slug");
+        };
+        // Refused before it is looked up: PostgreSQL cannot even receive a NUL.
+        if let Err(error) = crate::validate::one_line("slug", slug) {
+            return Ok(Err(line_errors(line, error)?));
         }
-        None => match id {
-            Some(id) => R::Table::ID.eq(id),
-            None => return missing("id"),
-        },
-    };
-    let found: Option<Uuid> = R::Table::find()
-        .select_only()
-        .column(R::Table::ID)
-        .filter(key)
-        .into_tuple()
-        .one(txn)
-        .await?;
-    Ok(Ok(match found {
-        Some(stored) => (stored, true),
-        None => (id.unwrap_or_else(Uuid::new_v4), false),
-    }))
+        keys.push(slug_column.eq(slug));
+    }
+    match id {
+        Some(id) => keys.push(R::Table::ID.eq(id)),
+        None if keys.is_empty() => return missing("id"),
+        None => {}
+    }
+    for key in keys {
+        let found: Option<Uuid> = R::Table::find()
+            .select_only()
+            .column(R::Table::ID)
+            .filter(key)
+            .into_tuple()
+            .one(txn)
+            .await?;
+        if let Some(stored) = found {
+            return Ok(Ok((stored, true)));
+        }
+    }
+    Ok(Ok((id.unwrap_or_else(Uuid::new_v4), false)))
 }
 
 /// Writes one record with [`write::put`] (or [`write::create`], when existing records are
@@ -338,23 +342,37 @@ async fn write_one<R: Record>(
     Ok(())
 }
 
-/// The slugs among `slugs` that actors hold already.
-async fn actor_slugs_taken(
+/// The keys of the items whose actor exists: by slug, or by the id the line gives.
+async fn actors_present(
     txn: &DatabaseTransaction,
-    slugs: Vec<String>,
+    items: &[(usize, UpsertItem)],
 ) -> Result<HashSet<String>, Error> {
-    let mut taken = HashSet::new();
-    for chunk in slugs.chunks(500) {
-        let found: Vec<String> = actor::Entity::find()
+    let mut present = HashSet::new();
+    for chunk in items.chunks(500) {
+        let slugs = chunk.iter().map(|(_, item)| item.key.clone());
+        let ids = chunk.iter().filter_map(|(_, item)| item.id);
+        let found: Vec<(Uuid, String)> = actor::Entity::find()
             .select_only()
+            .column(actor::Column::Id)
             .column(actor::Column::Slug)
-            .filter(actor::Column::Slug.is_in(chunk.iter().cloned()))
+            .filter(
+                actor::Column::Slug
+                    .is_in(slugs)
+                    .or(actor::Column::Id.is_in(ids)),
+            )
             .into_tuple()
             .all(txn)
             .await?;
-        taken.extend(found);
+        for (_, item) in chunk {
+            if found
+                .iter()
+                .any(|(id, slug)| *slug == item.key || Some(*id) == item.id)
+            {
+                present.insert(item.key.clone());
+            }
+        }
     }
-    Ok(taken)
+    Ok(present)
 }
 
 /// Writes actors through the bulk upsert, matched by slug.
@@ -366,10 +384,9 @@ async fn write_actors(
     report: &mut BatchReport,
 ) -> Result<(), Error> {
     if existing == Existing::Keep {
-        let slugs = actors.iter().map(|(_, item)| item.key.clone()).collect();
-        let taken = actor_slugs_taken(txn, slugs).await?;
+        let present = actors_present(txn, &actors).await?;
         let before = actors.len();
-        actors.retain(|(_, item)| !taken.contains(&item.key));
+        actors.retain(|(_, item)| !present.contains(&item.key));
         report.unchanged += before - actors.len();
     }
     for chunk in actors.chunks(upsert_actors::MAX_ITEMS) {

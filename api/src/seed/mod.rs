@@ -237,6 +237,60 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_second_load_keeps_records_as_edited_and_writes_nothing() {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        use symbios_entity::{actor, case_study, change_log};
+
+        use crate::service::write::{
+            self, ActorFields, ActorPatch, CaseStudyFields, CaseStudyPatch,
+        };
+
+        let db = scratch_database().await.unwrap();
+        let first = load_bundled(&db).await.unwrap();
+        let ctx = WriteContext {
+            principal: Principal::command_line("test"),
+            request_id: None,
+            at: Utc::now(),
+        };
+        let orsted = record_id("actor", "orsted");
+        let patch = ActorPatch {
+            slug: Some("orsted-renamed".to_owned()),
+            name: Some("Ørsted (renamed)".to_owned()),
+            ..ActorPatch::default()
+        };
+        write::update::<ActorFields>(&db, &ctx, orsted, 1, patch)
+            .await
+            .unwrap();
+        let kalundborg = case_study::Entity::find()
+            .filter(case_study::Column::Slug.eq("kalundborg-symbiosis"))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let patch = CaseStudyPatch {
+            slug: Some("kalundborg".to_owned()),
+            ..CaseStudyPatch::default()
+        };
+        write::update::<CaseStudyFields>(&db, &ctx, kalundborg.id, kalundborg.version, patch)
+            .await
+            .unwrap();
+        let changes = change_log::Entity::find().count(&db).await.unwrap();
+
+        let second = load_bundled(&db).await.unwrap();
+        assert_eq!(second.inserted, 0, "{second:?}");
+        assert_eq!(second.existing, first.inserted);
+        assert_eq!(
+            change_log::Entity::find().count(&db).await.unwrap(),
+            changes
+        );
+        let renamed = actor::Entity::find_by_id(orsted).one(&db).await.unwrap();
+        assert_eq!(
+            renamed.map(|row| row.name).as_deref(),
+            Some("Ørsted (renamed)")
+        );
+    }
+
+    #[tokio::test]
     async fn broken_reference_names_line_and_field() {
         let missing = Uuid::nil();
         let mut lines: Vec<String> = DATASET.lines().map(str::to_owned).collect();
