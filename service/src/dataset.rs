@@ -1,11 +1,11 @@
-//! Writing a whole dataset (the bundled seed) in one transaction: records that are missing are
-//! inserted with their change-log rows; records that exist are left as they are, since they
-//! may have been edited since.
+//! Whether the database holds records yet (the bundled dataset loads only into an empty one),
+//! and bulk rows for test fixtures and benchmarks: thousands of generated records inserted
+//! as rows with their change-log rows, without the checks of the write path. The bundled
+//! dataset does not come this way; it is an import (`transfer::import_whole`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
-    TransactionSession, TransactionTrait,
 };
 use symbios_entity::vocabulary::{ChangeOp, EntityType};
 use symbios_entity::{
@@ -18,8 +18,9 @@ use uuid::Uuid;
 
 use super::Error;
 use super::change_log::{self, Change};
+use super::write::Writer;
 
-/// Every row of a dataset, ready to insert.
+/// Every row of a generated fixture, ready to insert.
 #[derive(Debug, Clone, Default)]
 pub struct Records {
     pub themes: Vec<theme::Model>,
@@ -123,11 +124,13 @@ fn upserts(entity_type: EntityType, ids: Vec<Uuid>) -> impl Iterator<Item = Chan
 /// (`upsert`, version 1) for each record inserted.
 #[instrument(skip_all)]
 pub async fn insert_missing_records(
-    db: &impl TransactionTrait,
+    db: &impl Writer,
     records: &Records,
     at: DateTime<Utc>,
 ) -> Result<InsertReport, Error> {
-    let transaction = db.begin().await?;
+    // A write transaction from the start: one that reads first fails on SQLite when another
+    // writer (the pruner, at startup) commits before its first write.
+    let transaction = db.begin_write().await?;
     let txn = &transaction;
     let mut changes: Vec<Change> = Vec::new();
 

@@ -11,17 +11,15 @@
 //! import again changes nothing: case studies, projects, actors and funders by `slug` (which
 //! they must have), relations by `id` (which they must have).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use symbios_entity::{
-    actor, case_study, case_study_actor, funder, funding, impact_figure, membership, participation,
-    project, resource_flow, theme,
-};
+use symbios_entity::actor;
 use uuid::Uuid;
 
 use super::Error;
@@ -30,7 +28,7 @@ use super::write::upsert_actors::{self, ItemStatus, MatchBy, UpsertItem};
 use super::write::{
     self, ActorFields, CaseStudyActorFields, CaseStudyFields, FlowFields, FunderFields,
     FundingFields, ImpactFields, MembershipFields, ParticipationFields, ProjectFields, Record,
-    ThemeFields, WriteContext,
+    ThemeFields, VersionedTable, WriteContext,
 };
 
 /// The record types an import or export handles, in an order where references come first.
@@ -107,9 +105,64 @@ struct OutLine<'a, R> {
     record: &'a R,
 }
 
-/// A parsed record.
-#[derive(Debug, Clone)]
-pub enum AnyRecord {
+/// Lists every record type once, with its whole-record struct, and writes the dispatch
+/// from [`RecordType`] (parse, write, export) to the generic code.
+macro_rules! record_types {
+    ($($variant:ident($fields:ty)),* $(,)?) => {
+        /// A parsed record.
+        #[derive(Debug, Clone)]
+        pub enum AnyRecord {
+            $($variant($fields),)*
+        }
+
+        impl AnyRecord {
+            /// The record's type.
+            pub fn record_type(&self) -> RecordType {
+                match self {
+                    $(AnyRecord::$variant(_) => RecordType::$variant,)*
+                }
+            }
+        }
+
+        fn parse_record(
+            record_type: RecordType,
+            value: serde_json::Value,
+        ) -> Result<AnyRecord, serde_json::Error> {
+            match record_type {
+                $(RecordType::$variant => serde_json::from_value(value).map(AnyRecord::$variant),)*
+            }
+        }
+
+        async fn write_record(
+            txn: &DatabaseTransaction,
+            ctx: &WriteContext,
+            (line, id, record): (usize, Option<Uuid>, AnyRecord),
+            existing: Existing,
+            report: &mut BatchReport,
+        ) -> Result<(), Error> {
+            match record {
+                $(AnyRecord::$variant(record) => {
+                    write_one(txn, ctx, (line, id, record), existing, report).await
+                })*
+            }
+        }
+
+        async fn export_any(
+            db: &DatabaseTransaction,
+            record_type: RecordType,
+            after: Option<Uuid>,
+            limit: u64,
+        ) -> Result<Vec<(Uuid, serde_json::Value)>, Error> {
+            match record_type {
+                $(RecordType::$variant => {
+                    export_page::<$fields>(db, record_type, after, limit).await
+                })*
+            }
+        }
+    };
+}
+
+record_types!(
     Theme(ThemeFields),
     Actor(ActorFields),
     Funder(FunderFields),
@@ -121,7 +174,7 @@ pub enum AnyRecord {
     ResourceFlow(FlowFields),
     ImpactFigure(ImpactFields),
     Membership(MembershipFields),
-}
+);
 
 /// A parsed line.
 #[derive(Debug, Clone)]
@@ -145,12 +198,6 @@ pub struct LineError {
     pub reason: String,
 }
 
-fn record_from<R: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-) -> Result<R, serde_json::Error> {
-    serde_json::from_value(value)
-}
-
 /// Parses one line; errors name the field when serde does.
 pub fn parse_line(line: usize, text: &str) -> Result<ImportLine, LineError> {
     let error = |field: &str, reason: String| LineError {
@@ -159,20 +206,8 @@ pub fn parse_line(line: usize, text: &str) -> Result<ImportLine, LineError> {
         reason,
     };
     let raw: RawLine = serde_json::from_str(text).map_err(|parse| error("", parse.to_string()))?;
-    let record = match raw.record_type {
-        RecordType::Theme => record_from(raw.record).map(AnyRecord::Theme),
-        RecordType::Actor => record_from(raw.record).map(AnyRecord::Actor),
-        RecordType::Funder => record_from(raw.record).map(AnyRecord::Funder),
-        RecordType::Project => record_from(raw.record).map(AnyRecord::Project),
-        RecordType::CaseStudy => record_from(raw.record).map(AnyRecord::CaseStudy),
-        RecordType::Participation => record_from(raw.record).map(AnyRecord::Participation),
-        RecordType::Funding => record_from(raw.record).map(AnyRecord::Funding),
-        RecordType::CaseStudyActor => record_from(raw.record).map(AnyRecord::CaseStudyActor),
-        RecordType::ResourceFlow => record_from(raw.record).map(AnyRecord::ResourceFlow),
-        RecordType::ImpactFigure => record_from(raw.record).map(AnyRecord::ImpactFigure),
-        RecordType::Membership => record_from(raw.record).map(AnyRecord::Membership),
-    }
-    .map_err(|parse| error("record", parse.to_string()))?;
+    let record = parse_record(raw.record_type, raw.record)
+        .map_err(|parse| error("record", parse.to_string()))?;
     Ok(ImportLine {
         line,
         id: raw.id,
@@ -222,120 +257,171 @@ fn line_errors(line: usize, error: Error) -> Result<Vec<LineError>, Error> {
     }
 }
 
-async fn id_by_slug<E, C>(
-    db: &DatabaseTransaction,
-    slug_column: C,
-    id_column: C,
-    slug: &str,
-) -> Result<Option<Uuid>, Error>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-{
-    Ok(E::find()
-        .select_only()
-        .column(id_column)
-        .filter(slug_column.eq(slug))
-        .into_tuple()
-        .one(db)
-        .await?)
+/// What an import does with a record that exists already (matched by slug or id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Makes it equal to the line (`symbios import`).
+    Replace,
+    /// Leaves it as it is, since it may have been edited since (the bundled dataset).
+    Keep,
 }
 
-/// Writes one non-actor record with [`write::put`], matched by slug or id.
-async fn put_one(
+/// The stored id of the record a line stands for, and whether it exists: by slug for types
+/// that have one (which the line must give), else, or when no record has the slug, by the
+/// line's id (which relations must give).
+async fn stored_id<R: Record>(
+    txn: &DatabaseTransaction,
+    (line, id, record): (usize, Option<Uuid>, &mut R),
+) -> Result<Result<(Uuid, bool), Vec<LineError>>, Error> {
+    let missing = |what: &str| {
+        Ok(Err(vec![LineError {
+            line,
+            field: what.to_owned(),
+            reason: format!("imports match this type by `{what}`; give one"),
+        }]))
+    };
+    let mut keys = Vec::new();
+    if let Some(slug_column) = R::Table::SLUG {
+        let Some(slug) = write::slug_of(record) else {
+            return missing("slug");
+        };
+        // Refused before it is looked up: PostgreSQL cannot even receive a NUL.
+        if let Err(error) = crate::validate::one_line("slug", slug) {
+            return Ok(Err(line_errors(line, error)?));
+        }
+        keys.push(slug_column.eq(slug));
+    }
+    match id {
+        Some(id) => keys.push(R::Table::ID.eq(id)),
+        None if keys.is_empty() => return missing("id"),
+        None => {}
+    }
+    for key in keys {
+        let found: Option<Uuid> = R::Table::find()
+            .select_only()
+            .column(R::Table::ID)
+            .filter(key)
+            .into_tuple()
+            .one(txn)
+            .await?;
+        if let Some(stored) = found {
+            return Ok(Ok((stored, true)));
+        }
+    }
+    Ok(Ok((id.unwrap_or_else(Uuid::new_v4), false)))
+}
+
+/// Writes one record with [`write::put`] (or [`write::create`], when existing records are
+/// kept), matched by slug or id.
+async fn write_one<R: Record>(
     txn: &DatabaseTransaction,
     ctx: &WriteContext,
-    line: ImportLine,
+    (line, id, mut record): (usize, Option<Uuid>, R),
+    existing: Existing,
     report: &mut BatchReport,
 ) -> Result<(), Error> {
-    let number = line.line;
-    let missing = |what: &str| LineError {
-        line: number,
-        field: what.to_owned(),
-        reason: format!("imports match this type by `{what}`; give one"),
+    let (id, existed) = match stored_id(txn, (line, id, &mut record)).await? {
+        Ok(found) => found,
+        Err(errors) => {
+            report.errors.extend(errors);
+            return Ok(());
+        }
     };
-    macro_rules! by_slug {
-        ($record:expr, $entity:ident) => {{
-            let record = $record;
-            let Some(slug) = record.slug.clone() else {
-                report.errors.push(missing("slug"));
-                return Ok(());
-            };
-            // Refused before it is looked up: PostgreSQL cannot even receive a NUL.
-            if let Err(error) = crate::validate::one_line("slug", &slug) {
-                report.errors.extend(line_errors(number, error)?);
-                return Ok(());
-            }
-            let found = id_by_slug::<$entity::Entity, _>(
-                txn,
-                $entity::Column::Slug,
-                $entity::Column::Id,
-                &slug,
-            )
-            .await?;
-            (found.or(line.id), found.is_some(), record)
-        }};
-    }
-    macro_rules! put {
-        ($id:expr, $existed:expr, $record:expr) => {{
-            let id = $id.unwrap_or_else(Uuid::new_v4);
-            match write::put(txn, ctx, id, $record).await {
-                Ok(written) => report.count(written, $existed),
-                Err(error) => report.errors.extend(line_errors(number, error)?),
-            }
-        }};
-    }
-    macro_rules! by_id {
-        ($record:expr, $entity:ident) => {{
-            let Some(id) = line.id else {
-                report.errors.push(missing("id"));
-                return Ok(());
-            };
-            let existed = $entity::Entity::find_by_id(id).one(txn).await?.is_some();
-            put!(Some(id), existed, $record)
-        }};
-    }
-    match line.record {
-        AnyRecord::Theme(record) => {
-            let (id, existed, record) = by_slug!(record, theme);
-            put!(id, existed, record)
+    let written = match (existed, existing) {
+        (true, Existing::Keep) => {
+            report.unchanged += 1;
+            return Ok(());
         }
-        AnyRecord::Actor(record) => {
-            let (id, existed, record) = by_slug!(record, actor);
-            put!(id, existed, record)
-        }
-        AnyRecord::Funder(record) => {
-            let (id, existed, record) = by_slug!(record, funder);
-            put!(id, existed, record)
-        }
-        AnyRecord::Project(record) => {
-            let (id, existed, record) = by_slug!(record, project);
-            put!(id, existed, record)
-        }
-        AnyRecord::CaseStudy(record) => {
-            let (id, existed, record) = by_slug!(record, case_study);
-            put!(id, existed, record)
-        }
-        AnyRecord::Participation(record) => by_id!(record, participation),
-        AnyRecord::Funding(record) => by_id!(record, funding),
-        AnyRecord::CaseStudyActor(record) => by_id!(record, case_study_actor),
-        AnyRecord::ResourceFlow(record) => by_id!(record, resource_flow),
-        AnyRecord::ImpactFigure(record) => by_id!(record, impact_figure),
-        AnyRecord::Membership(record) => by_id!(record, membership),
+        (_, Existing::Replace) => write::put(txn, ctx, id, record).await,
+        (false, Existing::Keep) => write::create(txn, ctx, Some(id), record).await,
+    };
+    match written {
+        Ok(written) => report.count(written, existed),
+        Err(error) => report.errors.extend(line_errors(line, error)?),
     }
     Ok(())
 }
 
-/// Writes a batch of lines in one transaction: actors through the bulk upsert (matched by
-/// slug), the other types one by one. Refused lines are reported; a database failure rolls
-/// the whole batch back and is returned.
-pub async fn import_batch(
-    db: &DatabaseConnection,
+/// The keys of the items whose actor exists: by slug, or by the id the line gives.
+async fn actors_present(
+    txn: &DatabaseTransaction,
+    items: &[(usize, UpsertItem)],
+) -> Result<HashSet<String>, Error> {
+    let mut present = HashSet::new();
+    for chunk in items.chunks(500) {
+        let slugs = chunk.iter().map(|(_, item)| item.key.clone());
+        let ids = chunk.iter().filter_map(|(_, item)| item.id);
+        let found: Vec<(Uuid, String)> = actor::Entity::find()
+            .select_only()
+            .column(actor::Column::Id)
+            .column(actor::Column::Slug)
+            .filter(
+                actor::Column::Slug
+                    .is_in(slugs)
+                    .or(actor::Column::Id.is_in(ids)),
+            )
+            .into_tuple()
+            .all(txn)
+            .await?;
+        for (_, item) in chunk {
+            if found
+                .iter()
+                .any(|(id, slug)| *slug == item.key || Some(*id) == item.id)
+            {
+                present.insert(item.key.clone());
+            }
+        }
+    }
+    Ok(present)
+}
+
+/// Writes actors through the bulk upsert, matched by slug.
+async fn write_actors(
+    txn: &DatabaseTransaction,
+    ctx: &WriteContext,
+    mut actors: Vec<(usize, UpsertItem)>,
+    existing: Existing,
+    report: &mut BatchReport,
+) -> Result<(), Error> {
+    if existing == Existing::Keep {
+        let present = actors_present(txn, &actors).await?;
+        let before = actors.len();
+        actors.retain(|(_, item)| !present.contains(&item.key));
+        report.unchanged += before - actors.len();
+    }
+    for chunk in actors.chunks(upsert_actors::MAX_ITEMS) {
+        let numbers: Vec<usize> = chunk.iter().map(|(number, _)| *number).collect();
+        let items = chunk.iter().map(|(_, item)| item.clone()).collect();
+        let outcome = upsert_actors::upsert_actors(txn, ctx, MatchBy::Slug, items, None).await?;
+        for (number, item) in numbers.into_iter().zip(outcome.items) {
+            match item.status {
+                ItemStatus::Created => report.created += 1,
+                ItemStatus::Updated => report.updated += 1,
+                ItemStatus::Unchanged => report.unchanged += 1,
+                ItemStatus::Rejected => {
+                    report
+                        .errors
+                        .extend(item.errors.into_iter().map(|error| LineError {
+                            line: number,
+                            field: error.field,
+                            reason: error.reason,
+                        }));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `lines` in `txn`: actors through the bulk upsert (matched by slug), the other types
+/// one by one through [`write`]. Refused lines are reported and the others written.
+async fn write_lines(
+    txn: &DatabaseTransaction,
     ctx: &WriteContext,
     lines: Vec<ImportLine>,
+    existing: Existing,
 ) -> Result<BatchReport, Error> {
     let mut report = BatchReport::default();
-    let txn = db.begin_write().await?;
     let mut actors: Vec<(usize, UpsertItem)> = Vec::new();
     let mut others = Vec::new();
     for line in lines {
@@ -357,80 +443,67 @@ pub async fn import_batch(
                     reason: "imports match actors by `slug`; give one".to_owned(),
                 }),
             },
-            record => others.push(ImportLine {
-                line: line.line,
-                id: line.id,
-                record,
-            }),
+            record => others.push((line.line, line.id, record)),
         }
     }
-    for chunk in actors.chunks(upsert_actors::MAX_ITEMS) {
-        let numbers: Vec<usize> = chunk.iter().map(|(number, _)| *number).collect();
-        let items = chunk.iter().map(|(_, item)| item.clone()).collect();
-        let outcome = upsert_actors::upsert_actors(&txn, ctx, MatchBy::Slug, items, None).await?;
-        for (number, item) in numbers.into_iter().zip(outcome.items) {
-            match item.status {
-                ItemStatus::Created => report.created += 1,
-                ItemStatus::Updated => report.updated += 1,
-                ItemStatus::Unchanged => report.unchanged += 1,
-                ItemStatus::Rejected => {
-                    report
-                        .errors
-                        .extend(item.errors.into_iter().map(|error| LineError {
-                            line: number,
-                            field: error.field,
-                            reason: error.reason,
-                        }));
-                }
-            }
-        }
-    }
+    write_actors(txn, ctx, actors, existing, &mut report).await?;
     for line in others {
-        put_one(&txn, ctx, line, &mut report).await?;
+        write_record(txn, ctx, line, existing, &mut report).await?;
     }
+    Ok(report)
+}
+
+/// Writes a batch of lines in one transaction. Refused lines are reported and the rest of the
+/// batch is written; a database failure rolls the whole batch back and is returned.
+pub async fn import_batch(
+    db: &DatabaseConnection,
+    ctx: &WriteContext,
+    lines: Vec<ImportLine>,
+) -> Result<BatchReport, Error> {
+    let txn = db.begin_write().await?;
+    let report = write_lines(&txn, ctx, lines, Existing::Replace).await?;
     txn.commit().await?;
     Ok(report)
 }
 
-/// Ids of `E`, in id order, after `after`, at most `limit`.
-async fn ids_after<E, C>(
-    db: &DatabaseTransaction,
-    id_column: C,
-    after: Option<Uuid>,
-    limit: u64,
-) -> Result<Vec<Uuid>, Error>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-{
-    let mut select = E::find().select_only().column(id_column);
-    if let Some(after) = after {
-        select = select.filter(id_column.gt(after));
+/// Writes a whole dataset in one transaction, all or nothing: when any line is refused,
+/// nothing is written and the report lists every refusal.
+pub async fn import_whole(
+    db: &DatabaseConnection,
+    ctx: &WriteContext,
+    lines: Vec<ImportLine>,
+    existing: Existing,
+) -> Result<BatchReport, Error> {
+    let txn = db.begin_write().await?;
+    let report = write_lines(&txn, ctx, lines, existing).await?;
+    if report.errors.is_empty() {
+        txn.commit().await?;
+    } else {
+        txn.rollback().await?;
     }
-    Ok(select
-        .order_by_asc(id_column)
-        .limit(limit)
-        .into_tuple()
-        .all(db)
-        .await?)
+    Ok(report)
 }
 
 /// The next up to `limit` records of `R` after `after`, in id order, as NDJSON lines.
-async fn export_page<R, E, C>(
+async fn export_page<R: Record + Serialize>(
     db: &DatabaseTransaction,
     record_type: RecordType,
-    id_column: C,
     after: Option<Uuid>,
     limit: u64,
-) -> Result<Vec<(Uuid, serde_json::Value)>, Error>
-where
-    R: Record + Serialize,
-    E: EntityTrait,
-    C: ColumnTrait,
-{
+) -> Result<Vec<(Uuid, serde_json::Value)>, Error> {
+    let mut select = R::Table::find().select_only().column(R::Table::ID);
+    if let Some(after) = after {
+        select = select.filter(R::Table::ID.gt(after));
+    }
+    let ids: Vec<Uuid> = select
+        .order_by_asc(R::Table::ID)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut lines = Vec::new();
-    for id in ids_after::<E, C>(db, id_column, after, limit).await? {
-        if let Some(stored) = R::load(db, id).await? {
+    for id in ids {
+        if let Some(stored) = write::load::<R>(db, id).await? {
             let line = OutLine {
                 record_type,
                 id,
@@ -452,119 +525,7 @@ pub async fn export(
     limit: u64,
 ) -> Result<Vec<(Uuid, serde_json::Value)>, Error> {
     let txn = db.begin().await?;
-    use RecordType as T;
-    let page = match record_type {
-        T::Theme => {
-            export_page::<ThemeFields, theme::Entity, _>(
-                &txn,
-                record_type,
-                theme::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::Actor => {
-            export_page::<ActorFields, actor::Entity, _>(
-                &txn,
-                record_type,
-                actor::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::Funder => {
-            export_page::<FunderFields, funder::Entity, _>(
-                &txn,
-                record_type,
-                funder::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::Project => {
-            export_page::<ProjectFields, project::Entity, _>(
-                &txn,
-                record_type,
-                project::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::CaseStudy => {
-            export_page::<CaseStudyFields, case_study::Entity, _>(
-                &txn,
-                record_type,
-                case_study::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::Participation => {
-            export_page::<ParticipationFields, participation::Entity, _>(
-                &txn,
-                record_type,
-                participation::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::Funding => {
-            export_page::<FundingFields, funding::Entity, _>(
-                &txn,
-                record_type,
-                funding::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::CaseStudyActor => {
-            export_page::<CaseStudyActorFields, case_study_actor::Entity, _>(
-                &txn,
-                record_type,
-                case_study_actor::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::ResourceFlow => {
-            export_page::<FlowFields, resource_flow::Entity, _>(
-                &txn,
-                record_type,
-                resource_flow::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::Membership => {
-            export_page::<MembershipFields, membership::Entity, _>(
-                &txn,
-                record_type,
-                membership::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-        T::ImpactFigure => {
-            export_page::<ImpactFields, impact_figure::Entity, _>(
-                &txn,
-                record_type,
-                impact_figure::Column::Id,
-                after,
-                limit,
-            )
-            .await
-        }
-    }?;
+    let page = export_any(&txn, record_type, after, limit).await?;
     txn.commit().await?;
     Ok(page)
 }

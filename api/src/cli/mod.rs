@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{Overrides, Settings};
 use crate::seed::Dataset;
 use crate::startup::App;
-use crate::{db, graphql, indexer, seed, telemetry};
+use crate::{db, graphql, indexer, telemetry};
 
 /// Symbios: GraphQL knowledge base of circular-economy and industrial-symbiosis case studies.
 #[derive(Debug, Parser)]
@@ -188,19 +188,22 @@ async fn reindex(settings: &Settings) -> anyhow::Result<()> {
 
 async fn seed_command(settings: &Settings, check_only: bool) -> anyhow::Result<()> {
     let dataset = Dataset::bundled()?;
-    let [themes, actors, funders, projects, case_studies] = dataset.counts();
+    let counts: Vec<String> = dataset
+        .counts()
+        .into_iter()
+        .map(|(record_type, count)| format!("{count} {record_type}"))
+        .collect();
+    let counts = counts.join(", ");
     if check_only {
-        seed::build_records(&dataset, chrono::Utc::now()).map_err(seed::SeedError::Invalid)?;
-        println!(
-            "dataset is valid: {case_studies} case studies, {projects} projects, {actors} actors, {funders} funders, {themes} themes"
-        );
+        dataset.check().await?;
+        println!("dataset is valid: {counts}");
         return Ok(());
     }
     let (connection, _) = db::connect(settings).await?;
     db::migrate_up(&connection).await?;
-    let report = seed::load_bundled(&connection).await?;
+    let report = dataset.load(&connection).await?;
     println!(
-        "seed: {} record(s) inserted, {} already present ({case_studies} case studies, {projects} projects, {actors} actors, {funders} funders, {themes} themes in the dataset)",
+        "seed: {} record(s) inserted, {} already present ({counts} in the dataset)",
         report.inserted, report.existing
     );
     Ok(())

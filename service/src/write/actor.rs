@@ -1,6 +1,5 @@
 //! Writing actors: the row, the description and the identifiers.
 
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -12,8 +11,8 @@ use symbios_entity::{
 use uuid::Uuid;
 
 use super::input_format::{localized, vocabulary};
-use super::parts::{self, count_referrers, set};
-use super::{Record, Versioned};
+use super::parts::set;
+use super::{Lookup, OwnedTexts, Record, Referrer, Stored};
 use crate::access::Principal;
 use crate::localized_text::field;
 use crate::text::fold;
@@ -71,12 +70,6 @@ pub struct ActorPatch {
 }
 
 impl ActorFields {
-    /// Identifiers sorted, so that equal sets compare equal.
-    pub(crate) fn normalize(&mut self) {
-        self.identifiers.sort();
-        self.identifiers.dedup();
-    }
-
     /// The stored actor `row` with its description and identifiers, normalized.
     pub(crate) fn from_stored(
         row: actor::Model,
@@ -102,47 +95,25 @@ impl ActorFields {
             .iter()
             .map(|identifier| identifier.scheme.as_str())
     }
-
-    pub(crate) fn to_row(
-        &self,
-        id: Uuid,
-        slug: &str,
-        version: i32,
-        at: DateTime<Utc>,
-    ) -> actor::ActiveModel {
-        actor::ActiveModel {
-            id: Set(id),
-            slug: Set(slug.to_owned()),
-            name: Set(self.name.clone()),
-            name_folded: Set(fold(&self.name)),
-            kind: Set(self.kind),
-            country: Set(self.country.clone()),
-            website: Set(self.website.clone()),
-            original_lang: Set(self.original_lang.clone()),
-            version: Set(version),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-    }
 }
 
-/// Validation shared with the bulk upsert.
+/// The checks of an actor on its own, as the bulk upsert runs them: the slug and the rest.
 pub(crate) fn validate_actor(fields: &ActorFields, violations: &mut Violations) {
     if let Some(slug) = &fields.slug {
         violations.slug("slug", slug);
     }
+    fields.validate(violations);
+}
+
+fn validate_fields(fields: &ActorFields, violations: &mut Violations) {
     violations.text("name", &fields.name, MAX_NAME);
     violations.country("country", &fields.country);
     if let Some(website) = &fields.website {
         violations.url("website", website);
     }
-    violations.lang("originalLang", &fields.original_lang);
-    violations.localized(
-        "description",
-        &fields.description,
-        &fields.original_lang,
-        false,
-    );
+    let lang = &fields.original_lang;
+    violations.lang("originalLang", lang);
+    violations.localized("description", &fields.description, lang, false);
     if !violations.list_length(
         "identifiers",
         fields.identifiers.len(),
@@ -306,15 +277,14 @@ fn authorize_partner(
 
 impl Record for ActorFields {
     type Patch = ActorPatch;
+    type Table = actor::Entity;
     const TYPE: EntityType = EntityType::Actor;
     const NAME: &'static str = "Actor";
 
-    async fn load(db: &DatabaseTransaction, id: Uuid) -> Result<Option<Versioned<Self>>, Error> {
-        let Some(row) = actor::Entity::find_by_id(id).one(db).await? else {
-            return Ok(None);
-        };
+    async fn from_row(db: &DatabaseTransaction, stored: Stored<Self>) -> Result<Self, Error> {
+        let Stored { row, mut texts } = stored;
         let identifiers = external_identifier::Entity::find()
-            .filter(external_identifier::Column::ActorId.eq(id))
+            .filter(external_identifier::Column::ActorId.eq(row.id))
             .order_by_asc(external_identifier::Column::Scheme)
             .all(db)
             .await?
@@ -324,18 +294,37 @@ impl Record for ActorFields {
                 value: row.value,
             })
             .collect();
-        let description = parts::load_texts(db, EntityType::Actor, id, field::DESCRIPTION).await?;
-        let version = row.version;
-        Ok(Some(Versioned {
-            record: ActorFields::from_stored(row, description, identifiers),
-            version,
-        }))
+        let description = texts.take(field::DESCRIPTION);
+        Ok(ActorFields::from_stored(row, description, identifiers))
+    }
+
+    fn texts(&self) -> OwnedTexts<'_> {
+        OwnedTexts::of(&self.original_lang).with(field::DESCRIPTION, &self.description)
+    }
+
+    fn to_row(&self) -> actor::ActiveModel {
+        actor::ActiveModel {
+            slug: Set(self.slug.clone().unwrap_or_default()),
+            name: Set(self.name.clone()),
+            name_folded: Set(fold(&self.name)),
+            kind: Set(self.kind),
+            country: Set(self.country.clone()),
+            website: Set(self.website.clone()),
+            original_lang: Set(self.original_lang.clone()),
+            ..Default::default()
+        }
+    }
+
+    async fn write_parts(&self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+        sync_identifiers(db, id, &self.identifiers).await
+    }
+
+    async fn delete_parts(db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+        sync_identifiers(db, id, &[]).await
     }
 
     fn apply(&mut self, patch: ActorPatch) {
-        if patch.slug.is_some() {
-            self.slug = patch.slug;
-        }
+        set(&mut self.slug, patch.slug.map(Some));
         set(&mut self.name, patch.name);
         set(&mut self.kind, patch.kind);
         set(&mut self.country, patch.country);
@@ -346,38 +335,21 @@ impl Record for ActorFields {
         self.normalize();
     }
 
-    async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
-        self.normalize();
-        use actor::Column as C;
-        parts::complete_slug::<actor::Entity, _>(
-            db,
-            (C::Slug, C::Id),
-            &mut self.slug,
-            &self.name,
-            id,
-        )
-        .await
+    fn normalize(&mut self) {
+        self.identifiers.sort();
+        self.identifiers.dedup();
+    }
+
+    fn slug_and_name(&mut self) -> Option<(&mut Option<String>, Option<&str>)> {
+        Some((&mut self.slug, Some(&self.name)))
     }
 
     fn validate(&self, violations: &mut Violations) {
-        validate_actor(self, violations);
+        validate_fields(self, violations);
     }
 
-    async fn check_references(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        violations: &mut Violations,
-    ) -> Result<(), Error> {
-        use actor::Column as C;
-        parts::check_slug::<actor::Entity, _>(
-            db,
-            (C::Slug, C::Id),
-            self.slug.as_deref(),
-            id,
-            violations,
-        )
-        .await?;
+    async fn check_references(&self, lookup: Lookup<'_>) -> Result<(), Error> {
+        let Lookup { db, id, violations } = lookup;
         identifiers_taken(db, id, &self.identifiers, violations).await
     }
 
@@ -389,132 +361,16 @@ impl Record for ActorFields {
         authorize_partner(principal, before, after)
     }
 
-    async fn insert(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<(), Error> {
-        let slug = self.slug.clone().unwrap_or_default();
-        let mut row = self.to_row(id, &slug, 1, at);
-        row.created_at = Set(at);
-        actor::Entity::insert(row)
-            .exec_without_returning(db)
-            .await?;
-        parts::insert_texts(
-            db,
-            EntityType::Actor,
-            id,
-            field::DESCRIPTION,
-            &self.description,
-            &self.original_lang,
-        )
-        .await?;
-        sync_identifiers(db, id, &self.identifiers).await
-    }
-
-    async fn update(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        expected: i32,
-        at: DateTime<Utc>,
-    ) -> Result<bool, Error> {
-        let slug = self.slug.clone().unwrap_or_default();
-        let row = self.to_row(id, &slug, expected + 1, at);
-        use actor::Column as C;
-        if !parts::guarded_update::<actor::Entity, _>(db, row, (C::Id, C::Version), id, expected)
-            .await?
-        {
-            return Ok(false);
-        }
-        parts::replace_texts(
-            db,
-            EntityType::Actor,
-            id,
-            field::DESCRIPTION,
-            &self.description,
-            &self.original_lang,
-        )
-        .await?;
-        sync_identifiers(db, id, &self.identifiers).await?;
-        Ok(true)
-    }
-
-    async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
-        external_identifier::Entity::delete_many()
-            .filter(external_identifier::Column::ActorId.eq(id))
-            .exec(db)
-            .await?;
-        use actor::Column as C;
-        parts::guarded_delete::<actor::Entity, _>(
-            db,
-            EntityType::Actor,
-            (C::Id, C::Version),
-            id,
-            expected,
-        )
-        .await
-    }
-
-    async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {
-        let mut referrers = Vec::new();
-        count_referrers::<participation::Entity, _>(
-            db,
-            participation::Column::ActorId,
-            id,
-            "project participations",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<case_study_actor::Entity, _>(
-            db,
-            case_study_actor::Column::ActorId,
-            id,
-            "case-study roles",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<resource_flow::Entity, _>(
-            db,
-            resource_flow::Column::FromActorId,
-            id,
-            "resource flows from it",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<resource_flow::Entity, _>(
-            db,
-            resource_flow::Column::ToActorId,
-            id,
-            "resource flows to it",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<funder::Entity, _>(
-            db,
-            funder::Column::ActorId,
-            id,
-            "funders",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<membership::Entity, _>(
-            db,
-            membership::Column::PersonId,
-            id,
-            "memberships",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<membership::Entity, _>(
-            db,
-            membership::Column::OrganisationId,
-            id,
-            "members",
-            &mut referrers,
-        )
-        .await?;
-        Ok(referrers)
+    fn referrers() -> Vec<Referrer> {
+        use resource_flow::Column as Flow;
+        vec![
+            Referrer::new(participation::Column::ActorId, "project participations"),
+            Referrer::new(case_study_actor::Column::ActorId, "case-study roles"),
+            Referrer::new(Flow::FromActorId, "resource flows from it"),
+            Referrer::new(Flow::ToActorId, "resource flows to it"),
+            Referrer::new(funder::Column::ActorId, "funders"),
+            Referrer::new(membership::Column::PersonId, "memberships"),
+            Referrer::new(membership::Column::OrganisationId, "members"),
+        ]
     }
 }

@@ -1,6 +1,6 @@
 //! Writing case studies: the row, summary and body, theme and project links, and sources.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -14,8 +14,8 @@ use symbios_entity::{
 use uuid::Uuid;
 
 use super::input_format::{localized, vocabulary};
-use super::parts::{self, count_referrers, set};
-use super::{Record, Versioned};
+use super::parts::{self, set};
+use super::{Lookup, OwnedTexts, Record, Referrer, Stored};
 use crate::localized_text::field;
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, Violations};
@@ -93,64 +93,8 @@ pub struct CaseStudyPatch {
 }
 
 impl CaseStudyFields {
-    fn normalize(&mut self) {
-        parts::normalize_slugs(&mut self.themes);
-        self.project_ids.sort();
-        self.project_ids.dedup();
-        self.sources.sort();
-        self.sources.dedup();
-    }
-
-    fn to_row(&self, id: Uuid, version: i32, at: DateTime<Utc>) -> case_study::ActiveModel {
-        case_study::ActiveModel {
-            id: Set(id),
-            slug: Set(self.slug.clone().unwrap_or_default()),
-            title: Set(self.title.clone()),
-            name_folded: Set(fold(&self.title)),
-            kind: Set(self.kind),
-            place: Set(self.place.clone()),
-            municipality: Set(self.municipality.clone()),
-            region: Set(self.region.clone()),
-            country: Set(self.country.clone()),
-            latitude: Set(self.latitude),
-            longitude: Set(self.longitude),
-            established_year: Set(self.established_year),
-            status: Set(self.status),
-            original_lang: Set(self.original_lang.clone()),
-            version: Set(version),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-    }
-
-    async fn write_parts(&self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
-        for (name, texts) in [(field::SUMMARY, &self.summary), (field::BODY, &self.body)] {
-            parts::replace_texts(
-                db,
-                EntityType::CaseStudy,
-                id,
-                name,
-                texts,
-                &self.original_lang,
-            )
-            .await?;
-        }
-        let mut ignored = Violations::default();
-        let themes = parts::theme_ids(db, "themes", &self.themes, &mut ignored)
-            .await?
-            .into_iter()
-            .map(|theme_id| case_study_theme::ActiveModel {
-                case_study_id: Set(id),
-                theme_id: Set(theme_id),
-            })
-            .collect();
-        parts::replace_links::<case_study_theme::Entity, _>(
-            db,
-            case_study_theme::Column::CaseStudyId,
-            id,
-            themes,
-        )
-        .await?;
+    fn links_and_sources(&self, id: Uuid) -> Links {
+        let themes = self.themes.clone();
         let projects = self
             .project_ids
             .iter()
@@ -159,13 +103,6 @@ impl CaseStudyFields {
                 project_id: Set(*project_id),
             })
             .collect();
-        parts::replace_links::<case_study_project::Entity, _>(
-            db,
-            case_study_project::Column::CaseStudyId,
-            id,
-            projects,
-        )
-        .await?;
         let sources = self
             .sources
             .iter()
@@ -177,21 +114,48 @@ impl CaseStudyFields {
                 accessed: Set(source.accessed),
             })
             .collect();
-        parts::replace_links::<source::Entity, _>(db, source::Column::CaseStudyId, id, sources)
-            .await
+        (themes, projects, sources)
     }
+}
+
+/// Theme slugs, project links and sources of one case study, as written.
+type Links = (
+    Vec<String>,
+    Vec<case_study_project::ActiveModel>,
+    Vec<source::ActiveModel>,
+);
+
+/// Replaces the theme links, project links and sources of case study `id`.
+async fn replace_links(
+    db: &DatabaseTransaction,
+    id: Uuid,
+    (themes, projects, sources): Links,
+) -> Result<(), Error> {
+    let mut ignored = Violations::default();
+    let themes = parts::theme_ids(db, "themes", &themes, &mut ignored)
+        .await?
+        .into_iter()
+        .map(|theme_id| case_study_theme::ActiveModel {
+            case_study_id: Set(id),
+            theme_id: Set(theme_id),
+        })
+        .collect();
+    use case_study_project::Column as P;
+    use case_study_theme::Column as T;
+    parts::replace_links::<case_study_theme::Entity, _>(db, T::CaseStudyId, id, themes).await?;
+    parts::replace_links::<case_study_project::Entity, _>(db, P::CaseStudyId, id, projects).await?;
+    parts::replace_links::<source::Entity, _>(db, source::Column::CaseStudyId, id, sources).await
 }
 
 impl Record for CaseStudyFields {
     type Patch = CaseStudyPatch;
+    type Table = case_study::Entity;
     const TYPE: EntityType = EntityType::CaseStudy;
     const NAME: &'static str = "CaseStudy";
 
-    async fn load(db: &DatabaseTransaction, id: Uuid) -> Result<Option<Versioned<Self>>, Error> {
-        let Some(row) = case_study::Entity::find_by_id(id).one(db).await? else {
-            return Ok(None);
-        };
-        use case_study_theme::Column as L;
+    async fn from_row(db: &DatabaseTransaction, stored: Stored<Self>) -> Result<Self, Error> {
+        let Stored { row, mut texts } = stored;
+        let id = row.id;
         let project_ids: Vec<Uuid> = case_study_project::Entity::find()
             .select_only()
             .column(case_study_project::Column::ProjectId)
@@ -211,6 +175,14 @@ impl Record for CaseStudyFields {
                 accessed: source.accessed,
             })
             .collect();
+        use case_study_theme::Column as L;
+        let themes = parts::linked_theme_slugs::<case_study_theme::Entity, _>(
+            db,
+            L::CaseStudyId,
+            L::ThemeId,
+            id,
+        )
+        .await?;
         let mut record = CaseStudyFields {
             slug: Some(row.slug),
             title: row.title,
@@ -224,29 +196,51 @@ impl Record for CaseStudyFields {
             established_year: row.established_year,
             status: row.status,
             original_lang: row.original_lang,
-            summary: parts::load_texts(db, EntityType::CaseStudy, id, field::SUMMARY).await?,
-            body: parts::load_texts(db, EntityType::CaseStudy, id, field::BODY).await?,
-            themes: parts::linked_theme_slugs::<case_study_theme::Entity, _>(
-                db,
-                L::CaseStudyId,
-                L::ThemeId,
-                id,
-            )
-            .await?,
+            summary: texts.take(field::SUMMARY),
+            body: texts.take(field::BODY),
+            themes,
             project_ids,
             sources,
         };
         record.normalize();
-        Ok(Some(Versioned {
-            record,
-            version: row.version,
-        }))
+        Ok(record)
+    }
+
+    fn texts(&self) -> OwnedTexts<'_> {
+        OwnedTexts::of(&self.original_lang)
+            .with(field::SUMMARY, &self.summary)
+            .with(field::BODY, &self.body)
+    }
+
+    fn to_row(&self) -> case_study::ActiveModel {
+        case_study::ActiveModel {
+            slug: Set(self.slug.clone().unwrap_or_default()),
+            title: Set(self.title.clone()),
+            name_folded: Set(fold(&self.title)),
+            kind: Set(self.kind),
+            place: Set(self.place.clone()),
+            municipality: Set(self.municipality.clone()),
+            region: Set(self.region.clone()),
+            country: Set(self.country.clone()),
+            latitude: Set(self.latitude),
+            longitude: Set(self.longitude),
+            established_year: Set(self.established_year),
+            status: Set(self.status),
+            original_lang: Set(self.original_lang.clone()),
+            ..Default::default()
+        }
+    }
+
+    async fn write_parts(&self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+        replace_links(db, id, self.links_and_sources(id)).await
+    }
+
+    async fn delete_parts(db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+        replace_links(db, id, Links::default()).await
     }
 
     fn apply(&mut self, patch: CaseStudyPatch) {
-        if patch.slug.is_some() {
-            self.slug = patch.slug;
-        }
+        set(&mut self.slug, patch.slug.map(Some));
         set(&mut self.title, patch.title);
         set(&mut self.kind, patch.kind);
         set(&mut self.place, patch.place);
@@ -266,23 +260,19 @@ impl Record for CaseStudyFields {
         self.normalize();
     }
 
-    async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
-        self.normalize();
-        use case_study::Column as C;
-        parts::complete_slug::<case_study::Entity, _>(
-            db,
-            (C::Slug, C::Id),
-            &mut self.slug,
-            &self.title,
-            id,
-        )
-        .await
+    fn normalize(&mut self) {
+        parts::normalize_slugs(&mut self.themes);
+        self.project_ids.sort();
+        self.project_ids.dedup();
+        self.sources.sort();
+        self.sources.dedup();
+    }
+
+    fn slug_and_name(&mut self) -> Option<(&mut Option<String>, Option<&str>)> {
+        Some((&mut self.slug, Some(&self.title)))
     }
 
     fn validate(&self, violations: &mut Violations) {
-        if let Some(slug) = &self.slug {
-            violations.slug("slug", slug);
-        }
         violations.text("title", &self.title, MAX_NAME);
         violations.text("place", &self.place, 200);
         violations.optional_text("municipality", self.municipality.as_deref(), 200);
@@ -307,21 +297,8 @@ impl Record for CaseStudyFields {
         );
     }
 
-    async fn check_references(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        violations: &mut Violations,
-    ) -> Result<(), Error> {
-        use case_study::Column as C;
-        parts::check_slug::<case_study::Entity, _>(
-            db,
-            (C::Slug, C::Id),
-            self.slug.as_deref(),
-            id,
-            violations,
-        )
-        .await?;
+    async fn check_references(&self, lookup: Lookup<'_>) -> Result<(), Error> {
+        let Lookup { db, violations, .. } = lookup;
         parts::theme_ids(db, "themes", &self.themes, violations).await?;
         if !self.project_ids.is_empty() {
             let found: Vec<Uuid> = project::Entity::find()
@@ -340,98 +317,11 @@ impl Record for CaseStudyFields {
         Ok(())
     }
 
-    async fn insert(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<(), Error> {
-        let mut row = self.to_row(id, 1, at);
-        row.created_at = Set(at);
-        case_study::Entity::insert(row)
-            .exec_without_returning(db)
-            .await?;
-        self.write_parts(db, id).await
-    }
-
-    async fn update(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        expected: i32,
-        at: DateTime<Utc>,
-    ) -> Result<bool, Error> {
-        let row = self.to_row(id, expected + 1, at);
-        use case_study::Column as C;
-        if !parts::guarded_update::<case_study::Entity, _>(
-            db,
-            row,
-            (C::Id, C::Version),
-            id,
-            expected,
-        )
-        .await?
-        {
-            return Ok(false);
-        }
-        self.write_parts(db, id).await?;
-        Ok(true)
-    }
-
-    async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
-        parts::replace_links::<case_study_theme::Entity, _>(
-            db,
-            case_study_theme::Column::CaseStudyId,
-            id,
-            Vec::new(),
-        )
-        .await?;
-        parts::replace_links::<case_study_project::Entity, _>(
-            db,
-            case_study_project::Column::CaseStudyId,
-            id,
-            Vec::new(),
-        )
-        .await?;
-        parts::replace_links::<source::Entity, _>(db, source::Column::CaseStudyId, id, Vec::new())
-            .await?;
-        use case_study::Column as C;
-        parts::guarded_delete::<case_study::Entity, _>(
-            db,
-            EntityType::CaseStudy,
-            (C::Id, C::Version),
-            id,
-            expected,
-        )
-        .await
-    }
-
-    async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {
-        let mut referrers = Vec::new();
-        count_referrers::<case_study_actor::Entity, _>(
-            db,
-            case_study_actor::Column::CaseStudyId,
-            id,
-            "actor roles",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<resource_flow::Entity, _>(
-            db,
-            resource_flow::Column::CaseStudyId,
-            id,
-            "resource flows",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<impact_figure::Entity, _>(
-            db,
-            impact_figure::Column::CaseStudyId,
-            id,
-            "impact figures",
-            &mut referrers,
-        )
-        .await?;
-        Ok(referrers)
+    fn referrers() -> Vec<Referrer> {
+        vec![
+            Referrer::new(case_study_actor::Column::CaseStudyId, "actor roles"),
+            Referrer::new(resource_flow::Column::CaseStudyId, "resource flows"),
+            Referrer::new(impact_figure::Column::CaseStudyId, "impact figures"),
+        ]
     }
 }

@@ -1,9 +1,11 @@
 //! Writes: create, update with a patch, and delete for every record type, each in one
 //! transaction that also writes the change-log and audit rows.
 //!
-//! Every record type implements [`Record`]: how to load it as a whole (row plus owned parts
-//! such as texts and identifiers), apply a patch, validate it, and write it. The generic
-//! [`create`], [`update`] and [`delete`] do the rest the same way for every type:
+//! Every record type implements [`Record`] with only what is its own: its table, how its row
+//! maps to its fields, its texts and owned parts, its patch and its checks. The steps every
+//! type shares (load, insert, guarded update and delete, slugs, referrers) are in `store`,
+//! and the generic [`create`], [`update`], [`put`] and [`delete`] do the rest the same way
+//! for every type (mutations, partner upserts, imports and the bundled dataset alike):
 //!
 //! - the caller needs a key; roles are checked by [`Record::authorize`];
 //! - `update` and `delete` take the version the caller holds; a stale one is
@@ -24,6 +26,7 @@ mod parts;
 mod project;
 mod relations;
 mod retry;
+mod store;
 mod theme;
 pub mod upsert_actors;
 
@@ -54,6 +57,8 @@ use super::access::{Principal, require_editor, require_key};
 use super::change_log::{self, Change};
 use super::validate::Violations;
 use retry::Attempt;
+pub(crate) use store::slug_of;
+pub use store::{OwnedTexts, Referrer, Row, RowValues, Stored, VersionedTable, load};
 
 /// Where a write starts its transaction: a connection (a transaction of its own) or a running
 /// transaction (a savepoint inside it, as imports use to write a batch atomically).
@@ -128,43 +133,74 @@ pub(crate) struct Logged {
     new_version: Option<i32>,
 }
 
-/// A record type that can be written through [`create`], [`update`] and [`delete`].
+/// A record type that can be written through [`create`], [`update`], [`put`] and
+/// [`delete`]: what is its own (fields, patch, checks, owned parts). The steps every type
+/// shares (load, insert, guarded update and delete, slugs, texts, referrer counts, change
+/// log) are generic, in [`store`] and below.
 pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
     /// The changes an update may make.
     type Patch: Send + Clone;
+    /// The record's table.
+    type Table: VersionedTable;
     /// The change-log type.
     const TYPE: EntityType;
     /// The GraphQL type name, used in operation names (`createActor`) and messages.
     const NAME: &'static str;
 
-    /// The record with this id, as a whole.
-    fn load(
+    /// The record from its stored row and texts, loading any other parts it owns.
+    fn from_row(
         db: &DatabaseTransaction,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Option<Versioned<Self>>, Error>> + Send;
+        stored: Stored<Self>,
+    ) -> impl Future<Output = Result<Self, Error>> + Send;
 
-    /// Applies a patch.
-    fn apply(&mut self, patch: Self::Patch);
+    /// The row's own values; id, version and time stamps are set by the write path.
+    fn to_row(&self) -> store::RowValues<Self>;
 
-    /// Fills in what the caller may leave out (e.g. a slug from the name) before checks.
-    fn complete(
-        &mut self,
+    /// The localized texts the record owns, by field, and the language they were written in.
+    fn texts(&self) -> OwnedTexts<'_> {
+        OwnedTexts::default()
+    }
+
+    /// Replaces what the record owns besides its row and texts (links, sources, identifiers).
+    fn write_parts(
+        &self,
         _db: &DatabaseTransaction,
         _id: Uuid,
     ) -> impl Future<Output = Result<(), Error>> + Send {
         async { Ok(()) }
     }
 
-    /// Checks the values on their own.
+    /// Deletes what [`Record::write_parts`] wrote, before the row goes.
+    fn delete_parts(
+        _db: &DatabaseTransaction,
+        _id: Uuid,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Applies a patch.
+    fn apply(&mut self, patch: Self::Patch);
+
+    /// Brings lists into one order, so that equal records compare equal.
+    fn normalize(&mut self) {}
+
+    /// The slug field, for types with slugs, and the name a slug left out is made from (`None`
+    /// when the slug must be given).
+    fn slug_and_name(&mut self) -> Option<(&mut Option<String>, Option<&str>)> {
+        None
+    }
+
+    /// Checks the values on their own (the slug's form is checked for every type).
     fn validate(&self, violations: &mut Violations);
 
-    /// Checks against the database: references exist, unique values are free.
+    /// Checks against the database: references exist, unique values are free (the slug is
+    /// checked for every type).
     fn check_references(
         &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        violations: &mut Violations,
-    ) -> impl Future<Output = Result<(), Error>> + Send;
+        _lookup: Lookup<'_>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        async { Ok(()) }
+    }
 
     /// Whether `principal` may turn `before` into `after` (`None`: does not exist).
     fn authorize(
@@ -175,38 +211,10 @@ pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
         require_editor(Some(principal)).map(|_| ())
     }
 
-    /// Inserts the record with version 1.
-    fn insert(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        at: DateTime<Utc>,
-    ) -> impl Future<Output = Result<(), Error>> + Send;
-
-    /// Overwrites the record at version `expected` with version `expected + 1`; `false` when
-    /// the row is no longer at `expected`.
-    fn update(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        expected: i32,
-        at: DateTime<Utc>,
-    ) -> impl Future<Output = Result<bool, Error>> + Send;
-
-    /// Deletes the record at version `expected` with its owned parts; `false` when the row is
-    /// no longer at `expected`.
-    fn delete(
-        db: &DatabaseTransaction,
-        id: Uuid,
-        expected: i32,
-    ) -> impl Future<Output = Result<bool, Error>> + Send;
-
-    /// What still refers to the record, e.g. `2 participations`; a delete is refused while
-    /// this is not empty.
-    fn referenced_by(
-        db: &DatabaseTransaction,
-        id: Uuid,
-    ) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
+    /// What refers to records of this type; a delete is refused while any row does.
+    fn referrers() -> Vec<Referrer> {
+        Vec::new()
+    }
 
     /// The records this one is part of; their versions are bumped when it changes.
     fn parents(&self) -> Vec<(EntityType, Uuid)> {
@@ -214,13 +222,35 @@ pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
     }
 }
 
+/// Where a record is checked against the database: the transaction, the record's id and the
+/// refusals found so far.
+pub struct Lookup<'a> {
+    /// The write's transaction.
+    pub db: &'a DatabaseTransaction,
+    /// The record's id.
+    pub id: Uuid,
+    /// What is refused.
+    pub violations: &'a mut Violations,
+}
+
 /// Checks the record on its own, then against the database, unless the values refused on
 /// their own must not reach it (see [`Violations::refuse`]).
-async fn check_all<R: Record>(record: &R, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+async fn check_all<R: Record>(
+    record: &mut R,
+    db: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<(), Error> {
     let mut violations = Violations::default();
+    store::validate_slug(record, &mut violations);
     record.validate(&mut violations);
     if violations.lookups_allowed() {
-        record.check_references(db, id, &mut violations).await?;
+        store::check_slug_free(record, db, id, &mut violations).await?;
+        let lookup = Lookup {
+            db,
+            id,
+            violations: &mut violations,
+        };
+        record.check_references(lookup).await?;
     }
     violations.into_result()
 }
@@ -252,15 +282,15 @@ async fn create_in<R: Record>(
 ) -> Result<Written, Error> {
     let principal = require_key(Some(&ctx.principal))?;
     R::authorize(principal, None, Some(&record))?;
-    if R::load(txn, id).await?.is_some() {
+    if store::load::<R>(txn, id).await?.is_some() {
         return Err(Error::invalid(
             "id",
             format!("a {} with this id exists already", R::NAME),
         ));
     }
-    record.complete(txn, id).await?;
-    check_all(&record, txn, id).await?;
-    record.insert(txn, id, ctx.at).await?;
+    store::complete(&mut record, txn, id).await?;
+    check_all(&mut record, txn, id).await?;
+    store::insert(&record, txn, id, ctx.at).await?;
     record_change::<R>(txn, ctx, "create", id, (None, Some(1)), &record.parents()).await?;
     Ok(Written {
         id,
@@ -278,7 +308,7 @@ fn conflict<R: Record>(expected: i32, current: i32) -> Error {
 }
 
 async fn current_version<R: Record>(db: &DatabaseTransaction, id: Uuid) -> Result<i32, Error> {
-    match R::load(db, id).await? {
+    match store::load::<R>(db, id).await? {
         Some(current) => Ok(current.version),
         None => Err(Error::NotFound { entity: R::NAME }),
     }
@@ -317,7 +347,7 @@ pub async fn put<R: Record>(
     let mut attempt = Attempt::first();
     loop {
         let txn = attempt.begin(db).await?;
-        let result = match R::load(&txn, id).await {
+        let result = match store::load::<R>(&txn, id).await {
             Ok(Some(_)) => {
                 let next = record.clone();
                 change::<R>(&txn, ctx, id, None, |current| *current = next).await
@@ -340,18 +370,18 @@ async fn change<R: Record>(
     make_next: impl FnOnce(&mut R),
 ) -> Result<Written, Error> {
     let principal = require_key(Some(&ctx.principal))?;
-    let current = R::load(txn, id)
+    let current = store::load::<R>(txn, id)
         .await?
         .ok_or(Error::NotFound { entity: R::NAME })?;
     let mut next = current.record.clone();
     make_next(&mut next);
-    next.complete(txn, id).await?;
+    store::complete(&mut next, txn, id).await?;
     R::authorize(principal, Some(&current.record), Some(&next))?;
     let expected = expected.unwrap_or(current.version);
     if current.version != expected {
         return Err(conflict::<R>(expected, current.version));
     }
-    check_all(&next, txn, id).await?;
+    check_all(&mut next, txn, id).await?;
     if next == current.record {
         return Ok(Written {
             id,
@@ -359,7 +389,7 @@ async fn change<R: Record>(
             changed: false,
         });
     }
-    if !next.update(txn, id, expected, ctx.at).await? {
+    if !store::update(&next, txn, id, expected, ctx.at).await? {
         let current = current_version::<R>(txn, id).await?;
         return Err(conflict::<R>(expected, current));
     }
@@ -398,14 +428,14 @@ async fn delete_in<R: Record>(
     expected: i32,
 ) -> Result<Written, Error> {
     let principal = require_key(Some(&ctx.principal))?;
-    let current = R::load(txn, id)
+    let current = store::load::<R>(txn, id)
         .await?
         .ok_or(Error::NotFound { entity: R::NAME })?;
     R::authorize(principal, Some(&current.record), None)?;
     if current.version != expected {
         return Err(conflict::<R>(expected, current.version));
     }
-    let referrers = R::referenced_by(txn, id).await?;
+    let referrers = store::referenced_by::<R>(txn, id).await?;
     if !referrers.is_empty() {
         return Err(Error::invalid(
             "id",
@@ -416,7 +446,7 @@ async fn delete_in<R: Record>(
             ),
         ));
     }
-    if !R::delete(txn, id, expected).await? {
+    if !store::delete::<R>(txn, id, expected).await? {
         let current = current_version::<R>(txn, id).await?;
         return Err(conflict::<R>(expected, current));
     }

@@ -1,4 +1,5 @@
-//! Owned parts of records (localized texts, theme links) and the version bump of parent records.
+//! Owned parts of records (localized texts, theme links), slugs, and the version bump of
+//! parent records.
 
 use std::collections::BTreeSet;
 
@@ -12,70 +13,40 @@ use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, case_study, funder, localized_text, project, theme};
 use uuid::Uuid;
 
+use super::store::VersionedTable;
 use super::{Logged, retry};
 use crate::text::fold;
 use crate::validate::{Localized, TextKind, Violations};
 use crate::{Error, limits};
 
-/// The texts of one field of one record, by language.
-pub(super) async fn load_texts(
-    db: &DatabaseTransaction,
-    entity_type: EntityType,
-    id: Uuid,
-    field: &str,
-) -> Result<Localized, Error> {
-    let rows = localized_text::Entity::find()
-        .filter(localized_text::Column::EntityType.eq(entity_type))
-        .filter(localized_text::Column::EntityId.eq(id))
-        .filter(localized_text::Column::Field.eq(field))
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|row| (row.lang, row.text)).collect())
-}
-
-/// Replaces the texts of one field of one record.
-pub(super) async fn replace_texts(
-    db: &DatabaseTransaction,
-    entity_type: EntityType,
-    id: Uuid,
-    field: &str,
-    texts: &Localized,
-    original_lang: &str,
-) -> Result<(), Error> {
-    localized_text::Entity::delete_many()
-        .filter(localized_text::Column::EntityType.eq(entity_type))
-        .filter(localized_text::Column::EntityId.eq(id))
-        .filter(localized_text::Column::Field.eq(field))
-        .exec(db)
-        .await?;
-    insert_texts(db, entity_type, id, field, texts, original_lang).await
-}
-
-/// Inserts the texts of one field of a new record.
+/// Inserts the texts of a record (`(field, texts by language)`), marking the original.
 pub(super) async fn insert_texts(
     db: &DatabaseTransaction,
     entity_type: EntityType,
     id: Uuid,
-    field: &str,
-    texts: &Localized,
+    fields: &[(&str, &Localized)],
     original_lang: &str,
 ) -> Result<(), Error> {
-    if texts.is_empty() {
-        return Ok(());
-    }
-    let rows = texts
+    let rows: Vec<localized_text::ActiveModel> = fields
         .iter()
-        .map(|(lang, text)| localized_text::ActiveModel {
-            entity_type: Set(entity_type),
-            entity_id: Set(id),
-            field: Set(field.to_owned()),
-            lang: Set(lang.clone()),
-            text: Set(text.clone()),
-            is_original: Set(lang == original_lang),
-        });
-    localized_text::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
+        .flat_map(|(field, texts)| {
+            texts
+                .iter()
+                .map(|(lang, text)| localized_text::ActiveModel {
+                    entity_type: Set(entity_type),
+                    entity_id: Set(id),
+                    field: Set((*field).to_owned()),
+                    lang: Set(lang.clone()),
+                    text: Set(text.clone()),
+                    is_original: Set(lang == original_lang),
+                })
+        })
+        .collect();
+    if !rows.is_empty() {
+        localized_text::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 
@@ -179,50 +150,6 @@ where
     Ok(())
 }
 
-/// Overwrites the row of `E` with `row` when it is still at version `expected`; `false` when
-/// it is not (a concurrent writer won).
-pub(super) async fn guarded_update<E, C>(
-    db: &DatabaseTransaction,
-    row: E::ActiveModel,
-    (id_column, version_column): (C, C),
-    id: Uuid,
-    expected: i32,
-) -> Result<bool, Error>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-{
-    let updated = E::update_many()
-        .set(row)
-        .filter(id_column.eq(id))
-        .filter(version_column.eq(expected))
-        .exec(db)
-        .await?;
-    Ok(updated.rows_affected == 1)
-}
-
-/// Deletes the row of `E` (and its texts) when it is still at version `expected`; `false`
-/// when it is not.
-pub(super) async fn guarded_delete<E, C>(
-    db: &DatabaseTransaction,
-    entity_type: EntityType,
-    (id_column, version_column): (C, C),
-    id: Uuid,
-    expected: i32,
-) -> Result<bool, Error>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-{
-    delete_texts(db, entity_type, id).await?;
-    let deleted = E::delete_many()
-        .filter(id_column.eq(id))
-        .filter(version_column.eq(expected))
-        .exec(db)
-        .await?;
-    Ok(deleted.rows_affected == 1)
-}
-
 /// Class of the advisory locks on slugs made from names; "symd" in ASCII.
 const SLUG_LOCK_CLASS: i32 = 0x7379_6d64;
 
@@ -231,45 +158,19 @@ const SLUG_LOCK_CLASS: i32 = 0x7379_6d64;
 /// Creates that make a slug from the same name run one after the other from here to their
 /// commit (on PostgreSQL; SQLite runs one writer at a time), so that each finds the slugs
 /// of those before it taken, rather than two taking the same one.
-pub(super) async fn complete_slug<E, C>(
+pub(super) async fn complete_slug<T: VersionedTable>(
     db: &DatabaseTransaction,
-    (slug_column, id_column): (C, C),
+    slug_column: T::Column,
     slug: &mut Option<String>,
     name: &str,
     id: Uuid,
-) -> Result<(), Error>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-    C: ColumnTrait + Copy,
-{
+) -> Result<(), Error> {
     if slug.is_none() {
-        let table = E::default().table_name().to_owned();
+        let table = T::default().table_name().to_owned();
         let base = slug_from(name);
         let key = retry::lock_key(&[table.as_bytes(), base.as_bytes()]);
         retry::advisory_lock(db, SLUG_LOCK_CLASS, key).await?;
-        *slug = Some(free_slug::<E, C>(db, slug_column, id_column, name, id).await?);
-    }
-    Ok(())
-}
-
-/// Reports `slug` when another record of `E` has it.
-pub(super) async fn check_slug<E, C>(
-    db: &DatabaseTransaction,
-    (slug_column, id_column): (C, C),
-    slug: Option<&str>,
-    id: Uuid,
-    violations: &mut Violations,
-) -> Result<(), Error>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-    C: ColumnTrait,
-{
-    if let Some(slug) = slug
-        && slug_taken::<E, C>(db, slug_column, id_column, slug, id).await?
-    {
-        violations.add("slug", format!("`{slug}` is taken by another record"));
+        *slug = Some(free_slug::<T>(db, slug_column, name, id).await?);
     }
     Ok(())
 }
@@ -308,44 +209,32 @@ pub(super) fn slug_from(name: &str) -> String {
     }
 }
 
-/// Whether `E` has a row with `slug` other than `id`.
-pub(super) async fn slug_taken<E, C>(
+/// Whether `T` has a row with `slug` other than `id`.
+pub(super) async fn slug_taken<T: VersionedTable>(
     db: &DatabaseTransaction,
-    slug_column: C,
-    id_column: C,
+    slug_column: T::Column,
     slug: &str,
     id: Uuid,
-) -> Result<bool, Error>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-    C: ColumnTrait,
-{
-    Ok(E::find()
+) -> Result<bool, Error> {
+    Ok(T::find()
         .filter(slug_column.eq(slug))
-        .filter(id_column.ne(id))
+        .filter(T::ID.ne(id))
         .count(db)
         .await?
         > 0)
 }
 
 /// A free slug for a new record named `name`: the slug of the name, with `-2`, `-3` … when taken.
-pub(super) async fn free_slug<E, C>(
+pub(super) async fn free_slug<T: VersionedTable>(
     db: &DatabaseTransaction,
-    slug_column: C,
-    id_column: C,
+    slug_column: T::Column,
     name: &str,
     id: Uuid,
-) -> Result<String, Error>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-    C: ColumnTrait + Copy,
-{
+) -> Result<String, Error> {
     let base = slug_from(name);
     let mut candidate = base.clone();
     for suffix in 2..1000 {
-        if !slug_taken::<E, C>(db, slug_column, id_column, &candidate, id).await? {
+        if !slug_taken::<T>(db, slug_column, &candidate, id).await? {
             return Ok(candidate);
         }
         candidate = format!("{base}-{suffix}");
@@ -354,55 +243,61 @@ where
     Ok(format!("{base}-{}", id.simple()))
 }
 
-/// How many rows of `E` have `column = id`, as "N <what>" when there are any.
-pub(super) async fn count_referrers<E, C>(
+/// Adds 1 to the version of the row `id` of `T`; its new version, `None` when it is gone or
+/// was itself written at `at`, by this same write (then its change is logged already, and
+/// feed readers load it as it is after the transaction: an import that creates a project and
+/// then its participations leaves the project at version 1).
+async fn bump<T: VersionedTable>(
     db: &DatabaseTransaction,
-    column: C,
-    id: Uuid,
-    what: &str,
-    into: &mut Vec<String>,
-) -> Result<(), Error>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-    C: ColumnTrait,
-{
-    let count = E::find().filter(column.eq(id)).count(db).await?;
-    if count > 0 {
-        into.push(format!("{count} {what}"));
-    }
-    Ok(())
-}
-
-async fn bump<E, C>(
-    db: &DatabaseTransaction,
-    id_column: C,
-    version_column: C,
-    updated_column: C,
     id: Uuid,
     at: DateTime<Utc>,
-) -> Result<Option<i32>, Error>
-where
-    E: EntityTrait,
-    C: ColumnTrait + Copy,
-{
-    let updated = E::update_many()
-        .col_expr(version_column, Expr::col(version_column).add(1))
-        .col_expr(updated_column, Expr::value(at))
-        .filter(id_column.eq(id))
+) -> Result<Option<i32>, Error> {
+    let updated = T::update_many()
+        .col_expr(T::VERSION, Expr::col(T::VERSION).add(1))
+        .col_expr(T::UPDATED_AT, Expr::value(at))
+        .filter(T::ID.eq(id))
+        .filter(T::UPDATED_AT.ne(at))
         .exec(db)
         .await?;
     if updated.rows_affected == 0 {
         return Ok(None);
     }
-    let version: Option<i32> = E::find()
+    let version: Option<i32> = T::find()
         .select_only()
-        .column(version_column)
-        .filter(id_column.eq(id))
+        .column(T::VERSION)
+        .filter(T::ID.eq(id))
         .into_tuple()
         .one(db)
         .await?;
     Ok(version)
+}
+/// Whether `T` has the row `id`.
+async fn row_exists<T: VersionedTable>(db: &DatabaseTransaction, id: Uuid) -> Result<bool, Error> {
+    Ok(T::find().filter(T::ID.eq(id)).count(db).await? > 0)
+}
+
+/// Reports `field` when the record it names does not exist (records that others are part of:
+/// case studies, projects, actors, funders).
+pub(super) async fn must_exist(
+    db: &DatabaseTransaction,
+    (entity_type, id): (EntityType, Uuid),
+    field: &str,
+    violations: &mut Violations,
+) -> Result<(), Error> {
+    let (exists, noun) = match entity_type {
+        EntityType::CaseStudy => (
+            row_exists::<case_study::Entity>(db, id).await?,
+            "case study",
+        ),
+        EntityType::Project => (row_exists::<project::Entity>(db, id).await?, "project"),
+        EntityType::Actor => (row_exists::<actor::Entity>(db, id).await?, "actor"),
+        EntityType::Funder => (row_exists::<funder::Entity>(db, id).await?, "funder"),
+        _ => (false, "record"),
+    };
+    if !exists {
+        violations.add(field, format!("there is no {noun} {id}"));
+    }
+    Ok(())
 }
 
 /// Bumps the version of each parent record (once, however often it is named) and returns the
@@ -420,24 +315,11 @@ pub(super) async fn bump_parents(
         {
             continue;
         }
-        use EntityType as T;
         let version = match entity_type {
-            T::CaseStudy => {
-                use case_study::Column as C;
-                bump::<case_study::Entity, _>(db, C::Id, C::Version, C::UpdatedAt, *id, at).await?
-            }
-            T::Project => {
-                use project::Column as C;
-                bump::<project::Entity, _>(db, C::Id, C::Version, C::UpdatedAt, *id, at).await?
-            }
-            T::Actor => {
-                use actor::Column as C;
-                bump::<actor::Entity, _>(db, C::Id, C::Version, C::UpdatedAt, *id, at).await?
-            }
-            T::Funder => {
-                use funder::Column as C;
-                bump::<funder::Entity, _>(db, C::Id, C::Version, C::UpdatedAt, *id, at).await?
-            }
+            EntityType::CaseStudy => bump::<case_study::Entity>(db, *id, at).await?,
+            EntityType::Project => bump::<project::Entity>(db, *id, at).await?,
+            EntityType::Actor => bump::<actor::Entity>(db, *id, at).await?,
+            EntityType::Funder => bump::<funder::Entity>(db, *id, at).await?,
             _ => None,
         };
         if let Some(version) = version {

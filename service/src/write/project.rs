@@ -1,15 +1,15 @@
 //! Writing projects: the row, the summary and the theme links.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
+use chrono::NaiveDate;
+use sea_orm::{ActiveValue::Set, DatabaseTransaction};
 use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{EntityType, ProjectStatus};
 use symbios_entity::{case_study_project, funding, participation, project, project_theme};
 use uuid::Uuid;
 
 use super::input_format::{localized, vocabulary};
-use super::parts::{self, count_referrers, set};
-use super::{Record, Versioned};
+use super::parts::{self, set};
+use super::{Lookup, OwnedTexts, Record, Referrer, Stored};
 use crate::Error;
 use crate::localized_text::field;
 use crate::text::fold;
@@ -56,10 +56,42 @@ pub struct ProjectPatch {
     pub themes: Option<Vec<String>>,
 }
 
-impl ProjectFields {
-    fn to_row(&self, id: Uuid, version: i32, at: DateTime<Utc>) -> project::ActiveModel {
+impl Record for ProjectFields {
+    type Patch = ProjectPatch;
+    type Table = project::Entity;
+    const TYPE: EntityType = EntityType::Project;
+    const NAME: &'static str = "Project";
+
+    async fn from_row(db: &DatabaseTransaction, stored: Stored<Self>) -> Result<Self, Error> {
+        let Stored { row, mut texts } = stored;
+        use project_theme::Column as L;
+        let themes = parts::linked_theme_slugs::<project_theme::Entity, _>(
+            db,
+            L::ProjectId,
+            L::ThemeId,
+            row.id,
+        )
+        .await?;
+        Ok(ProjectFields {
+            slug: Some(row.slug),
+            name: row.name,
+            acronym: row.acronym,
+            status: row.status,
+            start_date: row.start_date,
+            end_date: row.end_date,
+            website: row.website,
+            original_lang: row.original_lang,
+            summary: texts.take(field::SUMMARY),
+            themes,
+        })
+    }
+
+    fn texts(&self) -> OwnedTexts<'_> {
+        OwnedTexts::of(&self.original_lang).with(field::SUMMARY, &self.summary)
+    }
+
+    fn to_row(&self) -> project::ActiveModel {
         project::ActiveModel {
-            id: Set(id),
             slug: Set(self.slug.clone().unwrap_or_default()),
             name: Set(self.name.clone()),
             name_folded: Set(fold(&self.name)),
@@ -69,22 +101,11 @@ impl ProjectFields {
             end_date: Set(self.end_date),
             website: Set(self.website.clone()),
             original_lang: Set(self.original_lang.clone()),
-            version: Set(version),
-            updated_at: Set(at),
             ..Default::default()
         }
     }
 
     async fn write_parts(&self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
-        parts::replace_texts(
-            db,
-            EntityType::Project,
-            id,
-            field::SUMMARY,
-            &self.summary,
-            &self.original_lang,
-        )
-        .await?;
         let mut ignored = Violations::default();
         let theme_ids = parts::theme_ids(db, "themes", &self.themes, &mut ignored).await?;
         let links = theme_ids
@@ -102,46 +123,19 @@ impl ProjectFields {
         )
         .await
     }
-}
 
-impl Record for ProjectFields {
-    type Patch = ProjectPatch;
-    const TYPE: EntityType = EntityType::Project;
-    const NAME: &'static str = "Project";
-
-    async fn load(db: &DatabaseTransaction, id: Uuid) -> Result<Option<Versioned<Self>>, Error> {
-        let Some(row) = project::Entity::find_by_id(id).one(db).await? else {
-            return Ok(None);
-        };
-        use project_theme::Column as L;
-        let record = ProjectFields {
-            slug: Some(row.slug),
-            name: row.name,
-            acronym: row.acronym,
-            status: row.status,
-            start_date: row.start_date,
-            end_date: row.end_date,
-            website: row.website,
-            original_lang: row.original_lang,
-            summary: parts::load_texts(db, EntityType::Project, id, field::SUMMARY).await?,
-            themes: parts::linked_theme_slugs::<project_theme::Entity, _>(
-                db,
-                L::ProjectId,
-                L::ThemeId,
-                id,
-            )
-            .await?,
-        };
-        Ok(Some(Versioned {
-            record,
-            version: row.version,
-        }))
+    async fn delete_parts(db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
+        parts::replace_links::<project_theme::Entity, _>(
+            db,
+            project_theme::Column::ProjectId,
+            id,
+            Vec::new(),
+        )
+        .await
     }
 
     fn apply(&mut self, patch: ProjectPatch) {
-        if patch.slug.is_some() {
-            self.slug = patch.slug;
-        }
+        set(&mut self.slug, patch.slug.map(Some));
         set(&mut self.name, patch.name);
         set(&mut self.acronym, patch.acronym);
         set(&mut self.status, patch.status);
@@ -151,26 +145,18 @@ impl Record for ProjectFields {
         set(&mut self.original_lang, patch.original_lang);
         set(&mut self.summary, patch.summary);
         set(&mut self.themes, patch.themes);
+        self.normalize();
+    }
+
+    fn normalize(&mut self) {
         parts::normalize_slugs(&mut self.themes);
     }
 
-    async fn complete(&mut self, db: &DatabaseTransaction, id: Uuid) -> Result<(), Error> {
-        parts::normalize_slugs(&mut self.themes);
-        use project::Column as C;
-        parts::complete_slug::<project::Entity, _>(
-            db,
-            (C::Slug, C::Id),
-            &mut self.slug,
-            &self.name,
-            id,
-        )
-        .await
+    fn slug_and_name(&mut self) -> Option<(&mut Option<String>, Option<&str>)> {
+        Some((&mut self.slug, Some(&self.name)))
     }
 
     fn validate(&self, violations: &mut Violations) {
-        if let Some(slug) = &self.slug {
-            violations.slug("slug", slug);
-        }
         violations.text("name", &self.name, MAX_NAME);
         violations.optional_text("acronym", self.acronym.as_deref(), 50);
         violations.date_range("endDate", self.start_date, self.end_date);
@@ -182,102 +168,17 @@ impl Record for ProjectFields {
         parts::validate_theme_slugs("themes", &self.themes, violations);
     }
 
-    async fn check_references(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        violations: &mut Violations,
-    ) -> Result<(), Error> {
-        use project::Column as C;
-        parts::check_slug::<project::Entity, _>(
-            db,
-            (C::Slug, C::Id),
-            self.slug.as_deref(),
-            id,
-            violations,
-        )
-        .await?;
+    async fn check_references(&self, lookup: Lookup<'_>) -> Result<(), Error> {
+        let Lookup { db, violations, .. } = lookup;
         parts::theme_ids(db, "themes", &self.themes, violations).await?;
         Ok(())
     }
 
-    async fn insert(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<(), Error> {
-        let mut row = self.to_row(id, 1, at);
-        row.created_at = Set(at);
-        project::Entity::insert(row)
-            .exec_without_returning(db)
-            .await?;
-        self.write_parts(db, id).await
-    }
-
-    async fn update(
-        &self,
-        db: &DatabaseTransaction,
-        id: Uuid,
-        expected: i32,
-        at: DateTime<Utc>,
-    ) -> Result<bool, Error> {
-        let row = self.to_row(id, expected + 1, at);
-        use project::Column as C;
-        if !parts::guarded_update::<project::Entity, _>(db, row, (C::Id, C::Version), id, expected)
-            .await?
-        {
-            return Ok(false);
-        }
-        self.write_parts(db, id).await?;
-        Ok(true)
-    }
-
-    async fn delete(db: &DatabaseTransaction, id: Uuid, expected: i32) -> Result<bool, Error> {
-        parts::replace_links::<project_theme::Entity, _>(
-            db,
-            project_theme::Column::ProjectId,
-            id,
-            Vec::new(),
-        )
-        .await?;
-        use project::Column as C;
-        parts::guarded_delete::<project::Entity, _>(
-            db,
-            EntityType::Project,
-            (C::Id, C::Version),
-            id,
-            expected,
-        )
-        .await
-    }
-
-    async fn referenced_by(db: &DatabaseTransaction, id: Uuid) -> Result<Vec<String>, Error> {
-        let mut referrers = Vec::new();
-        count_referrers::<participation::Entity, _>(
-            db,
-            participation::Column::ProjectId,
-            id,
-            "participations",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<funding::Entity, _>(
-            db,
-            funding::Column::ProjectId,
-            id,
-            "fundings",
-            &mut referrers,
-        )
-        .await?;
-        count_referrers::<case_study_project::Entity, _>(
-            db,
-            case_study_project::Column::ProjectId,
-            id,
-            "case studies",
-            &mut referrers,
-        )
-        .await?;
-        Ok(referrers)
+    fn referrers() -> Vec<Referrer> {
+        vec![
+            Referrer::new(participation::Column::ProjectId, "participations"),
+            Referrer::new(funding::Column::ProjectId, "fundings"),
+            Referrer::new(case_study_project::Column::ProjectId, "case studies"),
+        ]
     }
 }

@@ -4,21 +4,20 @@
 //!
 //! They differ only in their columns and checks, so one macro writes their [`Record`] impls.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{
-    CaseStudyRole, EntityType, FlowCategory, FlowStatus, ParticipationRole,
+    ActorKind, CaseStudyRole, EntityType, FlowCategory, FlowStatus, ParticipationRole,
 };
 use symbios_entity::{
-    actor, case_study, case_study_actor, funder, funding, impact_figure, membership, participation,
-    project, resource_flow,
+    actor, case_study_actor, funding, impact_figure, membership, participation, resource_flow,
 };
 use uuid::Uuid;
 
 use super::input_format::{localized, vocabulary};
 use super::parts;
-use super::{Record, Versioned};
+use super::{Lookup, OwnedTexts, Record, Stored};
 use crate::Error;
 use crate::localized_text::field;
 use crate::validate::{Localized, Violations};
@@ -45,34 +44,43 @@ macro_rules! relation_fields {
 }
 
 /// Implements [`Record`] for a relation whose columns are its fields (plus, for flows, one
-/// localized text field).
+/// localized text field). Each parent is checked to exist and has its version bumped.
 macro_rules! relation_record {
     (
-        $fields:ident, $patch:ident, $entity:ident, $type:expr, $name:literal,
+        $fields:ident, $patch:ident, $entity:ident, $name:ident,
         columns { $($column:ident),* $(,)? },
         $(texts { $text_field:ident => $text_name:expr },)?
-        validate = $validate:path,
-        check = $check:path,
-        parents = $parents:path $(,)?
+        parents { $($parent:ident ($input:literal): $parent_type:ident),* $(,)? },
+        validate = $validate:path
+        $(, check = $check:path)? $(,)?
     ) => {
         impl Record for $fields {
             type Patch = $patch;
-            const TYPE: EntityType = $type;
-            const NAME: &'static str = $name;
+            type Table = $entity::Entity;
+            const TYPE: EntityType = EntityType::$name;
+            const NAME: &'static str = stringify!($name);
 
-            async fn load(
-                db: &DatabaseTransaction,
-                id: Uuid,
-            ) -> Result<Option<Versioned<Self>>, Error> {
-                let Some(row) = $entity::Entity::find_by_id(id).one(db).await? else {
-                    return Ok(None);
-                };
-                let record = Self {
+            async fn from_row(
+                _db: &DatabaseTransaction,
+                #[allow(unused_mut)] Stored { row, mut texts }: Stored<Self>,
+            ) -> Result<Self, Error> {
+                let _ = &mut texts;
+                Ok(Self {
                     $($column: row.$column,)*
-                    $($text_field: parts::load_texts(db, $type, id, $text_name).await?,)?
-                };
-                Ok(Some(Versioned { record, version: row.version }))
+                    $($text_field: texts.take($text_name),)?
+                })
             }
+
+            fn to_row(&self) -> $entity::ActiveModel {
+                $entity::ActiveModel {
+                    $($column: Set(self.$column.clone()),)*
+                    ..Default::default()
+                }
+            }
+
+            $(fn texts(&self) -> OwnedTexts<'_> {
+                OwnedTexts::of(&self.original_lang).with($text_name, &self.$text_field)
+            })?
 
             fn apply(&mut self, patch: $patch) {
                 $(parts::set(&mut self.$column, patch.$column);)*
@@ -83,99 +91,26 @@ macro_rules! relation_record {
                 $validate(self, violations);
             }
 
-            async fn check_references(
-                &self,
-                db: &DatabaseTransaction,
-                _id: Uuid,
-                violations: &mut Violations,
-            ) -> Result<(), Error> {
-                $check(self, db, violations).await
-            }
-
-            async fn insert(
-                &self,
-                db: &DatabaseTransaction,
-                id: Uuid,
-                at: DateTime<Utc>,
-            ) -> Result<(), Error> {
-                let row = $entity::ActiveModel {
-                    id: Set(id),
-                    $($column: Set(self.$column.clone()),)*
-                    version: Set(1),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                };
-                $entity::Entity::insert(row).exec_without_returning(db).await?;
-                $(parts::insert_texts(
-                    db, $type, id, $text_name, &self.$text_field, &self.original_lang,
-                ).await?;)?
+            async fn check_references(&self, lookup: Lookup<'_>) -> Result<(), Error> {
+                $(parts::must_exist(
+                    lookup.db,
+                    (EntityType::$parent_type, self.$parent),
+                    $input,
+                    lookup.violations,
+                )
+                .await?;)*
+                $($check(self, lookup).await?;)?
                 Ok(())
             }
 
-            async fn update(
-                &self,
-                db: &DatabaseTransaction,
-                id: Uuid,
-                expected: i32,
-                at: DateTime<Utc>,
-            ) -> Result<bool, Error> {
-                let row = $entity::ActiveModel {
-                    $($column: Set(self.$column.clone()),)*
-                    version: Set(expected + 1),
-                    updated_at: Set(at),
-                    ..Default::default()
-                };
-                let columns = ($entity::Column::Id, $entity::Column::Version);
-                if !parts::guarded_update::<$entity::Entity, _>(db, row, columns, id, expected)
-                    .await?
-                {
-                    return Ok(false);
-                }
-                $(parts::replace_texts(
-                    db, $type, id, $text_name, &self.$text_field, &self.original_lang,
-                ).await?;)?
-                Ok(true)
-            }
-
-            async fn delete(
-                db: &DatabaseTransaction,
-                id: Uuid,
-                expected: i32,
-            ) -> Result<bool, Error> {
-                let columns = ($entity::Column::Id, $entity::Column::Version);
-                parts::guarded_delete::<$entity::Entity, _>(db, $type, columns, id, expected).await
-            }
-
-            async fn referenced_by(
-                _db: &DatabaseTransaction,
-                _id: Uuid,
-            ) -> Result<Vec<String>, Error> {
-                Ok(Vec::new())
-            }
-
             fn parents(&self) -> Vec<(EntityType, Uuid)> {
-                $parents(self)
+                vec![$((EntityType::$parent_type, self.$parent)),*]
             }
         }
     };
 }
 
-/// Reports `field` when `E` has no row `id`.
-async fn exists<E: EntityTrait>(
-    db: &DatabaseTransaction,
-    id: Uuid,
-    field: &str,
-    what: &str,
-    violations: &mut Violations,
-) -> Result<(), Error>
-where
-    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
-    if E::find_by_id(id).one(db).await?.is_none() {
-        violations.add(field, format!("there is no {what} {id}"));
-    }
-    Ok(())
-}
+fn no_checks<T>(_: &T, _: &mut Violations) {}
 
 relation_fields! {
     /// An actor's part in a project.
@@ -187,38 +122,11 @@ relation_fields! {
     }
 }
 
-fn no_checks<T>(_: &T, _: &mut Violations) {}
-
-async fn check_participation(
-    fields: &ParticipationFields,
-    db: &DatabaseTransaction,
-    violations: &mut Violations,
-) -> Result<(), Error> {
-    exists::<project::Entity>(db, fields.project_id, "projectId", "project", violations).await?;
-    exists::<actor::Entity>(db, fields.actor_id, "actorId", "actor", violations).await
-}
-
-fn participation_parents(fields: &ParticipationFields) -> Vec<(EntityType, Uuid)> {
-    vec![
-        (EntityType::Project, fields.project_id),
-        (EntityType::Actor, fields.actor_id),
-    ]
-}
-
 relation_record!(
-    ParticipationFields,
-    ParticipationPatch,
-    participation,
-    EntityType::Participation,
-    "Participation",
-    columns {
-        project_id,
-        actor_id,
-        role
-    },
+    ParticipationFields, ParticipationPatch, participation, Participation,
+    columns { project_id, actor_id, role },
+    parents { project_id ("projectId"): Project, actor_id ("actorId"): Actor },
     validate = no_checks,
-    check = check_participation,
-    parents = participation_parents,
 );
 
 relation_fields! {
@@ -245,40 +153,11 @@ fn validate_funding(fields: &FundingFields, violations: &mut Violations) {
     violations.date_range("periodEnd", fields.period_start, fields.period_end);
 }
 
-async fn check_funding(
-    fields: &FundingFields,
-    db: &DatabaseTransaction,
-    violations: &mut Violations,
-) -> Result<(), Error> {
-    exists::<funder::Entity>(db, fields.funder_id, "funderId", "funder", violations).await?;
-    exists::<project::Entity>(db, fields.project_id, "projectId", "project", violations).await
-}
-
-fn funding_parents(fields: &FundingFields) -> Vec<(EntityType, Uuid)> {
-    vec![
-        (EntityType::Project, fields.project_id),
-        (EntityType::Funder, fields.funder_id),
-    ]
-}
-
 relation_record!(
-    FundingFields,
-    FundingPatch,
-    funding,
-    EntityType::Funding,
-    "Funding",
-    columns {
-        funder_id,
-        project_id,
-        programme,
-        amount,
-        currency,
-        period_start,
-        period_end
-    },
+    FundingFields, FundingPatch, funding, Funding,
+    columns { funder_id, project_id, programme, amount, currency, period_start, period_end },
+    parents { project_id ("projectId"): Project, funder_id ("funderId"): Funder },
     validate = validate_funding,
-    check = check_funding,
-    parents = funding_parents,
 );
 
 relation_fields! {
@@ -291,43 +170,11 @@ relation_fields! {
     }
 }
 
-async fn check_case_study_actor(
-    fields: &CaseStudyActorFields,
-    db: &DatabaseTransaction,
-    violations: &mut Violations,
-) -> Result<(), Error> {
-    exists::<case_study::Entity>(
-        db,
-        fields.case_study_id,
-        "caseStudyId",
-        "case study",
-        violations,
-    )
-    .await?;
-    exists::<actor::Entity>(db, fields.actor_id, "actorId", "actor", violations).await
-}
-
-fn case_study_actor_parents(fields: &CaseStudyActorFields) -> Vec<(EntityType, Uuid)> {
-    vec![
-        (EntityType::CaseStudy, fields.case_study_id),
-        (EntityType::Actor, fields.actor_id),
-    ]
-}
-
 relation_record!(
-    CaseStudyActorFields,
-    CaseStudyActorPatch,
-    case_study_actor,
-    EntityType::CaseStudyActor,
-    "CaseStudyActor",
-    columns {
-        case_study_id,
-        actor_id,
-        role
-    },
+    CaseStudyActorFields, CaseStudyActorPatch, case_study_actor, CaseStudyActor,
+    columns { case_study_id, actor_id, role },
+    parents { case_study_id ("caseStudyId"): CaseStudy, actor_id ("actorId"): Actor },
     validate = no_checks,
-    check = check_case_study_actor,
-    parents = case_study_actor_parents,
 );
 
 relation_fields! {
@@ -385,40 +232,31 @@ fn validate_flow(fields: &FlowFields, violations: &mut Violations) {
     );
 }
 
-async fn check_flow(
-    fields: &FlowFields,
-    db: &DatabaseTransaction,
-    violations: &mut Violations,
-) -> Result<(), Error> {
-    exists::<case_study::Entity>(
-        db,
-        fields.case_study_id,
-        "caseStudyId",
-        "case study",
-        violations,
-    )
-    .await?;
-    exists::<actor::Entity>(db, fields.from_actor_id, "fromActorId", "actor", violations).await?;
-    if let Some(to) = fields.to_actor_id {
-        exists::<actor::Entity>(db, to, "toActorId", "actor", violations).await?;
+/// The actors of a flow exist (they are not its parents: the flow is part of its case study).
+async fn check_flow_actors(fields: &FlowFields, lookup: Lookup<'_>) -> Result<(), Error> {
+    let actors = [
+        ("fromActorId", Some(fields.from_actor_id)),
+        ("toActorId", fields.to_actor_id),
+    ];
+    for (input, actor_id) in actors {
+        if let Some(actor_id) = actor_id {
+            let actor = (EntityType::Actor, actor_id);
+            parts::must_exist(lookup.db, actor, input, lookup.violations).await?;
+        }
     }
     Ok(())
 }
 
-fn flow_parents(fields: &FlowFields) -> Vec<(EntityType, Uuid)> {
-    vec![(EntityType::CaseStudy, fields.case_study_id)]
-}
-
 relation_record!(
-    FlowFields, FlowPatch, resource_flow, EntityType::ResourceFlow, "ResourceFlow",
+    FlowFields, FlowPatch, resource_flow, ResourceFlow,
     columns {
         case_study_id, from_actor_id, to_actor_id, resource, category, quantity, unit, year,
         status, ewc_code, original_lang,
     },
     texts { description => field::DESCRIPTION },
+    parents { case_study_id ("caseStudyId"): CaseStudy },
     validate = validate_flow,
-    check = check_flow,
-    parents = flow_parents,
+    check = check_flow_actors,
 );
 
 relation_fields! {
@@ -443,42 +281,11 @@ fn validate_impact(fields: &ImpactFields, violations: &mut Violations) {
     violations.optional_long_text("note", fields.note.as_deref(), 1000);
 }
 
-async fn check_impact(
-    fields: &ImpactFields,
-    db: &DatabaseTransaction,
-    violations: &mut Violations,
-) -> Result<(), Error> {
-    exists::<case_study::Entity>(
-        db,
-        fields.case_study_id,
-        "caseStudyId",
-        "case study",
-        violations,
-    )
-    .await
-}
-
-fn impact_parents(fields: &ImpactFields) -> Vec<(EntityType, Uuid)> {
-    vec![(EntityType::CaseStudy, fields.case_study_id)]
-}
-
 relation_record!(
-    ImpactFields,
-    ImpactPatch,
-    impact_figure,
-    EntityType::ImpactFigure,
-    "ImpactFigure",
-    columns {
-        case_study_id,
-        metric,
-        value,
-        unit,
-        year,
-        note
-    },
+    ImpactFields, ImpactPatch, impact_figure, ImpactFigure,
+    columns { case_study_id, metric, value, unit, year, note },
+    parents { case_study_id ("caseStudyId"): CaseStudy },
     validate = validate_impact,
-    check = check_impact,
-    parents = impact_parents,
 );
 
 relation_fields! {
@@ -501,50 +308,23 @@ fn validate_membership(fields: &MembershipFields, violations: &mut Violations) {
     }
 }
 
-async fn check_membership(
-    fields: &MembershipFields,
-    db: &DatabaseTransaction,
-    violations: &mut Violations,
-) -> Result<(), Error> {
-    match actor::Entity::find_by_id(fields.person_id).one(db).await? {
-        None => violations.add(
-            "personId",
-            format!("there is no actor {}", fields.person_id),
-        ),
-        Some(person) if person.kind != symbios_entity::vocabulary::ActorKind::Person => {
-            violations.add("personId", "is not an actor of kind PERSON");
-        }
-        Some(_) => {}
+/// A member is an actor of kind PERSON (that it exists is checked as a parent).
+async fn check_person(fields: &MembershipFields, lookup: Lookup<'_>) -> Result<(), Error> {
+    let person = actor::Entity::find_by_id(fields.person_id)
+        .one(lookup.db)
+        .await?;
+    if person.is_some_and(|person| person.kind != ActorKind::Person) {
+        lookup
+            .violations
+            .add("personId", "is not an actor of kind PERSON");
     }
-    exists::<actor::Entity>(
-        db,
-        fields.organisation_id,
-        "organisationId",
-        "actor",
-        violations,
-    )
-    .await
-}
-
-fn membership_parents(fields: &MembershipFields) -> Vec<(EntityType, Uuid)> {
-    vec![
-        (EntityType::Actor, fields.person_id),
-        (EntityType::Actor, fields.organisation_id),
-    ]
+    Ok(())
 }
 
 relation_record!(
-    MembershipFields,
-    MembershipPatch,
-    membership,
-    EntityType::Membership,
-    "Membership",
-    columns {
-        person_id,
-        organisation_id,
-        title
-    },
+    MembershipFields, MembershipPatch, membership, Membership,
+    columns { person_id, organisation_id, title },
+    parents { person_id ("personId"): Actor, organisation_id ("organisationId"): Actor },
     validate = validate_membership,
-    check = check_membership,
-    parents = membership_parents,
+    check = check_person,
 );

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::actor::{ActorFields, Identifier, validate_actor};
 use super::parts::{self, slug_from};
 use super::retry::{self, Attempt};
-use super::{Logged, Record, WriteContext, Writer, log};
+use super::{Logged, Record, WriteContext, Writer, log, store};
 use crate::Error;
 use crate::access::require_key;
 use crate::digest::sha256_hex;
@@ -617,8 +617,8 @@ async fn write_items(
                     if *match_by == MatchBy::Slug {
                         base.clone()
                     } else {
-                        use actor::Column as C;
-                        parts::free_slug::<actor::Entity, _>(db, C::Slug, C::Id, &fields.name, id)
+                        let slug_column = actor::Column::Slug;
+                        parts::free_slug::<actor::Entity>(db, slug_column, &fields.name, id)
                             .await
                             .map(|slug| {
                                 if taken.contains(&slug) {
@@ -679,10 +679,7 @@ async fn apply_plans(
     for (index, plan, source_version) in plans {
         let (id, version, status) = match plan {
             Plan::Create { id, fields } => {
-                let slug = fields.slug.clone().unwrap_or_default();
-                let mut row = fields.to_row(id, &slug, 1, ctx.at);
-                row.created_at = Set(ctx.at);
-                new_rows.push(row);
+                new_rows.push(store::new_row(&fields, id, ctx.at)?);
                 for (lang, text) in &fields.description {
                     new_texts.push(localized_text::ActiveModel {
                         entity_type: Set(EntityType::Actor),
@@ -713,7 +710,7 @@ async fn apply_plans(
             }
             Plan::Update { existing, fields } => {
                 // The same guarded write (row, description, identifiers) as `updateActor`.
-                if !Record::update(&fields, db, existing.id, existing.version, ctx.at).await? {
+                if !store::update(&fields, db, existing.id, existing.version, ctx.at).await? {
                     // Changed by a concurrent writer after we read it: report, write nothing.
                     if let Some(result) = results.get_mut(index) {
                         *result = rejected(
