@@ -60,3 +60,25 @@ macro_rules! with_changed_records {
         }
     };
 }
+
+/// Calls `$callback!` with every record type an import or export handles, in an order where
+/// references come first, each as `Variant(WholeRecordFields)` (the `write` module's struct
+/// of the whole record, which is also the NDJSON line's `record`).
+#[macro_export]
+macro_rules! with_transfer_records {
+    ($callback:path) => {
+        $callback! {
+            Theme(ThemeFields),
+            Actor(ActorFields),
+            Funder(FunderFields),
+            Project(ProjectFields),
+            CaseStudy(CaseStudyFields),
+            Participation(ParticipationFields),
+            Funding(FundingFields),
+            CaseStudyActor(CaseStudyActorFields),
+            ResourceFlow(FlowFields),
+            ImpactFigure(ImpactFields),
+            Membership(MembershipFields),
+        }
+    };
+}

@@ -31,38 +31,7 @@ use super::write::{
     ThemeFields, VersionedTable, WriteContext,
 };
 
-/// The record types an import or export handles, in an order where references come first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum RecordType {
-    Theme,
-    Actor,
-    Funder,
-    Project,
-    CaseStudy,
-    Participation,
-    Funding,
-    CaseStudyActor,
-    ResourceFlow,
-    ImpactFigure,
-    Membership,
-}
-
 impl RecordType {
-    /// Every type, references first.
-    pub const ALL: [RecordType; 11] = [
-        RecordType::Theme,
-        RecordType::Actor,
-        RecordType::Funder,
-        RecordType::Project,
-        RecordType::CaseStudy,
-        RecordType::Participation,
-        RecordType::Funding,
-        RecordType::CaseStudyActor,
-        RecordType::ResourceFlow,
-        RecordType::ImpactFigure,
-        RecordType::Membership,
-    ];
-
     /// The name used in files and on the command line, e.g. `CaseStudy`.
     pub fn name(self) -> String {
         format!("{self:?}")
@@ -75,7 +44,8 @@ impl std::str::FromStr for RecordType {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let wanted = text.replace(['-', '_'], "").to_ascii_lowercase();
         RecordType::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|record_type| record_type.name().to_ascii_lowercase() == wanted)
             .ok_or_else(|| {
                 let names: Vec<String> = RecordType::ALL.iter().map(|t| t.name()).collect();
@@ -109,6 +79,18 @@ struct OutLine<'a, R> {
 /// from [`RecordType`] (parse, write, export) to the generic code.
 macro_rules! record_types {
     ($($variant:ident($fields:ty)),* $(,)?) => {
+        /// The record types an import or export handles, in an order where references come
+        /// first.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum RecordType {
+            $($variant,)*
+        }
+
+        impl RecordType {
+            /// Every type, references first.
+            pub const ALL: &[RecordType] = &[$(RecordType::$variant,)*];
+        }
+
         /// A parsed record.
         #[derive(Debug, Clone)]
         pub enum AnyRecord {
@@ -162,19 +144,7 @@ macro_rules! record_types {
     };
 }
 
-record_types!(
-    Theme(ThemeFields),
-    Actor(ActorFields),
-    Funder(FunderFields),
-    Project(ProjectFields),
-    CaseStudy(CaseStudyFields),
-    Participation(ParticipationFields),
-    Funding(FundingFields),
-    CaseStudyActor(CaseStudyActorFields),
-    ResourceFlow(FlowFields),
-    ImpactFigure(ImpactFields),
-    Membership(MembershipFields),
-);
+crate::with_transfer_records!(record_types);
 
 /// A parsed line.
 #[derive(Debug, Clone)]
