@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
-    TransactionSession, TransactionTrait,
 };
 use symbios_entity::vocabulary::{ChangeOp, EntityType};
 use symbios_entity::{
@@ -123,11 +122,13 @@ fn upserts(entity_type: EntityType, ids: Vec<Uuid>) -> impl Iterator<Item = Chan
 /// (`upsert`, version 1) for each record inserted.
 #[instrument(skip_all)]
 pub async fn insert_missing_records(
-    db: &impl TransactionTrait,
+    db: &impl crate::write::Writer,
     records: &Records,
     at: DateTime<Utc>,
 ) -> Result<InsertReport, Error> {
-    let transaction = db.begin().await?;
+    // It reads before it writes: begun as a reader, it would fail on SQLite when another
+    // writer (the pruner, a request) commits in between.
+    let transaction = db.begin_write().await?;
     let txn = &transaction;
     let mut changes: Vec<Change> = Vec::new();
 

@@ -1,6 +1,7 @@
-//! The test harness: `spawn_app` starts the real application on port 0 against a fresh
-//! database (a temporary SQLite file, or a new PostgreSQL database when
-//! `SYMBIOS_TEST_POSTGRES_URL` is set) and returns a [`TestApp`] to talk to it over HTTP.
+//! The test harness: `spawn_app` starts the real application on port 0 against a database of
+//! its own (a temporary SQLite file, or a new PostgreSQL database when
+//! `SYMBIOS_TEST_POSTGRES_URL` is set), copied from a migrated, seeded and indexed original
+//! ([`golden`]), and returns a [`TestApp`] to talk to it over HTTP.
 //! [`TestApp::stop_keeping_data`] and [`restart`] start it again on the same data folder.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ use symbios::service::text::fold;
 use symbios::startup::App;
 use symbios_entity::actor;
 use symbios_entity::vocabulary::{ActorKind, Role};
+
+use crate::golden;
 
 /// Environment variable naming the PostgreSQL server for the PostgreSQL variants of the tests.
 pub const POSTGRES_URL_VAR: &str = "SYMBIOS_TEST_POSTGRES_URL";
@@ -86,14 +89,15 @@ pub struct PostgresDatabase {
 }
 
 impl PostgresDatabase {
-    /// Creates a fresh database on the server at `server_url`.
-    async fn create(server_url: String) -> Self {
+    /// Creates a database on the server at `server_url`: a copy of `template`, or an empty one.
+    async fn create(server_url: String, template: Option<&str>) -> Self {
         let name = format!("symbios_test_{}", uuid::Uuid::new_v4().simple());
         let admin = Database::connect(server_url.as_str())
             .await
             .expect("connect to PostgreSQL");
+        let from = template.map_or_else(String::new, |template| format!(" TEMPLATE {template}"));
         admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .execute_unprepared(&format!("CREATE DATABASE {name}{from}"))
             .await
             .expect("create test database");
         admin.close().await.ok();
@@ -117,11 +121,12 @@ impl PostgresDatabase {
         self.dropped = true;
     }
 
-    /// A fresh database on the same server in place of this one, which is dropped.
+    /// An empty database (to be migrated and seeded from nothing, so with an identity of its
+    /// own) on the same server in place of this one, which is dropped.
     async fn replace(self) -> Self {
         let server_url = self.server_url.clone();
         self.drop_now().await;
-        Self::create(server_url).await
+        Self::create(server_url, None).await
     }
 }
 
@@ -149,24 +154,36 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 /// Starts a second replica that shares `primary`'s PostgreSQL database (with its own data
-/// folder and search index). The replica never drops the database; `primary` does.
+/// folder and search index, built from the database). The replica never drops the database;
+/// `primary` does.
 pub async fn spawn_replica(primary: &TestApp) -> Option<TestApp> {
     let url = primary.postgres_database.as_ref()?.url();
-    spawn_app_with(Backend::Sqlite, |settings| {
-        settings.database_url = Some(url);
-    })
-    .await
+    let kept = KeptData {
+        backend: Backend::Sqlite,
+        postgres_database: None,
+        data_dir: tempfile::tempdir().expect("temporary data folder"),
+    };
+    Some(start(kept, |settings| settings.database_url = Some(url)).await)
 }
 
-/// Starts the app like [`spawn_app`], with settings changed by `configure`.
+/// Starts the app like [`spawn_app`], with settings changed by `configure`. The database and
+/// the index are copies of the golden ones ([`golden`]): migrated, seeded and indexed.
 pub async fn spawn_app_with(
     backend: Backend,
     configure: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
     let data_dir = tempfile::tempdir().expect("temporary data folder");
     let postgres_database = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(PostgresDatabase::create(postgres_url()?).await),
+        Backend::Sqlite => {
+            golden::copy_folder(golden::sqlite_folder().await, data_dir.path());
+            None
+        }
+        Backend::Postgres => {
+            let server_url = postgres_url()?;
+            let template = golden::postgres_template(&server_url).await;
+            golden::copy_folder(&template.index, &data_dir.path().join("index"));
+            Some(PostgresDatabase::create(server_url, Some(&template.name)).await)
+        }
     };
     Some(
         start(

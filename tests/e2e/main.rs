@@ -9,6 +9,7 @@
 )]
 
 mod common;
+mod golden;
 
 mod dataloader;
 mod errors;
