@@ -21,28 +21,10 @@ use crate::backend_test;
 use crate::common::{KeptData, TestApp, company, data, restart, restart_with_fresh_database};
 
 /// Defines a test that runs `async fn $name(app: TestApp) -> TestApp` (it may stop and
-/// restart the app) on SQLite and, when `SYMBIOS_TEST_POSTGRES_URL` is set, on PostgreSQL.
+/// restart the app) on SQLite and on PostgreSQL.
 macro_rules! restart_test {
     ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = $crate::common::spawn_app($crate::common::Backend::Sqlite)
-                    .await
-                    .expect("SQLite app");
-                super::$name(app).await.stop().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(app) = $crate::common::spawn_app($crate::common::Backend::Postgres).await
-                else {
-                    eprintln!("skipped: {} is not set", $crate::common::POSTGRES_URL_VAR);
-                    return;
-                };
-                super::$name(app).await.stop().await;
-            }
-        }
+        backend_test!($name, super::$name);
     };
 }
 
