@@ -28,4 +28,5 @@ mod relevance;
 mod schema;
 mod search;
 mod seed;
+mod tidy;
 mod writes;
