@@ -350,30 +350,29 @@ impl TestApp {
         query: &str,
         variables: Value,
     ) -> (Value, StatusCode) {
-        let mut headers = HeaderMap::new();
+        let mut headers = graphql_response_headers();
         headers.insert(
             reqwest::header::AUTHORIZATION,
             format!("Bearer {key}").parse().expect("header value"),
-        );
-        headers.insert(
-            reqwest::header::ACCEPT,
-            "application/graphql-response+json"
-                .parse()
-                .expect("header value"),
         );
         self.graphql_with_headers(query, variables, headers).await
     }
 
     /// POSTs a GraphQL request without a key, asking for `application/graphql-response+json`.
     pub async fn graphql_as_anonymous(&self, query: &str, variables: Value) -> (Value, StatusCode) {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            reqwest::header::ACCEPT,
-            "application/graphql-response+json"
-                .parse()
-                .expect("header value"),
-        );
-        self.graphql_with_headers(query, variables, headers).await
+        self.graphql_with_headers(query, variables, graphql_response_headers())
+            .await
+    }
+
+    /// POSTs `{ themes { slug } }` with the `Origin` header `origin` (for CORS).
+    pub async fn graphql_from_origin(&self, origin: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/graphql", self.base_url))
+            .header("origin", origin)
+            .json(&json!({ "query": "{ themes { slug } }" }))
+            .send()
+            .await
+            .expect("request is sent")
     }
 
     /// GETs a path.
@@ -441,6 +440,42 @@ impl TestApp {
             database.drop_now().await;
         }
     }
+}
+
+/// Headers asking for `application/graphql-response+json` (so that auth failures show as
+/// 401/403).
+fn graphql_response_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT,
+        "application/graphql-response+json"
+            .parse()
+            .expect("header value"),
+    );
+    headers
+}
+
+/// POSTs a GraphQL `body` to `url` with `client` (from a spawned task, which cannot borrow
+/// the [`TestApp`]), with `Authorization: Bearer <key>` when a key is given; returns the
+/// JSON answer.
+pub async fn post_graphql(
+    client: &reqwest::Client,
+    url: &str,
+    key: Option<&str>,
+    body: &Value,
+) -> Value {
+    let request = client.post(url).json(body);
+    let request = match key {
+        Some(key) => request.bearer_auth(key),
+        None => request,
+    };
+    request
+        .send()
+        .await
+        .expect("request is sent")
+        .json()
+        .await
+        .expect("JSON response")
 }
 
 /// A company row for bulk inserts (`symbios::service::dataset::insert_missing_records`),

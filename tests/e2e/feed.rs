@@ -10,7 +10,7 @@ use symbios_entity::change_log;
 use symbios_entity::vocabulary::Role;
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code, spawn_replica};
+use crate::common::{TestApp, data, first_error_code, post_graphql, spawn_replica};
 
 const FEED: &str = "query($after: String, $first: Int!) {
     changes(after: $after, first: $first) {
@@ -177,15 +177,13 @@ async fn concurrent_writers_never_skip_a_change(app: &TestApp) {
             let mut seen: Vec<i64> = Vec::new();
             loop {
                 let finished = done.load(std::sync::atomic::Ordering::Acquire);
-                let body: Value = client
-                    .post(format!("{app_url}/graphql"))
-                    .json(&json!({ "query": FEED, "variables": { "after": after, "first": 50 } }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let body = post_graphql(
+                    &client,
+                    &format!("{app_url}/graphql"),
+                    None,
+                    &json!({ "query": FEED, "variables": { "after": after, "first": 50 } }),
+                )
+                .await;
                 let page = &body["data"]["changes"];
                 for edge in page["edges"].as_array().unwrap() {
                     seen.push(edge["node"]["seq"].as_i64().unwrap());
@@ -206,23 +204,15 @@ async fn concurrent_writers_never_skip_a_change(app: &TestApp) {
         writers.push(tokio::spawn(async move {
             let mut acknowledged = 0;
             for n in 0..WRITES_PER_WRITER {
-                let body: Value = client
-                    .post(&url)
-                    .bearer_auth(&key)
-                    .json(&json!({
-                        "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { id version } }",
-                        "variables": { "input": {
-                            "name": format!("Writer {writer} actor {n}"), "kind": "COMPANY",
-                            "country": "SE", "originalLang": "sv",
-                            "description": [{ "lang": "sv", "text": "Samtidig skrivning" }],
-                        }},
-                    }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let body = post_graphql(&client, &url, Some(&key), &json!({
+                    "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { id version } }",
+                    "variables": { "input": {
+                        "name": format!("Writer {writer} actor {n}"), "kind": "COMPANY",
+                        "country": "SE", "originalLang": "sv",
+                        "description": [{ "lang": "sv", "text": "Samtidig skrivning" }],
+                    }},
+                }))
+                .await;
                 assert!(body.get("errors").is_none(), "{body}");
                 acknowledged += 1;
             }

@@ -154,14 +154,7 @@ async fn cors_answers_allowed_origins_only() {
             .is_none()
     );
 
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.base_url))
-        .header("origin", "https://portal.example.org")
-        .json(&json!({ "query": "{ themes { slug } }" }))
-        .send()
-        .await
-        .unwrap();
+    let response = app.graphql_from_origin("https://portal.example.org").await;
     assert_eq!(
         response.headers()["access-control-allow-origin"],
         "https://portal.example.org"
