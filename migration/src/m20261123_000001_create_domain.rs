@@ -59,6 +59,16 @@ fn link(name: &'static str, left: Reference, right: Reference) -> TableCreateSta
     link
 }
 
+/// A unique index on `unique` of `table`, then an index on its column `other` (which the unique
+/// one, not starting with it, cannot serve).
+fn unique_then_index(
+    table: &'static str,
+    unique: &[&'static str],
+    other: &'static str,
+) -> Vec<IndexCreateStatement> {
+    vec![unique_index(table, unique), index(table, &[other])]
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -69,127 +79,106 @@ impl MigrationTrait for Migration {
         let website = || string_len_null("website", 500);
         let original_lang = || string_len("original_lang", 8);
         let to_case_study: Reference = ("case_study_id", "case_study", Cascade);
+        // The leading columns of named records, then `more`.
+        let named = |more: Vec<ColumnDef>| {
+            let mut columns = vec![slug(), name(), name_folded()];
+            columns.extend(more);
+            columns
+        };
+        // Actors and funders: named, with a kind and a country, then `more`.
+        let organisation = |more: Vec<ColumnDef>| {
+            let mut columns = vec![string_len("kind", 32), string_len("country", 2)];
+            columns.extend(more);
+            named(columns)
+        };
+        let single_indexes = |table, columns: &[&'static str]| {
+            columns
+                .iter()
+                .map(|column| index(table, &[column]))
+                .collect::<Vec<_>>()
+        };
 
-        create(manager, record("theme", vec![slug()], &[]), vec![]).await?;
-        create(
-            manager,
-            record(
-                "actor",
-                vec![
-                    slug(),
-                    name(),
-                    name_folded(),
-                    string_len("kind", 32),
-                    string_len("country", 2),
-                    website(),
-                    original_lang(),
-                ],
-                &[],
+        // Each table with the indexes created right after it, in creation order.
+        let mut tables: Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> = vec![
+            (record("theme", vec![slug()], &[]), vec![]),
+            (
+                record("actor", organisation(vec![website(), original_lang()]), &[]),
+                single_indexes("actor", &["country", "kind", "name_folded", "updated_at"]),
             ),
-            ["country", "kind", "name_folded", "updated_at"]
-                .map(|column| index("actor", &[column]))
-                .into(),
-        )
-        .await?;
-        create(
-            manager,
-            record(
-                "funder",
-                vec![
-                    slug(),
-                    name(),
-                    name_folded(),
-                    string_len("kind", 32),
-                    string_len("country", 2),
-                    uuid_null("actor_id"),
-                    website(),
-                    original_lang(),
-                ],
-                &[("actor_id", "actor", SetNull)],
+            (
+                record(
+                    "funder",
+                    organisation(vec![uuid_null("actor_id"), website(), original_lang()]),
+                    &[("actor_id", "actor", SetNull)],
+                ),
+                single_indexes("funder", &["actor_id"]),
             ),
-            vec![index("funder", &["actor_id"])],
-        )
-        .await?;
-        create(
-            manager,
-            record(
-                "project",
-                vec![
-                    slug(),
-                    name(),
-                    name_folded(),
-                    string_len_null("acronym", 60),
-                    string_len("status", 16),
-                    date_null("start_date"),
-                    date_null("end_date"),
-                    website(),
-                    original_lang(),
-                ],
-                &[],
+            (
+                record(
+                    "project",
+                    named(vec![
+                        string_len_null("acronym", 60),
+                        string_len("status", 16),
+                        date_null("start_date"),
+                        date_null("end_date"),
+                        website(),
+                        original_lang(),
+                    ]),
+                    &[],
+                ),
+                single_indexes("project", &["name_folded", "start_date"]),
             ),
-            vec![
-                index("project", &["name_folded"]),
-                index("project", &["start_date"]),
-            ],
-        )
-        .await?;
-        create(
-            manager,
-            record(
-                "case_study",
-                vec![
-                    slug(),
-                    string_len("title", 300),
-                    name_folded(),
-                    string_len("kind", 40),
-                    string_len("place", 200),
-                    string_len_null("municipality", 200),
-                    string_len_null("region", 200),
-                    string_len("country", 2),
-                    double_null("latitude"),
-                    double_null("longitude"),
-                    integer_null("established_year"),
-                    string_len("status", 16),
-                    original_lang(),
-                ],
-                &[],
+            (
+                record(
+                    "case_study",
+                    vec![
+                        slug(),
+                        string_len("title", 300),
+                        name_folded(),
+                        string_len("kind", 40),
+                        string_len("place", 200),
+                        string_len_null("municipality", 200),
+                        string_len_null("region", 200),
+                        string_len("country", 2),
+                        double_null("latitude"),
+                        double_null("longitude"),
+                        integer_null("established_year"),
+                        string_len("status", 16),
+                        original_lang(),
+                    ],
+                    &[],
+                ),
+                single_indexes(
+                    "case_study",
+                    &["country", "name_folded", "established_year"],
+                ),
             ),
-            ["country", "name_folded", "established_year"]
-                .map(|column| index("case_study", &[column]))
-                .into(),
-        )
-        .await?;
-        create(
-            manager,
-            record(
-                "funding",
-                vec![
-                    uuid("funder_id"),
-                    uuid("project_id"),
-                    string_len_null("programme", 300),
-                    double_null("amount"),
-                    string_len_null("currency", 3),
-                    date_null("period_start"),
-                    date_null("period_end"),
-                ],
-                &[
-                    ("funder_id", "funder", Restrict),
-                    ("project_id", "project", Cascade),
-                ],
+            (
+                record(
+                    "funding",
+                    vec![
+                        uuid("funder_id"),
+                        uuid("project_id"),
+                        string_len_null("programme", 300),
+                        double_null("amount"),
+                        string_len_null("currency", 3),
+                        date_null("period_start"),
+                        date_null("period_end"),
+                    ],
+                    &[
+                        ("funder_id", "funder", Restrict),
+                        ("project_id", "project", Cascade),
+                    ],
+                ),
+                single_indexes("funding", &["funder_id", "project_id"]),
             ),
-            vec![
-                index("funding", &["funder_id"]),
-                index("funding", &["project_id"]),
-            ],
-        )
-        .await?;
+        ];
         // Roles of actors in projects and case studies: one row per actor and role.
         for (table, parent_column, parent) in [
             ("participation", "project_id", "project"),
             ("case_study_actor", "case_study_id", "case_study"),
         ] {
-            create(
-                manager,
+            tables.push((
                 record(
                     table,
                     vec![
@@ -202,98 +191,18 @@ impl MigrationTrait for Migration {
                         ("actor_id", "actor", Cascade),
                     ],
                 ),
-                vec![
-                    unique_index(table, &[parent_column, "actor_id", "role"]),
-                    index(table, &["actor_id"]),
-                ],
-            )
-            .await?;
+                unique_then_index(table, &[parent_column, "actor_id", "role"], "actor_id"),
+            ));
         }
+        let to_project: Reference = ("project_id", "project", Cascade);
+        let to_theme: Reference = ("theme_id", "theme", Cascade);
         for (table, left, right) in [
-            (
-                "case_study_project",
-                to_case_study,
-                ("project_id", "project", Cascade),
-            ),
-            (
-                "case_study_theme",
-                to_case_study,
-                ("theme_id", "theme", Cascade),
-            ),
-            (
-                "project_theme",
-                ("project_id", "project", Cascade),
-                ("theme_id", "theme", Cascade),
-            ),
+            ("case_study_project", to_case_study, to_project),
+            ("case_study_theme", to_case_study, to_theme),
+            ("project_theme", to_project, to_theme),
         ] {
-            create(
-                manager,
-                link(table, left, right),
-                vec![index(table, &[right.0])],
-            )
-            .await?;
+            tables.push((link(table, left, right), vec![index(table, &[right.0])]));
         }
-        create(
-            manager,
-            record(
-                "resource_flow",
-                vec![
-                    uuid("case_study_id"),
-                    uuid("from_actor_id"),
-                    uuid_null("to_actor_id"),
-                    string_len("resource", 200),
-                    string_len("category", 16),
-                    double_null("quantity"),
-                    string_len_null("unit", 40),
-                    integer_null("year"),
-                    string_len("status", 16),
-                    string_len_null("ewc_code", 16),
-                    original_lang(),
-                ],
-                &[
-                    to_case_study,
-                    ("from_actor_id", "actor", Restrict),
-                    ("to_actor_id", "actor", Restrict),
-                ],
-            ),
-            ["case_study_id", "from_actor_id", "to_actor_id"]
-                .map(|column| index("resource_flow", &[column]))
-                .into(),
-        )
-        .await?;
-        create(
-            manager,
-            record(
-                "impact_figure",
-                vec![
-                    uuid("case_study_id"),
-                    string_len("metric", 80),
-                    double("value"),
-                    string_len("unit", 40),
-                    integer_null("year"),
-                    string_len_null("note", 500),
-                ],
-                &[to_case_study],
-            ),
-            vec![index("impact_figure", &["case_study_id"])],
-        )
-        .await?;
-        create(
-            manager,
-            table(
-                "source",
-                vec![
-                    pk_uuid("id"),
-                    uuid("case_study_id"),
-                    string_len("url", 1000),
-                    string_len("title", 500),
-                    date_null("accessed"),
-                ],
-                &[to_case_study],
-            ),
-            vec![index("source", &["case_study_id"])],
-        )
-        .await?;
         let mut localized_text = table(
             "localized_text",
             vec![
@@ -313,62 +222,116 @@ impl MigrationTrait for Migration {
                 .col("field")
                 .col("lang"),
         );
-        create(manager, localized_text, vec![]).await?;
-        create(
-            manager,
-            table(
-                "external_identifier",
-                vec![
-                    pk_uuid("id"),
-                    uuid("actor_id"),
-                    string_len("scheme", 32),
-                    string_len("value", 200),
-                ],
-                &[("actor_id", "actor", Cascade)],
+        tables.extend([
+            (
+                record(
+                    "resource_flow",
+                    vec![
+                        uuid("case_study_id"),
+                        uuid("from_actor_id"),
+                        uuid_null("to_actor_id"),
+                        string_len("resource", 200),
+                        string_len("category", 16),
+                        double_null("quantity"),
+                        string_len_null("unit", 40),
+                        integer_null("year"),
+                        string_len("status", 16),
+                        string_len_null("ewc_code", 16),
+                        original_lang(),
+                    ],
+                    &[
+                        to_case_study,
+                        ("from_actor_id", "actor", Restrict),
+                        ("to_actor_id", "actor", Restrict),
+                    ],
+                ),
+                single_indexes(
+                    "resource_flow",
+                    &["case_study_id", "from_actor_id", "to_actor_id"],
+                ),
             ),
-            vec![
-                unique_index("external_identifier", &["scheme", "value"]),
-                index("external_identifier", &["actor_id"]),
-            ],
-        )
-        .await?;
-        create(
-            manager,
-            record(
-                "membership",
-                vec![
-                    uuid("person_id"),
-                    uuid("organisation_id"),
-                    string_len_null("title", 200),
-                ],
-                &[
-                    ("person_id", "actor", Cascade),
-                    ("organisation_id", "actor", Cascade),
-                ],
+            (
+                record(
+                    "impact_figure",
+                    vec![
+                        uuid("case_study_id"),
+                        string_len("metric", 80),
+                        double("value"),
+                        string_len("unit", 40),
+                        integer_null("year"),
+                        string_len_null("note", 500),
+                    ],
+                    &[to_case_study],
+                ),
+                single_indexes("impact_figure", &["case_study_id"]),
             ),
-            vec![
-                unique_index("membership", &["person_id", "organisation_id"]),
-                index("membership", &["organisation_id"]),
-            ],
-        )
-        .await?;
-        create(
-            manager,
-            table(
-                "change_log",
-                vec![
-                    big_pk_auto("seq"),
-                    string_len("entity_type", 32),
-                    uuid("entity_id"),
-                    string_len("op", 8),
-                    integer("version"),
-                    timestamp_with_time_zone("changed_at"),
-                ],
-                &[],
+            (
+                table(
+                    "source",
+                    vec![
+                        pk_uuid("id"),
+                        uuid("case_study_id"),
+                        string_len("url", 1000),
+                        string_len("title", 500),
+                        date_null("accessed"),
+                    ],
+                    &[to_case_study],
+                ),
+                single_indexes("source", &["case_study_id"]),
             ),
-            vec![index("change_log", &["entity_type", "entity_id"])],
-        )
-        .await
+            (localized_text, vec![]),
+            (
+                table(
+                    "external_identifier",
+                    vec![
+                        pk_uuid("id"),
+                        uuid("actor_id"),
+                        string_len("scheme", 32),
+                        string_len("value", 200),
+                    ],
+                    &[("actor_id", "actor", Cascade)],
+                ),
+                unique_then_index("external_identifier", &["scheme", "value"], "actor_id"),
+            ),
+            (
+                record(
+                    "membership",
+                    vec![
+                        uuid("person_id"),
+                        uuid("organisation_id"),
+                        string_len_null("title", 200),
+                    ],
+                    &[
+                        ("person_id", "actor", Cascade),
+                        ("organisation_id", "actor", Cascade),
+                    ],
+                ),
+                unique_then_index(
+                    "membership",
+                    &["person_id", "organisation_id"],
+                    "organisation_id",
+                ),
+            ),
+            (
+                table(
+                    "change_log",
+                    vec![
+                        big_pk_auto("seq"),
+                        string_len("entity_type", 32),
+                        uuid("entity_id"),
+                        string_len("op", 8),
+                        integer("version"),
+                        timestamp_with_time_zone("changed_at"),
+                    ],
+                    &[],
+                ),
+                vec![index("change_log", &["entity_type", "entity_id"])],
+            ),
+        ]);
+        for (table, indexes) in tables {
+            create(manager, table, indexes).await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
