@@ -19,6 +19,7 @@
 # whether it is still alive, then what each attack class was answered.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 backend="${1:?usage: bench/abuse.sh sqlite|postgres [seconds]}"
 secs="${2:-60}"
 port="${SYMBIOS_BENCH_PORT:-18091}"
@@ -26,27 +27,14 @@ command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install -y w
 
 cargo build --release --manifest-path "$ROOT/Cargo.toml" -q
 binary="$ROOT/target/release/symbios"
-data_dir="$(mktemp -d /tmp/symbios-abuse.XXXXXX)"
-export SYMBIOS_DATA_DIR="$data_dir" SYMBIOS_BIND="127.0.0.1:$port" SYMBIOS_LOG=warn
+bench_data_dir "$port" symbios-abuse
 export SYMBIOS_TRUSTED_PROXIES='["127.0.0.1"]'
-case "$backend" in
-  sqlite) unset SYMBIOS_DATABASE_URL ;;
-  postgres)
-    psql -h 127.0.0.1 -U postgres -d test -qc 'DROP DATABASE IF EXISTS symbios_abuse WITH (FORCE)'
-    psql -h 127.0.0.1 -U postgres -d test -qc 'CREATE DATABASE symbios_abuse'
-    export SYMBIOS_DATABASE_URL="postgres://postgres@127.0.0.1:5432/symbios_abuse" ;;
-  *) echo "bench: backend must be sqlite or postgres" >&2; exit 2 ;;
-esac
+bench_database "$backend" symbios_abuse
 
 server_cores=() client_cores=()
 if [ "${ABUSE_PIN:-0}" = 1 ]; then server_cores=(taskset -c 1) client_cores=(taskset -c 0); fi
-"${server_cores[@]}" "$binary" serve >"$data_dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
-for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-  sleep 0.1
-done
+bench_serve "${server_cores[@]}" "$binary"
+bench_wait_ready "$port" 300
 ABUSE_PARTNER_KEY="$("$binary" apikey create --name abuse --role partner --scheme ABUSE)"
 export ABUSE_PARTNER_KEY
 
@@ -58,7 +46,7 @@ normal_load() {  # seconds
     "http://127.0.0.1:$port/graphql" | grep '^WRKRESULT' | sed 's/^WRKRESULT //'
 }
 
-echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $backend, $(nproc) cores, $(date -u +%FT%TZ), ${secs}s per run, normal rate ${ABUSE_NORMAL_RATE:-1000}/s, attackers from ${ABUSE_ADDRESSES:-a new address per request}, ${ABUSE_THREADS:-3} attacking connections at nice ${ABUSE_NICE:-19}, pinned ${ABUSE_PIN:-0}"
+bench_header "$backend" "${secs}s per run, normal rate ${ABUSE_NORMAL_RATE:-1000}/s, attackers from ${ABUSE_ADDRESSES:-a new address per request}, ${ABUSE_THREADS:-3} attacking connections at nice ${ABUSE_NICE:-19}, pinned ${ABUSE_PIN:-0}"
 normal_load 3 >/dev/null  # warm-up
 cpu_before=$(server_cpu)
 quiet="$(normal_load "$secs")"

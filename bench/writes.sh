@@ -7,6 +7,7 @@
 # PostgreSQL database `symbios_bench` on 127.0.0.1:5432) with the bundled dataset.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bench/lib.sh"
 backend="${1:?usage: bench/writes.sh sqlite|postgres [actors] [upsert_items]}"
 actors="${2:-100000}"
 upserts="${3:-50000}"
@@ -14,22 +15,12 @@ port="${SYMBIOS_BENCH_PORT:-18091}"
 
 cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example upsert_load
 bin="$ROOT/target/release/symbios"
-data_dir="$(mktemp -d /tmp/symbios-bench.XXXXXX)"
-export SYMBIOS_DATA_DIR="$data_dir" SYMBIOS_BIND="127.0.0.1:$port" SYMBIOS_LOG=warn
+bench_data_dir "$port"
 # Load tests come from one address: lift the per-address rate limit.
 export SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 SYMBIOS_LIMITS__KEY_PER_SECOND=0
-case "$backend" in
-  sqlite) unset SYMBIOS_DATABASE_URL ;;
-  postgres)
-    psql -h 127.0.0.1 -U postgres -d test -qc 'DROP DATABASE IF EXISTS symbios_bench WITH (FORCE)'
-    psql -h 127.0.0.1 -U postgres -d test -qc 'CREATE DATABASE symbios_bench'
-    export SYMBIOS_DATABASE_URL="postgres://postgres@127.0.0.1:5432/symbios_bench" ;;
-  *) echo "bench: backend must be sqlite or postgres" >&2; exit 2 ;;
-esac
+bench_database "$backend"
 
-"$bin" serve >"$data_dir/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
+bench_serve "$bin"
 ready() { curl -s "http://127.0.0.1:$port/readyz" | grep -q '"lag":0'; }
 for _ in $(seq 1 300); do ready && break; sleep 0.1; done
 
@@ -37,7 +28,7 @@ for _ in $(seq 1 300); do ready && break; sleep 0.1; done
 file="$data_dir/actors.ndjson"
 awk -v n="$actors" 'BEGIN { for (i = 0; i < n; i++) printf "{\"type\":\"Actor\",\"record\":{\"slug\":\"bench-actor-%d\",\"name\":\"Benk selskap %d\",\"kind\":\"COMPANY\",\"country\":\"NO\",\"originalLang\":\"nb\",\"description\":[{\"lang\":\"nb\",\"text\":\"Selskap %d leverer overskuddsvarme og sidestrømmer til naboer i industriparken.\"}],\"identifiers\":[{\"scheme\":\"NO-BRC\",\"value\":\"7%08d\"}]}}\n", i, i, i, i }' >"$file"
 
-echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $backend, $(nproc) cores, $(date -u +%FT%TZ)"
+bench_header "$backend"
 start=$(date +%s.%N)
 "$bin" import "$file" >"$data_dir/import.log" 2>&1
 imported=$(date +%s.%N)

@@ -153,6 +153,20 @@ async fn searchable_records(data_dir: &Path) -> u64 {
     total
 }
 
+/// Waits until the server is ready and its index has caught up, then checks that the index
+/// holds `expected` documents.
+async fn assert_index_is_whole(client: &reqwest::Client, server: &Server, expected: u64) {
+    let state = wait_until(client, server, |state| {
+        state["status"] == "ready" && state["index"]["lag"] == 0
+    })
+    .await;
+    assert_eq!(
+        state["index"]["documents"].as_u64(),
+        Some(expected),
+        "{state}"
+    );
+}
+
 async fn wait_until(
     client: &reqwest::Client,
     server: &Server,
@@ -216,16 +230,8 @@ async fn index_equals_database_after_kill_9_during_indexing() {
     );
 
     let mut server = start(data_dir.path());
-    let state = wait_until(&client, &server, |state| {
-        state["status"] == "ready" && state["index"]["lag"] == 0
-    })
-    .await;
     let expected = searchable_records(data_dir.path()).await;
-    assert_eq!(
-        state["index"]["documents"].as_u64(),
-        Some(expected),
-        "{state}"
-    );
+    assert_index_is_whole(&client, &server, expected).await;
     let response: Value = client
         .post(format!("{}/graphql", server.base_url))
         .json(&json!({ "query": "{ search(query: \"\", first: 1) { totalCount facets { type { value count } } } }" }))
@@ -401,16 +407,7 @@ async fn import_survives_kill_9_and_reruns_idempotently() {
     assert_eq!(present.len(), IMPORT_ACTORS);
     assert!(present.values().all(|count| *count == 1));
 
-    let state = wait_until(&client, &server, |state| {
-        state["status"] == "ready" && state["index"]["lag"] == 0
-    })
-    .await;
-    let expected = searchable_records(data_dir.path()).await;
-    assert_eq!(
-        state["index"]["documents"].as_u64(),
-        Some(expected),
-        "{state}"
-    );
+    assert_index_is_whole(&client, &server, searchable_records(data_dir.path()).await).await;
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 }
@@ -581,15 +578,7 @@ async fn reindex_works_from_scratch_on_a_corrupt_index() {
     // The server keeps the rebuilt index: it is this database's, and up to date.
     let client = reqwest::Client::new();
     let mut server = start(dir);
-    let state = wait_until(&client, &server, |state| {
-        state["status"] == "ready" && state["index"]["lag"] == 0
-    })
-    .await;
-    assert_eq!(
-        state["index"]["documents"].as_u64(),
-        Some(expected),
-        "{state}"
-    );
+    assert_index_is_whole(&client, &server, expected).await;
     assert_eq!(
         set_aside(dir, "replaced") + set_aside(dir, "broken"),
         replaced

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::statements::{Reference, create, drop_tables, index, table, unique_index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -37,493 +39,302 @@ fn versioned(mut table: TableCreateStatement) -> TableCreateStatement {
     table
 }
 
-fn foreign_key(
-    from_table: &'static str,
-    from_column: &'static str,
-    to_table: &'static str,
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{from_table}_{from_column}"))
-        .from(from_table, from_column)
-        .to(to_table, "id")
-        .on_delete(on_delete)
-        .to_owned()
+/// A versioned record's table: `id`, `columns`, the foreign keys of `references`, then
+/// `version`, `created_at` and `updated_at`.
+fn record(
+    name: &'static str,
+    columns: Vec<ColumnDef>,
+    references: &[Reference],
+) -> TableCreateStatement {
+    let mut columns = columns;
+    columns.insert(0, pk_uuid("id"));
+    versioned(table(name, columns, references))
 }
 
-fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut statement = Index::create();
-    statement
-        .name(format!("ix_{table}_{}", columns.join("_")))
-        .table(table);
-    for column in columns {
-        statement.col(*column);
-    }
-    statement
+/// A link table: the two columns, their pair as the primary key, both referencing with
+/// cascade.
+fn link(name: &'static str, left: Reference, right: Reference) -> TableCreateStatement {
+    let mut link = table(name, vec![uuid(left.0), uuid(right.0)], &[left, right]);
+    link.primary_key(Index::create().col(left.0).col(right.0));
+    link
+}
+
+/// A unique index on `unique` of `table`, then an index on its column `other` (which the unique
+/// one, not starting with it, cannot serve).
+fn unique_then_index(
+    table: &'static str,
+    unique: &[&'static str],
+    other: &'static str,
+) -> Vec<IndexCreateStatement> {
+    vec![unique_index(table, unique), index(table, &[other])]
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::{Cascade, Restrict, SetNull};
+        let slug = || string_len_uniq("slug", 120);
+        let name = || string_len("name", 300);
+        let name_folded = || string_len("name_folded", 300);
+        let website = || string_len_null("website", 500);
+        let original_lang = || string_len("original_lang", 8);
+        let to_case_study: Reference = ("case_study_id", "case_study", Cascade);
+        // The leading columns of named records, then `more`.
+        let named = |more: Vec<ColumnDef>| {
+            let mut columns = vec![slug(), name(), name_folded()];
+            columns.extend(more);
+            columns
+        };
+        // Actors and funders: named, with a kind and a country, then `more`.
+        let organisation = |more: Vec<ColumnDef>| {
+            let mut columns = vec![string_len("kind", 32), string_len("country", 2)];
+            columns.extend(more);
+            named(columns)
+        };
+        let single_indexes = |table, columns: &[&'static str]| {
+            columns
+                .iter()
+                .map(|column| index(table, &[column]))
+                .collect::<Vec<_>>()
+        };
 
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("theme")
-                    .col(pk_uuid("id"))
-                    .col(string_len_uniq("slug", 120))
-                    .to_owned(),
-            ))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("actor")
-                    .col(pk_uuid("id"))
-                    .col(string_len_uniq("slug", 120))
-                    .col(string_len("name", 300))
-                    .col(string_len("name_folded", 300))
-                    .col(string_len("kind", 32))
-                    .col(string_len("country", 2))
-                    .col(string_len_null("website", 500))
-                    .col(string_len("original_lang", 8))
-                    .to_owned(),
-            ))
-            .await?;
-        manager.create_index(index("actor", &["country"])).await?;
-        manager.create_index(index("actor", &["kind"])).await?;
-        manager
-            .create_index(index("actor", &["name_folded"]))
-            .await?;
-        manager
-            .create_index(index("actor", &["updated_at"]))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("funder")
-                    .col(pk_uuid("id"))
-                    .col(string_len_uniq("slug", 120))
-                    .col(string_len("name", 300))
-                    .col(string_len("name_folded", 300))
-                    .col(string_len("kind", 32))
-                    .col(string_len("country", 2))
-                    .col(uuid_null("actor_id"))
-                    .col(string_len_null("website", 500))
-                    .col(string_len("original_lang", 8))
-                    .foreign_key(&mut foreign_key("funder", "actor_id", "actor", SetNull))
-                    .to_owned(),
-            ))
-            .await?;
-        manager.create_index(index("funder", &["actor_id"])).await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("project")
-                    .col(pk_uuid("id"))
-                    .col(string_len_uniq("slug", 120))
-                    .col(string_len("name", 300))
-                    .col(string_len("name_folded", 300))
-                    .col(string_len_null("acronym", 60))
-                    .col(string_len("status", 16))
-                    .col(date_null("start_date"))
-                    .col(date_null("end_date"))
-                    .col(string_len_null("website", 500))
-                    .col(string_len("original_lang", 8))
-                    .to_owned(),
-            ))
-            .await?;
-        manager
-            .create_index(index("project", &["name_folded"]))
-            .await?;
-        manager
-            .create_index(index("project", &["start_date"]))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("case_study")
-                    .col(pk_uuid("id"))
-                    .col(string_len_uniq("slug", 120))
-                    .col(string_len("title", 300))
-                    .col(string_len("name_folded", 300))
-                    .col(string_len("kind", 40))
-                    .col(string_len("place", 200))
-                    .col(string_len_null("municipality", 200))
-                    .col(string_len_null("region", 200))
-                    .col(string_len("country", 2))
-                    .col(double_null("latitude"))
-                    .col(double_null("longitude"))
-                    .col(integer_null("established_year"))
-                    .col(string_len("status", 16))
-                    .col(string_len("original_lang", 8))
-                    .to_owned(),
-            ))
-            .await?;
-        manager
-            .create_index(index("case_study", &["country"]))
-            .await?;
-        manager
-            .create_index(index("case_study", &["name_folded"]))
-            .await?;
-        manager
-            .create_index(index("case_study", &["established_year"]))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("funding")
-                    .col(pk_uuid("id"))
-                    .col(uuid("funder_id"))
-                    .col(uuid("project_id"))
-                    .col(string_len_null("programme", 300))
-                    .col(double_null("amount"))
-                    .col(string_len_null("currency", 3))
-                    .col(date_null("period_start"))
-                    .col(date_null("period_end"))
-                    .foreign_key(&mut foreign_key("funding", "funder_id", "funder", Restrict))
-                    .foreign_key(&mut foreign_key(
-                        "funding",
-                        "project_id",
-                        "project",
-                        Cascade,
-                    ))
-                    .to_owned(),
-            ))
-            .await?;
-        manager
-            .create_index(index("funding", &["funder_id"]))
-            .await?;
-        manager
-            .create_index(index("funding", &["project_id"]))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("participation")
-                    .col(pk_uuid("id"))
-                    .col(uuid("project_id"))
-                    .col(uuid("actor_id"))
-                    .col(string_len("role", 32))
-                    .foreign_key(&mut foreign_key(
-                        "participation",
-                        "project_id",
-                        "project",
-                        Cascade,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        "participation",
-                        "actor_id",
-                        "actor",
-                        Cascade,
-                    ))
-                    .to_owned(),
-            ))
-            .await?;
-        manager
-            .create_index(
-                index("participation", &["project_id", "actor_id", "role"])
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(index("participation", &["actor_id"]))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("case_study_actor")
-                    .col(pk_uuid("id"))
-                    .col(uuid("case_study_id"))
-                    .col(uuid("actor_id"))
-                    .col(string_len("role", 32))
-                    .foreign_key(&mut foreign_key(
-                        "case_study_actor",
-                        "case_study_id",
-                        "case_study",
-                        Cascade,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        "case_study_actor",
-                        "actor_id",
-                        "actor",
-                        Cascade,
-                    ))
-                    .to_owned(),
-            ))
-            .await?;
-        manager
-            .create_index(
-                index("case_study_actor", &["case_study_id", "actor_id", "role"])
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(index("case_study_actor", &["actor_id"]))
-            .await?;
-
-        for (table, other_column, other_table) in [
-            ("case_study_project", "project_id", "project"),
-            ("case_study_theme", "theme_id", "theme"),
+        // Each table with the indexes created right after it, in creation order.
+        let mut tables: Vec<(TableCreateStatement, Vec<IndexCreateStatement>)> = vec![
+            (record("theme", vec![slug()], &[]), vec![]),
+            (
+                record("actor", organisation(vec![website(), original_lang()]), &[]),
+                single_indexes("actor", &["country", "kind", "name_folded", "updated_at"]),
+            ),
+            (
+                record(
+                    "funder",
+                    organisation(vec![uuid_null("actor_id"), website(), original_lang()]),
+                    &[("actor_id", "actor", SetNull)],
+                ),
+                single_indexes("funder", &["actor_id"]),
+            ),
+            (
+                record(
+                    "project",
+                    named(vec![
+                        string_len_null("acronym", 60),
+                        string_len("status", 16),
+                        date_null("start_date"),
+                        date_null("end_date"),
+                        website(),
+                        original_lang(),
+                    ]),
+                    &[],
+                ),
+                single_indexes("project", &["name_folded", "start_date"]),
+            ),
+            (
+                record(
+                    "case_study",
+                    vec![
+                        slug(),
+                        string_len("title", 300),
+                        name_folded(),
+                        string_len("kind", 40),
+                        string_len("place", 200),
+                        string_len_null("municipality", 200),
+                        string_len_null("region", 200),
+                        string_len("country", 2),
+                        double_null("latitude"),
+                        double_null("longitude"),
+                        integer_null("established_year"),
+                        string_len("status", 16),
+                        original_lang(),
+                    ],
+                    &[],
+                ),
+                single_indexes(
+                    "case_study",
+                    &["country", "name_folded", "established_year"],
+                ),
+            ),
+            (
+                record(
+                    "funding",
+                    vec![
+                        uuid("funder_id"),
+                        uuid("project_id"),
+                        string_len_null("programme", 300),
+                        double_null("amount"),
+                        string_len_null("currency", 3),
+                        date_null("period_start"),
+                        date_null("period_end"),
+                    ],
+                    &[
+                        ("funder_id", "funder", Restrict),
+                        ("project_id", "project", Cascade),
+                    ],
+                ),
+                single_indexes("funding", &["funder_id", "project_id"]),
+            ),
+        ];
+        // Roles of actors in projects and case studies: one row per actor and role.
+        for (table, parent_column, parent) in [
+            ("participation", "project_id", "project"),
+            ("case_study_actor", "case_study_id", "case_study"),
         ] {
-            manager
-                .create_table(
-                    Table::create()
-                        .table(table)
-                        .col(uuid("case_study_id"))
-                        .col(uuid(other_column))
-                        .primary_key(Index::create().col("case_study_id").col(other_column))
-                        .foreign_key(&mut foreign_key(
-                            table,
-                            "case_study_id",
-                            "case_study",
-                            Cascade,
-                        ))
-                        .foreign_key(&mut foreign_key(table, other_column, other_table, Cascade))
-                        .to_owned(),
-                )
-                .await?;
-            manager.create_index(index(table, &[other_column])).await?;
+            tables.push((
+                record(
+                    table,
+                    vec![
+                        uuid(parent_column),
+                        uuid("actor_id"),
+                        string_len("role", 32),
+                    ],
+                    &[
+                        (parent_column, parent, Cascade),
+                        ("actor_id", "actor", Cascade),
+                    ],
+                ),
+                unique_then_index(table, &[parent_column, "actor_id", "role"], "actor_id"),
+            ));
         }
-
-        manager
-            .create_table(
-                Table::create()
-                    .table("project_theme")
-                    .col(uuid("project_id"))
-                    .col(uuid("theme_id"))
-                    .primary_key(Index::create().col("project_id").col("theme_id"))
-                    .foreign_key(&mut foreign_key(
-                        "project_theme",
-                        "project_id",
-                        "project",
-                        Cascade,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        "project_theme",
-                        "theme_id",
-                        "theme",
-                        Cascade,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(index("project_theme", &["theme_id"]))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("resource_flow")
-                    .col(pk_uuid("id"))
-                    .col(uuid("case_study_id"))
-                    .col(uuid("from_actor_id"))
-                    .col(uuid_null("to_actor_id"))
-                    .col(string_len("resource", 200))
-                    .col(string_len("category", 16))
-                    .col(double_null("quantity"))
-                    .col(string_len_null("unit", 40))
-                    .col(integer_null("year"))
-                    .col(string_len("status", 16))
-                    .col(string_len_null("ewc_code", 16))
-                    .col(string_len("original_lang", 8))
-                    .foreign_key(&mut foreign_key(
-                        "resource_flow",
-                        "case_study_id",
-                        "case_study",
-                        Cascade,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        "resource_flow",
-                        "from_actor_id",
-                        "actor",
-                        Restrict,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        "resource_flow",
-                        "to_actor_id",
-                        "actor",
-                        Restrict,
-                    ))
-                    .to_owned(),
-            ))
-            .await?;
-        manager
-            .create_index(index("resource_flow", &["case_study_id"]))
-            .await?;
-        manager
-            .create_index(index("resource_flow", &["from_actor_id"]))
-            .await?;
-        manager
-            .create_index(index("resource_flow", &["to_actor_id"]))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("impact_figure")
-                    .col(pk_uuid("id"))
-                    .col(uuid("case_study_id"))
-                    .col(string_len("metric", 80))
-                    .col(double("value"))
-                    .col(string_len("unit", 40))
-                    .col(integer_null("year"))
-                    .col(string_len_null("note", 500))
-                    .foreign_key(&mut foreign_key(
-                        "impact_figure",
-                        "case_study_id",
-                        "case_study",
-                        Cascade,
-                    ))
-                    .to_owned(),
-            ))
-            .await?;
-        manager
-            .create_index(index("impact_figure", &["case_study_id"]))
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table("source")
-                    .col(pk_uuid("id"))
-                    .col(uuid("case_study_id"))
-                    .col(string_len("url", 1000))
-                    .col(string_len("title", 500))
-                    .col(date_null("accessed"))
-                    .foreign_key(&mut foreign_key(
-                        "source",
-                        "case_study_id",
-                        "case_study",
-                        Cascade,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(index("source", &["case_study_id"]))
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table("localized_text")
-                    .col(string_len("entity_type", 32))
-                    .col(uuid("entity_id"))
-                    .col(string_len("field", 32))
-                    .col(string_len("lang", 8))
-                    .col(text("text"))
-                    .col(boolean("is_original"))
-                    .primary_key(
-                        Index::create()
-                            .col("entity_type")
-                            .col("entity_id")
-                            .col("field")
-                            .col("lang"),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table("external_identifier")
-                    .col(pk_uuid("id"))
-                    .col(uuid("actor_id"))
-                    .col(string_len("scheme", 32))
-                    .col(string_len("value", 200))
-                    .foreign_key(&mut foreign_key(
-                        "external_identifier",
-                        "actor_id",
-                        "actor",
-                        Cascade,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                index("external_identifier", &["scheme", "value"])
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(index("external_identifier", &["actor_id"]))
-            .await?;
-
-        manager
-            .create_table(versioned(
-                Table::create()
-                    .table("membership")
-                    .col(pk_uuid("id"))
-                    .col(uuid("person_id"))
-                    .col(uuid("organisation_id"))
-                    .col(string_len_null("title", 200))
-                    .foreign_key(&mut foreign_key(
-                        "membership",
-                        "person_id",
-                        "actor",
-                        Cascade,
-                    ))
-                    .foreign_key(&mut foreign_key(
-                        "membership",
-                        "organisation_id",
-                        "actor",
-                        Cascade,
-                    ))
-                    .to_owned(),
-            ))
-            .await?;
-        manager
-            .create_index(
-                index("membership", &["person_id", "organisation_id"])
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(index("membership", &["organisation_id"]))
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table("change_log")
-                    .col(big_pk_auto("seq"))
-                    .col(string_len("entity_type", 32))
-                    .col(uuid("entity_id"))
-                    .col(string_len("op", 8))
-                    .col(integer("version"))
-                    .col(timestamp_with_time_zone("changed_at"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(index("change_log", &["entity_type", "entity_id"]))
-            .await?;
-
+        let to_project: Reference = ("project_id", "project", Cascade);
+        let to_theme: Reference = ("theme_id", "theme", Cascade);
+        for (table, left, right) in [
+            ("case_study_project", to_case_study, to_project),
+            ("case_study_theme", to_case_study, to_theme),
+            ("project_theme", to_project, to_theme),
+        ] {
+            tables.push((link(table, left, right), vec![index(table, &[right.0])]));
+        }
+        let mut localized_text = table(
+            "localized_text",
+            vec![
+                string_len("entity_type", 32),
+                uuid("entity_id"),
+                string_len("field", 32),
+                string_len("lang", 8),
+                text("text"),
+                boolean("is_original"),
+            ],
+            &[],
+        );
+        localized_text.primary_key(
+            Index::create()
+                .col("entity_type")
+                .col("entity_id")
+                .col("field")
+                .col("lang"),
+        );
+        tables.extend([
+            (
+                record(
+                    "resource_flow",
+                    vec![
+                        uuid("case_study_id"),
+                        uuid("from_actor_id"),
+                        uuid_null("to_actor_id"),
+                        string_len("resource", 200),
+                        string_len("category", 16),
+                        double_null("quantity"),
+                        string_len_null("unit", 40),
+                        integer_null("year"),
+                        string_len("status", 16),
+                        string_len_null("ewc_code", 16),
+                        original_lang(),
+                    ],
+                    &[
+                        to_case_study,
+                        ("from_actor_id", "actor", Restrict),
+                        ("to_actor_id", "actor", Restrict),
+                    ],
+                ),
+                single_indexes(
+                    "resource_flow",
+                    &["case_study_id", "from_actor_id", "to_actor_id"],
+                ),
+            ),
+            (
+                record(
+                    "impact_figure",
+                    vec![
+                        uuid("case_study_id"),
+                        string_len("metric", 80),
+                        double("value"),
+                        string_len("unit", 40),
+                        integer_null("year"),
+                        string_len_null("note", 500),
+                    ],
+                    &[to_case_study],
+                ),
+                single_indexes("impact_figure", &["case_study_id"]),
+            ),
+            (
+                table(
+                    "source",
+                    vec![
+                        pk_uuid("id"),
+                        uuid("case_study_id"),
+                        string_len("url", 1000),
+                        string_len("title", 500),
+                        date_null("accessed"),
+                    ],
+                    &[to_case_study],
+                ),
+                single_indexes("source", &["case_study_id"]),
+            ),
+            (localized_text, vec![]),
+            (
+                table(
+                    "external_identifier",
+                    vec![
+                        pk_uuid("id"),
+                        uuid("actor_id"),
+                        string_len("scheme", 32),
+                        string_len("value", 200),
+                    ],
+                    &[("actor_id", "actor", Cascade)],
+                ),
+                unique_then_index("external_identifier", &["scheme", "value"], "actor_id"),
+            ),
+            (
+                record(
+                    "membership",
+                    vec![
+                        uuid("person_id"),
+                        uuid("organisation_id"),
+                        string_len_null("title", 200),
+                    ],
+                    &[
+                        ("person_id", "actor", Cascade),
+                        ("organisation_id", "actor", Cascade),
+                    ],
+                ),
+                unique_then_index(
+                    "membership",
+                    &["person_id", "organisation_id"],
+                    "organisation_id",
+                ),
+            ),
+            (
+                table(
+                    "change_log",
+                    vec![
+                        big_pk_auto("seq"),
+                        string_len("entity_type", 32),
+                        uuid("entity_id"),
+                        string_len("op", 8),
+                        integer("version"),
+                        timestamp_with_time_zone("changed_at"),
+                    ],
+                    &[],
+                ),
+                vec![index("change_log", &["entity_type", "entity_id"])],
+            ),
+        ]);
+        for (table, indexes) in tables {
+            create(manager, table, indexes).await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in TABLES.iter().rev() {
-            manager
-                .drop_table(Table::drop().table(*table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(manager, TABLES).await
     }
 }

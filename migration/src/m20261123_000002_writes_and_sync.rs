@@ -3,6 +3,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::statements::{create, drop_index, drop_tables, index, table};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -12,72 +14,60 @@ const TABLES: &[&str] = &["api_key", "audit_log", "idempotency_record", "sync_st
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table("api_key")
-                    .col(pk_uuid("id"))
-                    .col(string_len("name", 100))
-                    .col(string_len("role", 16))
-                    .col(string_len_null("scheme", 32))
-                    .col(string_len("prefix", 24))
-                    .col(string_len_uniq("secret_hash", 64))
-                    .col(timestamp_with_time_zone("created_at"))
-                    .col(timestamp_with_time_zone_null("revoked_at"))
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table("audit_log")
-                    .col(big_pk_auto("id"))
-                    .col(timestamp_with_time_zone("at"))
-                    .col(uuid_null("api_key_id"))
-                    .col(string_len("principal", 100))
-                    .col(string_len("operation", 64))
-                    .col(string_len("entity_type", 32))
-                    .col(uuid("entity_id"))
-                    .col(integer_null("old_version"))
-                    .col(integer_null("new_version"))
-                    .col(string_len_null("request_id", 64))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_audit_log_entity_id")
-                    .table("audit_log")
-                    .col("entity_id")
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table("idempotency_record")
-                    .col(uuid("api_key_id"))
-                    .col(string_len("idempotency_key", 200))
-                    .col(string_len("request_hash", 64))
-                    .col(text("response"))
-                    .col(timestamp_with_time_zone("created_at"))
-                    .primary_key(Index::create().col("api_key_id").col("idempotency_key"))
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table("sync_state")
-                    .col(string_len("name", 64).primary_key())
-                    .col(big_integer("value"))
-                    .to_owned(),
-            )
-            .await?;
+        let api_key = table(
+            "api_key",
+            vec![
+                pk_uuid("id"),
+                string_len("name", 100),
+                string_len("role", 16),
+                string_len_null("scheme", 32),
+                string_len("prefix", 24),
+                string_len_uniq("secret_hash", 64),
+                timestamp_with_time_zone("created_at"),
+                timestamp_with_time_zone_null("revoked_at"),
+            ],
+            &[],
+        );
+        create(manager, api_key, vec![]).await?;
+        let audit_log = table(
+            "audit_log",
+            vec![
+                big_pk_auto("id"),
+                timestamp_with_time_zone("at"),
+                uuid_null("api_key_id"),
+                string_len("principal", 100),
+                string_len("operation", 64),
+                string_len("entity_type", 32),
+                uuid("entity_id"),
+                integer_null("old_version"),
+                integer_null("new_version"),
+                string_len_null("request_id", 64),
+            ],
+            &[],
+        );
+        create(manager, audit_log, vec![index("audit_log", &["entity_id"])]).await?;
+        let mut idempotency_record = table(
+            "idempotency_record",
+            vec![
+                uuid("api_key_id"),
+                string_len("idempotency_key", 200),
+                string_len("request_hash", 64),
+                text("response"),
+                timestamp_with_time_zone("created_at"),
+            ],
+            &[],
+        );
+        idempotency_record.primary_key(Index::create().col("api_key_id").col("idempotency_key"));
+        create(manager, idempotency_record, vec![]).await?;
+        let sync_state = table(
+            "sync_state",
+            vec![
+                string_len("name", 64).primary_key().to_owned(),
+                big_integer("value"),
+            ],
+            &[],
+        );
+        create(manager, sync_state, vec![]).await?;
 
         manager
             .alter_table(
@@ -90,25 +80,13 @@ impl MigrationTrait for Migration {
         // Texts are read by record id alone (search documents, batched loads); the primary
         // key starts with the record type, so it cannot serve those reads.
         manager
-            .create_index(
-                Index::create()
-                    .name("ix_localized_text_entity_id")
-                    .table("localized_text")
-                    .col("entity_id")
-                    .to_owned(),
-            )
-            .await?;
-        Ok(())
+            .create_index(index("localized_text", &["entity_id"]))
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_localized_text_entity_id")
-                    .table("localized_text")
-                    .to_owned(),
-            )
+            .drop_index(drop_index("localized_text", &["entity_id"]))
             .await?;
         manager
             .alter_table(
@@ -118,11 +96,6 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for table in TABLES.iter().rev() {
-            manager
-                .drop_table(Table::drop().table(*table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(manager, TABLES).await
     }
 }

@@ -4,6 +4,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::statements::{drop_index, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -28,48 +30,25 @@ const REPLACED: &[(&str, &str)] = &[
     ("actor", "updated_at"),
 ];
 
-fn ordered_index(table: &str, column: &str) -> IndexCreateStatement {
-    Index::create()
-        .name(format!("ix_{table}_{column}_id"))
-        .table(Alias::new(table))
-        .col(Alias::new(column))
-        .col(Alias::new("id"))
-        .to_owned()
-}
-
-fn single_index(table: &str, column: &str) -> IndexCreateStatement {
-    Index::create()
-        .name(format!("ix_{table}_{column}"))
-        .table(Alias::new(table))
-        .col(Alias::new(column))
-        .to_owned()
-}
-
-fn drop_index(name: String, table: &str) -> IndexDropStatement {
-    Index::drop().name(name).table(Alias::new(table)).to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, column) in ORDERS {
-            manager.create_index(ordered_index(table, column)).await?;
+            manager.create_index(index(table, &[column, "id"])).await?;
         }
         for (table, column) in REPLACED {
-            manager
-                .drop_index(drop_index(format!("ix_{table}_{column}"), table))
-                .await?;
+            manager.drop_index(drop_index(table, &[column])).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, column) in REPLACED {
-            manager.create_index(single_index(table, column)).await?;
+            manager.create_index(index(table, &[column])).await?;
         }
         for (table, column) in ORDERS {
             manager
-                .drop_index(drop_index(format!("ix_{table}_{column}_id"), table))
+                .drop_index(drop_index(table, &[column, "id"]))
                 .await?;
         }
         Ok(())

@@ -32,6 +32,14 @@ fn doc(
     }
 }
 
+/// An actor's document in Denmark in 2000, with no theme.
+fn actor_without_theme(n: u128, name: &str, text: &str) -> Document {
+    Document {
+        themes: Vec::new(),
+        ..doc(n, Kind::Actor, name, "en", text, "DK", 2000)
+    }
+}
+
 fn fixture() -> SearchIndex {
     let thesaurus = Arc::new(Thesaurus::bundled().unwrap_or_default());
     let index = SearchIndex::in_ram(thesaurus).expect("index in RAM");
@@ -319,16 +327,11 @@ fn highlights_escape_html() {
     let thesaurus = Arc::new(Thesaurus::default());
     let index = SearchIndex::in_ram(thesaurus).expect("index");
     let mut writer = index.writer("test").expect("writer");
-    let mut document = doc(
+    let document = actor_without_theme(
         9,
-        Kind::Actor,
         "<script>alert(1)</script> Gyproc",
-        "en",
         "gypsum & <b>board</b>",
-        "DK",
-        2000,
     );
-    document.themes.clear();
     writer.upsert(&document).expect("upsert");
     writer.commit(1, "").expect("commit");
     let results = index
@@ -379,16 +382,7 @@ fn suggestions_complete_the_last_word() {
 fn updates_replace_and_deletes_remove() {
     let index = fixture();
     let mut writer = index.writer("test").expect("writer");
-    let mut renamed = doc(
-        5,
-        Kind::Actor,
-        "Orsted Bioenergy",
-        "en",
-        "Bioenergy plant.",
-        "DK",
-        2000,
-    );
-    renamed.themes.clear();
+    let renamed = actor_without_theme(5, "Orsted Bioenergy", "Bioenergy plant.");
     writer.upsert(&renamed).expect("upsert");
     writer.delete(id(6));
     writer.commit(43, "").expect("commit");

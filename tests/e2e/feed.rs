@@ -10,7 +10,7 @@ use symbios_entity::change_log;
 use symbios_entity::vocabulary::Role;
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code, spawn_replica};
+use crate::common::{TestApp, data, first_error_code, post_graphql, spawn_replica};
 
 const FEED: &str = "query($after: String, $first: Int!) {
     changes(after: $after, first: $first) {
@@ -177,15 +177,13 @@ async fn concurrent_writers_never_skip_a_change(app: &TestApp) {
             let mut seen: Vec<i64> = Vec::new();
             loop {
                 let finished = done.load(std::sync::atomic::Ordering::Acquire);
-                let body: Value = client
-                    .post(format!("{app_url}/graphql"))
-                    .json(&json!({ "query": FEED, "variables": { "after": after, "first": 50 } }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let body = post_graphql(
+                    &client,
+                    &format!("{app_url}/graphql"),
+                    None,
+                    &json!({ "query": FEED, "variables": { "after": after, "first": 50 } }),
+                )
+                .await;
                 let page = &body["data"]["changes"];
                 for edge in page["edges"].as_array().unwrap() {
                     seen.push(edge["node"]["seq"].as_i64().unwrap());
@@ -206,23 +204,15 @@ async fn concurrent_writers_never_skip_a_change(app: &TestApp) {
         writers.push(tokio::spawn(async move {
             let mut acknowledged = 0;
             for n in 0..WRITES_PER_WRITER {
-                let body: Value = client
-                    .post(&url)
-                    .bearer_auth(&key)
-                    .json(&json!({
-                        "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { id version } }",
-                        "variables": { "input": {
-                            "name": format!("Writer {writer} actor {n}"), "kind": "COMPANY",
-                            "country": "SE", "originalLang": "sv",
-                            "description": [{ "lang": "sv", "text": "Samtidig skrivning" }],
-                        }},
-                    }))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
+                let body = post_graphql(&client, &url, Some(&key), &json!({
+                    "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { id version } }",
+                    "variables": { "input": {
+                        "name": format!("Writer {writer} actor {n}"), "kind": "COMPANY",
+                        "country": "SE", "originalLang": "sv",
+                        "description": [{ "lang": "sv", "text": "Samtidig skrivning" }],
+                    }},
+                }))
+                .await;
                 assert!(body.get("errors").is_none(), "{body}");
                 acknowledged += 1;
             }
@@ -260,12 +250,10 @@ backend_test!(concurrent_writers_never_skip_a_change);
 /// Two replicas on one PostgreSQL database: a write through one is readable and searchable
 /// through the other, whose indexer tails the shared change log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "SYMBIOS_TEST_POSTGRES_URL is not set")]
 async fn two_replicas_share_writes_and_search() {
-    let Some(primary) = crate::common::spawn_app(crate::common::Backend::Postgres).await else {
-        eprintln!("skipped: {} is not set", crate::common::POSTGRES_URL_VAR);
-        return;
-    };
-    let replica = spawn_replica(&primary).await.expect("replica starts");
+    let primary = crate::common::spawn_app(crate::common::Backend::Postgres).await;
+    let replica = spawn_replica(&primary).await;
     let editor = primary.create_key("editor", Role::Editor, None).await;
     let (body, _) = primary
         .graphql_as(&editor, "mutation { createActor(input: {name: \"Replika Energi AS\", kind: COMPANY, country: \"NO\", originalLang: \"nb\", description: [{lang: \"nb\", text: \"Spillvarme fra datasenter til fiskeoppdrett\"}]}) { id } }", json!({}))
@@ -316,15 +304,13 @@ async fn two_replicas_share_writes_and_search() {
 /// number N and is slow to commit while a second one takes N+1 and commits. A feed reader
 /// polling in between must not see N+1 (it would continue after it and never see N).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(postgres_tests), ignore = "SYMBIOS_TEST_POSTGRES_URL is not set")]
 async fn a_slow_transaction_never_lets_readers_skip_its_change() {
     use sea_orm::TransactionTrait;
     use symbios::service::change_log::{Change, append};
     use symbios_entity::vocabulary::{ChangeOp, EntityType};
 
-    let Some(app) = crate::common::spawn_app(crate::common::Backend::Postgres).await else {
-        eprintln!("skipped: {} is not set", crate::common::POSTGRES_URL_VAR);
-        return;
-    };
+    let app = crate::common::spawn_app(crate::common::Backend::Postgres).await;
     let (_, start) = read_all(&app, None, 1000).await;
     let change = |n: u128| Change {
         entity_type: EntityType::Actor,

@@ -122,7 +122,7 @@ fn variables() -> impl Strategy<Value = Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_and_mutated_documents_never_get_a_500() {
-    let app = spawn_app(Backend::Sqlite).await.expect("SQLite app");
+    let app = spawn_app(Backend::Sqlite).await;
     let config = Config {
         cases: 400,
         ..Config::default()

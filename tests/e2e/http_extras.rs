@@ -15,8 +15,7 @@ async fn rate_limits_answer_429_with_retry_after() {
         settings.limits.key_per_second = 1;
         settings.limits.key_burst = 3;
     })
-    .await
-    .unwrap();
+    .await;
     let query = "{ themes { slug } }";
     for _ in 0..5 {
         let (body, status) = app.graphql(query, json!({})).await;
@@ -75,8 +74,7 @@ async fn forwarded_statuses(proxies: &[&str], clients: [&str; 3]) -> Vec<StatusC
         settings.limits.anonymous_burst = 2;
         settings.trusted_proxies = proxies.iter().map(|proxy| (*proxy).to_owned()).collect();
     })
-    .await
-    .unwrap();
+    .await;
     let mut statuses = Vec::new();
     for client in clients {
         let response = app
@@ -118,8 +116,7 @@ async fn cors_answers_allowed_origins_only() {
     let app = spawn_app_with(Backend::Sqlite, |settings| {
         settings.cors_allowed_origins = vec!["https://portal.example.org".to_owned()];
     })
-    .await
-    .unwrap();
+    .await;
     let preflight = |origin: &'static str| {
         app.client
             .request(
@@ -157,14 +154,7 @@ async fn cors_answers_allowed_origins_only() {
             .is_none()
     );
 
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.base_url))
-        .header("origin", "https://portal.example.org")
-        .json(&json!({ "query": "{ themes { slug } }" }))
-        .send()
-        .await
-        .unwrap();
+    let response = app.graphql_from_origin("https://portal.example.org").await;
     assert_eq!(
         response.headers()["access-control-allow-origin"],
         "https://portal.example.org"
@@ -174,7 +164,7 @@ async fn cors_answers_allowed_origins_only() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_requests_search_and_the_index() {
-    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let app = spawn_app(Backend::Sqlite).await;
     app.wait_indexed().await;
     app.graphql("query Explorer { themes { slug } }", json!({}))
         .await;
@@ -215,7 +205,7 @@ fn sha256_hex(text: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn persisted_queries_are_served_by_hash_over_get() {
-    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let app = spawn_app(Backend::Sqlite).await;
     let query = "{ caseStudy(slug: \"kalundborg-symbiosis\") { title } }";
     let hash = sha256_hex(query);
     let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
@@ -294,8 +284,7 @@ async fn slow_queries_time_out() {
     let app = spawn_app_with(Backend::Sqlite, |settings| {
         settings.limits.request_timeout_ms = 1;
     })
-    .await
-    .unwrap();
+    .await;
     let heavy = "{ actors(first: 100) { totalCount nodes { name projects { project { name participants { actor { name } } } } } } search(query: \"industrial symbiosis\") { totalCount facets { type { value count } } } }";
     let response = app
         .client
@@ -314,7 +303,7 @@ async fn slow_queries_time_out() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_explorer_is_served_at_the_root() {
-    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let app = spawn_app(Backend::Sqlite).await;
     let page = app.get("/").await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(

@@ -9,6 +9,7 @@
 )]
 
 mod common;
+mod golden;
 
 mod dataloader;
 mod errors;
@@ -28,4 +29,5 @@ mod relevance;
 mod schema;
 mod search;
 mod seed;
+mod tidy;
 mod writes;

@@ -36,9 +36,7 @@ async fn migrations_go_down_and_up_again(app: &TestApp) {
 async fn sqlite_is_built_and_indexed_for_steady_list_reads() {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-    let app = crate::common::spawn_app(crate::common::Backend::Sqlite)
-        .await
-        .expect("SQLite app");
+    let app = crate::common::spawn_app(crate::common::Backend::Sqlite).await;
     for option in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
         let row = app
             .db

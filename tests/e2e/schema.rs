@@ -4,7 +4,7 @@ use crate::common::{Backend, spawn_app};
 
 #[tokio::test]
 async fn sdl_matches_snapshot() {
-    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    let app = spawn_app(Backend::Sqlite).await;
     let response = app.get("/schema.graphql").await;
     assert_eq!(response.status(), 200);
     let sdl = response.text().await.expect("body");

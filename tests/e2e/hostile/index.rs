@@ -21,28 +21,10 @@ use crate::backend_test;
 use crate::common::{KeptData, TestApp, company, data, restart, restart_with_fresh_database};
 
 /// Defines a test that runs `async fn $name(app: TestApp) -> TestApp` (it may stop and
-/// restart the app) on SQLite and, when `SYMBIOS_TEST_POSTGRES_URL` is set, on PostgreSQL.
+/// restart the app) on SQLite and on PostgreSQL.
 macro_rules! restart_test {
     ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = $crate::common::spawn_app($crate::common::Backend::Sqlite)
-                    .await
-                    .expect("SQLite app");
-                super::$name(app).await.stop().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(app) = $crate::common::spawn_app($crate::common::Backend::Postgres).await
-                else {
-                    eprintln!("skipped: {} is not set", $crate::common::POSTGRES_URL_VAR);
-                    return;
-                };
-                super::$name(app).await.stop().await;
-            }
-        }
+        backend_test!($name, super::$name);
     };
 }
 
@@ -196,15 +178,22 @@ async fn restore_older_copy(kept: &KeptData, seq: i64, id: Uuid) {
     db.close().await.unwrap();
 }
 
-restart_test!(an_index_ahead_of_its_database_is_rebuilt);
-async fn an_index_ahead_of_its_database_is_rebuilt(app: TestApp) -> TestApp {
+/// Writes an actor after a backup point, stops the app and restores the database to that
+/// point: the index is then ahead of it. Returns the kept data, an editor key and the backup
+/// point's change.
+async fn stop_and_restore_a_backup(app: TestApp) -> (KeptData, String, i64) {
     let key = app.create_key("editor", Role::Editor, None).await;
     let backed_up_at = last_seq(&app.db).await.unwrap();
     let later = create_actor(&app, &key, "Zyxwolde Senere AS").await;
     app.wait_indexed().await;
-
     let kept = app.stop_keeping_data().await;
     restore_older_copy(&kept, backed_up_at, later).await;
+    (kept, key, backed_up_at)
+}
+
+restart_test!(an_index_ahead_of_its_database_is_rebuilt);
+async fn an_index_ahead_of_its_database_is_rebuilt(app: TestApp) -> TestApp {
+    let (kept, key, _) = stop_and_restore_a_backup(app).await;
     let app = restart(kept).await;
     assert_eq!(set_aside(app.data_dir(), "replaced").len(), 1);
     assert_index_equals_database(&app).await;
@@ -222,15 +211,9 @@ async fn an_index_ahead_of_its_database_is_rebuilt(app: TestApp) -> TestApp {
 
 restart_test!(a_restored_database_written_to_before_the_restart_is_detected);
 async fn a_restored_database_written_to_before_the_restart_is_detected(app: TestApp) -> TestApp {
-    let key = app.create_key("editor", Role::Editor, None).await;
-    let backed_up_at = last_seq(&app.db).await.unwrap();
-    let later = create_actor(&app, &key, "Zyxwolde Senere AS").await;
-    app.wait_indexed().await;
-
     // Restored, then written to (an import while the server was down): the database's change
     // number is the index's again, but it is another change.
-    let kept = app.stop_keeping_data().await;
-    restore_older_copy(&kept, backed_up_at, later).await;
+    let (kept, _, backed_up_at) = stop_and_restore_a_backup(app).await;
     let db = kept.connect().await;
     insert_missing_records(&db, &bulk_actors("Qorbatin Direkte", 1), Utc::now())
         .await

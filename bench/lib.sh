@@ -1,0 +1,45 @@
+# Shared by the bench scripts (sourced, not run): a fresh data folder and database, the
+# server started in the background and stopped on exit, and the line that heads a result.
+# The caller sets ROOT (the repository) before sourcing.
+
+# bench_data_dir PORT [NAME=symbios-bench]: a temporary data folder in `data_dir`, and the
+# server's folder, address and log level in the environment.
+bench_data_dir() {
+  data_dir="$(mktemp -d "/tmp/${2:-symbios-bench}.XXXXXX")"
+  export SYMBIOS_DATA_DIR="$data_dir" SYMBIOS_BIND="127.0.0.1:$1" SYMBIOS_LOG=warn
+}
+
+# bench_database sqlite|postgres [NAME=symbios_bench]: SQLite in the data folder, or a fresh
+# PostgreSQL database NAME on 127.0.0.1:5432.
+bench_database() {
+  local name="${2:-symbios_bench}"
+  case "$1" in
+    sqlite) unset SYMBIOS_DATABASE_URL ;;
+    postgres)
+      psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+      psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE $name"
+      export SYMBIOS_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$name" ;;
+    *) echo "bench: backend must be sqlite or postgres" >&2; exit 2 ;;
+  esac
+}
+
+# bench_serve COMMAND…: runs `COMMAND… serve` in the background (its pid in `server`, its log
+# in the data folder); on exit the server is stopped and the data folder removed.
+bench_serve() {
+  "$@" serve >"$data_dir/server.log" 2>&1 &
+  server=$!
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data_dir"' EXIT
+}
+
+# bench_wait_ready PORT [TRIES=100]: waits (0.1 s a try) until /readyz answers 200.
+bench_wait_ready() {
+  for _ in $(seq 1 "${2:-100}"); do
+    curl -sf "http://127.0.0.1:$1/readyz" >/dev/null && break
+    sleep 0.1
+  done
+}
+
+# bench_header BACKEND [MORE]: the first line of a result: commit, backend, cores, time.
+bench_header() {
+  echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $1, $(nproc) cores, $(date -u +%FT%TZ)${2:+, $2}"
+}
