@@ -30,6 +30,7 @@ pub mod page;
 pub mod participation;
 pub mod project;
 pub mod record;
+pub mod relation;
 pub mod resource_flow;
 pub mod search_documents;
 pub mod source;

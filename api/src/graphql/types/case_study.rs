@@ -8,16 +8,14 @@ use super::eager::{Eager, eager};
 use super::enums::{CaseStudyKind, CaseStudyStatus};
 use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
+use super::relation_object::{linked_rows, rows};
 use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};
 use super::theme::Theme;
 use super::{load_list, load_records};
-use crate::graphql::loaders::{
-    FlowsOfCaseStudy, ImpactsOfCaseStudy, ProjectById, ProjectIdsOfCaseStudy, SourcesOfCaseStudy,
-    ThemeById, ThemeIdsOfCaseStudy,
-};
+use crate::graphql::loaders::{ProjectById, ProjectIdsOfCaseStudy, ThemeById, ThemeIdsOfCaseStudy};
 use crate::graphql::records::record_object;
-use crate::service;
 use crate::service::localized_text::field;
+use crate::service::{self, case_study_actor, impact_figure, resource_flow, source};
 
 /// Where a case study is.
 #[derive(SimpleObject, Debug, Clone)]
@@ -123,7 +121,8 @@ record_object! {
         /// Actors taking part, each with its role.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
-            CaseStudyActor::of_case_study(ctx, &self.0).await
+            let (case_study, actor) = (case_study_actor::CaseStudyId, case_study_actor::ActorId);
+            linked_rows(ctx, case_study, &self.0, actor).await
         }
 
         /// Projects the case belongs to.
@@ -136,22 +135,19 @@ record_object! {
         /// Resources exchanged between the actors.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-            let rows = load_list(ctx, FlowsOfCaseStudy(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
+            rows(ctx, resource_flow::CaseStudyId, &self.0).await
         }
 
         /// Published impact figures.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ImpactFigure>>> {
-            let rows = load_list(ctx, ImpactsOfCaseStudy(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(ImpactFigure)).collect())
+            rows(ctx, impact_figure::CaseStudyId, &self.0).await
         }
 
         /// Public sources the case study is based on.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Source>>> {
-            let rows = load_list(ctx, SourcesOfCaseStudy(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(Source)).collect())
+            rows(ctx, source::CaseStudyId, &self.0).await
         }
 
         /// Starts at 1 and grows by one with every change.
