@@ -76,7 +76,7 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<ExternalIdentifier>>> {
-            rows(ctx, external_identifier::ActorId, &self.0).await
+            rows(ctx, &self.0, external_identifier::ActorId).await
         }
 
         /// For a person: the organisations they belong to.
@@ -85,13 +85,13 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<Membership>>> {
-            rows(ctx, membership::PersonId, &self.0).await
+            rows(ctx, &self.0, membership::PersonId).await
         }
 
         /// For an organisation: the people who belong to it.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Membership>>> {
-            rows(ctx, membership::OrganisationId, &self.0).await
+            rows(ctx, &self.0, membership::OrganisationId).await
         }
 
         /// Projects the actor takes part in, each with its role.
@@ -100,7 +100,7 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<Participation>>> {
-            linked_rows(ctx, participation::ActorId, &self.0, participation::ProjectId).await
+            linked_rows(ctx, &self.0, (participation::ActorId, participation::ProjectId)).await
         }
 
         /// Case studies the actor takes part in, each with its role.
@@ -110,7 +110,7 @@ record_object! {
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
             let (actor, case_study) = (case_study_actor::ActorId, case_study_actor::CaseStudyId);
-            linked_rows(ctx, actor, &self.0, case_study).await
+            linked_rows(ctx, &self.0, (actor, case_study)).await
         }
 
         /// Resources the actor supplies to others.
@@ -119,13 +119,13 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-            rows(ctx, resource_flow::FromActorId, &self.0).await
+            rows(ctx, &self.0, resource_flow::FromActorId).await
         }
 
         /// Resources the actor receives from others.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-            rows(ctx, resource_flow::ToActorId, &self.0).await
+            rows(ctx, &self.0, resource_flow::ToActorId).await
         }
 
         /// The funder record of this actor, when it also funds projects.

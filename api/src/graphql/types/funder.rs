@@ -59,13 +59,13 @@ record_object! {
         /// The fundings this funder granted.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
-            rows(ctx, funding::FunderId, &self.0).await
+            rows(ctx, &self.0, funding::FunderId).await
         }
 
         /// The distinct projects this funder funds.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
-            distinct_targets(ctx, funding::FunderId, &self.0, funding::ProjectId).await
+            distinct_targets(ctx, &self.0, (funding::FunderId, funding::ProjectId)).await
         }
 
         /// Starts at 1 and grows by one with every change.

@@ -1,17 +1,22 @@
 //! The GraphQL side of the relation registry: a relation's object type declares the service
 //! relation whose rows it shows ([`RelationObject`]) and, for role lists, which of its fields
 //! show the records at its ends ([`Keeps`]); [`relation_object!`] writes the object from one
-//! declaration. Record types list their relations with [`rows`], [`linked_rows`] and
-//! [`distinct_targets`].
+//! declaration ([`role_object!`] for roles). Record types list their relations with [`rows`],
+//! [`linked_rows`], [`distinct_targets`] and [`linked_records`].
+
+use std::hash::Hash;
+use std::sync::Arc;
 
 use async_graphql::Context;
+use async_graphql::dataloader::Loader;
 use uuid::Uuid;
 
 use super::eager::Eager;
 use super::{load_list, loader};
 use crate::error::loader_error;
-use crate::graphql::loaders::{IdKey, LoadedById, RowsOf, RowsWithTargets};
+use crate::graphql::loaders::{DbLoader, IdKey, LoadedById, RowsOf, RowsWithTargets};
 use crate::graphql::records::RecordObject;
+use crate::service;
 use crate::service::record::{self, Record};
 use crate::service::relation::{self, ForeignKey, Relation};
 
@@ -43,8 +48,8 @@ pub trait Keeps<K: ForeignKey>: RelationObject<Relation = K::Relation> {
 /// The rows of `O`'s relation whose key `K` names `parent`.
 pub(crate) async fn rows<K, O>(
     ctx: &Context<'_>,
-    _key: K,
     parent: &record::Row<K::Target>,
+    _key: K,
 ) -> async_graphql::Result<Vec<Eager<O>>>
 where
     K: ForeignKey,
@@ -54,75 +59,97 @@ where
     Ok(rows.into_iter().map(|row| Eager(O::of(row))).collect())
 }
 
-/// A role list: the rows of `O`'s relation whose key `P` names `parent`. When the items select
-/// the record their key `T` names, it is loaded in the same loader round as the rows (one round
-/// per list level instead of two); when they select their parent, they get a copy of it.
-pub(crate) async fn linked_rows<P, T, O>(
+/// Two keys of one relation, `(From, To)`: the one that names a list's parent, and the one
+/// that names the record each row of the list leads to.
+pub trait Link: Copy {
+    /// The key naming the parent.
+    type From: ForeignKey;
+    /// The key naming the record a row leads to.
+    type To: ForeignKey<Relation = <Self::From as ForeignKey>::Relation>;
+}
+
+impl<P: ForeignKey, T: ForeignKey<Relation = P::Relation>> Link for (P, T) {
+    type From = P;
+    type To = T;
+}
+
+/// The record type a link's parent is of.
+type ParentRow<L> = record::Row<<<L as Link>::From as ForeignKey>::Target>;
+
+/// A role list: the rows of `O`'s relation whose key `L::From` names `parent`. When the items
+/// select the record their key `L::To` names, it is loaded in the same loader round as the
+/// rows (one round per list level instead of two); when they select their parent, they get a
+/// copy of it.
+pub(crate) async fn linked_rows<L, O>(
     ctx: &Context<'_>,
-    _key: P,
-    parent: &record::Row<P::Target>,
-    _target: T,
+    parent: &ParentRow<L>,
+    _link: L,
 ) -> async_graphql::Result<Vec<Eager<O>>>
 where
-    P: ForeignKey,
-    T: ForeignKey<Relation = P::Relation>,
-    O: Keeps<P> + Keeps<T>,
+    L: Link,
+    O: Keeps<L::From> + Keeps<L::To>,
 {
     let selected = ctx.look_ahead();
-    let parent_id = P::Target::id(parent);
+    let parent_id = <L::From as ForeignKey>::Target::id(parent);
     let kept_parent = selected
-        .field(<O as Keeps<P>>::FIELD)
+        .field(<O as Keeps<L::From>>::FIELD)
         .exists()
         .then(|| Some(parent.clone()));
-    let rows: Vec<(relation::Row<P::Relation>, Preloaded<_>)> =
-        if selected.field(<O as Keeps<T>>::FIELD).exists() {
-            let key = RowsWithTargets::<P, T>::from_id(parent_id);
+    let rows: Vec<(relation::Row<O::Relation>, Preloaded<_>)> =
+        if selected.field(<O as Keeps<L::To>>::FIELD).exists() {
+            let key = RowsWithTargets::<L::From, L::To>::from_id(parent_id);
             let rows = load_list(ctx, key).await?;
             rows.into_iter()
                 .map(|(row, target)| (row, Some(target)))
                 .collect()
         } else {
-            let rows = load_list(ctx, RowsOf::<P>::from_id(parent_id)).await?;
+            let rows = load_list(ctx, RowsOf::<L::From>::from_id(parent_id)).await?;
             rows.into_iter().map(|row| (row, None)).collect()
         };
     Ok(rows
         .into_iter()
         .map(|(row, target)| {
-            let object = <O as Keeps<P>>::keeping(O::of(row), kept_parent.clone());
-            Eager(<O as Keeps<T>>::keeping(object, target))
+            let object = <O as Keeps<L::From>>::keeping(O::of(row), kept_parent.clone());
+            Eager(<O as Keeps<L::To>>::keeping(object, target))
         })
         .collect())
 }
 
-/// The distinct records that key `T` names in the rows of the relation whose key `P` names
-/// `parent`, in the order of the rows.
-pub(crate) async fn distinct_targets<P, T, R>(
+/// The distinct records that key `L::To` names in the rows of the relation whose key
+/// `L::From` names `parent`, in the order of the rows.
+pub(crate) async fn distinct_targets<L, R>(
     ctx: &Context<'_>,
-    _key: P,
-    parent: &record::Row<P::Target>,
-    _target: T,
+    parent: &ParentRow<L>,
+    _link: L,
 ) -> async_graphql::Result<Vec<Eager<R>>>
 where
-    P: ForeignKey,
-    T: ForeignKey<Relation = P::Relation>,
-    R: RecordObject<Record = T::Target>,
-    T::Target: LoadedById,
+    L: Link,
+    R: RecordObject<Record = <L::To as ForeignKey>::Target>,
+    R::Record: LoadedById,
 {
-    let rows = load_list(ctx, RowsOf::<P>::from_id(P::Target::id(parent))).await?;
+    let parent_id = <L::From as ForeignKey>::Target::id(parent);
+    let rows = load_list(ctx, RowsOf::<L::From>::from_id(parent_id)).await?;
     let mut ids: Vec<Uuid> = Vec::with_capacity(rows.len());
-    for id in rows.iter().filter_map(T::of) {
+    for id in rows.iter().filter_map(<L::To as ForeignKey>::of) {
         if !ids.contains(&id) {
             ids.push(id);
         }
     }
-    let mut loaded = T::Target::load_by_id(loader(ctx)?, ids.clone())
-        .await
-        .map_err(|error| loader_error(&error))?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| loaded.remove(id))
-        .map(|row| Eager(R::of(row)))
-        .collect())
+    records(ctx, ids).await
+}
+
+/// The records whose ids the loader key `key` gives (a many-to-many link), in that order.
+pub(crate) async fn linked_records<K, R>(
+    ctx: &Context<'_>,
+    key: K,
+) -> async_graphql::Result<Vec<Eager<R>>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    DbLoader: Loader<K, Value = Vec<Uuid>, Error = Arc<service::Error>>,
+    R: RecordObject,
+    R::Record: LoadedById,
+{
+    records(ctx, load_list(ctx, key).await?).await
 }
 
 /// The record `id` names: as the list holding the object kept it, else through its loader.
@@ -135,15 +162,28 @@ where
     R: RecordObject,
     R::Record: LoadedById,
 {
-    let row = match (kept, id) {
-        (Some(record), _) => record.clone(),
-        (None, Some(id)) => R::Record::load_by_id(loader(ctx)?, vec![id])
-            .await
-            .map_err(|error| loader_error(&error))?
-            .remove(&id),
+    Ok(match (kept, id) {
+        (Some(record), _) => record.clone().map(|row| Eager(R::of(row))),
+        (None, Some(id)) => records(ctx, vec![id]).await?.pop(),
         (None, None) => None,
-    };
-    Ok(row.map(|row| Eager(R::of(row))))
+    })
+}
+
+/// The records with `ids`, through their loader, in the order of `ids`; ids with no record
+/// are skipped.
+async fn records<R>(ctx: &Context<'_>, ids: Vec<Uuid>) -> async_graphql::Result<Vec<Eager<R>>>
+where
+    R: RecordObject,
+    R::Record: LoadedById,
+{
+    let mut loaded = R::Record::load_by_id(loader(ctx)?, ids.clone())
+        .await
+        .map_err(|error| loader_error(&error))?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| loaded.remove(id))
+        .map(|row| Eager(R::of(row)))
+        .collect())
 }
 
 /// A relation's GraphQL object, declared as `Funding(funding) = service::funding::Fundings;`
@@ -280,6 +320,24 @@ macro_rules! relation_object {
         );
     };
     (@fields $object:ident $entity:tt $ends:ident [$($done:tt)*]
+        $(#[$doc:meta])* $name:ident: localized $field:path; $($rest:tt)*
+    ) => {
+        $crate::graphql::types::relation_object::relation_object!(
+            @fields $object $entity $ends [$($done)*
+                $(#[$doc])*
+                async fn $name(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    lang: Option<String>,
+                ) -> async_graphql::Result<Option<$crate::graphql::types::localized::LocalizedText>> {
+                    let row = $crate::graphql::types::relation_object::RelationObject::row(self);
+                    $crate::graphql::types::localized::resolve(ctx, row.id, $field, lang.as_deref())
+                        .await
+                }
+            ] $($rest)*
+        );
+    };
+    (@fields $object:ident $entity:tt $ends:ident [$($done:tt)*]
         $(#[$doc:meta])* $name:ident: $target:ty = $key:ty; $($rest:tt)*
     ) => {
         $crate::graphql::types::relation_object::relation_object!(
@@ -309,4 +367,32 @@ macro_rules! relation_object {
     };
 }
 
-pub(crate) use relation_object;
+/// A role: a relation object with an id, a role, the two records it links (each kept when
+/// its list loaded it, and named as a GraphQL field) and a version.
+macro_rules! role_object {
+    (
+        $(#[$doc:meta])*
+        $object:ident($entity:ident) = $relation:ty, role: $role:ty;
+        $(#[$id_doc:meta])* id;
+        $(#[$a_doc:meta])* $a:ident: $a_target:ty = $a_key:ty, $a_name:literal;
+        $(#[$b_doc:meta])* $b:ident: $b_target:ty = $b_key:ty, $b_name:literal;
+        $(#[$version_doc:meta])* version;
+    ) => {
+        $crate::graphql::types::relation_object::relation_object! {
+            $(#[$doc])*
+            $object($entity) = $relation, keeps { $a: $a_key = $a_name, $b: $b_key = $b_name };
+            fields {
+                $(#[$id_doc])* id;
+                /// The role.
+                async fn role(&self) -> $role {
+                    self.row.role.into()
+                }
+                $(#[$a_doc])* $a: $a_target = $a_key;
+                $(#[$b_doc])* $b: $b_target = $b_key;
+                $(#[$version_doc])* version;
+            }
+        }
+    };
+}
+
+pub(crate) use {relation_object, role_object};

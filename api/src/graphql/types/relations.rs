@@ -1,71 +1,43 @@
 //! Types that link records: roles, fundings, flows, figures, sources, identifiers, memberships.
 
-use async_graphql::Context;
 use chrono::NaiveDate;
 
 use super::actor::Actor;
 use super::case_study::CaseStudy;
 use super::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole};
 use super::funder::Funder;
-use super::localized::{self, LocalizedText};
 use super::project::Project;
-use super::relation_object::relation_object;
+use super::relation_object::{relation_object, role_object};
 use crate::service::localized_text::field;
 use crate::service::{
     case_study_actor, external_identifier, funding, impact_figure, membership, participation,
     resource_flow, source,
 };
 
-relation_object! {
+role_object! {
     /// An actor's role in a case study.
-    CaseStudyActor(case_study_actor) = case_study_actor::CaseStudyActors, keeps {
-        actor: case_study_actor::ActorId = "actor",
-        case_study: case_study_actor::CaseStudyId = "caseStudy",
-    };
-    fields {
-        /// Id of this role record.
-        id;
-
-        /// The role.
-        async fn role(&self) -> CaseStudyRole {
-            self.row.role.into()
-        }
-
-        /// The actor.
-        actor: Actor = case_study_actor::ActorId;
-
-        /// The case study.
-        case_study: CaseStudy = case_study_actor::CaseStudyId;
-
-        /// Version, for `expectedVersion` in updates and deletes.
-        version;
-    }
+    CaseStudyActor(case_study_actor) = case_study_actor::CaseStudyActors, role: CaseStudyRole;
+    /// Id of this role record.
+    id;
+    /// The actor.
+    actor: Actor = case_study_actor::ActorId, "actor";
+    /// The case study.
+    case_study: CaseStudy = case_study_actor::CaseStudyId, "caseStudy";
+    /// Version, for `expectedVersion` in updates and deletes.
+    version;
 }
 
-relation_object! {
+role_object! {
     /// An actor's role in a project.
-    Participation(participation) = participation::Participations, keeps {
-        actor: participation::ActorId = "actor",
-        project: participation::ProjectId = "project",
-    };
-    fields {
-        /// Id of this participation.
-        id;
-
-        /// The role.
-        async fn role(&self) -> ParticipationRole {
-            self.row.role.into()
-        }
-
-        /// The actor.
-        actor: Actor = participation::ActorId;
-
-        /// The project.
-        project: Project = participation::ProjectId;
-
-        /// Starts at 1 and grows by one with every change.
-        version;
-    }
+    Participation(participation) = participation::Participations, role: ParticipationRole;
+    /// Id of this participation.
+    id;
+    /// The actor.
+    actor: Actor = participation::ActorId, "actor";
+    /// The project.
+    project: Project = participation::ProjectId, "project";
+    /// Starts at 1 and grows by one with every change.
+    version;
 }
 
 relation_object! {
@@ -163,13 +135,7 @@ relation_object! {
         }
 
         /// Description in `lang` (else `Accept-Language`, else the original).
-        async fn description(
-            &self,
-            ctx: &Context<'_>,
-            lang: Option<String>,
-        ) -> async_graphql::Result<Option<LocalizedText>> {
-            localized::resolve(ctx, self.0.id, field::DESCRIPTION, lang.as_deref()).await
-        }
+        description: localized field::DESCRIPTION;
 
         /// Starts at 1 and grows by one with every change.
         version;
