@@ -115,22 +115,22 @@ where
         .collect())
 }
 
-/// The distinct records that key `L::To` names in the rows of the relation whose key
-/// `L::From` names `parent`, in the order of the rows.
-pub(crate) async fn distinct_targets<L, R>(
+/// The distinct records that key `T` names in the rows of the relation whose key `P` names
+/// `parent`, in the order of the rows.
+pub(crate) async fn distinct_targets<P, T, R>(
     ctx: &Context<'_>,
-    parent: &ParentRow<L>,
-    _link: L,
+    parent: &record::Row<P::Target>,
+    _keys: (P, T),
 ) -> async_graphql::Result<Vec<Eager<R>>>
 where
-    L: Link,
-    R: RecordObject<Record = <L::To as ForeignKey>::Target>,
+    P: ForeignKey,
+    T: ForeignKey<Relation = P::Relation>,
+    R: RecordObject<Record = T::Target>,
     R::Record: LoadedById,
 {
-    let parent_id = <L::From as ForeignKey>::Target::id(parent);
-    let rows = load_list(ctx, RowsOf::<L::From>::from_id(parent_id)).await?;
+    let rows = load_list(ctx, RowsOf::<P>::from_id(P::Target::id(parent))).await?;
     let mut ids: Vec<Uuid> = Vec::with_capacity(rows.len());
-    for id in rows.iter().filter_map(<L::To as ForeignKey>::of) {
+    for id in rows.iter().filter_map(T::of) {
         if !ids.contains(&id) {
             ids.push(id);
         }
@@ -325,14 +325,11 @@ macro_rules! relation_object {
         $crate::graphql::types::relation_object::relation_object!(
             @fields $object $entity $ends [$($done)*
                 $(#[$doc])*
-                async fn $name(
-                    &self,
-                    ctx: &async_graphql::Context<'_>,
-                    lang: Option<String>,
-                ) -> async_graphql::Result<Option<$crate::graphql::types::localized::LocalizedText>> {
-                    let row = $crate::graphql::types::relation_object::RelationObject::row(self);
-                    $crate::graphql::types::localized::resolve(ctx, row.id, $field, lang.as_deref())
-                        .await
+                async fn $name(&self, ctx: &async_graphql::Context<'_>, lang: Option<String>)
+                    -> async_graphql::Result<Option<$crate::graphql::types::localized::LocalizedText>>
+                {
+                    let id = $crate::graphql::types::relation_object::RelationObject::row(self).id;
+                    $crate::graphql::types::localized::resolve(ctx, id, $field, lang.as_deref()).await
                 }
             ] $($rest)*
         );
@@ -343,12 +340,9 @@ macro_rules! relation_object {
         $crate::graphql::types::relation_object::relation_object!(
             @fields $object $entity $ends [$($done)*
                 $(#[$doc])*
-                async fn $name(
-                    &self,
-                    ctx: &async_graphql::Context<'_>,
-                ) -> async_graphql::Result<
-                    Option<$crate::graphql::types::eager::Eager<$target>>,
-                > {
+                async fn $name(&self, ctx: &async_graphql::Context<'_>)
+                    -> async_graphql::Result<Option<$crate::graphql::types::eager::Eager<$target>>>
+                {
                     let row = $crate::graphql::types::relation_object::RelationObject::row(self);
                     let id = <$key as $crate::service::relation::ForeignKey>::of(row);
                     let kept = $crate::graphql::types::relation_object::relation_object!(
