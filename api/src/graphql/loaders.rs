@@ -1,17 +1,18 @@
 //! Batched loading for nested fields: one [`DbLoader`] answers every key type below with one
 //! service call per batch, so a nested query runs a fixed number of statements whatever the
-//! page size.
+//! page size. Records load by id (one key type per record type, [`LoadedById`]); the rows of a
+//! relation load by the foreign key that names their parent ([`RowsOf`]), with the records
+//! another key names when asked ([`RowsWithTargets`]): one key type per foreign key, so each
+//! gets its own batch.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::DatabaseConnection;
-use std::future::Future;
-use std::marker::PhantomData;
-
-use async_graphql::dataloader::DataLoader;
 use symbios_entity::{actor, case_study, funder, project, theme};
 use uuid::Uuid;
 
