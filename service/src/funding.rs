@@ -1,40 +1,16 @@
 //! Fundings: money from a funder to a project.
 
-use std::collections::HashMap;
-
-use sea_orm::ConnectionTrait;
 use symbios_entity::funding;
-use uuid::Uuid;
 
-use super::Error;
-use super::load::grouped;
+use super::funder::Funders;
+use super::project::Projects;
+use super::relation::relation;
 
-/// The fundings of each project.
-pub async fn by_project(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<funding::Model>>, Error> {
-    grouped::<funding::Entity, _, _>(
-        db,
-        funding::Column::ProjectId,
-        ids,
-        funding::Column::Id,
-        |row| row.project_id,
-    )
-    .await
-}
-
-/// The fundings of each funder.
-pub async fn by_funder(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<funding::Model>>, Error> {
-    grouped::<funding::Entity, _, _>(
-        db,
-        funding::Column::FunderId,
-        ids,
-        funding::Column::Id,
-        |row| row.funder_id,
-    )
-    .await
-}
+relation!(
+    /// Fundings: money from a funder to a project.
+    Fundings: funding;
+    /// The funder granting a funding.
+    FunderId(funder_id) -> Funders;
+    /// The project funded.
+    ProjectId(project_id) -> Projects;
+);

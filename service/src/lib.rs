@@ -31,6 +31,7 @@ pub mod participation;
 pub mod project;
 pub mod record;
 pub mod registry;
+pub mod relation;
 pub mod resource_flow;
 pub mod search_documents;
 pub mod source;

@@ -1,5 +1,5 @@
-//! Batched loading helpers behind every `load_many` / `by_*` service function: one statement
-//! for any number of keys.
+//! Batched loading helpers behind the record and relation loads (`record::load_many`,
+//! `relation::rows_of`, the link lists): one statement for any number of keys.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -46,28 +46,11 @@ pub(crate) fn index_by<M>(rows: Vec<M>, key_of: impl Fn(&M) -> Uuid) -> HashMap<
     rows.into_iter().map(|row| (key_of(&row), row)).collect()
 }
 
-/// Rows of `E` whose `column` is one of `keys`, grouped by that key.
-pub(crate) async fn grouped<E, C, O>(
-    db: &impl ConnectionTrait,
-    column: C,
-    keys: &[Uuid],
-    order: O,
-    key_of: impl Fn(&E::Model) -> Uuid,
-) -> Result<HashMap<Uuid, Vec<E::Model>>, Error>
-where
-    E: EntityTrait,
-    C: ColumnTrait,
-    O: ColumnTrait,
-{
-    let rows = rows_where_in::<E, C, O>(db, column, keys, order).await?;
-    Ok(group_by(rows, key_of))
-}
-
-/// Each grouped row with the record it points to (`target_of`), the records loaded by `load`
+/// Each grouped row with the record it points to (`target_of`, when it points to one), the records loaded by `load`
 /// (each distinct id once, in statements of at most [`MAX_KEYS_PER_STATEMENT`] ids).
 pub(crate) async fn with_loaded_targets<M, R, F, Fut>(
     groups: HashMap<Uuid, Vec<M>>,
-    target_of: impl Fn(&M) -> Uuid + Copy,
+    target_of: impl Fn(&M) -> Option<Uuid> + Copy,
     load: F,
 ) -> Result<HashMap<Uuid, Vec<(M, Option<R>)>>, Error>
 where
@@ -79,10 +62,10 @@ where
     Ok(with_targets(groups, target_of, &targets))
 }
 
-/// Each grouped row with the record it points to (`target_of`), taken from `targets`.
+/// Each grouped row with the record it points to (`target_of`, when it points to one), taken from `targets`.
 fn with_targets<M, R: Clone>(
     groups: HashMap<Uuid, Vec<M>>,
-    target_of: impl Fn(&M) -> Uuid,
+    target_of: impl Fn(&M) -> Option<Uuid>,
     targets: &HashMap<Uuid, R>,
 ) -> HashMap<Uuid, Vec<(M, Option<R>)>> {
     groups
@@ -91,7 +74,7 @@ fn with_targets<M, R: Clone>(
             let rows = rows
                 .into_iter()
                 .map(|row| {
-                    let target = targets.get(&target_of(&row)).cloned();
+                    let target = target_of(&row).and_then(|id| targets.get(&id)).cloned();
                     (row, target)
                 })
                 .collect();
@@ -119,8 +102,11 @@ where
 }
 
 /// The distinct ids `target_of` reads from every grouped row.
-fn target_ids<M>(groups: &HashMap<Uuid, Vec<M>>, target_of: impl Fn(&M) -> Uuid) -> Vec<Uuid> {
-    let mut ids: Vec<Uuid> = groups.values().flatten().map(target_of).collect();
+fn target_ids<M>(
+    groups: &HashMap<Uuid, Vec<M>>,
+    target_of: impl Fn(&M) -> Option<Uuid>,
+) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = groups.values().flatten().filter_map(target_of).collect();
     ids.sort_unstable();
     ids.dedup();
     ids

@@ -1,25 +1,13 @@
 //! Public sources of case studies.
 
-use std::collections::HashMap;
-
-use sea_orm::ConnectionTrait;
 use symbios_entity::source;
-use uuid::Uuid;
 
-use super::Error;
-use super::load::grouped;
+use super::case_study::CaseStudies;
+use super::relation::relation;
 
-/// The sources of each case study.
-pub async fn by_case_study(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<source::Model>>, Error> {
-    grouped::<source::Entity, _, _>(
-        db,
-        source::Column::CaseStudyId,
-        ids,
-        source::Column::Id,
-        |row| row.case_study_id,
-    )
-    .await
-}
+relation!(
+    /// Sources: a public source a case study is based on.
+    Sources: source;
+    /// The case study a source belongs to.
+    CaseStudyId(case_study_id) -> CaseStudies;
+);

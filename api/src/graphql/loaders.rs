@@ -1,18 +1,23 @@
 //! Batched loading for nested fields: one [`DbLoader`] answers every key type below with one
 //! service call per batch, so a nested query runs a fixed number of statements whatever the
-//! page size.
+//! page size. Records load by id (one key type per record type, [`LoadedById`]); the rows of a
+//! relation load by the foreign key that names their parent ([`RowsOf`]), with the records
+//! another key names when asked ([`RowsWithTargets`]): one key type per foreign key, so each
+//! gets its own batch.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::DatabaseConnection;
-use symbios_entity::{
-    actor, case_study, case_study_actor, external_identifier, funder, funding, impact_figure,
-    membership, participation, project, resource_flow, source, theme,
-};
+use symbios_entity::{actor, case_study, funder, project, theme};
 use uuid::Uuid;
 
+use crate::service::record::{Record, Row};
+use crate::service::relation::{self, ForeignKey, RowWithTarget};
 use crate::service::{self, localized_text::FieldTexts};
 
 /// Loads rows for the GraphQL layer in batches.
@@ -35,71 +40,80 @@ macro_rules! batch_loader {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub Uuid);
 
+        impl IdKey for $key {
+            fn id(&self) -> Uuid {
+                self.0
+            }
+
+            fn from_id(id: Uuid) -> Self {
+                Self(id)
+            }
+        }
+
         impl Loader<$key> for DbLoader {
             type Value = $value;
             type Error = Arc<service::Error>;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, Self::Error> {
-                let ids: Vec<Uuid> = keys.iter().map(|key| key.0).collect();
-                let loaded = $load(&self.db, &ids).await.map_err(Arc::new)?;
-                Ok(loaded.into_iter().map(|(id, value)| ($key(id), value)).collect())
+                keyed($load(&self.db, &ids(keys)).await)
             }
         }
     };
 }
 
-batch_loader!(/// A case study by id.
-    CaseStudyById => case_study::Model, service::record::load_many::<service::case_study::CaseStudies>);
-batch_loader!(/// A project by id.
-    ProjectById => project::Model, service::record::load_many::<service::project::Projects>);
-batch_loader!(/// An actor by id.
-    ActorById => actor::Model, service::record::load_many::<service::actor::Actors>);
-batch_loader!(/// A funder by id.
-    FunderById => funder::Model, service::record::load_many::<service::funder::Funders>);
-batch_loader!(/// A theme by id.
-    ThemeById => theme::Model, service::record::load_many::<service::theme::Themes>);
+/// A loader key that is an id and what the id stands for (its type).
+pub trait IdKey: Sized {
+    /// The id.
+    fn id(&self) -> Uuid;
+    /// The key of `id`.
+    fn from_id(id: Uuid) -> Self;
+}
+
+/// The ids of a batch of keys.
+fn ids<K: IdKey>(keys: &[K]) -> Vec<Uuid> {
+    keys.iter().map(IdKey::id).collect()
+}
+
+/// A service answer by id, keyed back by loader key.
+fn keyed<K: IdKey + Hash + Eq, V>(
+    loaded: Result<HashMap<Uuid, V>, service::Error>,
+) -> Result<HashMap<K, V>, Arc<service::Error>> {
+    let loaded = loaded.map_err(Arc::new)?;
+    Ok(loaded
+        .into_iter()
+        .map(|(id, value)| (K::from_id(id), value))
+        .collect())
+}
+
+/// Declares the by-id key of a record type and its [`LoadedById`] impl.
+macro_rules! record_loader {
+    ($(#[$doc:meta])* $key:ident => $entity:ident, $record:ty) => {
+        batch_loader!($(#[$doc])* $key => $entity::Model, service::record::load_many::<$record>);
+
+        impl LoadedById for $record {
+            async fn load_by_id(
+                loader: &DataLoader<DbLoader>,
+                ids: Vec<Uuid>,
+            ) -> Result<HashMap<Uuid, $entity::Model>, Arc<service::Error>> {
+                let loaded = loader.load_many(ids.into_iter().map($key)).await?;
+                Ok(loaded.into_iter().map(|(key, row)| (key.0, row)).collect())
+            }
+        }
+    };
+}
+
+record_loader!(/// A case study by id.
+    CaseStudyById => case_study, service::case_study::CaseStudies);
+record_loader!(/// A project by id.
+    ProjectById => project, service::project::Projects);
+record_loader!(/// An actor by id.
+    ActorById => actor, service::actor::Actors);
+record_loader!(/// A funder by id.
+    FunderById => funder, service::funder::Funders);
+record_loader!(/// A theme by id.
+    ThemeById => theme, service::theme::Themes);
 batch_loader!(/// The localized texts of a record.
     TextsOf => FieldTexts, service::localized_text::by_records);
-batch_loader!(/// The actor roles of a case study.
-    ActorsOfCaseStudy => Vec<case_study_actor::Model>, service::case_study_actor::by_case_study);
-batch_loader!(/// The case-study roles of an actor.
-    CaseStudiesOfActor => Vec<case_study_actor::Model>, service::case_study_actor::by_actor);
-batch_loader!(/// The actor roles of a case study, each with its actor.
-    ActorsOfCaseStudyWithActors => Vec<(case_study_actor::Model, Option<actor::Model>)>,
-    service::case_study_actor::by_case_study_with_actors);
-batch_loader!(/// The case-study roles of an actor, each with its case study.
-    CaseStudiesOfActorWithCaseStudies => Vec<(case_study_actor::Model, Option<case_study::Model>)>,
-    service::case_study_actor::by_actor_with_case_studies);
-batch_loader!(/// The participations of a project, each with its actor.
-    ParticipationsOfProjectWithActors => Vec<(participation::Model, Option<actor::Model>)>,
-    service::participation::by_project_with_actors);
-batch_loader!(/// The participations of an actor, each with its project.
-    ParticipationsOfActorWithProjects => Vec<(participation::Model, Option<project::Model>)>,
-    service::participation::by_actor_with_projects);
-batch_loader!(/// The participations of a project.
-    ParticipationsOfProject => Vec<participation::Model>, service::participation::by_project);
-batch_loader!(/// The participations of an actor.
-    ParticipationsOfActor => Vec<participation::Model>, service::participation::by_actor);
-batch_loader!(/// The fundings of a project.
-    FundingsOfProject => Vec<funding::Model>, service::funding::by_project);
-batch_loader!(/// The fundings of a funder.
-    FundingsOfFunder => Vec<funding::Model>, service::funding::by_funder);
-batch_loader!(/// The resource flows of a case study.
-    FlowsOfCaseStudy => Vec<resource_flow::Model>, service::resource_flow::by_case_study);
-batch_loader!(/// The flows an actor supplies.
-    FlowsFromActor => Vec<resource_flow::Model>, service::resource_flow::from_actor);
-batch_loader!(/// The flows an actor receives.
-    FlowsToActor => Vec<resource_flow::Model>, service::resource_flow::to_actor);
-batch_loader!(/// The impact figures of a case study.
-    ImpactsOfCaseStudy => Vec<impact_figure::Model>, service::impact_figure::by_case_study);
-batch_loader!(/// The sources of a case study.
-    SourcesOfCaseStudy => Vec<source::Model>, service::source::by_case_study);
-batch_loader!(/// The external identifiers of an actor.
-    IdentifiersOfActor => Vec<external_identifier::Model>, service::external_identifier::by_actor);
-batch_loader!(/// The memberships a person holds.
-    MembershipsOfPerson => Vec<membership::Model>, service::membership::by_person);
-batch_loader!(/// The members of an organisation.
-    MembersOfOrganisation => Vec<membership::Model>, service::membership::by_organisation);
 batch_loader!(/// The funder record an actor also is.
     FunderOfActor => Vec<funder::Model>, service::funder::by_actor);
 batch_loader!(/// The project ids of a case study.
@@ -114,3 +128,71 @@ batch_loader!(/// The case-study ids of a theme.
     CaseStudyIdsOfTheme => Vec<Uuid>, service::case_study::ids_by_theme);
 batch_loader!(/// The project ids of a theme.
     ProjectIdsOfTheme => Vec<Uuid>, service::project::ids_by_theme);
+
+/// A record type whose rows load by id through its key (`ActorById` for actors), so that code
+/// generic over record types shares each type's batch.
+pub trait LoadedById: Record {
+    /// The records with these ids, by id, through the batched loader; ids with no record are
+    /// absent.
+    fn load_by_id(
+        loader: &DataLoader<DbLoader>,
+        ids: Vec<Uuid>,
+    ) -> impl Future<Output = Result<HashMap<Uuid, Row<Self>>, Arc<service::Error>>> + Send;
+}
+
+/// The rows of `K`'s relation whose key `K` names the parent with this id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowsOf<K>(pub Uuid, PhantomData<K>);
+
+impl<K> IdKey for RowsOf<K> {
+    fn id(&self) -> Uuid {
+        self.0
+    }
+
+    fn from_id(id: Uuid) -> Self {
+        Self(id, PhantomData)
+    }
+}
+
+impl<K: ForeignKey> Loader<RowsOf<K>> for DbLoader {
+    type Value = Vec<relation::Row<K::Relation>>;
+    type Error = Arc<service::Error>;
+
+    async fn load(
+        &self,
+        keys: &[RowsOf<K>],
+    ) -> Result<HashMap<RowsOf<K>, Self::Value>, Self::Error> {
+        keyed(relation::rows_of::<K>(&self.db, &ids(keys)).await)
+    }
+}
+
+/// The rows of `K`'s relation whose key `K` names the parent with this id, each with the
+/// record its key `T` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowsWithTargets<K, T>(pub Uuid, PhantomData<(K, T)>);
+
+impl<K, T> IdKey for RowsWithTargets<K, T> {
+    fn id(&self) -> Uuid {
+        self.0
+    }
+
+    fn from_id(id: Uuid) -> Self {
+        Self(id, PhantomData)
+    }
+}
+
+impl<K, T> Loader<RowsWithTargets<K, T>> for DbLoader
+where
+    K: ForeignKey,
+    T: ForeignKey<Relation = K::Relation>,
+{
+    type Value = Vec<RowWithTarget<T>>;
+    type Error = Arc<service::Error>;
+
+    async fn load(
+        &self,
+        keys: &[RowsWithTargets<K, T>],
+    ) -> Result<HashMap<RowsWithTargets<K, T>, Self::Value>, Self::Error> {
+        keyed(relation::rows_with_targets::<K, T>(&self.db, &ids(keys)).await)
+    }
+}

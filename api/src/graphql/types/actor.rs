@@ -9,16 +9,16 @@ use super::enums::ActorKind;
 use super::funder::Funder;
 use super::load_list;
 use super::localized::{self, LocalizedText, Translation};
+use super::relation_object::{linked_rows, rows};
 use super::relations::{
     CaseStudyActor, ExternalIdentifier, Membership, Participation, ResourceFlow,
 };
-use crate::graphql::loaders::{
-    FlowsFromActor, FlowsToActor, FunderOfActor, IdentifiersOfActor, MembersOfOrganisation,
-    MembershipsOfPerson,
-};
+use crate::graphql::loaders::FunderOfActor;
 use crate::graphql::records::record_object;
-use crate::service;
 use crate::service::localized_text::field;
+use crate::service::{
+    self, case_study_actor, external_identifier, membership, participation, resource_flow,
+};
 
 record_object! {
     /// An organisation (company, municipality, region, university, cluster …) or a person that
@@ -76,8 +76,7 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<ExternalIdentifier>>> {
-            let rows = load_list(ctx, IdentifiersOfActor(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(ExternalIdentifier)).collect())
+            rows(ctx, &self.0, external_identifier::ActorId).await
         }
 
         /// For a person: the organisations they belong to.
@@ -86,15 +85,13 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<Membership>>> {
-            let rows = load_list(ctx, MembershipsOfPerson(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(Membership)).collect())
+            rows(ctx, &self.0, membership::PersonId).await
         }
 
         /// For an organisation: the people who belong to it.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Membership>>> {
-            let rows = load_list(ctx, MembersOfOrganisation(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(Membership)).collect())
+            rows(ctx, &self.0, membership::OrganisationId).await
         }
 
         /// Projects the actor takes part in, each with its role.
@@ -103,7 +100,7 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<Participation>>> {
-            Participation::of_actor(ctx, &self.0).await
+            linked_rows(ctx, &self.0, (participation::ActorId, participation::ProjectId)).await
         }
 
         /// Case studies the actor takes part in, each with its role.
@@ -112,7 +109,8 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
-            CaseStudyActor::of_actor(ctx, &self.0).await
+            let (actor, case_study) = (case_study_actor::ActorId, case_study_actor::CaseStudyId);
+            linked_rows(ctx, &self.0, (actor, case_study)).await
         }
 
         /// Resources the actor supplies to others.
@@ -121,15 +119,13 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-            let rows = load_list(ctx, FlowsFromActor(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
+            rows(ctx, &self.0, resource_flow::FromActorId).await
         }
 
         /// Resources the actor receives from others.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-            let rows = load_list(ctx, FlowsToActor(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
+            rows(ctx, &self.0, resource_flow::ToActorId).await
         }
 
         /// The funder record of this actor, when it also funds projects.

@@ -4,20 +4,17 @@ use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use symbios_entity::case_study;
 
-use super::eager::{Eager, eager};
+use super::eager::Eager;
 use super::enums::{CaseStudyKind, CaseStudyStatus};
 use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
+use super::relation_object::{linked_records, linked_rows, rows};
 use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};
 use super::theme::Theme;
-use super::{load_list, load_records};
-use crate::graphql::loaders::{
-    FlowsOfCaseStudy, ImpactsOfCaseStudy, ProjectById, ProjectIdsOfCaseStudy, SourcesOfCaseStudy,
-    ThemeById, ThemeIdsOfCaseStudy,
-};
+use crate::graphql::loaders::{ProjectIdsOfCaseStudy, ThemeIdsOfCaseStudy};
 use crate::graphql::records::record_object;
-use crate::service;
 use crate::service::localized_text::field;
+use crate::service::{self, case_study_actor, impact_figure, resource_flow, source};
 
 /// Where a case study is.
 #[derive(SimpleObject, Debug, Clone)]
@@ -116,42 +113,38 @@ record_object! {
         /// Themes the case is tagged with.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
-            let ids = load_list(ctx, ThemeIdsOfCaseStudy(self.0.id)).await?;
-            load_records(ctx, &ids, ThemeById, eager(Theme)).await
+            linked_records(ctx, ThemeIdsOfCaseStudy(self.0.id)).await
         }
 
         /// Actors taking part, each with its role.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
-            CaseStudyActor::of_case_study(ctx, &self.0).await
+            let (case_study, actor) = (case_study_actor::CaseStudyId, case_study_actor::ActorId);
+            linked_rows(ctx, &self.0, (case_study, actor)).await
         }
 
         /// Projects the case belongs to.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
-            let ids = load_list(ctx, ProjectIdsOfCaseStudy(self.0.id)).await?;
-            load_records(ctx, &ids, ProjectById, eager(Project)).await
+            linked_records(ctx, ProjectIdsOfCaseStudy(self.0.id)).await
         }
 
         /// Resources exchanged between the actors.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
-            let rows = load_list(ctx, FlowsOfCaseStudy(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(ResourceFlow)).collect())
+            rows(ctx, &self.0, resource_flow::CaseStudyId).await
         }
 
         /// Published impact figures.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ImpactFigure>>> {
-            let rows = load_list(ctx, ImpactsOfCaseStudy(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(ImpactFigure)).collect())
+            rows(ctx, &self.0, impact_figure::CaseStudyId).await
         }
 
         /// Public sources the case study is based on.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Source>>> {
-            let rows = load_list(ctx, SourcesOfCaseStudy(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(Source)).collect())
+            rows(ctx, &self.0, source::CaseStudyId).await
         }
 
         /// Starts at 1 and grows by one with every change.

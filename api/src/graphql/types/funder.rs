@@ -3,19 +3,17 @@
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
 use symbios_entity::funder;
-use uuid::Uuid;
 
 use super::actor::Actor;
-use super::eager::{Eager, eager};
+use super::eager::Eager;
 use super::enums::FunderKind;
 use super::localized::{self, LocalizedText};
 use super::project::Project;
+use super::relation_object::{distinct_targets, rows, target};
 use super::relations::Funding;
-use super::{load_list, load_one, load_records};
-use crate::graphql::loaders::{ActorById, FundingsOfFunder, ProjectById};
 use crate::graphql::records::record_object;
-use crate::service;
 use crate::service::localized_text::field;
+use crate::service::{self, funding};
 
 record_object! {
     /// A funding body: EU fund, national agency, region, municipality, foundation or private.
@@ -55,30 +53,19 @@ record_object! {
 
         /// The actor record of this funder, when it also acts in projects or case studies.
         async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
-            match self.0.actor_id {
-                Some(actor_id) => Ok(load_one(ctx, ActorById(actor_id)).await?.map(eager(Actor))),
-                None => Ok(None),
-            }
+            target(ctx, &None, self.0.actor_id).await
         }
 
         /// The fundings this funder granted.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
-            let rows = load_list(ctx, FundingsOfFunder(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(Funding)).collect())
+            rows(ctx, &self.0, funding::FunderId).await
         }
 
         /// The distinct projects this funder funds.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
-            let rows = load_list(ctx, FundingsOfFunder(self.0.id)).await?;
-            let mut project_ids: Vec<Uuid> = Vec::with_capacity(rows.len());
-            for row in rows {
-                if !project_ids.contains(&row.project_id) {
-                    project_ids.push(row.project_id);
-                }
-            }
-            load_records(ctx, &project_ids, ProjectById, eager(Project)).await
+            distinct_targets(ctx, &self.0, (funding::FunderId, funding::ProjectId)).await
         }
 
         /// Starts at 1 and grows by one with every change.

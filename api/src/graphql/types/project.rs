@@ -3,23 +3,19 @@
 use async_graphql::{Context, Object};
 use chrono::{DateTime, NaiveDate, Utc};
 use symbios_entity::project;
-use uuid::Uuid;
 
 use super::case_study::CaseStudy;
-use super::eager::{Eager, eager};
+use super::eager::Eager;
 use super::enums::ProjectStatus;
 use super::funder::Funder;
 use super::localized::{self, LocalizedText, Translation};
+use super::relation_object::{distinct_targets, linked_records, linked_rows, rows};
 use super::relations::{Funding, Participation};
 use super::theme::Theme;
-use super::{load_list, load_records};
-use crate::graphql::loaders::{
-    CaseStudyById, CaseStudyIdsOfProject, FunderById, FundingsOfProject, ThemeById,
-    ThemeIdsOfProject,
-};
+use crate::graphql::loaders::{CaseStudyIdsOfProject, ThemeIdsOfProject};
 use crate::graphql::records::record_object;
-use crate::service;
 use crate::service::localized_text::field;
+use crate::service::{self, funding, participation};
 
 record_object! {
     /// A funded project (R&D, pilot, network) in which actors participate.
@@ -83,8 +79,7 @@ record_object! {
         /// Themes the project is tagged with.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
-            let ids = load_list(ctx, ThemeIdsOfProject(self.0.id)).await?;
-            load_records(ctx, &ids, ThemeById, eager(Theme)).await
+            linked_records(ctx, ThemeIdsOfProject(self.0.id)).await
         }
 
         /// Actors taking part, each with its role.
@@ -93,27 +88,19 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<Participation>>> {
-            Participation::of_project(ctx, &self.0).await
+            linked_rows(ctx, &self.0, (participation::ProjectId, participation::ActorId)).await
         }
 
         /// Money the project received.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
-            let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
-            Ok(rows.into_iter().map(eager(Funding)).collect())
+            rows(ctx, &self.0, funding::ProjectId).await
         }
 
         /// The distinct funders of the project.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funder>>> {
-            let rows = load_list(ctx, FundingsOfProject(self.0.id)).await?;
-            let mut funder_ids: Vec<Uuid> = Vec::with_capacity(rows.len());
-            for row in rows {
-                if !funder_ids.contains(&row.funder_id) {
-                    funder_ids.push(row.funder_id);
-                }
-            }
-            load_records(ctx, &funder_ids, FunderById, eager(Funder)).await
+            distinct_targets(ctx, &self.0, (funding::ProjectId, funding::FunderId)).await
         }
 
         /// Case studies that belong to the project.
@@ -122,8 +109,7 @@ record_object! {
             &self,
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
-            let ids = load_list(ctx, CaseStudyIdsOfProject(self.0.id)).await?;
-            load_records(ctx, &ids, CaseStudyById, eager(CaseStudy)).await
+            linked_records(ctx, CaseStudyIdsOfProject(self.0.id)).await
         }
 
         /// Starts at 1 and grows by one with every change.
