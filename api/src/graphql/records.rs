@@ -189,6 +189,43 @@ macro_rules! order_input {
 /// `#[Object]` impl that starts with the fields every record has (`id`, `slug`, the latter
 /// documented at the call) followed by the type's own.
 macro_rules! record_object {
+    // `versioned;` after the fields: the change-tracking fields every versioned record ends
+    // with.
+    (
+        $(#[$doc:meta])*
+        $object:ident($entity:ident) = $record:ty, loaded by $by_id:ident;
+        $(#[$slug_doc:meta])*
+        slug;
+        $pound:tt $object_attribute:tt
+        fields { $($fields:tt)* }
+        versioned;
+    ) => {
+        $crate::graphql::records::record_object! {
+            $(#[$doc])*
+            $object($entity) = $record, loaded by $by_id;
+            $(#[$slug_doc])*
+            slug;
+            $pound $object_attribute
+            fields {
+                $($fields)*
+
+                /// Starts at 1 and grows by one with every change.
+                async fn version(&self) -> i32 {
+                    self.0.version
+                }
+
+                /// When the record was created.
+                async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+                    self.0.created_at
+                }
+
+                /// When the record last changed.
+                async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+                    self.0.updated_at
+                }
+            }
+        }
+    };
     (
         $(#[$doc:meta])*
         $object:ident($entity:ident) = $record:ty, loaded by $by_id:ident;

@@ -1,7 +1,6 @@
 //! The `Actor` type.
 
 use async_graphql::{Context, Object};
-use chrono::{DateTime, Utc};
 use symbios_entity::actor;
 
 use super::eager::{Eager, eager};
@@ -133,20 +132,6 @@ record_object! {
             let rows = load_list(ctx, FunderOfActor(self.0.id)).await?;
             Ok(rows.into_iter().next().map(eager(Funder)))
         }
-
-        /// Starts at 1 and grows by one with every change.
-        async fn version(&self) -> i32 {
-            self.0.version
-        }
-
-        /// When the record was created.
-        async fn created_at(&self) -> DateTime<Utc> {
-            self.0.created_at
-        }
-
-        /// When the record last changed.
-        async fn updated_at(&self) -> DateTime<Utc> {
-            self.0.updated_at
-        }
     }
+    versioned;
 }

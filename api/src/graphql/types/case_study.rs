@@ -1,7 +1,6 @@
 //! The `CaseStudy` type.
 
 use async_graphql::{Context, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use symbios_entity::case_study;
 
 use super::eager::Eager;
@@ -146,20 +145,6 @@ record_object! {
         async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Source>>> {
             rows(ctx, &self.0, source::CaseStudyId).await
         }
-
-        /// Starts at 1 and grows by one with every change.
-        async fn version(&self) -> i32 {
-            self.0.version
-        }
-
-        /// When the record was created.
-        async fn created_at(&self) -> DateTime<Utc> {
-            self.0.created_at
-        }
-
-        /// When the record last changed.
-        async fn updated_at(&self) -> DateTime<Utc> {
-            self.0.updated_at
-        }
     }
+    versioned;
 }

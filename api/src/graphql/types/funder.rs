@@ -1,7 +1,6 @@
 //! The `Funder` type.
 
 use async_graphql::{Context, Object};
-use chrono::{DateTime, Utc};
 use symbios_entity::funder;
 
 use super::actor::Actor;
@@ -67,20 +66,6 @@ record_object! {
         async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
             distinct_targets(ctx, &self.0, (funding::FunderId, funding::ProjectId)).await
         }
-
-        /// Starts at 1 and grows by one with every change.
-        async fn version(&self) -> i32 {
-            self.0.version
-        }
-
-        /// When the record was created.
-        async fn created_at(&self) -> DateTime<Utc> {
-            self.0.created_at
-        }
-
-        /// When the record last changed.
-        async fn updated_at(&self) -> DateTime<Utc> {
-            self.0.updated_at
-        }
     }
+    versioned;
 }

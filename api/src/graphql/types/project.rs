@@ -1,7 +1,7 @@
 //! The `Project` type.
 
 use async_graphql::{Context, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use symbios_entity::project;
 
 use super::case_study::CaseStudy;
@@ -111,20 +111,6 @@ record_object! {
         ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
             linked_records(ctx, CaseStudyIdsOfProject(self.0.id)).await
         }
-
-        /// Starts at 1 and grows by one with every change.
-        async fn version(&self) -> i32 {
-            self.0.version
-        }
-
-        /// When the record was created.
-        async fn created_at(&self) -> DateTime<Utc> {
-            self.0.created_at
-        }
-
-        /// When the record last changed.
-        async fn updated_at(&self) -> DateTime<Utc> {
-            self.0.updated_at
-        }
     }
+    versioned;
 }
