@@ -1,14 +1,15 @@
 //! Actors: the record type and its filter.
 
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::ActorKind;
 use symbios_entity::{actor, external_identifier};
 use symbios_search::Kind;
 
+use super::record::Narrowing;
 use super::record::{listed, record_type};
 use super::search_documents::{Indexed, Searchable};
-use super::{Error, limits, text, validate};
+use super::{Error, limits, validate};
 
 /// Which actors a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -57,26 +58,17 @@ impl Searchable for Actors {
 }
 
 fn apply(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity> {
-    let mut select = select;
-    if !filter.countries.is_empty() {
-        select = select.filter(actor::Column::Country.is_in(filter.countries.clone()));
+    let select = select
+        .any_of(actor::Column::Country, &filter.countries)
+        .any_of(actor::Column::Kind, &filter.kinds)
+        .folded_contains(actor::Column::NameFolded, filter.name_contains.as_deref());
+    if filter.schemes.is_empty() {
+        return select;
     }
-    if !filter.kinds.is_empty() {
-        select = select.filter(actor::Column::Kind.is_in(filter.kinds.clone()));
-    }
-    if !filter.schemes.is_empty() {
-        let identified = Query::select()
-            .column(external_identifier::Column::ActorId)
-            .from(external_identifier::Entity)
-            .and_where(external_identifier::Column::Scheme.is_in(filter.schemes.clone()))
-            .to_owned();
-        select = select.filter(actor::Column::Id.in_subquery(identified));
-    }
-    if let Some(needle) = &filter.name_contains {
-        select = select.filter(
-            Expr::col(actor::Column::NameFolded)
-                .like(LikeExpr::new(text::contains_pattern(needle)).escape('\\')),
-        );
-    }
-    select
+    let identified = Query::select()
+        .column(external_identifier::Column::ActorId)
+        .from(external_identifier::Entity)
+        .and_where(external_identifier::Column::Scheme.is_in(filter.schemes.clone()))
+        .to_owned();
+    select.filter(actor::Column::Id.in_subquery(identified))
 }

@@ -3,18 +3,19 @@
 use std::collections::HashMap;
 use std::future::Future;
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus};
-use symbios_entity::{case_study, case_study_project, case_study_theme, theme};
+use symbios_entity::{case_study, case_study_project, case_study_theme};
 use symbios_search::Kind;
 use uuid::Uuid;
 
 use super::load::linked_ids;
 use super::page::SortValue;
+use super::record::Narrowing;
 use super::record::{YearOrder, listed, record_type};
 use super::search_documents::{Indexed, Searchable};
-use super::{Error, limits, text, validate};
+use super::{Error, limits, validate};
 
 /// Which case studies a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -98,40 +99,27 @@ impl Searchable for CaseStudies {
 }
 
 fn apply(filter: &Filter, select: Select<case_study::Entity>) -> Select<case_study::Entity> {
-    let mut select = select;
-    if !filter.countries.is_empty() {
-        select = select.filter(case_study::Column::Country.is_in(filter.countries.clone()));
-    }
-    if !filter.kinds.is_empty() {
-        select = select.filter(case_study::Column::Kind.is_in(filter.kinds.clone()));
-    }
-    if !filter.statuses.is_empty() {
-        select = select.filter(case_study::Column::Status.is_in(filter.statuses.clone()));
-    }
-    if !filter.themes.is_empty() {
-        let tagged = Query::select()
-            .column(case_study_theme::Column::CaseStudyId)
-            .from(case_study_theme::Entity)
-            .inner_join(
-                theme::Entity,
-                Expr::col((theme::Entity, theme::Column::Id))
-                    .equals((case_study_theme::Entity, case_study_theme::Column::ThemeId)),
-            )
-            .and_where(theme::Column::Slug.is_in(filter.themes.clone()))
-            .to_owned();
-        select = select.filter(case_study::Column::Id.in_subquery(tagged));
-    }
+    let mut select = select
+        .any_of(case_study::Column::Country, &filter.countries)
+        .any_of(case_study::Column::Kind, &filter.kinds)
+        .any_of(case_study::Column::Status, &filter.statuses)
+        .tagged::<case_study_theme::Entity>(
+            case_study::Column::Id,
+            (
+                case_study_theme::Column::CaseStudyId,
+                case_study_theme::Column::ThemeId,
+            ),
+            &filter.themes,
+        )
+        .folded_contains(
+            case_study::Column::NameFolded,
+            filter.name_contains.as_deref(),
+        );
     if let Some(year) = filter.year_from {
         select = select.filter(case_study::Column::EstablishedYear.gte(year));
     }
     if let Some(year) = filter.year_to {
         select = select.filter(case_study::Column::EstablishedYear.lte(year));
-    }
-    if let Some(needle) = &filter.name_contains {
-        select = select.filter(
-            Expr::col(case_study::Column::NameFolded)
-                .like(LikeExpr::new(text::contains_pattern(needle)).escape('\\')),
-        );
     }
     select
 }

@@ -2,17 +2,17 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, QueryFilter, Select};
+use sea_orm::{ConnectionTrait, Select};
 use symbios_entity::funder;
 use symbios_entity::vocabulary::FunderKind;
 use symbios_search::Kind;
 use uuid::Uuid;
 
 use super::load::{group_by, rows_where_in};
+use super::record::Narrowing;
 use super::record::{listed, record_type};
 use super::search_documents::{Indexed, Searchable};
-use super::{Error, limits, text, validate};
+use super::{Error, limits, validate};
 
 /// Which funders a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -58,20 +58,10 @@ impl Searchable for Funders {
 }
 
 fn apply(filter: &Filter, select: Select<funder::Entity>) -> Select<funder::Entity> {
-    let mut select = select;
-    if !filter.countries.is_empty() {
-        select = select.filter(funder::Column::Country.is_in(filter.countries.clone()));
-    }
-    if !filter.kinds.is_empty() {
-        select = select.filter(funder::Column::Kind.is_in(filter.kinds.clone()));
-    }
-    if let Some(needle) = &filter.name_contains {
-        select = select.filter(
-            Expr::col(funder::Column::NameFolded)
-                .like(LikeExpr::new(text::contains_pattern(needle)).escape('\\')),
-        );
-    }
     select
+        .any_of(funder::Column::Country, &filter.countries)
+        .any_of(funder::Column::Kind, &filter.kinds)
+        .folded_contains(funder::Column::NameFolded, filter.name_contains.as_deref())
 }
 
 /// The funder record each actor also is, by actor id.

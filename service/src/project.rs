@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select};
 use symbios_entity::vocabulary::ProjectStatus;
-use symbios_entity::{actor, participation, project, project_theme, theme};
+use symbios_entity::{actor, participation, project, project_theme};
 use symbios_search::Kind;
 use uuid::Uuid;
 
 use super::load::linked_ids;
 use super::page::SortValue;
+use super::record::Narrowing;
 use super::record::{YearOrder, listed, record_type};
 use super::search_documents::{Indexed, Searchable};
 use super::{Error, limits, text, validate};
@@ -109,22 +110,16 @@ fn apply(filter: &Filter, select: Select<project::Entity>) -> Select<project::En
             .to_owned();
         select = select.filter(project::Column::Id.in_subquery(with_actor_from));
     }
-    if !filter.statuses.is_empty() {
-        select = select.filter(project::Column::Status.is_in(filter.statuses.clone()));
-    }
-    if !filter.themes.is_empty() {
-        let tagged = Query::select()
-            .column(project_theme::Column::ProjectId)
-            .from(project_theme::Entity)
-            .inner_join(
-                theme::Entity,
-                Expr::col((theme::Entity, theme::Column::Id))
-                    .equals((project_theme::Entity, project_theme::Column::ThemeId)),
-            )
-            .and_where(theme::Column::Slug.is_in(filter.themes.clone()))
-            .to_owned();
-        select = select.filter(project::Column::Id.in_subquery(tagged));
-    }
+    select = select
+        .any_of(project::Column::Status, &filter.statuses)
+        .tagged::<project_theme::Entity>(
+            project::Column::Id,
+            (
+                project_theme::Column::ProjectId,
+                project_theme::Column::ThemeId,
+            ),
+            &filter.themes,
+        );
     if let Some(date) = filter
         .year_from
         .and_then(|year| NaiveDate::from_ymd_opt(year, 1, 1))

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Debug;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
 use uuid::Uuid;
 
@@ -250,3 +250,62 @@ macro_rules! listed {
 }
 
 pub(crate) use {listed, record_type};
+
+/// The narrowings that filters of several record types share.
+pub(crate) trait Narrowing<E: EntityTrait>: Sized {
+    /// Rows whose `column` is one of `values`; no values, no narrowing.
+    fn any_of<V: Into<sea_orm::Value> + Clone>(self, column: E::Column, values: &[V]) -> Self;
+    /// Rows whose folded `column` contains `needle` (folded by the caller); none, no
+    /// narrowing.
+    fn folded_contains(self, column: E::Column, needle: Option<&str>) -> Self;
+    /// Rows (by `id`) tagged in link table `L` (`record`, `theme` columns) with one of the
+    /// theme slugs `themes`; none, no narrowing.
+    fn tagged<L: EntityTrait>(
+        self,
+        id: E::Column,
+        link: (L::Column, L::Column),
+        themes: &[String],
+    ) -> Self;
+}
+
+impl<E: EntityTrait> Narrowing<E> for Select<E> {
+    fn any_of<V: Into<sea_orm::Value> + Clone>(self, column: E::Column, values: &[V]) -> Self {
+        if values.is_empty() {
+            return self;
+        }
+        self.filter(column.is_in(values.iter().cloned()))
+    }
+
+    fn folded_contains(self, column: E::Column, needle: Option<&str>) -> Self {
+        let Some(needle) = needle else {
+            return self;
+        };
+        self.filter(
+            Expr::col(column)
+                .like(LikeExpr::new(crate::text::contains_pattern(needle)).escape('\\')),
+        )
+    }
+
+    fn tagged<L: EntityTrait>(
+        self,
+        id: E::Column,
+        (record, theme): (L::Column, L::Column),
+        themes: &[String],
+    ) -> Self {
+        use symbios_entity::theme as themes_table;
+        if themes.is_empty() {
+            return self;
+        }
+        let tagged = Query::select()
+            .column(record)
+            .from(L::default())
+            .inner_join(
+                themes_table::Entity,
+                Expr::col((themes_table::Entity, themes_table::Column::Id))
+                    .equals((L::default(), theme)),
+            )
+            .and_where(themes_table::Column::Slug.is_in(themes.iter().cloned()))
+            .to_owned();
+        self.filter(id.in_subquery(tagged))
+    }
+}
