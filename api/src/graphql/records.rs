@@ -251,6 +251,12 @@ macro_rules! record_object {
             }
         }
 
+        impl From<$entity::Model> for $object {
+            fn from(row: $entity::Model) -> Self {
+                Self(row)
+            }
+        }
+
         // The attribute comes from the call, `#` included, so that names in the fields' `complexity`
         // strings resolve where they were written.
         $pound $object_attribute

@@ -36,6 +36,14 @@ macro_rules! feed_types {
         pub enum ChangedEntity {
             $($variant($variant),)+
         }
+
+        impl From<ChangedRecord> for ChangedEntity {
+            fn from(record: ChangedRecord) -> Self {
+                match record {
+                    $(ChangedRecord::$variant(row) => ChangedEntity::$variant($variant::from(row)),)+
+                }
+            }
+        }
     };
 }
 
@@ -49,28 +57,6 @@ pub enum ChangeOp {
     Upsert,
     /// Deleted (a tombstone: `entity` is null).
     Delete,
-}
-
-impl From<ChangedRecord> for ChangedEntity {
-    fn from(record: ChangedRecord) -> Self {
-        match record {
-            ChangedRecord::CaseStudy(model) => ChangedEntity::CaseStudy(CaseStudy(model)),
-            ChangedRecord::Project(model) => ChangedEntity::Project(Project(model)),
-            ChangedRecord::Actor(model) => ChangedEntity::Actor(Actor(model)),
-            ChangedRecord::Funder(model) => ChangedEntity::Funder(Funder(model)),
-            ChangedRecord::Funding(model) => ChangedEntity::Funding(Funding(model)),
-            ChangedRecord::Participation(model) => {
-                ChangedEntity::Participation(Participation::from(model))
-            }
-            ChangedRecord::CaseStudyActor(model) => {
-                ChangedEntity::CaseStudyActor(CaseStudyActor::from(model))
-            }
-            ChangedRecord::ResourceFlow(model) => ChangedEntity::ResourceFlow(ResourceFlow(model)),
-            ChangedRecord::ImpactFigure(model) => ChangedEntity::ImpactFigure(ImpactFigure(model)),
-            ChangedRecord::Theme(model) => ChangedEntity::Theme(Theme(model)),
-            ChangedRecord::Membership(model) => ChangedEntity::Membership(Membership(model)),
-        }
-    }
 }
 
 /// One committed change.
