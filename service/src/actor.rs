@@ -49,11 +49,7 @@ impl Searchable for Actors {
     const KIND: Kind = Kind::Actor;
 
     fn indexed(row: &actor::Model) -> Indexed {
-        Indexed {
-            names: vec![row.name.clone()],
-            countries: vec![row.country.clone()],
-            year: None,
-        }
+        Indexed::named(&row.name, &row.country)
     }
 }
 

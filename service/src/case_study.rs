@@ -15,7 +15,8 @@ use super::page::SortValue;
 use super::record::Narrowing;
 use super::record::{YearOrder, listed, record_type};
 use super::search_documents::{Indexed, Searchable};
-use super::{Error, limits, validate};
+use super::validate::{self, YearRange};
+use super::{Error, limits};
 
 /// Which case studies a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -28,10 +29,8 @@ pub struct Filter {
     pub statuses: Vec<CaseStudyStatus>,
     /// Theme slugs, any of.
     pub themes: Vec<String>,
-    /// Established in or after this year.
-    pub year_from: Option<i32>,
-    /// Established in or before this year.
-    pub year_to: Option<i32>,
+    /// Established: in or after `years.from`, in or before `years.to`.
+    pub years: YearRange,
     /// Title contains this text, ignoring case and diacritics.
     pub name_contains: Option<String>,
 }
@@ -39,14 +38,12 @@ pub struct Filter {
 impl Filter {
     /// The filter as given in argument `filter`, checked, with repeats folded.
     pub fn checked(self) -> Result<Self, Error> {
-        validate::year_range("filter.yearFrom", self.year_from, self.year_to)?;
         Ok(Self {
+            years: self.years.checked("filter.yearFrom")?,
             countries: validate::countries("filter.country", self.countries)?,
             kinds: limits::fold_vocabulary("filter.kind", self.kinds)?,
             statuses: limits::fold_vocabulary("filter.status", self.statuses)?,
             themes: validate::filter_values("filter.theme", self.themes, limits::MAX_THEMES)?,
-            year_from: self.year_from,
-            year_to: self.year_to,
             name_contains: validate::optional_filter_text(
                 "filter.nameContains",
                 self.name_contains,
@@ -115,10 +112,10 @@ fn apply(filter: &Filter, select: Select<case_study::Entity>) -> Select<case_stu
             case_study::Column::NameFolded,
             filter.name_contains.as_deref(),
         );
-    if let Some(year) = filter.year_from {
+    if let Some(year) = filter.years.from {
         select = select.filter(case_study::Column::EstablishedYear.gte(year));
     }
-    if let Some(year) = filter.year_to {
+    if let Some(year) = filter.years.to {
         select = select.filter(case_study::Column::EstablishedYear.lte(year));
     }
     select

@@ -49,11 +49,7 @@ impl Searchable for Funders {
     const KIND: Kind = Kind::Funder;
 
     fn indexed(row: &funder::Model) -> Indexed {
-        Indexed {
-            names: vec![row.name.clone()],
-            countries: vec![row.country.clone()],
-            year: None,
-        }
+        Indexed::named(&row.name, &row.country)
     }
 }
 

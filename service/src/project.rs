@@ -16,7 +16,8 @@ use super::page::SortValue;
 use super::record::Narrowing;
 use super::record::{YearOrder, listed, record_type};
 use super::search_documents::{Indexed, Searchable};
-use super::{Error, limits, text, validate};
+use super::validate::{self, YearRange};
+use super::{Error, limits, text};
 
 /// Which projects a list holds; empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -27,10 +28,9 @@ pub struct Filter {
     pub statuses: Vec<ProjectStatus>,
     /// Theme slugs, any of.
     pub themes: Vec<String>,
-    /// Running in or after this year (ends in it or later, or has no end).
-    pub year_from: Option<i32>,
-    /// Running in or before this year (starts in it or earlier, or has no start).
-    pub year_to: Option<i32>,
+    /// Running: ends in or after `years.from` (or has no end), starts in or before `years.to`
+    /// (or has no start).
+    pub years: YearRange,
     /// Name or acronym contains this text, ignoring case and diacritics.
     pub name_contains: Option<String>,
 }
@@ -38,13 +38,11 @@ pub struct Filter {
 impl Filter {
     /// The filter as given in argument `filter`, checked, with repeats folded.
     pub fn checked(self) -> Result<Self, Error> {
-        validate::year_range("filter.yearFrom", self.year_from, self.year_to)?;
         Ok(Self {
+            years: self.years.checked("filter.yearFrom")?,
             countries: validate::countries("filter.country", self.countries)?,
             statuses: limits::fold_vocabulary("filter.status", self.statuses)?,
             themes: validate::filter_values("filter.theme", self.themes, limits::MAX_THEMES)?,
-            year_from: self.year_from,
-            year_to: self.year_to,
             name_contains: validate::optional_filter_text(
                 "filter.nameContains",
                 self.name_contains,
@@ -121,7 +119,8 @@ fn apply(filter: &Filter, select: Select<project::Entity>) -> Select<project::En
             &filter.themes,
         );
     if let Some(date) = filter
-        .year_from
+        .years
+        .from
         .and_then(|year| NaiveDate::from_ymd_opt(year, 1, 1))
     {
         select = select.filter(
@@ -131,7 +130,8 @@ fn apply(filter: &Filter, select: Select<project::Entity>) -> Select<project::En
         );
     }
     if let Some(date) = filter
-        .year_to
+        .years
+        .to
         .and_then(|year| NaiveDate::from_ymd_opt(year, 12, 31))
     {
         select = select.filter(

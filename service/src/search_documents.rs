@@ -45,6 +45,17 @@ pub struct Indexed {
     pub year: Option<i32>,
 }
 
+impl Indexed {
+    /// A record known by one name, in one country, without a year (actors, funders).
+    pub fn named(name: &str, country: &str) -> Self {
+        Self {
+            names: vec![name.to_owned()],
+            countries: vec![country.to_owned()],
+            year: None,
+        }
+    }
+}
+
 macro_rules! searchable_dispatch {
     ($($variant:ident($entity:ident, $record:ident),)+) => {
         /// The record types that are searchable.

@@ -108,6 +108,23 @@ pub fn optional_filter_text(field: &str, text: Option<String>) -> Result<Option<
     Ok(text)
 }
 
+/// A range of years, both ends optional and inclusive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearRange {
+    /// In or after this year.
+    pub from: Option<i32>,
+    /// In or before this year.
+    pub to: Option<i32>,
+}
+
+impl YearRange {
+    /// The range checked by [`year_range`]; errors name `from_field`.
+    pub fn checked(self, from_field: &str) -> Result<Self, Error> {
+        year_range(from_field, self.from, self.to)?;
+        Ok(self)
+    }
+}
+
 /// `from..=to` is a range of years (either end may be open).
 pub fn year_range(from_field: &str, from: Option<i32>, to: Option<i32>) -> Result<(), Error> {
     for year in [from, to].into_iter().flatten() {

@@ -6,6 +6,7 @@ use crate::graphql::records::{order_input, record_queries, values};
 use crate::graphql::types::case_study::CaseStudy;
 use crate::graphql::types::enums::{CaseStudyKind, CaseStudyStatus};
 use crate::service::case_study as case_studies;
+use crate::service::validate::YearRange;
 
 /// Which case studies to list. Every field is optional; lists match any of their values, and
 /// a value given twice counts once.
@@ -52,8 +53,10 @@ impl From<CaseStudyFilter> for case_studies::Filter {
             kinds: values(filter.kind),
             statuses: values(filter.status),
             themes: filter.theme.unwrap_or_default(),
-            year_from: filter.year_from,
-            year_to: filter.year_to,
+            years: YearRange {
+                from: filter.year_from,
+                to: filter.year_to,
+            },
             name_contains: filter.name_contains,
         }
     }

@@ -6,6 +6,7 @@ use crate::graphql::records::{order_input, record_queries, values};
 use crate::graphql::types::enums::ProjectStatus;
 use crate::graphql::types::project::Project;
 use crate::service::project as projects;
+use crate::service::validate::YearRange;
 
 /// Which projects to list. Every field is optional; lists match any of their values, and
 /// a value given twice counts once.
@@ -49,8 +50,10 @@ impl From<ProjectFilter> for projects::Filter {
             countries: filter.country.unwrap_or_default(),
             statuses: values(filter.status),
             themes: filter.theme.unwrap_or_default(),
-            year_from: filter.year_from,
-            year_to: filter.year_to,
+            years: YearRange {
+                from: filter.year_from,
+                to: filter.year_to,
+            },
             name_contains: filter.name_contains,
         }
     }
