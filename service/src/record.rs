@@ -2,7 +2,7 @@
 //! key columns, filter and sort keys) and the generic operations every record type gets from
 //! it: lookups by id and slug, batched loads, filtered and sorted pages, counts.
 //!
-//! A record type is a unit struct implementing [`Record`] (and [`Listed`] when it has
+//! A record type is a unit struct implementing [`RecordType`] (and [`Listed`] when it has
 //! paginated, filtered lists); see `docs/adding-a-record-type.md`.
 
 use std::collections::HashMap;
@@ -18,12 +18,12 @@ use crate::load::{index_by, rows_where_in};
 use crate::page::{self, Page, PageRequest, SortSpec, SortValue};
 
 /// The row type of a record type.
-pub type Row<R> = <<R as Record>::Entity as EntityTrait>::Model;
+pub type Row<R> = <<R as RecordType>::Entity as EntityTrait>::Model;
 /// The column type of a record type's table.
-pub type Column<R> = <<R as Record>::Entity as EntityTrait>::Column;
+pub type Column<R> = <<R as RecordType>::Entity as EntityTrait>::Column;
 
 /// A record type with an id and a slug: found by either, loaded in batches by id.
-pub trait Record: Send + Sync + 'static {
+pub trait RecordType: Send + Sync + 'static {
     /// Its table.
     type Entity: EntityTrait<Model: Sync>;
     /// Its name in logs and traces (`case_study`).
@@ -37,7 +37,7 @@ pub trait Record: Send + Sync + 'static {
 }
 
 /// A record type with filtered, sorted, paginated lists and counts.
-pub trait Listed: Record {
+pub trait Listed: RecordType {
     /// Which records a list holds, as given by the caller (unchecked).
     type Filter: Debug + Clone + Default + Send + Sync + 'static;
     /// The column sorting by name (folded for case and diacritics).
@@ -61,7 +61,7 @@ pub trait Listed: Record {
 }
 
 /// How a record type sorts by year: the SQL expression (NULLs replaced) and the row's value.
-pub struct YearOrder<R: Record + ?Sized> {
+pub struct YearOrder<R: RecordType + ?Sized> {
     /// The sort expression; never NULL.
     pub key: SimpleExpr,
     /// A row's value of `key`.
@@ -93,7 +93,7 @@ pub struct Ordering {
 }
 
 /// The record with this id, if any.
-pub async fn find_by_id<R: Record>(
+pub async fn find_by_id<R: RecordType>(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<Row<R>>, Error> {
@@ -102,7 +102,7 @@ pub async fn find_by_id<R: Record>(
 
 /// The record with this slug, if any; a text that cannot be a slug finds nothing (and a text
 /// with a control character is refused).
-pub async fn find_by_slug<R: Record>(
+pub async fn find_by_slug<R: RecordType>(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<Option<Row<R>>, Error> {
@@ -113,7 +113,7 @@ pub async fn find_by_slug<R: Record>(
 }
 
 /// The records with these ids, by id: one statement per batch of keys.
-pub async fn load_many<R: Record>(
+pub async fn load_many<R: RecordType>(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Row<R>>, Error> {
@@ -191,7 +191,7 @@ macro_rules! record_type {
         $(#[$doc])*
         pub struct $marker;
 
-        impl $crate::record::Record for $marker {
+        impl $crate::record::RecordType for $marker {
             type Entity = $entity::Entity;
             const NAME: &'static str = $name;
             const ID: $entity::Column = $entity::Column::Id;

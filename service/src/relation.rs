@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::load::{group_by, rows_where_in, with_loaded_targets};
-use crate::record::{self, Record};
+use crate::record::{self, RecordType};
 
 /// The row type of a relation.
 pub type Row<R> = <<R as Relation>::Entity as EntityTrait>::Model;
@@ -34,7 +34,7 @@ pub trait ForeignKey: Copy + Eq + Hash + Debug + Send + Sync + 'static {
     /// The relation whose column this is.
     type Relation: Relation;
     /// The record type the column names.
-    type Target: Record;
+    type Target: RecordType;
     /// The column.
     const COLUMN: Column<Self::Relation>;
     /// The record a row names, if any (the column may be nullable).

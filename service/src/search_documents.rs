@@ -11,13 +11,13 @@ use symbios_search::{Document, Kind};
 use uuid::Uuid;
 
 use super::lang::Translation;
-use super::record::{Record, Row, load_many};
+use super::record::{RecordType, Row, load_many};
 use super::theme::Themes;
 use super::{Error, localized_text};
 use super::{actor::Actors, case_study::CaseStudies, funder::Funders, project::Projects};
 
 /// A record type the search index holds.
-pub trait Searchable: Record {
+pub trait Searchable: RecordType {
     /// Its kind in the index.
     const KIND: Kind;
 
@@ -136,7 +136,7 @@ async fn documents<R: Searchable>(
 }
 
 /// Ids of the records of `R` after `after` (by id), at most `limit`.
-async fn ids_of<R: Record>(
+async fn ids_of<R: RecordType>(
     db: &impl ConnectionTrait,
     after: Option<Uuid>,
     limit: u64,

@@ -16,7 +16,7 @@ use sea_orm::DatabaseConnection;
 use symbios_entity::{actor, case_study, funder, project, theme};
 use uuid::Uuid;
 
-use crate::service::record::{Record, Row};
+use crate::service::record::{RecordType, Row};
 use crate::service::relation::{self, ForeignKey, RowWithTarget};
 use crate::service::{self, localized_text::FieldTexts};
 
@@ -131,7 +131,7 @@ batch_loader!(/// The project ids of a theme.
 
 /// A record type whose rows load by id through its key (`ActorById` for actors), so that code
 /// generic over record types shares each type's batch.
-pub trait LoadedById: Record {
+pub trait LoadedById: RecordType {
     /// The records with these ids, by id, through the batched loader; ids with no record are
     /// absent.
     fn load_by_id(

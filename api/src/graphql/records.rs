@@ -18,12 +18,12 @@ use crate::graphql::loaders::DbLoader;
 use crate::graphql::types::eager::Eager;
 use crate::graphql::types::load_records;
 use crate::service;
-use crate::service::record::{self, Listed, Ordering, Record, Row};
+use crate::service::record::{self, Listed, Ordering, RecordType, Row};
 
 /// A GraphQL object type over the rows of one service record type.
 pub trait RecordObject: OutputType + Send + Sync + Sized + 'static {
     /// The service record type whose rows it shows.
-    type Record: Record;
+    type Record: RecordType;
     /// The batched loader's key for a row by id.
     type ById: Send + Sync + Hash + Eq + Clone + 'static;
     /// The object of a row.

@@ -17,7 +17,7 @@ use crate::error::loader_error;
 use crate::graphql::loaders::{DbLoader, IdKey, LoadedById, RowsOf, RowsWithTargets};
 use crate::graphql::records::RecordObject;
 use crate::service;
-use crate::service::record::{self, Record};
+use crate::service::record::{self, RecordType};
 use crate::service::relation::{self, ForeignKey, Relation};
 
 /// A GraphQL object type over the rows of one service relation.
