@@ -3,43 +3,42 @@
 //! | slug:)`) and list (`funders(filter:, orderBy:, first:, after:, last:, before:)`) fields
 //! from [`record_queries!`], and the same order input from [`order_input!`].
 
-use std::hash::Hash;
-use std::sync::Arc;
-
-use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, OutputType};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::error::ServiceResultExt as _;
+use crate::error::loader_error;
 use crate::graphql::connection::{PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
-use crate::graphql::loaders::DbLoader;
+use crate::graphql::loaders::LoadedById;
 use crate::graphql::types::eager::Eager;
-use crate::graphql::types::load_records;
-use crate::service;
+use crate::graphql::types::loader;
 use crate::service::record::{self, Listed, Ordering, RecordType, Row};
 
 /// A GraphQL object type over the rows of one service record type.
 pub trait RecordObject: OutputType + Send + Sync + Sized + 'static {
     /// The service record type whose rows it shows.
     type Record: RecordType;
-    /// The batched loader's key for a row by id.
-    type ById: Send + Sync + Hash + Eq + Clone + 'static;
     /// The object of a row.
     fn of(row: Row<Self::Record>) -> Self;
-    /// The loader key of the record with this id.
-    fn by_id(id: Uuid) -> Self::ById;
 }
 
 /// The objects of the records `ids` (in that order, missing ones left out), through the
-/// batched loader: one statement per batch whatever asks.
+/// record type's by-id loader: one statement per batch whatever asks.
 pub async fn load_objects<T>(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<Vec<T>>
 where
     T: RecordObject,
-    DbLoader: Loader<T::ById, Value = Row<T::Record>, Error = Arc<service::Error>>,
+    T::Record: LoadedById,
 {
-    load_records(ctx, ids, T::by_id, T::of).await
+    let mut rows = T::Record::load_by_id(loader(ctx)?, ids.to_vec())
+        .await
+        .map_err(|error| loader_error(&error))?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| rows.remove(id))
+        .map(T::of)
+        .collect())
 }
 
 /// A list argument in the service's terms: absent is empty, each value converted.
@@ -193,7 +192,7 @@ macro_rules! record_object {
     // with.
     (
         $(#[$doc:meta])*
-        $object:ident($entity:ident) = $record:ty, loaded by $by_id:ident;
+        $object:ident($entity:ident) = $record:ty;
         $(#[$slug_doc:meta])*
         slug;
         $pound:tt $object_attribute:tt
@@ -202,7 +201,7 @@ macro_rules! record_object {
     ) => {
         $crate::graphql::records::record_object! {
             $(#[$doc])*
-            $object($entity) = $record, loaded by $by_id;
+            $object($entity) = $record;
             $(#[$slug_doc])*
             slug;
             $pound $object_attribute
@@ -228,7 +227,7 @@ macro_rules! record_object {
     };
     (
         $(#[$doc:meta])*
-        $object:ident($entity:ident) = $record:ty, loaded by $by_id:ident;
+        $object:ident($entity:ident) = $record:ty;
         $(#[$slug_doc:meta])*
         slug;
         $pound:tt $object_attribute:tt
@@ -240,14 +239,9 @@ macro_rules! record_object {
 
         impl $crate::graphql::records::RecordObject for $object {
             type Record = $record;
-            type ById = $crate::graphql::loaders::$by_id;
 
             fn of(row: $entity::Model) -> Self {
                 Self(row)
-            }
-
-            fn by_id(id: uuid::Uuid) -> Self::ById {
-                $crate::graphql::loaders::$by_id(id)
             }
         }
 

@@ -22,7 +22,7 @@ use crate::service::{
 record_object! {
     /// An organisation (company, municipality, region, university, cluster …) or a person that
     /// takes part in case studies and projects.
-    Actor(actor) = service::actor::Actors, loaded by ActorById;
+    Actor(actor) = service::actor::Actors;
     /// Human-readable unique key, e.g. `novo-nordisk`.
     slug;
     #[Object]

@@ -35,7 +35,7 @@ pub struct Location {
 record_object! {
     /// A documented industrial-symbiosis or circular-economy case: where it is, who takes part,
     /// what flows between them and what it achieves.
-    CaseStudy(case_study) = service::case_study::CaseStudies, loaded by CaseStudyById;
+    CaseStudy(case_study) = service::case_study::CaseStudies;
     /// Human-readable unique key, e.g. `kalundborg-symbiosis`.
     slug;
     #[Object]

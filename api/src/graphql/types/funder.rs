@@ -16,7 +16,7 @@ use crate::service::{self, funding};
 
 record_object! {
     /// A funding body: EU fund, national agency, region, municipality, foundation or private.
-    Funder(funder) = service::funder::Funders, loaded by FunderById;
+    Funder(funder) = service::funder::Funders;
     /// Human-readable unique key, e.g. `vinnova`.
     slug;
     #[Object]

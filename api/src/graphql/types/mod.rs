@@ -26,7 +26,7 @@ use super::loaders::DbLoader;
 use crate::error::loader_error;
 use crate::service;
 
-fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<DbLoader>> {
+pub(crate) fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<DbLoader>> {
     ctx.data::<DataLoader<DbLoader>>()
 }
 

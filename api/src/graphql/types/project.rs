@@ -19,7 +19,7 @@ use crate::service::{self, funding, participation};
 
 record_object! {
     /// A funded project (R&D, pilot, network) in which actors participate.
-    Project(project) = service::project::Projects, loaded by ProjectById;
+    Project(project) = service::project::Projects;
     /// Human-readable unique key, e.g. `smice`.
     slug;
     #[Object]

@@ -12,10 +12,9 @@ use async_graphql::dataloader::Loader;
 use uuid::Uuid;
 
 use super::eager::Eager;
-use super::{load_list, loader};
-use crate::error::loader_error;
+use super::load_list;
 use crate::graphql::loaders::{DbLoader, IdKey, LoadedById, RowsOf, RowsWithTargets};
-use crate::graphql::records::RecordObject;
+use crate::graphql::records::{RecordObject, load_objects};
 use crate::service;
 use crate::service::record::{self, RecordType};
 use crate::service::relation::{self, ForeignKey, Relation};
@@ -176,13 +175,10 @@ where
     R: RecordObject,
     R::Record: LoadedById,
 {
-    let mut loaded = R::Record::load_by_id(loader(ctx)?, ids.clone())
-        .await
-        .map_err(|error| loader_error(&error))?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| loaded.remove(id))
-        .map(|row| Eager(R::of(row)))
+    Ok(load_objects::<R>(ctx, &ids)
+        .await?
+        .into_iter()
+        .map(Eager)
         .collect())
 }
 

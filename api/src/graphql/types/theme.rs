@@ -15,7 +15,7 @@ use crate::service::localized_text::field;
 
 record_object! {
     /// An entry of the controlled theme vocabulary, labelled in every supported language.
-    Theme(theme) = service::theme::Themes, loaded by ThemeById;
+    Theme(theme) = service::theme::Themes;
     /// Stable key, e.g. `industrial-symbiosis`; use it in filters.
     slug;
     #[Object]
