@@ -3,10 +3,11 @@
 //! edit here reaches every enum and `match` built from it, and the compiler then names every
 //! impl a new entry still needs). `docs/adding-a-record-type.md` walks through an addition.
 //!
-//! Each entry is `Variant(entity_module, …)`: `Variant` is the type's name in
+//! Each entry starts with `Variant`, the type's name in
 //! `symbios_entity::vocabulary::EntityType`, in the search index's `Kind`, in the service's
-//! enums and in the GraphQL schema; `entity_module` is its sea-orm entity; a third part, where
-//! there is one, is the service's record type (see [`crate::record`]).
+//! enums and in the GraphQL schema; what follows in brackets is what that list's users need:
+//! the sea-orm entity module, the service's record type (see [`crate::record`]), or the
+//! write module's struct of the whole record.
 
 /// Calls `$callback!` with the record types that can be fetched by id alone, each as
 /// `Variant(entity_module, RecordType)`: the one list behind `node::NodeRecord`, `node::find` and the
