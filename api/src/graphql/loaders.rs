@@ -6,14 +6,13 @@
 //! gets its own batch.
 
 use std::collections::HashMap;
-use std::future::Future;
 use std::hash::Hash;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
-use symbios_entity::{actor, case_study, funder, project, theme};
+use symbios_entity::funder;
 use uuid::Uuid;
 
 use crate::service::record::{RecordType, Row};
@@ -85,33 +84,49 @@ fn keyed<K: IdKey + Hash + Eq, V>(
         .collect())
 }
 
-/// Declares the by-id key of a record type and its [`LoadedById`] impl.
-macro_rules! record_loader {
-    ($(#[$doc:meta])* $key:ident => $entity:ident, $record:ty) => {
-        batch_loader!($(#[$doc])* $key => $entity::Model, service::record::load_many::<$record>);
+/// A record of type `R` by id: one batch per record type, for every field that asks.
+pub struct ById<R>(pub Uuid, PhantomData<R>);
 
-        impl LoadedById for $record {
-            async fn load_by_id(
-                loader: &DataLoader<DbLoader>,
-                ids: Vec<Uuid>,
-            ) -> Result<HashMap<Uuid, $entity::Model>, Arc<service::Error>> {
-                let loaded = loader.load_many(ids.into_iter().map($key)).await?;
-                Ok(loaded.into_iter().map(|(key, row)| (key.0, row)).collect())
-            }
-        }
-    };
+// By hand: derived impls would ask `R`, a marker type, for them too.
+impl<R> Clone for ById<R> {
+    fn clone(&self) -> Self {
+        Self::from_id(self.0)
+    }
 }
 
-record_loader!(/// A case study by id.
-    CaseStudyById => case_study, service::case_study::CaseStudies);
-record_loader!(/// A project by id.
-    ProjectById => project, service::project::Projects);
-record_loader!(/// An actor by id.
-    ActorById => actor, service::actor::Actors);
-record_loader!(/// A funder by id.
-    FunderById => funder, service::funder::Funders);
-record_loader!(/// A theme by id.
-    ThemeById => theme, service::theme::Themes);
+impl<R> PartialEq for ById<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<R> Eq for ById<R> {}
+
+impl<R> Hash for ById<R> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl<R> IdKey for ById<R> {
+    fn id(&self) -> Uuid {
+        self.0
+    }
+
+    fn from_id(id: Uuid) -> Self {
+        Self(id, PhantomData)
+    }
+}
+
+impl<R: RecordType> Loader<ById<R>> for DbLoader {
+    type Value = Row<R>;
+    type Error = Arc<service::Error>;
+
+    async fn load(&self, keys: &[ById<R>]) -> Result<HashMap<ById<R>, Row<R>>, Self::Error> {
+        keyed(service::record::load_many::<R>(&self.db, &ids(keys)).await)
+    }
+}
+
 batch_loader!(/// The localized texts of a record.
     TextsOf => FieldTexts, service::localized_text::by_records);
 batch_loader!(/// The funder record an actor also is.
@@ -128,17 +143,6 @@ batch_loader!(/// The case-study ids of a theme.
     CaseStudyIdsOfTheme => Vec<Uuid>, service::case_study::ids_by_theme);
 batch_loader!(/// The project ids of a theme.
     ProjectIdsOfTheme => Vec<Uuid>, service::project::ids_by_theme);
-
-/// A record type whose rows load by id through its key (`ActorById` for actors), so that code
-/// generic over record types shares each type's batch.
-pub trait LoadedById: RecordType {
-    /// The records with these ids, by id, through the batched loader; ids with no record are
-    /// absent.
-    fn load_by_id(
-        loader: &DataLoader<DbLoader>,
-        ids: Vec<Uuid>,
-    ) -> impl Future<Output = Result<HashMap<Uuid, Row<Self>>, Arc<service::Error>>> + Send;
-}
 
 /// The rows of `K`'s relation whose key `K` names the parent with this id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

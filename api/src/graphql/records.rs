@@ -8,12 +8,11 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::error::ServiceResultExt as _;
-use crate::error::loader_error;
 use crate::graphql::connection::{PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
-use crate::graphql::loaders::LoadedById;
+use crate::graphql::loaders::{ById, IdKey};
 use crate::graphql::types::eager::Eager;
-use crate::graphql::types::loader;
+use crate::graphql::types::load_records;
 use crate::service::record::{self, Listed, Ordering, RecordType, Row};
 
 /// A GraphQL object type over the rows of one service record type.
@@ -26,18 +25,22 @@ pub trait RecordObject: OutputType + Send + Sync + Sized + 'static {
 
 /// The objects of the records `ids` (in that order, missing ones left out), through the
 /// record type's by-id loader: one statement per batch whatever asks.
-pub async fn load_objects<T>(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<Vec<T>>
-where
-    T: RecordObject,
-    T::Record: LoadedById,
-{
-    let mut rows = T::Record::load_by_id(loader(ctx)?, ids.to_vec())
-        .await
-        .map_err(|error| loader_error(&error))?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| rows.remove(id))
-        .map(T::of)
+pub async fn load_objects<T: RecordObject>(
+    ctx: &Context<'_>,
+    ids: &[Uuid],
+) -> async_graphql::Result<Vec<T>> {
+    load_records(ctx, ids, ById::<T::Record>::from_id, T::of).await
+}
+
+/// [`load_objects`], each object resolved with one join over its fields ([`Eager`]).
+pub async fn eager_objects<T: RecordObject>(
+    ctx: &Context<'_>,
+    ids: &[Uuid],
+) -> async_graphql::Result<Vec<Eager<T>>> {
+    Ok(load_objects::<T>(ctx, ids)
+        .await?
+        .into_iter()
+        .map(Eager)
         .collect())
 }
 

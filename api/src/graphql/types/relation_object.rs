@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::eager::Eager;
 use super::load_list;
-use crate::graphql::loaders::{DbLoader, IdKey, LoadedById, RowsOf, RowsWithTargets};
-use crate::graphql::records::{RecordObject, load_objects};
+use crate::graphql::loaders::{DbLoader, IdKey, RowsOf, RowsWithTargets};
+use crate::graphql::records::{RecordObject, eager_objects};
 use crate::service;
 use crate::service::record::{self, RecordType};
 use crate::service::relation::{self, ForeignKey, Relation};
@@ -125,7 +125,6 @@ where
     P: ForeignKey,
     T: ForeignKey<Relation = P::Relation>,
     R: RecordObject<Record = T::Target>,
-    R::Record: LoadedById,
 {
     let rows = load_list(ctx, RowsOf::<P>::from_id(P::Target::id(parent))).await?;
     let mut ids: Vec<Uuid> = Vec::with_capacity(rows.len());
@@ -134,7 +133,7 @@ where
             ids.push(id);
         }
     }
-    records(ctx, ids).await
+    eager_objects(ctx, &ids).await
 }
 
 /// The records whose ids the loader key `key` gives (a many-to-many link), in that order.
@@ -146,9 +145,8 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     DbLoader: Loader<K, Value = Vec<Uuid>, Error = Arc<service::Error>>,
     R: RecordObject,
-    R::Record: LoadedById,
 {
-    records(ctx, load_list(ctx, key).await?).await
+    eager_objects(ctx, &load_list(ctx, key).await?).await
 }
 
 /// The record `id` names: as the list holding the object kept it, else through its loader.
@@ -159,27 +157,12 @@ pub(crate) async fn target<R>(
 ) -> async_graphql::Result<Option<Eager<R>>>
 where
     R: RecordObject,
-    R::Record: LoadedById,
 {
     Ok(match (kept, id) {
         (Some(record), _) => record.clone().map(|row| Eager(R::of(row))),
-        (None, Some(id)) => records(ctx, vec![id]).await?.pop(),
+        (None, Some(id)) => eager_objects(ctx, &[id]).await?.pop(),
         (None, None) => None,
     })
-}
-
-/// The records with `ids`, through their loader, in the order of `ids`; ids with no record
-/// are skipped.
-async fn records<R>(ctx: &Context<'_>, ids: Vec<Uuid>) -> async_graphql::Result<Vec<Eager<R>>>
-where
-    R: RecordObject,
-    R::Record: LoadedById,
-{
-    Ok(load_objects::<R>(ctx, &ids)
-        .await?
-        .into_iter()
-        .map(Eager)
-        .collect())
 }
 
 /// A relation's GraphQL object, declared as `Funding(funding) = service::funding::Fundings;`

@@ -4,12 +4,12 @@ use async_graphql::{Context, Object};
 use symbios_entity::theme;
 
 use super::case_study::CaseStudy;
-use super::eager::{Eager, eager};
+use super::eager::Eager;
+use super::load_list;
 use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
-use super::{load_list, load_records};
-use crate::graphql::loaders::{CaseStudyById, CaseStudyIdsOfTheme, ProjectById, ProjectIdsOfTheme};
-use crate::graphql::records::record_object;
+use crate::graphql::loaders::{CaseStudyIdsOfTheme, ProjectIdsOfTheme};
+use crate::graphql::records::{eager_objects, record_object};
 use crate::service;
 use crate::service::localized_text::field;
 
@@ -46,14 +46,14 @@ record_object! {
             ctx: &Context<'_>,
         ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
             let ids = load_list(ctx, CaseStudyIdsOfTheme(self.0.id)).await?;
-            load_records(ctx, &ids, CaseStudyById, eager(CaseStudy)).await
+            eager_objects(ctx, &ids).await
         }
 
         /// Projects tagged with this theme.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
             let ids = load_list(ctx, ProjectIdsOfTheme(self.0.id)).await?;
-            load_records(ctx, &ids, ProjectById, eager(Project)).await
+            eager_objects(ctx, &ids).await
         }
     }
 }
