@@ -11,10 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DynIden, EntityTrait,
     ModelTrait, QueryFilter, Value,
 };
-use symbios_entity::{
-    actor, case_study, case_study_actor, funder, funding, impact_figure, localized_text,
-    membership, participation, project, resource_flow, theme,
-};
+use symbios_entity::localized_text;
 use uuid::Uuid;
 
 use super::{Record, Versioned, parts};
@@ -36,25 +33,47 @@ pub trait VersionedTable: EntityTrait<Model: Sync> {
     const SLUG: Option<Self::Column>;
 }
 
-macro_rules! versioned_tables {
-    (slugged: $($slugged:ident),*; relations: $($relation:ident),* $(,)?) => {
-        $(versioned_tables!(@one $slugged, Some($slugged::Column::Slug));)*
-        $(versioned_tables!(@one $relation, None);)*
+/// `VersionedTable` for entity modules, with a slug column (`Some(Slug)`) or without (`None`).
+macro_rules! versioned_table {
+    ($($table:ident: $slug:ident),* $(,)?) => {
+        $(
+            impl VersionedTable for symbios_entity::$table::Entity {
+                const ID: symbios_entity::$table::Column = symbios_entity::$table::Column::Id;
+                const VERSION: symbios_entity::$table::Column =
+                    symbios_entity::$table::Column::Version;
+                const CREATED_AT: symbios_entity::$table::Column =
+                    symbios_entity::$table::Column::CreatedAt;
+                const UPDATED_AT: symbios_entity::$table::Column =
+                    symbios_entity::$table::Column::UpdatedAt;
+                const SLUG: Option<symbios_entity::$table::Column> =
+                    versioned_table!(@slug $table $slug);
+            }
+        )*
     };
-    (@one $table:ident, $slug:expr) => {
-        impl VersionedTable for $table::Entity {
-            const ID: $table::Column = $table::Column::Id;
-            const VERSION: $table::Column = $table::Column::Version;
-            const CREATED_AT: $table::Column = $table::Column::CreatedAt;
-            const UPDATED_AT: $table::Column = $table::Column::UpdatedAt;
-            const SLUG: Option<$table::Column> = $slug;
-        }
+    (@slug $table:ident Some) => {
+        Some(symbios_entity::$table::Column::Slug)
+    };
+    (@slug $table:ident None) => {
+        None
     };
 }
 
-versioned_tables!(
-    slugged: actor, case_study, funder, project, theme;
-    relations: participation, funding, case_study_actor, resource_flow, impact_figure, membership,
+/// Every record type with an id of its own has a slug: their tables come from the registry.
+macro_rules! slugged_tables {
+    ($($variant:ident($entity:ident, $record:ident),)+) => {
+        versioned_table!($($entity: Some),+);
+    };
+}
+
+crate::with_node_records!(slugged_tables);
+
+versioned_table!(
+    participation: None,
+    funding: None,
+    case_study_actor: None,
+    resource_flow: None,
+    impact_figure: None,
+    membership: None,
 );
 
 /// The stored row of record type `R`.
