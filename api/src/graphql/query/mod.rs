@@ -1,30 +1,23 @@
-//! Root query fields, one file per record type, merged into [`Query`].
+//! Root query fields, merged into [`Query`]: each record type's lookup and list live with
+//! its object in `types/`; here are `node`, search and the change feed.
 
-mod actor;
-mod case_study;
 mod changes;
-mod funder;
 mod node;
-mod project;
 mod search;
-mod theme;
 
 use async_graphql::MergedObject;
 
-pub use actor::{ActorFilter, ActorOrder};
-pub use case_study::{CaseStudyFilter, CaseStudyOrder};
-pub use funder::{FunderFilter, FunderOrder};
-pub use project::{ProjectFilter, ProjectOrder};
+use super::types;
 
 /// Everything a portal can read.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
-    case_study::CaseStudyQuery,
-    project::ProjectQuery,
-    actor::ActorQuery,
-    funder::FunderQuery,
-    theme::ThemeQuery,
+    types::case_study::CaseStudyQuery,
+    types::project::ProjectQuery,
+    types::actor::ActorQuery,
+    types::funder::FunderQuery,
+    types::theme::ThemeQuery,
     search::SearchQuery,
     changes::ChangesQuery,
 );

@@ -1,6 +1,7 @@
-//! The `CaseStudy` type.
+//! Case studies in GraphQL: the `CaseStudy` object, its filter and order inputs, `caseStudy`
+//! and `caseStudies`.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, InputObject, Object, SimpleObject};
 use symbios_entity::case_study;
 
 use super::eager::Eager;
@@ -11,9 +12,12 @@ use super::relation_object::{linked_records, linked_rows, rows};
 use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};
 use super::theme::Theme;
 use crate::graphql::loaders::{ProjectIdsOfCaseStudy, ThemeIdsOfCaseStudy};
-use crate::graphql::records::record_object;
+use crate::graphql::records::{order_input, record_object, record_queries, values};
 use crate::service::localized_text::field;
-use crate::service::{self, case_study_actor, impact_figure, resource_flow, source};
+use crate::service::validate::YearRange;
+use crate::service::{
+    self, case_study as case_studies, case_study_actor, impact_figure, resource_flow, source,
+};
 
 /// Where a case study is.
 #[derive(SimpleObject, Debug, Clone)]
@@ -147,4 +151,67 @@ record_object! {
         }
     }
     versioned;
+}
+
+/// Which case studies to list. Every field is optional; lists match any of their values, and
+/// a value given twice counts once.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct CaseStudyFilter {
+    /// ISO 3166-1 alpha-2 country codes; at most 251 different codes.
+    pub country: Option<Vec<String>>,
+    /// Kinds of case.
+    pub kind: Option<Vec<CaseStudyKind>>,
+    /// Statuses.
+    pub status: Option<Vec<CaseStudyStatus>>,
+    /// Theme slugs, e.g. `industrial-symbiosis`; at most 100 different ones.
+    pub theme: Option<Vec<String>>,
+    /// Established in or after this year.
+    pub year_from: Option<i32>,
+    /// Established in or before this year.
+    pub year_to: Option<i32>,
+    /// Title contains this text, ignoring case and diacritics (`sotenas` finds Sotenäs):
+    /// one line of at most 200 characters.
+    pub name_contains: Option<String>,
+}
+
+order_input! {
+    /// How to sort case studies.
+    CaseStudyOrder;
+    /// What to sort case studies by.
+    CaseStudyOrderField {
+        /// Title, ignoring case and diacritics.
+        #[default]
+        Name,
+        /// Year established; unknown years sort as oldest.
+        Year,
+        /// Last change.
+        UpdatedAt,
+        /// Slug: an order that stays put when a name is edited or translated.
+        Slug,
+    }
+}
+
+impl From<CaseStudyFilter> for case_studies::Filter {
+    fn from(filter: CaseStudyFilter) -> Self {
+        Self {
+            countries: filter.country.unwrap_or_default(),
+            kinds: values(filter.kind),
+            statuses: values(filter.status),
+            themes: filter.theme.unwrap_or_default(),
+            years: YearRange {
+                from: filter.year_from,
+                to: filter.year_to,
+            },
+            name_contains: filter.name_contains,
+        }
+    }
+}
+
+record_queries! {
+    CaseStudyQuery: CaseStudy, CaseStudyFilter, CaseStudyOrder;
+    /// One case study by `id` or `slug` (give exactly one); null when there is none.
+    case_study;
+    /// Case studies, filtered and sorted, in pages of `first` (default 20, at most 100)
+    /// after `after`, or `last` before `before`.
+    case_studies;
 }

@@ -1,6 +1,7 @@
-//! The `Theme` type.
+//! Themes in GraphQL: the `Theme` object, `theme` and `themes`.
 
-use async_graphql::{Context, Object};
+use async_graphql::{Context, ID, Object};
+use sea_orm::DatabaseConnection;
 use symbios_entity::theme;
 
 use super::case_study::CaseStudy;
@@ -8,8 +9,9 @@ use super::eager::Eager;
 use super::load_list;
 use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
+use crate::error::ServiceResultExt as _;
 use crate::graphql::loaders::{CaseStudyIdsOfTheme, ProjectIdsOfTheme};
-use crate::graphql::records::{eager_objects, record_object};
+use crate::graphql::records::{eager_objects, find_one, record_object};
 use crate::service;
 use crate::service::localized_text::field;
 
@@ -55,5 +57,32 @@ record_object! {
             let ids = load_list(ctx, ProjectIdsOfTheme(self.0.id)).await?;
             eager_objects(ctx, &ids).await
         }
+    }
+}
+
+#[derive(Default)]
+pub struct ThemeQuery;
+
+#[Object]
+impl ThemeQuery {
+    /// The whole theme vocabulary, by slug.
+    async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(service::theme::all(db)
+            .await
+            .extend()?
+            .into_iter()
+            .map(Theme)
+            .collect())
+    }
+
+    /// One theme by `id` or `slug` (give exactly one); null when there is none.
+    async fn theme(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> async_graphql::Result<Option<Theme>> {
+        find_one(ctx, id, slug).await
     }
 }
