@@ -386,24 +386,28 @@ impl TestApp {
 
     /// Waits until every committed change is searchable (bounded: fails after 10 s).
     pub async fn wait_indexed(&self) {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            let (body, _) = self
-                .graphql(
-                    "{ searchIndex { lag lastChangeSeq lastAppliedSeq } }",
-                    json!({}),
-                )
-                .await;
-            let state = &body["data"]["searchIndex"];
-            if state["lag"] == 0 && state["lastAppliedSeq"].as_i64().is_some_and(|seq| seq > 0) {
-                return;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "index did not catch up: {body}"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+        poll_until(
+            std::time::Duration::from_secs(10),
+            std::time::Duration::from_millis(20),
+            "index did not catch up",
+            async || {
+                let (body, _) = self
+                    .graphql(
+                        "{ searchIndex { lag lastChangeSeq lastAppliedSeq } }",
+                        json!({}),
+                    )
+                    .await;
+                let state = &body["data"]["searchIndex"];
+                let caught_up = state["lag"] == 0
+                    && state["lastAppliedSeq"].as_i64().is_some_and(|seq| seq > 0);
+                if caught_up {
+                    Ok(())
+                } else {
+                    Err(body.to_string())
+                }
+            },
+        )
+        .await;
     }
 
     /// The data folder (the SQLite database and the search index).
@@ -480,6 +484,25 @@ pub async fn post_graphql(
 
 /// A company row for bulk inserts (`symbios::service::dataset::insert_missing_records`),
 /// written in English.
+/// Polls `probe` every `every` until it answers `Ok`, and fails after `timeout` with `what`
+/// and the last `Err` it answered: how a test waits for something it cannot be told about
+/// (an index catching up, a lock being waited for, a bucket refilling).
+pub async fn poll_until<T>(
+    timeout: std::time::Duration,
+    every: std::time::Duration,
+    what: &str,
+    mut probe: impl AsyncFnMut() -> Result<T, String>,
+) -> T {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        match probe().await {
+            Ok(found) => return found,
+            Err(last) => assert!(std::time::Instant::now() < deadline, "{what}: {last}"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
 pub fn company(
     id: uuid::Uuid,
     slug: String,

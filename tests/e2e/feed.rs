@@ -2,7 +2,7 @@
 //! replicas sharing one PostgreSQL database.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
@@ -10,7 +10,7 @@ use symbios_entity::change_log;
 use symbios_entity::vocabulary::Role;
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code, post_graphql, spawn_replica};
+use crate::common::{TestApp, data, first_error_code, poll_until, post_graphql, spawn_replica};
 
 const FEED: &str = "query($after: String, $first: Int!) {
     changes(after: $after, first: $first) {
@@ -269,20 +269,22 @@ async fn two_replicas_share_writes_and_search() {
         .await;
     assert_eq!(data(&body)["node"]["name"], "Replika Energi AS");
     // ... and searchable there once its own indexer has applied the change.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (body, _) = replica
-            .graphql("{ search(query: \"spillvarme datasenter\") { edges { node { entity { ... on Actor { id } } } } } }", json!({}))
-            .await;
-        if data(&body)["search"]["edges"][0]["node"]["entity"]["id"] == id {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the replica never indexed the write: {body}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    poll_until(
+        Duration::from_secs(10),
+        Duration::from_millis(50),
+        "the replica never indexed the write",
+        async || {
+            let (body, _) = replica
+                .graphql("{ search(query: \"spillvarme datasenter\") { edges { node { entity { ... on Actor { id } } } } } }", json!({}))
+                .await;
+            if data(&body)["search"]["edges"][0]["node"]["entity"]["id"] == id {
+                Ok(())
+            } else {
+                Err(body.to_string())
+            }
+        },
+    )
+    .await;
     // Writes through the replica reach the primary's index too.
     let (body, _) = replica
         .graphql_as(&editor, "mutation($id: ID!) { updateActor(id: $id, expectedVersion: 1, patch: {name: \"Replika Varme AS\"}) { version } }", json!({ "id": id }))
@@ -360,25 +362,23 @@ async fn a_slow_transaction_never_lets_readers_skip_its_change() {
 /// waiting shows only in `pg_locks`).
 async fn waiting_for_a_lock(app: &TestApp) {
     use sea_orm::{ConnectionTrait, Statement};
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let waiting = app
-            .db
-            .query_one_raw(Statement::from_string(
-                sea_orm::DbBackend::Postgres,
-                "SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-            ))
-            .await
-            .unwrap()
-            .and_then(|row| row.try_get::<i64>("", "waiting").ok())
-            .unwrap_or(0);
-        if waiting > 0 {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no transaction ever waited for the lock"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    poll_until(
+        Duration::from_secs(10),
+        Duration::from_millis(5),
+        "no transaction ever waited for the lock",
+        async || {
+            let waiting = app
+                .db
+                .query_one_raw(Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                ))
+                .await
+                .unwrap()
+                .and_then(|row| row.try_get::<i64>("", "waiting").ok())
+                .unwrap_or(0);
+            if waiting > 0 { Ok(()) } else { Err("none waiting".to_owned()) }
+        },
+    )
+    .await;
 }

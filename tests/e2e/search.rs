@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code};
+use crate::common::{TestApp, data, first_error_code, poll_until};
 
 const SEARCH: &str = r#"query ($query: String!, $lang: String, $types: [SearchType!], $filter: SearchFilter, $first: Int, $after: String) {
   search(query: $query, lang: $lang, types: $types, filter: $filter, first: $first, after: $after) {
@@ -213,14 +213,20 @@ backend_test!(readiness_reports_the_index);
 async fn readiness_reports_the_index(app: &TestApp) {
     app.wait_indexed().await;
     // The indexer declares itself caught up on its next poll after the last batch.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let body = loop {
-        let body: Value = app.get("/readyz").await.json().await.unwrap();
-        if body["status"] == "ready" || std::time::Instant::now() > deadline {
-            break body;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+    let body = poll_until(
+        std::time::Duration::from_secs(10),
+        std::time::Duration::from_millis(20),
+        "never ready",
+        async || {
+            let body: Value = app.get("/readyz").await.json().await.unwrap();
+            if body["status"] == "ready" {
+                Ok(body)
+            } else {
+                Err(body.to_string())
+            }
+        },
+    )
+    .await;
     assert_eq!(body["status"], "ready");
     assert_eq!(body["index"]["lag"], 0);
     assert!(body["index"]["documents"].as_u64().unwrap() >= 90);

@@ -5,7 +5,7 @@
 //! `/readyz` reports the lag at the time of the call.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter};
@@ -18,7 +18,9 @@ use symbios_entity::{actor, case_study, change_log, funder, localized_text, proj
 use uuid::Uuid;
 
 use crate::backend_test;
-use crate::common::{KeptData, TestApp, company, data, restart, restart_with_fresh_database};
+use crate::common::{
+    KeptData, TestApp, company, data, poll_until, restart, restart_with_fresh_database,
+};
 
 /// Defines a test that runs `async fn $name(app: TestApp) -> TestApp` (it may stop and
 /// restart the app) on SQLite and on PostgreSQL.
@@ -73,15 +75,20 @@ async fn readyz(app: &TestApp) -> (u16, Value) {
 
 /// Polls `/readyz` until it says ready with nothing pending (fails after 60 s).
 async fn wait_ready(app: &TestApp) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (status, body) = readyz(app).await;
-        if status == 200 && body["status"] == "ready" && body["index"]["lag"] == 0 {
-            return body;
-        }
-        assert!(Instant::now() < deadline, "never ready: {status} {body}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    poll_until(
+        Duration::from_secs(60),
+        Duration::from_millis(20),
+        "never ready",
+        async || {
+            let (status, body) = readyz(app).await;
+            if status == 200 && body["status"] == "ready" && body["index"]["lag"] == 0 {
+                Ok(body)
+            } else {
+                Err(format!("{status} {body}"))
+            }
+        },
+    )
+    .await
 }
 
 /// Asserts that search holds exactly the database's records, and `/readyz` says so.
