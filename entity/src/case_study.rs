@@ -5,13 +5,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::vocabulary::{CaseStudyKind, CaseStudyStatus};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "case_study")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    #[sea_orm(unique)]
-    pub slug: String,
+versioned_table!("case_study", record {
     pub title: String,
     /// `title` lower-cased and without diacritics, for filtering and sorting.
     pub name_folded: String,
@@ -25,9 +19,4 @@ pub struct Model {
     pub established_year: Option<i32>,
     pub status: CaseStudyStatus,
     pub original_lang: String,
-    pub version: i32,
-    pub created_at: DateTimeUtc,
-    pub updated_at: DateTimeUtc,
-}
-
-without_relations!();
+});

@@ -4,13 +4,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::vocabulary::FunderKind;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "funder")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    #[sea_orm(unique)]
-    pub slug: String,
+versioned_table!("funder", record {
     pub name: String,
     /// `name` lower-cased and without diacritics, for filtering and sorting.
     pub name_folded: String,
@@ -19,9 +13,4 @@ pub struct Model {
     pub actor_id: Option<Uuid>,
     pub website: Option<String>,
     pub original_lang: String,
-    pub version: i32,
-    pub created_at: DateTimeUtc,
-    pub updated_at: DateTimeUtc,
-}
-
-without_relations!();
+});

@@ -15,6 +15,34 @@ macro_rules! without_relations {
     };
 }
 
+/// A table the write path versions: a record type (`record`: with its unique slug) or a
+/// relation. The columns named here come between the id (a UUID chosen by the writer) and
+/// the version and change times, which `symbios_service::write::store` keeps for every such
+/// table alike.
+macro_rules! versioned_table {
+    ($table:literal, record { $($columns:tt)* }) => {
+        versioned_table!(@table $table, [#[sea_orm(unique)] pub slug: String,] $($columns)*);
+    };
+    ($table:literal, relation { $($columns:tt)* }) => {
+        versioned_table!(@table $table, [] $($columns)*);
+    };
+    (@table $table:literal, [$($slug:tt)*] $($columns:tt)*) => {
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+        #[sea_orm(table_name = $table)]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            $($slug)*
+            $($columns)*
+            pub version: i32,
+            pub created_at: DateTimeUtc,
+            pub updated_at: DateTimeUtc,
+        }
+
+        without_relations!();
+    };
+}
+
 pub mod actor;
 pub mod api_key;
 pub mod audit_log;
@@ -39,3 +67,33 @@ pub mod source;
 pub mod sync_state;
 pub mod theme;
 pub mod vocabulary;
+
+use sea_orm::entity::prelude::*;
+
+/// The record types that own localized texts and change-log rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum EntityType {
+    #[sea_orm(string_value = "case_study")]
+    CaseStudy,
+    #[sea_orm(string_value = "project")]
+    Project,
+    #[sea_orm(string_value = "actor")]
+    Actor,
+    #[sea_orm(string_value = "funder")]
+    Funder,
+    #[sea_orm(string_value = "funding")]
+    Funding,
+    #[sea_orm(string_value = "participation")]
+    Participation,
+    #[sea_orm(string_value = "case_study_actor")]
+    CaseStudyActor,
+    #[sea_orm(string_value = "resource_flow")]
+    ResourceFlow,
+    #[sea_orm(string_value = "impact_figure")]
+    ImpactFigure,
+    #[sea_orm(string_value = "theme")]
+    Theme,
+    #[sea_orm(string_value = "membership")]
+    Membership,
+}

@@ -5,11 +5,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::vocabulary::{FlowCategory, FlowStatus};
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "resource_flow")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+versioned_table!("resource_flow", relation {
     pub case_study_id: Uuid,
     pub from_actor_id: Uuid,
     pub to_actor_id: Option<Uuid>,
@@ -21,9 +17,4 @@ pub struct Model {
     pub status: FlowStatus,
     pub ewc_code: Option<String>,
     pub original_lang: String,
-    pub version: i32,
-    pub created_at: DateTimeUtc,
-    pub updated_at: DateTimeUtc,
-}
-
-without_relations!();
+});

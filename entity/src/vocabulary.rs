@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+pub use crate::EntityType;
+
 /// What kind of organisation (or person) an actor is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
@@ -158,34 +160,6 @@ pub enum FlowStatus {
     Planned,
     #[sea_orm(string_value = "potential")]
     Potential,
-}
-
-/// The record types that own localized texts and change-log rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
-pub enum EntityType {
-    #[sea_orm(string_value = "case_study")]
-    CaseStudy,
-    #[sea_orm(string_value = "project")]
-    Project,
-    #[sea_orm(string_value = "actor")]
-    Actor,
-    #[sea_orm(string_value = "funder")]
-    Funder,
-    #[sea_orm(string_value = "funding")]
-    Funding,
-    #[sea_orm(string_value = "participation")]
-    Participation,
-    #[sea_orm(string_value = "case_study_actor")]
-    CaseStudyActor,
-    #[sea_orm(string_value = "resource_flow")]
-    ResourceFlow,
-    #[sea_orm(string_value = "impact_figure")]
-    ImpactFigure,
-    #[sea_orm(string_value = "theme")]
-    Theme,
-    #[sea_orm(string_value = "membership")]
-    Membership,
 }
 
 /// What a change-log row records.

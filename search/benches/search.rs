@@ -156,7 +156,7 @@ fn concept_terms(thesaurus_json: &str) -> Vec<(String, String)> {
 
 fn generate(count: usize, terms: &[(String, String)]) -> Vec<Document> {
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
-    let kinds = [Kind::CaseStudy, Kind::Project, Kind::Actor, Kind::Funder];
+    let kinds = ["case_study", "project", "actor", "funder"].map(Kind::named);
     (0..count)
         .map(|n| {
             let lang = *rng.pick(&LANGS);
@@ -181,7 +181,7 @@ fn generate(count: usize, terms: &[(String, String)]) -> Vec<Document> {
             }
             Document {
                 id: Uuid::from_u128(n as u128 + 1),
-                kind: *rng.pick(&kinds),
+                kind: rng.pick(&kinds).clone(),
                 names: vec![format!("{} {n}", rng.pick::<&str>(filler(lang)))],
                 texts,
                 countries: vec![(*rng.pick(&COUNTRIES)).to_owned()],

@@ -6,10 +6,12 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::Error;
-use crate::index::{Kind, SearchFilter};
+use crate::index::SearchFilter;
 
 /// Most different countries in a filter: the 249 ISO 3166-1 codes, `XK` (Kosovo) and `EU`.
 pub const MAX_FILTER_COUNTRIES: usize = 251;
+/// Most different record types in a filter: more than any schema has.
+pub const MAX_FILTER_KINDS: usize = 16;
 /// Most different theme slugs in a filter.
 pub const MAX_FILTER_THEMES: usize = 100;
 /// Most different languages in a filter: one per language tag the index knows.
@@ -32,7 +34,7 @@ impl FilterList {
     /// The most different values the list may hold.
     pub fn max(self) -> usize {
         match self {
-            FilterList::Kinds => Kind::ALL.len(),
+            FilterList::Kinds => MAX_FILTER_KINDS,
             FilterList::Countries => MAX_FILTER_COUNTRIES,
             FilterList::Themes => MAX_FILTER_THEMES,
             FilterList::Langs => MAX_FILTER_LANGS,

@@ -2,6 +2,7 @@
 //! with the last applied change-log sequence and the caller's source identity in the commit
 //! payload, searching with facets and highlights, and name suggestions.
 
+use std::borrow::Cow;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
@@ -51,36 +52,21 @@ pub const MAX_RESULT_WINDOW: usize = 1_000;
 /// Memory the writer may use before it flushes a segment.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
-/// The record types in the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// A case study.
-    CaseStudy,
-    /// A project.
-    Project,
-    /// An actor.
-    Actor,
-    /// A funder.
-    Funder,
-}
+/// The record type of a document: a name the caller chooses (`case_study`), stored with the
+/// document, filtered on, counted in the `type` facet and handed back with each hit. The
+/// index gives it no other meaning, so that a new record type needs no change here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Kind(Cow<'static, str>);
 
 impl Kind {
-    /// Every kind.
-    pub const ALL: [Kind; 4] = [Kind::CaseStudy, Kind::Project, Kind::Actor, Kind::Funder];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::CaseStudy => "case_study",
-            Kind::Project => "project",
-            Kind::Actor => "actor",
-            Kind::Funder => "funder",
-        }
+    /// The kind called `name`.
+    pub const fn named(name: &'static str) -> Kind {
+        Kind(Cow::Borrowed(name))
     }
 
-    /// The kind with this stored name.
-    pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    /// The stored name.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
@@ -565,7 +551,7 @@ impl SearchIndex {
         document
             .get_first(self.fields.kind)
             .and_then(|value| value.as_str())
-            .and_then(Kind::parse)
+            .map(|name| Kind(Cow::Owned(name.to_owned())))
     }
 
     fn snippet_generators(

@@ -26,7 +26,9 @@ mod tests;
 
 pub use analyzers::{LANGUAGE_FIELDS, analyze};
 pub use error::Error;
-pub use filter::{FilterList, MAX_FILTER_COUNTRIES, MAX_FILTER_LANGS, MAX_FILTER_THEMES};
+pub use filter::{
+    FilterList, MAX_FILTER_COUNTRIES, MAX_FILTER_KINDS, MAX_FILTER_LANGS, MAX_FILTER_THEMES,
+};
 pub use index::{
     Document, FacetCount, Facets, Highlight, Hit, IndexState, Kind, MAX_RESULT_WINDOW, OpenOutcome,
     SearchFilter, SearchIndex, SearchRequest, SearchResults, Suggestion, Writer, folder_in_use,

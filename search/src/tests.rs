@@ -7,6 +7,11 @@ use uuid::Uuid;
 
 use crate::{Document, Kind, SearchFilter, SearchIndex, SearchRequest, Thesaurus};
 
+/// The record types of the test documents; the index takes any name.
+const CASE_STUDY: Kind = Kind::named("case_study");
+const PROJECT: Kind = Kind::named("project");
+const ACTOR: Kind = Kind::named("actor");
+
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
 }
@@ -36,7 +41,7 @@ fn doc(
 fn actor_without_theme(n: u128, name: &str, text: &str) -> Document {
     Document {
         themes: Vec::new(),
-        ..doc(n, Kind::Actor, name, "en", text, "DK", 2000)
+        ..doc(n, ACTOR, name, "en", text, "DK", 2000)
     }
 }
 
@@ -47,7 +52,7 @@ fn fixture() -> SearchIndex {
     for document in [
         doc(
             1,
-            Kind::CaseStudy,
+            CASE_STUDY,
             "Sotenäs Symbioscentrum",
             "sv",
             "Industriell symbios i Kungshamn. Restflöden från fiskindustrin blir råvara; spillvärme används.",
@@ -56,7 +61,7 @@ fn fixture() -> SearchIndex {
         ),
         doc(
             2,
-            Kind::CaseStudy,
+            CASE_STUDY,
             "Kalundborg Symbiosis",
             "da",
             "Industriel symbiose siden 1972. Virksomhederne udveksler damp, vand og gips.",
@@ -65,7 +70,7 @@ fn fixture() -> SearchIndex {
         ),
         doc(
             3,
-            Kind::CaseStudy,
+            CASE_STUDY,
             "Orkanger industripark",
             "nb",
             "Industriell symbiose i Orkanger. Sidestrømmene fra industrien og spillvarme fra Elkem.",
@@ -74,7 +79,7 @@ fn fixture() -> SearchIndex {
         ),
         doc(
             4,
-            Kind::Project,
+            PROJECT,
             "Stofstromenstudie Emmen",
             "nl",
             "Onderzoek naar de stofstromen van het chemiecluster in Emmen; groene chemie.",
@@ -83,7 +88,7 @@ fn fixture() -> SearchIndex {
         ),
         doc(
             5,
-            Kind::Actor,
+            ACTOR,
             "Ørsted",
             "en",
             "Danish energy company supplying steam and district heat in Kalundborg.",
@@ -92,7 +97,7 @@ fn fixture() -> SearchIndex {
         ),
         doc(
             6,
-            Kind::Actor,
+            ACTOR,
             "Nebenprodukt GmbH",
             "de",
             "Verwertung der Nebenprodukte aus der Lebensmittelindustrie.",
@@ -239,7 +244,7 @@ fn filters_facets_and_highlights() {
         .search(&SearchRequest {
             query: String::new(),
             filter: SearchFilter {
-                kinds: vec![Kind::Actor],
+                kinds: vec![ACTOR],
                 ..SearchFilter::default()
             },
             limit: 10,
@@ -262,19 +267,10 @@ fn facets_count_live_records_across_segments() {
         document
     };
     for (seq, batch) in [
-        (
-            1,
-            vec![
-                record(1, Kind::CaseStudy, "SE"),
-                record(2, Kind::Actor, "SE"),
-            ],
-        ),
-        (
-            2,
-            vec![record(3, Kind::Actor, "NO"), record(4, Kind::Project, "DK")],
-        ),
+        (1, vec![record(1, CASE_STUDY, "SE"), record(2, ACTOR, "SE")]),
+        (2, vec![record(3, ACTOR, "NO"), record(4, PROJECT, "DK")]),
         // Record 2 moves to Finland: its old version in the first segment is deleted.
-        (3, vec![record(2, Kind::Actor, "FI")]),
+        (3, vec![record(2, ACTOR, "FI")]),
     ] {
         for document in &batch {
             writer.upsert(document).expect("upsert");
@@ -367,11 +363,11 @@ fn suggestions_complete_the_last_word() {
         suggestions.first().map(|s| s.text.as_str()),
         Some("Sotenäs Symbioscentrum")
     );
-    let actors = index.suggest("ø", &[Kind::Actor], 5).expect("suggest");
+    let actors = index.suggest("ø", &[ACTOR], 5).expect("suggest");
     assert_eq!(actors.first().map(|s| s.id), Some(id(5)));
     assert!(
         index
-            .suggest("kalundborg sym", &[Kind::Project], 5)
+            .suggest("kalundborg sym", &[PROJECT], 5)
             .expect("suggest")
             .is_empty()
     );
@@ -404,7 +400,7 @@ fn reopening_resumes_and_a_schema_change_rebuilds() {
     writer
         .upsert(&doc(
             1,
-            Kind::Actor,
+            ACTOR,
             "Vinnova",
             "sv",
             "Sveriges innovationsmyndighet.",
@@ -447,7 +443,7 @@ fn committed_index(folder: &std::path::Path) -> Arc<Thesaurus> {
     writer
         .upsert(&doc(
             1,
-            Kind::Actor,
+            ACTOR,
             "Vinnova",
             "sv",
             "Sveriges innovationsmyndighet.",
@@ -625,7 +621,7 @@ proptest! {
         let request = SearchRequest {
             query,
             filter: SearchFilter {
-                kinds: if actors_only { vec![Kind::Actor] } else { Vec::new() },
+                kinds: if actors_only { vec![ACTOR] } else { Vec::new() },
                 countries,
                 themes,
                 langs,

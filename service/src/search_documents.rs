@@ -18,9 +18,6 @@ use super::{actor::Actors, case_study::CaseStudies, funder::Funders, project::Pr
 
 /// A record type the search index holds.
 pub trait Searchable: RecordType {
-    /// Its kind in the index.
-    const KIND: Kind;
-
     /// What the index takes from a row besides its localized texts and themes.
     fn indexed(row: &Row<Self>) -> Indexed;
 
@@ -61,10 +58,10 @@ macro_rules! searchable_dispatch {
         /// The record types that are searchable.
         pub const SEARCHABLE: &[EntityType] = &[$(EntityType::$variant,)+];
 
-        /// The index's record type for a searchable entity type.
+        /// The index's record type for a searchable entity type: its entity module's name.
         pub fn kind_of(entity_type: EntityType) -> Option<Kind> {
             match entity_type {
-                $(EntityType::$variant => Some(<$record as Searchable>::KIND),)+
+                $(EntityType::$variant => Some(Kind::named(stringify!($entity))),)+
                 _ => None,
             }
         }
@@ -77,7 +74,9 @@ macro_rules! searchable_dispatch {
             ids: &[Uuid],
         ) -> Result<Vec<Document>, Error> {
             match entity_type {
-                $(EntityType::$variant => documents::<$record>(db, ids).await,)+
+                $(EntityType::$variant => {
+                    documents::<$record>(db, ids, Kind::named(stringify!($entity))).await
+                })+
                 _ => Ok(Vec::new()),
             }
         }
@@ -104,6 +103,7 @@ crate::with_searchable_records!(searchable_dispatch);
 async fn documents<R: Searchable>(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
+    kind: Kind,
 ) -> Result<Vec<Document>, Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -123,7 +123,7 @@ async fn documents<R: Searchable>(
             } = R::indexed(&row);
             Document {
                 id,
-                kind: R::KIND,
+                kind: kind.clone(),
                 names,
                 texts,
                 countries,

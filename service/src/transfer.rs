@@ -25,11 +25,7 @@ use uuid::Uuid;
 use super::Error;
 use super::write::Writer;
 use super::write::upsert_actors::{self, ItemStatus, MatchBy, UpsertItem};
-use super::write::{
-    self, ActorFields, CaseStudyActorFields, CaseStudyFields, FlowFields, FunderFields,
-    FundingFields, ImpactFields, MembershipFields, ParticipationFields, ProjectFields, Record,
-    ThemeFields, VersionedTable, WriteContext,
-};
+use super::write::{self, Record, VersionedTable, WriteContext};
 
 impl RecordType {
     /// The name used in files and on the command line, e.g. `CaseStudy`.

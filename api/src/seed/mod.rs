@@ -241,9 +241,9 @@ mod tests {
         use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         use symbios_entity::{actor, case_study, change_log};
 
-        use crate::service::write::{
-            self, ActorFields, ActorPatch, CaseStudyFields, CaseStudyPatch,
-        };
+        use crate::service::actor::{ActorFields, ActorPatch};
+        use crate::service::case_study::{CaseStudyFields, CaseStudyPatch};
+        use crate::service::write;
 
         let db = scratch_database().await.unwrap();
         let first = load_bundled(&db).await.unwrap();
@@ -254,7 +254,7 @@ mod tests {
         };
         let orsted = record_id("actor", "orsted");
         let patch = ActorPatch {
-            slug: Some("orsted-renamed".to_owned()),
+            slug: Some(Some("orsted-renamed".to_owned())),
             name: Some("Ørsted (renamed)".to_owned()),
             ..ActorPatch::default()
         };
@@ -268,7 +268,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let patch = CaseStudyPatch {
-            slug: Some("kalundborg".to_owned()),
+            slug: Some(Some("kalundborg".to_owned())),
             ..CaseStudyPatch::default()
         };
         write::update::<CaseStudyFields>(&db, &ctx, kalundborg.id, kalundborg.version, patch)

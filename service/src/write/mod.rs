@@ -18,16 +18,11 @@
 //!   search index see the parent change;
 //! - a record that others still reference is not deleted: the error names what refers to it.
 
-mod actor;
-mod case_study;
-mod funder;
 pub mod input_format;
-mod parts;
-mod project;
+pub(crate) mod parts;
 mod relations;
 mod retry;
 mod store;
-mod theme;
 pub mod upsert_actors;
 
 use std::future::Future;
@@ -41,16 +36,11 @@ use symbios_entity::audit_log;
 use symbios_entity::vocabulary::{ChangeOp, EntityType};
 use uuid::Uuid;
 
-pub use actor::{ActorFields, ActorPatch, Identifier};
-pub use case_study::{CaseStudyFields, CaseStudyPatch, SourceFields};
-pub use funder::{FunderFields, FunderPatch};
-pub use project::{ProjectFields, ProjectPatch};
 pub use relations::{
     CaseStudyActorFields, CaseStudyActorPatch, FlowFields, FlowPatch, FundingFields, FundingPatch,
     ImpactFields, ImpactPatch, MembershipFields, MembershipPatch, ParticipationFields,
     ParticipationPatch,
 };
-pub use theme::{ThemeFields, ThemePatch};
 
 use super::Error;
 use super::access::{Principal, require_editor, require_key};
@@ -59,6 +49,42 @@ use super::validate::Violations;
 use retry::Attempt;
 pub(crate) use store::slug_of;
 pub use store::{OwnedTexts, Referrer, Row, RowValues, Stored, VersionedTable, load};
+
+/// Declares a record's whole-record struct and its patch from one list of fields. The patch
+/// holds every field as an `Option`: `None` keeps the value, `Some` replaces it (for an
+/// optional field, `Some(None)` clears it); `apply_patch` does the replacing.
+macro_rules! whole_record {
+    (
+        $(#[$meta:meta])*
+        pub struct $fields:ident, patched by $patch:ident {
+            $($(#[$field_meta:meta])* pub $field:ident: $type:ty,)+
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $fields {
+            $($(#[$field_meta])* pub $field: $type,)+
+        }
+
+        #[doc = concat!(
+            "Changes to a [`", stringify!($fields), "`]: `None` keeps a field, `Some` ",
+            "replaces it (`Some(None)` clears an optional one)."
+        )]
+        #[derive(Debug, Clone, Default)]
+        pub struct $patch {
+            $(pub $field: Option<$type>,)+
+        }
+
+        impl $fields {
+            /// Replaces the fields `patch` gives.
+            fn apply_patch(&mut self, patch: $patch) {
+                $(if let Some(value) = patch.$field {
+                    self.$field = value;
+                })+
+            }
+        }
+    };
+}
+pub(crate) use whole_record;
 
 /// Where a write starts its transaction: a connection (a transaction of its own) or a running
 /// transaction (a savepoint inside it, as imports use to write a batch atomically).

@@ -20,7 +20,7 @@ use crate::validate::{Localized, TextKind, Violations};
 use crate::{Error, limits};
 
 /// Inserts the texts of a record (`(field, texts by language)`), marking the original.
-pub(super) async fn insert_texts(
+pub(crate) async fn insert_texts(
     db: &DatabaseTransaction,
     entity_type: EntityType,
     id: Uuid,
@@ -51,7 +51,7 @@ pub(super) async fn insert_texts(
 }
 
 /// Deletes every text of a record.
-pub(super) async fn delete_texts(
+pub(crate) async fn delete_texts(
     db: &DatabaseTransaction,
     entity_type: EntityType,
     id: Uuid,
@@ -66,7 +66,7 @@ pub(super) async fn delete_texts(
 
 /// Theme slugs of a record: at most [`limits::MAX_THEMES`], none with a control character
 /// (whether each names a theme is checked against the vocabulary, [`theme_ids`]).
-pub(super) fn validate_theme_slugs(field: &str, slugs: &[String], violations: &mut Violations) {
+pub(crate) fn validate_theme_slugs(field: &str, slugs: &[String], violations: &mut Violations) {
     if violations.list_length(field, slugs.len(), limits::MAX_THEMES) {
         for (index, slug) in slugs.iter().enumerate() {
             violations.controls(&format!("{field}[{index}]"), slug, TextKind::Line);
@@ -75,7 +75,7 @@ pub(super) fn validate_theme_slugs(field: &str, slugs: &[String], violations: &m
 }
 
 /// The ids of the themes with these slugs; unknown slugs are reported under `field`.
-pub(super) async fn theme_ids(
+pub(crate) async fn theme_ids(
     db: &DatabaseTransaction,
     field: &str,
     slugs: &[String],
@@ -101,7 +101,7 @@ pub(super) async fn theme_ids(
 }
 
 /// The slugs of the themes linked through `E` (`project_theme`, `case_study_theme`).
-pub(super) async fn linked_theme_slugs<E, C>(
+pub(crate) async fn linked_theme_slugs<E, C>(
     db: &DatabaseTransaction,
     owner_column: C,
     theme_column: C,
@@ -130,7 +130,7 @@ where
 }
 
 /// Replaces the rows of link table `E` owned by `owner` with `rows`.
-pub(super) async fn replace_links<E, C>(
+pub(crate) async fn replace_links<E, C>(
     db: &DatabaseTransaction,
     owner_column: C,
     owner: Uuid,
@@ -158,7 +158,7 @@ const SLUG_LOCK_CLASS: i32 = 0x7379_6d64;
 /// Creates that make a slug from the same name run one after the other from here to their
 /// commit (on PostgreSQL; SQLite runs one writer at a time), so that each finds the slugs
 /// of those before it taken, rather than two taking the same one.
-pub(super) async fn complete_slug<T: VersionedTable>(
+pub(crate) async fn complete_slug<T: VersionedTable>(
     db: &DatabaseTransaction,
     slug_column: T::Column,
     slug: &mut Option<String>,
@@ -176,20 +176,20 @@ pub(super) async fn complete_slug<T: VersionedTable>(
 }
 
 /// Overwrites `target` when a patch has a value for it.
-pub(super) fn set<T>(target: &mut T, value: Option<T>) {
+pub(crate) fn set<T>(target: &mut T, value: Option<T>) {
     if let Some(value) = value {
         *target = value;
     }
 }
 
 /// Theme slugs, sorted and without repeats, so that equal sets compare equal.
-pub(super) fn normalize_slugs(slugs: &mut Vec<String>) {
+pub(crate) fn normalize_slugs(slugs: &mut Vec<String>) {
     let set: BTreeSet<String> = slugs.drain(..).collect();
     slugs.extend(set);
 }
 
 /// A slug from a name: folded, non-alphanumerics as `-`, at most 100 characters.
-pub(super) fn slug_from(name: &str) -> String {
+pub(crate) fn slug_from(name: &str) -> String {
     let mut slug = String::new();
     for character in fold(name).chars() {
         if character.is_ascii_alphanumeric() {
@@ -210,7 +210,7 @@ pub(super) fn slug_from(name: &str) -> String {
 }
 
 /// Whether `T` has a row with `slug` other than `id`.
-pub(super) async fn slug_taken<T: VersionedTable>(
+pub(crate) async fn slug_taken<T: VersionedTable>(
     db: &DatabaseTransaction,
     slug_column: T::Column,
     slug: &str,
@@ -225,7 +225,7 @@ pub(super) async fn slug_taken<T: VersionedTable>(
 }
 
 /// A free slug for a new record named `name`: the slug of the name, with `-2`, `-3` … when taken.
-pub(super) async fn free_slug<T: VersionedTable>(
+pub(crate) async fn free_slug<T: VersionedTable>(
     db: &DatabaseTransaction,
     slug_column: T::Column,
     name: &str,
@@ -278,7 +278,7 @@ async fn row_exists<T: VersionedTable>(db: &DatabaseTransaction, id: Uuid) -> Re
 
 /// Reports `field` when the record it names does not exist (records that others are part of:
 /// case studies, projects, actors, funders).
-pub(super) async fn must_exist(
+pub(crate) async fn must_exist(
     db: &DatabaseTransaction,
     (entity_type, id): (EntityType, Uuid),
     field: &str,
@@ -302,7 +302,7 @@ pub(super) async fn must_exist(
 
 /// Bumps the version of each parent record (once, however often it is named) and returns the
 /// changes to log. A parent that no longer exists is skipped.
-pub(super) async fn bump_parents(
+pub(crate) async fn bump_parents(
     db: &DatabaseTransaction,
     parents: &[(EntityType, Uuid)],
     at: DateTime<Utc>,

@@ -16,12 +16,12 @@ use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, external_identifier, idempotency_record, localized_text};
 use uuid::Uuid;
 
-use super::actor::{ActorFields, Identifier, validate_actor};
 use super::parts::{self, slug_from};
 use super::retry::{self, Attempt};
 use super::{Logged, Record, WriteContext, Writer, log, store};
 use crate::Error;
 use crate::access::require_key;
+use crate::actor::{ActorFields, Identifier, validate_actor};
 use crate::digest::sha256_hex;
 use crate::error::FieldError;
 use crate::localized_text::field;

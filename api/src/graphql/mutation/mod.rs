@@ -3,18 +3,17 @@
 //! Every mutation needs an API key; roles are checked in the service layer. Updates and
 //! deletes take `expectedVersion`, the version the client last read.
 
-mod actor;
-mod case_study;
-mod funder;
-mod project;
+pub mod input;
 mod relations;
-mod theme;
+pub mod upsert_actors;
 
 use async_graphql::{Context, ID, InputObject, MergedObject, SimpleObject};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
+use super::records::RecordObject;
 use super::request::Caller;
+use super::types;
 use crate::error::ServiceErrorExt as _;
 use crate::service::access::require_key;
 use crate::service::validate::Localized;
@@ -22,15 +21,14 @@ use crate::service::write::input_format::collect_localized;
 use crate::service::write::{Record, WriteContext, Written};
 use crate::service::{self, write};
 
+// Each record type's mutations (with its object in `types/`), then the relations'; themes
+// come last, where the schema has always had them.
 /// Everything a key holder can change.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    case_study::CaseStudyMutation,
-    project::ProjectMutation,
-    actor::ActorMutation,
-    funder::FunderMutation,
+    types::RecordMutations,
     relations::RelationMutation,
-    theme::ThemeMutation,
+    types::theme::ThemeMutation,
 );
 
 /// A text in one language. A localized field takes one text per language, so at most 8.
@@ -76,19 +74,6 @@ pub(crate) fn localized(
                 .map_err(|error| service::Error::invalid(field, error.to_string()).extend())
         })
         .transpose()
-}
-
-/// Parses an optional list of ids named `field`.
-pub(crate) fn parse_ids(
-    field: &str,
-    ids: Option<Vec<ID>>,
-) -> async_graphql::Result<Option<Vec<uuid::Uuid>>> {
-    ids.map(|ids| {
-        ids.iter()
-            .map(|id| super::ids::parse_id(field, id))
-            .collect()
-    })
-    .transpose()
 }
 
 /// Tells this replica's indexer that the change log grew, so that the write is searchable
@@ -151,6 +136,40 @@ pub(crate) async fn delete<R: Record>(
         id: id.clone(),
         version: written.version,
     })
+}
+
+/// Runs a create and answers with the record's object.
+pub(crate) async fn create_object<R: Record, T: RecordObject>(
+    ctx: &Context<'_>,
+    id: Option<ID>,
+    record: R,
+) -> async_graphql::Result<T> {
+    let written = create(ctx, id, record).await?;
+    written_object::<R, T>(ctx, written).await
+}
+
+/// Runs an update and answers with the record's object.
+pub(crate) async fn update_object<R: Record, T: RecordObject>(
+    ctx: &Context<'_>,
+    id: &ID,
+    expected_version: i32,
+    patch: R::Patch,
+) -> async_graphql::Result<T> {
+    let written = update::<R>(ctx, id, expected_version, patch).await?;
+    written_object::<R, T>(ctx, written).await
+}
+
+/// The object of the record just written.
+async fn written_object<R: Record, T: RecordObject>(
+    ctx: &Context<'_>,
+    written: Written,
+) -> async_graphql::Result<T> {
+    let db = ctx.data::<DatabaseConnection>()?;
+    service::record::find_by_id::<T::Record>(db, written.id)
+        .await
+        .map_err(|error| error.extend())?
+        .map(T::of)
+        .ok_or_else(|| service::Error::NotFound { entity: R::NAME }.extend())
 }
 
 /// The row just written, for the mutation's answer.

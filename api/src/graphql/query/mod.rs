@@ -13,11 +13,7 @@ use super::types;
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
-    types::case_study::CaseStudyQuery,
-    types::project::ProjectQuery,
-    types::actor::ActorQuery,
-    types::funder::FunderQuery,
-    types::theme::ThemeQuery,
+    types::RecordQueries,
     search::SearchQuery,
     changes::ChangesQuery,
 );

@@ -83,7 +83,7 @@ macro_rules! search_entities {
             $(
                 let ids: Vec<Uuid> = hits
                     .iter()
-                    .filter(|(_, kind)| *kind == Kind::$variant)
+                    .filter(|(_, kind)| kind.as_str() == stringify!($entity))
                     .map(|(id, _)| *id)
                     .collect();
                 for object in load_objects::<$variant>(ctx, &ids).await? {
@@ -221,7 +221,11 @@ impl SearchQuery {
             .map_err(task_error)?
             .map_err(|error| search_error("query", &error))?;
         metrics::histogram!(crate::metrics::SEARCH_SECONDS).record(started.elapsed().as_secs_f64());
-        let keys: Vec<(Uuid, Kind)> = results.hits.iter().map(|hit| (hit.id, hit.kind)).collect();
+        let keys: Vec<(Uuid, Kind)> = results
+            .hits
+            .iter()
+            .map(|hit| (hit.id, hit.kind.clone()))
+            .collect();
         let mut loaded = entities(ctx, &keys).await?;
         let mut edges = Vec::with_capacity(results.hits.len());
         for (position, hit) in results.hits.into_iter().enumerate() {
@@ -287,7 +291,7 @@ impl SearchQuery {
             .await
             .map_err(task_error)?
             .map_err(|error| search_error("prefix", &error))?;
-        let keys: Vec<(Uuid, Kind)> = found.iter().map(|s| (s.id, s.kind)).collect();
+        let keys: Vec<(Uuid, Kind)> = found.iter().map(|s| (s.id, s.kind.clone())).collect();
         let mut loaded = entities(ctx, &keys).await?;
         Ok(found
             .into_iter()

@@ -13,7 +13,11 @@ use super::relations::{
     CaseStudyActor, ExternalIdentifier, Membership, Participation, ResourceFlow,
 };
 use crate::graphql::loaders::FunderOfActor;
+use crate::graphql::mutation::LocalizedTextInput;
+use crate::graphql::mutation::input::{At, FromInput, record_mutations};
+use crate::graphql::mutation::upsert_actors::{self, ActorUpsert, UpsertResult};
 use crate::graphql::records::{order_input, record_object, record_queries, values};
+use crate::service::actor::{ActorFields, ActorPatch, Identifier};
 use crate::service::localized_text::field;
 use crate::service::{
     self, actor as actors, case_study_actor, external_identifier, membership, participation,
@@ -186,4 +190,71 @@ record_queries! {
     /// Actors, filtered and sorted, in pages of `first` (default 20, at most 100) after
     /// `after`, or `last` before `before`.
     actors;
+}
+
+/// An identifier in an outside registry.
+#[derive(InputObject, Debug, Clone)]
+pub struct IdentifierInput {
+    /// org-id.guide scheme (e.g. `NO-BRC`) or `wikidata`.
+    pub scheme: String,
+    /// The value in that scheme.
+    pub value: String,
+}
+
+impl FromInput<IdentifierInput> for Identifier {
+    fn from_input(input: IdentifierInput, _at: At) -> async_graphql::Result<Self> {
+        Ok(Identifier {
+            scheme: input.scheme,
+            value: input.value,
+        })
+    }
+}
+
+record_mutations! {
+    ActorMutation: Actor = ActorFields, ActorPatch;
+    /// A new actor.
+    CreateActorInput {
+        /// A client-chosen id (UUID), for idempotent retries; made up when left out.
+        id
+    }
+    /// Changes to an actor: fields left out keep their value; `null` clears an optional one;
+    /// lists replace the whole list.
+    ActorPatchInput;
+    {
+        /// Unique key; a new actor without one gets one made from its name.
+        slug: slug String,
+        name: required String,
+        kind: required ActorKind,
+        /// ISO 3166-1 alpha-2.
+        country: required String,
+        website: optional String,
+        /// Language the description is written in.
+        original_lang: required String,
+        description: defaulted Vec<LocalizedTextInput>,
+        /// Identifiers in outside registries, one per scheme; at most 50.
+        identifiers: defaulted Vec<IdentifierInput>,
+    }
+    /// Creates an actor. Partner keys may create actors only with an identifier in their
+    /// own scheme.
+    create_actor;
+    /// Changes an actor that is at `expectedVersion`.
+    update_actor;
+    /// Deletes an actor that is at `expectedVersion` and that nothing refers to any more.
+    delete_actor;
+    more {
+        /// Creates or updates up to 1,000 actors of a partner registry, matched by their
+        /// identifier in `scheme`. Each item is judged on its own: refused items are reported
+        /// and the others written. With an `idempotencyKey` (one line of 1–200 characters),
+        /// repeating the call returns the same answer and writes nothing, also when the
+        /// repeats arrive at the same time.
+        async fn upsert_actors(
+            &self,
+            ctx: &Context<'_>,
+            scheme: String,
+            items: Vec<ActorUpsert>,
+            idempotency_key: Option<String>,
+        ) -> async_graphql::Result<UpsertResult> {
+            upsert_actors::upsert_actors(ctx, scheme, items, idempotency_key).await
+        }
+    }
 }

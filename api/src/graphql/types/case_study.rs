@@ -12,12 +12,17 @@ use super::relation_object::{linked_records, linked_rows, rows};
 use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};
 use super::theme::Theme;
 use crate::graphql::loaders::{ProjectIdsOfCaseStudy, ThemeIdsOfCaseStudy};
+use crate::graphql::mutation::LocalizedTextInput;
+use crate::graphql::mutation::input::{At, FromInput, record_mutations};
 use crate::graphql::records::{order_input, record_object, record_queries, values};
+use crate::service::case_study::{CaseStudyFields, CaseStudyPatch, SourceFields};
 use crate::service::localized_text::field;
 use crate::service::validate::YearRange;
 use crate::service::{
     self, case_study as case_studies, case_study_actor, impact_figure, resource_flow, source,
 };
+use async_graphql::ID;
+use chrono::NaiveDate;
 
 /// Where a case study is.
 #[derive(SimpleObject, Debug, Clone)]
@@ -214,4 +219,68 @@ record_queries! {
     /// Case studies, filtered and sorted, in pages of `first` (default 20, at most 100)
     /// after `after`, or `last` before `before`.
     case_studies;
+}
+
+/// A public source of a case study.
+#[derive(InputObject, Debug, Clone)]
+pub struct SourceInput {
+    /// http(s) URL.
+    pub url: String,
+    pub title: String,
+    /// When the source was read.
+    pub accessed: Option<NaiveDate>,
+}
+
+impl FromInput<SourceInput> for SourceFields {
+    fn from_input(input: SourceInput, _at: At) -> async_graphql::Result<Self> {
+        Ok(SourceFields {
+            url: input.url,
+            title: input.title,
+            accessed: input.accessed,
+        })
+    }
+}
+
+record_mutations! {
+    CaseStudyMutation: CaseStudy = CaseStudyFields, CaseStudyPatch;
+    /// A new case study.
+    CreateCaseStudyInput {
+        /// A client-chosen id (UUID); made up when left out.
+        id
+    }
+    /// Changes to a case study: fields left out keep their value; `null` clears an optional one;
+    /// lists replace the whole list.
+    CaseStudyPatchInput;
+    {
+        /// Unique key; a new case study without one gets one made from its title.
+        slug: slug String,
+        title: required String,
+        kind: required CaseStudyKind,
+        place: required String,
+        municipality: optional String,
+        region: optional String,
+        /// ISO 3166-1 alpha-2.
+        country: required String,
+        latitude: optional f64,
+        longitude: optional f64,
+        established_year: optional i32,
+        status: required CaseStudyStatus,
+        original_lang: required String,
+        /// Must hold a text in `originalLang`.
+        summary: required Vec<LocalizedTextInput>,
+        body: defaulted Vec<LocalizedTextInput>,
+        /// Theme slugs; at most 100 different ones.
+        themes: defaulted Vec<String>,
+        /// Projects the case study belongs to; at most 100 different ones.
+        project_ids: defaulted Vec<ID>,
+        /// At most 100 different ones.
+        sources: defaulted Vec<SourceInput>,
+    }
+    /// Creates a case study (editor key).
+    create_case_study;
+    /// Changes a case study that is at `expectedVersion` (editor key).
+    update_case_study;
+    /// Deletes a case study that is at `expectedVersion`, once its actor roles, flows and
+    /// impact figures are deleted (editor key).
+    delete_case_study;
 }

@@ -3,6 +3,27 @@
 use async_graphql::Enum;
 use symbios_entity::vocabulary;
 
+use crate::graphql::mutation::input::{At, FromInput};
+
+/// Input enums the service takes as its vocabulary's values.
+macro_rules! vocabulary_inputs {
+    ($($name:ident),+) => {
+        $(impl FromInput<$name> for vocabulary::$name {
+            fn from_input(input: $name, _at: At) -> async_graphql::Result<Self> {
+                Ok(input.into())
+            }
+        })+
+    };
+}
+
+vocabulary_inputs!(
+    ActorKind,
+    FunderKind,
+    CaseStudyKind,
+    CaseStudyStatus,
+    ProjectStatus
+);
+
 /// What kind of organisation (or person) an actor is.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "vocabulary::ActorKind")]

@@ -11,9 +11,13 @@ use super::localized::{self, LocalizedText};
 use super::project::Project;
 use super::relation_object::{distinct_targets, rows, target};
 use super::relations::Funding;
+use crate::graphql::mutation::LocalizedTextInput;
+use crate::graphql::mutation::input::record_mutations;
 use crate::graphql::records::{order_input, record_object, record_queries, values};
+use crate::service::funder::{FunderFields, FunderPatch};
 use crate::service::localized_text::field;
 use crate::service::{self, funder as funders, funding};
+use async_graphql::ID;
 
 record_object! {
     /// A funding body: EU fund, national agency, region, municipality, foundation or private.
@@ -116,4 +120,34 @@ record_queries! {
     /// Funders, filtered and sorted, in pages of `first` (default 20, at most 100) after
     /// `after`, or `last` before `before`.
     funders;
+}
+
+record_mutations! {
+    FunderMutation: Funder = FunderFields, FunderPatch;
+    /// A new funder.
+    CreateFunderInput {
+        /// A client-chosen id (UUID); made up when left out.
+        id
+    }
+    /// Changes to a funder: fields left out keep their value; `null` clears an optional one.
+    FunderPatchInput;
+    {
+        /// Unique key; a new funder without one gets one made from its name.
+        slug: slug String,
+        name: required String,
+        kind: required FunderKind,
+        /// ISO 3166-1 alpha-2, or `EU`.
+        country: required String,
+        /// The actor this funder also is.
+        actor_id: optional ID,
+        website: optional String,
+        original_lang: required String,
+        description: defaulted Vec<LocalizedTextInput>,
+    }
+    /// Creates a funder (editor key).
+    create_funder;
+    /// Changes a funder that is at `expectedVersion` (editor key).
+    update_funder;
+    /// Deletes a funder that is at `expectedVersion` and has no fundings (editor key).
+    delete_funder;
 }

@@ -1,5 +1,7 @@
-//! GraphQL object types, one file per record type, plus the shared pieces: enums, localized
-//! text, the relation objects and the loading helpers every nested field uses.
+//! GraphQL object types, one file per record type (its object, filter and order inputs,
+//! lookup and list fields, create and patch inputs and mutations), merged here into
+//! [`RecordQueries`] and [`RecordMutations`]; plus the shared pieces: enums, localized text,
+//! the relation objects and the loading helpers every nested field uses.
 
 pub mod actor;
 pub mod case_study;
@@ -18,13 +20,32 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
-use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, MergedObject};
 use uuid::Uuid;
 
 use super::loaders::DbLoader;
 use crate::error::loader_error;
 use crate::service;
+
+/// Each record type's lookup and list fields.
+#[derive(MergedObject, Default)]
+pub struct RecordQueries(
+    case_study::CaseStudyQuery,
+    project::ProjectQuery,
+    actor::ActorQuery,
+    funder::FunderQuery,
+    theme::ThemeQuery,
+);
+
+/// Each record type's mutations but the themes', which the schema lists after the relations'.
+#[derive(MergedObject, Default)]
+pub struct RecordMutations(
+    case_study::CaseStudyMutation,
+    project::ProjectMutation,
+    actor::ActorMutation,
+    funder::FunderMutation,
+);
 
 pub(crate) fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<DbLoader>> {
     ctx.data::<DataLoader<DbLoader>>()

@@ -14,8 +14,11 @@ use super::relation_object::{distinct_targets, linked_records, linked_rows, rows
 use super::relations::{Funding, Participation};
 use super::theme::Theme;
 use crate::graphql::loaders::{CaseStudyIdsOfProject, ThemeIdsOfProject};
+use crate::graphql::mutation::LocalizedTextInput;
+use crate::graphql::mutation::input::record_mutations;
 use crate::graphql::records::{order_input, record_object, record_queries, values};
 use crate::service::localized_text::field;
+use crate::service::project::{ProjectFields, ProjectPatch};
 use crate::service::validate::YearRange;
 use crate::service::{self, funding, participation, project as projects};
 
@@ -175,4 +178,37 @@ record_queries! {
     /// Projects, filtered and sorted, in pages of `first` (default 20, at most 100) after
     /// `after`, or `last` before `before`.
     projects;
+}
+
+record_mutations! {
+    ProjectMutation: Project = ProjectFields, ProjectPatch;
+    /// A new project.
+    CreateProjectInput {
+        /// A client-chosen id (UUID); made up when left out.
+        id
+    }
+    /// Changes to a project: fields left out keep their value; `null` clears an optional one;
+    /// lists replace the whole list.
+    ProjectPatchInput;
+    {
+        /// Unique key; a new project without one gets one made from its name.
+        slug: slug String,
+        name: required String,
+        acronym: optional String,
+        status: required ProjectStatus,
+        start_date: optional NaiveDate,
+        end_date: optional NaiveDate,
+        website: optional String,
+        original_lang: required String,
+        summary: defaulted Vec<LocalizedTextInput>,
+        /// Theme slugs; at most 100 different ones.
+        themes: defaulted Vec<String>,
+    }
+    /// Creates a project (editor key).
+    create_project;
+    /// Changes a project that is at `expectedVersion` (editor key).
+    update_project;
+    /// Deletes a project that is at `expectedVersion` and that nothing refers to any more
+    /// (editor key).
+    delete_project;
 }

@@ -10,9 +10,17 @@ macro_rules! search_types {
     ($($variant:ident($entity:ident, $record:ident),)+) => {
         /// The record types search covers.
         #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-        #[graphql(remote = "symbios_search::Kind")]
         pub enum SearchType {
             $($variant,)+
+        }
+
+        impl From<SearchType> for symbios_search::Kind {
+            /// A record type's kind in the index is its entity module's name.
+            fn from(search_type: SearchType) -> Self {
+                match search_type {
+                    $(SearchType::$variant => Self::named(stringify!($entity)),)+
+                }
+            }
         }
 
         /// A record found by search.

@@ -11,9 +11,12 @@ use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
 use crate::error::ServiceResultExt as _;
 use crate::graphql::loaders::{CaseStudyIdsOfTheme, ProjectIdsOfTheme};
+use crate::graphql::mutation::LocalizedTextInput;
+use crate::graphql::mutation::input::record_mutations;
 use crate::graphql::records::{eager_objects, find_one, record_object};
 use crate::service;
 use crate::service::localized_text::field;
+use crate::service::theme::{ThemeFields, ThemePatch};
 
 record_object! {
     /// An entry of the controlled theme vocabulary, labelled in every supported language.
@@ -85,4 +88,26 @@ impl ThemeQuery {
     ) -> async_graphql::Result<Option<Theme>> {
         find_one(ctx, id, slug).await
     }
+}
+
+record_mutations! {
+    ThemeMutation: Theme = ThemeFields, ThemePatch;
+    /// A new theme: a slug and a label in every supported language.
+    CreateThemeInput {
+        /// A client-chosen id (UUID); made up when left out.
+        id
+    }
+    /// Changes to a theme; `labels` replaces every label.
+    ThemePatchInput;
+    {
+        slug: required String,
+        /// One label per language: sv, nb, nn, da, nl, en, de, fi.
+        labels: required Vec<LocalizedTextInput>,
+    }
+    /// Adds a theme to the vocabulary (editor key).
+    create_theme;
+    /// Changes a theme that is at `expectedVersion` (editor key).
+    update_theme;
+    /// Removes a theme that no case study or project is tagged with (editor key).
+    delete_theme;
 }
