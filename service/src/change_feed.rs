@@ -9,11 +9,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use symbios_entity::change_log;
 use symbios_entity::vocabulary::EntityType;
-use symbios_entity::{
-    actor, case_study, case_study_actor, change_log, funder, funding, impact_figure, membership,
-    participation, project, resource_flow, theme,
-};
 use uuid::Uuid;
 
 use super::page::PageSize;
@@ -72,7 +69,7 @@ macro_rules! changed_records {
         /// The current state of a changed record.
         #[derive(Debug, Clone)]
         pub enum ChangedRecord {
-            $($variant($entity::Model),)+
+            $($variant(symbios_entity::$entity::Model),)+
         }
 
         /// The current state of the records `changes` name (deleted ones are missing), one
@@ -93,8 +90,8 @@ macro_rules! changed_records {
                 match entity_type {
                     $(
                         EntityType::$variant => {
-                            let rows = $entity::Entity::find()
-                                .filter($entity::Column::Id.is_in(ids))
+                            let rows = symbios_entity::$entity::Entity::find()
+                                .filter(symbios_entity::$entity::Column::Id.is_in(ids))
                                 .all(db)
                                 .await?;
                             records.extend(

@@ -14,7 +14,6 @@ use super::lang::Translation;
 use super::record::{RecordType, Row, load_many};
 use super::theme::Themes;
 use super::{Error, localized_text};
-use super::{actor::Actors, case_study::CaseStudies, funder::Funders, project::Projects};
 
 /// A record type the search index holds.
 pub trait Searchable: RecordType {
@@ -75,7 +74,7 @@ macro_rules! searchable_dispatch {
         ) -> Result<Vec<Document>, Error> {
             match entity_type {
                 $(EntityType::$variant => {
-                    documents::<$record>(db, ids, Kind::named(stringify!($entity))).await
+                    documents::<crate::$entity::$record>(db, ids, Kind::named(stringify!($entity))).await
                 })+
                 _ => Ok(Vec::new()),
             }
@@ -90,7 +89,7 @@ macro_rules! searchable_dispatch {
             limit: u64,
         ) -> Result<Vec<Uuid>, Error> {
             match entity_type {
-                $(EntityType::$variant => ids_of::<$record>(db, after, limit).await,)+
+                $(EntityType::$variant => ids_of::<crate::$entity::$record>(db, after, limit).await,)+
                 _ => Ok(Vec::new()),
             }
         }

@@ -8,14 +8,6 @@ use symbios_entity::vocabulary;
 use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
 use crate::graphql::ids::parse_id;
 use crate::graphql::request::Caller;
-use crate::graphql::types::actor::Actor;
-use crate::graphql::types::case_study::CaseStudy;
-use crate::graphql::types::funder::Funder;
-use crate::graphql::types::project::Project;
-use crate::graphql::types::relations::{
-    CaseStudyActor, Funding, ImpactFigure, Membership, Participation, ResourceFlow,
-};
-use crate::graphql::types::theme::Theme;
 use crate::service::change_feed::{self, ChangedRecord};
 use crate::service::page::{FeedPosition, decode_cursor, encode_cursor};
 use crate::service::{access, audit};
@@ -34,13 +26,13 @@ macro_rules! feed_types {
         /// A changed record as it is now.
         #[derive(Union, Debug, Clone)]
         pub enum ChangedEntity {
-            $($variant($variant),)+
+            $($variant(crate::graphql::types::$variant),)+
         }
 
         impl From<ChangedRecord> for ChangedEntity {
             fn from(record: ChangedRecord) -> Self {
                 match record {
-                    $(ChangedRecord::$variant(row) => ChangedEntity::$variant($variant::from(row)),)+
+                    $(ChangedRecord::$variant(row) => ChangedEntity::$variant(crate::graphql::types::$variant::from(row)),)+
                 }
             }
         }

@@ -11,11 +11,7 @@ use uuid::Uuid;
 use crate::error::{ErrorCode, graphql_error, search_error};
 use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
 use crate::graphql::records::load_objects;
-use crate::graphql::types::actor::Actor;
-use crate::graphql::types::case_study::CaseStudy;
-use crate::graphql::types::funder::Funder;
 use crate::graphql::types::localized::preference;
-use crate::graphql::types::project::Project;
 use crate::graphql::types::search::{
     FacetValue, Highlight, SearchEdge, SearchEntity, SearchFacets, SearchHit, SearchIndexState,
     SearchResults, SearchType, Suggestion,
@@ -86,7 +82,7 @@ macro_rules! search_entities {
                     .filter(|(_, kind)| kind.as_str() == stringify!($entity))
                     .map(|(id, _)| *id)
                     .collect();
-                for object in load_objects::<$variant>(ctx, &ids).await? {
+                for object in load_objects::<crate::graphql::types::$entity::$variant>(ctx, &ids).await? {
                     found.insert(object.0.id, SearchEntity::$variant(object));
                 }
             )+

@@ -16,6 +16,15 @@ pub mod relations;
 pub mod search;
 pub mod theme;
 
+pub use actor::Actor;
+pub use case_study::CaseStudy;
+pub use funder::Funder;
+pub use project::Project;
+pub use relations::{
+    CaseStudyActor, Funding, ImpactFigure, Membership, Participation, ResourceFlow,
+};
+pub use theme::Theme;
+
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
