@@ -4,7 +4,7 @@
 
 use crate::access::Principal;
 use crate::localized_text::field;
-use crate::record::{Narrowing, listed, record_type};
+use crate::record::{Narrowing, list_filter, listed, record_type};
 use crate::search_documents::{Indexed, Searchable};
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, TextKind, Violations};
@@ -21,31 +21,17 @@ use symbios_entity::{
 };
 use uuid::Uuid;
 
-/// Which actors a list holds; empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// ISO 3166-1 alpha-2 codes, any of.
-    pub countries: Vec<String>,
-    /// Kinds, any of.
-    pub kinds: Vec<ActorKind>,
-    /// Has an identifier in one of these schemes (e.g. `NO-BRC`).
-    pub schemes: Vec<String>,
-    /// Name contains this text, ignoring case and diacritics.
-    pub name_contains: Option<String>,
-}
-
-impl Filter {
-    /// The filter as given in argument `filter`, checked, with repeats folded.
-    pub fn checked(self) -> Result<Self, Error> {
-        Ok(Self {
-            countries: validate::countries("filter.country", self.countries)?,
-            kinds: limits::fold_vocabulary("filter.kind", self.kinds)?,
-            schemes: validate::filter_values("filter.scheme", self.schemes, limits::MAX_SCHEMES)?,
-            name_contains: validate::optional_filter_text(
-                "filter.nameContains",
-                self.name_contains,
-            )?,
-        })
+list_filter! {
+    /// Which actors a list holds; empty fields do not filter.
+    pub struct Filter {
+        /// ISO 3166-1 alpha-2 codes, any of.
+        pub countries: Vec<String> = countries("country"),
+        /// Kinds, any of.
+        pub kinds: Vec<ActorKind> = vocabulary("kind"),
+        /// Has an identifier in one of these schemes (e.g. `NO-BRC`).
+        pub schemes: Vec<String> = schemes("scheme"),
+        /// Name contains this text, ignoring case and diacritics.
+        pub name_contains: Option<String> = text("nameContains"),
     }
 }
 

@@ -5,13 +5,13 @@
 use crate::load::linked_ids;
 use crate::localized_text::field;
 use crate::page::SortValue;
-use crate::record::{Narrowing, YearOrder, listed, record_type};
+use crate::record::{Narrowing, YearOrder, list_filter, listed, record_type};
 use crate::search_documents::{Indexed, Searchable};
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, Violations, YearRange};
 use crate::write::input_format::{localized, vocabulary};
 use crate::write::{Lookup, OwnedTexts, Record, Referrer, Stored, parts, whole_record};
-use crate::{Error, limits, validate};
+use crate::{Error, limits};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, Func};
@@ -29,37 +29,21 @@ use symbios_entity::{
 };
 use uuid::Uuid;
 
-/// Which case studies a list holds; empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// ISO 3166-1 alpha-2 codes, any of.
-    pub countries: Vec<String>,
-    /// Kinds, any of.
-    pub kinds: Vec<CaseStudyKind>,
-    /// Statuses, any of.
-    pub statuses: Vec<CaseStudyStatus>,
-    /// Theme slugs, any of.
-    pub themes: Vec<String>,
-    /// Established: in or after `years.from`, in or before `years.to`.
-    pub years: YearRange,
-    /// Title contains this text, ignoring case and diacritics.
-    pub name_contains: Option<String>,
-}
-
-impl Filter {
-    /// The filter as given in argument `filter`, checked, with repeats folded.
-    pub fn checked(self) -> Result<Self, Error> {
-        Ok(Self {
-            years: self.years.checked("filter.yearFrom")?,
-            countries: validate::countries("filter.country", self.countries)?,
-            kinds: limits::fold_vocabulary("filter.kind", self.kinds)?,
-            statuses: limits::fold_vocabulary("filter.status", self.statuses)?,
-            themes: validate::filter_values("filter.theme", self.themes, limits::MAX_THEMES)?,
-            name_contains: validate::optional_filter_text(
-                "filter.nameContains",
-                self.name_contains,
-            )?,
-        })
+list_filter! {
+    /// Which case studies a list holds; empty fields do not filter.
+    pub struct Filter {
+        /// Established: in or after `years.from`, in or before `years.to`.
+        pub years: YearRange = years("yearFrom"),
+        /// ISO 3166-1 alpha-2 codes, any of.
+        pub countries: Vec<String> = countries("country"),
+        /// Kinds, any of.
+        pub kinds: Vec<CaseStudyKind> = vocabulary("kind"),
+        /// Statuses, any of.
+        pub statuses: Vec<CaseStudyStatus> = vocabulary("status"),
+        /// Theme slugs, any of.
+        pub themes: Vec<String> = themes("theme"),
+        /// Title contains this text, ignoring case and diacritics.
+        pub name_contains: Option<String> = text("nameContains"),
     }
 }
 

@@ -2,15 +2,15 @@
 //!
 //! Writing funders: the row and the description.
 
+use crate::Error;
 use crate::load::{group_by, rows_where_in};
 use crate::localized_text::field;
-use crate::record::{Narrowing, listed, record_type};
+use crate::record::{Narrowing, list_filter, listed, record_type};
 use crate::search_documents::{Indexed, Searchable};
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, Violations};
 use crate::write::input_format::{localized, vocabulary};
 use crate::write::{Lookup, OwnedTexts, Record, Referrer, Stored, whole_record};
-use crate::{Error, limits, validate};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, Select};
 use serde::{Deserialize, Serialize};
@@ -19,28 +19,15 @@ use symbios_entity::vocabulary::{EntityType, FunderKind};
 use symbios_entity::{actor, funder, funding};
 use uuid::Uuid;
 
-/// Which funders a list holds; empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// ISO 3166-1 alpha-2 codes (`EU` for EU-level funders), any of.
-    pub countries: Vec<String>,
-    /// Kinds, any of.
-    pub kinds: Vec<FunderKind>,
-    /// Name contains this text, ignoring case and diacritics.
-    pub name_contains: Option<String>,
-}
-
-impl Filter {
-    /// The filter as given in argument `filter`, checked, with repeats folded.
-    pub fn checked(self) -> Result<Self, Error> {
-        Ok(Self {
-            countries: validate::countries("filter.country", self.countries)?,
-            kinds: limits::fold_vocabulary("filter.kind", self.kinds)?,
-            name_contains: validate::optional_filter_text(
-                "filter.nameContains",
-                self.name_contains,
-            )?,
-        })
+list_filter! {
+    /// Which funders a list holds; empty fields do not filter.
+    pub struct Filter {
+        /// ISO 3166-1 alpha-2 codes (`EU` for EU-level funders), any of.
+        pub countries: Vec<String> = countries("country"),
+        /// Kinds, any of.
+        pub kinds: Vec<FunderKind> = vocabulary("kind"),
+        /// Name contains this text, ignoring case and diacritics.
+        pub name_contains: Option<String> = text("nameContains"),
     }
 }
 

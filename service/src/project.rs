@@ -5,13 +5,13 @@
 use crate::load::linked_ids;
 use crate::localized_text::field;
 use crate::page::SortValue;
-use crate::record::{Narrowing, YearOrder, listed, record_type};
+use crate::record::{Narrowing, YearOrder, list_filter, listed, record_type};
 use crate::search_documents::{Indexed, Searchable};
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, Violations, YearRange};
 use crate::write::input_format::{localized, vocabulary};
 use crate::write::{Lookup, OwnedTexts, Record, Referrer, Stored, parts, whole_record};
-use crate::{Error, limits, text, validate};
+use crate::{Error, text};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
@@ -23,35 +23,20 @@ use symbios_entity::vocabulary::{EntityType, ProjectStatus};
 use symbios_entity::{actor, case_study_project, funding, participation, project, project_theme};
 use uuid::Uuid;
 
-/// Which projects a list holds; empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Countries of participating actors, any of.
-    pub countries: Vec<String>,
-    /// Statuses, any of.
-    pub statuses: Vec<ProjectStatus>,
-    /// Theme slugs, any of.
-    pub themes: Vec<String>,
-    /// Running: ends in or after `years.from` (or has no end), starts in or before `years.to`
-    /// (or has no start).
-    pub years: YearRange,
-    /// Name or acronym contains this text, ignoring case and diacritics.
-    pub name_contains: Option<String>,
-}
-
-impl Filter {
-    /// The filter as given in argument `filter`, checked, with repeats folded.
-    pub fn checked(self) -> Result<Self, Error> {
-        Ok(Self {
-            years: self.years.checked("filter.yearFrom")?,
-            countries: validate::countries("filter.country", self.countries)?,
-            statuses: limits::fold_vocabulary("filter.status", self.statuses)?,
-            themes: validate::filter_values("filter.theme", self.themes, limits::MAX_THEMES)?,
-            name_contains: validate::optional_filter_text(
-                "filter.nameContains",
-                self.name_contains,
-            )?,
-        })
+list_filter! {
+    /// Which projects a list holds; empty fields do not filter.
+    pub struct Filter {
+        /// Running: ends in or after `years.from` (or has no end), starts in or before `years.to`
+        /// (or has no start).
+        pub years: YearRange = years("yearFrom"),
+        /// Countries of participating actors, any of.
+        pub countries: Vec<String> = countries("country"),
+        /// Statuses, any of.
+        pub statuses: Vec<ProjectStatus> = vocabulary("status"),
+        /// Theme slugs, any of.
+        pub themes: Vec<String> = themes("theme"),
+        /// Name or acronym contains this text, ignoring case and diacritics.
+        pub name_contains: Option<String> = text("nameContains"),
     }
 }
 

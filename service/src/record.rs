@@ -249,7 +249,79 @@ macro_rules! listed {
     };
 }
 
-pub(crate) use {listed, record_type};
+/// Declares a list's filter and its `checked` from one list of fields: each field names the
+/// argument it comes from (`filter.<argument>`, for error messages) and the check in
+/// [`filter_check`] that folds repeats and bounds it. Checks run in the order declared.
+macro_rules! list_filter {
+    (
+        $(#[$meta:meta])*
+        pub struct $filter:ident {
+            $($(#[$field_meta:meta])* pub $field:ident: $type:ty = $check:ident($argument:literal),)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default)]
+        pub struct $filter {
+            $($(#[$field_meta])* pub $field: $type,)+
+        }
+
+        impl $filter {
+            /// The filter as given in argument `filter`, checked, with repeats folded.
+            pub fn checked(self) -> Result<Self, $crate::Error> {
+                Ok(Self {
+                    $($field: $crate::record::filter_check::$check(
+                        concat!("filter.", $argument),
+                        self.$field,
+                    )?,)+
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use {list_filter, listed, record_type};
+
+/// The checks a [`list_filter!`] field may name: each takes the argument's name and value and
+/// gives the value with repeats folded, or the error naming the argument.
+pub mod filter_check {
+    use std::hash::Hash;
+
+    use crate::validate::{self, YearRange};
+    use crate::{Error, limits};
+
+    /// ISO 3166-1 alpha-2 codes (and `EU`).
+    pub fn countries(field: &str, codes: Vec<String>) -> Result<Vec<String>, Error> {
+        validate::countries(field, codes)
+    }
+
+    /// Values of a closed vocabulary.
+    pub fn vocabulary<T: Eq + Hash + Clone + sea_orm::Iterable>(
+        field: &str,
+        values: Vec<T>,
+    ) -> Result<Vec<T>, Error> {
+        limits::fold_vocabulary(field, values)
+    }
+
+    /// Theme slugs.
+    pub fn themes(field: &str, slugs: Vec<String>) -> Result<Vec<String>, Error> {
+        validate::filter_values(field, slugs, limits::MAX_THEMES)
+    }
+
+    /// Identifier schemes.
+    pub fn schemes(field: &str, schemes: Vec<String>) -> Result<Vec<String>, Error> {
+        validate::filter_values(field, schemes, limits::MAX_SCHEMES)
+    }
+
+    /// A year range; `field` names its lower end.
+    pub fn years(field: &str, years: YearRange) -> Result<YearRange, Error> {
+        years.checked(field)
+    }
+
+    /// A text to look for.
+    pub fn text(field: &str, text: Option<String>) -> Result<Option<String>, Error> {
+        validate::optional_filter_text(field, text)
+    }
+}
 
 /// The narrowings that filters of several record types share.
 pub(crate) trait Narrowing<E: EntityTrait>: Sized {
