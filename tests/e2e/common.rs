@@ -384,6 +384,27 @@ impl TestApp {
             .expect("request is sent")
     }
 
+    /// GETs `/graphql` with `query` in the URL: a GraphQL request over GET.
+    pub async fn get_query(&self, query: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}/graphql", self.base_url))
+            .query(&[("query", query)])
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
+    /// GETs `/graphql` without a query, accepting `accept`: what a browser does to open
+    /// GraphiQL.
+    pub async fn get_graphiql(&self, accept: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}/graphql", self.base_url))
+            .header("accept", accept)
+            .send()
+            .await
+            .expect("request is sent")
+    }
+
     /// Waits until every committed change is searchable (bounded: fails after 10 s).
     pub async fn wait_indexed(&self) {
         poll_until(
@@ -482,8 +503,6 @@ pub async fn post_graphql(
         .expect("JSON response")
 }
 
-/// A company row for bulk inserts (`symbios::service::dataset::insert_missing_records`),
-/// written in English.
 /// Polls `probe` every `every` until it answers `Ok`, and fails after `timeout` with `what`
 /// and the last `Err` it answered: how a test waits for something it cannot be told about
 /// (an index catching up, a lock being waited for, a bucket refilling).
@@ -503,6 +522,8 @@ pub async fn poll_until<T>(
     }
 }
 
+/// A company row for bulk inserts (`symbios::service::dataset::insert_missing_records`),
+/// written in English.
 pub fn company(
     id: uuid::Uuid,
     slug: String,
@@ -530,6 +551,17 @@ pub fn company(
 pub fn data(body: &Value) -> &Value {
     assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
     &body["data"]
+}
+
+/// Asserts that `response` is `200 OK` and of `media_type` (whatever parameters follow it,
+/// such as the charset).
+#[track_caller]
+pub fn assert_ok_of_type(response: &reqwest::Response, media_type: &str) {
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("content-type is text");
+    assert!(content_type.starts_with(media_type), "{content_type}");
 }
 
 /// The `extensions.code` of the first error.

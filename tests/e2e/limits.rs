@@ -132,13 +132,7 @@ async fn introspection_can_be_turned_off() {
     assert!(body["data"]["themes"].is_array());
     // Nor through the SDL or GraphiQL, which could not work without introspection anyway.
     assert_eq!(app.get("/schema.graphql").await.status(), 404);
-    let graphiql = app
-        .client
-        .get(format!("{}/graphql", app.base_url))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let graphiql = app.get_graphiql("text/html").await;
     assert_eq!(graphiql.status(), 404);
     app.stop().await;
 }
