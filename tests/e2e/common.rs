@@ -564,6 +564,20 @@ pub fn assert_ok_of_type(response: &reqwest::Response, media_type: &str) {
     assert!(content_type.starts_with(media_type), "{content_type}");
 }
 
+/// The text at `pointer` (a JSON pointer, e.g. `/node/slug`) in each item of the array `list`.
+#[track_caller]
+pub fn texts_at<'a>(list: &'a Value, pointer: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .map(|item| {
+            item.pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("no text at {pointer}: {item}"))
+        })
+        .collect()
+}
+
 /// The `extensions.code` of the first error.
 pub fn first_error_code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
