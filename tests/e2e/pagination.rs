@@ -24,48 +24,34 @@ fn slugs(connection: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn walk_forward(app: &TestApp, order: &Value, page_size: i64) -> Vec<String> {
-    let mut seen = Vec::new();
-    let mut after: Option<String> = None;
+/// Every slug of the list under `order`, in list order, read a page at a time either forward
+/// (`first` / `after`, from the start) or backward (`last` / `before`, from the end).
+async fn walk(app: &TestApp, order: &Value, page_size: i64, forward: bool) -> Vec<String> {
+    let (size, cursor_argument, more, next_cursor) = if forward {
+        ("first", "after", "hasNextPage", "endCursor")
+    } else {
+        ("last", "before", "hasPreviousPage", "startCursor")
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut cursor: Option<String> = None;
     loop {
-        let (body, _) = app
-            .graphql(
-                ACTORS,
-                json!({ "first": page_size, "after": after, "order": order }),
-            )
-            .await;
+        let mut variables = json!({ "order": order });
+        variables[size] = json!(page_size);
+        variables[cursor_argument] = json!(cursor);
+        let (body, _) = app.graphql(ACTORS, variables).await;
         let connection = &data(&body)["actors"];
         let page = slugs(connection);
-        assert!(page.len() as i64 <= page_size);
-        assert_eq!(connection["pageInfo"]["hasPreviousPage"], after.is_some());
-        seen.extend(page);
-        if connection["pageInfo"]["hasNextPage"] == false {
+        if forward {
+            assert!(page.len() as i64 <= page_size);
+            assert_eq!(connection["pageInfo"]["hasPreviousPage"], cursor.is_some());
+            seen.extend(page);
+        } else {
+            seen.splice(0..0, page);
+        }
+        if connection["pageInfo"][more] == false {
             return seen;
         }
-        after = connection["pageInfo"]["endCursor"]
-            .as_str()
-            .map(str::to_owned);
-    }
-}
-
-async fn walk_backward(app: &TestApp, order: &Value, page_size: i64) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    let mut before: Option<String> = None;
-    loop {
-        let (body, _) = app
-            .graphql(
-                ACTORS,
-                json!({ "last": page_size, "before": before, "order": order }),
-            )
-            .await;
-        let connection = &data(&body)["actors"];
-        let mut page = slugs(connection);
-        page.extend(seen);
-        seen = page;
-        if connection["pageInfo"]["hasPreviousPage"] == false {
-            return seen;
-        }
-        before = connection["pageInfo"]["startCursor"]
+        cursor = connection["pageInfo"][next_cursor]
             .as_str()
             .map(str::to_owned);
     }
@@ -83,13 +69,13 @@ async fn forward_and_backward_agree_under_every_order(app: &TestApp) {
         json!({ "field": "SLUG", "direction": "ASC" }),
         json!({ "field": "SLUG", "direction": "DESC" }),
     ] {
-        let forward = walk_forward(app, &order, 7).await;
+        let forward = walk(app, &order, 7, true).await;
         assert_eq!(forward.len(), total, "{order}");
         let mut unique = forward.clone();
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), total, "no duplicates under {order}");
-        let backward = walk_backward(app, &order, 9).await;
+        let backward = walk(app, &order, 9, false).await;
         assert_eq!(forward, backward, "{order}");
         // SQLite compares text byte by byte; PostgreSQL by the database's collation, which
         // the forward and backward walks above already hold to.
