@@ -366,43 +366,31 @@ impl TestApp {
 
     /// POSTs `{ themes { slug } }` with the `Origin` header `origin` (for CORS).
     pub async fn graphql_from_origin(&self, origin: &str) -> reqwest::Response {
-        self.client
+        let request = self
+            .client
             .post(format!("{}/graphql", self.base_url))
-            .header("origin", origin)
-            .json(&json!({ "query": "{ themes { slug } }" }))
-            .send()
-            .await
-            .expect("request is sent")
+            .header("origin", origin);
+        send(request.json(&json!({ "query": "{ themes { slug } }" }))).await
     }
 
     /// GETs a path.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base_url))
-            .send()
-            .await
-            .expect("request is sent")
+        send(self.client.get(format!("{}{path}", self.base_url))).await
     }
 
     /// GETs `/graphql` with `query` in the URL: a GraphQL request over GET.
     pub async fn get_query(&self, query: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}/graphql", self.base_url))
-            .query(&[("query", query)])
-            .send()
-            .await
-            .expect("request is sent")
+        send(self.get_graphql().query(&[("query", query)])).await
     }
 
     /// GETs `/graphql` without a query, accepting `accept`: what a browser does to open
     /// GraphiQL.
     pub async fn get_graphiql(&self, accept: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}/graphql", self.base_url))
-            .header("accept", accept)
-            .send()
-            .await
-            .expect("request is sent")
+        send(self.get_graphql().header("accept", accept)).await
+    }
+
+    fn get_graphql(&self) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}/graphql", self.base_url))
     }
 
     /// Waits until every committed change is searchable (bounded: fails after 10 s).
@@ -465,6 +453,10 @@ impl TestApp {
             database.drop_now().await;
         }
     }
+}
+
+async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.expect("request is sent")
 }
 
 /// Headers asking for `application/graphql-response+json` (so that auth failures show as

@@ -111,63 +111,53 @@ macro_rules! relation_inputs {
     };
 
     // One field at a time: its create input field, its patch input field, and how it converts.
-    (@field $head:tt [$($create:tt)*] [$($patch:tt)*] [$($conversions:tt)*]
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
         $(#[$doc:meta])* id $name:ident($camel:literal), $($rest:tt)*
     ) => {
-        relation_inputs!(@field $head
-            [$($create)* $(#[$doc])* pub $name: ID,]
-            [$($patch)* pub $name: Option<ID>,]
-            [$($conversions)* (id $name $camel)]
-            $($rest)*
-        );
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: ID] [$name: Option<ID>] (id $name $camel) $($rest)*);
     };
-    (@field $head:tt [$($create:tt)*] [$($patch:tt)*] [$($conversions:tt)*]
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
         $(#[$doc:meta])* optional_id $name:ident($camel:literal), $($rest:tt)*
     ) => {
-        relation_inputs!(@field $head
-            [$($create)* $(#[$doc])* pub $name: Option<ID>,]
-            [$($patch)* pub $name: MaybeUndefined<ID>,]
-            [$($conversions)* (optional_id $name $camel)]
-            $($rest)*
-        );
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: Option<ID>] [$name: MaybeUndefined<ID>] (optional_id $name $camel)
+            $($rest)*);
     };
-    (@field $head:tt [$($create:tt)*] [$($patch:tt)*] [$($conversions:tt)*]
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
         $(#[$doc:meta])* required $name:ident: $ty:ty, $($rest:tt)*
     ) => {
-        relation_inputs!(@field $head
-            [$($create)* $(#[$doc])* pub $name: $ty,]
-            [$($patch)* pub $name: Option<$ty>,]
-            [$($conversions)* (required $name)]
-            $($rest)*
-        );
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: $ty] [$name: Option<$ty>] (required $name) $($rest)*);
     };
-    (@field $head:tt [$($create:tt)*] [$($patch:tt)*] [$($conversions:tt)*]
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
         $(#[$doc:meta])* vocabulary $name:ident: $ty:ty, $($rest:tt)*
     ) => {
-        relation_inputs!(@field $head
-            [$($create)* $(#[$doc])* pub $name: $ty,]
-            [$($patch)* pub $name: Option<$ty>,]
-            [$($conversions)* (vocabulary $name)]
-            $($rest)*
-        );
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: $ty] [$name: Option<$ty>] (vocabulary $name) $($rest)*);
     };
-    (@field $head:tt [$($create:tt)*] [$($patch:tt)*] [$($conversions:tt)*]
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
         $(#[$doc:meta])* optional $name:ident: $ty:ty, $($rest:tt)*
     ) => {
-        relation_inputs!(@field $head
-            [$($create)* $(#[$doc])* pub $name: Option<$ty>,]
-            [$($patch)* pub $name: MaybeUndefined<$ty>,]
-            [$($conversions)* (optional $name)]
-            $($rest)*
-        );
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: Option<$ty>] [$name: MaybeUndefined<$ty>] (optional $name)
+            $($rest)*);
     };
-    (@field $head:tt [$($create:tt)*] [$($patch:tt)*] [$($conversions:tt)*]
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
         $(#[$doc:meta])* localized $name:ident($camel:literal), $($rest:tt)*
     ) => {
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: Option<Vec<LocalizedTextInput>>]
+            [$name: Option<Vec<LocalizedTextInput>>] (localized $name $camel) $($rest)*);
+    };
+    (@push $head:tt [$($create:tt)*] [$($patch:tt)*] [$($conversions:tt)*]
+        [$(#[$doc:meta])* $name:ident: $create_ty:ty] [$patch_name:ident: $patch_ty:ty]
+        $conversion:tt $($rest:tt)*
+    ) => {
         relation_inputs!(@field $head
-            [$($create)* $(#[$doc])* pub $name: Option<Vec<LocalizedTextInput>>,]
-            [$($patch)* pub $name: Option<Vec<LocalizedTextInput>>,]
-            [$($conversions)* (localized $name $camel)]
+            [$($create)* $(#[$doc])* pub $name: $create_ty,]
+            [$($patch)* pub $patch_name: $patch_ty,]
+            [$($conversions)* $conversion]
             $($rest)*
         );
     };
