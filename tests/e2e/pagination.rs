@@ -4,7 +4,7 @@ use sea_orm::DbBackend;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code};
+use crate::common::{TestApp, data, first_error_code, texts_at};
 
 const ACTORS: &str = r#"
 query ($first: Int, $after: String, $last: Int, $before: String, $order: ActorOrder) {
@@ -16,11 +16,17 @@ query ($first: Int, $after: String, $last: Int, $before: String, $order: ActorOr
 }"#;
 
 fn slugs(connection: &Value) -> Vec<String> {
+    let slugs = texts_at(&connection["edges"], "/node/slug");
+    slugs.into_iter().map(str::to_owned).collect()
+}
+
+/// The `establishedYear` of each case study of a connection, in order.
+fn established_years(connection: &Value) -> Vec<i64> {
     connection["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|edge| edge["node"]["slug"].as_str().unwrap().to_owned())
+        .map(|edge| edge["node"]["establishedYear"].as_i64().unwrap())
         .collect()
 }
 
@@ -121,12 +127,7 @@ async fn case_studies_by_year_both_ways(app: &TestApp) {
         .graphql(query, json!({ "first": 2, "dir": "ASC" }))
         .await;
     let first_page = &data(&body)["caseStudies"];
-    let years: Vec<i64> = first_page["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["establishedYear"].as_i64().unwrap())
-        .collect();
+    let years = established_years(first_page);
     assert_eq!(years[0], 1972, "Kalundborg is the oldest");
     assert!(years.windows(2).all(|w| w[0] <= w[1]));
     assert_eq!(first_page["pageInfo"]["hasNextPage"], true);
@@ -138,12 +139,7 @@ async fn case_studies_by_year_both_ways(app: &TestApp) {
     let rest = &data(&body)["caseStudies"];
     assert_eq!(rest["pageInfo"]["hasNextPage"], false);
     assert_eq!(rest["pageInfo"]["hasPreviousPage"], true);
-    let rest_years: Vec<i64> = rest["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["establishedYear"].as_i64().unwrap())
-        .collect();
+    let rest_years = established_years(rest);
     assert!(rest_years.iter().all(|year| *year >= years[1]));
 
     let (body, _) = app
