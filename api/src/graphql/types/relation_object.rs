@@ -170,7 +170,8 @@ where
 /// `keeps`, a struct that also keeps the records at its ends for role lists), its
 /// [`RelationObject`] (and [`Keeps`]) impls, `From` its row, and an `#[Object]` impl of the
 /// fields in the order given. A field is `id;`, `version;`, a link `name: Object = relation::KeyColumn;` (the
-/// record the key names, kept or through the loader), or an `async fn` written out.
+/// record the key names, kept or through the loader), a value of the row
+/// `name: Type = |row| row.column;`, or an `async fn` written out.
 macro_rules! relation_object {
     (
         $(#[$doc:meta])*
@@ -309,6 +310,19 @@ macro_rules! relation_object {
                 {
                     let id = $crate::graphql::types::relation_object::RelationObject::row(self).id;
                     $crate::graphql::types::localized::resolve(ctx, id, $field, lang.as_deref()).await
+                }
+            ] $($rest)*
+        );
+    };
+    (@fields $object:ident $entity:tt $ends:ident [$($done:tt)*]
+        $(#[$doc:meta])* $name:ident: $output:ty = |$row:ident| $value:expr; $($rest:tt)*
+    ) => {
+        $crate::graphql::types::relation_object::relation_object!(
+            @fields $object $entity $ends [$($done)*
+                $(#[$doc])*
+                async fn $name(&self) -> $output {
+                    let $row = $crate::graphql::types::relation_object::RelationObject::row(self);
+                    $value
                 }
             ] $($rest)*
         );
