@@ -334,6 +334,15 @@ impl TestApp {
         (body, status)
     }
 
+    /// POSTs `query` and asserts that it is answered (200) with the error `code` first;
+    /// returns the body. `what` names the case in failures.
+    pub async fn graphql_refused(&self, query: &str, code: &str, what: &str) -> Value {
+        let (body, status) = self.graphql(query, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{what}");
+        assert_eq!(first_error_code(&body), code, "{what}: {body:#}");
+        body
+    }
+
     /// Creates an API key with `role` (`partner` needs `scheme`) and returns the secret.
     pub async fn create_key(&self, name: &str, role: Role, scheme: Option<&str>) -> String {
         symbios::service::access::create(&self.db, name, role, scheme, chrono::Utc::now())
