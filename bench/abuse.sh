@@ -23,7 +23,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 backend="${1:?usage: bench/abuse.sh sqlite|postgres [seconds]}"
 secs="${2:-60}"
 port="${SYMBIOS_BENCH_PORT:-18091}"
-command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+bench_need wrk "apt-get install -y wrk"
 
 cargo build --release --manifest-path "$ROOT/Cargo.toml" -q
 binary="$ROOT/target/release/symbios"

@@ -12,12 +12,11 @@ secs="${2:-10}"
 port="${SYMBIOS_BENCH_PORT:-18090}"
 load="$ROOT/../shared/peers/load.sh"
 [ -x "$load" ] || { echo "bench: $load not found (the shared peers folder sits beside the repo)" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "bench: wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+bench_need wrk "apt-get install -y wrk"
 
 cargo build --release --manifest-path "$ROOT/Cargo.toml" -q
 bench_data_dir "$port"
-# Load tests come from one address: lift the per-address rate limit.
-export SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 SYMBIOS_LIMITS__KEY_PER_SECOND=0
+bench_unlimited
 bench_database "$backend"
 
 bench_serve "$ROOT/target/release/symbios"

@@ -2,6 +2,17 @@
 # server started in the background and stopped on exit, and the line that heads a result.
 # The caller sets ROOT (the repository) before sourcing.
 
+# bench_need COMMAND HINT: stops the bench (exit 2) when COMMAND is missing, with HINT on how
+# to install it.
+bench_need() {
+  command -v "$1" >/dev/null || { echo "bench: $1 is missing: $2" >&2; exit 2; }
+}
+
+# bench_unlimited: lifts the server's rate limits, since load tests come from one address.
+bench_unlimited() {
+  export SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 SYMBIOS_LIMITS__KEY_PER_SECOND=0
+}
+
 # bench_data_dir PORT [NAME=symbios-bench]: a temporary data folder in `data_dir`, and the
 # server's folder, address and log level in the environment.
 bench_data_dir() {

@@ -16,8 +16,7 @@ port="${SYMBIOS_BENCH_PORT:-18091}"
 cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example upsert_load
 bin="$ROOT/target/release/symbios"
 bench_data_dir "$port"
-# Load tests come from one address: lift the per-address rate limit.
-export SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 SYMBIOS_LIMITS__KEY_PER_SECOND=0
+bench_unlimited
 bench_database "$backend"
 
 bench_serve "$bin"

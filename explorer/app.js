@@ -833,15 +833,24 @@ function websiteLink(url) {
   return h("a", { href: safeUrl(url), rel: "noopener noreferrer", target: "_blank" }, url.replace(/^https?:\/\//, "").replace(/\/$/, ""));
 }
 
+// The head of an actor's or a funder's page: name, kind, country, website, the funder or
+// actor the same organisation also is (`other`, of type `otherType` at `otherPath`), and
+// the description.
+function organisationHead(lang, o, type, kinds, other, otherType, otherPath) {
+  return [
+    ...header(lang, label(lang, "type", type), o.name, null, [
+      [t(lang, "kind"), label(lang, kinds, o.kind)],
+      [t(lang, "country"), countryName(lang, o.country)],
+      o.website ? [t(lang, "website"), websiteLink(o.website)] : null,
+      other ? [label(lang, "type", otherType), recordLink(otherPath, other.slug, other.name)] : null,
+    ]),
+    o.description ? localized(lang, o.description, { className: "lead", paragraphs: true }) : null,
+  ];
+}
+
 function actorView(lang, a) {
   return [
-    ...header(lang, label(lang, "type", "ACTOR"), a.name, null, [
-      [t(lang, "kind"), label(lang, "actorKind", a.kind)],
-      [t(lang, "country"), countryName(lang, a.country)],
-      a.website ? [t(lang, "website"), websiteLink(a.website)] : null,
-      a.funder ? [label(lang, "type", "FUNDER"), recordLink("funder", a.funder.slug, a.funder.name)] : null,
-    ]),
-    a.description ? localized(lang, a.description, { className: "lead", paragraphs: true }) : null,
+    ...organisationHead(lang, a, "ACTOR", "actorKind", a.funder, "FUNDER", "funder"),
     a.caseStudies.length ? section(t(lang, "caseStudies"), h("ul", { class: "roles" }, a.caseStudies.map((r) => h("li", {},
       r.caseStudy ? recordLink("case-study", r.caseStudy.slug, r.caseStudy.title) : "–",
       h("span", { class: "role" }, label(lang, "caseRole", r.role)))))) : null,
@@ -881,13 +890,7 @@ function projectView(lang, p) {
 
 function funderView(lang, f) {
   return [
-    ...header(lang, label(lang, "type", "FUNDER"), f.name, null, [
-      [t(lang, "kind"), label(lang, "funderKind", f.kind)],
-      [t(lang, "country"), countryName(lang, f.country)],
-      f.website ? [t(lang, "website"), websiteLink(f.website)] : null,
-      f.actor ? [label(lang, "type", "ACTOR"), recordLink("actor", f.actor.slug, f.actor.name)] : null,
-    ]),
-    f.description ? localized(lang, f.description, { className: "lead", paragraphs: true }) : null,
+    ...organisationHead(lang, f, "FUNDER", "funderKind", f.actor, "ACTOR", "actor"),
     f.fundings.length ? section(t(lang, "fundedProjects"), h("ul", { class: "fundings" }, f.fundings.map((x) => fundingItem(lang, x, "project")))) : null,
   ];
 }

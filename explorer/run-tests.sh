@@ -70,22 +70,20 @@ if [ -z "$url" ]; then
   trap cleanup EXIT
   trap 'exit 143' TERM
   trap 'exit 130' INT
+  # Fails the run with MESSAGE and the server's log.
+  server_failed() {
+    echo "$1" >&2
+    cat "$log" >&2
+    exit 1
+  }
 
   for _ in $(seq 1 600); do
     url="$(sed -n 's/.*Symbios is serving on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -n 1)"
     [ -n "$url" ] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      echo "the server stopped:" >&2
-      cat "$log" >&2
-      exit 1
-    fi
+    kill -0 "$server_pid" 2>/dev/null || server_failed "the server stopped:"
     sleep 0.2
   done
-  if [ -z "$url" ]; then
-    echo "the server did not say where it serves:" >&2
-    cat "$log" >&2
-    exit 1
-  fi
+  [ -n "$url" ] || server_failed "the server did not say where it serves:"
   ready=""
   for _ in $(seq 1 300); do
     if node -e 'fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$url/readyz"; then
@@ -94,11 +92,7 @@ if [ -z "$url" ]; then
     fi
     sleep 0.2
   done
-  if [ -z "$ready" ]; then
-    echo "the server did not get ready: $url/readyz" >&2
-    cat "$log" >&2
-    exit 1
-  fi
+  [ -n "$ready" ] || server_failed "the server did not get ready: $url/readyz"
   url="$url/"
   # An editor key for the tests that write hostile records through the API (against the same
   # data folder; only its hash is stored).

@@ -297,11 +297,7 @@ pub async fn prepare_rebuild_folder(folder: &Path) -> Result<PathBuf, IndexerErr
         }
         if building.exists() {
             tracing::info!(folder = %building.display(), "removing the leftovers of an interrupted reindex");
-            std::fs::remove_dir_all(&building).map_err(|source| IndexerError::Folder {
-                action: "remove",
-                path: building.display().to_string(),
-                source,
-            })?;
+            std::fs::remove_dir_all(&building).map_err(folder_failed("remove", &building))?;
         }
         Ok(building)
     })
@@ -318,14 +314,21 @@ pub async fn swap_in(building: &Path, folder: &Path) -> Result<Option<PathBuf>, 
         } else {
             None
         };
-        std::fs::rename(&building, &folder).map_err(|source| IndexerError::Folder {
-            action: "move the new index into",
-            path: folder.display().to_string(),
-            source,
-        })?;
+        std::fs::rename(&building, &folder)
+            .map_err(folder_failed("move the new index into", &folder))?;
         Ok(previous)
     })
     .await?
+}
+
+/// The error of a folder operation (`action`) on `path` that failed, for `map_err`.
+fn folder_failed(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> IndexerError {
+    let path = path.display().to_string();
+    move |source| IndexerError::Folder {
+        action,
+        path,
+        source,
+    }
 }
 
 /// Longest error text kept in a warning (tantivy quotes a whole unreadable meta file).
@@ -375,11 +378,7 @@ fn set_aside(folder: &Path, label: &str) -> Result<PathBuf, IndexerError> {
         stamp = format!("{time}-{number:03}");
     }
     let target = sibling(folder, &format!("{label}-{stamp}"));
-    std::fs::rename(folder, &target).map_err(|source| IndexerError::Folder {
-        action: "move aside",
-        path: folder.display().to_string(),
-        source,
-    })?;
+    std::fs::rename(folder, &target).map_err(folder_failed("move aside", folder))?;
     remove_old_set_aside(folder);
     Ok(target)
 }

@@ -45,6 +45,19 @@ fn actor_without_theme(n: u128, name: &str, text: &str) -> Document {
     }
 }
 
+/// The one document of the tests that reopen an index from disk.
+fn vinnova() -> Document {
+    doc(
+        1,
+        ACTOR,
+        "Vinnova",
+        "sv",
+        "Sveriges innovationsmyndighet.",
+        "SE",
+        2001,
+    )
+}
+
 fn fixture() -> SearchIndex {
     let thesaurus = Arc::new(Thesaurus::bundled().unwrap_or_default());
     let index = SearchIndex::in_ram(thesaurus).expect("index in RAM");
@@ -397,17 +410,7 @@ fn reopening_resumes_and_a_schema_change_rebuilds() {
     let (index, outcome) = SearchIndex::open(folder.path(), thesaurus.clone()).expect("create");
     assert_eq!(outcome, crate::OpenOutcome::Created);
     let mut writer = index.writer("test").expect("writer");
-    writer
-        .upsert(&doc(
-            1,
-            ACTOR,
-            "Vinnova",
-            "sv",
-            "Sveriges innovationsmyndighet.",
-            "SE",
-            2001,
-        ))
-        .expect("upsert");
+    writer.upsert(&vinnova()).expect("upsert");
     writer.commit(7, "").expect("commit");
     drop(writer);
     drop(index);
@@ -440,17 +443,7 @@ fn committed_index(folder: &std::path::Path) -> Arc<Thesaurus> {
     let thesaurus = Arc::new(Thesaurus::default());
     let (index, _) = SearchIndex::open(folder, thesaurus.clone()).expect("create");
     let mut writer = index.writer("db-1").expect("writer");
-    writer
-        .upsert(&doc(
-            1,
-            ACTOR,
-            "Vinnova",
-            "sv",
-            "Sveriges innovationsmyndighet.",
-            "SE",
-            2001,
-        ))
-        .expect("upsert");
+    writer.upsert(&vinnova()).expect("upsert");
     writer.commit(7, "change 7").expect("commit");
     thesaurus
 }

@@ -71,26 +71,35 @@ pub fn require_key(principal: Option<&Principal>) -> Result<&Principal, Error> {
 
 /// Refuses callers that are not editors or admins.
 pub fn require_editor(principal: Option<&Principal>) -> Result<&Principal, Error> {
-    let principal = require_key(principal)?;
-    if principal.may_edit_everything() {
-        Ok(principal)
-    } else {
-        Err(Error::Forbidden(format!(
-            "the {} key `{}` may only write actors under its own scheme; this needs an editor key",
-            role_name(principal.role),
-            principal.name
-        )))
-    }
+    require(
+        principal,
+        Principal::may_edit_everything,
+        "may only write actors under its own scheme; this needs an editor key",
+    )
 }
 
 /// Refuses callers that are not admins.
 pub fn require_admin(principal: Option<&Principal>) -> Result<&Principal, Error> {
+    require(
+        principal,
+        |principal| principal.role == Role::Admin,
+        "may not do this; it needs an admin key",
+    )
+}
+
+/// Refuses anonymous callers, and callers that `allowed` refuses: the message names the
+/// key's role and name, then says `why`.
+fn require<'a>(
+    principal: Option<&'a Principal>,
+    allowed: impl Fn(&Principal) -> bool,
+    why: &str,
+) -> Result<&'a Principal, Error> {
     let principal = require_key(principal)?;
-    if principal.role == Role::Admin {
+    if allowed(principal) {
         Ok(principal)
     } else {
         Err(Error::Forbidden(format!(
-            "the {} key `{}` may not do this; it needs an admin key",
+            "the {} key `{}` {why}",
             role_name(principal.role),
             principal.name
         )))

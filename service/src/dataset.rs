@@ -134,80 +134,37 @@ pub async fn insert_missing_records(
     let txn = &transaction;
     let mut changes: Vec<Change> = Vec::new();
 
-    let ids = insert_missing::<theme::Entity, _>(txn, &records.themes, theme::Column::Id, |r| r.id)
-        .await?;
-    changes.extend(upserts(EntityType::Theme, ids));
-    let ids = insert_missing::<actor::Entity, _>(txn, &records.actors, actor::Column::Id, |r| r.id)
-        .await?;
-    changes.extend(upserts(EntityType::Actor, ids));
-    let ids =
-        insert_missing::<funder::Entity, _>(txn, &records.funders, funder::Column::Id, |r| r.id)
-            .await?;
-    changes.extend(upserts(EntityType::Funder, ids));
-    let ids =
-        insert_missing::<project::Entity, _>(txn, &records.projects, project::Column::Id, |r| r.id)
-            .await?;
-    changes.extend(upserts(EntityType::Project, ids));
-    let ids = insert_missing::<case_study::Entity, _>(
-        txn,
-        &records.case_studies,
-        case_study::Column::Id,
-        |r| r.id,
-    )
-    .await?;
-    changes.extend(upserts(EntityType::CaseStudy, ids));
-    let ids =
-        insert_missing::<funding::Entity, _>(txn, &records.fundings, funding::Column::Id, |r| r.id)
-            .await?;
-    changes.extend(upserts(EntityType::Funding, ids));
-    let ids = insert_missing::<participation::Entity, _>(
-        txn,
-        &records.participations,
-        participation::Column::Id,
-        |r| r.id,
-    )
-    .await?;
-    changes.extend(upserts(EntityType::Participation, ids));
-    let ids = insert_missing::<case_study_actor::Entity, _>(
-        txn,
-        &records.case_study_actors,
-        case_study_actor::Column::Id,
-        |r| r.id,
-    )
-    .await?;
-    changes.extend(upserts(EntityType::CaseStudyActor, ids));
-    let ids = insert_missing::<resource_flow::Entity, _>(
-        txn,
-        &records.flows,
-        resource_flow::Column::Id,
-        |r| r.id,
-    )
-    .await?;
-    changes.extend(upserts(EntityType::ResourceFlow, ids));
-    let ids = insert_missing::<impact_figure::Entity, _>(
-        txn,
-        &records.impacts,
-        impact_figure::Column::Id,
-        |r| r.id,
-    )
-    .await?;
-    changes.extend(upserts(EntityType::ImpactFigure, ids));
-    insert_missing::<source::Entity, _>(txn, &records.sources, source::Column::Id, |r| r.id)
-        .await?;
-    insert_missing::<external_identifier::Entity, _>(
-        txn,
-        &records.identifiers,
-        external_identifier::Column::Id,
-        |r| r.id,
-    )
-    .await?;
-    insert_missing::<membership::Entity, _>(
-        txn,
-        &records.memberships,
-        membership::Column::Id,
-        |r| r.id,
-    )
-    .await?;
+    // The rows of `records.$rows` into the table of `$entity`, where missing; their ids.
+    macro_rules! insert_rows {
+        ($entity:ident: $rows:ident) => {
+            insert_missing::<$entity::Entity, _>(txn, &records.$rows, $entity::Column::Id, |r| r.id)
+                .await?
+        };
+    }
+    // The versioned record types: each inserted row gets a change-log row, and each row
+    // given counts towards the report.
+    let mut total = 0;
+    macro_rules! insert_versioned {
+        ($($entity:ident: $rows:ident => $entity_type:ident),* $(,)?) => {$(
+            changes.extend(upserts(EntityType::$entity_type, insert_rows!($entity: $rows)));
+            total += records.$rows.len();
+        )*};
+    }
+    insert_versioned!(
+        theme: themes => Theme,
+        actor: actors => Actor,
+        funder: funders => Funder,
+        project: projects => Project,
+        case_study: case_studies => CaseStudy,
+        funding: fundings => Funding,
+        participation: participations => Participation,
+        case_study_actor: case_study_actors => CaseStudyActor,
+        resource_flow: flows => ResourceFlow,
+        impact_figure: impacts => ImpactFigure,
+    );
+    insert_rows!(source: sources);
+    insert_rows!(external_identifier: identifiers);
+    insert_rows!(membership: memberships);
     insert_links::<case_study_project::Entity, _>(txn, &records.case_study_projects).await?;
     insert_links::<case_study_theme::Entity, _>(txn, &records.case_study_themes).await?;
     insert_links::<project_theme::Entity, _>(txn, &records.project_themes).await?;
@@ -216,16 +173,6 @@ pub async fn insert_missing_records(
     change_log::append(txn, &changes, at).await?;
     transaction.commit().await?;
 
-    let total = records.themes.len()
-        + records.actors.len()
-        + records.funders.len()
-        + records.projects.len()
-        + records.case_studies.len()
-        + records.fundings.len()
-        + records.participations.len()
-        + records.case_study_actors.len()
-        + records.flows.len()
-        + records.impacts.len();
     Ok(InsertReport {
         inserted: changes.len(),
         existing: total.saturating_sub(changes.len()),
@@ -234,17 +181,22 @@ pub async fn insert_missing_records(
 
 /// Whether the database holds no records yet.
 pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool, Error> {
-    let any_case_study = case_study::Entity::find()
+    Ok(
+        !has_rows::<case_study::Entity>(db, case_study::Column::Id).await?
+            && !has_rows::<actor::Entity>(db, actor::Column::Id).await?,
+    )
+}
+
+/// Whether the table of `E` holds a row (read through its id column).
+async fn has_rows<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id_column: E::Column,
+) -> Result<bool, Error> {
+    let any = E::find()
         .select_only()
-        .column(case_study::Column::Id)
+        .column(id_column)
         .into_tuple::<Uuid>()
         .one(db)
         .await?;
-    let any_actor = actor::Entity::find()
-        .select_only()
-        .column(actor::Column::Id)
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?;
-    Ok(any_case_study.is_none() && any_actor.is_none())
+    Ok(any.is_some())
 }

@@ -264,26 +264,21 @@ impl SortSpec {
 
     /// Rows strictly after `cursor` in list order.
     fn after(&self, cursor: &Cursor) -> SimpleExpr {
-        let key = Expr::expr(self.key.clone());
-        let id = Expr::expr(self.id.clone());
-        let value = sea_orm::Value::from(cursor.key.clone());
-        if self.descending {
-            key.clone()
-                .lt(value.clone())
-                .or(key.eq(value).and(id.lt(cursor.id)))
-        } else {
-            key.clone()
-                .gt(value.clone())
-                .or(key.eq(value).and(id.gt(cursor.id)))
-        }
+        self.beyond(cursor, true)
     }
 
     /// Rows strictly before `cursor` in list order.
     fn before(&self, cursor: &Cursor) -> SimpleExpr {
+        self.beyond(cursor, false)
+    }
+
+    /// Rows strictly after (`forward`) or before `cursor` in list order: by key, then by id
+    /// among equal keys. A descending order turns the comparison round.
+    fn beyond(&self, cursor: &Cursor, forward: bool) -> SimpleExpr {
         let key = Expr::expr(self.key.clone());
         let id = Expr::expr(self.id.clone());
         let value = sea_orm::Value::from(cursor.key.clone());
-        if self.descending {
+        if forward != self.descending {
             key.clone()
                 .gt(value.clone())
                 .or(key.eq(value).and(id.gt(cursor.id)))

@@ -554,21 +554,24 @@ mod tests {
         assert!(slug_to_look_up("slug", "a\0b").is_err());
     }
 
+    /// Asserts that `check` takes each of `valid` and refuses each of `invalid`.
+    fn takes_only(check: fn(&str, &str) -> Result<(), Error>, valid: &[&str], invalid: &[&str]) {
+        for value in valid {
+            assert!(check("field", value).is_ok(), "{value:?} is valid");
+        }
+        for value in invalid {
+            assert!(check("field", value).is_err(), "{value:?} is refused");
+        }
+    }
+
     #[test]
     fn schemes() {
-        assert!(scheme("scheme", "NO-BRC").is_ok());
-        assert!(scheme("scheme", "wikidata").is_ok());
-        assert!(scheme("scheme", "no spaces").is_err());
-        assert!(scheme("scheme", "").is_err());
+        takes_only(scheme, &["NO-BRC", "wikidata"], &["no spaces", ""]);
     }
 
     #[test]
     fn countries() {
-        assert!(country("country", "SE").is_ok());
-        assert!(country("country", "EU").is_ok());
-        assert!(country("country", "se").is_err());
-        assert!(country("country", "XX").is_err());
-        assert!(country("country", "SWE").is_err());
+        takes_only(country, &["SE", "EU"], &["se", "XX", "SWE"]);
     }
 
     #[test]

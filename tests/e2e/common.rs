@@ -334,6 +334,15 @@ impl TestApp {
         (body, status)
     }
 
+    /// POSTs `query` and asserts that it is answered (200) with the error `code` first;
+    /// returns the body. `what` names the case in failures.
+    pub async fn graphql_refused(&self, query: &str, code: &str, what: &str) -> Value {
+        let (body, status) = self.graphql(query, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{what}");
+        assert_eq!(first_error_code(&body), code, "{what}: {body:#}");
+        body
+    }
+
     /// Creates an API key with `role` (`partner` needs `scheme`) and returns the secret.
     pub async fn create_key(&self, name: &str, role: Role, scheme: Option<&str>) -> String {
         symbios::service::access::create(&self.db, name, role, scheme, chrono::Utc::now())
@@ -366,22 +375,31 @@ impl TestApp {
 
     /// POSTs `{ themes { slug } }` with the `Origin` header `origin` (for CORS).
     pub async fn graphql_from_origin(&self, origin: &str) -> reqwest::Response {
-        self.client
+        let request = self
+            .client
             .post(format!("{}/graphql", self.base_url))
-            .header("origin", origin)
-            .json(&json!({ "query": "{ themes { slug } }" }))
-            .send()
-            .await
-            .expect("request is sent")
+            .header("origin", origin);
+        send(request.json(&json!({ "query": "{ themes { slug } }" }))).await
     }
 
     /// GETs a path.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base_url))
-            .send()
-            .await
-            .expect("request is sent")
+        send(self.client.get(format!("{}{path}", self.base_url))).await
+    }
+
+    /// GETs `/graphql` with `query` in the URL: a GraphQL request over GET.
+    pub async fn get_query(&self, query: &str) -> reqwest::Response {
+        send(self.get_graphql().query(&[("query", query)])).await
+    }
+
+    /// GETs `/graphql` without a query, accepting `accept`: what a browser does to open
+    /// GraphiQL.
+    pub async fn get_graphiql(&self, accept: &str) -> reqwest::Response {
+        send(self.get_graphql().header("accept", accept)).await
+    }
+
+    fn get_graphql(&self) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}/graphql", self.base_url))
     }
 
     /// Waits until every committed change is searchable (bounded: fails after 10 s).
@@ -446,6 +464,10 @@ impl TestApp {
     }
 }
 
+async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.expect("request is sent")
+}
+
 /// Headers asking for `application/graphql-response+json` (so that auth failures show as
 /// 401/403).
 fn graphql_response_headers() -> HeaderMap {
@@ -482,8 +504,6 @@ pub async fn post_graphql(
         .expect("JSON response")
 }
 
-/// A company row for bulk inserts (`symbios::service::dataset::insert_missing_records`),
-/// written in English.
 /// Polls `probe` every `every` until it answers `Ok`, and fails after `timeout` with `what`
 /// and the last `Err` it answered: how a test waits for something it cannot be told about
 /// (an index catching up, a lock being waited for, a bucket refilling).
@@ -503,6 +523,8 @@ pub async fn poll_until<T>(
     }
 }
 
+/// A company row for bulk inserts (`symbios::service::dataset::insert_missing_records`),
+/// written in English.
 pub fn company(
     id: uuid::Uuid,
     slug: String,
@@ -530,6 +552,31 @@ pub fn company(
 pub fn data(body: &Value) -> &Value {
     assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
     &body["data"]
+}
+
+/// Asserts that `response` is `200 OK` and of `media_type` (whatever parameters follow it,
+/// such as the charset).
+#[track_caller]
+pub fn assert_ok_of_type(response: &reqwest::Response, media_type: &str) {
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("content-type is text");
+    assert!(content_type.starts_with(media_type), "{content_type}");
+}
+
+/// The text at `pointer` (a JSON pointer, e.g. `/node/slug`) in each item of the array `list`.
+#[track_caller]
+pub fn texts_at<'a>(list: &'a Value, pointer: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .map(|item| {
+            item.pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("no text at {pointer}: {item}"))
+        })
+        .collect()
 }
 
 /// The `extensions.code` of the first error.

@@ -3,15 +3,10 @@
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code};
+use crate::common::{TestApp, data, first_error_code, texts_at};
 
 fn slugs(connection: &Value) -> Vec<&str> {
-    connection["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|edge| edge["node"]["slug"].as_str().unwrap())
-        .collect()
+    texts_at(&connection["edges"], "/node/slug")
 }
 
 const CASE_STUDIES: &str = r#"query ($filter: CaseStudyFilter, $first: Int) {
@@ -117,13 +112,7 @@ async fn actor_project_and_funder_filters(app: &TestApp) {
     assert!(slugs(&data["running2019"]).contains(&"smice"));
     assert!(!slugs(&data["running2019"]).contains(&"cirkular-kraftsamling-ostergotland-orebro"));
     assert_eq!(data["smice"]["totalCount"], 1);
-    assert!(
-        data["euFunds"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["node"]["slug"] == "erdf")
-    );
+    assert!(slugs(&data["euFunds"]).contains(&"erdf"));
     assert!(data["regions"]["totalCount"].as_u64().unwrap() >= 2);
 }
 

@@ -1,7 +1,7 @@
 //! Health, readiness, GraphiQL and request ids.
 
 use crate::backend_test;
-use crate::common::TestApp;
+use crate::common::{TestApp, assert_ok_of_type};
 
 backend_test!(health_and_readiness);
 async fn health_and_readiness(app: &TestApp) {
@@ -16,32 +16,14 @@ async fn health_and_readiness(app: &TestApp) {
 
 backend_test!(graphiql_for_browsers);
 async fn graphiql_for_browsers(app: &TestApp) {
-    let page = app
-        .client
-        .get(format!("{}/graphql", app.base_url))
-        .header("accept", "text/html,application/xhtml+xml")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    assert!(
-        page.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    let page = app.get_graphiql("text/html,application/xhtml+xml").await;
+    assert_ok_of_type(&page, "text/html");
     assert!(page.text().await.unwrap().contains("graphiql"));
 }
 
 backend_test!(get_queries_and_request_ids);
 async fn get_queries_and_request_ids(app: &TestApp) {
-    let response = app
-        .client
-        .get(format!("{}/graphql", app.base_url))
-        .query(&[("query", "{ themes { slug } }")])
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_query("{ themes { slug } }").await;
     assert_eq!(response.status(), 200);
     let request_id = response.headers().get("x-request-id").cloned();
     assert!(request_id.is_some_and(|id| uuid::Uuid::parse_str(id.to_str().unwrap()).is_ok()));
@@ -146,13 +128,7 @@ async fn graphql_over_http_status_codes_and_media_types(app: &TestApp) {
     .await;
     assert_eq!(status, 400, "variables must be an object");
 
-    let mutation_over_get = app
-        .client
-        .get(format!("{}/graphql", app.base_url))
-        .query(&[("query", "mutation { doSomething }")])
-        .send()
-        .await
-        .unwrap();
+    let mutation_over_get = app.get_query("mutation { doSomething }").await;
     assert_eq!(mutation_over_get.status(), 405);
     assert_eq!(mutation_over_get.headers()["allow"], "POST");
 }

@@ -5,7 +5,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use symbios_entity::vocabulary::Role;
 
-use crate::common::{Backend, data, first_error_code, poll_until, spawn_app, spawn_app_with};
+use crate::common::{
+    Backend, assert_ok_of_type, data, first_error_code, poll_until, spawn_app, spawn_app_with,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_answer_429_with_retry_after() {
@@ -173,13 +175,7 @@ async fn metrics_count_requests_search_and_the_index() {
         .await;
     app.graphql("{ nope }", json!({})).await;
     let response = app.get("/metrics").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain")
-    );
+    assert_ok_of_type(&response, "text/plain");
     let text = response.text().await.unwrap();
     for expected in [
         "symbios_graphql_requests_total{operation=\"Explorer\",outcome=\"ok\"}",
@@ -306,13 +302,7 @@ async fn slow_queries_time_out() {
 async fn the_explorer_is_served_at_the_root() {
     let app = spawn_app(Backend::Sqlite).await;
     let page = app.get("/").await;
-    assert_eq!(page.status(), StatusCode::OK);
-    assert!(
-        page.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert_ok_of_type(&page, "text/html");
     let html = page.text().await.unwrap();
     assert!(html.contains("/explorer/app.js"), "{html}");
     for (asset, media_type) in [

@@ -4,7 +4,7 @@ use sea_orm::DbBackend;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code};
+use crate::common::{TestApp, data, first_error_code, texts_at};
 
 const ACTORS: &str = r#"
 query ($first: Int, $after: String, $last: Int, $before: String, $order: ActorOrder) {
@@ -16,56 +16,48 @@ query ($first: Int, $after: String, $last: Int, $before: String, $order: ActorOr
 }"#;
 
 fn slugs(connection: &Value) -> Vec<String> {
+    let slugs = texts_at(&connection["edges"], "/node/slug");
+    slugs.into_iter().map(str::to_owned).collect()
+}
+
+/// The `establishedYear` of each case study of a connection, in order.
+fn established_years(connection: &Value) -> Vec<i64> {
     connection["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|edge| edge["node"]["slug"].as_str().unwrap().to_owned())
+        .map(|edge| edge["node"]["establishedYear"].as_i64().unwrap())
         .collect()
 }
 
-async fn walk_forward(app: &TestApp, order: &Value, page_size: i64) -> Vec<String> {
-    let mut seen = Vec::new();
-    let mut after: Option<String> = None;
+/// Every slug of the list under `order`, in list order, read a page at a time either forward
+/// (`first` / `after`, from the start) or backward (`last` / `before`, from the end).
+async fn walk(app: &TestApp, order: &Value, page_size: i64, forward: bool) -> Vec<String> {
+    let (size, cursor_argument, more, next_cursor) = if forward {
+        ("first", "after", "hasNextPage", "endCursor")
+    } else {
+        ("last", "before", "hasPreviousPage", "startCursor")
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut cursor: Option<String> = None;
     loop {
-        let (body, _) = app
-            .graphql(
-                ACTORS,
-                json!({ "first": page_size, "after": after, "order": order }),
-            )
-            .await;
+        let mut variables = json!({ "order": order });
+        variables[size] = json!(page_size);
+        variables[cursor_argument] = json!(cursor);
+        let (body, _) = app.graphql(ACTORS, variables).await;
         let connection = &data(&body)["actors"];
         let page = slugs(connection);
-        assert!(page.len() as i64 <= page_size);
-        assert_eq!(connection["pageInfo"]["hasPreviousPage"], after.is_some());
-        seen.extend(page);
-        if connection["pageInfo"]["hasNextPage"] == false {
+        if forward {
+            assert!(page.len() as i64 <= page_size);
+            assert_eq!(connection["pageInfo"]["hasPreviousPage"], cursor.is_some());
+            seen.extend(page);
+        } else {
+            seen.splice(0..0, page);
+        }
+        if connection["pageInfo"][more] == false {
             return seen;
         }
-        after = connection["pageInfo"]["endCursor"]
-            .as_str()
-            .map(str::to_owned);
-    }
-}
-
-async fn walk_backward(app: &TestApp, order: &Value, page_size: i64) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    let mut before: Option<String> = None;
-    loop {
-        let (body, _) = app
-            .graphql(
-                ACTORS,
-                json!({ "last": page_size, "before": before, "order": order }),
-            )
-            .await;
-        let connection = &data(&body)["actors"];
-        let mut page = slugs(connection);
-        page.extend(seen);
-        seen = page;
-        if connection["pageInfo"]["hasPreviousPage"] == false {
-            return seen;
-        }
-        before = connection["pageInfo"]["startCursor"]
+        cursor = connection["pageInfo"][next_cursor]
             .as_str()
             .map(str::to_owned);
     }
@@ -83,13 +75,13 @@ async fn forward_and_backward_agree_under_every_order(app: &TestApp) {
         json!({ "field": "SLUG", "direction": "ASC" }),
         json!({ "field": "SLUG", "direction": "DESC" }),
     ] {
-        let forward = walk_forward(app, &order, 7).await;
+        let forward = walk(app, &order, 7, true).await;
         assert_eq!(forward.len(), total, "{order}");
         let mut unique = forward.clone();
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), total, "no duplicates under {order}");
-        let backward = walk_backward(app, &order, 9).await;
+        let backward = walk(app, &order, 9, false).await;
         assert_eq!(forward, backward, "{order}");
         // SQLite compares text byte by byte; PostgreSQL by the database's collation, which
         // the forward and backward walks above already hold to.
@@ -135,12 +127,7 @@ async fn case_studies_by_year_both_ways(app: &TestApp) {
         .graphql(query, json!({ "first": 2, "dir": "ASC" }))
         .await;
     let first_page = &data(&body)["caseStudies"];
-    let years: Vec<i64> = first_page["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["establishedYear"].as_i64().unwrap())
-        .collect();
+    let years = established_years(first_page);
     assert_eq!(years[0], 1972, "Kalundborg is the oldest");
     assert!(years.windows(2).all(|w| w[0] <= w[1]));
     assert_eq!(first_page["pageInfo"]["hasNextPage"], true);
@@ -152,12 +139,7 @@ async fn case_studies_by_year_both_ways(app: &TestApp) {
     let rest = &data(&body)["caseStudies"];
     assert_eq!(rest["pageInfo"]["hasNextPage"], false);
     assert_eq!(rest["pageInfo"]["hasPreviousPage"], true);
-    let rest_years: Vec<i64> = rest["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["establishedYear"].as_i64().unwrap())
-        .collect();
+    let rest_years = established_years(rest);
     assert!(rest_years.iter().all(|year| *year >= years[1]));
 
     let (body, _) = app

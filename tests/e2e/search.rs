@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code, poll_until};
+use crate::common::{TestApp, data, first_error_code, poll_until, texts_at};
 
 const SEARCH: &str = r#"query ($query: String!, $lang: String, $types: [SearchType!], $filter: SearchFilter, $first: Int, $after: String) {
   search(query: $query, lang: $lang, types: $types, filter: $filter, first: $first, after: $after) {
@@ -70,12 +70,7 @@ async fn cross_language_search_with_highlights_and_facets(app: &TestApp) {
             .any(|facet| facet["value"] == "industrial-symbiosis"),
         "{themes:?}"
     );
-    let fragments: Vec<&str> = results["edges"][0]["node"]["highlights"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["fragment"].as_str().unwrap())
-        .collect();
+    let fragments = texts_at(&results["edges"][0]["node"]["highlights"], "/fragment");
     assert!(
         fragments.iter().any(|f| f.contains("<mark>")),
         "{fragments:?}"
@@ -163,12 +158,7 @@ async fn suggestions_complete_names(app: &TestApp) {
             .iter()
             .any(|s| s["entity"]["slug"] == "kalundborg-symbiosis")
     );
-    let novo: Vec<&str> = data["b"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["text"].as_str().unwrap())
-        .collect();
+    let novo = texts_at(&data["b"], "/text");
     assert!(novo.iter().any(|text| text.starts_with("Novo")), "{novo:?}");
     assert_eq!(data["c"], json!([]));
 }

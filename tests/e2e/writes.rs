@@ -8,7 +8,7 @@ use symbios_entity::change_log;
 use symbios_entity::vocabulary::Role;
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code};
+use crate::common::{TestApp, data, first_error_code, texts_at};
 
 const CREATE_ACTOR: &str = "mutation($input: CreateActorInput!) {
     createActor(input: $input) { id slug version name }
@@ -57,6 +57,20 @@ async fn seeded_actor_id(app: &TestApp, slug: &str) -> (String, i64) {
     )
 }
 
+/// Sends `query` with `key` and asserts that it is refused with 403 `FORBIDDEN`.
+async fn assert_forbidden(app: &TestApp, key: &str, query: &str, variables: Value) {
+    let (body, status) = app.graphql_as(key, query, variables).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(first_error_code(&body), "FORBIDDEN", "{body}");
+}
+
+/// Asserts that even a read with `key` is refused with 401 `UNAUTHENTICATED`.
+async fn assert_unauthenticated(app: &TestApp, key: &str) {
+    let (body, status) = app.graphql_as(key, "{ themes { slug } }", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(first_error_code(&body), "UNAUTHENTICATED", "{body}");
+}
+
 async fn roles_and_forbidden_actions(app: &TestApp) {
     let editor = app.create_key("editor", Role::Editor, None).await;
     let partner = app.create_key("brreg", Role::Partner, Some("NO-BRC")).await;
@@ -70,50 +84,22 @@ async fn roles_and_forbidden_actions(app: &TestApp) {
     assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
 
     // A key that does not exist, or a malformed header: 401 before anything runs.
-    let (body, status) = app
-        .graphql_as("symbios_not-a-real-key", "{ themes { slug } }", json!({}))
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    assert_eq!(first_error_code(&body), "UNAUTHENTICATED");
+    assert_unauthenticated(app, "symbios_not-a-real-key").await;
 
     // A partner may not write what is not an actor under its scheme.
-    let (body, status) = app
-        .graphql_as(
-            &partner,
-            "mutation { createProject(input: {name: \"P\", status: ONGOING, originalLang: \"en\"}) { id } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(first_error_code(&body), "FORBIDDEN");
-    let (body, status) = app
-        .graphql_as(
-            &partner,
-            CREATE_ACTOR,
-            actor_input(
-                "Svensk AB",
-                json!([{ "scheme": "SE-BLV", "value": "5560000000" }]),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let query = "mutation { createProject(input: {name: \"P\", status: ONGOING, originalLang: \"en\"}) { id } }";
+    assert_forbidden(app, &partner, query, json!({})).await;
+    let variables = actor_input(
+        "Svensk AB",
+        json!([{ "scheme": "SE-BLV", "value": "5560000000" }]),
+    );
+    assert_forbidden(app, &partner, CREATE_ACTOR, variables).await;
     let (seeded, version) = seeded_actor_id(app, "kalundborg-kommune").await;
-    let (body, status) = app
-        .graphql_as(
-            &partner,
-            UPDATE_ACTOR,
-            json!({ "id": seeded, "v": version, "patch": { "website": "https://evil.example" } }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let (body, status) = app
-        .graphql_as(&partner, "{ auditLog { id } }", json!({}))
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let (body, status) = app
-        .graphql_as(&editor, "{ auditLog { id } }", json!({}))
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let variables =
+        json!({ "id": seeded, "v": version, "patch": { "website": "https://evil.example" } });
+    assert_forbidden(app, &partner, UPDATE_ACTOR, variables).await;
+    assert_forbidden(app, &partner, "{ auditLog { id } }", json!({})).await;
+    assert_forbidden(app, &editor, "{ auditLog { id } }", json!({})).await;
 
     // What each role may do.
     let (body, _) = app
@@ -137,14 +123,8 @@ async fn roles_and_forbidden_actions(app: &TestApp) {
         .await;
     assert_eq!(data(&body)["updateActor"]["version"], 2);
     // ... but not remove its own scheme from the actor, nor touch another scheme's identifier.
-    let (body, status) = app
-        .graphql_as(
-            &partner,
-            UPDATE_ACTOR,
-            json!({ "id": created["id"], "v": 2, "patch": { "identifiers": [] } }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let variables = json!({ "id": created["id"], "v": 2, "patch": { "identifiers": [] } });
+    assert_forbidden(app, &partner, UPDATE_ACTOR, variables).await;
     let (body, _) = app
         .graphql_as(&editor, UPDATE_ACTOR, json!({ "id": seeded, "v": version, "patch": { "website": "https://www.kalundborg.dk" } }))
         .await;
@@ -163,10 +143,7 @@ async fn roles_and_forbidden_actions(app: &TestApp) {
     symbios::service::access::revoke(&app.db, &prefix, chrono::Utc::now())
         .await
         .unwrap();
-    let (body, status) = app
-        .graphql_as(&partner, "{ themes { slug } }", json!({}))
-        .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_unauthenticated(app, &partner).await;
 }
 backend_test!(roles_and_forbidden_actions);
 
@@ -189,12 +166,7 @@ async fn validation_names_every_field(app: &TestApp) {
         )
         .await;
     assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
-    let fields: Vec<&str> = body["errors"][0]["extensions"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|field| field["field"].as_str().unwrap())
-        .collect();
+    let fields = texts_at(&body["errors"][0]["extensions"]["fields"], "/field");
     for expected in [
         "slug",
         "title",
@@ -357,12 +329,7 @@ async fn upserts_are_idempotent_and_respect_source_versions(app: &TestApp) {
     assert_eq!(result["replayed"], false);
     let rejected = &result["items"][2];
     assert_eq!(rejected["status"], "REJECTED");
-    let fields: Vec<&str> = rejected["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields = texts_at(&rejected["errors"], "/field");
     assert_eq!(fields, ["name", "country"]);
 
     // The same call again: the same answer, nothing written.
@@ -391,12 +358,7 @@ async fn upserts_are_idempotent_and_respect_source_versions(app: &TestApp) {
             ]}),
         )
         .await;
-    let statuses: Vec<&str> = data(&body)["upsertActors"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["status"].as_str().unwrap())
-        .collect();
+    let statuses = texts_at(&data(&body)["upsertActors"]["items"], "/status");
     assert_eq!(statuses, ["UNCHANGED", "UPDATED"]);
     let (body, _) = app
         .graphql_as(&partner, UPSERT, json!({ "scheme": "NO-BRC", "items": [upsert_item("910000002", "Kysttang (old)", Some(2))] }))
@@ -437,26 +399,12 @@ async fn partners_touch_only_their_scheme(app: &TestApp) {
         .graphql_as(&norway, UPSERT, json!({ "scheme": "NO-BRC", "items": [upsert_item("930000001", "Grenseløs AS", None)] }))
         .await;
     let id = data(&body)["upsertActors"]["items"][0]["id"].clone();
-    let (body, status) = app
-        .graphql_as(
-            &sweden,
-            UPSERT,
-            json!({ "scheme": "NO-BRC", "items": [upsert_item("930000001", "Kapad AB", None)] }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let (body, status) = app
-        .graphql_as(
-            &sweden,
-            UPDATE_ACTOR,
-            json!({ "id": id, "v": 1, "patch": { "name": "Kapad AB" } }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let (body, status) = app
-        .graphql_as(&sweden, DELETE_ACTOR, json!({ "id": id, "v": 1 }))
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let variables =
+        json!({ "scheme": "NO-BRC", "items": [upsert_item("930000001", "Kapad AB", None)] });
+    assert_forbidden(app, &sweden, UPSERT, variables).await;
+    let variables = json!({ "id": id, "v": 1, "patch": { "name": "Kapad AB" } });
+    assert_forbidden(app, &sweden, UPDATE_ACTOR, variables).await;
+    assert_forbidden(app, &sweden, DELETE_ACTOR, json!({ "id": id, "v": 1 })).await;
     // The owner may delete its own actor.
     let (body, _) = app
         .graphql_as(&norway, DELETE_ACTOR, json!({ "id": id, "v": 1 }))

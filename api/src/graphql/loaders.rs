@@ -32,6 +32,28 @@ impl DbLoader {
     }
 }
 
+/// [`IdKey`] for a key that is an id (`Key(Uuid)`), or an id beside marker types
+/// (`Key<M…>(Uuid, PhantomData<…>)`).
+macro_rules! id_key {
+    ($key:ident) => {
+        id_key!(@impl [] $key);
+    };
+    ($key:ident<$($marker:ident),+>) => {
+        id_key!(@impl [$($marker),+] $key<$($marker),+>, PhantomData);
+    };
+    (@impl [$($marker:ident),*] $key:ty $(, $phantom:ident)?) => {
+        impl<$($marker),*> IdKey for $key {
+            fn id(&self) -> Uuid {
+                self.0
+            }
+
+            fn from_id(id: Uuid) -> Self {
+                Self(id $(, $phantom)?)
+            }
+        }
+    };
+}
+
 /// Declares a key type and the service call that loads a batch of it.
 macro_rules! batch_loader {
     ($(#[$doc:meta])* $key:ident => $value:ty, $load:path) => {
@@ -39,15 +61,7 @@ macro_rules! batch_loader {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub Uuid);
 
-        impl IdKey for $key {
-            fn id(&self) -> Uuid {
-                self.0
-            }
-
-            fn from_id(id: Uuid) -> Self {
-                Self(id)
-            }
-        }
+        id_key!($key);
 
         impl Loader<$key> for DbLoader {
             type Value = $value;
@@ -108,15 +122,7 @@ impl<R> Hash for ById<R> {
     }
 }
 
-impl<R> IdKey for ById<R> {
-    fn id(&self) -> Uuid {
-        self.0
-    }
-
-    fn from_id(id: Uuid) -> Self {
-        Self(id, PhantomData)
-    }
-}
+id_key!(ById<R>);
 
 impl<R: RecordType> Loader<ById<R>> for DbLoader {
     type Value = Row<R>;
@@ -148,15 +154,7 @@ batch_loader!(/// The project ids of a theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RowsOf<K>(pub Uuid, PhantomData<K>);
 
-impl<K> IdKey for RowsOf<K> {
-    fn id(&self) -> Uuid {
-        self.0
-    }
-
-    fn from_id(id: Uuid) -> Self {
-        Self(id, PhantomData)
-    }
-}
+id_key!(RowsOf<K>);
 
 impl<K: ForeignKey> Loader<RowsOf<K>> for DbLoader {
     type Value = Vec<relation::Row<K::Relation>>;
@@ -175,15 +173,7 @@ impl<K: ForeignKey> Loader<RowsOf<K>> for DbLoader {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RowsWithTargets<K, T>(pub Uuid, PhantomData<(K, T)>);
 
-impl<K, T> IdKey for RowsWithTargets<K, T> {
-    fn id(&self) -> Uuid {
-        self.0
-    }
-
-    fn from_id(id: Uuid) -> Self {
-        Self(id, PhantomData)
-    }
-}
+id_key!(RowsWithTargets<K, T>);
 
 impl<K, T> Loader<RowsWithTargets<K, T>> for DbLoader
 where

@@ -14,32 +14,26 @@ struct Asset {
 
 const INDEX: &[u8] = include_bytes!("../../../explorer/index.html");
 
+/// An [`Asset`] for the file `explorer/<name>`: the name is written once, for the route and
+/// the embedded path.
+macro_rules! asset {
+    ($name:literal, $media_type:expr) => {
+        Asset {
+            name: $name,
+            media_type: $media_type,
+            bytes: include_bytes!(concat!("../../../explorer/", $name)),
+        }
+    };
+}
+
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "app.js",
-        media_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../../../explorer/app.js"),
-    },
-    Asset {
-        name: "i18n.js",
-        media_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../../../explorer/i18n.js"),
-    },
-    Asset {
-        name: "map.js",
-        media_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../../../explorer/map.js"),
-    },
-    Asset {
-        name: "style.css",
-        media_type: "text/css; charset=utf-8",
-        bytes: include_bytes!("../../../explorer/style.css"),
-    },
-    Asset {
-        name: "countries.json",
-        media_type: "application/json",
-        bytes: include_bytes!("../../../explorer/countries.json"),
-    },
+    asset!("app.js", JAVASCRIPT),
+    asset!("i18n.js", JAVASCRIPT),
+    asset!("map.js", JAVASCRIPT),
+    asset!("style.css", "text/css; charset=utf-8"),
+    asset!("countries.json", "application/json"),
 ];
 
 /// `GET /`: the explorer page.

@@ -535,15 +535,23 @@ mod tests {
         Refused(fn(ResponseFormat) -> Refusal),
     }
 
+    /// A resolver of `field` that failed with a service error, extended as resolvers extend it.
+    fn resolver(field: &'static str, error: service::Error) -> Example {
+        Example::Resolver {
+            field,
+            error: error.extend(),
+        }
+    }
+
     fn examples(code: ErrorCode) -> Vec<(&'static str, Example)> {
         use Example::{Refused, Resolver, Validation};
         match code {
             ErrorCode::BadUserInput => vec![
                 (
                     "a refused input field",
-                    Resolver {
-                        field: "createActor",
-                        error: service::Error::InvalidFields(vec![
+                    resolver(
+                        "createActor",
+                        service::Error::InvalidFields(vec![
                             service::error::FieldError {
                                 field: "input.country".to_owned(),
                                 reason: "is not an ISO 3166-1 alpha-2 code".to_owned(),
@@ -552,9 +560,8 @@ mod tests {
                                 field: "input.name".to_owned(),
                                 reason: "must not be empty".to_owned(),
                             },
-                        ])
-                        .extend(),
-                    },
+                        ]),
+                    ),
                 ),
                 (
                     "a document that fails validation",
@@ -592,42 +599,37 @@ mod tests {
             ],
             ErrorCode::NotFound => vec![(
                 "an update of a missing record",
-                Resolver {
-                    field: "updateActor",
-                    error: service::Error::NotFound { entity: "actor" }.extend(),
-                },
+                resolver("updateActor", service::Error::NotFound { entity: "actor" }),
             )],
             ErrorCode::VersionConflict => vec![
                 (
                     "a stale expectedVersion",
-                    Resolver {
-                        field: "updateActor",
-                        error: service::Error::VersionConflict {
+                    resolver(
+                        "updateActor",
+                        service::Error::VersionConflict {
                             entity: "actor",
                             expected: 1,
                             current: 2,
-                        }
-                        .extend(),
-                    },
+                        },
+                    ),
                 ),
                 (
                     "a write that kept losing its unique values",
-                    Resolver {
-                        field: "createActor",
-                        error: service::Error::ConcurrentWrite { entity: "actor" }.extend(),
-                    },
+                    resolver(
+                        "createActor",
+                        service::Error::ConcurrentWrite { entity: "actor" },
+                    ),
                 ),
             ],
             ErrorCode::Unauthenticated => vec![
                 (
                     "a write without a key",
-                    Resolver {
-                        field: "createActor",
-                        error: service::Error::Unauthenticated(
+                    resolver(
+                        "createActor",
+                        service::Error::Unauthenticated(
                             "this operation needs an API key".to_owned(),
-                        )
-                        .extend(),
-                    },
+                        ),
+                    ),
                 ),
                 (
                     "an unknown key",
@@ -641,18 +643,17 @@ mod tests {
             ],
             ErrorCode::Forbidden => vec![(
                 "a partner key outside its scheme",
-                Resolver {
-                    field: "updateProject",
-                    error: service::Error::Forbidden("partner keys write actors only".to_owned())
-                        .extend(),
-                },
+                resolver(
+                    "updateProject",
+                    service::Error::Forbidden("partner keys write actors only".to_owned()),
+                ),
             )],
             ErrorCode::ResyncRequired => vec![(
                 "a cursor older than the retention window",
-                Resolver {
-                    field: "changes",
-                    error: service::Error::ResyncRequired { pruned_through: 42 }.extend(),
-                },
+                resolver(
+                    "changes",
+                    service::Error::ResyncRequired { pruned_through: 42 },
+                ),
             )],
             ErrorCode::RateLimited => vec![(
                 "too many requests",
@@ -686,24 +687,22 @@ mod tests {
             ErrorCode::Internal => vec![
                 (
                     "a database failure in a resolver",
-                    Resolver {
-                        field: "actors",
-                        error: service::Error::Database(sea_orm::DbErr::Custom(
+                    resolver(
+                        "actors",
+                        service::Error::Database(sea_orm::DbErr::Custom(
                             "relation \"actor\" does not exist".to_owned(),
-                        ))
-                        .extend(),
-                    },
+                        )),
+                    ),
                 ),
                 (
                     "another failure in a resolver",
-                    Resolver {
-                        field: "upsertActors",
-                        error: service::Error::internal(
+                    resolver(
+                        "upsertActors",
+                        service::Error::internal(
                             "read a stored idempotent answer",
                             "expected value at line 1 column 1",
-                        )
-                        .extend(),
-                    },
+                        ),
+                    ),
                 ),
                 (
                     "an error a resolver left without a code",

@@ -143,13 +143,7 @@ async fn the_explorer_scripts_use_no_html_sink() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphiql_may_load_exactly_what_its_page_names() {
     let app = spawn_app(Backend::Sqlite).await;
-    let response = app
-        .client
-        .get(format!("{}/graphql", app.base_url))
-        .header("accept", "text/html,application/xhtml+xml")
-        .send()
-        .await
-        .expect("request is sent");
+    let response = app.get_graphiql("text/html,application/xhtml+xml").await;
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
     let page = response.text().await.expect("page text");
@@ -217,13 +211,7 @@ async fn graphiql_may_load_exactly_what_its_page_names() {
 
 backend_test!(graphql_answers_are_never_documents);
 async fn graphql_answers_are_never_documents(app: &TestApp) {
-    let get = app
-        .client
-        .get(format!("{}/graphql", app.base_url))
-        .query(&[("query", "{ themes { slug } }")])
-        .send()
-        .await
-        .expect("request is sent");
+    let get = app.get_query("{ themes { slug } }").await;
     let (post_body, post_status) = app.graphql("{ themes { slug } }", json!({})).await;
     assert_eq!(post_status, StatusCode::OK, "{post_body}");
     let post = app

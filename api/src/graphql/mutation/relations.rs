@@ -86,6 +86,162 @@ macro_rules! relation_mutation {
     };
 }
 
+/// The create and patch inputs of a relation, and their conversions to the write side's
+/// fields and patch, from one list of fields. Each field is one of:
+/// - `id name("camelName")`: an id; a create needs it, a patch may leave it out;
+/// - `optional_id name("camelName")`: an id the record may go without (`null` clears it);
+/// - `required name: T`: a value a create needs, a patch may leave out;
+/// - `vocabulary name: T`: the same, for a GraphQL enum converted to the stored one;
+/// - `optional name: T`: a value the record may go without (`null` clears it);
+/// - `localized name("camelName")`: texts by language.
+///
+/// Doc comments on a field describe it in the create input; every create input also takes
+/// a client-chosen `id`. Refused ids and texts are named `input.camelName` / `patch.camelName`.
+macro_rules! relation_inputs {
+    (
+        $(#[$create_doc:meta])* $create:ident => $fields:ident;
+        $(#[$patch_doc:meta])* $patch:ident => $patch_fields:ident;
+        $($rest:tt)*
+    ) => {
+        relation_inputs!(@field
+            [$(#[$create_doc])* $create => $fields; $(#[$patch_doc])* $patch => $patch_fields]
+            [] [] []
+            $($rest)*
+        );
+    };
+
+    // One field at a time: its create input field, its patch input field, and how it converts.
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
+        $(#[$doc:meta])* id $name:ident($camel:literal), $($rest:tt)*
+    ) => {
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: ID] [$name: Option<ID>] (id $name $camel) $($rest)*);
+    };
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
+        $(#[$doc:meta])* optional_id $name:ident($camel:literal), $($rest:tt)*
+    ) => {
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: Option<ID>] [$name: MaybeUndefined<ID>] (optional_id $name $camel)
+            $($rest)*);
+    };
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
+        $(#[$doc:meta])* required $name:ident: $ty:ty, $($rest:tt)*
+    ) => {
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: $ty] [$name: Option<$ty>] (required $name) $($rest)*);
+    };
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
+        $(#[$doc:meta])* vocabulary $name:ident: $ty:ty, $($rest:tt)*
+    ) => {
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: $ty] [$name: Option<$ty>] (vocabulary $name) $($rest)*);
+    };
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
+        $(#[$doc:meta])* optional $name:ident: $ty:ty, $($rest:tt)*
+    ) => {
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: Option<$ty>] [$name: MaybeUndefined<$ty>] (optional $name)
+            $($rest)*);
+    };
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
+        $(#[$doc:meta])* localized $name:ident($camel:literal), $($rest:tt)*
+    ) => {
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: Option<Vec<LocalizedTextInput>>]
+            [$name: Option<Vec<LocalizedTextInput>>] (localized $name $camel) $($rest)*);
+    };
+    (@push $head:tt [$($create:tt)*] [$($patch:tt)*] [$($conversions:tt)*]
+        [$(#[$doc:meta])* $name:ident: $create_ty:ty] [$patch_name:ident: $patch_ty:ty]
+        $conversion:tt $($rest:tt)*
+    ) => {
+        relation_inputs!(@field $head
+            [$($create)* $(#[$doc])* pub $name: $create_ty,]
+            [$($patch)* pub $patch_name: $patch_ty,]
+            [$($conversions)* $conversion]
+            $($rest)*
+        );
+    };
+
+    // Every field read: the two inputs and their conversions.
+    (@field
+        [$(#[$create_doc:meta])* $create_input:ident => $fields:ident;
+         $(#[$patch_doc:meta])* $patch_input:ident => $patch_fields:ident]
+        [$($create:tt)*] [$($patch:tt)*] [$(($kind:ident $name:ident $($camel:literal)?))*]
+    ) => {
+        $(#[$create_doc])*
+        #[derive(InputObject, Debug, Clone)]
+        pub struct $create_input {
+            /// A client-chosen id (UUID); made up when left out.
+            pub id: Option<ID>,
+            $($create)*
+        }
+
+        impl $create_input {
+            fn into_record(self) -> async_graphql::Result<$fields> {
+                let input = self;
+                Ok($fields {
+                    $($name: relation_inputs!(@record input $kind $name $($camel)?),)*
+                })
+            }
+        }
+
+        $(#[$patch_doc])*
+        #[derive(InputObject, Debug, Clone, Default)]
+        pub struct $patch_input {
+            $($patch)*
+        }
+
+        impl $patch_input {
+            fn into_patch(self) -> async_graphql::Result<$patch_fields> {
+                let patch = self;
+                Ok($patch_fields {
+                    $($name: relation_inputs!(@patch patch $kind $name $($camel)?),)*
+                })
+            }
+        }
+    };
+
+    // A create input's field as the record holds it.
+    (@record $input:ident id $name:ident $camel:literal) => {
+        id(concat!("input.", $camel), &$input.$name)?
+    };
+    (@record $input:ident optional_id $name:ident $camel:literal) => {
+        optional_id(concat!("input.", $camel), $input.$name)?
+    };
+    (@record $input:ident vocabulary $name:ident) => {
+        $input.$name.into()
+    };
+    (@record $input:ident localized $name:ident $camel:literal) => {
+        localized(concat!("input.", $camel), $input.$name)?.unwrap_or_default()
+    };
+    (@record $input:ident $kind:ident $name:ident) => {
+        $input.$name
+    };
+
+    // A patch input's field as the write side's patch holds it.
+    (@patch $patch:ident id $name:ident $camel:literal) => {
+        patch_id(concat!("patch.", $camel), $patch.$name)?
+    };
+    (@patch $patch:ident optional_id $name:ident $camel:literal) => {{
+        let value: Option<Option<ID>> = $patch.$name.into();
+        value
+            .map(|value| optional_id(concat!("patch.", $camel), value))
+            .transpose()?
+    }};
+    (@patch $patch:ident required $name:ident) => {
+        $patch.$name
+    };
+    (@patch $patch:ident vocabulary $name:ident) => {
+        $patch.$name.map(Into::into)
+    };
+    (@patch $patch:ident optional $name:ident) => {
+        $patch.$name.into()
+    };
+    (@patch $patch:ident localized $name:ident $camel:literal) => {
+        localized(concat!("patch.", $camel), $patch.$name)?
+    };
+}
+
 fn id(field: &str, id: &ID) -> async_graphql::Result<Uuid> {
     parse_id(field, id)
 }
@@ -98,42 +254,14 @@ fn patch_id(field: &str, value: Option<ID>) -> async_graphql::Result<Option<Uuid
     optional_id(field, value)
 }
 
-/// A new participation of an actor in a project.
-#[derive(InputObject, Debug, Clone)]
-pub struct CreateParticipationInput {
-    /// A client-chosen id (UUID); made up when left out.
-    pub id: Option<ID>,
-    pub project_id: ID,
-    pub actor_id: ID,
-    pub role: ParticipationRole,
-}
-
-impl CreateParticipationInput {
-    fn into_record(self) -> async_graphql::Result<ParticipationFields> {
-        Ok(ParticipationFields {
-            project_id: id("input.projectId", &self.project_id)?,
-            actor_id: id("input.actorId", &self.actor_id)?,
-            role: self.role.into(),
-        })
-    }
-}
-
-/// Changes to a participation; fields left out keep their value.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct ParticipationPatchInput {
-    pub project_id: Option<ID>,
-    pub actor_id: Option<ID>,
-    pub role: Option<ParticipationRole>,
-}
-
-impl ParticipationPatchInput {
-    fn into_patch(self) -> async_graphql::Result<ParticipationPatch> {
-        Ok(ParticipationPatch {
-            project_id: patch_id("patch.projectId", self.project_id)?,
-            actor_id: patch_id("patch.actorId", self.actor_id)?,
-            role: self.role.map(Into::into),
-        })
-    }
+relation_inputs! {
+    /// A new participation of an actor in a project.
+    CreateParticipationInput => ParticipationFields;
+    /// Changes to a participation; fields left out keep their value.
+    ParticipationPatchInput => ParticipationPatch;
+    id project_id("projectId"),
+    id actor_id("actorId"),
+    vocabulary role: ParticipationRole,
 }
 
 relation_mutation!(
@@ -148,60 +276,20 @@ relation_mutation!(
     delete_participation = "Removes a participation that is at `expectedVersion` (editor key).",
 );
 
-/// A new funding of a project.
-#[derive(InputObject, Debug, Clone)]
-pub struct CreateFundingInput {
-    /// A client-chosen id (UUID); made up when left out.
-    pub id: Option<ID>,
-    pub funder_id: ID,
-    pub project_id: ID,
-    pub programme: Option<String>,
+relation_inputs! {
+    /// A new funding of a project.
+    CreateFundingInput => FundingFields;
+    /// Changes to a funding: fields left out keep their value; `null` clears an optional one.
+    FundingPatchInput => FundingPatch;
+    id funder_id("funderId"),
+    id project_id("projectId"),
+    optional programme: String,
     /// Non-negative; needs `currency`.
-    pub amount: Option<f64>,
+    optional amount: f64,
     /// ISO 4217, e.g. EUR, SEK, NOK.
-    pub currency: Option<String>,
-    pub period_start: Option<NaiveDate>,
-    pub period_end: Option<NaiveDate>,
-}
-
-impl CreateFundingInput {
-    fn into_record(self) -> async_graphql::Result<FundingFields> {
-        Ok(FundingFields {
-            funder_id: id("input.funderId", &self.funder_id)?,
-            project_id: id("input.projectId", &self.project_id)?,
-            programme: self.programme,
-            amount: self.amount,
-            currency: self.currency,
-            period_start: self.period_start,
-            period_end: self.period_end,
-        })
-    }
-}
-
-/// Changes to a funding: fields left out keep their value; `null` clears an optional one.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct FundingPatchInput {
-    pub funder_id: Option<ID>,
-    pub project_id: Option<ID>,
-    pub programme: MaybeUndefined<String>,
-    pub amount: MaybeUndefined<f64>,
-    pub currency: MaybeUndefined<String>,
-    pub period_start: MaybeUndefined<NaiveDate>,
-    pub period_end: MaybeUndefined<NaiveDate>,
-}
-
-impl FundingPatchInput {
-    fn into_patch(self) -> async_graphql::Result<FundingPatch> {
-        Ok(FundingPatch {
-            funder_id: patch_id("patch.funderId", self.funder_id)?,
-            project_id: patch_id("patch.projectId", self.project_id)?,
-            programme: self.programme.into(),
-            amount: self.amount.into(),
-            currency: self.currency.into(),
-            period_start: self.period_start.into(),
-            period_end: self.period_end.into(),
-        })
-    }
+    optional currency: String,
+    optional period_start: NaiveDate,
+    optional period_end: NaiveDate,
 }
 
 relation_mutation!(
@@ -216,42 +304,14 @@ relation_mutation!(
     delete_funding = "Removes a funding that is at `expectedVersion` (editor key).",
 );
 
-/// A new role of an actor in a case study.
-#[derive(InputObject, Debug, Clone)]
-pub struct CreateCaseStudyActorInput {
-    /// A client-chosen id (UUID); made up when left out.
-    pub id: Option<ID>,
-    pub case_study_id: ID,
-    pub actor_id: ID,
-    pub role: CaseStudyRole,
-}
-
-impl CreateCaseStudyActorInput {
-    fn into_record(self) -> async_graphql::Result<CaseStudyActorFields> {
-        Ok(CaseStudyActorFields {
-            case_study_id: id("input.caseStudyId", &self.case_study_id)?,
-            actor_id: id("input.actorId", &self.actor_id)?,
-            role: self.role.into(),
-        })
-    }
-}
-
-/// Changes to a case-study role; fields left out keep their value.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct CaseStudyActorPatchInput {
-    pub case_study_id: Option<ID>,
-    pub actor_id: Option<ID>,
-    pub role: Option<CaseStudyRole>,
-}
-
-impl CaseStudyActorPatchInput {
-    fn into_patch(self) -> async_graphql::Result<CaseStudyActorPatch> {
-        Ok(CaseStudyActorPatch {
-            case_study_id: patch_id("patch.caseStudyId", self.case_study_id)?,
-            actor_id: patch_id("patch.actorId", self.actor_id)?,
-            role: self.role.map(Into::into),
-        })
-    }
+relation_inputs! {
+    /// A new role of an actor in a case study.
+    CreateCaseStudyActorInput => CaseStudyActorFields;
+    /// Changes to a case-study role; fields left out keep their value.
+    CaseStudyActorPatchInput => CaseStudyActorPatch;
+    id case_study_id("caseStudyId"),
+    id actor_id("actorId"),
+    vocabulary role: CaseStudyRole,
 }
 
 relation_mutation!(
@@ -268,83 +328,25 @@ relation_mutation!(
         "Removes a case-study role that is at `expectedVersion` (editor key).",
 );
 
-/// A new resource flow of a case study.
-#[derive(InputObject, Debug, Clone)]
-pub struct CreateResourceFlowInput {
-    /// A client-chosen id (UUID); made up when left out.
-    pub id: Option<ID>,
-    pub case_study_id: ID,
-    pub from_actor_id: ID,
-    pub to_actor_id: Option<ID>,
-    pub resource: String,
-    pub category: FlowCategory,
+relation_inputs! {
+    /// A new resource flow of a case study.
+    CreateResourceFlowInput => FlowFields;
+    /// Changes to a resource flow: fields left out keep their value; `null` clears an optional one.
+    ResourceFlowPatchInput => FlowPatch;
+    id case_study_id("caseStudyId"),
+    id from_actor_id("fromActorId"),
+    optional_id to_actor_id("toActorId"),
+    required resource: String,
+    vocabulary category: FlowCategory,
     /// Non-negative; needs `unit`.
-    pub quantity: Option<f64>,
-    pub unit: Option<String>,
-    pub year: Option<i32>,
-    pub status: FlowStatus,
+    optional quantity: f64,
+    optional unit: String,
+    optional year: i32,
+    vocabulary status: FlowStatus,
     /// Six-digit European Waste Catalogue code.
-    pub ewc_code: Option<String>,
-    pub original_lang: String,
-    pub description: Option<Vec<LocalizedTextInput>>,
-}
-
-impl CreateResourceFlowInput {
-    fn into_record(self) -> async_graphql::Result<FlowFields> {
-        Ok(FlowFields {
-            case_study_id: id("input.caseStudyId", &self.case_study_id)?,
-            from_actor_id: id("input.fromActorId", &self.from_actor_id)?,
-            to_actor_id: optional_id("input.toActorId", self.to_actor_id)?,
-            resource: self.resource,
-            category: self.category.into(),
-            quantity: self.quantity,
-            unit: self.unit,
-            year: self.year,
-            status: self.status.into(),
-            ewc_code: self.ewc_code,
-            original_lang: self.original_lang,
-            description: localized("input.description", self.description)?.unwrap_or_default(),
-        })
-    }
-}
-
-/// Changes to a resource flow: fields left out keep their value; `null` clears an optional one.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct ResourceFlowPatchInput {
-    pub case_study_id: Option<ID>,
-    pub from_actor_id: Option<ID>,
-    pub to_actor_id: MaybeUndefined<ID>,
-    pub resource: Option<String>,
-    pub category: Option<FlowCategory>,
-    pub quantity: MaybeUndefined<f64>,
-    pub unit: MaybeUndefined<String>,
-    pub year: MaybeUndefined<i32>,
-    pub status: Option<FlowStatus>,
-    pub ewc_code: MaybeUndefined<String>,
-    pub original_lang: Option<String>,
-    pub description: Option<Vec<LocalizedTextInput>>,
-}
-
-impl ResourceFlowPatchInput {
-    fn into_patch(self) -> async_graphql::Result<FlowPatch> {
-        let to_actor_id: Option<Option<ID>> = self.to_actor_id.into();
-        Ok(FlowPatch {
-            case_study_id: patch_id("patch.caseStudyId", self.case_study_id)?,
-            from_actor_id: patch_id("patch.fromActorId", self.from_actor_id)?,
-            to_actor_id: to_actor_id
-                .map(|value| optional_id("patch.toActorId", value))
-                .transpose()?,
-            resource: self.resource,
-            category: self.category.map(Into::into),
-            quantity: self.quantity.into(),
-            unit: self.unit.into(),
-            year: self.year.into(),
-            status: self.status.map(Into::into),
-            ewc_code: self.ewc_code.into(),
-            original_lang: self.original_lang,
-            description: localized("patch.description", self.description)?,
-        })
-    }
+    optional ewc_code: String,
+    required original_lang: String,
+    localized description("description"),
 }
 
 relation_mutation!(
@@ -360,55 +362,18 @@ relation_mutation!(
     delete_resource_flow = "Removes a resource flow that is at `expectedVersion` (editor key).",
 );
 
-/// A new impact figure of a case study.
-#[derive(InputObject, Debug, Clone)]
-pub struct CreateImpactFigureInput {
-    /// A client-chosen id (UUID); made up when left out.
-    pub id: Option<ID>,
-    pub case_study_id: ID,
+relation_inputs! {
+    /// A new impact figure of a case study.
+    CreateImpactFigureInput => ImpactFields;
+    /// Changes to an impact figure: fields left out keep their value; `null` clears an optional one.
+    ImpactFigurePatchInput => ImpactPatch;
+    id case_study_id("caseStudyId"),
     /// What is measured, e.g. `co2_avoided`.
-    pub metric: String,
-    pub value: f64,
-    pub unit: String,
-    pub year: Option<i32>,
-    pub note: Option<String>,
-}
-
-impl CreateImpactFigureInput {
-    fn into_record(self) -> async_graphql::Result<ImpactFields> {
-        Ok(ImpactFields {
-            case_study_id: id("input.caseStudyId", &self.case_study_id)?,
-            metric: self.metric,
-            value: self.value,
-            unit: self.unit,
-            year: self.year,
-            note: self.note,
-        })
-    }
-}
-
-/// Changes to an impact figure: fields left out keep their value; `null` clears an optional one.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct ImpactFigurePatchInput {
-    pub case_study_id: Option<ID>,
-    pub metric: Option<String>,
-    pub value: Option<f64>,
-    pub unit: Option<String>,
-    pub year: MaybeUndefined<i32>,
-    pub note: MaybeUndefined<String>,
-}
-
-impl ImpactFigurePatchInput {
-    fn into_patch(self) -> async_graphql::Result<ImpactPatch> {
-        Ok(ImpactPatch {
-            case_study_id: patch_id("patch.caseStudyId", self.case_study_id)?,
-            metric: self.metric,
-            value: self.value,
-            unit: self.unit,
-            year: self.year.into(),
-            note: self.note.into(),
-        })
-    }
+    required metric: String,
+    required value: f64,
+    required unit: String,
+    optional year: i32,
+    optional note: String,
 }
 
 relation_mutation!(
@@ -424,43 +389,15 @@ relation_mutation!(
     delete_impact_figure = "Removes an impact figure that is at `expectedVersion` (editor key).",
 );
 
-/// A new membership of a person (an actor of kind `PERSON`) in an organisation.
-#[derive(InputObject, Debug, Clone)]
-pub struct CreateMembershipInput {
-    /// A client-chosen id (UUID); made up when left out.
-    pub id: Option<ID>,
-    pub person_id: ID,
-    pub organisation_id: ID,
+relation_inputs! {
+    /// A new membership of a person (an actor of kind `PERSON`) in an organisation.
+    CreateMembershipInput => MembershipFields;
+    /// Changes to a membership: fields left out keep their value; `null` clears the title.
+    MembershipPatchInput => MembershipPatch;
+    id person_id("personId"),
+    id organisation_id("organisationId"),
     /// The person's title there.
-    pub title: Option<String>,
-}
-
-impl CreateMembershipInput {
-    fn into_record(self) -> async_graphql::Result<MembershipFields> {
-        Ok(MembershipFields {
-            person_id: id("input.personId", &self.person_id)?,
-            organisation_id: id("input.organisationId", &self.organisation_id)?,
-            title: self.title,
-        })
-    }
-}
-
-/// Changes to a membership: fields left out keep their value; `null` clears the title.
-#[derive(InputObject, Debug, Clone, Default)]
-pub struct MembershipPatchInput {
-    pub person_id: Option<ID>,
-    pub organisation_id: Option<ID>,
-    pub title: MaybeUndefined<String>,
-}
-
-impl MembershipPatchInput {
-    fn into_patch(self) -> async_graphql::Result<MembershipPatch> {
-        Ok(MembershipPatch {
-            person_id: patch_id("patch.personId", self.person_id)?,
-            organisation_id: patch_id("patch.organisationId", self.organisation_id)?,
-            title: self.title.into(),
-        })
-    }
+    optional title: String,
 }
 
 relation_mutation!(

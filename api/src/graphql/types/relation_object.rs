@@ -170,7 +170,8 @@ where
 /// `keeps`, a struct that also keeps the records at its ends for role lists), its
 /// [`RelationObject`] (and [`Keeps`]) impls, `From` its row, and an `#[Object]` impl of the
 /// fields in the order given. A field is `id;`, `version;`, a link `name: Object = relation::KeyColumn;` (the
-/// record the key names, kept or through the loader), or an `async fn` written out.
+/// record the key names, kept or through the loader), a value of the row
+/// `name: Type = |row| row.column;`, or an `async fn` written out.
 macro_rules! relation_object {
     (
         $(#[$doc:meta])*
@@ -194,7 +195,7 @@ macro_rules! relation_object {
         }
 
         $crate::graphql::types::relation_object::relation_object!(
-            @fields $object($entity) loaded [] $($fields)*
+            @fields [$object($entity) loaded] [] $($fields)*
         );
     };
     (
@@ -247,10 +248,10 @@ macro_rules! relation_object {
         })+
 
         $crate::graphql::types::relation_object::relation_object!(
-            @fields $object($entity) kept [] $($fields)*
+            @fields [$object($entity) kept] [] $($fields)*
         );
     };
-    (@fields $object:ident($entity:ident) $ends:ident [$($done:tt)*]) => {
+    (@fields [$object:ident($entity:ident) $ends:ident] [$($done:tt)*]) => {
         impl From<symbios_entity::$entity::Model> for $object {
             fn from(row: symbios_entity::$entity::Model) -> Self {
                 <Self as $crate::graphql::types::relation_object::RelationObject>::of(row)
@@ -262,62 +263,71 @@ macro_rules! relation_object {
             $($done)*
         }
     };
-    (@fields $object:ident $entity:tt $ends:ident [$($done:tt)*]
+    // Appends one field's methods to those done, then reads the rest.
+    (@push $head:tt [$($done:tt)*] { $($method:tt)* } $($rest:tt)*) => {
+        $crate::graphql::types::relation_object::relation_object!(
+            @fields $head [$($done)* $($method)*] $($rest)*
+        );
+    };
+    (@fields $head:tt $done:tt
         $(#[$doc:meta])* id; $($rest:tt)*
     ) => {
-        $crate::graphql::types::relation_object::relation_object!(
-            @fields $object $entity $ends [$($done)*
-                $(#[$doc])*
-                async fn id(&self) -> async_graphql::ID {
-                    let row = $crate::graphql::types::relation_object::RelationObject::row(self);
-                    async_graphql::ID(row.id.to_string())
-                }
-            ] $($rest)*
-        );
+        $crate::graphql::types::relation_object::relation_object!(@push $head $done {
+            $(#[$doc])*
+            async fn id(&self) -> async_graphql::ID {
+                let row = $crate::graphql::types::relation_object::RelationObject::row(self);
+                async_graphql::ID(row.id.to_string())
+            }
+        } $($rest)*);
     };
-    (@fields $object:ident $entity:tt $ends:ident [$($done:tt)*]
+    (@fields $head:tt $done:tt
         $(#[$doc:meta])* version; $($rest:tt)*
     ) => {
-        $crate::graphql::types::relation_object::relation_object!(
-            @fields $object $entity $ends [$($done)*
-                $(#[$doc])*
-                async fn version(&self) -> i32 {
-                    $crate::graphql::types::relation_object::RelationObject::row(self).version
-                }
-            ] $($rest)*
-        );
+        $crate::graphql::types::relation_object::relation_object!(@push $head $done {
+            $(#[$doc])*
+            async fn version(&self) -> i32 {
+                $crate::graphql::types::relation_object::RelationObject::row(self).version
+            }
+        } $($rest)*);
     };
-    (@fields $object:ident $entity:tt $ends:ident [$($done:tt)*]
+    (@fields $head:tt $done:tt
         $(#[$doc:meta])* async fn $name:ident($($args:tt)*) -> $output:ty $body:block
         $($rest:tt)*
     ) => {
-        $crate::graphql::types::relation_object::relation_object!(
-            @fields $object $entity $ends [$($done)*
-                $(#[$doc])*
-                async fn $name($($args)*) -> $output $body
-            ] $($rest)*
-        );
+        $crate::graphql::types::relation_object::relation_object!(@push $head $done {
+            $(#[$doc])*
+            async fn $name($($args)*) -> $output $body
+        } $($rest)*);
     };
-    (@fields $object:ident $entity:tt $ends:ident [$($done:tt)*]
+    (@fields $head:tt $done:tt
         $(#[$doc:meta])* $name:ident: localized $field:path; $($rest:tt)*
     ) => {
-        $crate::graphql::types::relation_object::relation_object!(
-            @fields $object $entity $ends [$($done)*
-                $(#[$doc])*
-                async fn $name(&self, ctx: &async_graphql::Context<'_>, lang: Option<String>)
-                    -> async_graphql::Result<Option<$crate::graphql::types::localized::LocalizedText>>
-                {
-                    let id = $crate::graphql::types::relation_object::RelationObject::row(self).id;
-                    $crate::graphql::types::localized::resolve(ctx, id, $field, lang.as_deref()).await
-                }
-            ] $($rest)*
-        );
+        $crate::graphql::types::relation_object::relation_object!(@push $head $done {
+            $(#[$doc])*
+            async fn $name(&self, ctx: &async_graphql::Context<'_>, lang: Option<String>)
+                -> async_graphql::Result<Option<$crate::graphql::types::localized::LocalizedText>>
+            {
+                let id = $crate::graphql::types::relation_object::RelationObject::row(self).id;
+                $crate::graphql::types::localized::resolve(ctx, id, $field, lang.as_deref()).await
+            }
+        } $($rest)*);
     };
-    (@fields $object:ident $entity:tt $ends:ident [$($done:tt)*]
+    (@fields $head:tt $done:tt
+        $(#[$doc:meta])* $name:ident: $output:ty = |$row:ident| $value:expr; $($rest:tt)*
+    ) => {
+        $crate::graphql::types::relation_object::relation_object!(@push $head $done {
+            $(#[$doc])*
+            async fn $name(&self) -> $output {
+                let $row = $crate::graphql::types::relation_object::RelationObject::row(self);
+                $value
+            }
+        } $($rest)*);
+    };
+    (@fields [$object:ident $entity:tt $ends:ident] $done:tt
         $(#[$doc:meta])* $name:ident: $target:ty = $key:ty; $($rest:tt)*
     ) => {
         $crate::graphql::types::relation_object::relation_object!(
-            @fields $object $entity $ends [$($done)*
+            @push [$object $entity $ends] $done {
                 $(#[$doc])*
                 async fn $name(&self, ctx: &async_graphql::Context<'_>)
                     -> async_graphql::Result<Option<$crate::graphql::types::eager::Eager<$target>>>
@@ -329,7 +339,7 @@ macro_rules! relation_object {
                     );
                     $crate::graphql::types::relation_object::target::<$target>(ctx, kept, id).await
                 }
-            ] $($rest)*
+            } $($rest)*
         );
     };
     (@kept loaded $self:ident $key:ty) => {

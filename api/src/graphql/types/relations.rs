@@ -54,29 +54,19 @@ relation_object! {
         project: Project = funding::ProjectId;
 
         /// Programme or scheme, e.g. `Interreg Sverige–Norge 2014–2020`, `Skaparkraft`.
-        async fn programme(&self) -> Option<&str> {
-            self.0.programme.as_deref()
-        }
+        programme: Option<&str> = |row| row.programme.as_deref();
 
         /// Amount as published, in `currency`.
-        async fn amount(&self) -> Option<f64> {
-            self.0.amount
-        }
+        amount: Option<f64> = |row| row.amount;
 
         /// ISO 4217 currency code.
-        async fn currency(&self) -> Option<&str> {
-            self.0.currency.as_deref()
-        }
+        currency: Option<&str> = |row| row.currency.as_deref();
 
         /// First day of the funded period.
-        async fn period_start(&self) -> Option<NaiveDate> {
-            self.0.period_start
-        }
+        period_start: Option<NaiveDate> = |row| row.period_start;
 
         /// Last day of the funded period.
-        async fn period_end(&self) -> Option<NaiveDate> {
-            self.0.period_end
-        }
+        period_end: Option<NaiveDate> = |row| row.period_end;
 
         /// Starts at 1 and grows by one with every change.
         version;
@@ -100,39 +90,25 @@ relation_object! {
         to: Actor = resource_flow::ToActorId;
 
         /// What flows, e.g. `gypsum`, `steam`, `surface water`.
-        async fn resource(&self) -> &str {
-            &self.0.resource
-        }
+        resource: &str = |row| &row.resource;
 
         /// Material, energy, water, nutrient or by-product.
-        async fn category(&self) -> FlowCategory {
-            self.0.category.into()
-        }
+        category: FlowCategory = |row| row.category.into();
 
         /// Quantity per `unit`.
-        async fn quantity(&self) -> Option<f64> {
-            self.0.quantity
-        }
+        quantity: Option<f64> = |row| row.quantity;
 
         /// Unit of `quantity`, e.g. `t/yr`.
-        async fn unit(&self) -> Option<&str> {
-            self.0.unit.as_deref()
-        }
+        unit: Option<&str> = |row| row.unit.as_deref();
 
         /// Year the quantity refers to.
-        async fn year(&self) -> Option<i32> {
-            self.0.year
-        }
+        year: Option<i32> = |row| row.year;
 
         /// Whether the flow runs.
-        async fn status(&self) -> FlowStatus {
-            self.0.status.into()
-        }
+        status: FlowStatus = |row| row.status.into();
 
         /// European Waste Catalogue code, when known.
-        async fn ewc_code(&self) -> Option<&str> {
-            self.0.ewc_code.as_deref()
-        }
+        ewc_code: Option<&str> = |row| row.ewc_code.as_deref();
 
         /// Description in `lang` (else `Accept-Language`, else the original).
         description: localized field::DESCRIPTION;
@@ -153,29 +129,19 @@ relation_object! {
         case_study: CaseStudy = impact_figure::CaseStudyId;
 
         /// What is measured, e.g. `co2_saved`, `cost_saved`.
-        async fn metric(&self) -> &str {
-            &self.0.metric
-        }
+        metric: &str = |row| &row.metric;
 
         /// The value, in `unit`.
-        async fn value(&self) -> f64 {
-            self.0.value
-        }
+        value: f64 = |row| row.value;
 
         /// Unit of `value`, e.g. `t/yr`, `DKK/yr`.
-        async fn unit(&self) -> &str {
-            &self.0.unit
-        }
+        unit: &str = |row| &row.unit;
 
         /// Year the figure refers to.
-        async fn year(&self) -> Option<i32> {
-            self.0.year
-        }
+        year: Option<i32> = |row| row.year;
 
         /// How the figure should be read, e.g. `approx., as published`.
-        async fn note(&self) -> Option<&str> {
-            self.0.note.as_deref()
-        }
+        note: Option<&str> = |row| row.note.as_deref();
 
         /// Version, for `expectedVersion` in updates and deletes.
         version;
@@ -190,19 +156,13 @@ relation_object! {
         case_study: CaseStudy = source::CaseStudyId;
 
         /// Address of the source.
-        async fn url(&self) -> &str {
-            &self.0.url
-        }
+        url: &str = |row| &row.url;
 
         /// Title of the source.
-        async fn title(&self) -> &str {
-            &self.0.title
-        }
+        title: &str = |row| &row.title;
 
         /// When the source was last read.
-        async fn accessed(&self) -> Option<NaiveDate> {
-            self.0.accessed
-        }
+        accessed: Option<NaiveDate> = |row| row.accessed;
     }
 }
 
@@ -214,14 +174,10 @@ relation_object! {
         actor: Actor = external_identifier::ActorId;
 
         /// org-id.guide prefix (`DK-CVR`, `SE-BLV`, `NO-BRC`, `NL-KVK` …) or `wikidata`.
-        async fn scheme(&self) -> &str {
-            &self.0.scheme
-        }
+        scheme: &str = |row| &row.scheme;
 
         /// The identifier within the scheme.
-        async fn value(&self) -> &str {
-            &self.0.value
-        }
+        value: &str = |row| &row.value;
     }
 }
 
@@ -239,9 +195,7 @@ relation_object! {
         organisation: Actor = membership::OrganisationId;
 
         /// The person's title in the organisation.
-        async fn title(&self) -> Option<&str> {
-            self.0.title.as_deref()
-        }
+        title: Option<&str> = |row| row.title.as_deref();
 
         /// Version, for `expectedVersion` in updates and deletes.
         version;
