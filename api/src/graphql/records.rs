@@ -212,19 +212,13 @@ macro_rules! record_object {
                 $($fields)*
 
                 /// Starts at 1 and grows by one with every change.
-                async fn version(&self) -> i32 {
-                    self.0.version
-                }
+                version: i32 = |row| row.version;
 
                 /// When the record was created.
-                async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-                    self.0.created_at
-                }
+                created_at: chrono::DateTime<chrono::Utc> = |row| row.created_at;
 
                 /// When the record last changed.
-                async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
-                    self.0.updated_at
-                }
+                updated_at: chrono::DateTime<chrono::Utc> = |row| row.updated_at;
             }
         }
     };
@@ -254,22 +248,30 @@ macro_rules! record_object {
             }
         }
 
-        // The attribute comes from the call, `#` included, so that names in the fields' `complexity`
-        // strings resolve where they were written.
-        $pound $object_attribute
-        impl $object {
-            /// Global id (a UUID); also accepted by `node`.
-            pub async fn id(&self) -> async_graphql::ID {
-                async_graphql::ID(self.0.id.to_string())
-            }
+        impl $crate::graphql::types::relation_object::ObjectRow for $object {
+            type Model = $entity::Model;
 
-            $(#[$slug_doc])*
-            async fn slug(&self) -> &str {
-                &self.0.slug
+            fn object_row(&self) -> &Self::Model {
+                &self.0
             }
-
-            $($fields)*
         }
+
+        // The fields are read by `relation_object!`'s field arms: an `async fn` written out, a
+        // value of the row (`name: Type = |row| row.column;`), a localized text
+        // (`name: localized FIELD;`) or its translations (`name: translations FIELD;`).
+        $crate::graphql::types::relation_object::relation_object!(
+            @fields [record $object $pound $object_attribute] [
+                /// Global id (a UUID); also accepted by `node`.
+                pub async fn id(&self) -> async_graphql::ID {
+                    async_graphql::ID(self.0.id.to_string())
+                }
+
+                $(#[$slug_doc])*
+                async fn slug(&self) -> &str {
+                    &self.0.slug
+                }
+            ] $($fields)*
+        );
     };
 }
 

@@ -7,7 +7,6 @@ use super::eager::{Eager, eager};
 use super::enums::ActorKind;
 use super::funder::Funder;
 use super::load_list;
-use super::localized::{self, LocalizedText, Translation};
 use super::relation_object::{linked_rows, rows};
 use super::relations::{
     CaseStudyActor, ExternalIdentifier, Membership, Participation, ResourceFlow,
@@ -33,46 +32,25 @@ record_object! {
     #[Object]
     fields {
         /// Name as the actor writes it.
-        async fn name(&self) -> &str {
-            &self.0.name
-        }
+        name: &str = |row| &row.name;
 
         /// What kind of actor this is.
-        async fn kind(&self) -> ActorKind {
-            self.0.kind.into()
-        }
+        kind: ActorKind = |row| row.kind.into();
 
         /// ISO 3166-1 alpha-2 country code.
-        async fn country(&self) -> &str {
-            &self.0.country
-        }
+        country: &str = |row| &row.country;
 
         /// Website.
-        async fn website(&self) -> Option<&str> {
-            self.0.website.as_deref()
-        }
+        website: Option<&str> = |row| row.website.as_deref();
 
         /// Language the actor was described in.
-        async fn original_lang(&self) -> &str {
-            &self.0.original_lang
-        }
+        original_lang: &str = |row| &row.original_lang;
 
         /// Description in `lang` (else `Accept-Language`, else the original).
-        async fn description(
-            &self,
-            ctx: &Context<'_>,
-            lang: Option<String>,
-        ) -> async_graphql::Result<Option<LocalizedText>> {
-            localized::resolve(ctx, self.0.id, field::DESCRIPTION, lang.as_deref()).await
-        }
+        description: localized field::DESCRIPTION;
 
         /// Every translation of the description.
-        async fn description_translations(
-            &self,
-            ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Translation>> {
-            localized::all(ctx, self.0.id, field::DESCRIPTION).await
-        }
+        description_translations: translations field::DESCRIPTION;
 
         /// Identifiers in outside registries (org-id.guide schemes such as `NO-BRC`, `wikidata`).
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]

@@ -6,7 +6,6 @@ use symbios_entity::case_study;
 
 use super::eager::Eager;
 use super::enums::{CaseStudyKind, CaseStudyStatus};
-use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
 use super::relation_object::{linked_records, linked_rows, rows};
 use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};
@@ -50,19 +49,13 @@ record_object! {
     #[Object]
     fields {
         /// Title in the original language.
-        async fn title(&self) -> &str {
-            &self.0.title
-        }
+        title: &str = |row| &row.title;
 
         /// What kind of case this is.
-        async fn kind(&self) -> CaseStudyKind {
-            self.0.kind.into()
-        }
+        kind: CaseStudyKind = |row| row.kind.into();
 
         /// Whether the case is running.
-        async fn status(&self) -> CaseStudyStatus {
-            self.0.status.into()
-        }
+        status: CaseStudyStatus = |row| row.status.into();
 
         /// Where the case is.
         async fn location(&self) -> Location {
@@ -77,46 +70,23 @@ record_object! {
         }
 
         /// ISO 3166-1 alpha-2 country code (same as `location.country`).
-        async fn country(&self) -> &str {
-            &self.0.country
-        }
+        country: &str = |row| &row.country;
 
         /// Year the collaboration began.
-        async fn established_year(&self) -> Option<i32> {
-            self.0.established_year
-        }
+        established_year: Option<i32> = |row| row.established_year;
 
         /// Language the case study was written in.
-        async fn original_lang(&self) -> &str {
-            &self.0.original_lang
-        }
+        original_lang: &str = |row| &row.original_lang;
 
         /// Short summary in `lang` (else `Accept-Language`, else the original).
-        async fn summary(
-            &self,
-            ctx: &Context<'_>,
-            lang: Option<String>,
-        ) -> async_graphql::Result<Option<LocalizedText>> {
-            localized::resolve(ctx, self.0.id, field::SUMMARY, lang.as_deref()).await
-        }
+        summary: localized field::SUMMARY;
 
         /// Full description in `lang` (else `Accept-Language`, else the original); paragraphs
         /// are separated by blank lines.
-        async fn body(
-            &self,
-            ctx: &Context<'_>,
-            lang: Option<String>,
-        ) -> async_graphql::Result<Option<LocalizedText>> {
-            localized::resolve(ctx, self.0.id, field::BODY, lang.as_deref()).await
-        }
+        body: localized field::BODY;
 
         /// Every translation of the summary.
-        async fn summary_translations(
-            &self,
-            ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Translation>> {
-            localized::all(ctx, self.0.id, field::SUMMARY).await
-        }
+        summary_translations: translations field::SUMMARY;
 
         /// Themes the case is tagged with.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]

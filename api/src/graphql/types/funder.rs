@@ -7,7 +7,6 @@ use symbios_entity::funder;
 use super::actor::Actor;
 use super::eager::Eager;
 use super::enums::FunderKind;
-use super::localized::{self, LocalizedText};
 use super::project::Project;
 use super::relation_object::{distinct_targets, rows, target};
 use super::relations::Funding;
@@ -27,33 +26,19 @@ record_object! {
     #[Object]
     fields {
         /// Name.
-        async fn name(&self) -> &str {
-            &self.0.name
-        }
+        name: &str = |row| &row.name;
 
         /// What kind of funder this is.
-        async fn kind(&self) -> FunderKind {
-            self.0.kind.into()
-        }
+        kind: FunderKind = |row| row.kind.into();
 
         /// ISO 3166-1 alpha-2 country code; `EU` for EU-level funds.
-        async fn country(&self) -> &str {
-            &self.0.country
-        }
+        country: &str = |row| &row.country;
 
         /// Website.
-        async fn website(&self) -> Option<&str> {
-            self.0.website.as_deref()
-        }
+        website: Option<&str> = |row| row.website.as_deref();
 
         /// Description in `lang` (else `Accept-Language`, else the original).
-        async fn description(
-            &self,
-            ctx: &Context<'_>,
-            lang: Option<String>,
-        ) -> async_graphql::Result<Option<LocalizedText>> {
-            localized::resolve(ctx, self.0.id, field::DESCRIPTION, lang.as_deref()).await
-        }
+        description: localized field::DESCRIPTION;
 
         /// The actor record of this funder, when it also acts in projects or case studies.
         async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {

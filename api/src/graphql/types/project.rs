@@ -9,7 +9,6 @@ use super::case_study::CaseStudy;
 use super::eager::Eager;
 use super::enums::ProjectStatus;
 use super::funder::Funder;
-use super::localized::{self, LocalizedText, Translation};
 use super::relation_object::{distinct_targets, linked_records, linked_rows, rows};
 use super::relations::{Funding, Participation};
 use super::theme::Theme;
@@ -30,56 +29,31 @@ record_object! {
     #[Object]
     fields {
         /// Name in the original language.
-        async fn name(&self) -> &str {
-            &self.0.name
-        }
+        name: &str = |row| &row.name;
 
         /// Acronym, e.g. `SMICE`.
-        async fn acronym(&self) -> Option<&str> {
-            self.0.acronym.as_deref()
-        }
+        acronym: Option<&str> = |row| row.acronym.as_deref();
 
         /// Whether the project is running.
-        async fn status(&self) -> ProjectStatus {
-            self.0.status.into()
-        }
+        status: ProjectStatus = |row| row.status.into();
 
         /// First day.
-        async fn start_date(&self) -> Option<NaiveDate> {
-            self.0.start_date
-        }
+        start_date: Option<NaiveDate> = |row| row.start_date;
 
         /// Last day.
-        async fn end_date(&self) -> Option<NaiveDate> {
-            self.0.end_date
-        }
+        end_date: Option<NaiveDate> = |row| row.end_date;
 
         /// Project website.
-        async fn website(&self) -> Option<&str> {
-            self.0.website.as_deref()
-        }
+        website: Option<&str> = |row| row.website.as_deref();
 
         /// Language the project was described in.
-        async fn original_lang(&self) -> &str {
-            &self.0.original_lang
-        }
+        original_lang: &str = |row| &row.original_lang;
 
         /// Summary in `lang` (else `Accept-Language`, else the original).
-        async fn summary(
-            &self,
-            ctx: &Context<'_>,
-            lang: Option<String>,
-        ) -> async_graphql::Result<Option<LocalizedText>> {
-            localized::resolve(ctx, self.0.id, field::SUMMARY, lang.as_deref()).await
-        }
+        summary: localized field::SUMMARY;
 
         /// Every translation of the summary.
-        async fn summary_translations(
-            &self,
-            ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Translation>> {
-            localized::all(ctx, self.0.id, field::SUMMARY).await
-        }
+        summary_translations: translations field::SUMMARY;
 
         /// Themes the project is tagged with.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]

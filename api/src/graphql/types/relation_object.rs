@@ -194,6 +194,14 @@ macro_rules! relation_object {
             }
         }
 
+        impl $crate::graphql::types::relation_object::ObjectRow for $object {
+            type Model = symbios_entity::$entity::Model;
+
+            fn object_row(&self) -> &Self::Model {
+                &self.0
+            }
+        }
+
         $crate::graphql::types::relation_object::relation_object!(
             @fields [$object($entity) loaded] [] $($fields)*
         );
@@ -222,6 +230,14 @@ macro_rules! relation_object {
             }
 
             fn row(&self) -> &symbios_entity::$entity::Model {
+                &self.row
+            }
+        }
+
+        impl $crate::graphql::types::relation_object::ObjectRow for $object {
+            type Model = symbios_entity::$entity::Model;
+
+            fn object_row(&self) -> &Self::Model {
                 &self.row
             }
         }
@@ -263,6 +279,14 @@ macro_rules! relation_object {
             $($done)*
         }
     };
+    // A record type's object (`record_object!`): the caller's `#[Object]`, so that names in
+    // `complexity` strings resolve where they were written.
+    (@fields [record $object:ident $pound:tt $object_attribute:tt] [$($done:tt)*]) => {
+        $pound $object_attribute
+        impl $object {
+            $($done)*
+        }
+    };
     // Appends one field's methods to those done, then reads the rest.
     (@push $head:tt [$($done:tt)*] { $($method:tt)* } $($rest:tt)*) => {
         $crate::graphql::types::relation_object::relation_object!(
@@ -275,7 +299,7 @@ macro_rules! relation_object {
         $crate::graphql::types::relation_object::relation_object!(@push $head $done {
             $(#[$doc])*
             async fn id(&self) -> async_graphql::ID {
-                let row = $crate::graphql::types::relation_object::RelationObject::row(self);
+                let row = $crate::graphql::types::relation_object::ObjectRow::object_row(self);
                 async_graphql::ID(row.id.to_string())
             }
         } $($rest)*);
@@ -286,7 +310,7 @@ macro_rules! relation_object {
         $crate::graphql::types::relation_object::relation_object!(@push $head $done {
             $(#[$doc])*
             async fn version(&self) -> i32 {
-                $crate::graphql::types::relation_object::RelationObject::row(self).version
+                $crate::graphql::types::relation_object::ObjectRow::object_row(self).version
             }
         } $($rest)*);
     };
@@ -307,8 +331,21 @@ macro_rules! relation_object {
             async fn $name(&self, ctx: &async_graphql::Context<'_>, lang: Option<String>)
                 -> async_graphql::Result<Option<$crate::graphql::types::localized::LocalizedText>>
             {
-                let id = $crate::graphql::types::relation_object::RelationObject::row(self).id;
+                let id = $crate::graphql::types::relation_object::ObjectRow::object_row(self).id;
                 $crate::graphql::types::localized::resolve(ctx, id, $field, lang.as_deref()).await
+            }
+        } $($rest)*);
+    };
+    (@fields $head:tt $done:tt
+        $(#[$doc:meta])* $name:ident: translations $field:path; $($rest:tt)*
+    ) => {
+        $crate::graphql::types::relation_object::relation_object!(@push $head $done {
+            $(#[$doc])*
+            async fn $name(&self, ctx: &async_graphql::Context<'_>)
+                -> async_graphql::Result<Vec<$crate::graphql::types::localized::Translation>>
+            {
+                let id = $crate::graphql::types::relation_object::ObjectRow::object_row(self).id;
+                $crate::graphql::types::localized::all(ctx, id, $field).await
             }
         } $($rest)*);
     };
@@ -318,7 +355,7 @@ macro_rules! relation_object {
         $crate::graphql::types::relation_object::relation_object!(@push $head $done {
             $(#[$doc])*
             async fn $name(&self) -> $output {
-                let $row = $crate::graphql::types::relation_object::RelationObject::row(self);
+                let $row = $crate::graphql::types::relation_object::ObjectRow::object_row(self);
                 $value
             }
         } $($rest)*);
@@ -332,7 +369,7 @@ macro_rules! relation_object {
                 async fn $name(&self, ctx: &async_graphql::Context<'_>)
                     -> async_graphql::Result<Option<$crate::graphql::types::eager::Eager<$target>>>
                 {
-                    let row = $crate::graphql::types::relation_object::RelationObject::row(self);
+                    let row = $crate::graphql::types::relation_object::ObjectRow::object_row(self);
                     let id = <$key as $crate::service::relation::ForeignKey>::of(row);
                     let kept = $crate::graphql::types::relation_object::relation_object!(
                         @kept $ends self $key
@@ -379,3 +416,12 @@ macro_rules! role_object {
 }
 
 pub(crate) use {relation_object, role_object};
+
+/// The row an object shows: what the field arms of [`relation_object!`] read (also for the
+/// record objects of `record_object!`).
+pub trait ObjectRow {
+    /// The sea-orm row.
+    type Model;
+    /// The row.
+    fn object_row(&self) -> &Self::Model;
+}

@@ -7,7 +7,6 @@ use symbios_entity::theme;
 use super::case_study::CaseStudy;
 use super::eager::Eager;
 use super::load_list;
-use super::localized::{self, LocalizedText, Translation};
 use super::project::Project;
 use crate::error::ServiceResultExt as _;
 use crate::graphql::loaders::{CaseStudyIdsOfTheme, ProjectIdsOfTheme};
@@ -26,23 +25,13 @@ record_object! {
     #[Object]
     fields {
         /// Label in `lang` (else `Accept-Language`, else English).
-        async fn label(
-            &self,
-            ctx: &Context<'_>,
-            lang: Option<String>,
-        ) -> async_graphql::Result<Option<LocalizedText>> {
-            localized::resolve(ctx, self.0.id, field::LABEL, lang.as_deref()).await
-        }
+        label: localized field::LABEL;
 
         /// Version, for `expectedVersion` in updates and deletes.
-        async fn version(&self) -> i32 {
-            self.0.version
-        }
+        version: i32 = |row| row.version;
 
         /// The label in every language.
-        async fn labels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Translation>> {
-            localized::all(ctx, self.0.id, field::LABEL).await
-        }
+        labels: translations field::LABEL;
 
         /// Case studies tagged with this theme.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
