@@ -59,34 +59,30 @@ pub use load::MAX_KEYS_PER_STATEMENT;
 // search index), the service's record type (see [`record`]), or the struct of the whole
 // record.
 
-/// Calls `$callback!` with the record types that can be fetched by id alone, each as
-/// `Variant(entity_module, RecordType)`: the one list behind `node::NodeRecord`, `node::find` and the
-/// GraphQL `Node` interface.
+/// Calls `$callback!` with the searchable record types, each as
+/// `Variant(entity_module, RecordType)`, followed by `$more` (see [`with_node_records!`]);
+/// `Variant` names the record type in `EntityType` and in the GraphQL `SearchType`.
 #[macro_export]
-macro_rules! with_node_records {
-    ($callback:path) => {
+macro_rules! with_searchable_records {
+    ($callback:path $(, $($more:tt)*)?) => {
         $callback! {
             CaseStudy(case_study, CaseStudies),
             Project(project, Projects),
             Actor(actor, Actors),
             Funder(funder, Funders),
-            Theme(theme, Themes),
+            $($($more)*)?
         }
     };
 }
 
-/// Calls `$callback!` with the searchable record types, each as
-/// `Variant(entity_module, RecordType)`; `Variant` names the record type in `EntityType`,
-/// in `symbios_search::Kind` and in the GraphQL `SearchType`.
+/// Calls `$callback!` with the record types that can be fetched by id alone, each as
+/// `Variant(entity_module, RecordType)`: every searchable record type, and the themes. The
+/// one list behind `node::NodeRecord`, `node::find`, the GraphQL `Node` interface and the
+/// versioned columns of the record tables.
 #[macro_export]
-macro_rules! with_searchable_records {
+macro_rules! with_node_records {
     ($callback:path) => {
-        $callback! {
-            CaseStudy(case_study, CaseStudies),
-            Project(project, Projects),
-            Actor(actor, Actors),
-            Funder(funder, Funders),
-        }
+        $crate::with_searchable_records! { $callback, Theme(theme, Themes), }
     };
 }
 

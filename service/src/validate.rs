@@ -118,6 +118,11 @@ pub struct YearRange {
 }
 
 impl YearRange {
+    /// The years from `from` to `to`, either end open when `None`.
+    pub fn between(from: Option<i32>, to: Option<i32>) -> Self {
+        Self { from, to }
+    }
+
     /// The range checked by [`year_range`]; errors name `from_field`.
     pub fn checked(self, from_field: &str) -> Result<Self, Error> {
         year_range(from_field, self.from, self.to)?;

@@ -1,13 +1,13 @@
 //! Case studies in GraphQL: the `CaseStudy` object, its filter and order inputs, `caseStudy`
 //! and `caseStudies`.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject};
+use async_graphql::{Context, InputObject, Object};
 use symbios_entity::case_study;
 
 use super::eager::Eager;
 use super::enums::{CaseStudyKind, CaseStudyStatus};
 use super::project::Project;
-use super::relation_object::{linked_records, linked_rows, rows};
+use super::relation_object::{linked_records, linked_rows, relation_object, rows};
 use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};
 use super::theme::Theme;
 use crate::graphql::loaders::{ProjectIdsOfCaseStudy, ThemeIdsOfCaseStudy};
@@ -23,21 +23,23 @@ use crate::service::{
 use async_graphql::ID;
 use chrono::NaiveDate;
 
-/// Where a case study is.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct Location {
-    /// Town or site, e.g. `Kungshamn`.
-    pub place: String,
-    /// Municipality, e.g. `Sotenäs kommun`.
-    pub municipality: Option<String>,
-    /// Region, e.g. `Västra Götaland`.
-    pub region: Option<String>,
-    /// ISO 3166-1 alpha-2 country code.
-    pub country: String,
-    /// WGS 84 latitude.
-    pub latitude: Option<f64>,
-    /// WGS 84 longitude.
-    pub longitude: Option<f64>,
+relation_object! {
+    /// Where a case study is.
+    Location over case_study::Model;
+    fields {
+        /// Town or site, e.g. `Kungshamn`.
+        place: &str = |row| &row.place;
+        /// Municipality, e.g. `Sotenäs kommun`.
+        municipality: Option<&str> = |row| row.municipality.as_deref();
+        /// Region, e.g. `Västra Götaland`.
+        region: Option<&str> = |row| row.region.as_deref();
+        /// ISO 3166-1 alpha-2 country code.
+        country: &str = |row| &row.country;
+        /// WGS 84 latitude.
+        latitude: Option<f64> = |row| row.latitude;
+        /// WGS 84 longitude.
+        longitude: Option<f64> = |row| row.longitude;
+    }
 }
 
 record_object! {
@@ -58,16 +60,7 @@ record_object! {
         status: CaseStudyStatus = |row| row.status.into();
 
         /// Where the case is.
-        async fn location(&self) -> Location {
-            Location {
-                place: self.0.place.clone(),
-                municipality: self.0.municipality.clone(),
-                region: self.0.region.clone(),
-                country: self.0.country.clone(),
-                latitude: self.0.latitude,
-                longitude: self.0.longitude,
-            }
-        }
+        location: Location = |row| Location(row.clone());
 
         /// ISO 3166-1 alpha-2 country code (same as `location.country`).
         country: &str = |row| &row.country;
@@ -173,10 +166,7 @@ impl From<CaseStudyFilter> for case_studies::Filter {
             kinds: values(filter.kind),
             statuses: values(filter.status),
             themes: filter.theme.unwrap_or_default(),
-            years: YearRange {
-                from: filter.year_from,
-                to: filter.year_to,
-            },
+            years: YearRange::between(filter.year_from, filter.year_to),
             name_contains: filter.name_contains,
         }
     }

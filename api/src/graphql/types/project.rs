@@ -136,10 +136,7 @@ impl From<ProjectFilter> for projects::Filter {
             countries: filter.country.unwrap_or_default(),
             statuses: values(filter.status),
             themes: filter.theme.unwrap_or_default(),
-            years: YearRange {
-                from: filter.year_from,
-                to: filter.year_to,
-            },
+            years: YearRange::between(filter.year_from, filter.year_to),
             name_contains: filter.name_contains,
         }
     }

@@ -267,6 +267,29 @@ macro_rules! relation_object {
             @fields [$object($entity) kept] [] $($fields)*
         );
     };
+    // An object over a row that is not a record of its own (a case study's location); its
+    // documentation is the schema's.
+    (
+        $(#[$doc:meta])*
+        $object:ident over $model:ty;
+        fields { $($fields:tt)* }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $object(pub $model);
+
+        impl $crate::graphql::types::relation_object::ObjectRow for $object {
+            type Model = $model;
+
+            fn object_row(&self) -> &Self::Model {
+                &self.0
+            }
+        }
+
+        $crate::graphql::types::relation_object::relation_object!(
+            @fields [record $object # [async_graphql::Object] $(#[$doc])*] [] $($fields)*
+        );
+    };
     (@fields [$object:ident($entity:ident) $ends:ident] [$($done:tt)*]) => {
         impl From<symbios_entity::$entity::Model> for $object {
             fn from(row: symbios_entity::$entity::Model) -> Self {
@@ -281,7 +304,10 @@ macro_rules! relation_object {
     };
     // A record type's object (`record_object!`): the caller's `#[Object]`, so that names in
     // `complexity` strings resolve where they were written.
-    (@fields [record $object:ident $pound:tt $object_attribute:tt] [$($done:tt)*]) => {
+    (@fields [record $object:ident $pound:tt $object_attribute:tt $(#[$doc:meta])*]
+        [$($done:tt)*]
+    ) => {
+        $(#[$doc])*
         $pound $object_attribute
         impl $object {
             $($done)*
