@@ -191,37 +191,6 @@ macro_rules! order_input {
 /// `#[Object]` impl that starts with the fields every record has (`id`, `slug`, the latter
 /// documented at the call) followed by the type's own.
 macro_rules! record_object {
-    // `versioned;` after the fields: the change-tracking fields every versioned record ends
-    // with.
-    (
-        $(#[$doc:meta])*
-        $object:ident($entity:ident) = $record:ty;
-        $(#[$slug_doc:meta])*
-        slug;
-        $pound:tt $object_attribute:tt
-        fields { $($fields:tt)* }
-        versioned;
-    ) => {
-        $crate::graphql::records::record_object! {
-            $(#[$doc])*
-            $object($entity) = $record;
-            $(#[$slug_doc])*
-            slug;
-            $pound $object_attribute
-            fields {
-                $($fields)*
-
-                /// Starts at 1 and grows by one with every change.
-                version: i32 = |row| row.version;
-
-                /// When the record was created.
-                created_at: chrono::DateTime<chrono::Utc> = |row| row.created_at;
-
-                /// When the record last changed.
-                updated_at: chrono::DateTime<chrono::Utc> = |row| row.updated_at;
-            }
-        }
-    };
     (
         $(#[$doc:meta])*
         $object:ident($entity:ident) = $record:ty;
@@ -258,7 +227,8 @@ macro_rules! record_object {
 
         // The fields are read by `relation_object!`'s field arms: an `async fn` written out, a
         // value of the row (`name: Type = |row| row.column;`), a localized text
-        // (`name: localized FIELD;`) or its translations (`name: translations FIELD;`).
+        // (`name: localized FIELD;`) or its translations (`name: translations FIELD;`), and
+        // `versioned;` (a versioned record's `version`, `createdAt` and `updatedAt`).
         $crate::graphql::types::relation_object::relation_object!(
             @fields [record $object $pound $object_attribute] [
                 /// Global id (a UUID); also accepted by `node`.

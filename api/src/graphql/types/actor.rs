@@ -115,8 +115,9 @@ record_object! {
             let rows = load_list(ctx, FunderOfActor(self.0.id)).await?;
             Ok(rows.into_iter().next().map(eager(Funder)))
         }
+
+        versioned;
     }
-    versioned;
 }
 
 /// Which actors to list. Every field is optional; lists match any of their values, and

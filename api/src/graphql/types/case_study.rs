@@ -117,8 +117,9 @@ record_object! {
         async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Source>>> {
             rows(ctx, &self.0, source::CaseStudyId).await
         }
+
+        versioned;
     }
-    versioned;
 }
 
 /// Which case studies to list. Every field is optional; lists match any of their values, and

@@ -56,8 +56,9 @@ record_object! {
         async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
             distinct_targets(ctx, &self.0, (funding::FunderId, funding::ProjectId)).await
         }
+
+        versioned;
     }
-    versioned;
 }
 
 /// Which funders to list. Every field is optional; lists match any of their values, and

@@ -90,8 +90,9 @@ record_object! {
         ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
             linked_records(ctx, CaseStudyIdsOfProject(self.0.id)).await
         }
+
+        versioned;
     }
-    versioned;
 }
 
 /// Which projects to list. Every field is optional; lists match any of their values, and

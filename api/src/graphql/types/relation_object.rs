@@ -330,6 +330,21 @@ macro_rules! relation_object {
             }
         } $($rest)*);
     };
+    // The change-tracking fields every versioned record type ends with.
+    (@fields $head:tt $done:tt versioned; $($rest:tt)*) => {
+        $crate::graphql::types::relation_object::relation_object!(@fields $head $done
+            /// Starts at 1 and grows by one with every change.
+            version: i32 = |row| row.version;
+
+            /// When the record was created.
+            created_at: chrono::DateTime<chrono::Utc> = |row| row.created_at;
+
+            /// When the record last changed.
+            updated_at: chrono::DateTime<chrono::Utc> = |row| row.updated_at;
+
+            $($rest)*
+        );
+    };
     (@fields $head:tt $done:tt
         $(#[$doc:meta])* version; $($rest:tt)*
     ) => {
