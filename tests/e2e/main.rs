@@ -13,6 +13,7 @@ mod golden;
 
 mod dataloader;
 mod errors;
+mod example_record;
 mod feed;
 mod filters;
 mod fuzz;
