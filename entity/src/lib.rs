@@ -57,7 +57,6 @@ pub mod funder;
 pub mod funding;
 pub mod idempotency_record;
 pub mod impact_figure;
-pub mod initiative;
 pub mod localized_text;
 pub mod membership;
 pub mod participation;
@@ -97,6 +96,4 @@ pub enum EntityType {
     Theme,
     #[sea_orm(string_value = "membership")]
     Membership,
-    #[sea_orm(string_value = "initiative")]
-    Initiative,
 }

@@ -42,7 +42,6 @@ pub mod write;
 pub mod actor;
 pub mod case_study;
 pub mod funder;
-pub mod initiative;
 pub mod project;
 pub mod theme;
 
@@ -71,7 +70,6 @@ macro_rules! with_searchable_records {
             Project(project, Projects),
             Actor(actor, Actors),
             Funder(funder, Funders),
-            Initiative(initiative, Initiatives),
             $($($more)*)?
         }
     };
@@ -106,7 +104,6 @@ macro_rules! with_changed_records {
             ImpactFigure(impact_figure),
             Theme(theme),
             Membership(membership),
-            Initiative(initiative),
         }
     };
 }
@@ -121,7 +118,6 @@ macro_rules! with_transfer_records {
             Theme($crate::theme::ThemeFields),
             Actor($crate::actor::ActorFields),
             Funder($crate::funder::FunderFields),
-            Initiative($crate::initiative::InitiativeFields),
             Project($crate::project::ProjectFields),
             CaseStudy($crate::case_study::CaseStudyFields),
             Participation($crate::write::ParticipationFields),

@@ -13,7 +13,6 @@ mod golden;
 
 mod dataloader;
 mod errors;
-mod example_record;
 mod feed;
 mod filters;
 mod fuzz;

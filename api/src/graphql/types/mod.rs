@@ -8,7 +8,6 @@ pub mod case_study;
 pub mod eager;
 pub mod enums;
 pub mod funder;
-pub mod initiative;
 pub mod localized;
 pub mod node;
 pub mod project;
@@ -20,7 +19,6 @@ pub mod theme;
 pub use actor::Actor;
 pub use case_study::CaseStudy;
 pub use funder::Funder;
-pub use initiative::Initiative;
 pub use project::Project;
 pub use relations::{
     CaseStudyActor, Funding, ImpactFigure, Membership, Participation, ResourceFlow,
@@ -46,7 +44,6 @@ pub struct RecordQueries(
     project::ProjectQuery,
     actor::ActorQuery,
     funder::FunderQuery,
-    initiative::InitiativeQuery,
     theme::ThemeQuery,
 );
 
@@ -57,7 +54,6 @@ pub struct RecordMutations(
     project::ProjectMutation,
     actor::ActorMutation,
     funder::FunderMutation,
-    initiative::InitiativeMutation,
 );
 
 pub(crate) fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<DbLoader>> {
