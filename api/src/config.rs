@@ -66,6 +66,43 @@ pub struct Settings {
     pub prune_interval_secs: u64,
     /// Limits on GraphQL requests (`[limits]` in the file, `SYMBIOS_LIMITS__…` in the env).
     pub limits: Limits,
+    /// How answers may be cached (`[http]` in the file, `SYMBIOS_HTTP__…` in the env).
+    pub http: Http,
+    /// What `/metrics` reports (`[metrics]` in the file, `SYMBIOS_METRICS__…` in the env).
+    pub metrics: Metrics,
+}
+
+/// Longest `http.cache_max_age_seconds` accepted: a day. Cached answers are not purged when
+/// data changes, so a longer lifetime would serve stale records for longer than anyone means.
+pub const MAX_CACHE_MAX_AGE_SECONDS: u32 = 86_400;
+
+/// Most names `metrics.operation_names` may hold: each is a label value kept for good.
+pub const MAX_CONFIGURED_OPERATION_NAMES: usize = 1_000;
+
+/// HTTP caching of GraphQL answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Http {
+    /// `max-age` of a successful anonymous `GET /graphql` answer, in seconds (0: caches
+    /// revalidate every time, with the `ETag`).
+    pub cache_max_age_seconds: u32,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Self {
+            cache_max_age_seconds: 60,
+        }
+    }
+}
+
+/// What the metrics report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Metrics {
+    /// GraphQL operation names counted under their own label value, besides the explorer's;
+    /// any other name counts as `other`.
+    pub operation_names: Vec<String>,
 }
 
 /// Limits on what one GraphQL request may ask for; each is checked before execution.
@@ -157,6 +194,8 @@ impl Default for Settings {
             change_retention_hours: 24 * 90,
             prune_interval_secs: 3600,
             limits: Limits::default(),
+            http: Http::default(),
+            metrics: Metrics::default(),
         }
     }
 }
@@ -282,6 +321,36 @@ impl Settings {
                 key: "limits.max_recursive_depth",
                 reason: format!(
                     "must be at most {MAX_RECURSIVE_DEPTH_CEILING}: the parser recurses once per level"
+                ),
+            });
+        }
+        if self.http.cache_max_age_seconds > MAX_CACHE_MAX_AGE_SECONDS {
+            return Err(ConfigError::Invalid {
+                key: "http.cache_max_age_seconds",
+                reason: format!(
+                    "must be at most {MAX_CACHE_MAX_AGE_SECONDS} (a day): cached answers are not purged when records change"
+                ),
+            });
+        }
+        if self.metrics.operation_names.len() > MAX_CONFIGURED_OPERATION_NAMES {
+            return Err(ConfigError::Invalid {
+                key: "metrics.operation_names",
+                reason: format!(
+                    "holds {} names, at most {MAX_CONFIGURED_OPERATION_NAMES} are kept as label values",
+                    self.metrics.operation_names.len()
+                ),
+            });
+        }
+        if let Some(name) = self
+            .metrics
+            .operation_names
+            .iter()
+            .find(|name| !crate::metrics::is_operation_name(name))
+        {
+            return Err(ConfigError::Invalid {
+                key: "metrics.operation_names",
+                reason: format!(
+                    "{name:?} is not a GraphQL operation name (a letter or `_`, then letters, digits or `_`, at most 64)"
                 ),
             });
         }
@@ -437,6 +506,28 @@ mod tests {
         };
         let message = settings.validate().err().map(|e| e.to_string());
         assert!(message.is_some_and(|m| m.contains("`trusted_proxies`")));
+    }
+
+    #[test]
+    fn caching_and_metrics_settings_are_checked() {
+        let settings = Settings {
+            http: Http {
+                cache_max_age_seconds: MAX_CACHE_MAX_AGE_SECONDS + 1,
+            },
+            ..Settings::default()
+        };
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`http.cache_max_age_seconds`")));
+        let settings = Settings {
+            metrics: Metrics {
+                operation_names: vec!["CaseStudyPage".to_owned(), "drop table".to_owned()],
+            },
+            ..Settings::default()
+        };
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(
+            |m| m.contains("`metrics.operation_names`") && m.contains("\"drop table\"")
+        ));
     }
 
     #[test]

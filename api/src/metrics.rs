@@ -3,7 +3,7 @@
 //! code that measures knows nothing of Prometheus.
 
 use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
@@ -29,11 +29,8 @@ const BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-/// Operation names kept as label values; later ones count as `other`, so a client that
-/// invents names cannot grow the metrics without bound.
-const MAX_OPERATION_NAMES: usize = 200;
-
-/// The recorder, installed on first use (once per process: tests run several servers).
+/// The recorder, installed on first use (once per process: tests run several servers), with
+/// every family described.
 pub fn handle() -> Option<&'static PrometheusHandle> {
     static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
     HANDLE
@@ -42,7 +39,10 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), BUCKETS)
                 .ok()?;
             match builder.install_recorder() {
-                Ok(handle) => Some(handle),
+                Ok(handle) => {
+                    describe();
+                    Some(handle)
+                }
                 Err(error) => {
                     tracing::warn!(error = %error, "metrics recorder not installed");
                     None
@@ -52,27 +52,80 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// The operation name as a label value: names of letters, digits and `_` up to 64
-/// characters, the first 200 of them; `anonymous` and `other` otherwise.
-pub fn operation_label(name: Option<&str>) -> String {
-    static SEEN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    let Some(name) = name else {
-        return "anonymous".to_owned();
-    };
-    let well_formed = !name.is_empty()
-        && name.len() <= 64
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if !well_formed {
-        return "other".to_owned();
+/// Every metric family with its `# HELP` text, registered with the recorder when it is
+/// installed (a family without a description renders no `# HELP` line).
+fn describe() {
+    use metrics::{describe_counter, describe_gauge, describe_histogram};
+    describe_counter!(
+        REQUESTS,
+        "GraphQL requests that reached execution, by operation (the explorer's and \
+         metrics.operation_names; `anonymous` when unnamed, `other` for any other name) and \
+         outcome (`ok` or the first error's code)"
+    );
+    describe_histogram!(
+        REQUEST_SECONDS,
+        metrics::Unit::Seconds,
+        "GraphQL request latency in seconds, by operation type (query or mutation)"
+    );
+    describe_histogram!(
+        SEARCH_SECONDS,
+        metrics::Unit::Seconds,
+        "Search index lookup latency in seconds"
+    );
+    describe_counter!(RATE_LIMITED, "Requests refused by the rate limiter (429)");
+    describe_gauge!(
+        INDEX_LAG,
+        "Changes in the change log not yet applied to this replica's search index"
+    );
+    describe_gauge!(INDEX_DOCUMENTS, "Documents in this replica's search index");
+    describe_gauge!(POOL_CONNECTIONS, "Open database connections in the pool");
+    describe_gauge!(POOL_IDLE, "Idle database connections in the pool");
+}
+
+/// Longest operation name taken as a label value.
+const MAX_OPERATION_NAME_LEN: usize = 64;
+
+/// Whether `name` is a GraphQL operation name (`/[_A-Za-z][_0-9A-Za-z]*/`) of at most 64
+/// characters.
+pub fn is_operation_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    let starts_well = bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_');
+    starts_well
+        && name.len() <= MAX_OPERATION_NAME_LEN
+        && bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+}
+
+/// The operation names counted under their own label value: names the server knows before
+/// any request (the explorer's documents, `metrics.operation_names`). Any other name a
+/// client sends is `other`, so label values stay a fixed set however many names clients
+/// invent.
+#[derive(Debug, Clone, Default)]
+pub struct OperationLabels {
+    known: HashSet<String>,
+}
+
+impl OperationLabels {
+    /// Labels for `names` (names that are not operation names are left out; the settings
+    /// refuse them).
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let known = names
+            .into_iter()
+            .filter(|name| is_operation_name(name))
+            .map(str::to_owned)
+            .collect();
+        Self { known }
     }
-    let Ok(mut seen) = SEEN.get_or_init(|| Mutex::new(HashSet::new())).lock() else {
-        return "other".to_owned();
-    };
-    if seen.contains(name) || seen.len() < MAX_OPERATION_NAMES {
-        seen.insert(name.to_owned());
-        name.to_owned()
-    } else {
-        "other".to_owned()
+
+    /// The label value of an operation named `name`: the name when it is known,
+    /// `anonymous` without a name, `other` otherwise.
+    pub fn label(&self, name: Option<&str>) -> String {
+        match name {
+            None => "anonymous".to_owned(),
+            Some(name) if self.known.contains(name) => name.to_owned(),
+            Some(_) => "other".to_owned(),
+        }
     }
 }
 
@@ -81,10 +134,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn operation_labels_are_bounded() {
-        assert_eq!(operation_label(None), "anonymous");
-        assert_eq!(operation_label(Some("CaseStudyPage")), "CaseStudyPage");
-        assert_eq!(operation_label(Some("drop table;")), "other");
-        assert_eq!(operation_label(Some(&"x".repeat(65))), "other");
+    fn operation_labels_are_the_known_names() {
+        let labels = OperationLabels::new(["CaseStudyPage", "drop table;"]);
+        assert_eq!(labels.label(None), "anonymous");
+        assert_eq!(labels.label(Some("CaseStudyPage")), "CaseStudyPage");
+        assert_eq!(labels.label(Some("Unknown")), "other");
+        assert_eq!(labels.label(Some("drop table;")), "other");
+    }
+
+    #[test]
+    fn operation_names_follow_the_graphql_grammar() {
+        assert!(is_operation_name("_Home2"));
+        assert!(!is_operation_name(""));
+        assert!(!is_operation_name("2Home"));
+        assert!(!is_operation_name("Home page"));
+        assert!(!is_operation_name(&"x".repeat(65)));
     }
 }

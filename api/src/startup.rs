@@ -129,6 +129,13 @@ impl App {
             client_address: crate::http::ClientAddress::new(settings.trusted_proxy_networks()),
             persisted: crate::http::PersistedQueries::new(limits.persisted_queries),
             parsed: crate::http::ParsedDocuments::new(limits.parsed_documents),
+            operation_labels: crate::metrics::OperationLabels::new(
+                crate::http::EXPLORER_OPERATION_NAMES
+                    .iter()
+                    .copied()
+                    .chain(settings.metrics.operation_names.iter().map(String::as_str)),
+            ),
+            http: settings.http,
         });
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {

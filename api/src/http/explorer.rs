@@ -36,6 +36,19 @@ const ASSETS: &[Asset] = &[
     asset!("countries.json", "application/json"),
 ];
 
+/// The names of the explorer's GraphQL operations (in `app.js`): each is a label value of
+/// the request metrics.
+pub const OPERATION_NAMES: &[&str] = &[
+    "Home",
+    "Themes",
+    "Suggest",
+    "Search",
+    "CaseStudy",
+    "Actor",
+    "Project",
+    "Funder",
+];
+
 /// `GET /`: the explorer page.
 pub async fn index() -> HttpResponse {
     HttpResponse::Ok()
@@ -55,5 +68,35 @@ pub async fn asset(name: web::Path<String>) -> HttpResponse {
         None => HttpResponse::NotFound()
             .insert_header((CONTENT_TYPE, "text/plain; charset=utf-8"))
             .body("no such file"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names of the operations `app.js` sends (`query Name`), in order.
+    fn operation_names_in_app_js() -> Vec<String> {
+        let app = ASSETS
+            .iter()
+            .find(|asset| asset.name == "app.js")
+            .map(|asset| String::from_utf8_lossy(asset.bytes).into_owned())
+            .unwrap_or_default();
+        app.split("query ")
+            .skip(1)
+            .filter_map(|rest| {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let is_operation = rest[name.len()..].trim_start().starts_with(['(', '{']);
+                (!name.is_empty() && is_operation).then_some(name)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn operation_names_are_those_of_app_js() {
+        assert_eq!(operation_names_in_app_js(), OPERATION_NAMES);
     }
 }

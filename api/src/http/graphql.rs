@@ -16,7 +16,7 @@ use actix_web::http::StatusCode;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use actix_web::http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH};
+use actix_web::http::header::{ACCEPT, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -25,6 +25,8 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
+use super::access_log;
+use super::caching;
 use super::client_address::ClientAddress;
 use super::negotiation::{ResponseFormat, accepted_languages, negotiate};
 use super::parsed::ParsedDocuments;
@@ -36,6 +38,7 @@ use crate::config::Limits;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, Message};
 use crate::graphql::request::{Caller, RequestLanguages};
 use crate::graphql::{SymbiosSchema, sdl};
+use crate::metrics::OperationLabels;
 use crate::service::access::{self, Principal};
 
 fn header(request: &HttpRequest, name: actix_web::http::header::HeaderName) -> Option<&str> {
@@ -127,6 +130,7 @@ pub async fn execute_post(
         format,
     )
     .await
+    .into_response()
 }
 
 /// What the GraphQL endpoint needs besides the schema: the database (for keys), the rate
@@ -143,6 +147,10 @@ pub struct HttpServices {
     pub persisted: PersistedQueries,
     /// Syntax trees of recent query texts.
     pub parsed: ParsedDocuments,
+    /// The operation names the request metrics count under their own label.
+    pub operation_labels: OperationLabels,
+    /// How GET answers may be cached.
+    pub http: crate::config::Http,
 }
 
 fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
@@ -215,11 +223,28 @@ pub async fn execute_get(
     http_request: HttpRequest,
     request_id: RequestId,
 ) -> HttpResponse {
+    let mut response =
+        execute_get_uncached(schema, limits, services, http_request, request_id).await;
+    caching::finish_graphql_get(&mut response);
+    response
+}
+
+/// `GET /graphql` before [`caching::finish_graphql_get`].
+async fn execute_get_uncached(
+    schema: web::Data<SymbiosSchema>,
+    limits: web::Data<Limits>,
+    services: web::Data<HttpServices>,
+    http_request: HttpRequest,
+    request_id: RequestId,
+) -> HttpResponse {
     let accept = header(&http_request, ACCEPT);
     if accept.is_some_and(|accept| accept.contains("text/html"))
         && http_request.query_string().is_empty()
     {
-        return graphiql(&limits);
+        let mut page = graphiql(&limits);
+        page.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(caching::REVALIDATE));
+        return page;
     }
     let Some(format) = negotiate(&http_request) else {
         return not_acceptable();
@@ -243,7 +268,7 @@ pub async fn execute_get(
         }
         Ok(request)
     })();
-    execute(
+    match execute(
         &schema,
         &limits,
         &services,
@@ -253,6 +278,37 @@ pub async fn execute_get(
         format,
     )
     .await
+    {
+        Executed::Answered(answer) => {
+            if caching::is_cacheable(&http_request, answer.status, answer.has_errors) {
+                let cache_control = caching::max_age(services.http.cache_max_age_seconds);
+                caching::validated(
+                    &http_request,
+                    &cache_control,
+                    answer.format.content_type(),
+                    answer.body,
+                )
+            } else {
+                answer.into_response()
+            }
+        }
+        refused @ Executed::Refused(_) => refused.into_response(),
+    }
+}
+
+/// What [`execute`] produced: an answer from GraphQL, or a refusal already rendered.
+enum Executed {
+    Answered(Answer),
+    Refused(HttpResponse),
+}
+
+impl Executed {
+    fn into_response(self) -> HttpResponse {
+        match self {
+            Executed::Answered(answer) => answer.into_response(),
+            Executed::Refused(response) => response,
+        }
+    }
 }
 
 /// Answers a refused request, or authenticates the caller, then runs the request (queries
@@ -265,17 +321,21 @@ async fn execute(
     request_id: RequestId,
     prepared: Result<async_graphql::Request, Refusal>,
     format: ResponseFormat,
-) -> HttpResponse {
+) -> Executed {
     let mut request = match prepared {
         Ok(request) => request,
-        Err(refusal) => return refusal.into_response(format),
+        Err(refusal) => return Executed::Refused(refusal.into_response(format)),
     };
+    let name = operation_name(&mut request);
+    if let Some(name) = &name {
+        access_log::note_operation(http_request, name);
+    }
     let principal = match authenticate(services, http_request, request_id).await {
         Ok(principal) => principal,
-        Err(refusal) => return refusal.into_response(format),
+        Err(refusal) => return Executed::Refused(refusal.into_response(format)),
     };
     let started = Instant::now();
-    let operation = crate::metrics::operation_label(operation_name(&mut request).as_deref());
+    let operation = services.operation_labels.label(name.as_deref());
     let is_mutation = matches!(operation_type(&mut request), Some(OperationType::Mutation));
     let languages = accepted_languages(http_request);
     let caller = Caller {
@@ -297,46 +357,67 @@ async fn execute(
                     is_mutation,
                     started,
                 );
-                return Refusal::request_error(
-                    format,
-                    ErrorCode::Timeout,
-                    format!(
-                        "the query ran longer than {} ms and was stopped; ask for less",
-                        limits.request_timeout_ms
-                    ),
-                )
-                .into_response(format);
+                return Executed::Refused(
+                    Refusal::request_error(
+                        format,
+                        ErrorCode::Timeout,
+                        format!(
+                            "the query ran longer than {} ms and was stopped; ask for less",
+                            limits.request_timeout_ms
+                        ),
+                    )
+                    .into_response(format),
+                );
             }
         }
     };
-    let (http_response, outcome) = answer(response, format, &request_id.to_string());
-    record(&operation, outcome, is_mutation, started);
-    http_response
+    let answer = Answer::new(response, format, &request_id.to_string());
+    record(&operation, answer.outcome, is_mutation, started);
+    Executed::Answered(answer)
 }
 
-/// The HTTP answer to a request that executed (or failed validation), and its outcome for
-/// the metrics: the first error's code, or `ok`.
-fn answer(
-    mut response: Response,
+/// The HTTP answer to a request that executed (or failed validation).
+struct Answer {
+    status: StatusCode,
     format: ResponseFormat,
-    request_id: &str,
-) -> (HttpResponse, &'static str) {
-    let request_error = is_request_error(&response);
-    classify_errors(&mut response, request_id, request_error);
-    let body = response_body(&response, request_error);
-    let status = match format {
-        ResponseFormat::GraphqlResponseJson => graphql_response_status(&response, request_error),
-        ResponseFormat::Json => StatusCode::OK,
-    };
-    let outcome = response
-        .errors
-        .first()
-        .and_then(code_of)
-        .map_or("ok", ErrorCode::as_str);
-    let mut builder = HttpResponse::build(status);
-    builder.content_type(format.content_type());
-    insert_status_headers(&mut builder, status);
-    (builder.body(body), outcome)
+    body: Vec<u8>,
+    /// Whether the body holds errors.
+    has_errors: bool,
+    /// The outcome for the metrics: the first error's code, or `ok`.
+    outcome: &'static str,
+}
+
+impl Answer {
+    fn new(mut response: Response, format: ResponseFormat, request_id: &str) -> Self {
+        let request_error = is_request_error(&response);
+        classify_errors(&mut response, request_id, request_error);
+        let body = response_body(&response, request_error);
+        let status = match format {
+            ResponseFormat::GraphqlResponseJson => {
+                graphql_response_status(&response, request_error)
+            }
+            ResponseFormat::Json => StatusCode::OK,
+        };
+        let outcome = response
+            .errors
+            .first()
+            .and_then(code_of)
+            .map_or("ok", ErrorCode::as_str);
+        Self {
+            status,
+            format,
+            body,
+            has_errors: !response.errors.is_empty(),
+            outcome,
+        }
+    }
+
+    fn into_response(self) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status);
+        builder.content_type(self.format.content_type());
+        insert_status_headers(&mut builder, self.status);
+        builder.body(self.body)
+    }
 }
 
 /// The response as JSON, written straight from the result tree (no intermediate
@@ -395,14 +476,18 @@ fn graphiql(limits: &Limits) -> HttpResponse {
         )
 }
 
-/// The schema in SDL; 404 when introspection is off.
-pub async fn schema_sdl(limits: web::Data<Limits>) -> HttpResponse {
+/// The schema in SDL, with an `ETag` (it changes only with the binary, so a cache may keep
+/// it and revalidate); 404 when introspection is off.
+pub async fn schema_sdl(limits: web::Data<Limits>, request: HttpRequest) -> HttpResponse {
     if !limits.introspection {
         return schema_not_published();
     }
-    HttpResponse::Ok()
-        .content_type("text/plain; charset=utf-8")
-        .body(sdl())
+    caching::validated(
+        &request,
+        caching::REVALIDATE,
+        "text/plain; charset=utf-8",
+        sdl(),
+    )
 }
 
 fn schema_not_published() -> HttpResponse {
@@ -765,7 +850,7 @@ mod tests {
             let response = match example {
                 Example::Refused(refusal) => refusal(format).into_response(format),
                 _ => match executed(example) {
-                    Some(response) => answer(response, format, REQUEST_ID).0,
+                    Some(response) => Answer::new(response, format, REQUEST_ID).into_response(),
                     None => continue,
                 },
             };

@@ -1,13 +1,20 @@
-//! Liveness and readiness probes.
+//! Liveness and readiness probes, and the metrics: answers of the moment, never cached.
 
+use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{HttpResponse, web};
 use sea_orm::DatabaseConnection;
 
 use crate::indexer::Search;
 
+/// Probes and metrics describe this moment: no cache may keep them.
+const NO_STORE: (actix_web::http::header::HeaderName, &str) =
+    (CACHE_CONTROL, super::caching::NO_STORE);
+
 /// The process is up and serving HTTP.
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+    HttpResponse::Ok()
+        .insert_header(NO_STORE)
+        .json(serde_json::json!({ "status": "ok" }))
 }
 
 /// The process can answer queries: the database responds and the search index is caught up
@@ -36,17 +43,21 @@ pub async fn readyz(db: web::Data<DatabaseConnection>, search: web::Data<Search>
                 },
             });
             if readiness.ready {
-                HttpResponse::Ok().json(body)
+                HttpResponse::Ok().insert_header(NO_STORE).json(body)
             } else {
-                HttpResponse::ServiceUnavailable().json(body)
+                HttpResponse::ServiceUnavailable()
+                    .insert_header(NO_STORE)
+                    .json(body)
             }
         }
         Err(error) => {
             tracing::warn!(error = %error, "readiness check failed: database did not answer");
-            HttpResponse::ServiceUnavailable().json(serde_json::json!({
-                "status": "unavailable",
-                "database": "unreachable",
-            }))
+            HttpResponse::ServiceUnavailable()
+                .insert_header(NO_STORE)
+                .json(serde_json::json!({
+                    "status": "unavailable",
+                    "database": "unreachable",
+                }))
         }
     }
 }
@@ -55,7 +66,9 @@ pub async fn readyz(db: web::Data<DatabaseConnection>, search: web::Data<Search>
 /// counters and histograms are kept as requests come.
 pub async fn metrics(db: web::Data<DatabaseConnection>, search: web::Data<Search>) -> HttpResponse {
     let Some(handle) = crate::metrics::handle() else {
-        return HttpResponse::ServiceUnavailable().body("metrics are not available");
+        return HttpResponse::ServiceUnavailable()
+            .insert_header(NO_STORE)
+            .body("metrics are not available");
     };
     if let Ok(readiness) = search.status.readiness(db.get_ref()).await {
         metrics::gauge!(crate::metrics::INDEX_LAG).set(readiness.lag as f64);
@@ -67,6 +80,7 @@ pub async fn metrics(db: web::Data<DatabaseConnection>, search: web::Data<Search
     metrics::gauge!(crate::metrics::POOL_CONNECTIONS).set(f64::from(size));
     metrics::gauge!(crate::metrics::POOL_IDLE).set(idle as f64);
     HttpResponse::Ok()
+        .insert_header(NO_STORE)
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(handle.render())
 }

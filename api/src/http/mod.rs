@@ -3,8 +3,10 @@
 //! Invariant: HTTP concerns (headers, status codes, request ids) end here; the GraphQL layer
 //! receives typed request data such as [`crate::graphql::request::RequestLanguages`].
 
+pub mod access_log;
 mod body;
 mod bounded_lru;
+mod caching;
 mod client_address;
 mod document;
 mod explorer;
@@ -19,6 +21,7 @@ mod request_params;
 mod security_headers;
 
 pub use client_address::ClientAddress;
+pub use explorer::OPERATION_NAMES as EXPLORER_OPERATION_NAMES;
 pub use graphql::HttpServices;
 pub use parsed::ParsedDocuments;
 pub use persisted::PersistedQueries;
@@ -27,26 +30,78 @@ pub use security_headers::add as add_security_headers;
 
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::{HttpMessage, web};
+use actix_web::{HttpMessage, guard, web};
 use tracing_actix_web::RequestId;
 
 /// Header that carries the request id back to the client.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Registers every route.
-pub fn routes(config: &mut web::ServiceConfig) {
-    config
-        .route("/", web::get().to(explorer::index))
-        .route("/explorer/{name}", web::get().to(explorer::asset))
-        .route("/graphql", web::post().to(graphql::execute_post))
-        .route("/graphql", web::get().to(graphql::execute_get))
-        .route("/schema.graphql", web::get().to(graphql::schema_sdl))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/readyz", web::get().to(health::readyz))
-        .route("/metrics", web::get().to(health::metrics));
+/// A route that reads: answers GET, and HEAD with the same status and headers and no body.
+pub struct ReadRoute {
+    /// The path pattern.
+    pub path: &'static str,
+    /// A path it answers, for tests.
+    pub example: &'static str,
+    /// Gives the route (GET and HEAD, guarded by [`register_read_routes`]) its handler.
+    handler: fn(actix_web::Route) -> actix_web::Route,
 }
 
-/// Builds the actix app around `routes`, with request tracing, the request-id header, CORS
+/// Every route that reads. Registered with a GET-or-HEAD guard, so no read route lacks HEAD
+/// (uptime checkers and caches send it); the end-to-end tests send both to each `example`.
+pub const READ_ROUTES: &[ReadRoute] = &[
+    ReadRoute {
+        path: "/",
+        example: "/",
+        handler: |route| route.to(explorer::index),
+    },
+    ReadRoute {
+        path: "/explorer/{name}",
+        example: "/explorer/app.js",
+        handler: |route| route.to(explorer::asset),
+    },
+    ReadRoute {
+        path: "/graphql",
+        example: "/graphql?query=%7B%20themes%20%7B%20slug%20%7D%20%7D",
+        handler: |route| route.to(graphql::execute_get),
+    },
+    ReadRoute {
+        path: "/schema.graphql",
+        example: "/schema.graphql",
+        handler: |route| route.to(graphql::schema_sdl),
+    },
+    ReadRoute {
+        path: "/healthz",
+        example: "/healthz",
+        handler: |route| route.to(health::healthz),
+    },
+    ReadRoute {
+        path: "/readyz",
+        example: "/readyz",
+        handler: |route| route.to(health::readyz),
+    },
+    ReadRoute {
+        path: "/metrics",
+        example: "/metrics",
+        handler: |route| route.to(health::metrics),
+    },
+];
+
+/// Registers every route.
+pub fn routes(config: &mut web::ServiceConfig) {
+    config.route("/graphql", web::post().to(graphql::execute_post));
+    register_read_routes(config);
+}
+
+/// Registers [`READ_ROUTES`] for GET and HEAD. actix-web answers HEAD with the headers of
+/// the GET answer and sends no body.
+fn register_read_routes(config: &mut web::ServiceConfig) {
+    for read in READ_ROUTES {
+        let get_or_head = web::route().guard(guard::Any(guard::Get()).or(guard::Head()));
+        config.route(read.path, (read.handler)(get_or_head));
+    }
+}
+
+/// Builds the actix app around `routes`, with the access log, request tracing, the request-id header, CORS
 /// for the configured origins and the security headers (outside CORS, so that preflight
 /// answers carry them too). `$services` is a shared `web::Data<HttpServices>`.
 #[macro_export]
@@ -60,6 +115,7 @@ macro_rules! symbios_http_app {
             .wrap_fn($crate::http::add_security_headers)
             .wrap_fn($crate::http::add_request_id_header)
             .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap_fn($crate::http::access_log::log)
             .app_data(actix_web::web::Data::new($schema))
             .app_data(actix_web::web::Data::new($db))
             .app_data(actix_web::web::Data::new($search))
