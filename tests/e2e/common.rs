@@ -50,13 +50,69 @@ pub struct KeptData {
     data_dir: tempfile::TempDir,
 }
 
+/// Installs the process's log subscriber once: the access log as JSON into [`LOG`] (what
+/// the tests read), and with `TEST_LOG` set, every line from `info` on standard error.
 fn init_tracing() {
+    use symbios::config::LogFormat;
+    use tracing_subscriber::filter::{EnvFilter, LevelFilter, Targets};
+    use tracing_subscriber::layer::{Layer, SubscriberExt};
+    use tracing_subscriber::util::SubscriberInitExt;
     static INIT: Once = Once::new();
     INIT.call_once(|| {
-        if std::env::var_os("TEST_LOG").is_some() {
-            symbios::telemetry::init("info,symbios=debug", symbios::config::LogFormat::Pretty);
-        }
+        let access_log = symbios::telemetry::layer(LogFormat::Json, false, || KeptLog)
+            .with_filter(Targets::new().with_target(ACCESS_LOG_TARGET, LevelFilter::INFO));
+        let on_stderr = std::env::var_os("TEST_LOG").is_some().then(|| {
+            symbios::telemetry::layer(LogFormat::Pretty, false, std::io::stderr)
+                .with_filter(EnvFilter::new("info,symbios=debug"))
+        });
+        tracing_subscriber::registry()
+            .with(access_log)
+            .with(on_stderr)
+            .try_init()
+            .expect("the tests' log subscriber is the first");
     });
+}
+
+use symbios::http::access_log::TARGET as ACCESS_LOG_TARGET;
+
+/// The access log lines every server of this process wrote, newest last (at most
+/// [`KEPT_LOG_LINES`]; each has its request id, so tests running at once tell theirs apart).
+static LOG: std::sync::Mutex<std::collections::VecDeque<String>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+
+/// Most lines [`LOG`] keeps: far more than one test sends, so a bounded memory.
+const KEPT_LOG_LINES: usize = 100_000;
+
+/// The writer of [`LOG`]: the JSON layer writes one whole line per call.
+struct KeptLog;
+
+impl std::io::Write for KeptLog {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut log = LOG
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for line in String::from_utf8_lossy(bytes).lines() {
+            if log.len() == KEPT_LOG_LINES {
+                log.pop_front();
+            }
+            log.push_back(line.to_owned());
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The access log line of the request with `request_id` (its `x-request-id`), if written.
+pub fn access_log_line(request_id: &str) -> Option<Value> {
+    let log = LOG
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    log.iter()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| line["request_id"] == request_id)
 }
 
 /// The PostgreSQL server URL. A PostgreSQL test that runs without it fails: it is compiled

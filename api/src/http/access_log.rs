@@ -101,6 +101,7 @@ mod tests {
     use actix_web::test::{self, TestRequest};
     use actix_web::{App, HttpResponse};
     use tracing_subscriber::fmt::MakeWriter;
+    use tracing_subscriber::layer::SubscriberExt;
 
     use super::*;
     use crate::config::LogFormat;
@@ -134,7 +135,9 @@ mod tests {
     /// the request id it answered with.
     async fn logged(format: LogFormat) -> (String, String) {
         let kept = Kept::default();
-        let subscriber = crate::telemetry::subscriber("info", format, false, kept.clone());
+        let subscriber = tracing_subscriber::registry()
+            .with(crate::telemetry::layer(format, false, kept.clone()))
+            .with(tracing_subscriber::filter::LevelFilter::INFO);
         // The test runtime runs the service on this thread, so a thread-local default holds.
         let _default = tracing::subscriber::set_default(subscriber);
         let app = test::init_service(
