@@ -102,11 +102,14 @@ async fn answers_vary_by_language_and_media_type(app: &TestApp) {
 }
 backend_test!(answers_vary_by_language_and_media_type);
 
+/// What is sent (a name for failures, a query, headers) and the status expected.
+type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, StatusCode);
+
 /// Answers to a key, answers with errors and refusals are never stored, and get no tag.
 async fn keys_errors_and_refusals_are_not_stored(app: &TestApp) {
     let key = app.create_key("portal", Role::Editor, None).await;
     let bearer = format!("Bearer {key}");
-    let cases: [(&str, &str, Vec<(&str, &str)>, StatusCode); 5] = [
+    let cases: [Case; 5] = [
         (
             "an answer to a key",
             THEMES,
