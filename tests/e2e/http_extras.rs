@@ -169,7 +169,7 @@ async fn cors_answers_allowed_origins_only() {
 async fn metrics_count_requests_search_and_the_index() {
     let app = spawn_app(Backend::Sqlite).await;
     app.wait_indexed().await;
-    app.graphql("query Explorer { themes { slug } }", json!({}))
+    app.graphql("query Themes { themes { slug } }", json!({}))
         .await;
     app.graphql("{ search(query: \"symbiose\") { totalCount } }", json!({}))
         .await;
@@ -178,7 +178,7 @@ async fn metrics_count_requests_search_and_the_index() {
     assert_ok_of_type(&response, "text/plain");
     let text = response.text().await.unwrap();
     for expected in [
-        "symbios_graphql_requests_total{operation=\"Explorer\",outcome=\"ok\"}",
+        "symbios_graphql_requests_total{operation=\"Themes\",outcome=\"ok\"}",
         "outcome=\"BAD_USER_INPUT\"",
         "symbios_graphql_request_duration_seconds_bucket",
         "symbios_search_duration_seconds_count",
