@@ -70,7 +70,8 @@ where
             method,
             path,
             status,
-            duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+            // Whole microseconds: `0.721`, not `0.7211719999999999`.
+            duration_ms = started.elapsed().as_micros() as f64 / 1000.0,
             operation,
             request_id,
             client = client.map(|address| address.to_string()),
