@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use actix_web::http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{ErrorExtensionValues, Response, ServerError, Value};
 use sea_orm::DatabaseConnection;
@@ -219,7 +218,7 @@ pub async fn execute_get(
     if accept.is_some_and(|accept| accept.contains("text/html"))
         && http_request.query_string().is_empty()
     {
-        return graphiql(&limits);
+        return super::graphiql::page(&limits);
     }
     let Some(format) = negotiate(&http_request) else {
         return not_acceptable();
@@ -379,22 +378,6 @@ fn record(operation: &str, outcome: &str, is_mutation: bool, started: Instant) {
     .record(started.elapsed().as_secs_f64());
 }
 
-/// GraphiQL, unless introspection is off: the page cannot work without it, and an operator
-/// who keeps the schema private does not want it advertised.
-fn graphiql(limits: &Limits) -> HttpResponse {
-    if !limits.introspection {
-        return schema_not_published();
-    }
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Symbios GraphiQL")
-                .finish(),
-        )
-}
-
 /// The schema in SDL; 404 when introspection is off.
 pub async fn schema_sdl(limits: web::Data<Limits>) -> HttpResponse {
     if !limits.introspection {
@@ -405,7 +388,7 @@ pub async fn schema_sdl(limits: web::Data<Limits>) -> HttpResponse {
         .body(sdl())
 }
 
-fn schema_not_published() -> HttpResponse {
+pub(super) fn schema_not_published() -> HttpResponse {
     HttpResponse::NotFound()
         .content_type("text/plain; charset=utf-8")
         .body("the schema is not published here (limits.introspection is off)")

@@ -8,6 +8,7 @@ mod bounded_lru;
 mod client_address;
 mod document;
 mod explorer;
+mod graphiql;
 mod graphql;
 mod health;
 pub mod negotiation;
@@ -40,6 +41,7 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .route("/explorer/{name}", web::get().to(explorer::asset))
         .route("/graphql", web::post().to(graphql::execute_post))
         .route("/graphql", web::get().to(graphql::execute_get))
+        .route("/graphiql/{name}", web::get().to(graphiql::asset))
         .route("/schema.graphql", web::get().to(graphql::schema_sdl))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
