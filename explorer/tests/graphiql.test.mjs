@@ -129,3 +129,21 @@ test("the explorer plugin builds a query that runs, with a header from the heade
   assert.ok(answer.data.themes.every((theme) => typeof theme.slug === "string"), JSON.stringify(answer));
   await shot(page, "graphiql-03-explorer-plugin");
 });
+
+test("a dialog opens under the policy; the one refused style is the scroll lock's", async (t) => {
+  const page = await open(t, GRAPHIQL);
+  await page.getByRole("button", { name: "Open settings dialog" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByText("Theme").waitFor();
+  await dialog.getByRole("button", { name: "Dark" }).click();
+  await page.waitForFunction(() => document.body.classList.contains("graphiql-dark"));
+  // Radix's scroll lock adds a <style> element, which `style-src 'self'` refuses (no
+  // 'unsafe-inline', docs/security.md); the dialog works without it. Nothing else is refused.
+  assert.deepEqual(page.problems.violations, ["style-src-elem blocked inline"]);
+  page.problems.violations.length = 0;
+  const refusals = page.problems.errors.filter((e) => /Content Security Policy/.test(e));
+  assert.equal(refusals.length, 1, page.problems.errors.join("\n"));
+  page.problems.errors.splice(0, page.problems.errors.length, ...page.problems.errors.filter((e) => !refusals.includes(e)));
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+});
