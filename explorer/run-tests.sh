@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Browser tests of the explorer (explorer/tests/*.test.mjs) in Debian's chromium, driven by
-# playwright-core, against a real Symbios server that serves the explorer at `/`.
+# Browser tests of the explorer at `/` and of GraphiQL at `/graphql` (explorer/tests/*.test.mjs)
+# in Debian's chromium, driven by playwright-core, against a real Symbios server. Every request
+# to a host other than the server's is aborted and fails the test (tests/browser.mjs).
 #
 #   explorer/run-tests.sh                      # starts ${SYMBIOS_BIN:-target/debug/symbios}
 #   EXPLORER_URL=http://host:port/ explorer/run-tests.sh   # test a running server instead
@@ -102,4 +103,4 @@ fi
 
 echo "testing the explorer at $url with $chromium_bin" >&2
 cd "$here"
-EXPLORER_URL="$url" CHROMIUM_BIN="$chromium_bin" node --test --test-concurrency=1 tests/explorer.test.mjs
+EXPLORER_URL="$url" CHROMIUM_BIN="$chromium_bin" node --test --test-concurrency=1 tests/explorer.test.mjs tests/graphiql.test.mjs

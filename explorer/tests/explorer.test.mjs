@@ -8,13 +8,13 @@ import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { openPage } from "./browser.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(here, "..", "test-artifacts");
 const README_SHOT = join(here, "..", "..", "docs", "explorer.png");
 const BASE = process.env.EXPLORER_URL;
 const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
-const VIEWPORT = { width: 1280, height: 800 };
 
 if (!BASE) throw new Error("set EXPLORER_URL (explorer/run-tests.sh does)");
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -39,34 +39,8 @@ after(async () => {
   await browser?.close();
 });
 
-/**
- * A fresh page that fails the test on script errors and on any Content-Security-Policy
- * violation (reported by the page's `securitypolicyviolation` events, on every document the
- * page loads). `page.problems` holds both, for a test that provokes one on purpose.
- */
-async function open(t, url) {
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: "en-GB" });
-  context.setDefaultTimeout(10_000);
-  const problems = { errors: [], violations: [] };
-  await context.exposeBinding("__reportCspViolation", (_source, violation) => problems.violations.push(violation));
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) =>
-      window.__reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} ${e.sample ?? ""}`.trim()));
-  });
-  const page = await context.newPage();
-  page.problems = problems;
-  page.on("pageerror", (e) => problems.errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) problems.errors.push(m.text());
-  });
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(problems.errors, [], "no script errors");
-    assert.deepEqual(problems.violations, [], "no Content-Security-Policy violations");
-  });
-  if (url) await page.goto(url);
-  return page;
-}
+/** A fresh page at URL, watched for errors, CSP violations and requests to other hosts (tests/browser.mjs). */
+const open = (t, url) => openPage(browser, t, url, { base: BASE });
 
 const shot = (page, name) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 const status = (page) => page.locator("#status").innerText();
@@ -529,4 +503,24 @@ test("a record with markup in its name and description is shown as text", async 
   assert.equal(await page.locator("#record .lead").innerText(), description);
   assert.equal(await page.locator("#record img").count(), 0);
   assert.equal(await pwned(page), undefined);
+});
+
+test("the explorer works offline: every request it makes goes to its own server", async (t) => {
+  const page = await open(t);
+  const requested = [];
+  page.on("request", (request) => requested.push(new URL(request.url())));
+  await page.goto(at({ lang: "en" }));
+  await page.locator(".map .point").first().waitFor();
+  const input = page.locator("input#q[role=combobox]");
+  await input.fill("gypsum");
+  await input.press("Enter");
+  assert.ok(countIn(await searched(page)) >= 1, "the search finds the gypsum flow");
+  await page.locator(".results .hit a", { hasText: "Kalundborg" }).first().click();
+  await recordShown(page, "Kalundborg");
+  const paths = new Set(requested.map((url) => url.pathname));
+  for (const path of ["/", "/explorer/app.js", "/explorer/style.css", "/explorer/countries.json", "/graphql"]) {
+    assert.ok(paths.has(path), `${path} was requested: ${[...paths]}`);
+  }
+  const origin = new URL(BASE).origin;
+  assert.deepEqual(requested.filter((url) => url.origin !== origin).map(String), [], "only the server's own origin");
 });

@@ -18,7 +18,10 @@ backend_test!(graphiql_for_browsers);
 async fn graphiql_for_browsers(app: &TestApp) {
     let page = app.get_graphiql("text/html,application/xhtml+xml").await;
     assert_ok_of_type(&page, "text/html");
-    assert!(page.text().await.unwrap().contains("graphiql"));
+    let page = page.text().await.unwrap();
+    assert!(page.contains("<title>Symbios GraphiQL</title>"), "{page}");
+    assert!(page.contains("/graphiql/graphiql.min.js"), "{page}");
+    assert!(page.contains("/graphiql/plugin-explorer.umd.js"), "{page}");
 }
 
 backend_test!(get_queries_and_request_ids);

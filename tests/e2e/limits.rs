@@ -128,5 +128,6 @@ async fn introspection_can_be_turned_off() {
     assert_eq!(app.get("/schema.graphql").await.status(), 404);
     let graphiql = app.get_graphiql("text/html").await;
     assert_eq!(graphiql.status(), 404);
+    assert_eq!(app.get("/graphiql/graphiql.min.js").await.status(), 404);
     app.stop().await;
 }

@@ -16,9 +16,8 @@ use actix_web::http::StatusCode;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use actix_web::http::header::{ACCEPT, AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, HeaderValue};
+use actix_web::http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{ErrorExtensionValues, Response, ServerError, Value};
 use sea_orm::DatabaseConnection;
@@ -241,10 +240,7 @@ async fn execute_get_uncached(
     if accept.is_some_and(|accept| accept.contains("text/html"))
         && http_request.query_string().is_empty()
     {
-        let mut page = graphiql(&limits);
-        page.headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static(caching::REVALIDATE));
-        return page;
+        return super::graphiql::page(&limits);
     }
     let Some(format) = negotiate(&http_request) else {
         return not_acceptable();
@@ -460,22 +456,6 @@ fn record(operation: &str, outcome: &str, is_mutation: bool, started: Instant) {
     .record(started.elapsed().as_secs_f64());
 }
 
-/// GraphiQL, unless introspection is off: the page cannot work without it, and an operator
-/// who keeps the schema private does not want it advertised.
-fn graphiql(limits: &Limits) -> HttpResponse {
-    if !limits.introspection {
-        return schema_not_published();
-    }
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Symbios GraphiQL")
-                .finish(),
-        )
-}
-
 /// The schema in SDL, with an `ETag` (it changes only with the binary, so a cache may keep
 /// it and revalidate); 404 when introspection is off.
 pub async fn schema_sdl(limits: web::Data<Limits>, request: HttpRequest) -> HttpResponse {
@@ -490,7 +470,7 @@ pub async fn schema_sdl(limits: web::Data<Limits>, request: HttpRequest) -> Http
     )
 }
 
-fn schema_not_published() -> HttpResponse {
+pub(super) fn schema_not_published() -> HttpResponse {
     HttpResponse::NotFound()
         .content_type("text/plain; charset=utf-8")
         .body("the schema is not published here (limits.introspection is off)")

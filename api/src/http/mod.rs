@@ -10,6 +10,7 @@ mod caching;
 mod client_address;
 mod document;
 mod explorer;
+mod graphiql;
 mod graphql;
 mod health;
 pub mod negotiation;
@@ -63,6 +64,11 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         path: "/graphql",
         example: "/graphql?query=%7B%20themes%20%7B%20slug%20%7D%20%7D",
         handler: |route| route.to(graphql::execute_get),
+    },
+    ReadRoute {
+        path: "/graphiql/{name}",
+        example: "/graphiql/start.js",
+        handler: |route| route.to(graphiql::asset),
     },
     ReadRoute {
         path: "/schema.graphql",

@@ -1,0 +1,119 @@
+//! GraphiQL at `GET /graphql` (for a browser asking for HTML) and its files under
+//! `/graphiql/`, all embedded in the binary from `api/graphiql/`: GraphiQL, React and the
+//! explorer plugin at pinned versions (`api/graphiql/vendor/`, fetched by
+//! `api/graphiql/vendor.sh`), so the page loads nothing from outside the server.
+//!
+//! Invariant: with `limits.introspection` off there is no GraphiQL, page or files (404): the
+//! page cannot work without introspection, and an operator who keeps the schema private does
+//! not want it advertised.
+
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use actix_web::{HttpResponse, web};
+
+use super::graphql::schema_not_published;
+use crate::config::Limits;
+
+/// One embedded file: its name under `/graphiql/`, media type and bytes.
+struct Asset {
+    name: &'static str,
+    media_type: &'static str,
+    bytes: &'static [u8],
+}
+
+const PAGE: &[u8] = include_bytes!("../../graphiql/index.html");
+
+/// An [`Asset`] for the file `api/graphiql/<path>`, served as its last path segment.
+macro_rules! asset {
+    ($name:literal, $path:literal, $media_type:expr) => {
+        Asset {
+            name: $name,
+            media_type: $media_type,
+            bytes: include_bytes!(concat!("../../graphiql/", $path)),
+        }
+    };
+}
+
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+const ASSETS: &[Asset] = &[
+    asset!("start.js", "start.js", JAVASCRIPT),
+    asset!("page.css", "page.css", CSS),
+    asset!(
+        "react.production.min.js",
+        "vendor/react.production.min.js",
+        JAVASCRIPT
+    ),
+    asset!(
+        "react-dom.production.min.js",
+        "vendor/react-dom.production.min.js",
+        JAVASCRIPT
+    ),
+    asset!("graphiql.min.js", "vendor/graphiql.min.js", JAVASCRIPT),
+    asset!("graphiql.min.css", "vendor/graphiql.min.css", CSS),
+    asset!(
+        "plugin-explorer.umd.js",
+        "vendor/plugin-explorer.umd.js",
+        JAVASCRIPT
+    ),
+    asset!("plugin-explorer.css", "vendor/plugin-explorer.css", CSS),
+];
+
+/// The GraphiQL page, or 404 when introspection is off.
+pub fn page(limits: &Limits) -> HttpResponse {
+    if !limits.introspection {
+        return schema_not_published();
+    }
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .body(PAGE)
+}
+
+/// `GET /graphiql/{name}`: an embedded file; unknown names are 404.
+pub async fn asset(name: web::Path<String>, limits: web::Data<Limits>) -> HttpResponse {
+    if !limits.introspection {
+        return schema_not_published();
+    }
+    match ASSETS.iter().find(|asset| asset.name == name.as_str()) {
+        Some(asset) => HttpResponse::Ok()
+            .insert_header((CONTENT_TYPE, asset.media_type))
+            // The page is revalidated on each visit; its files change only with the binary.
+            .insert_header((CACHE_CONTROL, "public, max-age=300"))
+            .body(asset.bytes),
+        None => HttpResponse::NotFound()
+            .insert_header((CONTENT_TYPE, "text/plain; charset=utf-8"))
+            .body("no such file"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file the page names is embedded, and the page names nothing outside the server.
+    #[test]
+    fn the_page_loads_only_embedded_files() {
+        let page = std::str::from_utf8(PAGE).expect("UTF-8 page");
+        let mut named = Vec::new();
+        for attribute in ["src=\"", "href=\""] {
+            for rest in page.split(attribute).skip(1) {
+                let (url, _) = rest.split_once('"').expect("quoted attribute");
+                named.push(url);
+            }
+        }
+        assert!(named.len() >= 8, "{named:?}");
+        for url in named {
+            if url == "data:," {
+                continue;
+            }
+            let name = url
+                .strip_prefix("/graphiql/")
+                .unwrap_or_else(|| panic!("{url} is not one of the server's files"));
+            assert!(
+                ASSETS.iter().any(|asset| asset.name == name),
+                "{url} is not embedded"
+            );
+        }
+    }
+}
