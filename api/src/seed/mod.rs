@@ -48,16 +48,7 @@ pub struct Problem(pub LineError);
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let LineError {
-            line,
-            field,
-            reason,
-        } = &self.0;
-        if field.is_empty() {
-            write!(f, "line {line}: {reason}")
-        } else {
-            write!(f, "line {line}: field `{field}`: {reason}")
-        }
+        self.0.fmt(f)
     }
 }
 

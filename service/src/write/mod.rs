@@ -47,7 +47,7 @@ use super::access::{Principal, require_editor, require_key};
 use super::change_log::{self, Change};
 use super::validate::Violations;
 use retry::Attempt;
-pub(crate) use store::slug_of;
+pub(crate) use store::{derive_slug, slug_of};
 pub use store::{OwnedTexts, Referrer, Row, RowValues, Stored, VersionedTable, load};
 
 /// Declares a record's whole-record struct and its patch from one list of fields. The patch
