@@ -166,7 +166,11 @@ impl std::fmt::Display for LineError {
         if self.field.is_empty() {
             write!(f, "line {}: {}", self.line, self.reason)
         } else {
-            write!(f, "line {}: field `{}`: {}", self.line, self.field, self.reason)
+            write!(
+                f,
+                "line {}: field `{}`: {}",
+                self.line, self.field, self.reason
+            )
         }
     }
 }
@@ -313,7 +317,11 @@ fn describe(refusal: serde_path_to_error::Error<serde_json::Error>) -> (String, 
         {
             return (
                 path,
-                format!("must be {}, not {}", expected_words(expected), found_words(found)),
+                format!(
+                    "must be {}, not {}",
+                    expected_words(expected),
+                    found_words(found)
+                ),
             );
         }
     }
@@ -811,7 +819,10 @@ mod tests {
         ];
         for (line, expected) in cases {
             let message = said(&line);
-            assert!(message.starts_with(expected), "{line}\n  said: {message}\n  want: {expected}");
+            assert!(
+                message.starts_with(expected),
+                "{line}\n  said: {message}\n  want: {expected}"
+            );
             assert!(!message.contains("line 1 column"), "{message}");
         }
     }
@@ -839,7 +850,13 @@ mod tests {
         assert!(!row.contains_key("description"));
         assert_eq!(
             csv_columns([&row]),
-            ["id", "description_en", "description_sv", "identifiers", "name"]
+            [
+                "id",
+                "description_en",
+                "description_sv",
+                "identifiers",
+                "name"
+            ]
         );
     }
 }

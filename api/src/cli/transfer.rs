@@ -111,9 +111,8 @@ impl Source {
             });
         }
         let name = path.display().to_string();
-        let cannot_open = |error: std::io::Error| {
-            anyhow::anyhow!("cannot open {name}: {}", os_reason(&error))
-        };
+        let cannot_open =
+            |error: std::io::Error| anyhow::anyhow!("cannot open {name}: {}", os_reason(&error));
         if std::fs::metadata(path).map_err(cannot_open)?.is_dir() {
             anyhow::bail!("{name} is a directory; give the NDJSON file");
         }
@@ -160,7 +159,10 @@ fn progress_bar(total: Option<u64>) -> ProgressBar {
             ProgressBar::new(total),
             "{bar:40} {human_pos}/{human_len} lines  {rate}  ETA {eta}",
         ),
-        None => (ProgressBar::new_spinner(), "{spinner} {human_pos} lines  {rate}"),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {human_pos} lines  {rate}",
+        ),
     };
     match ProgressStyle::with_template(template) {
         Ok(style) => bar.with_style(style.with_key("rate", rate)),
@@ -197,13 +199,17 @@ impl Import<'_> {
                 at: chrono::Utc::now(),
             };
             let first = self.first_line;
-            let written = transfer::import_batch(self.connection, &ctx, std::mem::take(&mut self.batch))
-                .await
-                .map_err(|error| {
-                    anyhow::anyhow!(
-                        "writing lines {first}-{last_line} failed, so none of them was written: {error}"
-                    )
-                })?;
+            let written = transfer::import_batch(
+                self.connection,
+                &ctx,
+                std::mem::take(&mut self.batch),
+            )
+            .await
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "writing lines {first}-{last_line} failed, so none of them was written: {error}"
+                )
+            })?;
             if self.log_commits {
                 self.progress
                     .suspend(|| println!("committed lines {first}-{last_line}"));
@@ -278,7 +284,9 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
     let imported = totals.created + totals.updated + totals.unchanged;
     match (refused, imported) {
         (0, _) => Ok(()),
-        (_, 0) => anyhow::bail!("{refused} line(s) were refused (listed above); nothing was imported"),
+        (_, 0) => {
+            anyhow::bail!("{refused} line(s) were refused (listed above); nothing was imported")
+        }
         _ => anyhow::bail!(
             "{refused} line(s) were refused (listed above); the other {imported} were imported"
         ),

@@ -110,7 +110,9 @@ impl Dataset {
     pub fn counts(&self) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
         for line in &self.lines {
-            *counts.entry(line.record.record_type().name().to_owned()).or_default() += 1;
+            *counts
+                .entry(line.record.record_type().name().to_owned())
+                .or_default() += 1;
         }
         counts
     }
