@@ -411,6 +411,23 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
 mod tests {
     use super::*;
 
+    /// The README and the dataset's format page show the example lines `import --help`
+    /// shows, from the one file they come from.
+    #[test]
+    fn the_docs_carry_the_example_lines_verbatim() {
+        let block = format!("```json\n{}```", transfer::EXAMPLE_LINES);
+        for doc in ["../README.md", "seed/FORMAT.md"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.contains(&block),
+                "{} lacks the lines of service/src/transfer_examples.ndjson",
+                path.display()
+            );
+        }
+        assert!(import_help().contains(transfer::EXAMPLE_LINES.trim_end()));
+    }
+
     #[test]
     fn a_line_that_is_not_utf8_is_refused_alone() {
         let file: &[u8] = b"{\"a\":1}\r\n{\"b\":\"\xff\xfe\"}\n\n{\"c\":3}";

@@ -319,7 +319,10 @@ mod tests {
         let lines: Vec<usize> = problems.iter().map(|problem| problem.0.line).collect();
         assert_eq!(lines, [2, 3]);
         let message = SeedError::Invalid(problems).to_string();
-        assert!(message.contains("unknown field `labelz`"), "{message}");
+        assert!(
+            message.contains("line 2: field `labelz`: is not a field"),
+            "{message}"
+        );
         assert!(message.contains("line 3"), "{message}");
     }
 }
