@@ -1,5 +1,5 @@
-//! One start-up path for `symbios serve` and the tests: connect, migrate, seed an empty
-//! database, build the schema, bind and serve.
+//! One start-up path for `symbios serve` and the tests: bind, connect, migrate, seed an
+//! empty database, build the schema and serve.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -63,8 +63,16 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
-    /// Connects, migrates, seeds an empty database (unless disabled), and binds.
+    /// Binds, then connects, migrates and seeds an empty database (unless disabled).
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        // First, so that an address in use is reported before anything is written (a fresh
+        // data folder, database or index).
+        let bind_error = |source| StartupError::Bind {
+            address: settings.bind.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
+        let local = listener.local_addr().map_err(bind_error)?;
         let (db, statements) = db::connect(settings).await?;
         db::migrate_up(&db).await.map_err(DbSetupError::from)?;
         if settings.seed_on_empty
@@ -113,12 +121,6 @@ impl App {
             stop_signal,
         )?;
         let schema = build_schema(db.clone(), search.clone(), &settings.limits);
-        let bind_error = |source| StartupError::Bind {
-            address: settings.bind.clone(),
-            source,
-        };
-        let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
-        let local = listener.local_addr().map_err(bind_error)?;
         let app_db = db.clone();
         let app_search = search.clone();
         let limits = settings.limits;

@@ -28,6 +28,8 @@ use uuid::Uuid;
 
 #[path = "executable/attacks.rs"]
 mod attacks;
+#[path = "executable/cli.rs"]
+mod cli;
 #[path = "executable/hostile.rs"]
 mod hostile;
 
@@ -458,13 +460,13 @@ fn import_reports_each_bad_line_and_imports_the_rest() {
     std::fs::write(&file, bytes).unwrap();
     let (ok, stdout, stderr) = run(data_dir.path(), &["import", file.to_str().unwrap()]);
     assert!(!ok, "refused lines make the exit status fail");
-    assert!(stderr.contains("line 2: "), "{stderr}");
-    assert!(stderr.contains("line 3: country: "), "{stderr}");
+    assert!(stderr.contains("line 2: not a JSON object"), "{stderr}");
+    assert!(stderr.contains("line 3: field `country`: "), "{stderr}");
     assert!(
-        stderr.contains("line 4: record: unknown field `nmae`"),
+        stderr.contains("line 4: field `nmae`: is not a field"),
         "{stderr}"
     );
-    assert!(stderr.contains("line 5: id: "), "{stderr}");
+    assert!(stderr.contains("line 5: field `id`: "), "{stderr}");
     assert!(
         stderr.contains("line 6: is not UTF-8 text (an invalid byte at byte 58 of the line)"),
         "{stderr}"
@@ -526,6 +528,7 @@ fn export_round_trips_through_import() {
         header.contains("name") && header.contains("identifiers"),
         "{header}"
     );
+    assert!(header.contains("description_en"), "{header}");
     assert_eq!(csv.lines().count(), 69 + 1);
 }
 

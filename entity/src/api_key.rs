@@ -19,6 +19,8 @@ pub struct Model {
     pub secret_hash: String,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// When the key was last accepted, to the minute (`None`: never).
+    pub last_used_at: Option<DateTimeUtc>,
 }
 
 without_relations!();

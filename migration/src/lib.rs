@@ -11,6 +11,7 @@ mod m20261123_000001_create_domain;
 mod m20261123_000002_writes_and_sync;
 mod m20261201_000003_list_order_indexes;
 mod m20261215_000004_database_identity;
+mod m20261220_000005_api_key_last_used;
 mod statements;
 
 /// Runs the Symbios migrations in order.
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_writes_and_sync::Migration),
             Box::new(m20261201_000003_list_order_indexes::Migration),
             Box::new(m20261215_000004_database_identity::Migration),
+            Box::new(m20261220_000005_api_key_last_used::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
@@ -171,6 +172,7 @@ pub async fn create(
         secret_hash: Set(sha256_hex(&secret)),
         created_at: Set(at),
         revoked_at: Set(None),
+        last_used_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -185,35 +187,91 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<api_key::Model>, Erro
         .await?)
 }
 
-/// Revokes the key with this id or prefix; a revoked key is refused from then on.
+/// The one key `given` names: its id, the start of its id (any length that names one key),
+/// the prefix `list` shows, or the key itself.
+pub async fn find(db: &impl ConnectionTrait, given: &str) -> Result<api_key::Model, Error> {
+    super::validate::one_line("key", given)?;
+    let given = given.trim();
+    if given.is_empty() {
+        return Err(Error::invalid(
+            "key",
+            "give the key's id, a prefix or the key",
+        ));
+    }
+    if given.starts_with(KEY_PREFIX) && given.len() > SHOWN_PREFIX_LEN {
+        return api_key::Entity::find()
+            .filter(api_key::Column::SecretHash.eq(sha256_hex(given)))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                Error::invalid(
+                    "key",
+                    "no key is this secret (it may belong to another database)",
+                )
+            });
+    }
+    let id_start = given.to_ascii_lowercase();
+    // Keys are few (one per partner or person): compared here rather than with a LIKE on
+    // a UUID column, which the two databases spell differently.
+    let matches: Vec<api_key::Model> = list(db)
+        .await?
+        .into_iter()
+        .filter(|key| key.id.to_string().starts_with(&id_start) || key.prefix == given)
+        .collect();
+    match matches.as_slice() {
+        [key] => Ok(key.clone()),
+        [] => Err(Error::invalid(
+            "key",
+            format!(
+                "no key has the id or prefix `{}`",
+                given.chars().take(40).collect::<String>()
+            ),
+        )),
+        several => {
+            let ids: Vec<String> = several.iter().map(|key| key.id.to_string()).collect();
+            Err(Error::invalid(
+                "key",
+                format!(
+                    "{} keys start with `{given}` ({}); give more of the id",
+                    several.len(),
+                    ids.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// What [`revoke`] did.
+#[derive(Debug)]
+pub struct Revoked {
+    /// The key as stored now.
+    pub key: api_key::Model,
+    /// Whether it had been revoked before (then nothing changed).
+    pub already: bool,
+}
+
+/// Revokes the key `given` names (see [`find`]); a revoked key is refused from then on.
+/// Revoking a revoked key changes nothing (its `revoked_at` stays).
 pub async fn revoke(
     db: &impl ConnectionTrait,
-    id_or_prefix: &str,
+    given: &str,
     at: DateTime<Utc>,
-) -> Result<api_key::Model, Error> {
-    super::validate::one_line("key", id_or_prefix)?;
-    let by_id = Uuid::parse_str(id_or_prefix).ok();
-    let matches = api_key::Entity::find()
-        .filter(match by_id {
-            Some(id) => api_key::Column::Id.eq(id),
-            None => api_key::Column::Prefix.eq(id_or_prefix),
-        })
-        .all(db)
-        .await?;
-    let key = match matches.as_slice() {
-        [key] => key.clone(),
-        [] => return Err(Error::NotFound { entity: "API key" }),
-        _ => {
-            return Err(Error::invalid(
-                "key",
-                "several keys have this prefix; give the id",
-            ));
-        }
-    };
+) -> Result<Revoked, Error> {
+    let key = find(db, given).await?;
+    if key.revoked_at.is_some() {
+        return Ok(Revoked { key, already: true });
+    }
     let mut active: api_key::ActiveModel = key.into();
     active.revoked_at = Set(Some(at));
-    Ok(active.update(db).await?)
+    Ok(Revoked {
+        key: active.update(db).await?,
+        already: false,
+    })
 }
+
+/// How stale `last_used_at` may be before a use writes it again: a write per request would
+/// make every authenticated request a write (and on SQLite take the one writer's lock).
+const LAST_USED_RESOLUTION: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
 /// The principal a bearer token belongs to: `Ok(None)` when the token is not a live key.
 pub async fn authenticate(
@@ -228,6 +286,19 @@ pub async fn authenticate(
         .filter(api_key::Column::RevokedAt.is_null())
         .one(db)
         .await?;
+    if let Some(key) = &key {
+        let now = Utc::now();
+        if key
+            .last_used_at
+            .is_none_or(|used| now - used >= LAST_USED_RESOLUTION)
+        {
+            api_key::Entity::update_many()
+                .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
+                .filter(api_key::Column::Id.eq(key.id))
+                .exec(db)
+                .await?;
+        }
+    }
     Ok(key.map(|key| Principal {
         key_id: Some(key.id),
         name: key.name,

@@ -27,13 +27,6 @@ use super::write::Writer;
 use super::write::upsert_actors::{self, ItemStatus, MatchBy, UpsertItem};
 use super::write::{self, Record, VersionedTable, WriteContext};
 
-impl RecordType {
-    /// The name used in files and on the command line, e.g. `CaseStudy`.
-    pub fn name(self) -> String {
-        format!("{self:?}")
-    }
-}
-
 impl std::str::FromStr for RecordType {
     type Err = String;
 
@@ -44,21 +37,13 @@ impl std::str::FromStr for RecordType {
             .copied()
             .find(|record_type| record_type.name().to_ascii_lowercase() == wanted)
             .ok_or_else(|| {
-                let names: Vec<String> = RecordType::ALL.iter().map(|t| t.name()).collect();
-                format!("`{text}` is not one of {}", names.join(", "))
+                format!(
+                    "`{}` is not one of {}",
+                    text.chars().take(40).collect::<String>(),
+                    RecordType::NAMES.join(", ")
+                )
             })
     }
-}
-
-/// One line of an NDJSON file as read.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RawLine {
-    #[serde(rename = "type")]
-    record_type: RecordType,
-    #[serde(default)]
-    id: Option<Uuid>,
-    record: serde_json::Value,
 }
 
 /// One line of an NDJSON file as written.
@@ -85,6 +70,15 @@ macro_rules! record_types {
         impl RecordType {
             /// Every type, references first.
             pub const ALL: &[RecordType] = &[$(RecordType::$variant,)*];
+            /// Their names, as files and the command line spell them, in the same order.
+            pub const NAMES: &[&str] = &[$(stringify!($variant),)*];
+
+            /// The name used in files and on the command line, e.g. `CaseStudy`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(RecordType::$variant => stringify!($variant),)*
+                }
+            }
         }
 
         /// A parsed record.
@@ -105,9 +99,11 @@ macro_rules! record_types {
         fn parse_record(
             record_type: RecordType,
             value: serde_json::Value,
-        ) -> Result<AnyRecord, serde_json::Error> {
+        ) -> Result<AnyRecord, serde_path_to_error::Error<serde_json::Error>> {
             match record_type {
-                $(RecordType::$variant => serde_json::from_value(value).map(AnyRecord::$variant),)*
+                $(RecordType::$variant => {
+                    serde_path_to_error::deserialize(value).map(AnyRecord::$variant)
+                })*
             }
         }
 
@@ -164,21 +160,240 @@ pub struct LineError {
     pub reason: String,
 }
 
-/// Parses one line; errors name the field when serde does.
+/// `line N: field `F`: reason`, or `line N: reason` when no field is to blame.
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(
+                f,
+                "line {}: field `{}`: {}",
+                self.line, self.field, self.reason
+            )
+        }
+    }
+}
+
+/// One example line per record type (two actors: one with its slug, one without), written
+/// so that they import into an empty database in this order. `symbios import --help`, the
+/// README and `api/seed/FORMAT.md` show them; tests parse and import them.
+pub const EXAMPLE_LINES: &str = include_str!("transfer_examples.ndjson");
+
+/// Parses one line. Every refusal names the field and says why in the project's words
+/// ([`describe`]), never in serde's.
 pub fn parse_line(line: usize, text: &str) -> Result<ImportLine, LineError> {
     let error = |field: &str, reason: String| LineError {
         line,
         field: field.to_owned(),
         reason,
     };
-    let raw: RawLine = serde_json::from_str(text).map_err(|parse| error("", parse.to_string()))?;
-    let record = parse_record(raw.record_type, raw.record)
-        .map_err(|parse| error("record", parse.to_string()))?;
-    Ok(ImportLine {
-        line,
-        id: raw.id,
-        record,
-    })
+    let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str(text) else {
+        return Err(error(
+            "",
+            "not a JSON object (a line is one object: `type`, `id` and `record`)".to_owned(),
+        ));
+    };
+    if let Some(unknown) = fields
+        .keys()
+        .find(|key| !matches!(key.as_str(), "type" | "id" | "record"))
+    {
+        return Err(error(
+            &unknown.chars().take(40).collect::<String>(),
+            "is not a field of a line; a line has `type`, `id` (optional) and `record`".to_owned(),
+        ));
+    }
+    let record_type = match fields.get("type") {
+        None => return Err(error("type", format!("is missing; {}", type_choice()))),
+        Some(serde_json::Value::String(name)) => name
+            .parse::<RecordType>()
+            .map_err(|reason| error("type", reason))?,
+        Some(other) => {
+            return Err(error(
+                "type",
+                format!("must be text, not {}; {}", json_kind(other), type_choice()),
+            ));
+        }
+    };
+    let id = match fields.get("id") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(id)) => Some(Uuid::parse_str(id).map_err(|_| {
+            error(
+                "id",
+                "is not a UUID (e.g. 6f1c2d3e-0000-4000-8000-000000000001)".to_owned(),
+            )
+        })?),
+        Some(other) => {
+            return Err(error(
+                "id",
+                format!("must be a UUID as text, not {}", json_kind(other)),
+            ));
+        }
+    };
+    let record = match fields.remove("record") {
+        Some(record @ serde_json::Value::Object(_)) => record,
+        None => {
+            return Err(error(
+                "record",
+                format!("is missing; it holds the {} itself", record_type.name()),
+            ));
+        }
+        Some(other) => {
+            return Err(error(
+                "record",
+                format!("must be a JSON object, not {}", json_kind(&other)),
+            ));
+        }
+    };
+    let record = parse_record(record_type, record).map_err(|refusal| {
+        let (field, reason) = describe(refusal);
+        error(&field, reason)
+    })?;
+    Ok(ImportLine { line, id, record })
+}
+
+fn type_choice() -> String {
+    format!("one of {}", RecordType::NAMES.join(", "))
+}
+
+/// What a JSON value is, in words (`the text "x"`, `a list` …).
+fn json_kind(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "null".to_owned(),
+        serde_json::Value::Bool(value) => value.to_string(),
+        serde_json::Value::Number(number) => format!("the number {number}"),
+        serde_json::Value::String(text) => {
+            format!("the text {:?}", text.chars().take(40).collect::<String>())
+        }
+        serde_json::Value::Array(_) => "a list".to_owned(),
+        serde_json::Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+/// The field (a path in the record: `kind`, `description[0].lang`) and the reason for a
+/// record serde refused, reworded: serde's own messages (`invalid type: string "x",
+/// expected i32`) are for programmers.
+fn describe(refusal: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
+    let path = refusal.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let message = refusal.into_inner().to_string();
+    let within = |name: &str| {
+        if path.is_empty() || path.ends_with(name) {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    if let Some(name) = between(&message, "missing field `", "`") {
+        return (within(name), "is missing".to_owned());
+    }
+    if let Some(name) = between(&message, "duplicate field `", "`") {
+        return (within(name), "is given twice".to_owned());
+    }
+    if let Some(name) = between(&message, "unknown field `", "`") {
+        let known = message
+            .split_once("expected one of ")
+            .map(|(_, known)| format!("; the fields here are {}", known.replace('`', "")))
+            .unwrap_or_default();
+        let name: String = name.chars().take(40).collect();
+        return (within(&name), format!("is not a field{known}"));
+    }
+    if let Some(name) = between(&message, "unknown variant `", "`") {
+        let known = message
+            .split_once("expected one of ")
+            .map(|(_, known)| format!(" one of {}", known.replace('`', "")))
+            .or_else(|| {
+                message
+                    .split_once("expected ")
+                    .map(|(_, known)| format!(" {}", known.replace('`', "")))
+            })
+            .unwrap_or_default();
+        let name: String = name.chars().take(40).collect();
+        return (path, format!("`{name}` is not{known}"));
+    }
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(kind)
+            && let Some((found, expected)) = rest.rsplit_once(", expected ")
+        {
+            return (
+                path,
+                format!(
+                    "must be {}, not {}",
+                    expected_words(expected),
+                    found_words(found)
+                ),
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid length ")
+        && let Some((length, expected)) = rest.split_once(", expected ")
+    {
+        return (path, format!("has {length} item(s); expected {expected}"));
+    }
+    if message.starts_with("UUID parsing failed") {
+        return (
+            path,
+            "is not a UUID (e.g. 6f1c2d3e-0000-4000-8000-000000000001)".to_owned(),
+        );
+    }
+    if CHRONO_MESSAGES.contains(&message.as_str()) {
+        return (path, "is not a date (YYYY-MM-DD)".to_owned());
+    }
+    // The project's own messages (vocabularies, languages given twice) come through as is.
+    (path, message)
+}
+
+/// What chrono says of a text that is not a date.
+const CHRONO_MESSAGES: &[&str] = &[
+    "input contains invalid characters",
+    "premature end of input",
+    "input is out of range",
+    "trailing input",
+    "input is not enough for unique date and time",
+    "no possible date and time matching input",
+    "bad or unsupported format string",
+];
+
+/// The text between `start` (at the beginning of `text`) and the next `end`.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix(start)?;
+    rest.split_once(end).map(|(inside, _)| inside)
+}
+
+/// serde's name of an expected type, in words.
+fn expected_words(expected: &str) -> String {
+    match expected {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "a string" | "a borrowed string" => "text".to_owned(),
+        "a boolean" => "true or false".to_owned(),
+        "a sequence" => "a list".to_owned(),
+        "a map" => "an object".to_owned(),
+        "a UUID string" => "a UUID as text".to_owned(),
+        other if other.starts_with("struct ") => "an object".to_owned(),
+        other => other.replace('`', ""),
+    }
+}
+
+/// serde's description of a value it found, in words.
+fn found_words(found: &str) -> String {
+    if let Some(text) = found.strip_prefix("string ") {
+        return format!("the text {}", text.chars().take(42).collect::<String>());
+    }
+    for number in ["integer ", "floating point "] {
+        if let Some(value) = found.strip_prefix(number) {
+            return format!("the number {}", value.trim_matches('`'));
+        }
+    }
+    if let Some(value) = found.strip_prefix("boolean ") {
+        return value.trim_matches('`').to_owned();
+    }
+    match found {
+        "sequence" => "a list".to_owned(),
+        "map" => "an object".to_owned(),
+        "unit value" => "null".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 /// What a batch did.
@@ -187,8 +402,19 @@ pub struct BatchReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-    /// Lines refused, with the reason; the rest of the batch is written.
+    /// Lines refused, with the reason (a line may have several), in line order; the rest
+    /// of the batch is written.
     pub errors: Vec<LineError>,
+}
+
+impl BatchReport {
+    /// How many lines were refused (not how many reasons).
+    pub fn refused_lines(&self) -> usize {
+        let mut lines: Vec<usize> = self.errors.iter().map(|error| error.line).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        lines.len()
+    }
 }
 
 impl BatchReport {
@@ -233,8 +459,8 @@ pub enum Existing {
 }
 
 /// The stored id of the record a line stands for, and whether it exists: by slug for types
-/// that have one (which the line must give), else, or when no record has the slug, by the
-/// line's id (which relations must give).
+/// that have one (a slug left out is made from the name, as `create…` makes it), else, or
+/// when no record has the slug, by the line's id (which relations must give).
 async fn stored_id<R: Record>(
     txn: &DatabaseTransaction,
     (line, id, record): (usize, Option<Uuid>, &mut R),
@@ -248,6 +474,7 @@ async fn stored_id<R: Record>(
     };
     let mut keys = Vec::new();
     if let Some(slug_column) = R::Table::SLUG {
+        write::derive_slug(record);
         let Some(slug) = write::slug_of(record) else {
             return missing("slug");
         };
@@ -392,8 +619,10 @@ async fn write_lines(
     let mut others = Vec::new();
     for line in lines {
         match line.record {
-            AnyRecord::Actor(fields) => match fields.slug.clone() {
-                Some(slug) => actors.push((
+            AnyRecord::Actor(mut fields) => {
+                write::derive_slug(&mut fields);
+                let slug = fields.slug.clone().unwrap_or_default();
+                actors.push((
                     line.line,
                     UpsertItem {
                         key: slug,
@@ -402,13 +631,8 @@ async fn write_lines(
                         fields,
                         omitted: upsert_actors::Omitted::default(),
                     },
-                )),
-                None => report.errors.push(LineError {
-                    line: line.line,
-                    field: "slug".to_owned(),
-                    reason: "imports match actors by `slug`; give one".to_owned(),
-                }),
-            },
+                ));
+            }
             record => others.push((line.line, line.id, record)),
         }
     }
@@ -416,6 +640,8 @@ async fn write_lines(
     for line in others {
         write_record(txn, ctx, line, existing, &mut report).await?;
     }
+    // Actors are written first, in bulk: the refusals are put back in line order.
+    report.errors.sort_by_key(|error| error.line);
     Ok(report)
 }
 
@@ -496,7 +722,12 @@ pub async fn export(
     Ok(page)
 }
 
-/// A record as one CSV row: scalar fields as they are, lists and objects as JSON text.
+/// The fields holding localized texts (lists of `{lang, text}`), as export lines name them.
+const LOCALIZED_FIELDS: &[&str] = &["body", "description", "labels", "summary"];
+
+/// A record as one CSV row: scalar fields as they are, each localized text as one column
+/// per language (`description_sv`, `description_en` …), other lists and objects as JSON
+/// text.
 pub fn csv_row(record: &serde_json::Value) -> HashMap<String, String> {
     let mut row = HashMap::new();
     if let Some(fields) = record.get("record").and_then(|value| value.as_object()) {
@@ -504,6 +735,19 @@ pub fn csv_row(record: &serde_json::Value) -> HashMap<String, String> {
             row.insert("id".to_owned(), id.to_owned());
         }
         for (name, value) in fields {
+            if LOCALIZED_FIELDS.contains(&name.as_str())
+                && let serde_json::Value::Array(texts) = value
+            {
+                for text in texts {
+                    if let (Some(lang), Some(text)) = (
+                        text.get("lang").and_then(|lang| lang.as_str()),
+                        text.get("text").and_then(|text| text.as_str()),
+                    ) {
+                        row.insert(format!("{name}_{lang}"), text.to_owned());
+                    }
+                }
+                continue;
+            }
             let text = match value {
                 serde_json::Value::Null => String::new(),
                 serde_json::Value::String(text) => text.clone(),
@@ -514,6 +758,19 @@ pub fn csv_row(record: &serde_json::Value) -> HashMap<String, String> {
         }
     }
     row
+}
+
+/// The columns of the rows of `records`: every column any row has, `id` first, then by name
+/// (so that a language only some records have still gets its column).
+pub fn csv_columns<'a>(rows: impl IntoIterator<Item = &'a HashMap<String, String>>) -> Vec<String> {
+    let mut columns: Vec<String> = rows
+        .into_iter()
+        .flat_map(|row| row.keys().cloned())
+        .collect::<HashSet<String>>()
+        .into_iter()
+        .collect();
+    columns.sort_by_key(|name| (name != "id", name.clone()));
+    columns
 }
 
 #[cfg(test)]
@@ -537,13 +794,69 @@ mod tests {
         );
     }
 
+    /// Every refusal in the project's words: the field and the reason.
     #[test]
-    fn bad_lines_say_why() {
-        let error = parse_line(7, r#"{"type":"Actor","record":{"nmae":"Acme"}}"#).unwrap_err();
-        assert_eq!(error.line, 7);
-        assert!(error.reason.contains("nmae"), "{}", error.reason);
-        let error = parse_line(8, r#"{"type":"Actor","record":{"name":"Acme","kind":"SPACESHIP","country":"NO","originalLang":"nb"}}"#).unwrap_err();
-        assert!(error.reason.contains("SPACESHIP"), "{}", error.reason);
-        assert!(parse_line(9, "not json").is_err());
+    fn bad_lines_say_which_field_and_why() {
+        let said = |text: &str| parse_line(7, text).unwrap_err().to_string();
+        let actor = |record: &str| format!(r#"{{"type":"Actor","record":{{{record}}}}}"#);
+        let cases = [
+            ("{ not json".to_owned(), "line 7: not a JSON object (a line is one object: `type`, `id` and `record`)"),
+            ("[1, 2]".to_owned(), "line 7: not a JSON object (a line is one object: `type`, `id` and `record`)"),
+            (r#"{"type":"Actor","name":"x","record":{}}"#.to_owned(), "line 7: field `name`: is not a field of a line; a line has `type`, `id` (optional) and `record`"),
+            (r#"{"record":{}}"#.to_owned(), "line 7: field `type`: is missing; one of Theme, Actor, Funder, Project, CaseStudy, Participation, Funding, CaseStudyActor, ResourceFlow, ImpactFigure, Membership"),
+            (r#"{"type":"Spaceship","record":{}}"#.to_owned(), "line 7: field `type`: `Spaceship` is not one of Theme, Actor, Funder, Project, CaseStudy, Participation, Funding, CaseStudyActor, ResourceFlow, ImpactFigure, Membership"),
+            (r#"{"type":"Actor","id":"42","record":{}}"#.to_owned(), "line 7: field `id`: is not a UUID (e.g. 6f1c2d3e-0000-4000-8000-000000000001)"),
+            (r#"{"type":"Actor"}"#.to_owned(), "line 7: field `record`: is missing; it holds the Actor itself"),
+            (r#"{"type":"Actor","record":"x"}"#.to_owned(), "line 7: field `record`: must be a JSON object, not the text \"x\""),
+            (actor(r#""nmae":"Acme""#), "line 7: field `nmae`: is not a field; the fields here are slug, name, kind, country, website, originalLang, description, identifiers"),
+            (actor(r#""name":"Acme","country":"NO","originalLang":"nb""#), "line 7: field `kind`: is missing"),
+            (actor(r#""name":"Acme","kind":"SPACESHIP","country":"NO","originalLang":"nb""#), "line 7: field `kind`: `SPACESHIP` is not one of "),
+            (actor(r#""name":5,"kind":"COMPANY","country":"NO","originalLang":"nb""#), "line 7: field `name`: must be text, not the number 5"),
+            (actor(r#""name":"A","kind":"COMPANY","country":"NO","originalLang":"nb","description":[{"lang":"nb"}]"#), "line 7: field `description[0].text`: is missing"),
+            (r#"{"type":"Funding","record":{"funderId":"6f1c2d3e-0000-4000-8000-000000000003","projectId":"nope"}}"#.to_owned(), "line 7: field `projectId`: is not a UUID"),
+            (r#"{"type":"Funding","record":{"funderId":"6f1c2d3e-0000-4000-8000-000000000003","projectId":"6f1c2d3e-0000-4000-8000-000000000003","periodStart":"2024-13-01"}}"#.to_owned(), "line 7: field `periodStart`: is not a date (YYYY-MM-DD)"),
+            (r#"{"type":"ImpactFigure","record":{"caseStudyId":"6f1c2d3e-0000-4000-8000-000000000003","metric":"m","value":1,"unit":"t","year":"1990"}}"#.to_owned(), "line 7: field `year`: must be a whole number, not the text \"1990\""),
+        ];
+        for (line, expected) in cases {
+            let message = said(&line);
+            assert!(
+                message.starts_with(expected),
+                "{line}\n  said: {message}\n  want: {expected}"
+            );
+            assert!(!message.contains("line 1 column"), "{message}");
+        }
+    }
+
+    #[test]
+    fn every_example_line_parses_and_every_type_has_one() {
+        let mut types = HashSet::new();
+        for (index, text) in EXAMPLE_LINES.lines().enumerate() {
+            let parsed = parse_line(index + 1, text).unwrap_or_else(|error| panic!("{error}"));
+            types.insert(parsed.record.record_type());
+        }
+        assert_eq!(types.len(), RecordType::ALL.len(), "{types:?}");
+    }
+
+    #[test]
+    fn csv_rows_have_a_column_per_language() {
+        let line: serde_json::Value = serde_json::from_str(
+            r#"{"type":"Actor","id":"x","record":{"name":"A","identifiers":[],"description":[{"lang":"sv","text":"Ett"},{"lang":"en","text":"One"}]}}"#,
+        )
+        .unwrap();
+        let row = csv_row(&line);
+        assert_eq!(row.get("description_sv").map(String::as_str), Some("Ett"));
+        assert_eq!(row.get("description_en").map(String::as_str), Some("One"));
+        assert_eq!(row.get("identifiers").map(String::as_str), Some("[]"));
+        assert!(!row.contains_key("description"));
+        assert_eq!(
+            csv_columns([&row]),
+            [
+                "id",
+                "description_en",
+                "description_sv",
+                "identifiers",
+                "name"
+            ]
+        );
     }
 }

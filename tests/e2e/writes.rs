@@ -147,6 +147,32 @@ async fn roles_and_forbidden_actions(app: &TestApp) {
 }
 backend_test!(roles_and_forbidden_actions);
 
+/// `apikey list` shows when a key was last used: written on the first use, then at most once
+/// a minute (a write on every request would make each one a write transaction).
+async fn a_key_records_when_it_was_last_used(app: &TestApp) {
+    let key = app.create_key("last use", Role::Editor, None).await;
+    let last_used = || async {
+        symbios::service::access::find(&app.db, &key)
+            .await
+            .unwrap()
+            .last_used_at
+    };
+    assert_eq!(last_used().await, None, "not used yet");
+    let before = chrono::Utc::now() - chrono::TimeDelta::seconds(1);
+    let (_, status) = app.graphql_as(&key, "{ __typename }", json!({})).await;
+    assert_eq!(status, 200);
+    let first = last_used().await.expect("recorded on the first use");
+    assert!(first >= before && first <= chrono::Utc::now(), "{first}");
+    let (_, status) = app.graphql_as(&key, "{ __typename }", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        last_used().await,
+        Some(first),
+        "not written again within a minute"
+    );
+}
+backend_test!(a_key_records_when_it_was_last_used);
+
 async fn validation_names_every_field(app: &TestApp) {
     let editor = app.create_key("editor", Role::Editor, None).await;
     let before = changes_logged(app).await;

@@ -6,6 +6,7 @@ use symbios_entity::vocabulary::Role;
 use crate::config::Settings;
 use crate::db;
 use crate::service::access;
+use symbios_entity::api_key;
 
 /// What a key may do.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -42,11 +43,14 @@ pub enum KeyAction {
         #[arg(long)]
         scheme: Option<String>,
     },
-    /// List keys (prefix, name, role, scheme, created, revoked).
+    /// List keys, newest first: id, name, role, scheme, created, last used (to the minute),
+    /// revoked, and the key's first characters.
     List,
-    /// Revoke a key by id or prefix.
+    /// Revoke a key (it is refused from then on).
     Revoke {
-        /// The key's id or the prefix shown by `list`.
+        /// The key's id, the start of its id (as long as it names one key), the prefix
+        /// `list` shows, or the key itself.
+        #[arg(value_name = "KEY")]
         key: String,
     },
 }
@@ -67,27 +71,118 @@ pub async fn run(settings: &Settings, action: KeyAction) -> anyhow::Result<()> {
                 key.record.id
             );
         }
-        KeyAction::List => {
-            println!(
-                "{:<16} {:<10} {:<10} {:<24} {:<26} revoked",
-                "prefix", "role", "scheme", "name", "created"
-            );
-            for key in access::list(&connection).await? {
-                println!(
-                    "{:<16} {:<10} {:<10} {:<24} {:<26} {}",
-                    key.prefix,
-                    access::role_name(key.role),
-                    key.scheme.as_deref().unwrap_or("-"),
-                    key.name,
-                    key.created_at.to_rfc3339(),
-                    key.revoked_at.map_or("-".to_owned(), |at| at.to_rfc3339())
-                );
-            }
-        }
+        KeyAction::List => print!("{}", key_table(&access::list(&connection).await?)),
         KeyAction::Revoke { key } => {
-            let revoked = access::revoke(&connection, &key, now).await?;
-            println!("revoked `{}` ({})", revoked.name, revoked.prefix);
+            let access::Revoked { key, already } = access::revoke(&connection, &key, now).await?;
+            match (already, key.revoked_at) {
+                (true, Some(at)) => println!(
+                    "`{}` ({}) was revoked already, at {}",
+                    key.name,
+                    key.id,
+                    timestamp(at)
+                ),
+                _ => println!("revoked `{}` ({})", key.name, key.id),
+            }
         }
     }
     Ok(())
+}
+
+/// A time as `list` shows it: RFC 3339 in UTC, to the second.
+fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The keys as a table: a header, then one line per key, each column as wide as its widest
+/// value (names are up to 100 characters).
+fn key_table(keys: &[api_key::Model]) -> String {
+    let header = [
+        "id",
+        "name",
+        "role",
+        "scheme",
+        "created",
+        "last used",
+        "revoked",
+        "prefix",
+    ];
+    let never = || "-".to_owned();
+    let rows: Vec<[String; 8]> = keys
+        .iter()
+        .map(|key| {
+            [
+                key.id.to_string(),
+                key.name.clone(),
+                access::role_name(key.role).to_owned(),
+                key.scheme.clone().unwrap_or_else(never),
+                timestamp(key.created_at),
+                key.last_used_at.map_or_else(never, timestamp),
+                key.revoked_at.map_or_else(never, timestamp),
+                key.prefix.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|title| title.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut table = String::new();
+    let header = header.map(str::to_owned);
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        table.push_str(cells.join("  ").trim_end());
+        table.push('\n');
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_table_is_aligned_to_its_widest_values() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-06T17:12:08.123456789Z")
+            .unwrap()
+            .to_utc();
+        let key = |name: &str, last_used| api_key::Model {
+            id: uuid::Uuid::nil(),
+            name: name.to_owned(),
+            role: symbios_entity::vocabulary::Role::Partner,
+            scheme: Some("NO-BRC".to_owned()),
+            prefix: "symbios_abcdef".to_owned(),
+            secret_hash: String::new(),
+            created_at: at,
+            revoked_at: None,
+            last_used_at: last_used,
+        };
+        let table = key_table(&[
+            key("a much longer name than the header", Some(at)),
+            key("b", None),
+        ]);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 3, "{table}");
+        let column = |title: &str| lines[0].find(title).unwrap();
+        assert!(
+            lines[1].contains("2026-12-06T17:12:08Z  2026-12-06T17:12:08Z  -"),
+            "{table}"
+        );
+        for line in &lines[1..] {
+            assert_eq!(
+                &line[column("role")..column("role") + 7],
+                "partner",
+                "{table}"
+            );
+            assert_eq!(
+                &line[column("created")..column("created") + 20],
+                "2026-12-06T17:12:08Z"
+            );
+        }
+    }
 }

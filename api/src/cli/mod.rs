@@ -1,31 +1,37 @@
-//! The command line: `serve | migrate | seed | reindex | schema | apikey | import | export`.
+//! The command line: `serve | migrate | seed | reindex | schema | apikey | import | export |
+//! completions`.
 //! Each command loads the settings, does one job and exits with a clear message on failure.
 
 mod keys;
 mod transfer;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use anyhow::Context as _;
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::config::{Overrides, Settings};
 use crate::seed::Dataset;
 use crate::startup::App;
 use crate::{db, graphql, indexer, telemetry};
 
+/// The help section of the options every command takes.
+const GLOBAL: &str = "Global options";
+
 /// Symbios: GraphQL knowledge base of circular-economy and industrial-symbiosis case studies.
 #[derive(Debug, Parser)]
 #[command(name = "symbios", version, about)]
 struct Cli {
     /// Settings file (TOML); default: ./symbios.toml when it exists.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Database URL (sqlite://… or postgres://…); overrides SYMBIOS_DATABASE_URL.
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "URL")]
     database_url: Option<String>,
     /// Folder for the SQLite database; overrides SYMBIOS_DATA_DIR.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -61,11 +67,18 @@ enum Command {
         #[command(subcommand)]
         action: keys::KeyAction,
     },
-    /// Import records from an NDJSON file (one record per line, shaped like the GraphQL create
-    /// inputs); running it again changes nothing.
+    /// Import records from an NDJSON file or standard input (one record per line; `--help`
+    /// describes a line, with an example per record type); running it again changes nothing.
     Import(transfer::ImportArgs),
     /// Export records as NDJSON (the import format) or CSV.
     Export(transfer::ExportArgs),
+    /// Print a completion script for a shell, e.g. `symbios completions bash >
+    /// ~/.local/share/bash-completion/completions/symbios`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,9 +127,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         data_dir: cli.data_dir.clone(),
         database_url: cli.database_url.clone(),
     };
-    if let Command::Schema = cli.command {
-        print!("{}", graphql::sdl());
-        return Ok(());
+    match &cli.command {
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            return Ok(());
+        }
+        Command::Completions { shell } => {
+            // Into memory first: the generator panics when its writer fails (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "symbios", &mut script);
+            std::io::stdout()
+                .write_all(&script)
+                .context("cannot write the completion script")?;
+            return Ok(());
+        }
+        _ => {}
     }
     let settings = Settings::load(cli.config.as_deref(), &overrides)?;
     telemetry::init(&settings.log, settings.log_format);
@@ -125,7 +150,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate { action } => migrate(&settings, action).await,
         Command::Seed { check } => seed_command(&settings, check).await,
         Command::Reindex => reindex(&settings).await,
-        Command::Schema => Ok(()),
+        Command::Schema | Command::Completions { .. } => Ok(()),
         Command::Apikey { action } => keys::run(&settings, action).await,
         Command::Import(args) => transfer::import(&settings, args).await,
         Command::Export(args) => transfer::export(&settings, args).await,

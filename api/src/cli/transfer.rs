@@ -1,22 +1,53 @@
 //! `symbios import FILE` and `symbios export`.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
+use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::db;
 use crate::service::access::Principal;
-use crate::service::transfer::{self, ImportLine, LineError, RecordType};
+use crate::service::transfer::{self, BatchReport, ImportLine, LineError, RecordType};
 use crate::service::write::WriteContext;
 
+/// What `symbios import --help` says of the file, with the example lines.
+fn import_help() -> String {
+    format!(
+        "The file: NDJSON (UTF-8), one record per line, each line one JSON object:
+
+  {{\"type\": TYPE, \"id\": UUID, \"record\": {{…}}}}
+
+TYPE is one of {types}.
+`record` is the GraphQL create input of that type: field names in camelCase, enum values as
+in GraphQL (`COMPANY`), localized texts as [{{\"lang\", \"text\"}}], dates as YYYY-MM-DD. Theme, Actor, Funder, Project and CaseStudy lines are matched by
+`slug` (made from the name when left out, as create… makes it; themes need one), the
+relations by `id` (which they need): a record that exists is made equal to its line, so
+running an import again changes nothing. `id` is optional for the others; relations refer
+to records by id, so records come before the relations that name them. Blank lines are
+skipped.
+
+Each refused line is listed as `line N: field `F`: reason` (in line order) and the other
+lines are imported; the exit status is then 1. `symbios export` writes this format.
+
+One line per record type (they import in this order into an empty database):
+
+{examples}",
+        types = RecordType::NAMES.join(", "),
+        examples = transfer::EXAMPLE_LINES.trim_end(),
+    )
+}
+
 #[derive(Debug, Args)]
+#[command(after_long_help = import_help())]
 pub struct ImportArgs {
-    /// The NDJSON file.
+    /// The NDJSON file, or `-` for standard input (the format: --help).
+    #[arg(value_name = "FILE")]
     file: PathBuf,
     /// Lines per transaction.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..=5000))]
@@ -28,113 +59,237 @@ pub struct ImportArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
+    /// One JSON object per line: the format `symbios import` reads.
     Ndjson,
+    /// One record type, one row per record; a column per language for localized texts.
     Csv,
+}
+
+/// `--type`: a record type's name, offered from [`RecordType::NAMES`].
+fn record_type_parser() -> impl TypedValueParser<Value = RecordType> {
+    PossibleValuesParser::new(RecordType::NAMES).try_map(|name| name.parse::<RecordType>())
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Record types to export (all when left out; CSV takes exactly one), e.g. Actor,
-    /// CaseStudy, ResourceFlow.
-    #[arg(long = "type", value_name = "TYPE")]
+    /// Record types to export (all when left out; CSV takes exactly one); repeat for more.
+    #[arg(long = "type", value_name = "TYPE", ignore_case = true, value_parser = record_type_parser())]
     types: Vec<RecordType>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Ndjson)]
     format: Format,
     /// Write to this file instead of stdout.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
 
-fn report_error(error: &LineError) {
-    if error.field.is_empty() {
-        eprintln!("line {}: {}", error.line, error.reason);
-    } else {
-        eprintln!("line {}: {}: {}", error.line, error.field, error.reason);
+/// What the operating system said, without its ` (os error N)` tail.
+fn os_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.split_once(" (os error ") {
+        Some((reason, _)) => reason.to_owned(),
+        None => text,
+    }
+}
+
+/// Where the lines come from.
+struct Source {
+    /// The file's name as given, or `standard input`.
+    name: String,
+    reader: Box<dyn BufRead>,
+    /// The number of lines, when known before reading (files; not standard input).
+    lines: Option<u64>,
+}
+
+impl Source {
+    fn open(path: &Path) -> anyhow::Result<Self> {
+        if path == Path::new("-") {
+            return Ok(Source {
+                name: "standard input".to_owned(),
+                reader: Box::new(BufReader::new(std::io::stdin().lock())),
+                lines: None,
+            });
+        }
+        let name = path.display().to_string();
+        let cannot_open =
+            |error: std::io::Error| anyhow::anyhow!("cannot open {name}: {}", os_reason(&error));
+        if std::fs::metadata(path).map_err(cannot_open)?.is_dir() {
+            anyhow::bail!("{name} is a directory; give the NDJSON file");
+        }
+        let mut file = File::open(path).map_err(cannot_open)?;
+        let lines = count_lines(&mut file)
+            .map_err(|error| anyhow::anyhow!("cannot read {name}: {}", os_reason(&error)))?;
+        Ok(Source {
+            name,
+            reader: Box::new(BufReader::new(file)),
+            lines: Some(lines),
+        })
+    }
+}
+
+/// The lines of `file` (a last line without a line end counts), read from the start; the
+/// file is left at its start. A first pass so that progress can show an ETA in lines.
+fn count_lines(file: &mut File) -> std::io::Result<u64> {
+    let mut buffer = vec![0_u8; 1 << 16];
+    let mut lines = 0_u64;
+    let mut last = b'\n';
+    loop {
+        let read = file.read(&mut buffer)?;
+        let Some(chunk) = buffer.get(..read).filter(|chunk| !chunk.is_empty()) else {
+            break;
+        };
+        lines += chunk.iter().filter(|byte| **byte == b'\n').count() as u64;
+        last = chunk.last().copied().unwrap_or(last);
+    }
+    if last != b'\n' {
+        lines += 1;
+    }
+    file.rewind()?;
+    Ok(lines)
+}
+
+/// Progress in lines, with lines per second, and with an ETA when the total is known.
+fn progress_bar(total: Option<u64>) -> ProgressBar {
+    let rate = |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+        // A progress line that cannot be drawn is not worth stopping the import for.
+        let _ = write!(out, "{:.0} lines/s", state.per_sec());
+    };
+    let (bar, template) = match total {
+        Some(total) => (
+            ProgressBar::new(total),
+            "{bar:40} {human_pos}/{human_len} lines  {rate}  ETA {eta}",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {human_pos} lines  {rate}",
+        ),
+    };
+    match ProgressStyle::with_template(template) {
+        Ok(style) => bar.with_style(style.with_key("rate", rate)),
+        Err(_) => bar,
+    }
+}
+
+/// An import under way: the lines read since the last commit, and the totals.
+struct Import<'a> {
+    connection: &'a DatabaseConnection,
+    principal: Principal,
+    log_commits: bool,
+    progress: ProgressBar,
+    batch: Vec<ImportLine>,
+    /// Lines refused before they reached the database, since the last commit.
+    refused: Vec<LineError>,
+    first_line: usize,
+    totals: BatchReport,
+    refused_lines: usize,
+}
+
+impl Import<'_> {
+    /// Writes the lines read up to `last_line` in one transaction, then lists the lines
+    /// refused among them, in line order.
+    async fn commit(&mut self, last_line: usize) -> anyhow::Result<()> {
+        let mut report = BatchReport {
+            errors: std::mem::take(&mut self.refused),
+            ..BatchReport::default()
+        };
+        if !self.batch.is_empty() {
+            let ctx = WriteContext {
+                principal: self.principal.clone(),
+                request_id: None,
+                at: chrono::Utc::now(),
+            };
+            let first = self.first_line;
+            let written = transfer::import_batch(
+                self.connection,
+                &ctx,
+                std::mem::take(&mut self.batch),
+            )
+            .await
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "writing lines {first}-{last_line} failed, so none of them was written: {error}"
+                )
+            })?;
+            if self.log_commits {
+                self.progress
+                    .suspend(|| println!("committed lines {first}-{last_line}"));
+            }
+            self.totals.created += written.created;
+            self.totals.updated += written.updated;
+            self.totals.unchanged += written.unchanged;
+            report.errors.extend(written.errors);
+        }
+        report.errors.sort_by_key(|error| error.line);
+        self.refused_lines += report.refused_lines();
+        self.progress.suspend(|| {
+            for error in &report.errors {
+                eprintln!("{error}");
+            }
+        });
+        self.first_line = last_line + 1;
+        Ok(())
     }
 }
 
 pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
-    let file =
-        File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
-    let size = file.metadata().map(|metadata| metadata.len()).unwrap_or(0);
+    let source = Source::open(&args.file)?;
     let (connection, _) = db::connect(settings).await?;
     db::migrate_up(&connection).await?;
-    let progress = ProgressBar::new(size);
-    progress.set_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {per_sec} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let ctx = WriteContext {
+    let mut import = Import {
+        connection: &connection,
         principal: Principal::command_line("import"),
-        request_id: None,
-        at: chrono::Utc::now(),
+        log_commits: args.log_commits,
+        progress: progress_bar(source.lines),
+        batch: Vec::new(),
+        refused: Vec::new(),
+        first_line: 1,
+        totals: BatchReport::default(),
+        refused_lines: 0,
     };
-    let mut totals = transfer::BatchReport::default();
-    let mut batch: Vec<ImportLine> = Vec::new();
-    let mut first_line = 1;
-    let mut lines = numbered_lines(BufReader::new(file)).peekable();
-    while let Some(next) = lines.next() {
-        let read = next.context("cannot read the file")?;
-        let number = read.number;
-        progress.inc(read.bytes as u64);
+    let mut last_line = 0;
+    for next in numbered_lines(source.reader) {
+        let read = next.map_err(|error| {
+            anyhow::anyhow!(
+                "cannot read {} after line {last_line}: {}",
+                source.name,
+                os_reason(&error)
+            )
+        })?;
+        last_line = read.number;
+        import.progress.inc(1);
         let parsed = read.text.and_then(|text| {
             if text.trim().is_empty() {
                 Ok(None)
             } else {
-                transfer::parse_line(number, &text).map(Some)
+                transfer::parse_line(read.number, &text).map(Some)
             }
         });
         match parsed {
-            Ok(Some(line)) => batch.push(line),
+            Ok(Some(line)) => import.batch.push(line),
             Ok(None) => {}
-            Err(error) => {
-                progress.suspend(|| report_error(&error));
-                totals.errors.push(error);
-            }
+            Err(error) => import.refused.push(error),
         }
-        let last = lines.peek().is_none();
-        if batch.len() >= usize::from(args.batch_size) || (last && !batch.is_empty()) {
-            let ctx = WriteContext {
-                at: chrono::Utc::now(),
-                ..ctx.clone()
-            };
-            let report = transfer::import_batch(&connection, &ctx, std::mem::take(&mut batch))
-                .await
-                .with_context(|| {
-                    format!(
-                        "the batch of lines {first_line}-{number} failed; nothing of it was written"
-                    )
-                })?;
-            for error in &report.errors {
-                progress.suspend(|| report_error(error));
-            }
-            if args.log_commits {
-                progress.suspend(|| println!("committed lines {first_line}-{number}"));
-            }
-            totals.created += report.created;
-            totals.updated += report.updated;
-            totals.unchanged += report.unchanged;
-            totals.errors.extend(report.errors);
-            first_line = number + 1;
+        if import.batch.len() >= usize::from(args.batch_size) {
+            import.commit(last_line).await?;
         }
     }
-    progress.finish_and_clear();
+    import.commit(last_line).await?;
+    import.progress.finish_and_clear();
+    let totals = &import.totals;
+    let refused = import.refused_lines;
     println!(
-        "imported {}: {} created, {} updated, {} unchanged, {} refused",
-        args.file.display(),
-        totals.created,
-        totals.updated,
-        totals.unchanged,
-        totals.errors.len()
+        "imported {}: {} created, {} updated, {} unchanged, {refused} refused",
+        source.name, totals.created, totals.updated, totals.unchanged,
     );
-    if totals.errors.is_empty() {
-        Ok(())
-    } else {
-        anyhow::bail!(
-            "{} line(s) were refused (listed above); the other lines were imported",
-            totals.errors.len()
-        )
+    let imported = totals.created + totals.updated + totals.unchanged;
+    match (refused, imported) {
+        (0, _) => Ok(()),
+        (_, 0) => {
+            anyhow::bail!("{refused} line(s) were refused (listed above); nothing was imported")
+        }
+        _ => anyhow::bail!(
+            "{refused} line(s) were refused (listed above); the other {imported} were imported"
+        ),
     }
 }
 
@@ -143,8 +298,6 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
 struct ReadLine {
     /// 1-based line number.
     number: usize,
-    /// Bytes read, with the line end.
-    bytes: usize,
     /// The text without its line end, or why the line is not text.
     text: Result<String, LineError>,
 }
@@ -162,7 +315,7 @@ fn numbered_lines(mut reader: impl BufRead) -> impl Iterator<Item = std::io::Res
         let mut buffer = Vec::new();
         match reader.read_until(b'\n', &mut buffer) {
             Ok(0) => None,
-            Ok(bytes) => {
+            Ok(_) => {
                 number += 1;
                 if buffer.last() == Some(&b'\n') {
                     buffer.pop();
@@ -178,11 +331,7 @@ fn numbered_lines(mut reader: impl BufRead) -> impl Iterator<Item = std::io::Res
                         error.utf8_error().valid_up_to() + 1
                     ),
                 });
-                Some(Ok(ReadLine {
-                    number,
-                    bytes,
-                    text,
-                }))
+                Some(Ok(ReadLine { number, text }))
             }
             Err(error) => {
                 done = true;
@@ -214,7 +363,7 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
     let mut output = BufWriter::new(output);
     let mut ndjson_count = 0_usize;
     let mut csv_count = 0_usize;
-    let mut pending: Vec<serde_json::Value> = Vec::new();
+    let mut rows = Vec::new();
     for record_type in types {
         let mut after = None;
         loop {
@@ -230,7 +379,7 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
                         ndjson_count += 1;
                         writeln!(output, "{line}")?;
                     }
-                    Format::Csv => pending.push(line),
+                    Format::Csv => rows.push(transfer::csv_row(&line)),
                 }
             }
             if !full {
@@ -238,13 +387,11 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
             }
         }
     }
-    if let (Format::Csv, Some(first)) = (args.format, pending.first()) {
-        let mut columns: Vec<String> = transfer::csv_row(first).keys().cloned().collect();
-        columns.sort_by_key(|name| (name != "id", name.clone()));
+    if matches!(args.format, Format::Csv) && !rows.is_empty() {
+        let columns = transfer::csv_columns(&rows);
         let mut writer = csv::Writer::from_writer(&mut output);
         writer.write_record(columns.iter())?;
-        for line in &pending {
-            let row = transfer::csv_row(line);
+        for row in &rows {
             writer.write_record(
                 columns
                     .iter()
@@ -264,6 +411,23 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
 mod tests {
     use super::*;
 
+    /// The README and the dataset's format page show the example lines `import --help`
+    /// shows, from the one file they come from.
+    #[test]
+    fn the_docs_carry_the_example_lines_verbatim() {
+        let block = format!("```json\n{}```", transfer::EXAMPLE_LINES);
+        for doc in ["../README.md", "seed/FORMAT.md"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                text.contains(&block),
+                "{} lacks the lines of service/src/transfer_examples.ndjson",
+                path.display()
+            );
+        }
+        assert!(import_help().contains(transfer::EXAMPLE_LINES.trim_end()));
+    }
+
     #[test]
     fn a_line_that_is_not_utf8_is_refused_alone() {
         let file: &[u8] = b"{\"a\":1}\r\n{\"b\":\"\xff\xfe\"}\n\n{\"c\":3}";
@@ -281,7 +445,5 @@ mod tests {
             panic!("line 2 is not UTF-8");
         };
         assert!(refused.reason.contains("at byte 7"), "{}", refused.reason);
-        let bytes: usize = lines.iter().map(|line| line.bytes).sum();
-        assert_eq!(bytes, file.len());
     }
 }

@@ -48,16 +48,7 @@ pub struct Problem(pub LineError);
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let LineError {
-            line,
-            field,
-            reason,
-        } = &self.0;
-        if field.is_empty() {
-            write!(f, "line {line}: {reason}")
-        } else {
-            write!(f, "line {line}: field `{field}`: {reason}")
-        }
+        self.0.fmt(f)
     }
 }
 
@@ -119,7 +110,9 @@ impl Dataset {
     pub fn counts(&self) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
         for line in &self.lines {
-            *counts.entry(line.record.record_type().name()).or_default() += 1;
+            *counts
+                .entry(line.record.record_type().name().to_owned())
+                .or_default() += 1;
         }
         counts
     }
@@ -326,7 +319,10 @@ mod tests {
         let lines: Vec<usize> = problems.iter().map(|problem| problem.0.line).collect();
         assert_eq!(lines, [2, 3]);
         let message = SeedError::Invalid(problems).to_string();
-        assert!(message.contains("unknown field `labelz`"), "{message}");
+        assert!(
+            message.contains("line 2: field `labelz`: is not a field"),
+            "{message}"
+        );
         assert!(message.contains("line 3"), "{message}");
     }
 }

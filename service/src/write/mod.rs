@@ -47,8 +47,8 @@ use super::access::{Principal, require_editor, require_key};
 use super::change_log::{self, Change};
 use super::validate::Violations;
 use retry::Attempt;
-pub(crate) use store::slug_of;
 pub use store::{OwnedTexts, Referrer, Row, RowValues, Stored, VersionedTable, load};
+pub(crate) use store::{derive_slug, slug_of};
 
 /// Declares a record's whole-record struct and its patch from one list of fields. The patch
 /// holds every field as an `Option`: `None` keeps the value, `Some` replaces it (for an

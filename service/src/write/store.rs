@@ -232,6 +232,18 @@ pub(crate) async fn complete<R: Record>(
     Ok(())
 }
 
+/// Fills in a slug left out with the slug of the record's name: where `create…` starts
+/// (it adds `-2`, `-3` … when that is taken; an import instead matches the record that holds
+/// it, so that the same line finds the same record again). Themes, which have no name to
+/// make one from, keep theirs left out.
+pub(crate) fn derive_slug<R: Record>(record: &mut R) {
+    if let Some((slug, Some(name))) = record.slug_and_name()
+        && slug.is_none()
+    {
+        *slug = Some(parts::slug_from(name));
+    }
+}
+
 /// The record's slug, when its type has one and it is given.
 pub(crate) fn slug_of<R: Record>(record: &mut R) -> Option<&str> {
     record.slug_and_name().and_then(|(slug, _)| slug.as_deref())
