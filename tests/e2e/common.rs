@@ -448,6 +448,12 @@ impl TestApp {
         send(self.get_graphql().query(&[("query", query)])).await
     }
 
+    /// POSTs `query` as JSON to `/graphql`, anonymously, and hands back the whole answer.
+    pub async fn post_query(&self, query: &str) -> reqwest::Response {
+        let url = format!("{}/graphql", self.base_url);
+        send(self.client.post(url).json(&json!({ "query": query }))).await
+    }
+
     /// GETs `/graphql` without a query, accepting `accept`: what a browser does to open
     /// GraphiQL.
     pub async fn get_graphiql(&self, accept: &str) -> reqwest::Response {

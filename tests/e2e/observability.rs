@@ -60,13 +60,7 @@ async fn every_request_has_an_access_log_line(app: &TestApp) {
         Some("PortalThemes"),
     );
 
-    let post = app
-        .client
-        .post(format!("{}/graphql", app.base_url))
-        .json(&json!({ "query": "{ themes { slug } }" }))
-        .send()
-        .await
-        .expect("request is sent");
+    let post = app.post_query("{ themes { slug } }").await;
     assert_logged(&request_id(&post), "POST", "/graphql", 200, None);
 
     let head = app

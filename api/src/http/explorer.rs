@@ -2,15 +2,9 @@
 //! in the binary (from `explorer/` at the repository root) so that `symbios serve` needs no
 //! files beside it. The page talks to the server only through `/graphql`.
 
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
-/// One embedded file: its path under `/explorer/`, media type and bytes.
-struct Asset {
-    name: &'static str,
-    media_type: &'static str,
-    bytes: &'static [u8],
-}
+use super::embedded::{self, Asset, CSS, JAVASCRIPT};
 
 const INDEX: &[u8] = include_bytes!("../../../explorer/index.html");
 
@@ -26,13 +20,11 @@ macro_rules! asset {
     };
 }
 
-const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
-
 const ASSETS: &[Asset] = &[
     asset!("app.js", JAVASCRIPT),
     asset!("i18n.js", JAVASCRIPT),
     asset!("map.js", JAVASCRIPT),
-    asset!("style.css", "text/css; charset=utf-8"),
+    asset!("style.css", CSS),
     asset!("countries.json", "application/json"),
 ];
 
@@ -51,24 +43,12 @@ pub const OPERATION_NAMES: &[&str] = &[
 
 /// `GET /`: the explorer page.
 pub async fn index() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, "no-cache"))
-        .body(INDEX)
+    embedded::page(INDEX)
 }
 
 /// `GET /explorer/{name}`: an embedded asset; unknown names are 404.
 pub async fn asset(name: web::Path<String>) -> HttpResponse {
-    match ASSETS.iter().find(|asset| asset.name == name.as_str()) {
-        Some(asset) => HttpResponse::Ok()
-            .insert_header((CONTENT_TYPE, asset.media_type))
-            // The page is revalidated on each visit; assets change only with the binary.
-            .insert_header((CACHE_CONTROL, "public, max-age=300"))
-            .body(asset.bytes),
-        None => HttpResponse::NotFound()
-            .insert_header((CONTENT_TYPE, "text/plain; charset=utf-8"))
-            .body("no such file"),
-    }
+    embedded::asset(ASSETS, &name)
 }
 
 #[cfg(test)]

@@ -7,18 +7,11 @@
 //! page cannot work without introspection, and an operator who keeps the schema private does
 //! not want it advertised.
 
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
+use super::embedded::{self, Asset, CSS, JAVASCRIPT};
 use super::graphql::schema_not_published;
 use crate::config::Limits;
-
-/// One embedded file: its name under `/graphiql/`, media type and bytes.
-struct Asset {
-    name: &'static str,
-    media_type: &'static str,
-    bytes: &'static [u8],
-}
 
 const PAGE: &[u8] = include_bytes!("../../graphiql/index.html");
 
@@ -32,9 +25,6 @@ macro_rules! asset {
         }
     };
 }
-
-const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
-const CSS: &str = "text/css; charset=utf-8";
 
 const ASSETS: &[Asset] = &[
     asset!("start.js", "start.js", JAVASCRIPT),
@@ -64,10 +54,7 @@ pub fn page(limits: &Limits) -> HttpResponse {
     if !limits.introspection {
         return schema_not_published();
     }
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, "no-cache"))
-        .body(PAGE)
+    embedded::page(PAGE)
 }
 
 /// `GET /graphiql/{name}`: an embedded file; unknown names are 404.
@@ -75,16 +62,7 @@ pub async fn asset(name: web::Path<String>, limits: web::Data<Limits>) -> HttpRe
     if !limits.introspection {
         return schema_not_published();
     }
-    match ASSETS.iter().find(|asset| asset.name == name.as_str()) {
-        Some(asset) => HttpResponse::Ok()
-            .insert_header((CONTENT_TYPE, asset.media_type))
-            // The page is revalidated on each visit; its files change only with the binary.
-            .insert_header((CACHE_CONTROL, "public, max-age=300"))
-            .body(asset.bytes),
-        None => HttpResponse::NotFound()
-            .insert_header((CONTENT_TYPE, "text/plain; charset=utf-8"))
-            .body("no such file"),
-    }
+    embedded::asset(ASSETS, &name)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod bounded_lru;
 mod caching;
 mod client_address;
 mod document;
+mod embedded;
 mod explorer;
 mod graphiql;
 mod graphql;
@@ -47,49 +48,41 @@ pub struct ReadRoute {
     handler: fn(actix_web::Route) -> actix_web::Route,
 }
 
+impl ReadRoute {
+    const fn new(
+        path: &'static str,
+        example: &'static str,
+        handler: fn(actix_web::Route) -> actix_web::Route,
+    ) -> Self {
+        Self {
+            path,
+            example,
+            handler,
+        }
+    }
+}
+
 /// Every route that reads. Registered with a GET-or-HEAD guard, so no read route lacks HEAD
 /// (uptime checkers and caches send it); the end-to-end tests send both to each `example`.
 pub const READ_ROUTES: &[ReadRoute] = &[
-    ReadRoute {
-        path: "/",
-        example: "/",
-        handler: |route| route.to(explorer::index),
-    },
-    ReadRoute {
-        path: "/explorer/{name}",
-        example: "/explorer/app.js",
-        handler: |route| route.to(explorer::asset),
-    },
-    ReadRoute {
-        path: "/graphql",
-        example: "/graphql?query=%7B%20themes%20%7B%20slug%20%7D%20%7D",
-        handler: |route| route.to(graphql::execute_get),
-    },
-    ReadRoute {
-        path: "/graphiql/{name}",
-        example: "/graphiql/start.js",
-        handler: |route| route.to(graphiql::asset),
-    },
-    ReadRoute {
-        path: "/schema.graphql",
-        example: "/schema.graphql",
-        handler: |route| route.to(graphql::schema_sdl),
-    },
-    ReadRoute {
-        path: "/healthz",
-        example: "/healthz",
-        handler: |route| route.to(health::healthz),
-    },
-    ReadRoute {
-        path: "/readyz",
-        example: "/readyz",
-        handler: |route| route.to(health::readyz),
-    },
-    ReadRoute {
-        path: "/metrics",
-        example: "/metrics",
-        handler: |route| route.to(health::metrics),
-    },
+    ReadRoute::new("/", "/", |route| route.to(explorer::index)),
+    ReadRoute::new("/explorer/{name}", "/explorer/app.js", |route| {
+        route.to(explorer::asset)
+    }),
+    ReadRoute::new(
+        "/graphql",
+        "/graphql?query=%7B%20themes%20%7B%20slug%20%7D%20%7D",
+        |route| route.to(graphql::execute_get),
+    ),
+    ReadRoute::new("/graphiql/{name}", "/graphiql/start.js", |route| {
+        route.to(graphiql::asset)
+    }),
+    ReadRoute::new("/schema.graphql", "/schema.graphql", |route| {
+        route.to(graphql::schema_sdl)
+    }),
+    ReadRoute::new("/healthz", "/healthz", |route| route.to(health::healthz)),
+    ReadRoute::new("/readyz", "/readyz", |route| route.to(health::readyz)),
+    ReadRoute::new("/metrics", "/metrics", |route| route.to(health::metrics)),
 ];
 
 /// Registers every route.

@@ -237,16 +237,9 @@ fn help_puts_global_options_apart_and_lists_values() {
 fn key_rows(data_dir: &Path) -> Vec<std::collections::HashMap<&'static str, String>> {
     let (ok, table, stderr) = run(data_dir, &["apikey", "list"]);
     assert!(ok, "{stderr}");
-    let titles = [
-        "id",
-        "name",
-        "role",
-        "scheme",
-        "created",
-        "last used",
-        "revoked",
-        "prefix",
-    ];
+    let titles: Vec<&str> = "id,name,role,scheme,created,last used,revoked,prefix"
+        .split(',')
+        .collect();
     let mut lines = table.lines();
     let header = lines.next().unwrap();
     let starts: Vec<usize> = titles

@@ -210,13 +210,7 @@ async fn graphql_answers_are_never_documents(app: &TestApp) {
     let get = app.get_query("{ themes { slug } }").await;
     let (post_body, post_status) = app.graphql("{ themes { slug } }", json!({})).await;
     assert_eq!(post_status, StatusCode::OK, "{post_body}");
-    let post = app
-        .client
-        .post(format!("{}/graphql", app.base_url))
-        .json(&json!({ "query": "{ themes { slug } }" }))
-        .send()
-        .await
-        .expect("request is sent");
+    let post = app.post_query("{ themes { slug } }").await;
     let refused = app
         .client
         .post(format!("{}/graphql", app.base_url))
