@@ -1,6 +1,8 @@
-//! The command line: `serve | migrate | seed | reindex | schema | apikey | import | export`.
+//! The command line: `serve | migrate | seed | reindex | schema | apikey | import | export |
+//! backup | restore`.
 //! Each command loads the settings, does one job and exits with a clear message on failure.
 
+mod backup;
 mod keys;
 mod transfer;
 
@@ -66,6 +68,12 @@ enum Command {
     Import(transfer::ImportArgs),
     /// Export records as NDJSON (the import format) or CSV.
     Export(transfer::ExportArgs),
+    /// Write a consistent copy of the database to PATH while the server runs (SQLite: VACUUM
+    /// INTO; PostgreSQL: pg_dump), check it and say what it holds.
+    Backup(backup::BackupArgs),
+    /// Put a backup in the place of the database (refused while a server runs on this data
+    /// folder), and check the search index against it.
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,6 +137,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Apikey { action } => keys::run(&settings, action).await,
         Command::Import(args) => transfer::import(&settings, args).await,
         Command::Export(args) => transfer::export(&settings, args).await,
+        Command::Backup(args) => backup::run_backup(&settings, args).await,
+        Command::Restore(args) => backup::run_restore(&settings, args).await,
     }
 }
 
