@@ -243,6 +243,20 @@ async fn start(kept: KeptData, configure: impl FnOnce(&mut Settings)) -> TestApp
     }
 }
 
+/// Starts the app on SQLite in `data_dir`, on whatever database and index are there (a
+/// restored backup, for instance).
+pub async fn start_on_sqlite_folder(data_dir: tempfile::TempDir) -> TestApp {
+    start(
+        KeptData {
+            backend: Backend::Sqlite,
+            postgres_database: None,
+            data_dir,
+        },
+        |_| {},
+    )
+    .await
+}
+
 /// Starts the app again on the data folder and database of a stopped app.
 pub async fn restart(kept: KeptData) -> TestApp {
     start(kept, |_| {}).await
