@@ -89,10 +89,7 @@ async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_i
         "writes went on past the backup's moment ({} of {writes} writes, server at {seq_after})",
         inventory.last_seq
     );
-    assert!(
-        report.contents.pending_migrations.is_empty(),
-        "{report:?}"
-    );
+    assert!(report.contents.pending_migrations.is_empty(), "{report:?}");
 
     // A backup never overwrites.
     let again = backup::backup(&sqlite(app.data_dir()), &path).await;
@@ -135,7 +132,10 @@ async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_i
     for entity_type in NODE_TYPES {
         for id in alive.get(entity_type).into_iter().flatten() {
             let (body, _) = server
-                .graphql("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id }))
+                .graphql(
+                    "query($id: ID!) { node(id: $id) { id } }",
+                    json!({ "id": id }),
+                )
                 .await;
             assert_eq!(data(&body)["node"]["id"], json!(id), "{entity_type} {id}");
         }
@@ -184,7 +184,11 @@ async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_i
             json!({ "q": format!("\"{last_written}\"") }),
         )
         .await;
-    assert_eq!(data(&body)["search"]["totalCount"], json!(1), "{last_written}");
+    assert_eq!(
+        data(&body)["search"]["totalCount"],
+        json!(1),
+        "{last_written}"
+    );
     server.stop().await;
 }
 

@@ -78,7 +78,15 @@ pub async fn backup(url: &str, target: &Path) -> Result<Contents, BackupError> {
 /// --if-exists --single-transaction`, after `pg_restore --list` read it.
 pub async fn restore(backup: &Path, url: &str) -> Result<Contents, BackupError> {
     let pg_restore = tool("pg_restore")?;
-    let entries = list(&pg_restore, backup).await?;
+    let entries = list(&pg_restore, backup)
+        .await
+        .map_err(|error| match error {
+            BackupError::ToolFailed { stderr, .. } => BackupError::NotSymbios {
+                path: backup.display().to_string(),
+                reason: format!("`pg_restore --list` cannot read it: {stderr}"),
+            },
+            other => other,
+        })?;
     if !entries.contains("TABLE DATA public seaql_migrations") {
         return Err(BackupError::NotSymbios {
             path: backup.display().to_string(),
