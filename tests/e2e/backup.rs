@@ -1,5 +1,6 @@
-//! `symbios backup` taken while a writer runs, restored into a fresh data folder: the new
-//! server's records, change log and search agree with each other and with the backup.
+//! `symbios backup` taken while a writer runs, restored into a fresh data folder (and, on
+//! PostgreSQL, a new database): the new server's records, change log and search agree with
+//! each other and with the backup. On PostgreSQL it runs `pg_dump` and `pg_restore`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -7,12 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::json;
 use symbios::backup::{self, IndexAfterRestore};
-use symbios::config::Settings;
 use symbios::index_folder::Fit;
 use symbios::service::change_log;
 use symbios_entity::vocabulary::Role;
 
-use crate::common::{Backend, TestApp, data, post_graphql, spawn_app, start_on_sqlite_folder};
+use crate::common::{EmptyPlace, TestApp, data, post_graphql};
 
 /// Acknowledged writes before the backup starts, and after it ends before the writer stops.
 const WRITES_AROUND: usize = 5;
@@ -21,9 +21,10 @@ const NODE_TYPES: [&str; 5] = ["CASE_STUDY", "PROJECT", "ACTOR", "FUNDER", "THEM
 /// Record types search finds.
 const SEARCHABLE_TYPES: [&str; 4] = ["CASE_STUDY", "PROJECT", "ACTOR", "FUNDER"];
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_itself() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_itself(
+    app: TestApp,
+) -> TestApp {
+    let backend = app.backend();
     let editor = app.create_key("backup-writer", Role::Editor, None).await;
     let (written, mut acknowledged) = tokio::sync::watch::channel(0_usize);
     let stop = Arc::new(AtomicBool::new(false));
@@ -61,12 +62,7 @@ async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_i
     let seq_before = change_log::last_seq(&app.db).await.expect("last change");
     let folder = tempfile::tempdir().expect("backup folder");
     let path = folder.path().join("symbios-backup.db");
-    let sqlite = |data_dir: &std::path::Path| Settings {
-        data_dir: data_dir.to_path_buf(),
-        database_url: None,
-        ..Settings::default()
-    };
-    let report = backup::backup(&sqlite(app.data_dir()), &path)
+    let report = backup::backup(&app.database_settings(), &path)
         .await
         .expect("backup taken");
     // …and the writer went on after it.
@@ -92,15 +88,15 @@ async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_i
     assert!(report.contents.pending_migrations.is_empty(), "{report:?}");
 
     // A backup never overwrites.
-    let again = backup::backup(&sqlite(app.data_dir()), &path).await;
+    let again = backup::backup(&app.database_settings(), &path).await;
     assert!(
         matches!(again, Err(backup::BackupError::Exists { .. })),
         "{again:?}"
     );
     app.stop().await;
 
-    let restored_folder = tempfile::tempdir().expect("data folder");
-    let restored = backup::restore(&sqlite(restored_folder.path()), &path)
+    let place = EmptyPlace::new(backend).await;
+    let restored = backup::restore(&place.settings(), &path)
         .await
         .expect("restored");
     assert!(restored.previous.is_none(), "nothing was there to replace");
@@ -110,7 +106,7 @@ async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_i
         restored.index
     );
     assert_eq!(restored.contents.inventory.as_ref(), Some(&inventory));
-    let server = start_on_sqlite_folder(restored_folder).await;
+    let server = place.start().await;
 
     // The change log: every change of the backup, its last one last.
     let changes = all_changes(&server).await;
@@ -189,8 +185,12 @@ async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_i
         json!(1),
         "{last_written}"
     );
-    server.stop().await;
+    server
 }
+crate::backend_test!(
+    a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_itself,
+    super::a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_itself
+);
 
 /// One entry of the change feed.
 struct Change {
