@@ -99,6 +99,14 @@ pub enum BackupError {
         /// The index folder.
         index: String,
     },
+    /// Another process has the SQLite database open.
+    #[error(
+        "{path} is open in another process (a symbios server with another index folder, an import, a reindex …); stop it before restoring"
+    )]
+    DatabaseInUse {
+        /// The database file.
+        path: String,
+    },
     /// A file operation failed.
     #[error("failed to {action} {path}: {source}")]
     Io {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use sea_orm::sqlx::ConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
@@ -83,7 +84,11 @@ pub async fn restore(
             return Err(error);
         }
     };
-    let previous = keep_previous(database).await;
+    if let Err(error) = take_over(database).await {
+        std::fs::remove_file(&partial).ok();
+        return Err(error);
+    }
+    let previous = keep_previous(database);
     let previous = match previous {
         Ok(previous) => previous,
         Err(error) => {
@@ -92,7 +97,7 @@ pub async fn restore(
         }
     };
     // The old database's log and shared-memory files must not meet the new database: SQLite
-    // would read the old pages from them. Its log was folded in by `keep_previous`.
+    // would read the old pages from them. Its log was folded in by `take_over`.
     for suffix in ["-wal", "-shm"] {
         let stale = sidecar(database, suffix);
         match std::fs::remove_file(&stale) {
@@ -113,18 +118,47 @@ pub async fn restore(
     Ok((contents, previous))
 }
 
-/// Keeps the database that is about to be replaced as `<name>.replaced-<UTC time>` (a hard
-/// link, so nothing is copied), after folding its write-ahead log into it.
-async fn keep_previous(database: &Path) -> Result<Option<PathBuf>, BackupError> {
+/// Refuses when another process has `database` open (a server whose index lives elsewhere,
+/// an import): it holds a lock that an exclusive one waits for. Then folds the write-ahead log
+/// into the database, so that the file kept by [`keep_previous`] is whole. A database that
+/// cannot be opened is left to be replaced as it is.
+async fn take_over(database: &Path) -> Result<(), BackupError> {
     if !database.is_file() {
-        return Ok(None);
+        return Ok(());
     }
-    // Best effort: a damaged database is kept as it is (with its log beside the copy).
-    if let Ok(db) = open(database, false).await {
+    let Ok(db) = open_waiting(database, false, TAKE_OVER_WAIT).await else {
+        return Ok(());
+    };
+    let taken = async {
+        db.execute_unprepared("PRAGMA locking_mode=EXCLUSIVE")
+            .await?;
+        db.execute_unprepared("BEGIN EXCLUSIVE").await?;
+        db.execute_unprepared("COMMIT").await?;
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
             .await
-            .ok();
-        db.close().await.ok();
+            .map(|_| ())
+    }
+    .await;
+    db.close().await.ok();
+    match taken {
+        Err(error) if error.to_string().contains("database is locked") => {
+            Err(BackupError::DatabaseInUse {
+                path: database.display().to_string(),
+            })
+        }
+        // Damaged or unreadable: it is replaced, and kept as it is.
+        Ok(()) | Err(_) => Ok(()),
+    }
+}
+
+/// How long [`take_over`] waits for other processes to let go of the database.
+const TAKE_OVER_WAIT: Duration = Duration::from_secs(2);
+
+/// Keeps the database that is about to be replaced as `<name>.replaced-<UTC time>` (a hard
+/// link, so nothing is copied), with its write-ahead log when one is left.
+fn keep_previous(database: &Path) -> Result<Option<PathBuf>, BackupError> {
+    if !database.is_file() {
+        return Ok(None);
     }
     let name = database
         .file_name()
@@ -164,11 +198,22 @@ async fn checked(file: &Path, shown: &str) -> Result<Contents, BackupError> {
 
 /// One connection to an existing file (never created).
 async fn open(file: &Path, read_only: bool) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    open_waiting(file, read_only, Duration::from_secs(10)).await
+}
+
+/// [`open`], waiting at most `busy` for a lock another connection holds.
+async fn open_waiting(
+    file: &Path,
+    read_only: bool,
+    busy: Duration,
+) -> Result<DatabaseConnection, sea_orm::DbErr> {
     let options = SqliteConnectOptions::new()
         .filename(file)
         .create_if_missing(false)
         .read_only(read_only)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(busy)
+        // Waiting for a lock or copying a large file is expected here, not a slow statement.
+        .disable_statement_logging();
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)

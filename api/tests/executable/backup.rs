@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{run, start, wait_until};
+use super::{run, start, start_with, wait_until};
 
 /// Names in `folder` of partial copies (they start with a dot) left behind.
 fn partial_copies(folder: &Path) -> Vec<String> {
@@ -60,6 +60,20 @@ async fn backup_and_restore_refuse_what_they_must_and_change_nothing_then() {
         &data_dir,
         &["restore", backup_arg],
         "is running on this data folder",
+    );
+    server.child.kill().expect("stop the server");
+    server.child.wait().expect("server stopped");
+    // A server whose index lives elsewhere holds no lock on this folder's index, but has the
+    // database open.
+    let elsewhere = work.path().join("other-index");
+    let mut server = start_with(
+        &data_dir,
+        &[("SYMBIOS_INDEX_DIR", elsewhere.to_str().expect("UTF-8"))],
+    );
+    refused(
+        &data_dir,
+        &["restore", backup_arg],
+        "symbios.db is open in another process",
     );
     server.child.kill().expect("stop the server");
     server.child.wait().expect("server stopped");
