@@ -181,6 +181,29 @@ fn judge(found: &Found, database: &DatabaseMark, change_there: Option<&str>) -> 
     }
 }
 
+/// What [`open`] did with the index it found in its folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fit {
+    /// It fits the database and was kept as it is.
+    Kept {
+        /// The last change it applied; the indexer applies the newer ones.
+        seq: i64,
+        /// Documents it holds.
+        documents: u64,
+    },
+    /// There was none, or one of another schema version: an empty one is in place, to be
+    /// filled from the database.
+    Fresh,
+    /// It did not fit and was moved aside; an empty one is in place, to be filled from the
+    /// database.
+    SetAside {
+        /// Why it did not fit.
+        misfit: Misfit,
+        /// Where it was moved.
+        moved_to: PathBuf,
+    },
+}
+
 /// Opens the index in `folder` to serve the database `db` (whose identity and bounds are
 /// `database`): keeps it when it fits, otherwise sets it aside (logging why) and creates an
 /// empty one. The outcome tells the indexer whether to rebuild. Fails only when `folder` is in
@@ -190,6 +213,16 @@ pub async fn open(
     db: &impl ConnectionTrait,
     database: &DatabaseMark,
 ) -> Result<(SearchIndex, OpenOutcome), IndexerError> {
+    let (index, outcome, _) = open_judged(folder, db, database).await?;
+    Ok((index, outcome))
+}
+
+/// [`open`], also saying what it did with the index it found (`symbios restore` reports it).
+pub async fn open_judged(
+    folder: &Path,
+    db: &impl ConnectionTrait,
+    database: &DatabaseMark,
+) -> Result<(SearchIndex, OpenOutcome, Fit), IndexerError> {
     let path = folder.to_path_buf();
     let in_use = blocking(move || symbios_search::folder_in_use(&path)).await??;
     if in_use {
@@ -228,6 +261,7 @@ pub async fn open(
     };
     match (judge(&found, database, change_there.as_deref()), index) {
         (Verdict::Keep, Some((index, outcome))) => {
+            let mut fit = Fit::Fresh;
             if let Found::Existing(state) = &found {
                 tracing::info!(
                     index = %folder.display(),
@@ -236,8 +270,12 @@ pub async fn open(
                     elapsed_ms,
                     "opened the search index (checksums verified)"
                 );
+                fit = Fit::Kept {
+                    seq: state.last_seq,
+                    documents: state.documents,
+                };
             }
-            Ok((index, outcome))
+            Ok((index, outcome, fit))
         }
         (Verdict::Rebuild, Some((index, outcome))) => {
             if outcome == OpenOutcome::Rebuilt {
@@ -246,7 +284,7 @@ pub async fn open(
                     "the search index was written by another version; rebuilding it from the database"
                 );
             }
-            Ok((index, outcome))
+            Ok((index, outcome, Fit::Fresh))
         }
         (verdict, index) => {
             drop(index);
@@ -266,7 +304,12 @@ pub async fn open(
                 moved_to = %aside.display(),
                 "the search index does not fit the database; moved it aside, rebuilding from the database"
             );
-            open_new(folder).await
+            let (index, outcome) = open_new(folder).await?;
+            let fit = Fit::SetAside {
+                misfit,
+                moved_to: aside,
+            };
+            Ok((index, outcome, fit))
         }
     }
 }

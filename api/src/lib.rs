@@ -4,6 +4,7 @@
 //! sea-orm → database. The `symbios` binary is a thin shell over [`cli`]; tests build the same
 //! [`startup::App`] as `symbios serve`.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -28,6 +28,8 @@ use uuid::Uuid;
 
 #[path = "executable/attacks.rs"]
 mod attacks;
+#[path = "executable/backup.rs"]
+mod backup;
 #[path = "executable/cli.rs"]
 mod cli;
 #[path = "executable/hostile.rs"]

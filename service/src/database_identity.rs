@@ -12,6 +12,15 @@ use super::Error;
 /// Key of the one row.
 const SLOT: i32 = 1;
 
+/// The database's identity as stored, without writing one when it is missing (for checking a
+/// copy, which must not change).
+pub async fn stored(db: &impl ConnectionTrait) -> Result<Option<Uuid>, Error> {
+    Ok(database_identity::Entity::find_by_id(SLOT)
+        .one(db)
+        .await?
+        .map(|row| row.id))
+}
+
 /// Returns the database's identity. A migrated database always has one; should its row have
 /// been deleted by hand, a new identity is written (once, even with replicas starting at the
 /// same time), so the database counts as a new one and every index is rebuilt from it.

@@ -17,6 +17,7 @@ pub mod error;
 pub mod external_identifier;
 pub mod funding;
 pub mod impact_figure;
+pub mod inventory;
 pub mod lang;
 pub mod limits;
 mod load;

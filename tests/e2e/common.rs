@@ -299,6 +299,51 @@ async fn start(kept: KeptData, configure: impl FnOnce(&mut Settings)) -> TestApp
     }
 }
 
+/// An empty data folder and, on PostgreSQL, an empty database of its own: where a backup is
+/// restored before a server starts on it.
+pub struct EmptyPlace {
+    kept: KeptData,
+}
+
+impl EmptyPlace {
+    /// Makes one on `backend`.
+    pub async fn new(backend: Backend) -> Self {
+        let postgres_database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(PostgresDatabase::create(postgres_url(), None).await),
+        };
+        Self {
+            kept: KeptData {
+                backend,
+                postgres_database,
+                data_dir: tempfile::tempdir().expect("temporary data folder"),
+            },
+        }
+    }
+
+    /// The settings that name its folder and database.
+    pub fn settings(&self) -> Settings {
+        database_settings(&self.kept.data_dir, self.kept.postgres_database.as_ref())
+    }
+
+    /// Starts the app on whatever is there now (a restored backup, for instance).
+    pub async fn start(self) -> TestApp {
+        restart(self.kept).await
+    }
+}
+
+/// Settings naming `data_dir` and, when given, the PostgreSQL database.
+fn database_settings(
+    data_dir: &tempfile::TempDir,
+    postgres: Option<&PostgresDatabase>,
+) -> Settings {
+    Settings {
+        data_dir: data_dir.path().to_path_buf(),
+        database_url: postgres.map(PostgresDatabase::url),
+        ..Settings::default()
+    }
+}
+
 /// Starts the app again on the data folder and database of a stopped app.
 pub async fn restart(kept: KeptData) -> TestApp {
     start(kept, |_| {}).await
@@ -488,6 +533,17 @@ impl TestApp {
             },
         )
         .await;
+    }
+
+    /// The database it runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Settings naming the app's data folder and database (for the commands an operator
+    /// runs beside it, such as `backup`).
+    pub fn database_settings(&self) -> Settings {
+        database_settings(&self.data_dir, self.postgres_database.as_ref())
     }
 
     /// The data folder (the SQLite database and the search index).

@@ -11,6 +11,7 @@
 mod common;
 mod golden;
 
+mod backup;
 mod dataloader;
 mod errors;
 mod feed;

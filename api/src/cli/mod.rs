@@ -1,7 +1,8 @@
 //! The command line: `serve | migrate | seed | reindex | schema | apikey | import | export |
-//! completions`.
+//! completions | backup | restore`.
 //! Each command loads the settings, does one job and exits with a clear message on failure.
 
+mod backup;
 mod keys;
 mod transfer;
 
@@ -79,6 +80,12 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Write a consistent copy of the database to PATH while the server runs (SQLite: VACUUM
+    /// INTO; PostgreSQL: pg_dump), check it and say what it holds.
+    Backup(backup::BackupArgs),
+    /// Put a backup in the place of the database (refused while a server runs on this data
+    /// folder), and check the search index against it.
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -154,6 +161,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Apikey { action } => keys::run(&settings, action).await,
         Command::Import(args) => transfer::import(&settings, args).await,
         Command::Export(args) => transfer::export(&settings, args).await,
+        Command::Backup(args) => backup::run_backup(&settings, args).await,
+        Command::Restore(args) => backup::run_restore(&settings, args).await,
     }
 }
 
