@@ -43,6 +43,14 @@ struct Server {
     base_url: String,
 }
 
+impl Server {
+    /// Kills the server (SIGKILL) and waits for it to be gone.
+    fn kill(&mut self) {
+        self.child.kill().expect("the server is killed");
+        self.child.wait().expect("the killed server is reaped");
+    }
+}
+
 /// A test that fails half-way must not leave its server running.
 impl Drop for Server {
     fn drop(&mut self) {
@@ -200,8 +208,7 @@ async fn index_equals_database_after_kill_9_during_indexing() {
     let mut server = start(data_dir.path());
     let ready = wait_until(&client, &server, |state| state["status"] == "ready").await;
     let seeded_seq = ready["index"]["lastAppliedSeq"].as_i64().unwrap();
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
 
     write_backlog(data_dir.path(), BACKLOG).await;
 
@@ -219,8 +226,7 @@ async fn index_equals_database_after_kill_9_during_indexing() {
                 || state["index"]["lag"] == 0
         })
         .await;
-        server.child.kill().unwrap();
-        server.child.wait().unwrap();
+        server.kill();
         if state["index"]["lag"].as_i64().unwrap_or_default() > 0 {
             kills_mid_indexing += 1;
         }
@@ -257,8 +263,7 @@ async fn index_equals_database_after_kill_9_during_indexing() {
         .find(|facet| facet["value"] == "actor")
         .and_then(|facet| facet["count"].as_u64());
     assert!(actors.unwrap_or_default() > BACKLOG as u64, "{response}");
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
 }
 
 const IMPORT_ACTORS: usize = 20_000;
@@ -394,8 +399,7 @@ async fn import_survives_kill_9_and_reruns_idempotently() {
         }
         // Kill the server too, every other round, while it indexes the import.
         if round % 2 == 1 {
-            server.child.kill().unwrap();
-            server.child.wait().unwrap();
+            server.kill();
             server = start(data_dir.path());
         }
     }
@@ -412,8 +416,7 @@ async fn import_survives_kill_9_and_reruns_idempotently() {
     assert!(present.values().all(|count| *count == 1));
 
     assert_index_is_whole(&client, &server, searchable_records(data_dir.path()).await).await;
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
 }
 
 /// Runs `symbios` with `args` on `data_dir`; returns the exit status, stdout and stderr.
@@ -591,6 +594,5 @@ async fn reindex_works_from_scratch_on_a_corrupt_index() {
     let (ok, stdout, stderr) = run(dir, &["reindex"]);
     assert!(!ok, "reindex ran beside a server: {stdout}");
     assert!(stderr.contains("in use"), "{stderr}");
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
 }

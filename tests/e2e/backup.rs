@@ -12,7 +12,7 @@ use symbios::index_folder::Fit;
 use symbios::service::change_log;
 use symbios_entity::vocabulary::Role;
 
-use crate::common::{EmptyPlace, TestApp, data, post_graphql};
+use crate::common::{Described, EmptyPlace, TestApp, create_company, data};
 
 /// Acknowledged writes before the backup starts, and after it ends before the writer stops.
 const WRITES_AROUND: usize = 5;
@@ -37,16 +37,9 @@ async fn a_backup_taken_while_writes_run_restores_to_a_server_that_agrees_with_i
         tokio::spawn(async move {
             let mut count = 0;
             while !stop.load(Ordering::Acquire) {
-                let body = post_graphql(&client, &url, Some(&editor), &json!({
-                    "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { id } }",
-                    "variables": { "input": {
-                        "name": format!("Backup writer actor {count}"), "kind": "COMPANY",
-                        "country": "DK", "originalLang": "da",
-                        "description": [{ "lang": "da", "text": "Skrevet mens sikkerhedskopien blev taget" }],
-                    }},
-                }))
-                .await;
-                assert!(body.get("errors").is_none(), "{body}");
+                let name = format!("Backup writer actor {count}");
+                let said = Described("DK", "da", "Skrevet mens sikkerhedskopien blev taget");
+                create_company(&client, &url, &editor, name, said).await;
                 count += 1;
                 written.send_replace(count);
             }

@@ -232,6 +232,17 @@ pub async fn spawn_replica(primary: &TestApp) -> TestApp {
     start(kept, |settings| settings.database_url = Some(url)).await
 }
 
+/// An app on SQLite whose anonymous callers may send `burst` requests at once, then one a
+/// second, with `configure` applied after: for the tests of the per-address limit.
+pub async fn spawn_rate_limited(burst: u32, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with(Backend::Sqlite, |settings| {
+        settings.limits.anonymous_per_second = 1;
+        settings.limits.anonymous_burst = burst;
+        configure(settings);
+    })
+    .await
+}
+
 /// Starts the app like [`spawn_app`], with settings changed by `configure`. The database and
 /// the index are copies of the golden ones ([`golden`]): migrated, seeded and indexed.
 pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
@@ -620,6 +631,30 @@ pub async fn post_graphql(
         .json()
         .await
         .expect("JSON response")
+}
+
+/// Where a test company is and what it says: country, language, description.
+pub struct Described<'a>(pub &'a str, pub &'a str, pub &'a str);
+
+/// Creates a company named `name` through `createActor` with `key` and fails the test on any
+/// error; for writer tasks, which hold a client and the URL rather than the app.
+pub async fn create_company(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    name: String,
+    Described(country, lang, text): Described<'_>,
+) -> Value {
+    let body = post_graphql(client, url, Some(key), &json!({
+        "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { id version } }",
+        "variables": { "input": {
+            "name": name, "kind": "COMPANY", "country": country, "originalLang": lang,
+            "description": [{ "lang": lang, "text": text }],
+        }},
+    }))
+    .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body
 }
 
 /// Polls `probe` every `every` until it answers `Ok`, and fails after `timeout` with `what`

@@ -10,7 +10,10 @@ use symbios_entity::change_log;
 use symbios_entity::vocabulary::Role;
 
 use crate::backend_test;
-use crate::common::{TestApp, data, first_error_code, poll_until, post_graphql, spawn_replica};
+use crate::common::{
+    Described, TestApp, create_company, data, first_error_code, poll_until, post_graphql,
+    spawn_replica,
+};
 
 const FEED: &str = "query($after: String, $first: Int!) {
     changes(after: $after, first: $first) {
@@ -204,16 +207,9 @@ async fn concurrent_writers_never_skip_a_change(app: &TestApp) {
         writers.push(tokio::spawn(async move {
             let mut acknowledged = 0;
             for n in 0..WRITES_PER_WRITER {
-                let body = post_graphql(&client, &url, Some(&key), &json!({
-                    "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { id version } }",
-                    "variables": { "input": {
-                        "name": format!("Writer {writer} actor {n}"), "kind": "COMPANY",
-                        "country": "SE", "originalLang": "sv",
-                        "description": [{ "lang": "sv", "text": "Samtidig skrivning" }],
-                    }},
-                }))
-                .await;
-                assert!(body.get("errors").is_none(), "{body}");
+                let name = format!("Writer {writer} actor {n}");
+                let said = Described("SE", "sv", "Samtidig skrivning");
+                create_company(&client, &url, &key, name, said).await;
                 acknowledged += 1;
             }
             acknowledged

@@ -9,7 +9,7 @@ use symbios::http::READ_ROUTES;
 use symbios_entity::vocabulary::Role;
 
 use crate::backend_test;
-use crate::common::{Backend, TestApp, spawn_app_with};
+use crate::common::{TestApp, spawn_rate_limited};
 
 const THEMES: &str = "{ themes { slug } }";
 
@@ -158,10 +158,8 @@ backend_test!(keys_errors_and_refusals_are_not_stored);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn max_age_is_configured_and_429_is_not_stored() {
-    let app = spawn_app_with(Backend::Sqlite, |settings| {
+    let app = spawn_rate_limited(1, |settings| {
         settings.http.cache_max_age_seconds = 7;
-        settings.limits.anonymous_per_second = 1;
-        settings.limits.anonymous_burst = 1;
     })
     .await;
     let (status, headers, _) = get_query(&app, THEMES, &[]).await;

@@ -7,13 +7,12 @@ use symbios_entity::vocabulary::Role;
 
 use crate::common::{
     Backend, assert_ok_of_type, data, first_error_code, poll_until, spawn_app, spawn_app_with,
+    spawn_rate_limited,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_answer_429_with_retry_after() {
-    let app = spawn_app_with(Backend::Sqlite, |settings| {
-        settings.limits.anonymous_per_second = 1;
-        settings.limits.anonymous_burst = 5;
+    let app = spawn_rate_limited(5, |settings| {
         settings.limits.key_per_second = 1;
         settings.limits.key_burst = 3;
     })
@@ -72,9 +71,7 @@ async fn rate_limits_answer_429_with_retry_after() {
 /// Statuses of three anonymous requests forwarded for `clients` in turn, through a server
 /// that trusts `proxies` and allows bursts of two per client address.
 async fn forwarded_statuses(proxies: &[&str], clients: [&str; 3]) -> Vec<StatusCode> {
-    let app = spawn_app_with(Backend::Sqlite, |settings| {
-        settings.limits.anonymous_per_second = 1;
-        settings.limits.anonymous_burst = 2;
+    let app = spawn_rate_limited(2, |settings| {
         settings.trusted_proxies = proxies.iter().map(|proxy| (*proxy).to_owned()).collect();
     })
     .await;

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::common::{Backend, TestApp, access_log_line, spawn_app_with};
+use crate::common::{Backend, TestApp, access_log_line, spawn_app_with, spawn_rate_limited};
 
 /// The request id the server answered `response` with.
 fn request_id(response: &reqwest::Response) -> String {
@@ -95,11 +95,7 @@ backend_test!(every_request_has_an_access_log_line);
 /// The 429s that once left no trace are logged, each with its status.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limited_requests_are_logged() {
-    let app = spawn_app_with(Backend::Sqlite, |settings| {
-        settings.limits.anonymous_per_second = 1;
-        settings.limits.anonymous_burst = 2;
-    })
-    .await;
+    let app = spawn_rate_limited(2, |_| {}).await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
         let response = app.get_query("{ themes { slug } }").await;

@@ -351,6 +351,25 @@ pub(crate) fn partial_name(target: &Path, label: &str) -> PathBuf {
     target.with_file_name(format!(".{name}.{label}-{stamp}-{}", std::process::id()))
 }
 
+/// Publishes the copy `partial` as `target` when its check passed (see [`publish`]), or
+/// removes it when the copy or its check failed.
+pub(crate) fn publish_checked(
+    partial: &Path,
+    target: &Path,
+    checked: Result<Contents, BackupError>,
+) -> Result<Contents, BackupError> {
+    match checked {
+        Ok(contents) => {
+            publish(partial, target)?;
+            Ok(contents)
+        }
+        Err(error) => {
+            std::fs::remove_file(partial).ok();
+            Err(error)
+        }
+    }
+}
+
 /// Gives the finished copy `partial` the name `target` without ever replacing a file there
 /// (a hard link fails when the name is taken), then removes `partial`.
 pub(crate) fn publish(partial: &Path, target: &Path) -> Result<(), BackupError> {

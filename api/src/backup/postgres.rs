@@ -10,7 +10,7 @@ use sea_orm::{
     AccessMode, ConnectionTrait, Database, DbBackend, IsolationLevel, Statement, TransactionTrait,
 };
 
-use super::{BackupError, Contents, check, partial_name, publish};
+use super::{BackupError, Contents, check, partial_name, publish_checked};
 
 /// Runs `pg_dump` of `url` into `target` (which must not exist), then has `pg_restore --list`
 /// read the archive back.
@@ -62,16 +62,7 @@ pub async fn backup(url: &str, target: &Path) -> Result<Contents, BackupError> {
     .await;
     snapshot.commit().await.ok();
     db.close().await.ok();
-    match dumped {
-        Ok(contents) => {
-            publish(&partial, target)?;
-            Ok(contents)
-        }
-        Err(error) => {
-            std::fs::remove_file(&partial).ok();
-            Err(error)
-        }
-    }
+    publish_checked(&partial, target, dumped)
 }
 
 /// Restores the archive `backup` into the database of `url` with `pg_restore --clean

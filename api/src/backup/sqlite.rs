@@ -11,7 +11,7 @@ use sea_orm::sqlx::ConnectOptions;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-use super::{BackupError, Contents, check, partial_name, publish, sync_parent};
+use super::{BackupError, Contents, check, partial_name, publish_checked, sync_parent};
 use crate::config::Settings;
 
 /// The database file of the configured SQLite URL.
@@ -41,16 +41,7 @@ pub async fn backup(source: &Path, target: &Path) -> Result<Contents, BackupErro
         checked(&partial, &shown).await
     }
     .await;
-    match copied {
-        Ok(contents) => {
-            publish(&partial, target)?;
-            Ok(contents)
-        }
-        Err(error) => {
-            std::fs::remove_file(&partial).ok();
-            Err(error)
-        }
-    }
+    publish_checked(&partial, target, copied)
 }
 
 /// Puts a checked copy of `backup` in the place of `database`; the database it replaces is

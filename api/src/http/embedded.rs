@@ -10,6 +10,20 @@ pub const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 /// Media type of the style sheets.
 pub const CSS: &str = "text/css; charset=utf-8";
 
+/// The [`Asset`]s of files embedded from folders (paths relative to `api/src/http/`), each
+/// served under its file name: `embedded_assets!("../../graphiql/" { "start.js" => JAVASCRIPT })`.
+macro_rules! embedded_assets {
+    ($($folder:literal { $($name:literal => $media_type:expr),+ $(,)? })+) => {
+        &[$($($crate::http::embedded::Asset {
+            name: $name,
+            media_type: $media_type,
+            bytes: include_bytes!(concat!($folder, $name)),
+        },)+)+]
+    };
+}
+
+pub(crate) use embedded_assets;
+
 /// One embedded file: its name in its folder's route, media type and bytes.
 pub struct Asset {
     /// The last path segment it is served under.

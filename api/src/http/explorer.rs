@@ -4,29 +4,19 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::embedded::{self, Asset, CSS, JAVASCRIPT};
+use super::embedded::{self, Asset, CSS, JAVASCRIPT, embedded_assets};
 
 const INDEX: &[u8] = include_bytes!("../../../explorer/index.html");
 
-/// An [`Asset`] for the file `explorer/<name>`: the name is written once, for the route and
-/// the embedded path.
-macro_rules! asset {
-    ($name:literal, $media_type:expr) => {
-        Asset {
-            name: $name,
-            media_type: $media_type,
-            bytes: include_bytes!(concat!("../../../explorer/", $name)),
-        }
-    };
-}
-
-const ASSETS: &[Asset] = &[
-    asset!("app.js", JAVASCRIPT),
-    asset!("i18n.js", JAVASCRIPT),
-    asset!("map.js", JAVASCRIPT),
-    asset!("style.css", CSS),
-    asset!("countries.json", "application/json"),
-];
+const ASSETS: &[Asset] = embedded_assets!(
+    "../../../explorer/" {
+        "app.js" => JAVASCRIPT,
+        "i18n.js" => JAVASCRIPT,
+        "map.js" => JAVASCRIPT,
+        "style.css" => CSS,
+        "countries.json" => "application/json",
+    }
+);
 
 /// The names of the explorer's GraphQL operations (in `app.js`): each is a label value of
 /// the request metrics.

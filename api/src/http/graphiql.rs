@@ -9,45 +9,26 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::embedded::{self, Asset, CSS, JAVASCRIPT};
+use super::embedded::{self, Asset, CSS, JAVASCRIPT, embedded_assets};
 use super::graphql::schema_not_published;
 use crate::config::Limits;
 
 const PAGE: &[u8] = include_bytes!("../../graphiql/index.html");
 
-/// An [`Asset`] for the file `api/graphiql/<path>`, served as its last path segment.
-macro_rules! asset {
-    ($name:literal, $path:literal, $media_type:expr) => {
-        Asset {
-            name: $name,
-            media_type: $media_type,
-            bytes: include_bytes!(concat!("../../graphiql/", $path)),
-        }
-    };
-}
-
-const ASSETS: &[Asset] = &[
-    asset!("start.js", "start.js", JAVASCRIPT),
-    asset!("page.css", "page.css", CSS),
-    asset!(
-        "react.production.min.js",
-        "vendor/react.production.min.js",
-        JAVASCRIPT
-    ),
-    asset!(
-        "react-dom.production.min.js",
-        "vendor/react-dom.production.min.js",
-        JAVASCRIPT
-    ),
-    asset!("graphiql.min.js", "vendor/graphiql.min.js", JAVASCRIPT),
-    asset!("graphiql.min.css", "vendor/graphiql.min.css", CSS),
-    asset!(
-        "plugin-explorer.umd.js",
-        "vendor/plugin-explorer.umd.js",
-        JAVASCRIPT
-    ),
-    asset!("plugin-explorer.css", "vendor/plugin-explorer.css", CSS),
-];
+const ASSETS: &[Asset] = embedded_assets!(
+    "../../graphiql/" {
+        "start.js" => JAVASCRIPT,
+        "page.css" => CSS,
+    }
+    "../../graphiql/vendor/" {
+        "react.production.min.js" => JAVASCRIPT,
+        "react-dom.production.min.js" => JAVASCRIPT,
+        "graphiql.min.js" => JAVASCRIPT,
+        "graphiql.min.css" => CSS,
+        "plugin-explorer.umd.js" => JAVASCRIPT,
+        "plugin-explorer.css" => CSS,
+    }
+);
 
 /// The GraphiQL page, or 404 when introspection is off.
 pub fn page(limits: &Limits) -> HttpResponse {

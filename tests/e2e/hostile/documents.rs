@@ -14,7 +14,9 @@ mod attacks;
 
 use attacks::{fragment_bomb, nested_argument};
 
-use crate::common::{Backend, TestApp, data, first_error_code, spawn_app, spawn_app_with};
+use crate::common::{
+    Backend, TestApp, data, first_error_code, spawn_app, spawn_app_with, spawn_rate_limited,
+};
 
 /// Longest an attack may take to be answered. A refusal costs milliseconds in a release
 /// build; this leaves room for a debug build on a busy machine.
@@ -171,11 +173,7 @@ async fn a_comment_ended_by_a_carriage_return_does_not_hide_tokens() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_bearer_tokens_count_against_the_address() {
-    let app = spawn_app_with(Backend::Sqlite, |settings| {
-        settings.limits.anonymous_per_second = 1;
-        settings.limits.anonymous_burst = 5;
-    })
-    .await;
+    let app = spawn_rate_limited(5, |_| {}).await;
     // Each random token had a bucket of its own: a limited client went on with 401s and a
     // key lookup per request.
     let mut statuses = Vec::new();
