@@ -10,7 +10,8 @@
 use actix_web::body::MessageBody;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
-    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderValue, IF_NONE_MATCH, VARY,
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ETag, EntityTag, Header, HeaderValue, IfNoneMatch,
+    VARY,
 };
 use actix_web::{HttpRequest, HttpResponse};
 
@@ -59,7 +60,7 @@ where
         HttpResponse::Ok()
     };
     builder
-        .insert_header((ETAG, etag))
+        .insert_header(ETag(etag))
         .insert_header((CACHE_CONTROL, cache_control.to_owned()));
     if not_modified {
         return builder.finish();
@@ -80,56 +81,22 @@ pub fn finish_graphql_get(response: &mut HttpResponse) {
 
 /// A strong entity tag for a representation: the SHA-256 of its media type and bytes (two
 /// media types with the same bytes are different representations).
-fn entity_tag(content_type: &str, body: &[u8]) -> String {
+fn entity_tag(content_type: &str, body: &[u8]) -> EntityTag {
     let mut representation = Vec::with_capacity(content_type.len() + 1 + body.len());
     representation.extend_from_slice(content_type.as_bytes());
     representation.push(b'\n');
     representation.extend_from_slice(body);
-    format!("\"{}\"", sha256_hex(representation))
+    EntityTag::new_strong(sha256_hex(representation))
 }
 
-/// Whether the request's `If-None-Match` matches `etag` by weak comparison (RFC 9110
-/// §13.1.2: `W/"x"` matches `"x"`), or is `*`. A header that does not parse is ignored.
-fn none_match_matches(request: &HttpRequest, etag: &str) -> bool {
-    let ours = opaque_tag(etag);
-    request
-        .headers()
-        .get_all(IF_NONE_MATCH)
-        .filter_map(|value| value.to_str().ok())
-        .filter_map(entity_tags)
-        .flatten()
-        .any(|tag| tag == "*" || Some(tag) == ours)
-}
-
-/// The opaque tag (quotes included) of an entity tag, without its weakness mark.
-fn opaque_tag(tag: &str) -> Option<&str> {
-    let tag = tag.strip_prefix("W/").unwrap_or(tag);
-    (tag.len() >= 2 && tag.starts_with('"') && tag.ends_with('"')).then_some(tag)
-}
-
-/// The tags of an `If-None-Match` value: `*`, or a comma-separated list of entity tags
-/// (`"x"`, `W/"x"`; an opaque tag may itself hold commas); each opaque tag with its quotes,
-/// without its weakness mark. `None` when the value does not parse.
-fn entity_tags(value: &str) -> Option<Vec<&str>> {
-    if value.trim() == "*" {
-        return Some(vec!["*"]);
-    }
-    let mut tags = Vec::new();
-    let mut rest = value;
-    loop {
-        rest = rest.trim_start_matches([' ', '\t', ',']);
-        if rest.is_empty() {
-            return Some(tags);
-        }
-        rest = rest.strip_prefix("W/").unwrap_or(rest);
-        let after_open = rest.strip_prefix('"')?;
-        let close = after_open.find('"')?;
-        let (tag, after) = rest.split_at(close + 2);
-        tags.push(tag);
-        rest = after;
-        if !(rest.is_empty() || rest.starts_with([' ', '\t', ','])) {
-            return None;
-        }
+/// Whether the request's `If-None-Match` (actix-web's typed header) is `*` or holds `etag`
+/// by weak comparison (RFC 9110 §13.1.2: `W/"x"` matches `"x"`). A header that does not
+/// parse is ignored.
+fn none_match_matches(request: &HttpRequest, etag: &EntityTag) -> bool {
+    match IfNoneMatch::parse(request) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|tag| tag.weak_eq(etag)),
+        Err(_) => false,
     }
 }
 
@@ -138,19 +105,6 @@ mod tests {
     use actix_web::test::TestRequest;
 
     use super::*;
-
-    #[test]
-    fn entity_tag_lists_parse() {
-        assert_eq!(entity_tags("*"), Some(vec!["*"]));
-        assert_eq!(
-            entity_tags(r#""a", W/"b","c,d" "#),
-            Some(vec![r#""a""#, r#""b""#, r#""c,d""#])
-        );
-        assert_eq!(entity_tags(""), Some(vec![]));
-        assert_eq!(entity_tags(r#""a"x"#), None);
-        assert_eq!(entity_tags(r#"a"#), None);
-        assert_eq!(entity_tags(r#""unterminated"#), None);
-    }
 
     fn header_of(response: &HttpResponse, name: actix_web::http::header::HeaderName) -> String {
         response
@@ -164,7 +118,7 @@ mod tests {
     fn answer_to(if_none_match: Option<&str>) -> HttpResponse {
         let mut request = TestRequest::get();
         if let Some(value) = if_none_match {
-            request = request.insert_header((IF_NONE_MATCH, value));
+            request = request.insert_header((actix_web::http::header::IF_NONE_MATCH, value));
         }
         validated(
             &request.to_http_request(),
@@ -176,7 +130,7 @@ mod tests {
 
     #[test]
     fn matching_tags_get_304_others_200() {
-        let etag = header_of(&answer_to(None), ETAG);
+        let etag = header_of(&answer_to(None), actix_web::http::header::ETAG);
         assert!(etag.starts_with('"') && etag.len() == 66, "{etag}");
         for (header, status) in [
             (etag.clone(), StatusCode::NOT_MODIFIED),
@@ -188,7 +142,7 @@ mod tests {
         ] {
             let response = answer_to(Some(&header));
             assert_eq!(response.status(), status, "If-None-Match: {header}");
-            assert_eq!(header_of(&response, ETAG), etag);
+            assert_eq!(header_of(&response, actix_web::http::header::ETAG), etag);
             assert_eq!(header_of(&response, CACHE_CONTROL), "max-age=60");
         }
     }
