@@ -70,6 +70,9 @@ pub struct Settings {
     pub http: Http,
     /// What `/metrics` reports (`[metrics]` in the file, `SYMBIOS_METRICS__…` in the env).
     pub metrics: Metrics,
+    /// Which GraphQL documents may run (`[trusted_documents]` in the file,
+    /// `SYMBIOS_TRUSTED_DOCUMENTS__…` in the env).
+    pub trusted_documents: TrustedDocuments,
 }
 
 /// Longest `http.cache_max_age_seconds` accepted: a day. Cached answers are not purged when
@@ -103,6 +106,28 @@ pub struct Metrics {
     /// GraphQL operation names counted under their own label value, besides the explorer's;
     /// any other name counts as `other`.
     pub operation_names: Vec<String>,
+}
+
+/// Trusted documents: when on, anonymous callers may run only the documents of a manifest
+/// (the explorer's, and those added with `symbios documents add`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrustedDocuments {
+    /// Lock anonymous callers to the trusted documents.
+    pub enabled: bool,
+    /// Whether callers with an API key may run other documents too (when `enabled`).
+    pub keys: KeyDocuments,
+}
+
+/// What callers with an API key may run when trusted documents are on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyDocuments {
+    /// Any document (a partner's own tools, GraphiQL with a key).
+    #[default]
+    Free,
+    /// Only the trusted documents, like anonymous callers.
+    Locked,
 }
 
 /// Limits on what one GraphQL request may ask for; each is checked before execution.
@@ -196,6 +221,7 @@ impl Default for Settings {
             limits: Limits::default(),
             http: Http::default(),
             metrics: Metrics::default(),
+            trusted_documents: TrustedDocuments::default(),
         }
     }
 }

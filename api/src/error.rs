@@ -154,6 +154,13 @@ error_codes! {
         message: Public,
         doc: "a persisted query's hash is unknown: send the query with its hash once (Apollo clients do this by themselves)",
     },
+    DocumentNotTrusted {
+        code: "DOCUMENT_NOT_TRUSTED",
+        refused: FORBIDDEN,
+        no_data: FORBIDDEN,
+        message: Public,
+        doc: "trusted documents are on (`trusted_documents.enabled`) and the document is not one of them: send a document of the explorer's or of a manifest added with `symbios documents add`, by its id (`documentId` or `extensions.persistedQuery.sha256Hash`) or its text, or send a key that `trusted_documents.keys` leaves free",
+    },
     Timeout {
         code: "TIMEOUT",
         refused: SERVICE_UNAVAILABLE,

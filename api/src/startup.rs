@@ -130,6 +130,7 @@ impl App {
             rate_limits: crate::http::RateLimits::new(&limits),
             client_address: crate::http::ClientAddress::new(settings.trusted_proxy_networks()),
             persisted: crate::http::PersistedQueries::new(limits.persisted_queries),
+            trusted: crate::http::TrustedDocuments::new(settings.trusted_documents),
             parsed: crate::http::ParsedDocuments::new(limits.parsed_documents),
             operation_labels: crate::metrics::OperationLabels::new(
                 crate::http::EXPLORER_OPERATION_NAMES

@@ -66,6 +66,7 @@ pub mod resource_flow;
 pub mod source;
 pub mod sync_state;
 pub mod theme;
+pub mod trusted_document;
 pub mod vocabulary;
 
 use sea_orm::entity::prelude::*;

@@ -33,6 +33,7 @@ pub mod search_documents;
 pub mod source;
 pub mod text;
 pub mod transfer;
+pub mod trusted_documents;
 pub mod validate;
 pub mod write;
 

@@ -1,8 +1,9 @@
-//! The command line: `serve | migrate | seed | reindex | schema | apikey | import | export |
-//! completions | backup | restore`.
+//! The command line: `serve | migrate | seed | reindex | schema | apikey | documents | import |
+//! export | completions | backup | restore`.
 //! Each command loads the settings, does one job and exits with a clear message on failure.
 
 mod backup;
+mod documents;
 mod keys;
 mod transfer;
 
@@ -67,6 +68,12 @@ enum Command {
     Apikey {
         #[command(subcommand)]
         action: keys::KeyAction,
+    },
+    /// Trust the GraphQL documents of a portal's manifest (see `trusted_documents` in the
+    /// configuration).
+    Documents {
+        #[command(subcommand)]
+        action: documents::DocumentAction,
     },
     /// Import records from an NDJSON file or standard input (one record per line; `--help`
     /// describes a line, with an example per record type); running it again changes nothing.
@@ -159,6 +166,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => reindex(&settings).await,
         Command::Schema | Command::Completions { .. } => Ok(()),
         Command::Apikey { action } => keys::run(&settings, action).await,
+        Command::Documents { action } => documents::run(&settings, action).await,
         Command::Import(args) => transfer::import(&settings, args).await,
         Command::Export(args) => transfer::export(&settings, args).await,
         Command::Backup(args) => backup::run_backup(&settings, args).await,

@@ -31,6 +31,33 @@ pub const OPERATION_NAMES: &[&str] = &[
     "Funder",
 ];
 
+/// The explorer's documents, as `app.js` sends them: each `const Q_… = \`…\`` template with
+/// `${LOCALIZED}` filled in and its whitespace collapsed (what `gql()` does before sending).
+/// Read from the embedded `app.js` itself, so the manifest cannot drift from the page.
+pub fn documents() -> Vec<String> {
+    let app = ASSETS
+        .iter()
+        .find(|asset| asset.name == "app.js")
+        .map(|asset| String::from_utf8_lossy(asset.bytes).into_owned())
+        .unwrap_or_default();
+    let localized = app
+        .split_once("const LOCALIZED = \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or("", |(fragment, _)| fragment);
+    app.split("\nconst Q_")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('`'))
+        .filter_map(|(_, rest)| rest.split_once('`'))
+        .map(|(template, _)| {
+            template
+                .replace("${LOCALIZED}", localized)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
 /// `GET /`: the explorer page.
 pub async fn index() -> HttpResponse {
     embedded::page(INDEX)
@@ -63,6 +90,18 @@ mod tests {
                 (!name.is_empty() && is_operation).then_some(name)
             })
             .collect()
+    }
+
+    #[test]
+    fn every_operation_has_one_complete_document() {
+        let documents = documents();
+        assert_eq!(documents.len(), OPERATION_NAMES.len());
+        for (document, name) in documents.iter().zip(OPERATION_NAMES) {
+            assert!(document.starts_with(&format!("query {name}")), "{document}");
+            assert!(!document.contains("${"), "unfilled template: {document}");
+            let parsed = async_graphql::parser::parse_query(document);
+            assert!(parsed.is_ok(), "{name}: {parsed:?}");
+        }
     }
 
     #[test]

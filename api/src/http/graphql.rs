@@ -31,6 +31,7 @@ use super::negotiation::{ResponseFormat, accepted_languages, negotiate};
 use super::parsed::ParsedDocuments;
 use super::persisted::PersistedQueries;
 use super::rate_limit::RateLimits;
+use super::trusted::{self, TrustedDocuments};
 use super::refusal::{Refusal, Unreadable, insert_status_headers};
 use super::{body, document, request_params};
 use crate::config::Limits;
@@ -113,8 +114,10 @@ pub async fn execute_post(
             Duration::from_millis(limits.body_timeout_ms),
         )
         .await?;
-        let mut request =
+        let parsed =
             request_params::parse_post(&body, &services.persisted, limits.max_recursive_depth)?;
+        let mut request =
+            request_params::resolve_by_id(parsed, &services.trusted, &services.db).await?;
         document::prepare(&mut request, &limits, &services.parsed, format)?;
         Ok::<_, Refusal>(request)
     };
@@ -144,6 +147,8 @@ pub struct HttpServices {
     pub client_address: ClientAddress,
     /// Automatic persisted queries.
     pub persisted: PersistedQueries,
+    /// The documents anonymous callers may run when trusted documents are on.
+    pub trusted: TrustedDocuments,
     /// Syntax trees of recent query texts.
     pub parsed: ParsedDocuments,
     /// The operation names the request metrics count under their own label.
@@ -245,13 +250,15 @@ async fn execute_get_uncached(
     let Some(format) = negotiate(&http_request) else {
         return not_acceptable();
     };
-    let prepared = (|| {
+    let prepared = async {
         rate_limit(&services, &http_request)?;
-        let mut request = request_params::parse_get(
+        let parsed = request_params::parse_get(
             &http_request,
             &services.persisted,
             limits.max_recursive_depth,
         )?;
+        let mut request =
+            request_params::resolve_by_id(parsed, &services.trusted, &services.db).await?;
         document::prepare(&mut request, &limits, &services.parsed, format)?;
         if matches!(
             operation_type(&mut request),
@@ -262,8 +269,9 @@ async fn execute_get_uncached(
                 "mutations are sent with POST",
             ));
         }
-        Ok(request)
-    })();
+        Ok::<_, Refusal>(request)
+    }
+    .await;
     match execute(
         &schema,
         &limits,
@@ -333,6 +341,10 @@ async fn execute(
     let started = Instant::now();
     let operation = services.operation_labels.label(name.as_deref());
     let is_mutation = matches!(operation_type(&mut request), Some(OperationType::Mutation));
+    if let Err(refusal) = check_trusted(services, principal.is_some(), &request.query).await {
+        record(&operation, refusal.code.as_str(), is_mutation, started);
+        return Executed::Refused(refusal.into_response(format));
+    }
     let languages = accepted_languages(http_request);
     let caller = Caller {
         principal,
@@ -370,6 +382,31 @@ async fn execute(
     let answer = Answer::new(response, format, &request_id.to_string());
     record(&operation, answer.outcome, is_mutation, started);
     Executed::Answered(answer)
+}
+
+/// Refuses a document that is not trusted, when the caller is held to trusted documents.
+async fn check_trusted(
+    services: &HttpServices,
+    with_key: bool,
+    document: &str,
+) -> Result<(), Refusal> {
+    if !services.trusted.is_locked(with_key) {
+        return Ok(());
+    }
+    match services.trusted.is_trusted(&services.db, document).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Refusal::before_graphql(
+            ErrorCode::DocumentNotTrusted,
+            trusted::NOT_TRUSTED_MESSAGE,
+        )),
+        Err(error) => {
+            tracing::error!(error = %error, "checking a trusted document failed");
+            Err(Refusal::before_graphql(
+                ErrorCode::Internal,
+                "checking the document failed",
+            ))
+        }
+    }
 }
 
 /// The HTTP answer to a request that executed (or failed validation).
@@ -736,6 +773,15 @@ mod tests {
                     Refusal::before_graphql(
                         ErrorCode::PersistedQueryNotFound,
                         "PersistedQueryNotFound",
+                    )
+                }),
+            )],
+            ErrorCode::DocumentNotTrusted => vec![(
+                "an anonymous document outside the trusted ones",
+                Refused(|_| {
+                    Refusal::before_graphql(
+                        ErrorCode::DocumentNotTrusted,
+                        trusted::NOT_TRUSTED_MESSAGE,
                     )
                 }),
             )],

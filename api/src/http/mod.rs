@@ -21,6 +21,7 @@ mod rate_limit;
 mod refusal;
 mod request_params;
 mod security_headers;
+mod trusted;
 
 pub use client_address::ClientAddress;
 pub use explorer::OPERATION_NAMES as EXPLORER_OPERATION_NAMES;
@@ -29,6 +30,7 @@ pub use parsed::ParsedDocuments;
 pub use persisted::PersistedQueries;
 pub use rate_limit::RateLimits;
 pub use security_headers::add as add_security_headers;
+pub use trusted::TrustedDocuments;
 
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};

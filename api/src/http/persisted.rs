@@ -35,8 +35,9 @@ pub enum Resolution {
     NotPersisted,
     /// The query to run.
     Query(String),
-    /// The hash is unknown: the client should send the query with it.
-    NotFound,
+    /// The hash (lower case) is not among the queries seen: it may be a trusted document's
+    /// id, else the client should send the query with it.
+    NotFound(String),
     /// The extension is malformed or the hash does not match the query.
     Invalid(&'static str),
 }
@@ -79,9 +80,9 @@ impl PersistedQueries {
             _ => match self.cache.lock() {
                 Ok(mut cache) => match cache.get(&hash) {
                     Some(query) => Resolution::Query(query.to_string()),
-                    None => Resolution::NotFound,
+                    None => Resolution::NotFound(hash),
                 },
-                Err(_) => Resolution::NotFound,
+                Err(_) => Resolution::NotFound(hash),
             },
         }
     }
@@ -117,7 +118,7 @@ mod tests {
         let hash = sha256_hex(query);
         assert_eq!(
             cache.resolve(None, Some(&extensions(&hash))),
-            Resolution::NotFound
+            Resolution::NotFound(hash.clone())
         );
         assert_eq!(
             cache.resolve(Some(query), Some(&extensions(&hash))),
@@ -142,7 +143,7 @@ mod tests {
         }
         assert_eq!(
             cache.resolve(None, Some(&extensions(&sha256_hex("{ a }")))),
-            Resolution::NotFound
+            Resolution::NotFound(sha256_hex("{ a }"))
         );
     }
 }

@@ -10,11 +10,13 @@ use actix_web::HttpRequest;
 use actix_web::http::header::CONTENT_TYPE;
 use async_graphql::{Value, Variables};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use sea_orm::DatabaseConnection;
 use serde_json::Map;
 
 use super::negotiation::APPLICATION_JSON;
 use super::persisted::{PersistedQueries, Resolution};
 use super::refusal::{Refusal, Unreadable};
+use super::trusted::TrustedDocuments;
 use crate::error::ErrorCode;
 use crate::graphql::variables::{self, BoundedValue, Budget};
 
@@ -31,35 +33,86 @@ fn object_parameter(
     }
 }
 
-/// Builds an executable request from the GraphQL-over-HTTP parameters; a persisted query
-/// (Apollo's `extensions.persistedQuery`) is looked up or remembered first.
-fn graphql_request(
-    persisted: &PersistedQueries,
+/// A request sent by a document's id whose text is still to be looked up among the trusted
+/// documents ([`resolve_by_id`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ById {
+    id: String,
+    /// Sent as an automatic persisted query's hash (not as `documentId`).
+    persisted_query: bool,
+}
+
+/// A request read from its parameters; its text may still be to be looked up by id.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The request; its `query` is empty while `by_id` is set.
+    pub request: async_graphql::Request,
+    /// The id to look the text up by.
+    pub by_id: Option<ById>,
+}
+
+fn string_parameter(
+    name: &str,
+    value: Option<serde_json::Value>,
+) -> Result<Option<String>, Refusal> {
+    match value {
+        Some(serde_json::Value::String(value)) => Ok(Some(value)),
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(_) => Err(Refusal::bad_request(format!("`{name}` must be a string"))),
+    }
+}
+
+/// The GraphQL-over-HTTP parameters, and `documentId` (what Relay and GraphQL Code
+/// Generator clients send for a trusted document).
+#[derive(Debug, Default)]
+struct Parameters {
     query: Option<serde_json::Value>,
+    document_id: Option<serde_json::Value>,
     operation_name: Option<serde_json::Value>,
     variables: Option<serde_json::Value>,
     extensions: Option<serde_json::Value>,
-) -> Result<async_graphql::Request, Refusal> {
-    let query = match query {
-        Some(serde_json::Value::String(query)) => Some(query),
-        None | Some(serde_json::Value::Null) => None,
-        Some(_) => return Err(Refusal::bad_request("`query` must be a string")),
-    };
-    let extensions = object_parameter("extensions", extensions)?;
-    let query = match persisted.resolve(query.as_deref(), extensions.as_ref()) {
-        Resolution::NotPersisted => {
-            query.ok_or_else(|| Refusal::bad_request("the `query` parameter is missing"))?
-        }
-        Resolution::Query(query) => query,
-        // Apollo clients look for this message, then send the query with its hash.
-        Resolution::NotFound => {
-            return Err(Refusal::before_graphql(
-                ErrorCode::PersistedQueryNotFound,
-                "PersistedQueryNotFound",
+}
+
+/// Builds an executable request from the GraphQL-over-HTTP parameters; a persisted query
+/// (Apollo's `extensions.persistedQuery`) is looked up or remembered first, and a hash it
+/// does not know, or a `documentId`, is left to look up among the trusted documents.
+fn graphql_request(
+    persisted: &PersistedQueries,
+    parameters: Parameters,
+) -> Result<Parsed, Refusal> {
+    let query = string_parameter("query", parameters.query)?;
+    let document_id = string_parameter("documentId", parameters.document_id)?;
+    let extensions = object_parameter("extensions", parameters.extensions)?;
+    let (query, by_id) = match (document_id, query) {
+        (Some(_), Some(_)) => {
+            return Err(Refusal::bad_request(
+                "send either `query` or `documentId`, not both",
             ));
         }
-        Resolution::Invalid(reason) => return Err(Refusal::bad_request(reason)),
+        (Some(id), None) => (
+            String::new(),
+            Some(ById {
+                id,
+                persisted_query: false,
+            }),
+        ),
+        (None, query) => match persisted.resolve(query.as_deref(), extensions.as_ref()) {
+            Resolution::NotPersisted => (
+                query.ok_or_else(|| Refusal::bad_request("the `query` parameter is missing"))?,
+                None,
+            ),
+            Resolution::Query(query) => (query, None),
+            Resolution::NotFound(hash) => (
+                String::new(),
+                Some(ById {
+                    id: hash,
+                    persisted_query: true,
+                }),
+            ),
+            Resolution::Invalid(reason) => return Err(Refusal::bad_request(reason)),
+        },
     };
+    let (operation_name, variables) = (parameters.operation_name, parameters.variables);
     let mut request = async_graphql::Request::new(query);
     match operation_name {
         None | Some(serde_json::Value::Null) => {}
@@ -76,7 +129,48 @@ fn graphql_request(
             }
         }
     }
-    Ok(request)
+    Ok(Parsed { request, by_id })
+}
+
+/// Fills in the text of a request sent by id from the trusted documents; an unknown id is
+/// `PERSISTED_QUERY_NOT_FOUND`.
+pub async fn resolve_by_id(
+    parsed: Parsed,
+    trusted: &TrustedDocuments,
+    db: &DatabaseConnection,
+) -> Result<async_graphql::Request, Refusal> {
+    let Parsed {
+        mut request,
+        by_id: Some(by_id),
+    } = parsed
+    else {
+        return Ok(parsed.request);
+    };
+    match trusted.text_of(db, &by_id.id).await {
+        Ok(Some(text)) => {
+            request.query = text;
+            Ok(request)
+        }
+        // Apollo clients look for this message, then send the query with its hash.
+        Ok(None) if by_id.persisted_query => Err(Refusal::before_graphql(
+            ErrorCode::PersistedQueryNotFound,
+            "PersistedQueryNotFound",
+        )),
+        Ok(None) => Err(Refusal::before_graphql(
+            ErrorCode::PersistedQueryNotFound,
+            format!(
+                "no trusted document has the id `{}`; add its manifest with `symbios documents add`",
+                by_id.id
+            ),
+        )),
+        Err(error) => {
+            tracing::error!(error = %error, "looking up a trusted document failed");
+            Err(Refusal::before_graphql(
+                ErrorCode::Internal,
+                "looking up the document failed",
+            ))
+        }
+    }
 }
 
 /// The request in a GET query string; `max_depth` bounds the nesting of `variables`.
@@ -84,7 +178,7 @@ pub fn parse_get(
     request: &HttpRequest,
     persisted: &PersistedQueries,
     max_depth: usize,
-) -> Result<async_graphql::Request, Refusal> {
+) -> Result<Parsed, Refusal> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string())
         .map_err(|_| Refusal::bad_request("the query string is malformed"))?;
     let get = |name: &str| {
@@ -107,52 +201,46 @@ pub fn parse_get(
     };
     graphql_request(
         persisted,
-        get("query").map(serde_json::Value::String),
-        get("operationName").map(serde_json::Value::String),
-        json_parameter("variables")?,
-        json_parameter("extensions")?,
+        Parameters {
+            query: get("query").map(serde_json::Value::String),
+            document_id: get("documentId").map(serde_json::Value::String),
+            operation_name: get("operationName").map(serde_json::Value::String),
+            variables: json_parameter("variables")?,
+            extensions: json_parameter("extensions")?,
+        },
     )
 }
 
-/// The parameters of a POST body, each read within the request's [`Budget`]; other members
-/// are read within it too, and dropped.
-#[derive(Debug, Default)]
-struct BodyParameters {
-    query: Option<serde_json::Value>,
-    operation_name: Option<serde_json::Value>,
-    variables: Option<serde_json::Value>,
-    extensions: Option<serde_json::Value>,
-}
-
-/// Reads a POST body's one JSON object into [`BodyParameters`].
+/// Reads a POST body's one JSON object into [`Parameters`].
 struct BodyReader<'a> {
     budget: &'a Budget,
 }
 
 impl<'de> DeserializeSeed<'de> for BodyReader<'_> {
-    type Value = BodyParameters;
+    type Value = Parameters;
 
     fn deserialize<D: de::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<BodyParameters, D::Error> {
+    ) -> Result<Parameters, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for BodyReader<'_> {
-    type Value = BodyParameters;
+    type Value = Parameters;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("one JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BodyParameters, A::Error> {
-        let mut parameters = BodyParameters::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parameters, A::Error> {
+        let mut parameters = Parameters::default();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(BoundedValue::parameter(self.budget, &key))?;
             let slot = match key.as_str() {
                 "query" => &mut parameters.query,
+                "documentId" => &mut parameters.document_id,
                 "operationName" => &mut parameters.operation_name,
                 "variables" => &mut parameters.variables,
                 "extensions" => &mut parameters.extensions,
@@ -195,7 +283,7 @@ pub fn parse_post(
     body: &[u8],
     persisted: &PersistedQueries,
     max_depth: usize,
-) -> Result<async_graphql::Request, Refusal> {
+) -> Result<Parsed, Refusal> {
     let budget = Budget::new(max_depth);
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let parameters = BodyReader { budget: &budget }
@@ -208,11 +296,5 @@ pub fn parse_post(
             ),
             None => Refusal::bad_request("the request body is not valid JSON"),
         })?;
-    graphql_request(
-        persisted,
-        parameters.query,
-        parameters.operation_name,
-        parameters.variables,
-        parameters.extensions,
-    )
+    graphql_request(persisted, parameters)
 }
