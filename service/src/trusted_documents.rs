@@ -134,7 +134,13 @@ mod tests {
     fn manifests_of_codegen_and_relay_parse() {
         let codegen = r#"{ "b5a1…": "query A { themes { slug } }" }"#;
         assert_eq!(parse_manifest(codegen).map(|d| d.len()).ok(), Some(1));
-        for bad in ["[]", r#"{ "a": 1 }"#, r#"{ "": "{ a }" }"#, r#"{ "a": " " }"#, "{"] {
+        for bad in [
+            "[]",
+            r#"{ "a": 1 }"#,
+            r#"{ "": "{ a }" }"#,
+            r#"{ "a": " " }"#,
+            "{",
+        ] {
             let error = parse_manifest(bad).err().map(|e| e.to_string());
             assert!(
                 error.as_deref().is_some_and(|e| e.starts_with("manifest")),

@@ -33,4 +33,5 @@ mod schema;
 mod search;
 mod seed;
 mod tidy;
+mod trusted_documents;
 mod writes;

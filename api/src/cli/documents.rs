@@ -28,9 +28,10 @@ pub async fn run(settings: &Settings, action: DocumentAction) -> anyhow::Result<
         .with_context(|| format!("cannot read {}", file.display()))?;
     let documents = trusted_documents::parse_manifest(&text)
         .with_context(|| format!("{} is not a manifest", file.display()))?;
-    let source = file
-        .file_name()
-        .map_or_else(|| file.display().to_string(), |name| name.to_string_lossy().into_owned());
+    let source = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
     let (connection, _) = db::connect(settings).await?;
     db::migrate_up(&connection).await?;
     let added = trusted_documents::add(&connection, &source, &documents, chrono::Utc::now())

@@ -25,6 +25,7 @@ mod trusted;
 
 pub use client_address::ClientAddress;
 pub use explorer::OPERATION_NAMES as EXPLORER_OPERATION_NAMES;
+pub use explorer::documents as explorer_documents;
 pub use graphql::HttpServices;
 pub use parsed::ParsedDocuments;
 pub use persisted::PersistedQueries;

@@ -9,8 +9,8 @@ use std::fmt;
 use actix_web::HttpRequest;
 use actix_web::http::header::CONTENT_TYPE;
 use async_graphql::{Value, Variables};
-use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use sea_orm::DatabaseConnection;
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::Map;
 
 use super::negotiation::APPLICATION_JSON;

@@ -65,7 +65,12 @@ impl TrustedDocuments {
         db: &DatabaseConnection,
         id: &str,
     ) -> Result<Option<String>, LookupFailed> {
-        if let Some(text) = self.by_id.read().ok().and_then(|by_id| by_id.get(id).cloned()) {
+        if let Some(text) = self
+            .by_id
+            .read()
+            .ok()
+            .and_then(|by_id| by_id.get(id).cloned())
+        {
             return Ok(Some(text));
         }
         let Some(text) = trusted_documents::text_of(db, id).await? else {
