@@ -152,7 +152,7 @@ error_codes! {
         refused: OK,
         no_data: OK,
         message: Public,
-        doc: "a persisted query's hash is unknown: send the query with its hash once (Apollo clients do this by themselves)",
+        doc: "a persisted query's hash is unknown: send the query with its hash once (Apollo clients do this by themselves); or no trusted document has the `documentId` sent",
     },
     DocumentNotTrusted {
         code: "DOCUMENT_NOT_TRUSTED",
