@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::Subcommand;
 
 use crate::config::Settings;
@@ -24,10 +23,11 @@ pub enum DocumentAction {
 
 pub async fn run(settings: &Settings, action: DocumentAction) -> anyhow::Result<()> {
     let DocumentAction::Add { file } = action;
+    // The reasons go into the message: `main` prints the outermost error only.
     let text = std::fs::read_to_string(&file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+        .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?;
     let documents = trusted_documents::parse_manifest(&text)
-        .with_context(|| format!("{} is not a manifest", file.display()))?;
+        .map_err(|error| anyhow::anyhow!("{} is refused: {error}", file.display()))?;
     let source = file.file_name().map_or_else(
         || file.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
@@ -36,7 +36,7 @@ pub async fn run(settings: &Settings, action: DocumentAction) -> anyhow::Result<
     db::migrate_up(&connection).await?;
     let added = trusted_documents::add(&connection, &source, &documents, chrono::Utc::now())
         .await
-        .with_context(|| format!("{} was not added", file.display()))?;
+        .map_err(|error| anyhow::anyhow!("{} was not added: {error}", file.display()))?;
     println!(
         "{} document(s) trusted from {source}, {} already trusted",
         added.added, added.unchanged

@@ -1,6 +1,6 @@
 //! The command line as an operator meets it: import errors (counted by line, in line order,
 //! in the project's words), standard input, the example lines of `import --help`, shell
-//! completions, `apikey list` and `revoke`, and a bind address in use.
+//! completions, `apikey list` and `revoke`, `documents add`, and a bind address in use.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -195,6 +195,7 @@ fn completions_name_every_command_in_each_shell() {
             "reindex",
             "schema",
             "apikey",
+            "documents",
             "import",
             "export",
             "completions",
@@ -381,4 +382,71 @@ fn an_address_in_use_is_reported_before_anything_is_written() {
         !data_dir.exists(),
         "nothing was written before the bind failed"
     );
+}
+
+#[test]
+fn documents_add_takes_a_manifest_once_and_refuses_a_changed_one_whole() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = data_dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let manifest = write(
+        "persisted-documents.json",
+        &json!({ "a1": "query A { themes { slug } }", "b2": "query B { themes { label { text } } }" })
+            .to_string(),
+    );
+    let (ok, stdout, stderr) = run(data_dir.path(), &["documents", "add", &manifest]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("2 document(s) trusted from persisted-documents.json, 0 already trusted"),
+        "{stdout}"
+    );
+    let (ok, stdout, stderr) = run(data_dir.path(), &["documents", "add", &manifest]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("0 document(s) trusted"), "{stdout}");
+    assert!(stdout.contains("2 already trusted"), "{stdout}");
+
+    let changed = write(
+        "persisted_queries.json",
+        &json!({ "c3": "query C { themes { slug } }", "a1": "query A2 { themes { slug } }" })
+            .to_string(),
+    );
+    let (ok, _, stderr) = run(data_dir.path(), &["documents", "add", &changed]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("`a1`") && stderr.contains("another text"),
+        "{stderr}"
+    );
+    // All or none: `c3` was not added either.
+    let retry = write(
+        "c3.json",
+        &json!({ "c3": "query C { themes { slug } }" }).to_string(),
+    );
+    let (ok, stdout, stderr) = run(data_dir.path(), &["documents", "add", &retry]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("1 document(s) trusted"), "{stdout}");
+
+    for (name, text, reason) in [
+        ("list.json", "[]", "must be one JSON object"),
+        (
+            "number.json",
+            r#"{ "x": 1 }"#,
+            "the document `x` must be a string",
+        ),
+        ("broken.json", "{", "is not JSON (line 1, column 1)"),
+    ] {
+        let path = write(name, text);
+        let (ok, _, stderr) = run(data_dir.path(), &["documents", "add", &path]);
+        assert!(!ok, "{name}");
+        assert!(stderr.contains(reason), "{name}: {stderr}");
+    }
+    let missing = data_dir.path().join("missing.json");
+    let (ok, _, stderr) = run(
+        data_dir.path(),
+        &["documents", "add", missing.to_str().unwrap()],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("No such file or directory"), "{stderr}");
 }
