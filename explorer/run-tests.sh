@@ -5,7 +5,8 @@
 #
 #   explorer/run-tests.sh                      # starts ${SYMBIOS_BIN:-target/debug/symbios}
 #   EXPLORER_URL=http://host:port/ explorer/run-tests.sh   # test a running server instead
-#                                              # (EXPLORER_EDITOR_KEY=… for the write tests)
+#                                              # (EXPLORER_EDITOR_KEY=… for the write tests,
+#                                              # EXPLORER_TRUSTED_URL=… for the trusted-documents one)
 #
 # Skips (exit 0) when node/npm or chromium are not available, except under CI (exit 1). Screenshots go to
 # explorer/test-artifacts/; the README screenshot to docs/explorer.png.
@@ -99,8 +100,43 @@ if [ -z "$url" ]; then
   # data folder; only its hash is stored).
   EXPLORER_EDITOR_KEY="$(cd "$work" && env "${unset_args[@]}" SYMBIOS_DATA_DIR="$work/data" "$bin" apikey create --name explorer-tests --role editor 2>>"$log")"
   export EXPLORER_EDITOR_KEY
+
+  # A second server on the same database with trusted documents on (tests/trusted.test.mjs),
+  # with an index of its own (the first server holds its index's lock).
+  trusted_log="$work/trusted.log"
+  (cd "$work" && exec env "${unset_args[@]}" SYMBIOS_DATA_DIR="$work/data" SYMBIOS_INDEX_DIR="$work/index-trusted" \
+    SYMBIOS_TRUSTED_DOCUMENTS__ENABLED=true SYMBIOS_BIND=127.0.0.1:0 "$bin" serve) >"$trusted_log" 2>&1 &
+  trusted_pid=$!
+  cleanup() {
+    kill "$server_pid" "$trusted_pid" 2>/dev/null || true
+    wait "$server_pid" "$trusted_pid" 2>/dev/null || true
+    rm -rf "$work"
+  }
+  trusted_url=""
+  for _ in $(seq 1 600); do
+    trusted_url="$(sed -n 's/.*Symbios is serving on \(http:\/\/[0-9.:]*\).*/\1/p' "$trusted_log" | head -n 1)"
+    [ -n "$trusted_url" ] && break
+    kill -0 "$trusted_pid" 2>/dev/null || { log="$trusted_log"; server_failed "the trusted-documents server stopped:"; }
+    sleep 0.2
+  done
+  [ -n "$trusted_url" ] || { log="$trusted_log"; server_failed "the trusted-documents server did not say where it serves:"; }
+  ready=""
+  for _ in $(seq 1 300); do
+    if node -e 'fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$trusted_url/readyz"; then
+      ready=1
+      break
+    fi
+    sleep 0.2
+  done
+  [ -n "$ready" ] || { log="$trusted_log"; server_failed "the trusted-documents server did not get ready: $trusted_url/readyz"; }
+  EXPLORER_TRUSTED_URL="$trusted_url/"
+  export EXPLORER_TRUSTED_URL
 fi
 
 echo "testing the explorer at $url with $chromium_bin" >&2
 cd "$here"
-EXPLORER_URL="$url" CHROMIUM_BIN="$chromium_bin" node --test --test-concurrency=1 tests/explorer.test.mjs tests/graphiql.test.mjs
+tests=(tests/explorer.test.mjs tests/graphiql.test.mjs)
+# Against a running server (EXPLORER_URL given), the trusted-documents test needs
+# EXPLORER_TRUSTED_URL: a server with trusted_documents.enabled.
+[ -n "${EXPLORER_TRUSTED_URL:-}" ] && tests+=(tests/trusted.test.mjs)
+EXPLORER_URL="$url" CHROMIUM_BIN="$chromium_bin" node --test --test-concurrency=1 "${tests[@]}"
