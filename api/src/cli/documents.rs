@@ -28,6 +28,16 @@ pub async fn run(settings: &Settings, action: DocumentAction) -> anyhow::Result<
         .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?;
     let documents = trusted_documents::parse_manifest(&text)
         .map_err(|error| anyhow::anyhow!("{} is refused: {error}", file.display()))?;
+    // A document that does not parse could never run: refuse the manifest now, not each
+    // request later.
+    for (id, text) in &documents {
+        if let Err(error) = async_graphql::parser::parse_query(text) {
+            anyhow::bail!(
+                "{} is refused: the document `{id}` is not GraphQL: {error}",
+                file.display()
+            );
+        }
+    }
     let source = file.file_name().map_or_else(
         || file.display().to_string(),
         |name| name.to_string_lossy().into_owned(),

@@ -436,6 +436,11 @@ fn documents_add_takes_a_manifest_once_and_refuses_a_changed_one_whole() {
             "the document `x` must be a string",
         ),
         ("broken.json", "{", "is not JSON (line 1, column 1)"),
+        (
+            "not-graphql.json",
+            r#"{ "q": "query { themes { slug }" }"#,
+            "the document `q` is not GraphQL",
+        ),
     ] {
         let path = write(name, text);
         let (ok, _, stderr) = run(data_dir.path(), &["documents", "add", &path]);
