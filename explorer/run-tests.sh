@@ -79,22 +79,29 @@ if [ -z "$url" ]; then
     exit 1
   }
 
-  for _ in $(seq 1 600); do
-    url="$(sed -n 's/.*Symbios is serving on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -n 1)"
-    [ -n "$url" ] && break
-    kill -0 "$server_pid" 2>/dev/null || server_failed "the server stopped:"
-    sleep 0.2
-  done
-  [ -n "$url" ] || server_failed "the server did not say where it serves:"
-  ready=""
-  for _ in $(seq 1 300); do
-    if node -e 'fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$url/readyz"; then
-      ready=1
-      break
-    fi
-    sleep 0.2
-  done
-  [ -n "$ready" ] || server_failed "the server did not get ready: $url/readyz"
+  # Prints the URL of the server PID, which logs to LOG, once it says where it serves and
+  # answers /readyz; fails the run (naming it WHAT) when it stops or does not get ready.
+  # Runs in a command substitution: the caller adds `|| exit 1`.
+  serving_url() {
+    local log="$1" pid="$2" what="$3" url=""
+    for _ in $(seq 1 600); do
+      url="$(sed -n 's/.*Symbios is serving on \(http:\/\/[0-9.:]*\).*/\1/p' "$log" | head -n 1)"
+      [ -n "$url" ] && break
+      kill -0 "$pid" 2>/dev/null || server_failed "$what stopped:"
+      sleep 0.2
+    done
+    [ -n "$url" ] || server_failed "$what did not say where it serves:"
+    for _ in $(seq 1 300); do
+      if node -e 'fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$url/readyz"; then
+        echo "$url"
+        return 0
+      fi
+      sleep 0.2
+    done
+    server_failed "$what did not get ready: $url/readyz"
+  }
+
+  url="$(serving_url "$log" "$server_pid" "the server")" || exit 1
   url="$url/"
   # An editor key for the tests that write hostile records through the API (against the same
   # data folder; only its hash is stored).
@@ -112,23 +119,7 @@ if [ -z "$url" ]; then
     wait "$server_pid" "$trusted_pid" 2>/dev/null || true
     rm -rf "$work"
   }
-  trusted_url=""
-  for _ in $(seq 1 600); do
-    trusted_url="$(sed -n 's/.*Symbios is serving on \(http:\/\/[0-9.:]*\).*/\1/p' "$trusted_log" | head -n 1)"
-    [ -n "$trusted_url" ] && break
-    kill -0 "$trusted_pid" 2>/dev/null || { log="$trusted_log"; server_failed "the trusted-documents server stopped:"; }
-    sleep 0.2
-  done
-  [ -n "$trusted_url" ] || { log="$trusted_log"; server_failed "the trusted-documents server did not say where it serves:"; }
-  ready=""
-  for _ in $(seq 1 300); do
-    if node -e 'fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' "$trusted_url/readyz"; then
-      ready=1
-      break
-    fi
-    sleep 0.2
-  done
-  [ -n "$ready" ] || { log="$trusted_log"; server_failed "the trusted-documents server did not get ready: $trusted_url/readyz"; }
+  trusted_url="$(serving_url "$trusted_log" "$trusted_pid" "the trusted-documents server")" || exit 1
   EXPLORER_TRUSTED_URL="$trusted_url/"
   export EXPLORER_TRUSTED_URL
 fi

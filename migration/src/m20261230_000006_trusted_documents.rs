@@ -5,6 +5,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::statements::{create, drop_tables, index, table};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -13,33 +15,19 @@ const TABLE: &str = "trusted_document";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(TABLE)
-                    .col(string("id").primary_key())
-                    .col(text("text"))
-                    // Finds a document sent as text, whatever id its manifest gave it.
-                    .col(string("text_sha256"))
-                    .col(string("source"))
-                    .col(timestamp_with_time_zone("created_at"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("trusted_document_text_sha256")
-                    .table(TABLE)
-                    .col("text_sha256")
-                    .to_owned(),
-            )
-            .await
+        let columns = vec![
+            string("id").primary_key().to_owned(),
+            text("text"),
+            // Finds a document sent as text, whatever id its manifest gave it.
+            string("text_sha256"),
+            string("source"),
+            timestamp_with_time_zone("created_at"),
+        ];
+        let by_text = index(TABLE, &["text_sha256"]);
+        create(manager, table(TABLE, columns, &[]), vec![by_text]).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(TABLE).if_exists().to_owned())
-            .await
+        drop_tables(manager, &[TABLE]).await
     }
 }

@@ -741,11 +741,33 @@ pub fn first_error_code(body: &Value) -> &str {
 
 /// Defines a test that runs `async fn $name(app: &TestApp)` on SQLite and on PostgreSQL, each
 /// on a database of its own; with a second argument, runs that instead (an
-/// `FnOnce(TestApp) -> impl Future<Output = TestApp>`, for tests that stop and restart the app).
+/// `FnOnce(TestApp) -> impl Future<Output = TestApp>`, for tests that stop and restart the app);
+/// with `each backend`, runs `async fn $name(backend: Backend)`, for tests that start their own
+/// servers.
 /// The PostgreSQL variant is ignored, and listed so, when `SYMBIOS_TEST_POSTGRES_URL` was not
 /// set at build time (`tests/build.rs`).
 #[macro_export]
 macro_rules! backend_test {
+    // A test that starts its own servers: `$name(backend)`.
+    ($name:ident, each backend) => {
+        $crate::backend_test!(@each $name, |backend| super::$name(backend));
+    };
+    (@each $name:ident, |$backend:ident| $call:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $backend = $crate::common::Backend::Sqlite;
+                $call.await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(not(postgres_tests), ignore = "SYMBIOS_TEST_POSTGRES_URL is not set")]
+            async fn postgres() {
+                let $backend = $crate::common::Backend::Postgres;
+                $call.await;
+            }
+        }
+    };
     ($name:ident) => {
         $crate::backend_test!($name, |app: $crate::common::TestApp| async move {
             super::$name(&app).await;
@@ -753,17 +775,6 @@ macro_rules! backend_test {
         });
     };
     ($name:ident, $run:expr) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                $crate::common::run_on($crate::common::Backend::Sqlite, $run).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[cfg_attr(not(postgres_tests), ignore = "SYMBIOS_TEST_POSTGRES_URL is not set")]
-            async fn postgres() {
-                $crate::common::run_on($crate::common::Backend::Postgres, $run).await;
-            }
-        }
+        $crate::backend_test!(@each $name, |backend| $crate::common::run_on(backend, $run));
     };
 }

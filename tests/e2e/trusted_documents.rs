@@ -10,6 +10,7 @@ use symbios::config::{KeyDocuments, Settings};
 use symbios::service::trusted_documents;
 use symbios_entity::vocabulary::Role;
 
+use crate::backend_test;
 use crate::common::{Backend, TestApp, data, first_error_code, spawn_app_with};
 
 /// A portal's document, as its manifest holds it (Relay-style id).
@@ -181,28 +182,6 @@ async fn explorer_documents_run(backend: Backend) {
     app.stop().await;
 }
 
-mod manifest_documents_run_and_no_other {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::manifest_documents_run_and_no_other(crate::common::Backend::Sqlite).await;
-    }
+backend_test!(manifest_documents_run_and_no_other, each backend);
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[cfg_attr(not(postgres_tests), ignore = "SYMBIOS_TEST_POSTGRES_URL is not set")]
-    async fn postgres() {
-        super::manifest_documents_run_and_no_other(crate::common::Backend::Postgres).await;
-    }
-}
-
-mod explorer_documents_run {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::explorer_documents_run(crate::common::Backend::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[cfg_attr(not(postgres_tests), ignore = "SYMBIOS_TEST_POSTGRES_URL is not set")]
-    async fn postgres() {
-        super::explorer_documents_run(crate::common::Backend::Postgres).await;
-    }
-}
+backend_test!(explorer_documents_run, each backend);
