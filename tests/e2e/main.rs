@@ -29,6 +29,7 @@ mod observability;
 mod page_sizes;
 mod pagination;
 mod relevance;
+mod response_order;
 mod schema;
 mod search;
 mod seed;

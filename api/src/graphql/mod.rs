@@ -15,6 +15,7 @@ pub mod prescan;
 pub mod query;
 pub mod records;
 pub mod request;
+pub mod response_order;
 pub mod schema;
 pub mod types;
 pub mod variables;

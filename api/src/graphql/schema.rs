@@ -26,6 +26,8 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build_schema(db: DatabaseConnection, search: Search, limits: &Limits) -> SymbiosSchema {
     let loader = DataLoader::new(DbLoader::new(db.clone()), tokio::spawn)
         .max_batch_size(service::MAX_KEYS_PER_STATEMENT);
+    // Read the schema's types for the response order now rather than on the first request.
+    std::sync::LazyLock::force(&super::response_order::SCHEMA_TYPES);
     limits::apply(builder(), limits)
         .data(db)
         .data(loader)

@@ -37,6 +37,7 @@ use super::{body, document, request_params};
 use crate::config::Limits;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, Message};
 use crate::graphql::request::{Caller, RequestLanguages};
+use crate::graphql::response_order::{Ordered, SCHEMA_TYPES, SelectionOrder};
 use crate::graphql::{SymbiosSchema, sdl};
 use crate::metrics::OperationLabels;
 use crate::service::access::{self, Principal};
@@ -350,6 +351,9 @@ async fn execute(
         principal,
         request_id: Some(request_id.to_string()),
     };
+    // Kept to write the answer in selection order (`response_order`); async-graphql consumes
+    // the request.
+    let document = request.parsed_query().ok().cloned();
     let run = schema.execute(request.data(RequestLanguages(languages)).data(caller));
     // A mutation runs to its commit or rollback; abandoning it half-way would leave the
     // client unsure whether it happened.
@@ -379,7 +383,13 @@ async fn execute(
             }
         }
     };
-    let answer = Answer::new(response, format, &request_id.to_string());
+    let order = match (&response.data, &document) {
+        (Value::Object(_), Some(document)) => {
+            SelectionOrder::of_operation(&SCHEMA_TYPES, document, name.as_deref())
+        }
+        _ => None,
+    };
+    let answer = Answer::new(response, format, &request_id.to_string(), order.as_ref());
     record(&operation, answer.outcome, is_mutation, started);
     Executed::Answered(answer)
 }
@@ -421,10 +431,15 @@ struct Answer {
 }
 
 impl Answer {
-    fn new(mut response: Response, format: ResponseFormat, request_id: &str) -> Self {
+    fn new(
+        mut response: Response,
+        format: ResponseFormat,
+        request_id: &str,
+        order: Option<&SelectionOrder>,
+    ) -> Self {
         let request_error = is_request_error(&response);
         classify_errors(&mut response, request_id, request_error);
-        let body = response_body(&response, request_error);
+        let body = response_body(&response, request_error, order);
         let status = match format {
             ResponseFormat::GraphqlResponseJson => {
                 graphql_response_status(&response, request_error)
@@ -454,8 +469,13 @@ impl Answer {
 }
 
 /// The response as JSON, written straight from the result tree (no intermediate
-/// `serde_json::Value`: on a 37 kB nested answer that copy was thousands of allocations).
-fn response_body(response: &Response, request_error: bool) -> Vec<u8> {
+/// `serde_json::Value`: on a 37 kB nested answer that copy was thousands of allocations),
+/// its fields in `order` when given.
+fn response_body(
+    response: &Response,
+    request_error: bool,
+    order: Option<&SelectionOrder>,
+) -> Vec<u8> {
     /// A request that never executed has no `data` entry.
     #[derive(serde::Serialize)]
     struct WithoutData<'a> {
@@ -463,10 +483,25 @@ fn response_body(response: &Response, request_error: bool) -> Vec<u8> {
         #[serde(skip_serializing_if = "BTreeMap::is_empty")]
         extensions: &'a BTreeMap<String, Value>,
     }
+    /// async-graphql's `Response` as it serializes itself, with `data` in selection order.
+    #[derive(serde::Serialize)]
+    struct InSelectionOrder<'a> {
+        data: Ordered<'a>,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        extensions: &'a BTreeMap<String, Value>,
+        #[serde(skip_serializing_if = "<[ServerError]>::is_empty")]
+        errors: &'a [ServerError],
+    }
     let written = if request_error {
         serde_json::to_vec(&WithoutData {
             errors: &response.errors,
             extensions: &response.extensions,
+        })
+    } else if let Some(order) = order {
+        serde_json::to_vec(&InSelectionOrder {
+            data: order.apply(&response.data),
+            extensions: &response.extensions,
+            errors: &response.errors,
         })
     } else {
         serde_json::to_vec(response)
@@ -876,7 +911,9 @@ mod tests {
             let response = match example {
                 Example::Refused(refusal) => refusal(format).into_response(format),
                 _ => match executed(example) {
-                    Some(response) => Answer::new(response, format, REQUEST_ID).into_response(),
+                    Some(response) => {
+                        Answer::new(response, format, REQUEST_ID, None).into_response()
+                    }
                     None => continue,
                 },
             };
