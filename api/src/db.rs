@@ -90,9 +90,14 @@ pub async fn connect(
     Ok((connection, counter))
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then fills what a migration left to the application
+/// (the folded resource names of flows, which need Unicode folding SQL lacks).
 pub async fn migrate_up(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    crate::service::resource_flow::fill_folded_names(db)
+        .await
+        .map_err(|error| DbErr::Custom(format!("filling the folded resource names: {error}")))?;
+    Ok(())
 }
 
 /// Rolls back the last `steps` migrations.

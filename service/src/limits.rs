@@ -25,6 +25,8 @@ pub const MAX_LANGUAGES: usize = super::lang::SUPPORTED_LANGUAGES.len();
 pub const MAX_THEMES: usize = 100;
 /// Identifier schemes in a filter.
 pub const MAX_SCHEMES: usize = 100;
+/// Records named by slug or id in a filter (a flow's case studies or actors).
+pub const MAX_RECORD_REFS: usize = 100;
 /// Identifiers of one actor: one per scheme (org-id.guide lists, wikidata …).
 pub const MAX_IDENTIFIERS: usize = 50;
 /// Projects a case study belongs to.

@@ -19,6 +19,8 @@ pub mod field {
     pub const DESCRIPTION: &str = "description";
     /// Theme labels.
     pub const LABEL: &str = "label";
+    /// Resource names of flows.
+    pub const RESOURCE: &str = "resource";
 }
 
 /// The texts of one record, by field.

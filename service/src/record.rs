@@ -317,6 +317,16 @@ pub mod filter_check {
         years.checked(field)
     }
 
+    /// Records named by slug or id.
+    pub fn records(field: &str, refs: Vec<String>) -> Result<Vec<String>, Error> {
+        validate::filter_values(field, refs, limits::MAX_RECORD_REFS)
+    }
+
+    /// A yes-or-no filter: nothing to check.
+    pub fn flag(_field: &str, value: Option<bool>) -> Result<Option<bool>, Error> {
+        Ok(value)
+    }
+
     /// A text to look for.
     pub fn text(field: &str, text: Option<String>) -> Result<Option<String>, Error> {
         validate::optional_filter_text(field, text)

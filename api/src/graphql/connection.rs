@@ -42,7 +42,7 @@ impl PageArgs {
 }
 
 /// What `totalCount` counts: the records of one type that a (checked) filter holds.
-trait CountRecords: Send + Sync {
+pub(crate) trait CountRecords: Send + Sync {
     fn count<'a>(
         &'a self,
         db: &'a DatabaseConnection,
@@ -84,7 +84,15 @@ pub fn connection<R: Listed, T: OutputType>(
     wrap: impl Fn(Row<R>) -> T,
     filter: R::Filter,
 ) -> RecordConnection<T> {
-    let count = Box::new(FilterOf::<R>(filter));
+    counted_connection(page, wrap, Box::new(FilterOf::<R>(filter)))
+}
+
+/// Turns a page of rows into a connection of `T`; `totalCount` asks `count`.
+pub(crate) fn counted_connection<M, T: OutputType>(
+    page: Page<M>,
+    wrap: impl Fn(M) -> T,
+    count: Box<dyn CountRecords>,
+) -> RecordConnection<T> {
     let mut connection = Connection::with_additional_fields(
         page.has_previous_page,
         page.has_next_page,

@@ -11,6 +11,7 @@ mod client_address;
 mod document;
 mod embedded;
 mod explorer;
+mod export;
 mod graphiql;
 mod graphql;
 mod health;
@@ -83,6 +84,11 @@ pub const READ_ROUTES: &[ReadRoute] = &[
     ReadRoute::new("/schema.graphql", "/schema.graphql", |route| {
         route.to(graphql::schema_sdl)
     }),
+    ReadRoute::new(
+        "/export/network.{extension}",
+        "/export/network.graphml",
+        |route| route.to(export::network),
+    ),
     ReadRoute::new("/healthz", "/healthz", |route| route.to(health::healthz)),
     ReadRoute::new("/readyz", "/readyz", |route| route.to(health::readyz)),
     ReadRoute::new("/metrics", "/metrics", |route| route.to(health::metrics)),

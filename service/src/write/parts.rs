@@ -1,6 +1,7 @@
 //! Owned parts of records (localized texts, theme links), slugs, and the version bump of
 //! parent records.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
@@ -24,12 +25,11 @@ pub(crate) async fn insert_texts(
     db: &DatabaseTransaction,
     entity_type: EntityType,
     id: Uuid,
-    fields: &[(&str, &Localized)],
-    original_lang: &str,
+    fields: &[(&str, Cow<'_, Localized>, &str)],
 ) -> Result<(), Error> {
     let rows: Vec<localized_text::ActiveModel> = fields
         .iter()
-        .flat_map(|(field, texts)| {
+        .flat_map(|(field, texts, original_lang)| {
             texts
                 .iter()
                 .map(|(lang, text)| localized_text::ActiveModel {
@@ -38,7 +38,7 @@ pub(crate) async fn insert_texts(
                     field: Set((*field).to_owned()),
                     lang: Set(lang.clone()),
                     text: Set(text.clone()),
-                    is_original: Set(lang == original_lang),
+                    is_original: Set(lang.as_str() == *original_lang),
                 })
         })
         .collect();

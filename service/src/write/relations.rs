@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::input_format::{localized, vocabulary};
 use super::parts;
+use super::store::TextsByField;
 use super::{Lookup, OwnedTexts, Record, Stored};
 use crate::Error;
 use crate::localized_text::field;
@@ -50,6 +51,7 @@ macro_rules! relation_record {
         $fields:ident, $patch:ident, $entity:ident, $name:ident,
         columns { $($column:ident),* $(,)? },
         $(texts { $text_field:ident => $text_name:expr },)?
+        $(own { $($own:ident),* } = ($read:path, $write:path, $owned_texts:path),)?
         parents { $($parent:ident ($input:literal): $parent_type:ident),* $(,)? },
         validate = $validate:path
         $(, check = $check:path)? $(,)?
@@ -65,26 +67,36 @@ macro_rules! relation_record {
                 #[allow(unused_mut)] Stored { row, mut texts }: Stored<Self>,
             ) -> Result<Self, Error> {
                 let _ = &mut texts;
+                $(let ($($own,)*) = $read(&row, &mut texts);)?
                 Ok(Self {
                     $($column: row.$column,)*
                     $($text_field: texts.take($text_name),)?
+                    $($($own,)*)?
                 })
             }
 
             fn to_row(&self) -> $entity::ActiveModel {
-                $entity::ActiveModel {
+                #[allow(unused_mut)]
+                let mut row = $entity::ActiveModel {
                     $($column: Set(self.$column.clone()),)*
                     ..Default::default()
-                }
+                };
+                $($write(self, &mut row);)?
+                row
             }
 
             $(fn texts(&self) -> OwnedTexts<'_> {
                 OwnedTexts::of(&self.original_lang).with($text_name, &self.$text_field)
             })?
 
+            $(fn texts(&self) -> OwnedTexts<'_> {
+                $owned_texts(self)
+            })?
+
             fn apply(&mut self, patch: $patch) {
                 $(parts::set(&mut self.$column, patch.$column);)*
                 $(parts::set(&mut self.$text_field, patch.$text_field);)?
+                $($(parts::set(&mut self.$own, patch.$own);)*)?
             }
 
             fn validate(&self, violations: &mut Violations) {
@@ -184,7 +196,14 @@ relation_fields! {
         from_actor_id: Uuid,
         #[serde(default)]
         to_actor_id: Option<Uuid>,
+        /// The resource's name in `resourceLang`.
         resource: String,
+        /// The language `resource` is written in, when not `originalLang`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resource_lang: Option<String>,
+        /// The resource's name in other languages.
+        #[serde(default, with = "localized", skip_serializing_if = "Localized::is_empty")]
+        resource_translations: Localized,
         #[serde(with = "vocabulary")]
         category: FlowCategory,
         #[serde(default)]
@@ -205,6 +224,22 @@ relation_fields! {
 
 fn validate_flow(fields: &FlowFields, violations: &mut Violations) {
     violations.text("resource", &fields.resource, 200);
+    if let Some(lang) = &fields.resource_lang {
+        violations.lang("resourceLang", lang);
+    }
+    let resource_lang = fields.resource_lang();
+    if fields.resource_translations.contains_key(resource_lang) {
+        violations.add(
+            "resourceTranslations",
+            format!("holds a name in `{resource_lang}`, the language of `resource`"),
+        );
+    }
+    violations.localized_labels(
+        "resourceTranslations",
+        &fields.resource_translations,
+        resource_lang,
+        false,
+    );
     violations.finite("quantity", fields.quantity);
     if fields.quantity.is_some_and(|quantity| quantity < 0.0) {
         violations.add("quantity", "must not be negative");
@@ -247,13 +282,57 @@ async fn check_flow_actors(fields: &FlowFields, lookup: Lookup<'_>) -> Result<()
     Ok(())
 }
 
+impl FlowFields {
+    /// The language `resource` is written in.
+    pub fn resource_lang(&self) -> &str {
+        self.resource_lang.as_deref().unwrap_or(&self.original_lang)
+    }
+
+    /// The resource's names by language, the original among them.
+    pub fn resource_names(&self) -> Localized {
+        let mut names = self.resource_translations.clone();
+        names.insert(self.resource_lang().to_owned(), self.resource.clone());
+        names
+    }
+}
+
+/// A flow's resource language, resource translations and description from its row and texts.
+fn read_flow_texts(
+    row: &resource_flow::Model,
+    texts: &mut TextsByField,
+) -> (Option<String>, Localized, Localized) {
+    let resource_lang = (!row.resource_lang.is_empty() && row.resource_lang != row.original_lang)
+        .then(|| row.resource_lang.clone());
+    let mut translations = texts.take(field::RESOURCE);
+    translations.remove(resource_lang.as_deref().unwrap_or(&row.original_lang));
+    (resource_lang, translations, texts.take(field::DESCRIPTION))
+}
+
+/// The columns a flow's resource names give: their language and their folded forms.
+fn write_flow_names(fields: &FlowFields, row: &mut resource_flow::ActiveModel) {
+    row.resource_lang = Set(fields.resource_lang().to_owned());
+    row.resource_folded = Set(crate::resource_flow::folded_names(
+        &fields.resource,
+        fields.resource_translations.values(),
+    ));
+}
+
+/// A flow's texts: the description (original in `originalLang`) and the resource names
+/// (original in `resourceLang`).
+fn flow_texts(fields: &FlowFields) -> OwnedTexts<'_> {
+    OwnedTexts::of(&fields.original_lang)
+        .with(field::DESCRIPTION, &fields.description)
+        .with_names(field::RESOURCE, fields.resource_names(), fields.resource_lang())
+}
+
 relation_record!(
     FlowFields, FlowPatch, resource_flow, ResourceFlow,
     columns {
         case_study_id, from_actor_id, to_actor_id, resource, category, quantity, unit, year,
         status, ewc_code, original_lang,
     },
-    texts { description => field::DESCRIPTION },
+    own { resource_lang, resource_translations, description } =
+        (read_flow_texts, write_flow_names, flow_texts),
     parents { case_study_id ("caseStudyId"): CaseStudy },
     validate = validate_flow,
     check = check_flow_actors,

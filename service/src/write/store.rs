@@ -3,6 +3,7 @@
 //! record type says only what is its own ([`Record::to_row`], [`Record::from_row`], its
 //! texts and owned parts); the columns every versioned table has are named once, here.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -93,7 +94,8 @@ pub struct Stored<R: Record> {
 #[derive(Debug, Default)]
 pub struct OwnedTexts<'a> {
     original_lang: &'a str,
-    fields: Vec<(&'static str, &'a Localized)>,
+    /// Each field with its texts and the language its original is in.
+    fields: Vec<(&'static str, Cow<'a, Localized>, &'a str)>,
 }
 
 impl<'a> OwnedTexts<'a> {
@@ -105,9 +107,22 @@ impl<'a> OwnedTexts<'a> {
         }
     }
 
-    /// With the texts of `field`.
+    /// With the texts of `field`, its original in the record's language.
     pub fn with(mut self, field: &'static str, texts: &'a Localized) -> Self {
-        self.fields.push((field, texts));
+        self.fields
+            .push((field, Cow::Borrowed(texts), self.original_lang));
+        self
+    }
+
+    /// With the texts of `field` whose original is in `original_lang` (a flow's resource
+    /// names, which may be written in another language than its description).
+    pub fn with_names(
+        mut self,
+        field: &'static str,
+        texts: Localized,
+        original_lang: &'a str,
+    ) -> Self {
+        self.fields.push((field, Cow::Owned(texts), original_lang));
         self
     }
 }
@@ -282,7 +297,7 @@ async fn write_owned<R: Record>(
         parts::delete_texts(db, R::TYPE, id).await?;
     }
     let texts = record.texts();
-    parts::insert_texts(db, R::TYPE, id, &texts.fields, texts.original_lang).await?;
+    parts::insert_texts(db, R::TYPE, id, &texts.fields).await?;
     record.write_parts(db, id).await
 }
 

@@ -336,7 +336,12 @@ relation_inputs! {
     id case_study_id("caseStudyId"),
     id from_actor_id("fromActorId"),
     optional_id to_actor_id("toActorId"),
+    /// The resource's name, in `resourceLang`.
     required resource: String,
+    /// The language `resource` is written in, when not `originalLang`.
+    optional resource_lang: String,
+    /// The resource's name in other languages.
+    localized resource_translations("resourceTranslations"),
     vocabulary category: FlowCategory,
     /// Non-negative; needs `unit`.
     optional quantity: f64,

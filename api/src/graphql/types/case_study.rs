@@ -5,6 +5,7 @@ use async_graphql::{Context, InputObject, Object};
 use symbios_entity::case_study;
 
 use super::eager::Eager;
+use super::flows::{Network, network_of};
 use super::enums::{CaseStudyKind, CaseStudyStatus};
 use super::project::Project;
 use super::relation_object::{linked_records, linked_rows, relation_object, rows};
@@ -104,6 +105,16 @@ record_object! {
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
         async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
             rows(ctx, &self.0, resource_flow::CaseStudyId).await
+        }
+
+        /// The actors (nodes) and resource flows (edges) of the case study as a graph.
+        #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
+        async fn network(&self, ctx: &Context<'_>) -> async_graphql::Result<Network> {
+            let filter = resource_flow::Filter {
+                case_studies: vec![self.0.id.to_string()],
+                ..Default::default()
+            };
+            network_of(ctx, filter).await
         }
 
         /// Published impact figures.

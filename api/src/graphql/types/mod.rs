@@ -7,6 +7,7 @@ pub mod actor;
 pub mod case_study;
 pub mod eager;
 pub mod enums;
+pub mod flows;
 pub mod funder;
 pub mod localized;
 pub mod node;
@@ -45,6 +46,7 @@ pub struct RecordQueries(
     actor::ActorQuery,
     funder::FunderQuery,
     theme::ThemeQuery,
+    flows::FlowQuery,
 );
 
 /// Each record type's mutations but the themes', which the schema lists after the relations'.

@@ -89,8 +89,19 @@ relation_object! {
         /// The receiving actor, when there is a single one.
         to: Actor = resource_flow::ToActorId;
 
-        /// What flows, e.g. `gypsum`, `steam`, `surface water`.
+        /// What flows, e.g. `Gypsum`, `Steam`, `Surface water`, in the language it was written
+        /// in (`resourceLang`); `resourceName` gives it in other languages.
         resource: &str = |row| &row.resource;
+
+        /// The language `resource` is written in.
+        resource_lang: &str = |row| &row.resource_lang;
+
+        /// The resource's name in `lang` (else `Accept-Language`, else the original), marked
+        /// when it is the original.
+        resource_name: localized field::RESOURCE;
+
+        /// Every name of the resource, the original marked.
+        resource_translations: translations field::RESOURCE;
 
         /// Material, energy, water, nutrient or by-product.
         category: FlowCategory = |row| row.category.into();
