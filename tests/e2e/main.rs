@@ -16,6 +16,7 @@ mod dataloader;
 mod errors;
 mod feed;
 mod filters;
+mod flows;
 mod fuzz;
 mod hostile;
 mod http;

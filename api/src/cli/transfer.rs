@@ -13,6 +13,8 @@ use sea_orm::DatabaseConnection;
 use crate::config::Settings;
 use crate::db;
 use crate::service::access::Principal;
+use crate::service::case_study::CaseStudies;
+use crate::service::{network_export, record, resource_flow};
 use crate::service::transfer::{self, BatchReport, ImportLine, LineError, RecordType};
 use crate::service::write::WriteContext;
 
@@ -61,8 +63,15 @@ pub struct ImportArgs {
 pub enum Format {
     /// One JSON object per line: the format `symbios import` reads.
     Ndjson,
-    /// One record type, one row per record; a column per language for localized texts.
+    /// With one --type: that record type, one row per record, a column per language for
+    /// localized texts. Without --type: the network of resource flows (as `graphml`), one
+    /// row per actor (`record` = `node`), flow (`edge`) and flow without a single receiver
+    /// (`open_flow`).
     Csv,
+    /// The network of resource flows as GraphML: actors as nodes, flows as edges.
+    Graphml,
+    /// The network of resource flows as GEXF 1.3 (Gephi): actors as nodes, flows as edges.
+    Gexf,
 }
 
 /// `--type`: a record type's name, offered from [`RecordType::NAMES`].
@@ -81,6 +90,21 @@ pub struct ExportArgs {
     /// Write to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// The network formats: only this case study's flows (all when left out).
+    #[arg(long, value_name = "SLUG")]
+    case_study: Option<String>,
+}
+
+impl ExportArgs {
+    /// The network format asked for, if any: GraphML, GEXF, or CSV without a record type.
+    fn network_format(&self) -> Option<network_export::Format> {
+        match self.format {
+            Format::Graphml => Some(network_export::Format::GraphMl),
+            Format::Gexf => Some(network_export::Format::Gexf),
+            Format::Csv if self.types.is_empty() => Some(network_export::Format::Csv),
+            Format::Csv | Format::Ndjson => None,
+        }
+    }
 }
 
 /// What the operating system said, without its ` (os error N)` tail.
@@ -343,7 +367,54 @@ fn numbered_lines(mut reader: impl BufRead) -> impl Iterator<Item = std::io::Res
 
 const PAGE: u64 = 500;
 
+/// Opens the file `--output` names, or stdout.
+fn open_output(path: Option<&PathBuf>) -> anyhow::Result<BufWriter<Box<dyn Write>>> {
+    let output: Box<dyn Write> = match path {
+        Some(path) => Box::new(
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    Ok(BufWriter::new(output))
+}
+
+/// `symbios export --format graphml|gexf|csv [--case-study SLUG]`.
+async fn export_network(
+    settings: &Settings,
+    args: &ExportArgs,
+    format: network_export::Format,
+) -> anyhow::Result<()> {
+    if !args.types.is_empty() {
+        anyhow::bail!("the network formats take no --type");
+    }
+    let (connection, _) = db::connect(settings).await?;
+    db::migrate_up(&connection).await?;
+    let mut filter = resource_flow::Filter::default();
+    if let Some(slug) = &args.case_study {
+        let case_study = record::find_by_slug::<CaseStudies>(&connection, slug)
+            .await?
+            .with_context(|| format!("there is no case study `{slug}`"))?;
+        filter.case_studies = vec![case_study.id.to_string()];
+    }
+    let graph = network_export::load(&connection, &filter).await?;
+    let mut output = open_output(args.output.as_ref())?;
+    output.write_all(&network_export::write(&graph, format)?)?;
+    output.flush()?;
+    eprintln!(
+        "exported {} node(s) and {} edge(s)",
+        graph.network.nodes.len(),
+        graph.edges().count()
+    );
+    Ok(())
+}
+
 pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
+    if let Some(format) = args.network_format() {
+        return export_network(settings, &args, format).await;
+    }
+    if args.case_study.is_some() {
+        anyhow::bail!("--case-study is for the network formats (graphml, gexf, csv without --type)");
+    }
     let types = if args.types.is_empty() {
         RecordType::ALL.to_vec()
     } else {
@@ -354,13 +425,7 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
     }
     let (connection, _) = db::connect(settings).await?;
     db::migrate_up(&connection).await?;
-    let output: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-        ),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let mut output = BufWriter::new(output);
+    let mut output = open_output(args.output.as_ref())?;
     let mut ndjson_count = 0_usize;
     let mut csv_count = 0_usize;
     let mut rows = Vec::new();
@@ -379,7 +444,9 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
                         ndjson_count += 1;
                         writeln!(output, "{line}")?;
                     }
-                    Format::Csv => rows.push(transfer::csv_row(&line)),
+                    Format::Csv | Format::Graphml | Format::Gexf => {
+                        rows.push(transfer::csv_row(&line));
+                    }
                 }
             }
             if !full {

@@ -234,12 +234,16 @@ fn validate_flow(fields: &FlowFields, violations: &mut Violations) {
             format!("holds a name in `{resource_lang}`, the language of `resource`"),
         );
     }
-    violations.localized_labels(
-        "resourceTranslations",
-        &fields.resource_translations,
-        resource_lang,
-        false,
-    );
+    if !fields.resource_translations.is_empty() {
+        // With the original, which the checks of localized texts ask for (and `resource` is
+        // checked as itself above).
+        violations.localized_labels(
+            "resourceTranslations",
+            &fields.resource_names(),
+            resource_lang,
+            true,
+        );
+    }
     violations.finite("quantity", fields.quantity);
     if fields.quantity.is_some_and(|quantity| quantity < 0.0) {
         violations.add("quantity", "must not be negative");
