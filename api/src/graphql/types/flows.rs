@@ -113,6 +113,8 @@ impl CountRecords for FlowCount {
 /// A network: the actors at the ends of some flows and the flows between them.
 pub struct Network(pub flows::Network);
 
+/// A graph of resource flows: actors (nodes) and the flows from one to another (edges);
+/// `GET /export/network.graphml`, `.gexf` and `.csv` download the same graph.
 #[Object]
 impl Network {
     /// The actors that supply or receive the flows, by name.
