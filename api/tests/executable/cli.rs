@@ -455,3 +455,56 @@ fn documents_add_takes_a_manifest_once_and_refuses_a_changed_one_whole() {
     assert!(!ok);
     assert!(stderr.contains("No such file or directory"), "{stderr}");
 }
+
+/// `symbios export --format graphml|gexf|csv [--case-study SLUG] [--output FILE]`: the
+/// network of the bundled flows (Kalundborg: 5 actors, 4 flows between two of them, 3 to no
+/// single receiver; all: 12 actors, 8 edges, 5 open flows).
+#[test]
+fn export_writes_the_network_as_graphml_gexf_and_csv() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (ok, _, stderr) = run(data_dir.path(), &["seed"]);
+    assert!(ok, "{stderr}");
+    let count = |text: &str, needle: &str| text.matches(needle).count();
+    for format in ["graphml", "gexf"] {
+        let file = data_dir.path().join(format!("kalundborg.{format}"));
+        let (ok, stdout, stderr) = run(
+            data_dir.path(),
+            &[
+                "export",
+                "--format",
+                format,
+                "--case-study",
+                "kalundborg-symbiosis",
+                "--output",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(ok, "{stderr}");
+        assert!(stdout.is_empty(), "the file holds the network: {stdout}");
+        assert!(stderr.contains("exported 5 node(s) and 4 edge(s)"), "{stderr}");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!((count(&text, "<node id="), count(&text, "<edge id=")), (5, 4));
+        let (ok, all, stderr) = run(data_dir.path(), &["export", "--format", format]);
+        assert!(ok, "{stderr}");
+        assert_eq!((count(&all, "<node id="), count(&all, "<edge id=")), (12, 8));
+    }
+    let (ok, csv, stderr) = run(data_dir.path(), &["export", "--format", "csv"]);
+    assert!(ok, "{stderr}");
+    assert!(csv.starts_with("record,id,slug,name,kind,country,source,target,resource,"));
+    let records: Vec<&str> = csv.lines().filter_map(|line| line.split(',').next()).collect();
+    let rows = |kind: &str| records.iter().filter(|record| **record == kind).count();
+    assert_eq!((rows("node"), rows("edge"), rows("open_flow")), (12, 8, 5), "{csv}");
+
+    let (ok, _, stderr) = run(
+        data_dir.path(),
+        &["export", "--format", "gexf", "--case-study", "atlantis"],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("there is no case study `atlantis`"), "{stderr}");
+    let (ok, _, stderr) = run(
+        data_dir.path(),
+        &["export", "--format", "ndjson", "--case-study", "kalundborg-symbiosis"],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("--case-study is for the network formats"), "{stderr}");
+}
