@@ -54,8 +54,15 @@ impl MigrationTrait for Migration {
         let copy = Query::insert()
             .into_table(Alias::new("localized_text"))
             .columns(
-                ["entity_type", "entity_id", "field", "lang", "text", "is_original"]
-                    .map(Alias::new),
+                [
+                    "entity_type",
+                    "entity_id",
+                    "field",
+                    "lang",
+                    "text",
+                    "is_original",
+                ]
+                .map(Alias::new),
             )
             .select_from(names)
             .map_err(|error| DbErr::Migration(error.to_string()))?
@@ -65,7 +72,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(drop_index(TABLE, &[FOLDED, "id"])).await?;
+        manager
+            .drop_index(drop_index(TABLE, &[FOLDED, "id"]))
+            .await?;
         manager
             .exec_stmt(
                 Query::delete()

@@ -83,7 +83,11 @@ impl Graph {
 /// The network of the flows `filter` (checked) holds, with their case studies' slugs.
 pub async fn load(db: &impl ConnectionTrait, filter: &Filter) -> Result<Graph, Error> {
     let network = network(db, filter).await?;
-    let mut ids: Vec<Uuid> = network.edges.iter().map(|flow| flow.case_study_id).collect();
+    let mut ids: Vec<Uuid> = network
+        .edges
+        .iter()
+        .map(|flow| flow.case_study_id)
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     let case_study_slugs = record::load_many::<CaseStudies>(db, &ids)
@@ -182,10 +186,48 @@ fn end(writer: &mut XmlWriter, name: &str) -> XmlResult {
     writer.write_event(Event::End(BytesEnd::new(name)))
 }
 
-fn text_element(writer: &mut XmlWriter, name: &str, attributes: &[(&str, &str)], text: &str) -> XmlResult {
+fn text_element(
+    writer: &mut XmlWriter,
+    name: &str,
+    attributes: &[(&str, &str)],
+    text: &str,
+) -> XmlResult {
     start(writer, name, attributes)?;
     writer.write_event(Event::Text(BytesText::new(text)))?;
     end(writer, name)
+}
+
+/// Opens a node's element: its id, and (GEXF) its label.
+fn start_node(writer: &mut XmlWriter, node: &actor::Model, labelled: bool) -> XmlResult {
+    let id = node.id.to_string();
+    let mut attributes = vec![("id", id.as_str())];
+    if labelled {
+        attributes.push(("label", node.name.as_str()));
+    }
+    start(writer, "node", &attributes)
+}
+
+/// Opens the element of the edge of `flow` to `to`: its id and ends, and (GEXF) its label.
+fn start_edge(
+    writer: &mut XmlWriter,
+    flow: &resource_flow::Model,
+    to: Uuid,
+    labelled: bool,
+) -> XmlResult {
+    let (id, from, to) = (
+        flow.id.to_string(),
+        flow.from_actor_id.to_string(),
+        to.to_string(),
+    );
+    let mut attributes = vec![
+        ("id", id.as_str()),
+        ("source", from.as_str()),
+        ("target", to.as_str()),
+    ];
+    if labelled {
+        attributes.push(("label", flow.resource.as_str()));
+    }
+    start(writer, "edge", &attributes)
 }
 
 fn xml_writer() -> std::io::Result<XmlWriter> {
@@ -213,7 +255,10 @@ fn graphml(graph: &Graph) -> std::io::Result<Vec<u8>> {
         Type::Double => "double",
         Type::Int => "int",
     };
-    for (target, prefix, attributes) in [("node", "n_", NODE_ATTRIBUTES), ("edge", "e_", EDGE_ATTRIBUTES)] {
+    for (target, prefix, attributes) in [
+        ("node", "n_", NODE_ATTRIBUTES),
+        ("edge", "e_", EDGE_ATTRIBUTES),
+    ] {
         for (name, kind) in attributes {
             let id = format!("{prefix}{name}");
             empty(
@@ -228,17 +273,24 @@ fn graphml(graph: &Graph) -> std::io::Result<Vec<u8>> {
             )?;
         }
     }
-    start(&mut writer, "graph", &[("id", "symbios"), ("edgedefault", "directed")])?;
+    start(
+        &mut writer,
+        "graph",
+        &[("id", "symbios"), ("edgedefault", "directed")],
+    )?;
     for node in &graph.network.nodes {
-        let id = node.id.to_string();
-        start(&mut writer, "node", &[("id", &id)])?;
+        start_node(&mut writer, node, false)?;
         graphml_data(&mut writer, "n_", NODE_ATTRIBUTES, &node_values(node))?;
         end(&mut writer, "node")?;
     }
     for (flow, to) in graph.edges() {
-        let (id, from, to) = (flow.id.to_string(), flow.from_actor_id.to_string(), to.to_string());
-        start(&mut writer, "edge", &[("id", &id), ("source", &from), ("target", &to)])?;
-        graphml_data(&mut writer, "e_", EDGE_ATTRIBUTES, &edge_values(graph, flow))?;
+        start_edge(&mut writer, flow, to, false)?;
+        graphml_data(
+            &mut writer,
+            "e_",
+            EDGE_ATTRIBUTES,
+            &edge_values(graph, flow),
+        )?;
         end(&mut writer, "edge")?;
     }
     end(&mut writer, "graph")?;
@@ -254,7 +306,12 @@ fn graphml_data(
 ) -> XmlResult {
     for ((name, _), value) in attributes.iter().zip(values) {
         if let Some(value) = value {
-            text_element(writer, "data", &[("key", &format!("{prefix}{name}"))], value)?;
+            text_element(
+                writer,
+                "data",
+                &[("key", &format!("{prefix}{name}"))],
+                value,
+            )?;
         }
     }
     Ok(())
@@ -268,7 +325,10 @@ fn gexf(graph: &Graph) -> std::io::Result<Vec<u8>> {
         &[
             ("xmlns", "http://gexf.net/1.3"),
             ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
-            ("xsi:schemaLocation", "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"),
+            (
+                "xsi:schemaLocation",
+                "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd",
+            ),
             ("version", "1.3"),
         ],
     )?;
@@ -281,7 +341,11 @@ fn gexf(graph: &Graph) -> std::io::Result<Vec<u8>> {
         "Resource flows (edges) between actors (nodes) of industrial-symbiosis case studies",
     )?;
     end(&mut writer, "meta")?;
-    start(&mut writer, "graph", &[("defaultedgetype", "directed"), ("mode", "static")])?;
+    start(
+        &mut writer,
+        "graph",
+        &[("defaultedgetype", "directed"), ("mode", "static")],
+    )?;
     let gexf_type = |kind: Type| match kind {
         Type::Text => "string",
         Type::Double => "double",
@@ -302,21 +366,19 @@ fn gexf(graph: &Graph) -> std::io::Result<Vec<u8>> {
     }
     start(&mut writer, "nodes", &[])?;
     for node in &graph.network.nodes {
-        let id = node.id.to_string();
-        start(&mut writer, "node", &[("id", &id), ("label", &node.name)])?;
+        start_node(&mut writer, node, true)?;
         let values = node_values(node);
-        gexf_values(&mut writer, node_attributes, values.get(1..).unwrap_or_default())?;
+        gexf_values(
+            &mut writer,
+            node_attributes,
+            values.get(1..).unwrap_or_default(),
+        )?;
         end(&mut writer, "node")?;
     }
     end(&mut writer, "nodes")?;
     start(&mut writer, "edges", &[])?;
     for (flow, to) in graph.edges() {
-        let (id, from, to) = (flow.id.to_string(), flow.from_actor_id.to_string(), to.to_string());
-        start(
-            &mut writer,
-            "edge",
-            &[("id", &id), ("source", &from), ("target", &to), ("label", &flow.resource)],
-        )?;
+        start_edge(&mut writer, flow, to, true)?;
         gexf_values(&mut writer, EDGE_ATTRIBUTES, &edge_values(graph, flow))?;
         end(&mut writer, "edge")?;
     }
@@ -326,7 +388,11 @@ fn gexf(graph: &Graph) -> std::io::Result<Vec<u8>> {
     Ok(writer.into_inner())
 }
 
-fn gexf_values(writer: &mut XmlWriter, attributes: &[Attribute], values: &[Option<String>]) -> XmlResult {
+fn gexf_values(
+    writer: &mut XmlWriter,
+    attributes: &[Attribute],
+    values: &[Option<String>],
+) -> XmlResult {
     start(writer, "attvalues", &[])?;
     for ((name, _), value) in attributes.iter().zip(values) {
         if let Some(value) = value {
@@ -338,8 +404,22 @@ fn gexf_values(writer: &mut XmlWriter, attributes: &[Attribute], values: &[Optio
 
 /// The columns of the CSV export.
 pub const CSV_COLUMNS: &[&str] = &[
-    "record", "id", "slug", "name", "kind", "country", "source", "target", "resource",
-    "resource_lang", "category", "quantity", "unit", "year", "status", "case_study",
+    "record",
+    "id",
+    "slug",
+    "name",
+    "kind",
+    "country",
+    "source",
+    "target",
+    "resource",
+    "resource_lang",
+    "category",
+    "quantity",
+    "unit",
+    "year",
+    "status",
+    "case_study",
 ];
 
 fn csv(graph: &Graph) -> Result<Vec<u8>, Error> {
@@ -355,9 +435,16 @@ fn csv(graph: &Graph) -> Result<Vec<u8>, Error> {
             .map_err(failed)?;
     }
     for flow in &graph.network.edges {
-        let record = if flow.to_actor_id.is_some() { "edge" } else { "open_flow" };
+        let record = if flow.to_actor_id.is_some() {
+            "edge"
+        } else {
+            "open_flow"
+        };
         let (id, from) = (flow.id.to_string(), flow.from_actor_id.to_string());
-        let to = flow.to_actor_id.map(|to| to.to_string()).unwrap_or_default();
+        let to = flow
+            .to_actor_id
+            .map(|to| to.to_string())
+            .unwrap_or_default();
         let values = edge_values(graph, flow).map(Option::unwrap_or_default);
         let row = [record, &id, "", "", "", "", &from, &to];
         writer

@@ -87,7 +87,10 @@ pub const MAX_NETWORK_EDGES: u64 = 2000;
 /// The folded names of a resource, the original first, one per line, for
 /// `resource_folded`: a `LIKE` on it finds a name in any language, and its order is the
 /// original's.
-pub fn folded_names<'a>(original: &str, translations: impl IntoIterator<Item = &'a String>) -> String {
+pub fn folded_names<'a>(
+    original: &str,
+    translations: impl IntoIterator<Item = &'a String>,
+) -> String {
     let mut folded = fold(original);
     for name in translations {
         folded.push('\n');
@@ -124,7 +127,7 @@ pub async fn fill_folded_names(db: &impl ConnectionTrait) -> Result<u64, Error> 
         resource_flow::Entity::update_many()
             .col_expr(
                 resource_flow::Column::ResourceFolded,
-                Expr::val(folded_names(resource, &translations)).into(),
+                Expr::val(folded_names(resource, &translations)),
             )
             .filter(resource_flow::Column::Id.eq(*id))
             .exec(db)
@@ -207,7 +210,9 @@ pub fn narrow(
 
 /// How many flows `filter` (checked) holds.
 pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Error> {
-    Ok(narrow(filter, resource_flow::Entity::find()).count(db).await?)
+    Ok(narrow(filter, resource_flow::Entity::find())
+        .count(db)
+        .await?)
 }
 
 /// One page of the flows `filter` (checked) holds, in `ordering`.

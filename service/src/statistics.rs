@@ -6,7 +6,7 @@
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
+    QueryTrait, Select, TryGetableMany,
 };
 use symbios_entity::vocabulary::{ActorKind, CaseStudyStatus, FlowCategory};
 use symbios_entity::{
@@ -75,36 +75,39 @@ fn counts<V>(rows: Vec<(V, i64)>) -> Vec<Count<V>> {
         .collect()
 }
 
+/// The rows of `select` counted (by `counted`, never NULL) per value of `column`, by value.
+async fn count_by<E, V>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    column: impl ColumnTrait,
+    counted: impl ColumnTrait,
+) -> Result<Vec<(V, i64)>, Error>
+where
+    E: EntityTrait,
+    (V, i64): TryGetableMany,
+{
+    Ok(select
+        .select_only()
+        .column(column)
+        .expr(Expr::col(counted).count())
+        .group_by(column)
+        .order_by_asc(column)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// The totals over the case studies `filter` (checked) holds.
 pub async fn of_case_studies(
     db: &impl ConnectionTrait,
     filter: &Filter,
 ) -> Result<Statistics, Error> {
     use case_study::Column as C;
-    let count = Expr::col((case_study::Entity, C::Id)).count();
-    let by_country: Vec<(String, i64)> = CaseStudies::narrow(filter, case_study::Entity::find())
-        .select_only()
-        .column(C::Country)
-        .expr(count.clone())
-        .group_by(C::Country)
-        .order_by_asc(C::Country)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let case_studies = || CaseStudies::narrow(filter, case_study::Entity::find());
+    let by_country: Vec<(String, i64)> = count_by(db, case_studies(), C::Country, C::Id).await?;
     let by_status: Vec<(CaseStudyStatus, i64)> =
-        CaseStudies::narrow(filter, case_study::Entity::find())
-            .select_only()
-            .column(C::Status)
-            .expr(count)
-            .group_by(C::Status)
-            .order_by_asc(C::Status)
-            .into_tuple()
-            .all(db)
-            .await?;
-    let by_theme: Vec<(String, i64)> = case_study_theme::Entity::find()
-        .select_only()
-        .column(theme::Column::Slug)
-        .expr(Expr::col(case_study_theme::Column::CaseStudyId).count())
+        count_by(db, case_studies(), C::Status, C::Id).await?;
+    let themes = case_study_theme::Entity::find()
         .join(
             JoinType::InnerJoin,
             case_study_theme::Entity::belongs_to(theme::Entity)
@@ -112,37 +115,26 @@ pub async fn of_case_studies(
                 .to(theme::Column::Id)
                 .into(),
         )
-        .filter(case_study_theme::Column::CaseStudyId.in_subquery(case_study_ids(filter)))
-        .group_by(theme::Column::Slug)
-        .order_by_asc(theme::Column::Slug)
-        .into_tuple()
-        .all(db)
-        .await?;
+        .filter(case_study_theme::Column::CaseStudyId.in_subquery(case_study_ids(filter)));
+    let by_theme: Vec<(String, i64)> = count_by(
+        db,
+        themes,
+        theme::Column::Slug,
+        case_study_theme::Column::CaseStudyId,
+    )
+    .await?;
     let taking_part = Query::select()
         .column(case_study_actor::Column::ActorId)
         .from(case_study_actor::Entity)
         .and_where(case_study_actor::Column::CaseStudyId.in_subquery(case_study_ids(filter)))
         .to_owned();
-    let by_kind: Vec<(ActorKind, i64)> = actor::Entity::find()
-        .select_only()
-        .column(actor::Column::Kind)
-        .expr(Expr::col(actor::Column::Id).count())
-        .filter(actor::Column::Id.in_subquery(taking_part))
-        .group_by(actor::Column::Kind)
-        .order_by_asc(actor::Column::Kind)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let by_category: Vec<(FlowCategory, i64)> = resource_flow::Entity::find()
-        .select_only()
-        .column(resource_flow::Column::Category)
-        .expr(Expr::col(resource_flow::Column::Id).count())
-        .filter(resource_flow::Column::CaseStudyId.in_subquery(case_study_ids(filter)))
-        .group_by(resource_flow::Column::Category)
-        .order_by_asc(resource_flow::Column::Category)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let actors = actor::Entity::find().filter(actor::Column::Id.in_subquery(taking_part));
+    let by_kind: Vec<(ActorKind, i64)> =
+        count_by(db, actors, actor::Column::Kind, actor::Column::Id).await?;
+    use resource_flow::Column as F;
+    let flows =
+        resource_flow::Entity::find().filter(F::CaseStudyId.in_subquery(case_study_ids(filter)));
+    let by_category: Vec<(FlowCategory, i64)> = count_by(db, flows, F::Category, F::Id).await?;
     use impact_figure::Column as I;
     let impacts: Vec<(String, String, f64, i64)> = impact_figure::Entity::find()
         .select_only()

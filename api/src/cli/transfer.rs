@@ -14,9 +14,9 @@ use crate::config::Settings;
 use crate::db;
 use crate::service::access::Principal;
 use crate::service::case_study::CaseStudies;
-use crate::service::{network_export, record, resource_flow};
 use crate::service::transfer::{self, BatchReport, ImportLine, LineError, RecordType};
 use crate::service::write::WriteContext;
+use crate::service::{network_export, record, resource_flow};
 
 /// What `symbios import --help` says of the file, with the example lines.
 fn import_help() -> String {
@@ -413,7 +413,9 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
         return export_network(settings, &args, format).await;
     }
     if args.case_study.is_some() {
-        anyhow::bail!("--case-study is for the network formats (graphml, gexf, csv without --type)");
+        anyhow::bail!(
+            "--case-study is for the network formats (graphml, gexf, csv without --type)"
+        );
     }
     let types = if args.types.is_empty() {
         RecordType::ALL.to_vec()

@@ -481,30 +481,58 @@ fn export_writes_the_network_as_graphml_gexf_and_csv() {
         );
         assert!(ok, "{stderr}");
         assert!(stdout.is_empty(), "the file holds the network: {stdout}");
-        assert!(stderr.contains("exported 5 node(s) and 4 edge(s)"), "{stderr}");
+        assert!(
+            stderr.contains("exported 5 node(s) and 4 edge(s)"),
+            "{stderr}"
+        );
         let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!((count(&text, "<node id="), count(&text, "<edge id=")), (5, 4));
+        assert_eq!(
+            (count(&text, "<node id="), count(&text, "<edge id=")),
+            (5, 4)
+        );
         let (ok, all, stderr) = run(data_dir.path(), &["export", "--format", format]);
         assert!(ok, "{stderr}");
-        assert_eq!((count(&all, "<node id="), count(&all, "<edge id=")), (12, 8));
+        assert_eq!(
+            (count(&all, "<node id="), count(&all, "<edge id=")),
+            (12, 8)
+        );
     }
     let (ok, csv, stderr) = run(data_dir.path(), &["export", "--format", "csv"]);
     assert!(ok, "{stderr}");
     assert!(csv.starts_with("record,id,slug,name,kind,country,source,target,resource,"));
-    let records: Vec<&str> = csv.lines().filter_map(|line| line.split(',').next()).collect();
+    let records: Vec<&str> = csv
+        .lines()
+        .filter_map(|line| line.split(',').next())
+        .collect();
     let rows = |kind: &str| records.iter().filter(|record| **record == kind).count();
-    assert_eq!((rows("node"), rows("edge"), rows("open_flow")), (12, 8, 5), "{csv}");
+    assert_eq!(
+        (rows("node"), rows("edge"), rows("open_flow")),
+        (12, 8, 5),
+        "{csv}"
+    );
 
     let (ok, _, stderr) = run(
         data_dir.path(),
         &["export", "--format", "gexf", "--case-study", "atlantis"],
     );
     assert!(!ok);
-    assert!(stderr.contains("there is no case study `atlantis`"), "{stderr}");
+    assert!(
+        stderr.contains("there is no case study `atlantis`"),
+        "{stderr}"
+    );
     let (ok, _, stderr) = run(
         data_dir.path(),
-        &["export", "--format", "ndjson", "--case-study", "kalundborg-symbiosis"],
+        &[
+            "export",
+            "--format",
+            "ndjson",
+            "--case-study",
+            "kalundborg-symbiosis",
+        ],
     );
     assert!(!ok);
-    assert!(stderr.contains("--case-study is for the network formats"), "{stderr}");
+    assert!(
+        stderr.contains("--case-study is for the network formats"),
+        "{stderr}"
+    );
 }

@@ -326,7 +326,11 @@ fn write_flow_names(fields: &FlowFields, row: &mut resource_flow::ActiveModel) {
 fn flow_texts(fields: &FlowFields) -> OwnedTexts<'_> {
     OwnedTexts::of(&fields.original_lang)
         .with(field::DESCRIPTION, &fields.description)
-        .with_names(field::RESOURCE, fields.resource_names(), fields.resource_lang())
+        .with_names(
+            field::RESOURCE,
+            fields.resource_names(),
+            fields.resource_lang(),
+        )
 }
 
 relation_record!(

@@ -5,8 +5,8 @@ use async_graphql::{Context, InputObject, Object};
 use symbios_entity::case_study;
 
 use super::eager::Eager;
-use super::flows::{Network, network_of};
 use super::enums::{CaseStudyKind, CaseStudyStatus};
+use super::flows::{Network, network_of};
 use super::project::Project;
 use super::relation_object::{linked_records, linked_rows, relation_object, rows};
 use super::relations::{CaseStudyActor, ImpactFigure, ResourceFlow, Source};

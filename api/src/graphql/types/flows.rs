@@ -103,9 +103,8 @@ impl CountRecords for FlowCount {
     fn count<'a>(
         &'a self,
         db: &'a DatabaseConnection,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<u64, service::Error>> + Send + 'a>,
-    > {
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, service::Error>> + Send + 'a>>
+    {
         Box::pin(flows::count(db, &self.0))
     }
 }
@@ -120,7 +119,12 @@ impl Network {
     /// The actors that supply or receive the flows, by name.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
     async fn nodes(&self) -> Vec<Eager<Actor>> {
-        self.0.nodes.iter().cloned().map(|row| Eager(Actor(row))).collect()
+        self.0
+            .nodes
+            .iter()
+            .cloned()
+            .map(|row| Eager(Actor(row)))
+            .collect()
     }
 
     /// The flows from one actor to another, by resource.
@@ -143,7 +147,11 @@ impl Network {
 
     /// Number of edges.
     async fn edge_count(&self) -> usize {
-        self.0.edges.iter().filter(|flow| flow.to_actor_id.is_some()).count()
+        self.0
+            .edges
+            .iter()
+            .filter(|flow| flow.to_actor_id.is_some())
+            .count()
     }
 }
 
@@ -275,7 +283,9 @@ impl FlowQuery {
     /// Resource flows across case studies, filtered and sorted, in pages of `first` (default
     /// 20, at most 100) after `after`, or `last` before `before`.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "crate::graphql::limits::page_complexity(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "crate::graphql::limits::page_complexity(first, last, child_complexity)"
+    )]
     async fn resource_flows(
         &self,
         ctx: &Context<'_>,
