@@ -536,3 +536,38 @@ async fn network_downloads_hold_the_network(app: &TestApp) {
             .starts_with("caseStudy")
     );
 }
+
+backend_test!(migration_7_makes_existing_resource_names_localized_originals);
+async fn migration_7_makes_existing_resource_names_localized_originals(app: &TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use symbios_entity::{localized_text, resource_flow};
+
+    // Back to the schema before resource names were localized, then forward again: each
+    // name becomes the original in the flow's language, and the folded names are filled.
+    symbios::db::migrate_down(&app.db, 1).await.unwrap();
+    symbios::db::migrate_up(&app.db).await.unwrap();
+    let flows = resource_flow::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(flows.len(), 13);
+    for flow in flows {
+        assert_eq!(flow.resource_lang, flow.original_lang, "{}", flow.resource);
+        assert_eq!(
+            flow.resource_folded,
+            symbios::service::text::fold(&flow.resource)
+        );
+        let names = localized_text::Entity::find()
+            .filter(localized_text::Column::EntityId.eq(flow.id))
+            .filter(localized_text::Column::Field.eq("resource"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        let names: Vec<(&str, &str, bool)> = names
+            .iter()
+            .map(|name| (name.lang.as_str(), name.text.as_str(), name.is_original))
+            .collect();
+        assert_eq!(
+            names,
+            [(flow.original_lang.as_str(), flow.resource.as_str(), true)]
+        );
+    }
+    assert_eq!(flow_count(app, r#"{ resourceContains: "steam" }"#).await, 2);
+}
