@@ -571,3 +571,94 @@ async fn migration_7_makes_existing_resource_names_localized_originals(app: &Tes
     }
     assert_eq!(flow_count(app, r#"{ resourceContains: "steam" }"#).await, 2);
 }
+
+backend_test!(a_network_over_its_bound_is_refused_before_loading);
+async fn a_network_over_its_bound_is_refused_before_loading(app: &TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use symbios::service::dataset::{Records, insert_missing_records};
+    use symbios::service::resource_flow::MAX_NETWORK_EDGES;
+    use symbios_entity::vocabulary::{FlowCategory, FlowStatus};
+    use symbios_entity::{actor, case_study, resource_flow};
+
+    let id_of_actor = |slug: &'static str| async move {
+        actor::Entity::find()
+            .filter(actor::Column::Slug.eq(slug))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let (from, to) = (id_of_actor("orsted").await, id_of_actor("gyproc").await);
+    let kalundborg = case_study::Entity::find()
+        .filter(case_study::Column::Slug.eq("kalundborg-symbiosis"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let now = chrono::Utc::now();
+    let flows: Vec<resource_flow::Model> = (0..MAX_NETWORK_EDGES)
+        .map(|number| resource_flow::Model {
+            id: uuid::Uuid::new_v4(),
+            case_study_id: kalundborg,
+            from_actor_id: from,
+            to_actor_id: Some(to),
+            resource: format!("Gypsum lot {number}"),
+            resource_lang: "en".to_owned(),
+            resource_folded: format!("gypsum lot {number}"),
+            category: FlowCategory::ByProduct,
+            quantity: None,
+            unit: None,
+            year: None,
+            status: FlowStatus::Historic,
+            ewc_code: None,
+            original_lang: "en".to_owned(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    let records = Records {
+        flows,
+        ..Records::default()
+    };
+    insert_missing_records(&app.db, &records, now)
+        .await
+        .unwrap();
+    let total = MAX_NETWORK_EDGES + 13;
+    assert_eq!(flow_count(app, "{}").await, total);
+
+    for (query, selected) in [
+        ("{ network { nodeCount } }", total),
+        (
+            r#"{ caseStudy(slug: "kalundborg-symbiosis") { network { nodeCount } } }"#,
+            MAX_NETWORK_EDGES + 7,
+        ),
+    ] {
+        let body = app.graphql_refused(query, "BAD_USER_INPUT", query).await;
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert_eq!(
+            message,
+            format!(
+                "filter: selects {selected} flows; a network holds at most {MAX_NETWORK_EDGES}: narrow the filter (e.g. caseStudy)"
+            ),
+            "{query}"
+        );
+    }
+    // A narrower filter is still answered, and so is a list page of the same flows.
+    let (body, _) = app
+        .graphql(
+            r#"{ network(filter: { country: ["SE"] }) { nodeCount edgeCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data(&body)["network"],
+        json!({ "nodeCount": 6, "edgeCount": 4 })
+    );
+    let response = app.get("/export/network.graphml").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "BAD_USER_INPUT");
+}
