@@ -662,3 +662,86 @@ async fn a_network_over_its_bound_is_refused_before_loading(app: &TestApp) {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "BAD_USER_INPUT");
 }
+
+backend_test!(resource_names_are_written_through_mutations);
+async fn resource_names_are_written_through_mutations(app: &TestApp) {
+    let editor = app.create_key("editor", Role::Editor, None).await;
+    let ids = app
+        .graphql(
+            r#"{ caseStudy(slug: "orkanger-industrial-park") { id } actor(slug: "elkem-thamshavn") { id } }"#,
+            json!({}),
+        )
+        .await
+        .0;
+    let (case_study, actor) = (
+        data(&ids)["caseStudy"]["id"].clone(),
+        data(&ids)["actor"]["id"].clone(),
+    );
+    let (body, _) = app
+        .graphql_as(
+            &editor,
+            r#"mutation($c: ID!, $a: ID!) { createResourceFlow(input: { caseStudyId: $c, fromActorId: $a,
+                resource: "Tang", resourceLang: "nb", resourceTranslations: [{ lang: "en", text: "Seaweed" }],
+                category: NUTRIENT, status: PLANNED, originalLang: "en" }) {
+                id resource resourceLang name: resourceName(lang: "en") { text original } } }"#,
+            json!({ "c": case_study, "a": actor }),
+        )
+        .await;
+    let created = &data(&body)["createResourceFlow"];
+    assert_eq!(created["resourceLang"], "nb");
+    assert_eq!(
+        created["name"],
+        json!({ "text": "Seaweed", "original": false })
+    );
+    let id = created["id"].clone();
+    assert_eq!(
+        flow_count(app, r#"{ resourceContains: "seaweed" }"#).await,
+        1
+    );
+
+    let (body, _) = app
+        .graphql_as(
+            &editor,
+            r#"mutation($id: ID!) { updateResourceFlow(id: $id, expectedVersion: 1,
+                patch: { resourceTranslations: [{ lang: "sv", text: "Tång" }] }) { version } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(data(&body)["updateResourceFlow"]["version"], 2);
+    assert_eq!(
+        flow_count(app, r#"{ resourceContains: "seaweed" }"#).await,
+        0
+    );
+    let (body, _) = app
+        .graphql(
+            r#"{ resourceFlows(filter: { resourceContains: "TÅNG" }) { edges { node {
+                sv: resourceName(lang: "sv") { text original } resourceTranslations { lang } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let edges = &data(&body)["resourceFlows"]["edges"];
+    assert_eq!(
+        edges[0]["node"]["sv"],
+        json!({ "text": "Tång", "original": false })
+    );
+    assert_eq!(
+        texts_at(&edges[0]["node"]["resourceTranslations"], "/lang"),
+        ["nb", "sv"]
+    );
+
+    // A translation in the language of the name itself is refused, naming the field.
+    let (body, _) = app
+        .graphql_as(
+            &editor,
+            r#"mutation($id: ID!) { updateResourceFlow(id: $id, expectedVersion: 2,
+                patch: { resourceTranslations: [{ lang: "nb", text: "Tare" }] }) { version } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body:#}"
+    );
+    let fields = body["errors"][0]["extensions"]["fields"].to_string();
+    assert!(fields.contains("resourceTranslations"), "{body:#}");
+}
