@@ -197,6 +197,83 @@ fn text_element(
     end(writer, name)
 }
 
+/// A node or an edge.
+#[derive(Debug, Clone, Copy)]
+enum Element {
+    Node,
+    Edge,
+}
+
+/// The XML format being written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    GraphMl,
+    Gexf,
+}
+
+impl Dialect {
+    /// GEXF labels nodes and edges in their own `label` and groups them in `<nodes>` and
+    /// `<edges>`; GraphML keeps the label as data.
+    fn is_gexf(self) -> bool {
+        self == Dialect::Gexf
+    }
+
+    /// The node attributes written as values: GEXF's label is not one of them.
+    fn node_attributes(self) -> &'static [Attribute] {
+        let skipped = usize::from(self.is_gexf());
+        NODE_ATTRIBUTES.get(skipped..).unwrap_or_default()
+    }
+
+    /// Writes the values of one node or edge.
+    fn values(
+        self,
+        writer: &mut XmlWriter,
+        element: Element,
+        attributes: &[Attribute],
+        values: &[Option<String>],
+    ) -> XmlResult {
+        match self {
+            Dialect::GraphMl => graphml_data(writer, element, attributes, values),
+            Dialect::Gexf => gexf_values(writer, element, attributes, values),
+        }
+    }
+}
+
+/// Writes every node and every edge in `dialect`.
+fn write_elements(writer: &mut XmlWriter, graph: &Graph, dialect: Dialect) -> XmlResult {
+    let gexf = dialect.is_gexf();
+    let node_attributes = dialect.node_attributes();
+    let skipped = NODE_ATTRIBUTES.len() - node_attributes.len();
+    if gexf {
+        start(writer, "nodes", &[])?;
+    }
+    for node in &graph.network.nodes {
+        start_node(writer, node, gexf)?;
+        let values = node_values(node);
+        let values = values.get(skipped..).unwrap_or_default();
+        dialect.values(writer, Element::Node, node_attributes, values)?;
+        end(writer, "node")?;
+    }
+    if gexf {
+        end(writer, "nodes")?;
+        start(writer, "edges", &[])?;
+    }
+    for (flow, to) in graph.edges() {
+        start_edge(writer, flow, to, gexf)?;
+        dialect.values(
+            writer,
+            Element::Edge,
+            EDGE_ATTRIBUTES,
+            &edge_values(graph, flow),
+        )?;
+        end(writer, "edge")?;
+    }
+    if gexf {
+        end(writer, "edges")?;
+    }
+    Ok(())
+}
+
 /// Opens a node's element: its id, and (GEXF) its label.
 fn start_node(writer: &mut XmlWriter, node: &actor::Model, labelled: bool) -> XmlResult {
     let id = node.id.to_string();
@@ -278,21 +355,7 @@ fn graphml(graph: &Graph) -> std::io::Result<Vec<u8>> {
         "graph",
         &[("id", "symbios"), ("edgedefault", "directed")],
     )?;
-    for node in &graph.network.nodes {
-        start_node(&mut writer, node, false)?;
-        graphml_data(&mut writer, "n_", NODE_ATTRIBUTES, &node_values(node))?;
-        end(&mut writer, "node")?;
-    }
-    for (flow, to) in graph.edges() {
-        start_edge(&mut writer, flow, to, false)?;
-        graphml_data(
-            &mut writer,
-            "e_",
-            EDGE_ATTRIBUTES,
-            &edge_values(graph, flow),
-        )?;
-        end(&mut writer, "edge")?;
-    }
+    write_elements(&mut writer, graph, Dialect::GraphMl)?;
     end(&mut writer, "graph")?;
     end(&mut writer, "graphml")?;
     Ok(writer.into_inner())
@@ -300,10 +363,14 @@ fn graphml(graph: &Graph) -> std::io::Result<Vec<u8>> {
 
 fn graphml_data(
     writer: &mut XmlWriter,
-    prefix: &str,
+    element: Element,
     attributes: &[Attribute],
     values: &[Option<String>],
 ) -> XmlResult {
+    let prefix = match element {
+        Element::Node => "n_",
+        Element::Edge => "e_",
+    };
     for ((name, _), value) in attributes.iter().zip(values) {
         if let Some(value) = value {
             text_element(
@@ -351,8 +418,7 @@ fn gexf(graph: &Graph) -> std::io::Result<Vec<u8>> {
         Type::Double => "double",
         Type::Int => "integer",
     };
-    // The label is the node's own `label`, not an attribute.
-    let node_attributes = NODE_ATTRIBUTES.get(1..).unwrap_or_default();
+    let node_attributes = Dialect::Gexf.node_attributes();
     for (class, attributes) in [("node", node_attributes), ("edge", EDGE_ATTRIBUTES)] {
         start(&mut writer, "attributes", &[("class", class)])?;
         for (name, kind) in attributes {
@@ -364,25 +430,7 @@ fn gexf(graph: &Graph) -> std::io::Result<Vec<u8>> {
         }
         end(&mut writer, "attributes")?;
     }
-    start(&mut writer, "nodes", &[])?;
-    for node in &graph.network.nodes {
-        start_node(&mut writer, node, true)?;
-        let values = node_values(node);
-        gexf_values(
-            &mut writer,
-            node_attributes,
-            values.get(1..).unwrap_or_default(),
-        )?;
-        end(&mut writer, "node")?;
-    }
-    end(&mut writer, "nodes")?;
-    start(&mut writer, "edges", &[])?;
-    for (flow, to) in graph.edges() {
-        start_edge(&mut writer, flow, to, true)?;
-        gexf_values(&mut writer, EDGE_ATTRIBUTES, &edge_values(graph, flow))?;
-        end(&mut writer, "edge")?;
-    }
-    end(&mut writer, "edges")?;
+    write_elements(&mut writer, graph, Dialect::Gexf)?;
     end(&mut writer, "graph")?;
     end(&mut writer, "gexf")?;
     Ok(writer.into_inner())
@@ -390,6 +438,7 @@ fn gexf(graph: &Graph) -> std::io::Result<Vec<u8>> {
 
 fn gexf_values(
     writer: &mut XmlWriter,
+    _element: Element,
     attributes: &[Attribute],
     values: &[Option<String>],
 ) -> XmlResult {

@@ -537,8 +537,8 @@ async fn network_downloads_hold_the_network(app: &TestApp) {
     );
 }
 
-backend_test!(migration_7_makes_existing_resource_names_localized_originals);
-async fn migration_7_makes_existing_resource_names_localized_originals(app: &TestApp) {
+backend_test!(the_resource_names_migration_makes_existing_names_originals);
+async fn the_resource_names_migration_makes_existing_names_originals(app: &TestApp) {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use symbios_entity::{localized_text, resource_flow};
 
@@ -663,6 +663,21 @@ async fn a_network_over_its_bound_is_refused_before_loading(app: &TestApp) {
     assert_eq!(body["error"]["code"], "BAD_USER_INPUT");
 }
 
+/// Replaces the resource translations of flow `id` (at `version`) with one name.
+async fn translate(
+    app: &TestApp,
+    key: &str,
+    id: &Value,
+    version: u32,
+    (lang, text): (&str, &str),
+) -> Value {
+    let mutation = "mutation($id: ID!, $v: Int!, $names: [LocalizedTextInput!]) {
+        updateResourceFlow(id: $id, expectedVersion: $v, patch: { resourceTranslations: $names }) { version } }";
+    let names = json!([{ "lang": lang, "text": text }]);
+    let variables = json!({ "id": id, "v": version, "names": names });
+    app.graphql_as(key, mutation, variables).await.0
+}
+
 backend_test!(resource_names_are_written_through_mutations);
 async fn resource_names_are_written_through_mutations(app: &TestApp) {
     let editor = app.create_key("editor", Role::Editor, None).await;
@@ -699,14 +714,7 @@ async fn resource_names_are_written_through_mutations(app: &TestApp) {
         1
     );
 
-    let (body, _) = app
-        .graphql_as(
-            &editor,
-            r#"mutation($id: ID!) { updateResourceFlow(id: $id, expectedVersion: 1,
-                patch: { resourceTranslations: [{ lang: "sv", text: "Tång" }] }) { version } }"#,
-            json!({ "id": id }),
-        )
-        .await;
+    let body = translate(app, &editor, &id, 1, ("sv", "Tång")).await;
     assert_eq!(data(&body)["updateResourceFlow"]["version"], 2);
     assert_eq!(
         flow_count(app, r#"{ resourceContains: "seaweed" }"#).await,
@@ -730,14 +738,7 @@ async fn resource_names_are_written_through_mutations(app: &TestApp) {
     );
 
     // A translation in the language of the name itself is refused, naming the field.
-    let (body, _) = app
-        .graphql_as(
-            &editor,
-            r#"mutation($id: ID!) { updateResourceFlow(id: $id, expectedVersion: 2,
-                patch: { resourceTranslations: [{ lang: "nb", text: "Tare" }] }) { version } }"#,
-            json!({ "id": id }),
-        )
-        .await;
+    let body = translate(app, &editor, &id, 2, ("nb", "Tare")).await;
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
         "{body:#}"
