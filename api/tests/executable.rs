@@ -1,5 +1,6 @@
-//! Tests of the real `symbios` executable: crash safety of the search index and of imports
-//! (the process is killed with SIGKILL and restarted), and the import/export commands.
+//! Tests of the real `symbios` executable: crash safety of the search index, of imports and
+//! of webhook deliveries (the process is killed with SIGKILL and restarted), and the
+//! import/export commands.
 //!
 //! This is a test binary of its own (not part of `tests/e2e`) because it needs the `symbios`
 //! executable, which Cargo only provides to the package's own integration tests.
@@ -34,6 +35,8 @@ mod backup;
 mod cli;
 #[path = "executable/hostile.rs"]
 mod hostile;
+#[path = "executable/webhooks.rs"]
+mod webhooks;
 
 const BACKLOG: usize = 30_000;
 const KILLS: usize = 3;
