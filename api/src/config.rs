@@ -436,8 +436,14 @@ impl Settings {
         for (key, value) in [
             ("webhooks.retry_base_ms", self.webhooks.retry_base_ms),
             ("webhooks.retry_cap_ms", self.webhooks.retry_cap_ms),
-            ("webhooks.request_timeout_ms", self.webhooks.request_timeout_ms),
-            ("webhooks.dead_letter_after_secs", self.webhooks.dead_letter_after_secs),
+            (
+                "webhooks.request_timeout_ms",
+                self.webhooks.request_timeout_ms,
+            ),
+            (
+                "webhooks.dead_letter_after_secs",
+                self.webhooks.dead_letter_after_secs,
+            ),
             ("webhooks.poll_interval_ms", self.webhooks.poll_interval_ms),
         ] {
             if value == 0 {

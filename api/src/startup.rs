@@ -117,8 +117,10 @@ impl App {
             std::time::Duration::from_secs(settings.prune_interval_secs),
             stop_signal.clone(),
         );
-        let webhooks =
-            crate::webhooks::Webhooks::new(&settings.webhooks, settings.webhook_allowed_networks())?;
+        let webhooks = crate::webhooks::Webhooks::new(
+            &settings.webhooks,
+            settings.webhook_allowed_networks(),
+        )?;
         let webhook_worker = crate::webhooks::spawn(
             db.clone(),
             webhooks.clone(),

@@ -46,11 +46,7 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone("updated_at"),
         ];
         create(manager, table(WEBHOOK, webhook, &[]), vec![]).await?;
-        let references = [(
-            "webhook_id",
-            WEBHOOK,
-            ForeignKeyAction::Cascade,
-        )];
+        let references = [("webhook_id", WEBHOOK, ForeignKeyAction::Cascade)];
         create(
             manager,
             table(DELIVERY, delivery, &references),

@@ -82,7 +82,8 @@ pub fn validate_url(url: &str) -> Result<url::Url, Error> {
             "is longer than {MAX_URL_LENGTH} characters"
         )));
     }
-    let parsed = url::Url::parse(url).map_err(|error| invalid(&format!("is not a URL: {error}")))?;
+    let parsed =
+        url::Url::parse(url).map_err(|error| invalid(&format!("is not a URL: {error}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("must be an http:// or https:// URL"));
     }
@@ -464,8 +465,14 @@ async fn set_failed(
             webhook::Column::State,
             sea_orm::sea_query::Expr::value(WebhookState::Failed),
         )
-        .col_expr(webhook::Column::Failure, sea_orm::sea_query::Expr::value(reason))
-        .col_expr(webhook::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+        .col_expr(
+            webhook::Column::Failure,
+            sea_orm::sea_query::Expr::value(reason),
+        )
+        .col_expr(
+            webhook::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
         .filter(webhook::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -493,7 +500,10 @@ pub async fn delivered(
             webhook::Column::Cursor,
             sea_orm::sea_query::Expr::value(delivery.seq),
         )
-        .col_expr(webhook::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+        .col_expr(
+            webhook::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
         .filter(webhook::Column::Id.eq(delivery.webhook_id))
         .filter(webhook::Column::Cursor.lt(delivery.seq))
         .exec(&txn)

@@ -16,8 +16,7 @@ use symbios_entity::vocabulary::Role;
 
 use crate::backend_test;
 use crate::common::{
-    Backend, Described, TestApp, create_company, data, first_error_code, poll_until,
-    spawn_app_with,
+    Backend, Described, TestApp, create_company, data, first_error_code, poll_until, spawn_app_with,
 };
 
 /// Longest a test waits for deliveries.
@@ -256,10 +255,7 @@ async fn failing_receiver_recovers_and_gets_every_change_once_in_order(backend: 
             json!({ "after": cursor }),
         )
         .await;
-    let expected: Vec<Value> = data(&feed)["changes"]["edges"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let expected: Vec<Value> = data(&feed)["changes"]["edges"].as_array().unwrap().clone();
     assert_eq!(expected.len(), 5, "four creates and a delete: {feed}");
 
     receiver.wait_accepted(expected.len()).await;
@@ -269,7 +265,11 @@ async fn failing_receiver_recovers_and_gets_every_change_once_in_order(backend: 
     }
     // The failures were all the first delivery, retried with the same id.
     let accepted: Vec<&Received> = requests.iter().filter(|r| r.accepted).collect();
-    assert_eq!(requests.len(), FAILURES + expected.len(), "no extra attempts");
+    assert_eq!(
+        requests.len(),
+        FAILURES + expected.len(),
+        "no extra attempts"
+    );
     for failed in requests.iter().take(FAILURES) {
         assert!(!failed.accepted);
         assert_eq!(failed.delivery, accepted[0].delivery);
@@ -289,11 +289,18 @@ async fn failing_receiver_recovers_and_gets_every_change_once_in_order(backend: 
         assert_eq!(body["webhookId"], id.as_str());
         assert_eq!(
             body["deliveryId"].as_str(),
-            Some(accepted[bodies.iter().position(|b| b == body).unwrap()].delivery.as_str())
+            Some(
+                accepted[bodies.iter().position(|b| b == body).unwrap()]
+                    .delivery
+                    .as_str()
+            )
         );
     }
     let upsert = &bodies[1];
-    assert_eq!(upsert["entity"]["name"], "Webhook test company 1", "{upsert}");
+    assert_eq!(
+        upsert["entity"]["name"], "Webhook test company 1",
+        "{upsert}"
+    );
     let tombstone = bodies.last().unwrap();
     assert_eq!(tombstone["op"], "DELETE");
     assert_eq!(tombstone["entity"], Value::Null);
@@ -316,7 +323,9 @@ async fn failing_receiver_recovers_and_gets_every_change_once_in_order(backend: 
                 .iter()
                 .map(|edge| edge["node"].clone())
                 .collect();
-            if nodes.len() == expected.len() && nodes.iter().all(|node| node["state"] == "DELIVERED") {
+            if nodes.len() == expected.len()
+                && nodes.iter().all(|node| node["state"] == "DELIVERED")
+            {
                 Ok(nodes)
             } else {
                 Err(body.to_string())
@@ -350,7 +359,11 @@ async fn receiver_down_past_the_dead_letter_time_gets_it_after_resume(backend: B
         "a dead-lettered delivery",
         async || {
             let (body, _) = app
-                .graphql_as(&admin, DELIVERIES, json!({ "webhook": id, "state": "DEAD" }))
+                .graphql_as(
+                    &admin,
+                    DELIVERIES,
+                    json!({ "webhook": id, "state": "DEAD" }),
+                )
                 .await;
             data(&body)["webhookDeliveries"]["edges"][0]["node"]
                 .as_object()
@@ -402,7 +415,11 @@ async fn receiver_down_past_the_dead_letter_time_gets_it_after_resume(backend: B
     assert_eq!(requests[0].delivery, dead["id"].as_str().unwrap());
     let seqs: Vec<i64> = requests
         .iter()
-        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["seq"].as_i64().unwrap())
+        .map(|r| {
+            serde_json::from_slice::<Value>(&r.body).unwrap()["seq"]
+                .as_i64()
+                .unwrap()
+        })
         .collect();
     assert!(seqs.windows(2).all(|pair| pair[0] < pair[1]), "{seqs:?}");
     for request in &requests {
@@ -425,9 +442,7 @@ async fn private_addresses_and_bad_urls_are_refused(app: &TestApp) {
         ("https://user:pw@example.org/hook", "user name or password"),
         ("not a url", "is not a URL"),
     ] {
-        let (body, _) = app
-            .graphql_as(&admin, CREATE, json!({ "url": url }))
-            .await;
+        let (body, _) = app.graphql_as(&admin, CREATE, json!({ "url": url })).await;
         assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{url}: {body}");
         let message = body["errors"][0]["message"].as_str().unwrap();
         assert!(
@@ -436,9 +451,7 @@ async fn private_addresses_and_bad_urls_are_refused(app: &TestApp) {
         );
     }
     let long = format!("https://example.org/{}", "a".repeat(2100));
-    let (body, _) = app
-        .graphql_as(&admin, CREATE, json!({ "url": long }))
-        .await;
+    let (body, _) = app.graphql_as(&admin, CREATE, json!({ "url": long })).await;
     assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
     let (body, _) = app
         .graphql_as(
@@ -448,7 +461,12 @@ async fn private_addresses_and_bad_urls_are_refused(app: &TestApp) {
         )
         .await;
     assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
-    assert!(body["errors"][0]["message"].as_str().unwrap().starts_with("secret"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("secret")
+    );
     // A public address passes, and the generated secret is shown once.
     let (body, _) = app
         .graphql_as(
@@ -458,7 +476,10 @@ async fn private_addresses_and_bad_urls_are_refused(app: &TestApp) {
         )
         .await;
     let created = &data(&body)["createWebhook"];
-    assert!(created["secret"].as_str().unwrap().starts_with("whsec_"), "{body}");
+    assert!(
+        created["secret"].as_str().unwrap().starts_with("whsec_"),
+        "{body}"
+    );
     assert_eq!(created["webhook"]["types"], json!(["ACTOR"]));
     let id = created["webhook"]["id"].clone();
     let (body, _) = app
@@ -499,19 +520,35 @@ async fn webhooks_need_the_admin_role(app: &TestApp) {
         (CREATE, json!({ "url": "https://93.184.215.14/hook" })),
         ("{ webhooks { id } }", json!({})),
         (DELIVERIES, json!({ "webhook": id })),
-        ("mutation($id: ID!) { pauseWebhook(id: $id) { id } }", json!({ "id": id })),
-        ("mutation($id: ID!) { resumeWebhook(id: $id) { id } }", json!({ "id": id })),
-        ("mutation($id: ID!) { deleteWebhook(id: $id) { id } }", json!({ "id": id })),
+        (
+            "mutation($id: ID!) { pauseWebhook(id: $id) { id } }",
+            json!({ "id": id }),
+        ),
+        (
+            "mutation($id: ID!) { resumeWebhook(id: $id) { id } }",
+            json!({ "id": id }),
+        ),
+        (
+            "mutation($id: ID!) { deleteWebhook(id: $id) { id } }",
+            json!({ "id": id }),
+        ),
     ];
     for (query, variables) in requests {
         let (body, _) = app.graphql_as(&editor, query, variables.clone()).await;
         assert_eq!(first_error_code(&body), "FORBIDDEN", "{query}: {body}");
         let (body, _) = app.graphql_as_anonymous(query, variables).await;
-        assert_eq!(first_error_code(&body), "UNAUTHENTICATED", "{query}: {body}");
+        assert_eq!(
+            first_error_code(&body),
+            "UNAUTHENTICATED",
+            "{query}: {body}"
+        );
     }
     // Still there, untouched.
     let (body, _) = app
         .graphql_as(&admin, "{ webhooks { id state } }", json!({}))
         .await;
-    assert_eq!(data(&body)["webhooks"], json!([{ "id": id, "state": "ACTIVE" }]));
+    assert_eq!(
+        data(&body)["webhooks"],
+        json!([{ "id": id, "state": "ACTIVE" }])
+    );
 }

@@ -69,12 +69,14 @@ impl AddressPolicy {
     pub fn check(&self, address: IpAddr) -> Result<(), String> {
         // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) reaches the IPv4 address.
         let address = match address {
-            IpAddr::V6(v6) => v6
-                .to_ipv4_mapped()
-                .map_or(IpAddr::V6(v6), IpAddr::V4),
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
             v4 => v4,
         };
-        if self.allowed.iter().any(|network| network.contains(&address)) {
+        if self
+            .allowed
+            .iter()
+            .any(|network| network.contains(&address))
+        {
             return Ok(());
         }
         match special_kind(address) {
@@ -138,7 +140,12 @@ mod tests {
         ] {
             assert!(refused(&policy, address), "{address} is refused");
         }
-        for address in ["93.184.215.14", "1.1.1.1", "2606:4700:4700::1111", "::ffff:1.1.1.1"] {
+        for address in [
+            "93.184.215.14",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:1.1.1.1",
+        ] {
             assert!(!refused(&policy, address), "{address} passes");
         }
     }

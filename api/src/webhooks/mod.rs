@@ -48,7 +48,10 @@ pub struct Webhooks {
 
 impl Webhooks {
     /// The client for `settings`, and a fresh wake-up signal.
-    pub fn new(settings: &config::Webhooks, allowed: Vec<ipnet::IpNet>) -> Result<Self, reqwest::Error> {
+    pub fn new(
+        settings: &config::Webhooks,
+        allowed: Vec<ipnet::IpNet>,
+    ) -> Result<Self, reqwest::Error> {
         Ok(Self {
             client: Client::new(
                 AddressPolicy::new(allowed),
@@ -85,10 +88,7 @@ impl Timing {
     /// are not hit by every retry at once.
     fn backoff(&self, attempts: i32) -> Duration {
         let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
-        let ceiling = self
-            .base
-            .saturating_mul(1_u32 << exponent)
-            .min(self.cap);
+        let ceiling = self.base.saturating_mul(1_u32 << exponent).min(self.cap);
         let ceiling_ms = u64::try_from(ceiling.as_millis()).unwrap_or(u64::MAX);
         let random = getrandom::u64().unwrap_or(ceiling_ms);
         Duration::from_millis(random % ceiling_ms.saturating_add(1))
@@ -254,7 +254,8 @@ async fn payload(
         "at": change.changed_at,
         "entity": entity,
     });
-    serde_json::to_vec(&body).map_err(|error| service::Error::internal("write a webhook body", error))
+    serde_json::to_vec(&body)
+        .map_err(|error| service::Error::internal("write a webhook body", error))
 }
 
 /// A GraphQL enum value's name, e.g. `CASE_STUDY`, so that bodies spell values as `changes`.
@@ -286,8 +287,7 @@ mod tests {
             }
         }
         // With full jitter the delays spread: 200 draws below a 1 s ceiling are not all equal.
-        let draws: std::collections::HashSet<_> =
-            (0..200).map(|_| timing.backoff(20)).collect();
+        let draws: std::collections::HashSet<_> = (0..200).map(|_| timing.backoff(20)).collect();
         assert!(draws.len() > 10);
     }
 }

@@ -106,10 +106,11 @@ async fn webhook_deliveries_continue_after_kill_9_mid_delivery() {
     let (db, _) = symbios::db::connect(&settings(data_dir.path()))
         .await
         .unwrap();
-    let admin = symbios::service::access::create(&db, "hooks", Role::Admin, None, chrono::Utc::now())
-        .await
-        .unwrap()
-        .secret;
+    let admin =
+        symbios::service::access::create(&db, "hooks", Role::Admin, None, chrono::Utc::now())
+            .await
+            .unwrap()
+            .secret;
     let first_seq = symbios::service::change_log::last_seq(&db).await.unwrap() + 1;
     db.close().await.unwrap();
 
@@ -136,7 +137,9 @@ async fn webhook_deliveries_continue_after_kill_9_mid_delivery() {
     let patience = Duration::from_secs(60);
     let mut seen = Vec::new();
     let held = loop {
-        let event = events.recv_timeout(patience).expect("the held delivery arrives");
+        let event = events
+            .recv_timeout(patience)
+            .expect("the held delivery arrives");
         seen.push(event.clone());
         if let Seen::Held { delivery, .. } = event {
             break delivery;
@@ -153,7 +156,10 @@ async fn webhook_deliveries_continue_after_kill_9_mid_delivery() {
         })
         .collect();
     while accepted.len() < CHANGES {
-        match events.recv_timeout(patience).expect("the rest is delivered after the restart") {
+        match events
+            .recv_timeout(patience)
+            .expect("the rest is delivered after the restart")
+        {
             Seen::Accepted { delivery, seq } => accepted.push((delivery, seq)),
             Seen::Held { .. } => panic!("only one delivery is held"),
         }
@@ -165,6 +171,10 @@ async fn webhook_deliveries_continue_after_kill_9_mid_delivery() {
         .iter()
         .find(|(_, seq)| *seq == held_seq)
         .map(|(delivery, _)| delivery.clone());
-    assert_eq!(again, Some(held), "the held delivery went again with its id");
+    assert_eq!(
+        again,
+        Some(held),
+        "the held delivery went again with its id"
+    );
     server.kill();
 }

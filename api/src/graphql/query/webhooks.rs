@@ -156,12 +156,14 @@ impl WebhooksQuery {
         .await
         .map_err(|error| error.extend())?;
         let mut connection = Connection::new(after.is_some(), page.has_next);
-        connection.edges.extend(page.deliveries.into_iter().map(|row| {
-            Edge::new(
-                encode_cursor(&FeedPosition(row.seq)),
-                WebhookDelivery::from(row),
-            )
-        }));
+        connection
+            .edges
+            .extend(page.deliveries.into_iter().map(|row| {
+                Edge::new(
+                    encode_cursor(&FeedPosition(row.seq)),
+                    WebhookDelivery::from(row),
+                )
+            }));
         Ok(connection)
     }
 }
