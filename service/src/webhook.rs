@@ -210,57 +210,53 @@ async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<webhook::Model, Err
         .ok_or(Error::NotFound { entity: "webhook" })
 }
 
-/// Stops deliveries to the endpoint (admins only); changes wait in the log.
-pub async fn pause(
-    db: &DatabaseConnection,
-    principal: Option<&Principal>,
-    id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Webhook, Error> {
-    require_admin(principal)?;
-    let mut row = find(db, id).await?.into_active_model();
-    row.state = Set(WebhookState::Paused);
-    row.updated_at = Set(at);
-    Ok(Webhook::of(row.update(db).await?))
+/// What an admin does to an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// Stop deliveries; changes wait in the log.
+    Pause,
+    /// Start deliveries again, from where they stopped: a dead-lettered delivery is sent
+    /// again, with the same id, and its dead-letter time counts from now. When the changes
+    /// after the endpoint's cursor were pruned meanwhile, it continues after the pruned ones
+    /// (its `failure` said so; the partner reads them afresh).
+    Resume,
 }
 
-/// Starts deliveries again (admins only), from where they stopped: a dead-lettered delivery
-/// is sent again, with the same id, and its dead-letter time counts from now. When the
-/// changes after the endpoint's cursor were pruned meanwhile, it continues after the pruned
-/// ones (its `failure` said so; the partner reads them afresh).
-pub async fn resume(
+/// Pauses or resumes the endpoint `id` (admins only).
+pub async fn switch(
     db: &DatabaseConnection,
     principal: Option<&Principal>,
     id: Uuid,
+    switch: Switch,
     at: DateTime<Utc>,
 ) -> Result<Webhook, Error> {
     require_admin(principal)?;
+    if switch == Switch::Pause {
+        let mut row = find(db, id).await?.into_active_model();
+        row.state = Set(WebhookState::Paused);
+        row.updated_at = Set(at);
+        return Ok(Webhook::of(row.update(db).await?));
+    }
     let txn = db.begin_write().await?;
     let found = find(&txn, id).await?;
     let pruned_through = log::pruned_through(&txn).await?;
     let cursor = found.cursor.max(pruned_through);
-    webhook_delivery::Entity::update_many()
-        .col_expr(
-            webhook_delivery::Column::State,
-            sea_orm::sea_query::Expr::value(DeliveryState::Pending),
-        )
-        .col_expr(
-            webhook_delivery::Column::RetrySince,
-            sea_orm::sea_query::Expr::value(at),
-        )
-        .col_expr(
-            webhook_delivery::Column::NextAttemptAt,
-            sea_orm::sea_query::Expr::value(at),
-        )
-        .col_expr(
-            webhook_delivery::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(at),
-        )
+    // The dead letter that stopped it (there is at most one: a delivery is made only when
+    // the one before it was delivered) goes again, with its id.
+    let dead = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::WebhookId.eq(id))
         .filter(webhook_delivery::Column::State.eq(DeliveryState::Dead))
         .filter(webhook_delivery::Column::Seq.gt(cursor))
-        .exec(&txn)
+        .all(&txn)
         .await?;
+    for delivery in dead {
+        let mut again = delivery.into_active_model();
+        again.state = Set(DeliveryState::Pending);
+        again.retry_since = Set(at);
+        again.next_attempt_at = Set(at);
+        again.updated_at = Set(at);
+        again.update(&txn).await?;
+    }
     let mut row = found.into_active_model();
     row.state = Set(WebhookState::Active);
     row.failure = Set(None);
@@ -460,22 +456,15 @@ async fn set_failed(
     reason: String,
     at: DateTime<Utc>,
 ) -> Result<(), Error> {
-    webhook::Entity::update_many()
-        .col_expr(
-            webhook::Column::State,
-            sea_orm::sea_query::Expr::value(WebhookState::Failed),
-        )
-        .col_expr(
-            webhook::Column::Failure,
-            sea_orm::sea_query::Expr::value(reason),
-        )
-        .col_expr(
-            webhook::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(at),
-        )
-        .filter(webhook::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    webhook::ActiveModel {
+        id: Set(id),
+        state: Set(WebhookState::Failed),
+        failure: Set(Some(reason)),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
     Ok(())
 }
 

@@ -211,6 +211,13 @@ async fn create_webhook(app: &TestApp, admin: &str, url: &str) -> (String, Strin
     )
 }
 
+/// Runs `pauseWebhook`, `resumeWebhook` or `deleteWebhook` on `id` and returns the webhook.
+async fn manage(app: &TestApp, admin: &str, mutation: &str, id: &Value) -> Value {
+    let query = format!("mutation($id: ID!) {{ {mutation}(id: $id) {{ id state failure }} }}");
+    let (body, _) = app.graphql_as(admin, &query, json!({ "id": id })).await;
+    data(&body)[mutation].clone()
+}
+
 async fn write_companies(app: &TestApp, key: &str, count: usize) -> Vec<Value> {
     let mut written = Vec::new();
     let url = format!("{}/graphql", app.base_url);
@@ -402,14 +409,9 @@ async fn receiver_down_past_the_dead_letter_time_gets_it_after_resume(backend: B
 
     // The endpoint comes back; resuming sends the same delivery, then the next change.
     let mut receiver = Receiver::on(TcpListener::bind(("127.0.0.1", port)).unwrap(), 0);
-    let (body, _) = app
-        .graphql_as(
-            &admin,
-            "mutation($id: ID!) { resumeWebhook(id: $id) { state failure } }",
-            json!({ "id": id }),
-        )
-        .await;
-    assert_eq!(data(&body)["resumeWebhook"]["state"], "ACTIVE", "{body}");
+    let resumed = manage(&app, &admin, "resumeWebhook", &json!(id)).await;
+    assert_eq!(resumed["state"], "ACTIVE", "{resumed}");
+    assert_eq!(resumed["failure"], Value::Null);
     receiver.wait_accepted(2).await;
     let requests = receiver.requests();
     assert_eq!(requests[0].delivery, dead["id"].as_str().unwrap());
@@ -460,13 +462,8 @@ async fn private_addresses_and_bad_urls_are_refused(app: &TestApp) {
             json!({ "url": "https://93.184.215.14/hook", "secret": "short" }),
         )
         .await;
-    assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
-    assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("secret")
-    );
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("secret"), "{body}");
     // A public address passes, and the generated secret is shown once.
     let (body, _) = app
         .graphql_as(
@@ -482,22 +479,11 @@ async fn private_addresses_and_bad_urls_are_refused(app: &TestApp) {
     );
     assert_eq!(created["webhook"]["types"], json!(["ACTOR"]));
     let id = created["webhook"]["id"].clone();
-    let (body, _) = app
-        .graphql_as(
-            &admin,
-            "mutation($id: ID!) { pauseWebhook(id: $id) { state } }",
-            json!({ "id": id }),
-        )
-        .await;
-    assert_eq!(data(&body)["pauseWebhook"]["state"], "PAUSED", "{body}");
-    let (body, _) = app
-        .graphql_as(
-            &admin,
-            "mutation($id: ID!) { deleteWebhook(id: $id) { id } }",
-            json!({ "id": id }),
-        )
-        .await;
-    assert_eq!(data(&body)["deleteWebhook"]["id"], id, "{body}");
+    assert_eq!(
+        manage(app, &admin, "pauseWebhook", &id).await["state"],
+        "PAUSED"
+    );
+    assert_eq!(manage(app, &admin, "deleteWebhook", &id).await["id"], id);
     let (body, _) = app
         .graphql_as(&admin, "{ webhooks { id } }", json!({}))
         .await;
@@ -516,27 +502,24 @@ async fn webhooks_need_the_admin_role(app: &TestApp) {
         )
         .await;
     let id = data(&body)["createWebhook"]["webhook"]["id"].clone();
-    let requests = [
-        (CREATE, json!({ "url": "https://93.184.215.14/hook" })),
-        ("{ webhooks { id } }", json!({})),
-        (DELIVERIES, json!({ "webhook": id })),
+    let mut requests = vec![
         (
-            "mutation($id: ID!) { pauseWebhook(id: $id) { id } }",
-            json!({ "id": id }),
+            CREATE.to_owned(),
+            json!({ "url": "https://93.184.215.14/hook" }),
         ),
-        (
-            "mutation($id: ID!) { resumeWebhook(id: $id) { id } }",
-            json!({ "id": id }),
-        ),
-        (
-            "mutation($id: ID!) { deleteWebhook(id: $id) { id } }",
-            json!({ "id": id }),
-        ),
+        ("{ webhooks { id } }".to_owned(), json!({})),
+        (DELIVERIES.to_owned(), json!({ "webhook": id })),
     ];
+    for mutation in ["pauseWebhook", "resumeWebhook", "deleteWebhook"] {
+        requests.push((
+            format!("mutation($id: ID!) {{ {mutation}(id: $id) {{ id }} }}"),
+            json!({ "id": id }),
+        ));
+    }
     for (query, variables) in requests {
-        let (body, _) = app.graphql_as(&editor, query, variables.clone()).await;
+        let (body, _) = app.graphql_as(&editor, &query, variables.clone()).await;
         assert_eq!(first_error_code(&body), "FORBIDDEN", "{query}: {body}");
-        let (body, _) = app.graphql_as_anonymous(query, variables).await;
+        let (body, _) = app.graphql_as_anonymous(&query, variables).await;
         assert_eq!(
             first_error_code(&body),
             "UNAUTHENTICATED",

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use symbios_entity::vocabulary::Role;
 
-use super::{Server, settings, start_with, wait_until};
+use super::{Server, graphql, settings, start_with, wait_until};
 
 /// What the receiver saw: a delivery it answered 204 to, or one it is holding unanswered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,19 +81,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("SYMBIOS_WEBHOOKS__REQUEST_TIMEOUT_MS", "60000"),
 ];
 
-async fn graphql(client: &reqwest::Client, server: &Server, key: &str, query: Value) -> Value {
-    let body: Value = client
-        .post(format!("{}/graphql", server.base_url))
-        .bearer_auth(key)
-        .json(&query)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+/// Runs a mutation with the admin key; it must not fail.
+async fn mutate(client: &reqwest::Client, server: &Server, key: &str, request: Value) {
+    let body = graphql(client, server, Some(key), &request).await;
     assert!(body.get("errors").is_none(), "{body}");
-    body
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,7 +108,7 @@ async fn webhook_deliveries_continue_after_kill_9_mid_delivery() {
     // The third change is held: the server dies while it is on its way.
     let held_seq = first_seq + 2;
     let (url, events) = receiver(held_seq);
-    graphql(
+    mutate(
         &client,
         &server,
         &admin,
@@ -125,7 +116,7 @@ async fn webhook_deliveries_continue_after_kill_9_mid_delivery() {
     )
     .await;
     for n in 0..CHANGES {
-        graphql(&client, &server, &admin, json!({
+        mutate(&client, &server, &admin, json!({
             "query": "mutation($input: CreateActorInput!) { createActor(input: $input) { id } }",
             "variables": { "input": {
                 "name": format!("Killed delivery company {n}"), "kind": "COMPANY", "country": "SE",

@@ -3,11 +3,10 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
-use symbios_entity::vocabulary;
 
 use crate::error::ServiceErrorExt as _;
 use crate::graphql::ids::parse_id;
-use crate::graphql::query::changes::ChangeEntityType;
+use crate::graphql::query::changes::{ChangeEntityType, entity_types};
 use crate::graphql::query::webhooks::Webhook;
 use crate::graphql::request::Caller;
 use crate::service::{self, access, webhook as store};
@@ -48,11 +47,7 @@ impl WebhookMutation {
             .check_url(&parsed)
             .await
             .map_err(|reason| service::Error::invalid("url", reason).extend())?;
-        let types: Vec<vocabulary::EntityType> = types
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        let types = entity_types(types);
         let db = ctx.data::<DatabaseConnection>()?;
         let created = store::create(
             db,
@@ -77,10 +72,16 @@ impl WebhookMutation {
         let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
         let id = parse_id("id", &id)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        store::pause(db, caller.principal.as_ref(), id, Utc::now())
-            .await
-            .map(Webhook::from)
-            .map_err(|error| error.extend())
+        store::switch(
+            db,
+            caller.principal.as_ref(),
+            id,
+            store::Switch::Pause,
+            Utc::now(),
+        )
+        .await
+        .map(Webhook::from)
+        .map_err(|error| error.extend())
     }
 
     /// Starts deliveries to a paused or failed webhook again (admin keys only), from where
@@ -89,10 +90,16 @@ impl WebhookMutation {
         let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
         let id = parse_id("id", &id)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let resumed = store::resume(db, caller.principal.as_ref(), id, Utc::now())
-            .await
-            .map(Webhook::from)
-            .map_err(|error| error.extend())?;
+        let resumed = store::switch(
+            db,
+            caller.principal.as_ref(),
+            id,
+            store::Switch::Resume,
+            Utc::now(),
+        )
+        .await
+        .map(Webhook::from)
+        .map_err(|error| error.extend())?;
         if let Ok(webhooks) = ctx.data::<Webhooks>() {
             webhooks.wake.notify_one();
         }

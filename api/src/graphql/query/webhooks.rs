@@ -80,13 +80,12 @@ pub struct WebhookDelivery {
     /// The change's position in the feed.
     pub seq: i64,
     pub state: DeliveryState,
-    /// Attempts made so far.
+    /// Attempts made so far; `nextAttemptAt` is when the next one is due (while `PENDING`),
+    /// `lastStatus` the HTTP status of the last answer (null when none came: refused, timed
+    /// out), `lastError` what went wrong last (for `DEAD`, the dead-letter reason).
     pub attempts: i32,
-    /// When it is tried next (while `PENDING`).
     pub next_attempt_at: DateTime<Utc>,
-    /// The HTTP status of the last answer; null when there was none (refused, timed out).
     pub last_status: Option<i32>,
-    /// What went wrong last; for `DEAD`, the dead-letter reason.
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
