@@ -635,6 +635,23 @@ mod tests {
     }
 
     #[test]
+    fn webhook_settings_are_checked() {
+        let mut settings = Settings::default();
+        settings.webhooks.allow_networks = vec!["127.0.0.1".to_owned(), "10.0.0.0/8".to_owned()];
+        assert!(settings.validate().is_ok());
+        assert_eq!(settings.webhook_allowed_networks().len(), 2);
+        settings.webhooks.allow_networks = vec!["partner.example".to_owned()];
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`webhooks.allow_networks`")));
+        settings.webhooks = Webhooks {
+            retry_cap_ms: 0,
+            ..Webhooks::default()
+        };
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`webhooks.retry_cap_ms`")));
+    }
+
+    #[test]
     fn bad_log_filter_is_refused() {
         let settings = Settings {
             log: "info,[".to_owned(),

@@ -535,3 +535,62 @@ async fn webhooks_need_the_admin_role(app: &TestApp) {
         json!([{ "id": id, "state": "ACTIVE" }])
     );
 }
+
+backend_test!(deliveries_to_a_refused_address_are_not_sent, each backend);
+/// A webhook whose host resolves to a refused address (here stored without the check that
+/// `createWebhook` makes, as if its name had resolved elsewhere then) is refused again at
+/// each delivery: nothing reaches the address, and the delivery says why.
+async fn deliveries_to_a_refused_address_are_not_sent(backend: Backend) {
+    let app = spawn_app_with(backend, |settings| {
+        allow_loopback(settings, 3600);
+        settings.webhooks.allow_networks.clear();
+    })
+    .await;
+    let receiver = Receiver::start(0).await;
+    let admin = app.create_key("webhook admin", Role::Admin, None).await;
+    for host in ["localhost", "127.0.0.1"] {
+        let url = url::Url::parse(&receiver.url.replace("127.0.0.1", host)).unwrap();
+        symbios::service::webhook::create(
+            &app.db,
+            Some(&symbios::service::access::Principal::command_line("test")),
+            &url,
+            Vec::new(),
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    }
+    write_companies(&app, &admin, 1).await;
+    let (body, _) = app
+        .graphql_as(&admin, "{ webhooks { id url } }", json!({}))
+        .await;
+    for hook in data(&body)["webhooks"].as_array().unwrap() {
+        let error = poll_until(
+            PATIENCE,
+            Duration::from_millis(20),
+            "a failed attempt",
+            async || {
+                let (body, _) = app
+                    .graphql_as(&admin, DELIVERIES, json!({ "webhook": hook["id"] }))
+                    .await;
+                data(&body)["webhookDeliveries"]["edges"][0]["node"]["lastError"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| body.to_string())
+            },
+        )
+        .await;
+        assert!(
+            error.contains("is a loopback address") && error.contains("webhooks.allow_networks"),
+            "{}: {error}",
+            hook["url"]
+        );
+    }
+    assert!(
+        receiver.requests().is_empty(),
+        "nothing reached the receiver"
+    );
+    receiver.stop().await;
+    app.stop().await;
+}

@@ -69,37 +69,13 @@ impl WebhookMutation {
     /// Stops deliveries to a webhook (admin keys only); changes wait in the change log
     /// (within `change_retention_hours`).
     async fn pause_webhook(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Webhook> {
-        let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
-        let id = parse_id("id", &id)?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        store::switch(
-            db,
-            caller.principal.as_ref(),
-            id,
-            store::Switch::Pause,
-            Utc::now(),
-        )
-        .await
-        .map(Webhook::from)
-        .map_err(|error| error.extend())
+        switch(ctx, &id, store::Switch::Pause).await
     }
 
     /// Starts deliveries to a paused or failed webhook again (admin keys only), from where
     /// they stopped: a dead-lettered delivery is sent again with the same id.
     async fn resume_webhook(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Webhook> {
-        let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
-        let id = parse_id("id", &id)?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        let resumed = store::switch(
-            db,
-            caller.principal.as_ref(),
-            id,
-            store::Switch::Resume,
-            Utc::now(),
-        )
-        .await
-        .map(Webhook::from)
-        .map_err(|error| error.extend())?;
+        let resumed = switch(ctx, &id, store::Switch::Resume).await?;
         if let Ok(webhooks) = ctx.data::<Webhooks>() {
             webhooks.wake.notify_one();
         }
@@ -110,10 +86,27 @@ impl WebhookMutation {
     async fn delete_webhook(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Webhook> {
         let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
         let id = parse_id("id", &id)?;
-        let db = ctx.data::<DatabaseConnection>()?;
-        store::delete(db, caller.principal.as_ref(), id)
-            .await
-            .map(Webhook::from)
-            .map_err(|error| error.extend())
+        let deleted = store::delete(
+            ctx.data::<DatabaseConnection>()?,
+            caller.principal.as_ref(),
+            id,
+        )
+        .await;
+        deleted.map(Webhook::from).map_err(|error| error.extend())
     }
+}
+
+/// Pauses or resumes the webhook `id`.
+async fn switch(
+    ctx: &Context<'_>,
+    id: &ID,
+    switch: store::Switch,
+) -> async_graphql::Result<Webhook> {
+    let caller = ctx.data_opt::<Caller>().cloned().unwrap_or_default();
+    let id = parse_id("id", id)?;
+    let db = ctx.data::<DatabaseConnection>()?;
+    store::switch(db, caller.principal.as_ref(), id, switch, Utc::now())
+        .await
+        .map(Webhook::from)
+        .map_err(|error| error.extend())
 }

@@ -74,12 +74,12 @@ impl From<store::Webhook> for Webhook {
 /// One change sent (or to be sent) to one endpoint.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct WebhookDelivery {
+    pub state: DeliveryState,
+    /// The change's position in the feed.
+    pub seq: i64,
     /// Sent as `Symbios-Delivery` and `deliveryId` with every attempt: the same for every
     /// retry, so a receiver can drop a delivery it already has.
     pub id: ID,
-    /// The change's position in the feed.
-    pub seq: i64,
-    pub state: DeliveryState,
     /// Attempts made so far; `nextAttemptAt` is when the next one is due (while `PENDING`),
     /// `lastStatus` the HTTP status of the last answer (null when none came: refused, timed
     /// out), `lastError` what went wrong last (for `DEAD`, the dead-letter reason).
