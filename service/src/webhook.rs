@@ -379,7 +379,8 @@ pub async fn next(
         return Ok(match change {
             Some(change) => Next::Delivery(Box::new((delivery, change))),
             None => {
-                fail_pruned(db, hook, delivery.seq, at).await?;
+                let pruned_through = log::pruned_through(db).await?.max(delivery.seq);
+                fail_pruned(db, hook, pruned_through, at).await?;
                 Next::Pruned
             }
         });
@@ -436,6 +437,8 @@ pub async fn next(
     Ok(Next::Delivery(Box::new((delivery, change))))
 }
 
+/// Sets the endpoint to `failed` because changes it had not received were pruned, and
+/// dead-letters its pending delivery of a pruned change (so that resuming goes on after them).
 async fn fail_pruned(
     db: &DatabaseConnection,
     hook: &webhook::Model,
@@ -447,7 +450,28 @@ async fn fail_pruned(
          (change_retention_hours) before they were delivered; read the records afresh, then resume the webhook",
         hook.cursor
     );
-    set_failed(db, hook.id, reason, at).await
+    let txn = db.begin_write().await?;
+    webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::State,
+            sea_orm::sea_query::Expr::value(DeliveryState::Dead),
+        )
+        .col_expr(
+            webhook_delivery::Column::LastError,
+            sea_orm::sea_query::Expr::value(reason.clone()),
+        )
+        .col_expr(
+            webhook_delivery::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(webhook_delivery::Column::WebhookId.eq(hook.id))
+        .filter(webhook_delivery::Column::State.eq(DeliveryState::Pending))
+        .filter(webhook_delivery::Column::Seq.lte(pruned_through))
+        .exec(&txn)
+        .await?;
+    set_failed(&txn, hook.id, reason, at).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn set_failed(

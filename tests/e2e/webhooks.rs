@@ -170,6 +170,21 @@ fn assert_signed(received: &Received, secret: &str) {
     );
 }
 
+/// An app that may send webhooks to 127.0.0.1, retrying quickly, and an admin key.
+async fn start(backend: Backend, dead_letter_after_secs: u64) -> (TestApp, String) {
+    let app = spawn_app_with(backend, |settings| {
+        allow_loopback(settings, dead_letter_after_secs);
+    })
+    .await;
+    let admin = app.create_key("webhook admin", Role::Admin, None).await;
+    (app, admin)
+}
+
+async fn finish(receiver: Receiver, app: TestApp) {
+    receiver.stop().await;
+    app.stop().await;
+}
+
 /// Settings of an app that may send webhooks to 127.0.0.1, retrying quickly.
 fn allow_loopback(settings: &mut Settings, dead_letter_after_secs: u64) {
     settings.webhooks.allow_networks = vec!["127.0.0.1".to_owned()];
@@ -191,6 +206,20 @@ const DELIVERIES: &str = "query($webhook: ID!, $state: DeliveryState, $after: St
         pageInfo { hasNextPage endCursor }
     }
 }";
+
+/// The deliveries of webhook `id` (in `state` when given), as an admin sees them.
+async fn deliveries(app: &TestApp, admin: &str, id: &Value, state: Option<&str>) -> Vec<Value> {
+    let variables = json!({ "webhook": id, "state": state });
+    let (body, _) = app.graphql_as(admin, DELIVERIES, variables).await;
+    let edges = data(&body)["webhookDeliveries"]["edges"]
+        .as_array()
+        .cloned();
+    edges
+        .unwrap_or_default()
+        .into_iter()
+        .map(|edge| edge["node"].clone())
+        .collect()
+}
 
 /// Creates a webhook for `url` and returns (id, secret, cursor).
 async fn create_webhook(app: &TestApp, admin: &str, url: &str) -> (String, String, String) {
@@ -237,8 +266,7 @@ async fn write_companies(app: &TestApp, key: &str, count: usize) -> Vec<Value> {
 
 backend_test!(failing_receiver_recovers_and_gets_every_change_once_in_order, each backend);
 async fn failing_receiver_recovers_and_gets_every_change_once_in_order(backend: Backend) {
-    let app = spawn_app_with(backend, |settings| allow_loopback(settings, 3600)).await;
-    let admin = app.create_key("webhook admin", Role::Admin, None).await;
+    let (app, admin) = start(backend, 3600).await;
     const FAILURES: usize = 3;
     let mut receiver = Receiver::start(FAILURES).await;
     let (id, secret, cursor) = create_webhook(&app, &admin, &receiver.url).await;
@@ -321,35 +349,25 @@ async fn failing_receiver_recovers_and_gets_every_change_once_in_order(backend: 
         Duration::from_millis(20),
         "every delivery recorded as delivered",
         async || {
-            let (body, _) = app
-                .graphql_as(&admin, DELIVERIES, json!({ "webhook": id }))
-                .await;
-            let nodes: Vec<Value> = data(&body)["webhookDeliveries"]["edges"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|edge| edge["node"].clone())
-                .collect();
+            let nodes = deliveries(&app, &admin, &json!(id), None).await;
             if nodes.len() == expected.len()
                 && nodes.iter().all(|node| node["state"] == "DELIVERED")
             {
                 Ok(nodes)
             } else {
-                Err(body.to_string())
+                Err(format!("{nodes:?}"))
             }
         },
     )
     .await;
     assert_eq!(nodes[0]["attempts"], json!(FAILURES + 1));
     assert_eq!(nodes[0]["lastStatus"], 204);
-    receiver.stop().await;
-    app.stop().await;
+    finish(receiver, app).await;
 }
 
 backend_test!(receiver_down_past_the_dead_letter_time_gets_it_after_resume, each backend);
 async fn receiver_down_past_the_dead_letter_time_gets_it_after_resume(backend: Backend) {
-    let app = spawn_app_with(backend, |settings| allow_loopback(settings, 1)).await;
-    let admin = app.create_key("webhook admin", Role::Admin, None).await;
+    let (app, admin) = start(backend, 1).await;
     // A port nothing listens on (until the receiver comes back on it).
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -365,17 +383,11 @@ async fn receiver_down_past_the_dead_letter_time_gets_it_after_resume(backend: B
         Duration::from_millis(50),
         "a dead-lettered delivery",
         async || {
-            let (body, _) = app
-                .graphql_as(
-                    &admin,
-                    DELIVERIES,
-                    json!({ "webhook": id, "state": "DEAD" }),
-                )
-                .await;
-            data(&body)["webhookDeliveries"]["edges"][0]["node"]
-                .as_object()
+            let dead = deliveries(&app, &admin, &json!(id), Some("DEAD")).await;
+            dead.first()
+                .and_then(Value::as_object)
                 .cloned()
-                .ok_or_else(|| body.to_string())
+                .ok_or_else(|| "none yet".to_owned())
         },
     )
     .await;
@@ -395,17 +407,8 @@ async fn receiver_down_past_the_dead_letter_time_gets_it_after_resume(backend: B
             .contains(dead["id"].as_str().unwrap())
     );
     // In order: the second change waits behind the dead letter.
-    let (body, _) = app
-        .graphql_as(&admin, DELIVERIES, json!({ "webhook": id }))
-        .await;
-    assert_eq!(
-        data(&body)["webhookDeliveries"]["edges"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1,
-        "{body}"
-    );
+    let all = deliveries(&app, &admin, &json!(id), None).await;
+    assert_eq!(all.len(), 1, "{all:?}");
 
     // The endpoint comes back; resuming sends the same delivery, then the next change.
     let mut receiver = Receiver::on(TcpListener::bind(("127.0.0.1", port)).unwrap(), 0);
@@ -427,8 +430,7 @@ async fn receiver_down_past_the_dead_letter_time_gets_it_after_resume(backend: B
     for request in &requests {
         assert_signed(request, &secret);
     }
-    receiver.stop().await;
-    app.stop().await;
+    finish(receiver, app).await;
 }
 
 backend_test!(private_addresses_and_bad_urls_are_refused);
@@ -571,13 +573,12 @@ async fn deliveries_to_a_refused_address_are_not_sent(backend: Backend) {
             Duration::from_millis(20),
             "a failed attempt",
             async || {
-                let (body, _) = app
-                    .graphql_as(&admin, DELIVERIES, json!({ "webhook": hook["id"] }))
-                    .await;
-                data(&body)["webhookDeliveries"]["edges"][0]["node"]["lastError"]
-                    .as_str()
+                let tried = deliveries(&app, &admin, &hook["id"], None).await;
+                tried
+                    .first()
+                    .and_then(|node| node["lastError"].as_str())
                     .map(str::to_owned)
-                    .ok_or_else(|| body.to_string())
+                    .ok_or_else(|| format!("{tried:?}"))
             },
         )
         .await;
@@ -591,6 +592,72 @@ async fn deliveries_to_a_refused_address_are_not_sent(backend: Backend) {
         receiver.requests().is_empty(),
         "nothing reached the receiver"
     );
-    receiver.stop().await;
-    app.stop().await;
+    finish(receiver, app).await;
+}
+
+backend_test!(changes_pruned_before_delivery_stop_the_webhook_until_resumed, each backend);
+/// Retention does not wait for webhooks: when a change a webhook has not delivered is pruned,
+/// the webhook goes to `FAILED` with a `RESYNC_REQUIRED` reason, and after `resumeWebhook` it
+/// goes on with the changes that are left.
+async fn changes_pruned_before_delivery_stop_the_webhook_until_resumed(backend: Backend) {
+    let (app, admin) = start(backend, 3600).await;
+    let mut receiver = Receiver::start(usize::MAX).await;
+    let (id, _, _) = create_webhook(&app, &admin, &receiver.url).await;
+    write_companies(&app, &admin, 2).await;
+    poll_until(
+        PATIENCE,
+        Duration::from_millis(20),
+        "a failed attempt",
+        async || match receiver.requests().len() {
+            0 => Err("no attempt yet".to_owned()),
+            _ => Ok(()),
+        },
+    )
+    .await;
+    // Everything but the newest change goes.
+    symbios::service::change_log::prune(&app.db, chrono::Utc::now() + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    let failure = poll_until(
+        PATIENCE,
+        Duration::from_millis(20),
+        "the webhook fails",
+        async || {
+            let (body, _) = app
+                .graphql_as(&admin, "{ webhooks { state failure } }", json!({}))
+                .await;
+            let hook = &data(&body)["webhooks"][0];
+            match (&hook["state"], hook["failure"].as_str()) {
+                (state, Some(failure)) if state == "FAILED" => Ok(failure.to_owned()),
+                _ => Err(body.to_string()),
+            }
+        },
+    )
+    .await;
+    assert!(failure.starts_with("RESYNC_REQUIRED"), "{failure}");
+    let dead = deliveries(&app, &admin, &json!(id), Some("DEAD")).await;
+    let dead = &dead[0];
+    assert!(
+        dead["lastError"]
+            .as_str()
+            .unwrap()
+            .starts_with("RESYNC_REQUIRED"),
+        "{dead}"
+    );
+
+    receiver.inbox.lock().unwrap().fail_next = 0;
+    let failed_attempts = receiver.requests().len();
+    assert_eq!(
+        manage(&app, &admin, "resumeWebhook", &json!(id)).await["state"],
+        "ACTIVE"
+    );
+    receiver.wait_accepted(1).await;
+    let requests = receiver.requests();
+    let delivered: Value = serde_json::from_slice(&requests[failed_attempts].body).unwrap();
+    assert_eq!(
+        delivered["seq"].as_i64().unwrap(),
+        dead["seq"].as_i64().unwrap() + 1,
+        "the change after the pruned one"
+    );
+    finish(receiver, app).await;
 }
