@@ -55,6 +55,7 @@ pub struct App {
     indexer: tokio::task::JoinHandle<()>,
     pruner: tokio::task::JoinHandle<()>,
     webhook_worker: tokio::task::JoinHandle<()>,
+    webhook_db: DatabaseConnection,
     stop_indexer: tokio::sync::watch::Sender<bool>,
 }
 
@@ -121,8 +122,11 @@ impl App {
             &settings.webhooks,
             settings.webhook_allowed_networks(),
         )?;
+        // Deliveries read and write through a pool of their own too: their polling must not
+        // take connections from requests nor count in request statistics.
+        let (webhook_db, _) = db::connect(&indexer_settings).await?;
         let webhook_worker = crate::webhooks::spawn(
-            db.clone(),
+            webhook_db.clone(),
             webhooks.clone(),
             &settings.webhooks,
             stop_signal.clone(),
@@ -180,6 +184,7 @@ impl App {
             indexer,
             pruner,
             webhook_worker,
+            webhook_db,
             stop_indexer,
         })
     }
@@ -228,6 +233,9 @@ impl App {
         }
         if let Err(error) = self.webhook_worker.await {
             tracing::error!(error = %error, "the webhook worker failed");
+        }
+        if let Err(error) = self.webhook_db.close().await {
+            tracing::warn!(error = %error, "closing the webhook worker's database connections failed");
         }
         // Closed here rather than when dropped, so that no connection outlives the call (the
         // database file may be replaced once it returns).
