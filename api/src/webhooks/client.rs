@@ -31,21 +31,33 @@ pub struct Answer {
 pub struct Client {
     http: reqwest::Client,
     policy: Arc<AddressPolicy>,
+    timeout: Duration,
+}
+
+/// The addresses `host` resolves to, within `timeout` (a resolver that does not answer must
+/// not hold a mutation or a delivery for ever).
+async fn resolve(host: &str, timeout: Duration) -> Result<Vec<SocketAddr>, String> {
+    match tokio::time::timeout(timeout, tokio::net::lookup_host((host, 0))).await {
+        Ok(Ok(addresses)) => Ok(addresses.collect()),
+        Ok(Err(error)) => Err(format!("{host} does not resolve: {error}")),
+        Err(_) => Err(format!("{host} did not resolve in time")),
+    }
 }
 
 /// Resolves names and keeps only the addresses the policy allows.
 #[derive(Debug)]
 struct CheckedResolver {
     policy: Arc<AddressPolicy>,
+    timeout: Duration,
 }
 
 impl Resolve for CheckedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let policy = Arc::clone(&self.policy);
+        let timeout = self.timeout;
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let resolved: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let resolved = resolve(&host, timeout).await?;
             let mut refusals = Vec::new();
             let allowed: Vec<SocketAddr> = resolved
                 .into_iter()
@@ -83,9 +95,14 @@ impl Client {
             .user_agent(concat!("Symbios-Webhooks/", env!("CARGO_PKG_VERSION")))
             .dns_resolver(Arc::new(CheckedResolver {
                 policy: Arc::clone(&policy),
+                timeout,
             }))
             .build()?;
-        Ok(Self { http, policy })
+        Ok(Self {
+            http,
+            policy,
+            timeout,
+        })
     }
 
     /// The policy in force.
@@ -100,18 +117,14 @@ impl Client {
             Some(url::Host::Ipv4(v4)) => self.policy.check(v4.into()),
             Some(url::Host::Ipv6(v6)) => self.policy.check(v6.into()),
             Some(url::Host::Domain(name)) => {
-                let resolved = tokio::net::lookup_host((name, 0))
-                    .await
-                    .map_err(|error| format!("{name} does not resolve: {error}"))?;
-                let mut any = false;
-                for address in resolved {
-                    any = true;
+                let resolved = resolve(name, self.timeout).await?;
+                for address in &resolved {
                     self.policy.check(address.ip())?;
                 }
-                if any {
-                    Ok(())
-                } else {
+                if resolved.is_empty() {
                     Err(format!("{name} resolves to no address"))
+                } else {
+                    Ok(())
                 }
             }
             None => Err("the URL has no host".to_owned()),
