@@ -73,6 +73,41 @@ pub struct Settings {
     /// Which GraphQL documents may run (`[trusted_documents]` in the file,
     /// `SYMBIOS_TRUSTED_DOCUMENTS__…` in the env).
     pub trusted_documents: TrustedDocuments,
+    /// Delivery of webhooks (`[webhooks]` in the file, `SYMBIOS_WEBHOOKS__…` in the env).
+    pub webhooks: Webhooks,
+}
+
+/// How webhook deliveries are sent and retried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Webhooks {
+    /// Networks (`10.0.0.0/8`, `127.0.0.1`) webhooks may be sent to although they are
+    /// loopback, private, link-local or otherwise special; empty: public addresses only.
+    pub allow_networks: Vec<String>,
+    /// First retry delay, in milliseconds; each retry doubles it (with full jitter).
+    pub retry_base_ms: u64,
+    /// Longest delay between two attempts, in milliseconds.
+    pub retry_cap_ms: u64,
+    /// Longest one attempt may take (connect, send, answer), in milliseconds.
+    pub request_timeout_ms: u64,
+    /// How long a delivery is retried before it is dead-lettered, in seconds.
+    pub dead_letter_after_secs: u64,
+    /// How often the worker looks for changes when no write on this replica woke it, in
+    /// milliseconds (writes through other replicas or the command line).
+    pub poll_interval_ms: u64,
+}
+
+impl Default for Webhooks {
+    fn default() -> Self {
+        Self {
+            allow_networks: Vec::new(),
+            retry_base_ms: 1_000,
+            retry_cap_ms: 3_600_000,
+            request_timeout_ms: 10_000,
+            dead_letter_after_secs: 3 * 24 * 3600,
+            poll_interval_ms: 1_000,
+        }
+    }
 }
 
 /// Longest `http.cache_max_age_seconds` accepted: a day. Cached answers are not purged when
@@ -222,6 +257,7 @@ impl Default for Settings {
             http: Http::default(),
             metrics: Metrics::default(),
             trusted_documents: TrustedDocuments::default(),
+            webhooks: Webhooks::default(),
         }
     }
 }
@@ -397,6 +433,39 @@ impl Settings {
                 });
             }
         }
+        for (key, value) in [
+            ("webhooks.retry_base_ms", self.webhooks.retry_base_ms),
+            ("webhooks.retry_cap_ms", self.webhooks.retry_cap_ms),
+            (
+                "webhooks.request_timeout_ms",
+                self.webhooks.request_timeout_ms,
+            ),
+            (
+                "webhooks.dead_letter_after_secs",
+                self.webhooks.dead_letter_after_secs,
+            ),
+            ("webhooks.poll_interval_ms", self.webhooks.poll_interval_ms),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    reason: "must be at least 1".to_owned(),
+                });
+            }
+        }
+        if let Some(network) = self
+            .webhooks
+            .allow_networks
+            .iter()
+            .find(|network| parse_network(network).is_none())
+        {
+            return Err(ConfigError::Invalid {
+                key: "webhooks.allow_networks",
+                reason: format!(
+                    "{network:?} is not an IP address or network such as 127.0.0.1 or 10.0.0.0/8"
+                ),
+            });
+        }
         for proxy in &self.trusted_proxies {
             if parse_network(proxy).is_none() {
                 return Err(ConfigError::Invalid {
@@ -439,6 +508,15 @@ impl Settings {
         self.trusted_proxies
             .iter()
             .filter_map(|proxy| parse_network(proxy))
+            .collect()
+    }
+
+    /// The networks webhooks may reach although they are special.
+    pub fn webhook_allowed_networks(&self) -> Vec<IpNet> {
+        self.webhooks
+            .allow_networks
+            .iter()
+            .filter_map(|network| parse_network(network))
             .collect()
     }
 
@@ -554,6 +632,23 @@ mod tests {
         assert!(message.is_some_and(
             |m| m.contains("`metrics.operation_names`") && m.contains("\"drop table\"")
         ));
+    }
+
+    #[test]
+    fn webhook_settings_are_checked() {
+        let mut settings = Settings::default();
+        settings.webhooks.allow_networks = vec!["127.0.0.1".to_owned(), "10.0.0.0/8".to_owned()];
+        assert!(settings.validate().is_ok());
+        assert_eq!(settings.webhook_allowed_networks().len(), 2);
+        settings.webhooks.allow_networks = vec!["partner.example".to_owned()];
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`webhooks.allow_networks`")));
+        settings.webhooks = Webhooks {
+            retry_cap_ms: 0,
+            ..Webhooks::default()
+        };
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`webhooks.retry_cap_ms`")));
     }
 
     #[test]

@@ -18,3 +18,4 @@ pub mod seed;
 pub use symbios_service as service;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

@@ -30,6 +30,9 @@ pub enum StartupError {
     /// The database's identity or newest change could not be read.
     #[error("failed to read the database's identity: {0}")]
     Identity(#[from] crate::service::Error),
+    /// The webhooks' HTTP client could not be built (its TLS setup).
+    #[error("failed to set up the webhooks' HTTP client: {0}")]
+    Webhooks(#[from] reqwest::Error),
     /// The address could not be bound.
     #[error("failed to listen on {address}: {source}")]
     Bind {
@@ -51,6 +54,8 @@ pub struct App {
     indexer_db: DatabaseConnection,
     indexer: tokio::task::JoinHandle<()>,
     pruner: tokio::task::JoinHandle<()>,
+    webhook_worker: tokio::task::JoinHandle<()>,
+    webhook_db: DatabaseConnection,
     stop_indexer: tokio::sync::watch::Sender<bool>,
 }
 
@@ -113,6 +118,19 @@ impl App {
             std::time::Duration::from_secs(settings.prune_interval_secs),
             stop_signal.clone(),
         );
+        let webhooks = crate::webhooks::Webhooks::new(
+            &settings.webhooks,
+            settings.webhook_allowed_networks(),
+        )?;
+        // Deliveries read and write through a pool of their own too: their polling must not
+        // take connections from requests nor count in request statistics.
+        let (webhook_db, _) = db::connect(&indexer_settings).await?;
+        let webhook_worker = crate::webhooks::spawn(
+            webhook_db.clone(),
+            webhooks.clone(),
+            &settings.webhooks,
+            stop_signal.clone(),
+        );
         let indexer = indexer::spawn(
             indexer_db.clone(),
             &search,
@@ -120,7 +138,7 @@ impl App {
             database.identity,
             stop_signal,
         )?;
-        let schema = build_schema(db.clone(), search.clone(), &settings.limits);
+        let schema = build_schema(db.clone(), search.clone(), webhooks, &settings.limits);
         let app_db = db.clone();
         let app_search = search.clone();
         let limits = settings.limits;
@@ -165,6 +183,8 @@ impl App {
             indexer_db,
             indexer,
             pruner,
+            webhook_worker,
+            webhook_db,
             stop_indexer,
         })
     }
@@ -210,6 +230,12 @@ impl App {
         }
         if let Err(error) = self.pruner.await {
             tracing::error!(error = %error, "the pruner task failed");
+        }
+        if let Err(error) = self.webhook_worker.await {
+            tracing::error!(error = %error, "the webhook worker failed");
+        }
+        if let Err(error) = self.webhook_db.close().await {
+            tracing::warn!(error = %error, "closing the webhook worker's database connections failed");
         }
         // Closed here rather than when dropped, so that no connection outlives the call (the
         // database file may be replaced once it returns).

@@ -1,5 +1,6 @@
-//! Tests of the real `symbios` executable: crash safety of the search index and of imports
-//! (the process is killed with SIGKILL and restarted), and the import/export commands.
+//! Tests of the real `symbios` executable: crash safety of the search index, of imports and
+//! of webhook deliveries (the process is killed with SIGKILL and restarted), and the
+//! import/export commands.
 //!
 //! This is a test binary of its own (not part of `tests/e2e`) because it needs the `symbios`
 //! executable, which Cargo only provides to the package's own integration tests.
@@ -34,6 +35,8 @@ mod backup;
 mod cli;
 #[path = "executable/hostile.rs"]
 mod hostile;
+#[path = "executable/webhooks.rs"]
+mod webhooks;
 
 const BACKLOG: usize = 30_000;
 const KILLS: usize = 3;
@@ -101,6 +104,22 @@ fn start_with(data_dir: &Path, environment: &[(&str, &str)]) -> Server {
     // Keep draining stdout so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     Server { child, base_url }
+}
+
+/// POSTs a GraphQL request (with `Authorization: Bearer <key>` when a key is given) and
+/// returns the JSON answer.
+async fn graphql(
+    client: &reqwest::Client,
+    server: &Server,
+    key: Option<&str>,
+    request: &Value,
+) -> Value {
+    let mut post = client.post(format!("{}/graphql", server.base_url));
+    if let Some(key) = key {
+        post = post.bearer_auth(key);
+    }
+    let answer = post.json(request).send().await.expect("the server answers");
+    answer.json().await.expect("a JSON answer")
 }
 
 async fn readiness(client: &reqwest::Client, server: &Server) -> Option<Value> {
@@ -242,15 +261,13 @@ async fn index_equals_database_after_kill_9_during_indexing() {
     let mut server = start(data_dir.path());
     let expected = searchable_records(data_dir.path()).await;
     assert_index_is_whole(&client, &server, expected).await;
-    let response: Value = client
-        .post(format!("{}/graphql", server.base_url))
-        .json(&json!({ "query": "{ search(query: \"\", first: 1) { totalCount facets { type { value count } } } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let response = graphql(
+        &client,
+        &server,
+        None,
+        &json!({ "query": "{ search(query: \"\", first: 1) { totalCount facets { type { value count } } } }" }),
+    )
+    .await;
     assert_eq!(
         response["data"]["search"]["totalCount"].as_u64(),
         Some(expected),

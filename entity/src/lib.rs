@@ -68,6 +68,8 @@ pub mod sync_state;
 pub mod theme;
 pub mod trusted_document;
 pub mod vocabulary;
+pub mod webhook;
+pub mod webhook_delivery;
 
 use sea_orm::entity::prelude::*;
 

@@ -13,6 +13,7 @@ mod m20261201_000003_list_order_indexes;
 mod m20261215_000004_database_identity;
 mod m20261220_000005_api_key_last_used;
 mod m20261230_000006_trusted_documents;
+mod m20270105_000007_webhooks;
 mod m20270110_000008_flow_resource_names;
 mod statements;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000004_database_identity::Migration),
             Box::new(m20261220_000005_api_key_last_used::Migration),
             Box::new(m20261230_000006_trusted_documents::Migration),
+            Box::new(m20270105_000007_webhooks::Migration),
             Box::new(m20270110_000008_flow_resource_names::Migration),
         ]
     }

@@ -154,7 +154,8 @@ impl Warmer for FacetTables {
     }
 }
 
-/// Counts the facet values of every hit.
+/// Counts the hits and the facet values of every hit (one collector instead of tantivy's
+/// `Count` beside it: one call per hit less).
 pub(crate) struct FacetCounter<'a> {
     pub(crate) tables: &'a FacetTables,
 }
@@ -163,10 +164,12 @@ pub(crate) struct FacetCounter<'a> {
 pub(crate) struct SegmentFacetCounter {
     table: Arc<SegmentFacets>,
     counts: Vec<u64>,
+    hits: usize,
 }
 
 impl Collector for FacetCounter<'_> {
-    type Fruit = Facets;
+    /// The facets, and the number of hits.
+    type Fruit = (Facets, usize);
     type Child = SegmentFacetCounter;
 
     fn for_segment(
@@ -178,6 +181,7 @@ impl Collector for FacetCounter<'_> {
         Ok(SegmentFacetCounter {
             counts: vec![0; table.labels.len()],
             table,
+            hits: 0,
         })
     }
 
@@ -185,11 +189,18 @@ impl Collector for FacetCounter<'_> {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<Vec<(Label, u64)>>) -> tantivy::Result<Facets> {
+    fn merge_fruits(
+        &self,
+        segments: Vec<(Vec<(Label, u64)>, usize)>,
+    ) -> tantivy::Result<(Facets, usize)> {
         let mut merged: [BTreeMap<String, u64>; 5] = Default::default();
-        for ((root, value), count) in segments.into_iter().flatten() {
-            if let Some(counts) = merged.get_mut(root) {
-                *counts.entry(value).or_default() += count;
+        let mut hits = 0;
+        for (counts, segment_hits) in segments {
+            hits += segment_hits;
+            for ((root, value), count) in counts {
+                if let Some(counts) = merged.get_mut(root) {
+                    *counts.entry(value).or_default() += count;
+                }
             }
         }
         let [kinds, countries, themes, langs, years] = merged.map(|counts| {
@@ -201,20 +212,22 @@ impl Collector for FacetCounter<'_> {
             counts.sort_by_key(|count| std::cmp::Reverse(count.count));
             counts
         });
-        Ok(Facets {
+        let facets = Facets {
             kinds,
             countries,
             themes,
             langs,
             years,
-        })
+        };
+        Ok((facets, hits))
     }
 }
 
 impl SegmentCollector for SegmentFacetCounter {
-    type Fruit = Vec<(Label, u64)>;
+    type Fruit = (Vec<(Label, u64)>, usize);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
+        self.hits += 1;
         for value in self.table.values_of(doc) {
             if let Some(count) = self.counts.get_mut(*value as usize) {
                 *count += 1;
@@ -223,11 +236,13 @@ impl SegmentCollector for SegmentFacetCounter {
     }
 
     fn harvest(self) -> Self::Fruit {
-        self.counts
+        let counts = self
+            .counts
             .into_iter()
             .zip(&self.table.labels)
             .filter(|(count, _)| *count > 0)
             .map(|(count, label)| (label.clone(), count))
-            .collect()
+            .collect();
+        (counts, self.hits)
     }
 }

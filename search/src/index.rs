@@ -432,7 +432,8 @@ impl SearchIndex {
             let facet_counter = FacetCounter {
                 tables: &self.facet_tables,
             };
-            searcher.search(&query, &(top_docs, Count, facet_counter))?
+            let (top, (facets, total)) = searcher.search(&query, &(top_docs, facet_counter))?;
+            (top, total, facets)
         } else {
             let (top, total) = searcher.search(&query, &(top_docs, Count))?;
             (top, total, Facets::default())

@@ -126,10 +126,15 @@ pub struct NewKey {
 }
 
 fn random_secret() -> Result<String, Error> {
+    random_token(KEY_PREFIX)
+}
+
+/// `prefix` followed by 256 random bits in base64url (43 characters).
+pub(crate) fn random_token(prefix: &str) -> Result<String, Error> {
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|error| Error::internal("read the system's random source", error.to_string()))?;
-    Ok(format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
+    Ok(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))
 }
 
 /// Creates a key. Partner keys need the identifier `scheme` they will write under; other

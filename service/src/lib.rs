@@ -37,6 +37,7 @@ pub mod text;
 pub mod transfer;
 pub mod trusted_documents;
 pub mod validate;
+pub mod webhook;
 pub mod write;
 
 // The record types, one module each: the type's filter and sort columns (`record`), what the

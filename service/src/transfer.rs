@@ -121,6 +121,19 @@ macro_rules! record_types {
             }
         }
 
+        async fn export_one_any(
+            db: &DatabaseTransaction,
+            entity_type: symbios_entity::vocabulary::EntityType,
+            id: Uuid,
+        ) -> Result<Option<serde_json::Value>, Error> {
+            // No wildcard: the change log's types and the export's are the same list.
+            match entity_type {
+                $(symbios_entity::vocabulary::EntityType::$variant => {
+                    record_json::<$fields>(db, id).await
+                })*
+            }
+        }
+
         async fn export_any(
             db: &DatabaseTransaction,
             record_type: RecordType,
@@ -707,6 +720,33 @@ async fn export_page<R: Record + Serialize>(
         }
     }
     Ok(lines)
+}
+
+/// The record `id` as an export line's `record` (every field, texts by language), or `None`
+/// when it does not exist (any more).
+async fn record_json<R: Record + Serialize>(
+    db: &DatabaseTransaction,
+    id: Uuid,
+) -> Result<Option<serde_json::Value>, Error> {
+    let Some(stored) = write::load::<R>(db, id).await? else {
+        return Ok(None);
+    };
+    serde_json::to_value(&stored.record)
+        .map(Some)
+        .map_err(|error| Error::internal("write a record as JSON", error))
+}
+
+/// The record of type `entity_type` with id `id` as an export line's `record`, `None` when it
+/// does not exist (any more).
+pub async fn export_one(
+    db: &DatabaseConnection,
+    entity_type: symbios_entity::vocabulary::EntityType,
+    id: Uuid,
+) -> Result<Option<serde_json::Value>, Error> {
+    let txn = db.begin().await?;
+    let record = export_one_any(&txn, entity_type, id).await?;
+    txn.commit().await?;
+    Ok(record)
 }
 
 /// One page of an export: up to `limit` lines after the record `after`.

@@ -36,4 +36,5 @@ mod search;
 mod seed;
 mod tidy;
 mod trusted_documents;
+mod webhooks;
 mod writes;

@@ -23,7 +23,12 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 ///
 /// It registers no extensions: `Eager` objects (`types/eager.rs`) skip per-field extension
 /// hooks, so adding one means resolving those objects the general way again.
-pub fn build_schema(db: DatabaseConnection, search: Search, limits: &Limits) -> SymbiosSchema {
+pub fn build_schema(
+    db: DatabaseConnection,
+    search: Search,
+    webhooks: crate::webhooks::Webhooks,
+    limits: &Limits,
+) -> SymbiosSchema {
     let loader = DataLoader::new(DbLoader::new(db.clone()), tokio::spawn)
         .max_batch_size(service::MAX_KEYS_PER_STATEMENT);
     // Read the schema's types for the response order now rather than on the first request.
@@ -32,6 +37,7 @@ pub fn build_schema(db: DatabaseConnection, search: Search, limits: &Limits) -> 
         .data(db)
         .data(loader)
         .data(search)
+        .data(webhooks)
         .finish()
 }
 

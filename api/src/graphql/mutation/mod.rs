@@ -6,6 +6,7 @@
 pub mod input;
 mod relations;
 pub mod upsert_actors;
+mod webhooks;
 
 use async_graphql::{Context, ID, InputObject, MergedObject, SimpleObject};
 use chrono::Utc;
@@ -29,6 +30,7 @@ pub struct Mutation(
     types::RecordMutations,
     relations::RelationMutation,
     types::theme::ThemeMutation,
+    webhooks::WebhookMutation,
 );
 
 /// A text in one language. A localized field takes one text per language, so at most 8.
@@ -76,11 +78,14 @@ pub(crate) fn localized(
         .transpose()
 }
 
-/// Tells this replica's indexer that the change log grew, so that the write is searchable
-/// at once rather than at the next poll.
+/// Tells this replica's indexer and webhook worker that the change log grew, so that the
+/// write is searchable and sent at once rather than at the next poll.
 pub(crate) fn wake_indexer(ctx: &Context<'_>) {
     if let Ok(search) = ctx.data::<crate::indexer::Search>() {
         search.wake.notify_one();
+    }
+    if let Ok(webhooks) = ctx.data::<crate::webhooks::Webhooks>() {
+        webhooks.wake.notify_one();
     }
 }
 

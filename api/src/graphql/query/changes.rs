@@ -41,6 +41,15 @@ macro_rules! feed_types {
 
 symbios_service::with_changed_records!(feed_types);
 
+/// The change-log types a `types` argument names (none when left out).
+pub(crate) fn entity_types(types: Option<Vec<ChangeEntityType>>) -> Vec<vocabulary::EntityType> {
+    types
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
 /// What happened to the record.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "vocabulary::ChangeOp")]
@@ -140,11 +149,7 @@ impl ChangesQuery {
             .transpose()
             .extend()?
             .map(|position| position.0);
-        let types: Vec<vocabulary::EntityType> = types
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        let types = entity_types(types);
         let db = ctx.data::<DatabaseConnection>()?;
         let page = change_feed::read(db, after, &types, first)
             .await

@@ -1,9 +1,10 @@
 //! Root query fields, merged into [`Query`]: each record type's lookup and list live with
 //! its object in `types/`; here are `node`, search and the change feed.
 
-mod changes;
+pub(crate) mod changes;
 mod node;
 mod search;
+pub(crate) mod webhooks;
 
 use async_graphql::MergedObject;
 
@@ -16,4 +17,5 @@ pub struct Query(
     types::RecordQueries,
     search::SearchQuery,
     changes::ChangesQuery,
+    webhooks::WebhooksQuery,
 );
