@@ -73,6 +73,22 @@ pub struct Settings {
     /// Which GraphQL documents may run (`[trusted_documents]` in the file,
     /// `SYMBIOS_TRUSTED_DOCUMENTS__…` in the env).
     pub trusted_documents: TrustedDocuments,
+    /// The query planner (`[planner]` in the file, `SYMBIOS_PLANNER__…` in the env).
+    pub planner: Planner,
+}
+
+/// The query planner, which answers plain nested reads itself (`graphql::planner`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Planner {
+    /// Answer the queries it can plan (false: async-graphql answers every request).
+    pub enabled: bool,
+}
+
+impl Default for Planner {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
 }
 
 /// Longest `http.cache_max_age_seconds` accepted: a day. Cached answers are not purged when
@@ -222,6 +238,7 @@ impl Default for Settings {
             http: Http::default(),
             metrics: Metrics::default(),
             trusted_documents: TrustedDocuments::default(),
+            planner: Planner::default(),
         }
     }
 }

@@ -1,0 +1,303 @@
+//! What the planner knows of each object type it answers: for every field, how it is
+//! written from the row or loaded for the level, and what it costs in complexity. The
+//! values are written as the object types in `graphql::types` resolve them (the e2e test
+//! `planner` compares both paths byte for byte); a field not listed here makes the planner
+//! step aside.
+
+use std::marker::PhantomData;
+
+use async_graphql::{InputType, ScalarType, Value as ConstValue};
+use chrono::{DateTime, NaiveDate, Utc};
+use symbios_entity::{actor, case_study, case_study_actor, participation, project};
+use uuid::Uuid;
+
+use super::exec::{Field, Out, write_str, write_value};
+use super::nested::{RowsOf, SameRow, Target, Texts};
+use super::select::{Cost, Selected, Selector};
+use crate::graphql::limits::relation_complexity;
+use crate::graphql::types::enums::{
+    ActorKind, CaseStudyKind, CaseStudyRole, CaseStudyStatus, ParticipationRole, ProjectStatus,
+};
+use crate::service::lang::{ChosenText, LanguagePreference};
+use crate::service::localized_text::field as text_field;
+use crate::service::{case_study_actor as roles, participation as participations};
+
+/// A planned field and its cost, or `None`: outside the subset.
+pub(super) type Planned<R> = Option<(Field<R>, Cost)>;
+
+/// An object type's table: the plan of each of its fields.
+pub(super) type Table<R> = for<'d> fn(&Selector<'d>, Selected<'d>) -> Planned<R>;
+
+/// A field written from the row alone.
+fn leaf<'d, R>(selector: &Selector<'d>, field: Selected<'d>, write: fn(&R, &mut Out)) -> Planned<R> {
+    selector.leaf(field)?;
+    Some((Field::Leaf(write), 1))
+}
+
+fn id(id: Uuid, out: &mut Out) {
+    write_str(&id.to_string(), out);
+}
+
+fn optional_str(text: Option<&str>, out: &mut Out) {
+    match text {
+        Some(text) => write_str(text, out),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn int(value: i32, out: &mut Out) {
+    write_value(&InputType::to_value(&value), out);
+}
+
+fn optional_int(value: Option<i32>, out: &mut Out) {
+    write_value(&value.map_or(ConstValue::Null, |value| InputType::to_value(&value)), out);
+}
+
+fn optional_float(value: Option<f64>, out: &mut Out) {
+    write_value(&value.map_or(ConstValue::Null, |value| InputType::to_value(&value)), out);
+}
+
+fn optional_date(value: Option<NaiveDate>, out: &mut Out) {
+    write_value(&value.map_or(ConstValue::Null, |value| InputType::to_value(&value)), out);
+}
+
+fn time(value: DateTime<Utc>, out: &mut Out) {
+    write_value(&ScalarType::to_value(&value), out);
+}
+
+fn enumeration(value: impl InputType, out: &mut Out) {
+    write_value(&InputType::to_value(&value), out);
+}
+
+/// A localized text field of a record (`summary(lang:)`).
+fn localized<'d, R: Sync + 'static>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    record_id: fn(&R) -> Uuid,
+    stored: &'static str,
+) -> Planned<R> {
+    let arguments = selector.arguments(field, &[("lang", "String")])?;
+    let lang = match arguments.get("lang") {
+        None | Some(ConstValue::Null) => None,
+        Some(ConstValue::String(tag)) => Some(LanguagePreference::from_tag(tag).ok()?),
+        Some(_) => return None,
+    };
+    let (plan, cost) = selector.object(field, "LocalizedText", localized_text)?;
+    let texts = Texts {
+        id: record_id,
+        field: stored,
+        lang,
+        plan,
+    };
+    Some((Field::Nested(Box::new(texts)), cost.saturating_add(1)))
+}
+
+fn localized_text<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<ChosenText> {
+    match field.node.name.node.as_str() {
+        "text" => leaf(selector, field, |text, out| write_str(&text.text, out)),
+        "lang" => leaf(selector, field, |text, out| write_str(&text.lang, out)),
+        "original" => leaf(selector, field, |text, out| {
+            write_value(&ConstValue::Boolean(text.is_original), out);
+        }),
+        "originalLang" => leaf(selector, field, |text, out| {
+            write_str(&text.original_lang, out);
+        }),
+        "availableLanguages" => leaf(selector, field, |text, out| {
+            let _ = serde_json::to_writer(&mut *out, &text.available);
+        }),
+        _ => None,
+    }
+}
+
+/// A relation list (`actors`): its rows loaded per level.
+fn rows<'d, K>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    type_name: &'static str,
+    table: Table<crate::service::relation::Row<K::Relation>>,
+) -> Planned<crate::service::record::Row<K::Target>>
+where
+    K: crate::service::relation::ForeignKey,
+    RowsOf<K>: super::exec::Nested<crate::service::record::Row<K::Target>>,
+{
+    selector.no_arguments(field)?;
+    let (plan, cost) = selector.object(field, type_name, table)?;
+    let nested = RowsOf::<K> {
+        plan,
+        key: PhantomData,
+    };
+    Some((Field::Nested(Box::new(nested)), relation_complexity(cost)))
+}
+
+/// The record a relation row names (`actor`).
+fn target<'d, K>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    type_name: &'static str,
+    table: Table<crate::service::record::Row<K::Target>>,
+) -> Planned<crate::service::relation::Row<K::Relation>>
+where
+    K: crate::service::relation::ForeignKey,
+    Target<K>: super::exec::Nested<crate::service::relation::Row<K::Relation>>,
+{
+    selector.no_arguments(field)?;
+    let (plan, cost) = selector.object(field, type_name, table)?;
+    let nested = Target::<K> {
+        plan,
+        key: PhantomData,
+    };
+    Some((Field::Nested(Box::new(nested)), cost.saturating_add(1)))
+}
+
+/// `CaseStudy`.
+pub(super) fn case_study<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_study::Model> {
+    type Row = case_study::Model;
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "slug" => leaf(selector, field, |row: &Row, out| write_str(&row.slug, out)),
+        "title" => leaf(selector, field, |row: &Row, out| write_str(&row.title, out)),
+        "kind" => leaf(selector, field, |row: &Row, out| {
+            enumeration(CaseStudyKind::from(row.kind), out);
+        }),
+        "status" => leaf(selector, field, |row: &Row, out| {
+            enumeration(CaseStudyStatus::from(row.status), out);
+        }),
+        "country" => leaf(selector, field, |row: &Row, out| write_str(&row.country, out)),
+        "establishedYear" => leaf(selector, field, |row: &Row, out| {
+            optional_int(row.established_year, out);
+        }),
+        "originalLang" => leaf(selector, field, |row: &Row, out| {
+            write_str(&row.original_lang, out);
+        }),
+        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        "createdAt" => leaf(selector, field, |row: &Row, out| time(row.created_at, out)),
+        "updatedAt" => leaf(selector, field, |row: &Row, out| time(row.updated_at, out)),
+        "location" => {
+            selector.no_arguments(field)?;
+            let (plan, cost) = selector.object(field, "Location", location)?;
+            Some((
+                Field::Nested(Box::new(SameRow { plan })),
+                cost.saturating_add(1),
+            ))
+        }
+        "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
+        "body" => localized(selector, field, |row: &Row| row.id, text_field::BODY),
+        "actors" => rows::<roles::CaseStudyId>(selector, field, "CaseStudyActor", case_study_actor),
+        _ => None,
+    }
+}
+
+/// `Location`, over its case study's row.
+fn location<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_study::Model> {
+    type Row = case_study::Model;
+    match field.node.name.node.as_str() {
+        "place" => leaf(selector, field, |row: &Row, out| write_str(&row.place, out)),
+        "municipality" => leaf(selector, field, |row: &Row, out| {
+            optional_str(row.municipality.as_deref(), out);
+        }),
+        "region" => leaf(selector, field, |row: &Row, out| {
+            optional_str(row.region.as_deref(), out);
+        }),
+        "country" => leaf(selector, field, |row: &Row, out| write_str(&row.country, out)),
+        "latitude" => leaf(selector, field, |row: &Row, out| optional_float(row.latitude, out)),
+        "longitude" => leaf(selector, field, |row: &Row, out| {
+            optional_float(row.longitude, out);
+        }),
+        _ => None,
+    }
+}
+
+/// `Actor`.
+pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<actor::Model> {
+    type Row = actor::Model;
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "slug" => leaf(selector, field, |row: &Row, out| write_str(&row.slug, out)),
+        "name" => leaf(selector, field, |row: &Row, out| write_str(&row.name, out)),
+        "kind" => leaf(selector, field, |row: &Row, out| {
+            enumeration(ActorKind::from(row.kind), out);
+        }),
+        "country" => leaf(selector, field, |row: &Row, out| write_str(&row.country, out)),
+        "website" => leaf(selector, field, |row: &Row, out| {
+            optional_str(row.website.as_deref(), out);
+        }),
+        "originalLang" => leaf(selector, field, |row: &Row, out| {
+            write_str(&row.original_lang, out);
+        }),
+        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        "createdAt" => leaf(selector, field, |row: &Row, out| time(row.created_at, out)),
+        "updatedAt" => leaf(selector, field, |row: &Row, out| time(row.updated_at, out)),
+        "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
+        "projects" => rows::<participations::ActorId>(selector, field, "Participation", participation),
+        "caseStudies" => rows::<roles::ActorId>(selector, field, "CaseStudyActor", case_study_actor),
+        _ => None,
+    }
+}
+
+/// `Project`.
+pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<project::Model> {
+    type Row = project::Model;
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "slug" => leaf(selector, field, |row: &Row, out| write_str(&row.slug, out)),
+        "name" => leaf(selector, field, |row: &Row, out| write_str(&row.name, out)),
+        "acronym" => leaf(selector, field, |row: &Row, out| {
+            optional_str(row.acronym.as_deref(), out);
+        }),
+        "status" => leaf(selector, field, |row: &Row, out| {
+            enumeration(ProjectStatus::from(row.status), out);
+        }),
+        "startDate" => leaf(selector, field, |row: &Row, out| optional_date(row.start_date, out)),
+        "endDate" => leaf(selector, field, |row: &Row, out| optional_date(row.end_date, out)),
+        "website" => leaf(selector, field, |row: &Row, out| {
+            optional_str(row.website.as_deref(), out);
+        }),
+        "originalLang" => leaf(selector, field, |row: &Row, out| {
+            write_str(&row.original_lang, out);
+        }),
+        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        "createdAt" => leaf(selector, field, |row: &Row, out| time(row.created_at, out)),
+        "updatedAt" => leaf(selector, field, |row: &Row, out| time(row.updated_at, out)),
+        "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
+        "participants" => {
+            rows::<participations::ProjectId>(selector, field, "Participation", participation)
+        }
+        _ => None,
+    }
+}
+
+/// `CaseStudyActor`: an actor's role in a case study.
+fn case_study_actor<'d>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Planned<case_study_actor::Model> {
+    type Row = case_study_actor::Model;
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "role" => leaf(selector, field, |row: &Row, out| {
+            enumeration(CaseStudyRole::from(row.role), out);
+        }),
+        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        "actor" => target::<roles::ActorId>(selector, field, "Actor", actor),
+        "caseStudy" => target::<roles::CaseStudyId>(selector, field, "CaseStudy", case_study),
+        _ => None,
+    }
+}
+
+/// `Participation`: an actor's role in a project.
+fn participation<'d>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Planned<participation::Model> {
+    type Row = participation::Model;
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "role" => leaf(selector, field, |row: &Row, out| {
+            enumeration(ParticipationRole::from(row.role), out);
+        }),
+        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        "actor" => target::<participations::ActorId>(selector, field, "Actor", actor),
+        "project" => target::<participations::ProjectId>(selector, field, "Project", project),
+        _ => None,
+    }
+}
