@@ -28,6 +28,7 @@ mod migrations;
 mod observability;
 mod page_sizes;
 mod pagination;
+mod planner;
 mod relevance;
 mod response_order;
 mod schema;

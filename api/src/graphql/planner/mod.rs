@@ -110,10 +110,11 @@ impl Planner {
             cost = cost.saturating_add(field_cost);
             fields.push((selected.node.response_key().node.clone(), field));
         }
-        // The limits async-graphql's validation applies, with room to spare: a document near
-        // one is left to it, so that it is refused there with the usual error.
+        // The limits async-graphql's validation applies (the cost is counted as its
+        // complexity visitor counts it), with room to spare: a document near one is left to
+        // it, so that it is refused there with the usual error.
         let within_limits =
-            selector.depth() < self.max_depth && cost <= self.max_complexity / 2;
+            selector.depth() < self.max_depth && cost <= self.max_complexity / 10 * 9;
         (selector.all_used() && within_limits && !fields.is_empty()).then_some(Plan { fields })
     }
 }

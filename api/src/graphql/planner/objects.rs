@@ -29,7 +29,11 @@ pub(super) type Planned<R> = Option<(Field<R>, Cost)>;
 pub(super) type Table<R> = for<'d> fn(&Selector<'d>, Selected<'d>) -> Planned<R>;
 
 /// A field written from the row alone.
-fn leaf<'d, R>(selector: &Selector<'d>, field: Selected<'d>, write: fn(&R, &mut Out)) -> Planned<R> {
+fn leaf<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    write: fn(&R, &mut Out),
+) -> Planned<R> {
     selector.leaf(field)?;
     Some((Field::Leaf(write), 1))
 }
@@ -50,15 +54,24 @@ fn int(value: i32, out: &mut Out) {
 }
 
 fn optional_int(value: Option<i32>, out: &mut Out) {
-    write_value(&value.map_or(ConstValue::Null, |value| InputType::to_value(&value)), out);
+    write_value(
+        &value.map_or(ConstValue::Null, |value| InputType::to_value(&value)),
+        out,
+    );
 }
 
 fn optional_float(value: Option<f64>, out: &mut Out) {
-    write_value(&value.map_or(ConstValue::Null, |value| InputType::to_value(&value)), out);
+    write_value(
+        &value.map_or(ConstValue::Null, |value| InputType::to_value(&value)),
+        out,
+    );
 }
 
 fn optional_date(value: Option<NaiveDate>, out: &mut Out) {
-    write_value(&value.map_or(ConstValue::Null, |value| InputType::to_value(&value)), out);
+    write_value(
+        &value.map_or(ConstValue::Null, |value| InputType::to_value(&value)),
+        out,
+    );
 }
 
 fn time(value: DateTime<Utc>, out: &mut Out) {
@@ -150,7 +163,10 @@ where
 }
 
 /// `CaseStudy`.
-pub(super) fn case_study<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_study::Model> {
+pub(super) fn case_study<'d>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Planned<case_study::Model> {
     type Row = case_study::Model;
     match field.node.name.node.as_str() {
         "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
@@ -162,7 +178,9 @@ pub(super) fn case_study<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Pl
         "status" => leaf(selector, field, |row: &Row, out| {
             enumeration(CaseStudyStatus::from(row.status), out);
         }),
-        "country" => leaf(selector, field, |row: &Row, out| write_str(&row.country, out)),
+        "country" => leaf(selector, field, |row: &Row, out| {
+            write_str(&row.country, out)
+        }),
         "establishedYear" => leaf(selector, field, |row: &Row, out| {
             optional_int(row.established_year, out);
         }),
@@ -198,8 +216,12 @@ fn location<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_st
         "region" => leaf(selector, field, |row: &Row, out| {
             optional_str(row.region.as_deref(), out);
         }),
-        "country" => leaf(selector, field, |row: &Row, out| write_str(&row.country, out)),
-        "latitude" => leaf(selector, field, |row: &Row, out| optional_float(row.latitude, out)),
+        "country" => leaf(selector, field, |row: &Row, out| {
+            write_str(&row.country, out)
+        }),
+        "latitude" => leaf(selector, field, |row: &Row, out| {
+            optional_float(row.latitude, out)
+        }),
         "longitude" => leaf(selector, field, |row: &Row, out| {
             optional_float(row.longitude, out);
         }),
@@ -217,7 +239,9 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
         "kind" => leaf(selector, field, |row: &Row, out| {
             enumeration(ActorKind::from(row.kind), out);
         }),
-        "country" => leaf(selector, field, |row: &Row, out| write_str(&row.country, out)),
+        "country" => leaf(selector, field, |row: &Row, out| {
+            write_str(&row.country, out)
+        }),
         "website" => leaf(selector, field, |row: &Row, out| {
             optional_str(row.website.as_deref(), out);
         }),
@@ -228,8 +252,12 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
         "createdAt" => leaf(selector, field, |row: &Row, out| time(row.created_at, out)),
         "updatedAt" => leaf(selector, field, |row: &Row, out| time(row.updated_at, out)),
         "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
-        "projects" => rows::<participations::ActorId>(selector, field, "Participation", participation),
-        "caseStudies" => rows::<roles::ActorId>(selector, field, "CaseStudyActor", case_study_actor),
+        "projects" => {
+            rows::<participations::ActorId>(selector, field, "Participation", participation)
+        }
+        "caseStudies" => {
+            rows::<roles::ActorId>(selector, field, "CaseStudyActor", case_study_actor)
+        }
         _ => None,
     }
 }
@@ -247,8 +275,12 @@ pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Plann
         "status" => leaf(selector, field, |row: &Row, out| {
             enumeration(ProjectStatus::from(row.status), out);
         }),
-        "startDate" => leaf(selector, field, |row: &Row, out| optional_date(row.start_date, out)),
-        "endDate" => leaf(selector, field, |row: &Row, out| optional_date(row.end_date, out)),
+        "startDate" => leaf(selector, field, |row: &Row, out| {
+            optional_date(row.start_date, out)
+        }),
+        "endDate" => leaf(selector, field, |row: &Row, out| {
+            optional_date(row.end_date, out)
+        }),
         "website" => leaf(selector, field, |row: &Row, out| {
             optional_str(row.website.as_deref(), out);
         }),

@@ -59,7 +59,10 @@ pub(super) fn plan<'d>(
 type Table<R> = objects::Table<Row<R>>;
 
 /// An argument's value, typed by async-graphql's own input coercion.
-fn typed<T: InputType>(arguments: &std::collections::HashMap<&str, ConstValue>, name: &str) -> Option<T> {
+fn typed<T: InputType>(
+    arguments: &std::collections::HashMap<&str, ConstValue>,
+    name: &str,
+) -> Option<T> {
     T::parse(arguments.get(name).cloned()).ok()
 }
 
@@ -166,8 +169,8 @@ where
                 }
                 for edge_field in selector.collect(&selected.node.selection_set.node, edge_type)? {
                     let edge_key = edge_field.node.response_key().node.clone();
-                    let (planned, cost) = selector.nested(|| {
-                        match edge_field.node.name.node.as_str() {
+                    let (planned, cost) =
+                        selector.nested(|| match edge_field.node.name.node.as_str() {
                             "__typename" => {
                                 selector.leaf(edge_field)?;
                                 Some((EdgeField::Typename, 1))
@@ -183,8 +186,7 @@ where
                                 Some((EdgeField::Node(nodes.len() - 1), cost.saturating_add(1)))
                             }
                             _ => None,
-                        }
-                    })?;
+                        })?;
                     edge_cost = edge_cost.saturating_add(cost);
                     edge_fields.push((edge_key, planned));
                 }
@@ -253,7 +255,8 @@ where
 {
     fn run<'a>(&'a self, run: &'a Run, out: &'a mut Out) -> Loading<'a, ()> {
         Box::pin(async move {
-            let page = record::list::<R>(&run.db, &self.filter, self.ordering, &self.request).await?;
+            let page =
+                record::list::<R>(&run.db, &self.filter, self.ordering, &self.request).await?;
             let counted = self
                 .fields
                 .iter()

@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use async_graphql::parser::types::{
-    BaseType, ExecutableDocument, Field as DocField, OperationDefinition, Selection,
-    SelectionSet, Type, TypeKind, TypeSystemDefinition,
+    BaseType, ExecutableDocument, Field as DocField, OperationDefinition, Selection, SelectionSet,
+    Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, Positioned, Value as ConstValue, Variables};
 
@@ -31,7 +31,8 @@ struct InputTypes {
     enums: HashMap<Name, HashSet<Name>>,
 }
 
-static INPUT_TYPES: LazyLock<InputTypes> = LazyLock::new(|| InputTypes::from_sdl(&crate::graphql::sdl()));
+static INPUT_TYPES: LazyLock<InputTypes> =
+    LazyLock::new(|| InputTypes::from_sdl(&crate::graphql::sdl()));
 
 impl InputTypes {
     fn from_sdl(sdl: &str) -> Self {
@@ -54,7 +55,11 @@ impl InputTypes {
                         .into_iter()
                         .map(|field| {
                             let field = field.node;
-                            (field.name.node, field.ty.node, field.default_value.is_some())
+                            (
+                                field.name.node,
+                                field.ty.node,
+                                field.default_value.is_some(),
+                            )
                         })
                         .collect();
                     types.objects.insert(name, fields);
@@ -81,7 +86,9 @@ impl InputTypes {
         }
         match &ty.base {
             BaseType::List(item) => match value {
-                ConstValue::List(items) => items.iter().all(|item_value| self.fits(item_value, item)),
+                ConstValue::List(items) => {
+                    items.iter().all(|item_value| self.fits(item_value, item))
+                }
                 single => self.fits(single, item),
             },
             BaseType::Named(name) => self.fits_named(value, name),
@@ -107,10 +114,12 @@ impl InputTypes {
                 given
                     .keys()
                     .all(|key| fields.iter().any(|(field, _, _)| field == key))
-                    && fields.iter().all(|(field, ty, has_default)| match given.get(field) {
-                        Some(value) => self.fits(value, ty),
-                        None => ty.nullable || *has_default,
-                    })
+                    && fields
+                        .iter()
+                        .all(|(field, ty, has_default)| match given.get(field) {
+                            Some(value) => self.fits(value, ty),
+                            None => ty.nullable || *has_default,
+                        })
             }
             _ => false,
         }
