@@ -11,7 +11,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use symbios_entity::{actor, case_study, case_study_actor, participation, project};
 use uuid::Uuid;
 
-use super::exec::{Field, Out, write_str, write_value};
+use super::exec::{Field, Nested, ObjectPlan, Out, write_str, write_value};
+use crate::service::record::Row as RecordRow;
+use crate::service::relation::ForeignKey;
+
+/// Rows of `K`'s relation.
+type RelationRow<K> = crate::service::relation::Row<<K as ForeignKey>::Relation>;
 use super::nested::{RowsOf, SameRow, Target, Texts};
 use super::select::{Cost, Selected, Selector};
 use crate::graphql::limits::relation_complexity;
@@ -122,24 +127,44 @@ fn localized_text<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<C
     }
 }
 
+/// An object field without arguments whose values load per level: `wrap` makes its nested
+/// field of the selection's plan, `cost` its complexity of the selection's.
+fn object_field<'d, P, C>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    (type_name, table): (&'static str, Table<C>),
+    wrap: impl FnOnce(ObjectPlan<C>) -> Box<dyn Nested<P>>,
+    cost: fn(Cost) -> Cost,
+) -> Planned<P> {
+    selector.no_arguments(field)?;
+    let (plan, child) = selector.object(field, type_name, table)?;
+    Some((Field::Nested(wrap(plan)), cost(child)))
+}
+
 /// A relation list (`actors`): its rows loaded per level.
 fn rows<'d, K>(
     selector: &Selector<'d>,
     field: Selected<'d>,
     type_name: &'static str,
-    table: Table<crate::service::relation::Row<K::Relation>>,
-) -> Planned<crate::service::record::Row<K::Target>>
+    table: Table<RelationRow<K>>,
+) -> Planned<RecordRow<K::Target>>
 where
-    K: crate::service::relation::ForeignKey,
-    RowsOf<K>: super::exec::Nested<crate::service::record::Row<K::Target>>,
+    K: ForeignKey,
+    RowsOf<K>: Nested<RecordRow<K::Target>>,
 {
-    selector.no_arguments(field)?;
-    let (plan, cost) = selector.object(field, type_name, table)?;
-    let nested = RowsOf::<K> {
-        plan,
-        key: PhantomData,
+    let wrap = |plan| {
+        Box::new(RowsOf::<K> {
+            plan,
+            key: PhantomData,
+        }) as Box<dyn Nested<_>>
     };
-    Some((Field::Nested(Box::new(nested)), relation_complexity(cost)))
+    object_field(
+        selector,
+        field,
+        (type_name, table),
+        wrap,
+        relation_complexity,
+    )
 }
 
 /// The record a relation row names (`actor`).
@@ -147,19 +172,21 @@ fn target<'d, K>(
     selector: &Selector<'d>,
     field: Selected<'d>,
     type_name: &'static str,
-    table: Table<crate::service::record::Row<K::Target>>,
-) -> Planned<crate::service::relation::Row<K::Relation>>
+    table: Table<RecordRow<K::Target>>,
+) -> Planned<RelationRow<K>>
 where
-    K: crate::service::relation::ForeignKey,
-    Target<K>: super::exec::Nested<crate::service::relation::Row<K::Relation>>,
+    K: ForeignKey,
+    Target<K>: Nested<RelationRow<K>>,
 {
-    selector.no_arguments(field)?;
-    let (plan, cost) = selector.object(field, type_name, table)?;
-    let nested = Target::<K> {
-        plan,
-        key: PhantomData,
+    let wrap = |plan| {
+        Box::new(Target::<K> {
+            plan,
+            key: PhantomData,
+        }) as Box<dyn Nested<_>>
     };
-    Some((Field::Nested(Box::new(nested)), cost.saturating_add(1)))
+    object_field(selector, field, (type_name, table), wrap, |cost| {
+        cost.saturating_add(1)
+    })
 }
 
 /// `CaseStudy`.
@@ -298,38 +325,40 @@ pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Plann
     }
 }
 
-/// `CaseStudyActor`: an actor's role in a case study.
-fn case_study_actor<'d>(
-    selector: &Selector<'d>,
-    field: Selected<'d>,
-) -> Planned<case_study_actor::Model> {
-    type Row = case_study_actor::Model;
-    match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
-        "role" => leaf(selector, field, |row: &Row, out| {
-            enumeration(CaseStudyRole::from(row.role), out);
-        }),
-        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
-        "actor" => target::<roles::ActorId>(selector, field, "Actor", actor),
-        "caseStudy" => target::<roles::CaseStudyId>(selector, field, "CaseStudy", case_study),
-        _ => None,
-    }
+/// A role's table: its id, role and version, and the two records it links.
+macro_rules! role_table {
+    (
+        $(#[$doc:meta])* $name:ident: $model:ty, $role:ty;
+        $a:literal => $a_key:ty, $a_type:literal, $a_table:ident;
+        $b:literal => $b_key:ty, $b_type:literal, $b_table:ident;
+    ) => {
+        $(#[$doc])*
+        fn $name<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<$model> {
+            type Row = $model;
+            match field.node.name.node.as_str() {
+                "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+                "role" => leaf(selector, field, |row: &Row, out| {
+                    enumeration(<$role>::from(row.role), out);
+                }),
+                "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+                $a => target::<$a_key>(selector, field, $a_type, $a_table),
+                $b => target::<$b_key>(selector, field, $b_type, $b_table),
+                _ => None,
+            }
+        }
+    };
 }
 
-/// `Participation`: an actor's role in a project.
-fn participation<'d>(
-    selector: &Selector<'d>,
-    field: Selected<'d>,
-) -> Planned<participation::Model> {
-    type Row = participation::Model;
-    match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
-        "role" => leaf(selector, field, |row: &Row, out| {
-            enumeration(ParticipationRole::from(row.role), out);
-        }),
-        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
-        "actor" => target::<participations::ActorId>(selector, field, "Actor", actor),
-        "project" => target::<participations::ProjectId>(selector, field, "Project", project),
-        _ => None,
-    }
+role_table! {
+    /// `CaseStudyActor`: an actor's role in a case study.
+    case_study_actor: case_study_actor::Model, CaseStudyRole;
+    "actor" => roles::ActorId, "Actor", actor;
+    "caseStudy" => roles::CaseStudyId, "CaseStudy", case_study;
+}
+
+role_table! {
+    /// `Participation`: an actor's role in a project.
+    participation: participation::Model, ParticipationRole;
+    "actor" => participations::ActorId, "Actor", actor;
+    "project" => participations::ProjectId, "Project", project;
 }
