@@ -6,7 +6,9 @@ use std::marker::PhantomData;
 
 use uuid::Uuid;
 
-use super::exec::{Level, Loading, Nested, ObjectPlan, Out, Run, Written, chunked, distinct};
+use super::exec::{
+    Failed, Level, Loading, Nested, ObjectPlan, Out, Run, Written, chunked, distinct,
+};
 use crate::service::lang::{self, ChosenText, LanguagePreference};
 use crate::service::localized_text::{self, FieldTexts};
 use crate::service::record::{self, RecordType};
@@ -24,10 +26,46 @@ pub(super) struct RowsOf<K: ForeignKey> {
     pub key: PhantomData<K>,
 }
 
-struct RowsLoaded<'a, K: ForeignKey> {
-    plan: &'a ObjectPlan<RelationRow<K>>,
-    rows: HashMap<Uuid, Vec<RelationRow<K>>>,
-    level: Level<'a, RelationRow<K>>,
+/// What one level of objects (of rows `C`) loaded, by parent id (`V`: the rows or the row of
+/// each parent), with the level below; `M` is the nested field that loaded it.
+struct Below<'a, C, V, M> {
+    plan: &'a ObjectPlan<C>,
+    loaded: HashMap<Uuid, V>,
+    level: Level<'a, C>,
+    field: PhantomData<fn() -> M>,
+}
+
+/// The rows a parent's loaded value holds.
+trait Holds<C> {
+    fn items(&self) -> &[C];
+}
+
+impl<C> Holds<C> for Vec<C> {
+    fn items(&self) -> &[C] {
+        self
+    }
+}
+
+impl<C> Holds<C> for C {
+    fn items(&self) -> &[C] {
+        std::slice::from_ref(self)
+    }
+}
+
+/// Keeps `loaded` with the level below it, loaded for all its rows at once.
+async fn below<'a, C: Sync, V: Holds<C>, M>(
+    plan: &'a ObjectPlan<C>,
+    run: &Run,
+    loaded: HashMap<Uuid, V>,
+) -> Result<Below<'a, C, V, M>, Failed> {
+    let rows: Vec<&C> = loaded.values().flat_map(Holds::items).collect();
+    let level = plan.load(run, &rows).await?;
+    Ok(Below {
+        plan,
+        loaded,
+        level,
+        field: PhantomData,
+    })
 }
 
 impl<K: ForeignKey> Nested<RecordRow<K::Target>> for RowsOf<K>
@@ -47,23 +85,19 @@ where
                 relation::rows_of::<K>(db, &chunk).await
             })
             .await?;
-            let children: Vec<&RelationRow<K>> = rows.values().flatten().collect();
-            let level = self.plan.load(run, &children).await?;
-            Ok(Box::new(RowsLoaded::<K> {
-                plan: &self.plan,
-                rows,
-                level,
-            }) as Box<dyn Written<_> + 'a>)
+            let below = below::<_, _, Self>(&self.plan, run, rows).await?;
+            Ok(Box::new(below) as Box<dyn Written<_> + 'a>)
         })
     }
 }
 
-impl<K: ForeignKey> Written<RecordRow<K::Target>> for RowsLoaded<'_, K>
+impl<K: ForeignKey> Written<RecordRow<K::Target>>
+    for Below<'_, RelationRow<K>, Vec<RelationRow<K>>, RowsOf<K>>
 where
     RelationRow<K>: Send + Sync,
 {
     fn write(&self, parent: &RecordRow<K::Target>, out: &mut Out) {
-        let rows = self.rows.get(&K::Target::id(parent));
+        let rows = self.loaded.get(&K::Target::id(parent));
         self.plan
             .write_list(rows.into_iter().flatten(), &self.level, out);
     }
@@ -73,12 +107,6 @@ where
 pub(super) struct Target<K: ForeignKey> {
     pub plan: ObjectPlan<RecordRow<K::Target>>,
     pub key: PhantomData<K>,
-}
-
-struct TargetLoaded<'a, K: ForeignKey> {
-    plan: &'a ObjectPlan<RecordRow<K::Target>>,
-    records: HashMap<Uuid, RecordRow<K::Target>>,
-    level: Level<'a, RecordRow<K::Target>>,
 }
 
 impl<K: ForeignKey> Nested<RelationRow<K>> for Target<K>
@@ -98,23 +126,19 @@ where
                 record::load_many::<K::Target>(db, &chunk).await
             })
             .await?;
-            let targets: Vec<&RecordRow<K::Target>> = records.values().collect();
-            let level = self.plan.load(run, &targets).await?;
-            Ok(Box::new(TargetLoaded::<K> {
-                plan: &self.plan,
-                records,
-                level,
-            }) as Box<dyn Written<_> + 'a>)
+            let below = below::<_, _, Self>(&self.plan, run, records).await?;
+            Ok(Box::new(below) as Box<dyn Written<_> + 'a>)
         })
     }
 }
 
-impl<K: ForeignKey> Written<RelationRow<K>> for TargetLoaded<'_, K>
+impl<K: ForeignKey> Written<RelationRow<K>>
+    for Below<'_, RecordRow<K::Target>, RecordRow<K::Target>, Target<K>>
 where
     RecordRow<K::Target>: Send + Sync,
 {
     fn write(&self, parent: &RelationRow<K>, out: &mut Out) {
-        match K::of(parent).and_then(|id| self.records.get(&id)) {
+        match K::of(parent).and_then(|id| self.loaded.get(&id)) {
             Some(record) => self.plan.write(record, &self.level, out),
             None => out.extend_from_slice(b"null"),
         }

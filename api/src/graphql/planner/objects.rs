@@ -189,6 +189,61 @@ where
     })
 }
 
+/// What every record type's row has.
+trait RecordRowFields: Sync + 'static {
+    fn record_id(&self) -> Uuid;
+    fn slug(&self) -> &str;
+    fn original_lang(&self) -> &str;
+    fn version(&self) -> i32;
+    fn created_at(&self) -> DateTime<Utc>;
+    fn updated_at(&self) -> DateTime<Utc>;
+}
+
+macro_rules! record_row_fields {
+    ($($model:ty),+) => {
+        $(impl RecordRowFields for $model {
+            fn record_id(&self) -> Uuid {
+                self.id
+            }
+            fn slug(&self) -> &str {
+                &self.slug
+            }
+            fn original_lang(&self) -> &str {
+                &self.original_lang
+            }
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn created_at(&self) -> DateTime<Utc> {
+                self.created_at
+            }
+            fn updated_at(&self) -> DateTime<Utc> {
+                self.updated_at
+            }
+        })+
+    };
+}
+
+record_row_fields!(case_study::Model, actor::Model, project::Model);
+
+/// The fields every record type has (`id`, `slug`, `originalLang` and the versioned ones).
+fn record_field<'d, R: RecordRowFields>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Planned<R> {
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &R, out| id(row.record_id(), out)),
+        "slug" => leaf(selector, field, |row: &R, out| write_str(row.slug(), out)),
+        "originalLang" => leaf(selector, field, |row: &R, out| {
+            write_str(row.original_lang(), out);
+        }),
+        "version" => leaf(selector, field, |row: &R, out| int(row.version(), out)),
+        "createdAt" => leaf(selector, field, |row: &R, out| time(row.created_at(), out)),
+        "updatedAt" => leaf(selector, field, |row: &R, out| time(row.updated_at(), out)),
+        _ => None,
+    }
+}
+
 /// `CaseStudy`.
 pub(super) fn case_study<'d>(
     selector: &Selector<'d>,
@@ -196,8 +251,6 @@ pub(super) fn case_study<'d>(
 ) -> Planned<case_study::Model> {
     type Row = case_study::Model;
     match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
-        "slug" => leaf(selector, field, |row: &Row, out| write_str(&row.slug, out)),
         "title" => leaf(selector, field, |row: &Row, out| write_str(&row.title, out)),
         "kind" => leaf(selector, field, |row: &Row, out| {
             enumeration(CaseStudyKind::from(row.kind), out);
@@ -211,12 +264,6 @@ pub(super) fn case_study<'d>(
         "establishedYear" => leaf(selector, field, |row: &Row, out| {
             optional_int(row.established_year, out);
         }),
-        "originalLang" => leaf(selector, field, |row: &Row, out| {
-            write_str(&row.original_lang, out);
-        }),
-        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
-        "createdAt" => leaf(selector, field, |row: &Row, out| time(row.created_at, out)),
-        "updatedAt" => leaf(selector, field, |row: &Row, out| time(row.updated_at, out)),
         "location" => {
             selector.no_arguments(field)?;
             let (plan, cost) = selector.object(field, "Location", location)?;
@@ -228,7 +275,7 @@ pub(super) fn case_study<'d>(
         "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
         "body" => localized(selector, field, |row: &Row| row.id, text_field::BODY),
         "actors" => rows::<roles::CaseStudyId>(selector, field, "CaseStudyActor", case_study_actor),
-        _ => None,
+        _ => record_field(selector, field),
     }
 }
 
@@ -260,8 +307,6 @@ fn location<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_st
 pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<actor::Model> {
     type Row = actor::Model;
     match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
-        "slug" => leaf(selector, field, |row: &Row, out| write_str(&row.slug, out)),
         "name" => leaf(selector, field, |row: &Row, out| write_str(&row.name, out)),
         "kind" => leaf(selector, field, |row: &Row, out| {
             enumeration(ActorKind::from(row.kind), out);
@@ -272,12 +317,6 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
         "website" => leaf(selector, field, |row: &Row, out| {
             optional_str(row.website.as_deref(), out);
         }),
-        "originalLang" => leaf(selector, field, |row: &Row, out| {
-            write_str(&row.original_lang, out);
-        }),
-        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
-        "createdAt" => leaf(selector, field, |row: &Row, out| time(row.created_at, out)),
-        "updatedAt" => leaf(selector, field, |row: &Row, out| time(row.updated_at, out)),
         "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
         "projects" => {
             rows::<participations::ActorId>(selector, field, "Participation", participation)
@@ -285,7 +324,7 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
         "caseStudies" => {
             rows::<roles::ActorId>(selector, field, "CaseStudyActor", case_study_actor)
         }
-        _ => None,
+        _ => record_field(selector, field),
     }
 }
 
@@ -293,8 +332,6 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
 pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<project::Model> {
     type Row = project::Model;
     match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
-        "slug" => leaf(selector, field, |row: &Row, out| write_str(&row.slug, out)),
         "name" => leaf(selector, field, |row: &Row, out| write_str(&row.name, out)),
         "acronym" => leaf(selector, field, |row: &Row, out| {
             optional_str(row.acronym.as_deref(), out);
@@ -311,17 +348,11 @@ pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Plann
         "website" => leaf(selector, field, |row: &Row, out| {
             optional_str(row.website.as_deref(), out);
         }),
-        "originalLang" => leaf(selector, field, |row: &Row, out| {
-            write_str(&row.original_lang, out);
-        }),
-        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
-        "createdAt" => leaf(selector, field, |row: &Row, out| time(row.created_at, out)),
-        "updatedAt" => leaf(selector, field, |row: &Row, out| time(row.updated_at, out)),
         "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
         "participants" => {
             rows::<participations::ProjectId>(selector, field, "Participation", participation)
         }
-        _ => None,
+        _ => record_field(selector, field),
     }
 }
 

@@ -151,14 +151,8 @@ where
     for selected in selector.collect(set, connection_type)? {
         let key = selected.node.response_key().node.clone();
         let (planned, field_cost) = selector.nested(|| match selected.node.name.node.as_str() {
-            "__typename" => {
-                selector.leaf(selected)?;
-                Some((PageField::Typename, 1))
-            }
-            "totalCount" => {
-                selector.leaf(selected)?;
-                Some((PageField::TotalCount, 1))
-            }
+            "__typename" => counted(selector, selected, PageField::Typename),
+            "totalCount" => counted(selector, selected, PageField::TotalCount),
             "pageInfo" => page_info(selector, selected),
             "edges" => {
                 selector.no_arguments(selected)?;
@@ -171,19 +165,11 @@ where
                     let edge_key = edge_field.node.response_key().node.clone();
                     let (planned, cost) =
                         selector.nested(|| match edge_field.node.name.node.as_str() {
-                            "__typename" => {
-                                selector.leaf(edge_field)?;
-                                Some((EdgeField::Typename, 1))
-                            }
-                            "cursor" => {
-                                selector.leaf(edge_field)?;
-                                Some((EdgeField::Cursor, 1))
-                            }
+                            "__typename" => counted(selector, edge_field, EdgeField::Typename),
+                            "cursor" => counted(selector, edge_field, EdgeField::Cursor),
                             "node" => {
-                                selector.no_arguments(edge_field)?;
-                                let (plan, cost) = selector.object(edge_field, node_type, table)?;
-                                nodes.push(plan);
-                                Some((EdgeField::Node(nodes.len() - 1), cost.saturating_add(1)))
+                                node::<R>(selector, edge_field, (node_type, table), &mut nodes)
+                                    .map(|(index, cost)| (EdgeField::Node(index), cost))
                             }
                             _ => None,
                         })?;
@@ -192,12 +178,8 @@ where
                 }
                 Some((PageField::Edges(edge_fields), edge_cost.saturating_add(1)))
             }
-            "nodes" => {
-                selector.no_arguments(selected)?;
-                let (plan, cost) = selector.object(selected, node_type, table)?;
-                nodes.push(plan);
-                Some((PageField::Nodes(nodes.len() - 1), cost.saturating_add(1)))
-            }
+            "nodes" => node::<R>(selector, selected, (node_type, table), &mut nodes)
+                .map(|(index, cost)| (PageField::Nodes(index), cost)),
             _ => None,
         })?;
         cost = cost.saturating_add(field_cost);
@@ -215,6 +197,28 @@ where
         edge_type,
     };
     Some((Box::new(plan), page_complexity(first, last, cost)))
+}
+
+/// A leaf of a connection, counted 1.
+fn counted<'d, T>(selector: &Selector<'d>, field: Selected<'d>, planned: T) -> Option<(T, Cost)> {
+    selector.leaf(field)?;
+    Some((planned, 1))
+}
+
+/// `edges { node }` or `nodes`: its object plan, kept in `nodes` (the index is returned).
+fn node<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    (node_type, table): (&'static str, Table<R>),
+    nodes: &mut Vec<ObjectPlan<Row<R>>>,
+) -> Option<(usize, Cost)>
+where
+    R: RecordType,
+{
+    selector.no_arguments(field)?;
+    let (plan, cost) = selector.object(field, node_type, table)?;
+    nodes.push(plan);
+    Some((nodes.len() - 1, cost.saturating_add(1)))
 }
 
 fn page_info<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Option<(PageField, Cost)> {
