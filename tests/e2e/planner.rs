@@ -16,14 +16,7 @@ async fn post(
     variables: Value,
     headers: HeaderMap,
 ) -> (Vec<u8>, String) {
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.base_url))
-        .headers(headers)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await
-        .expect("request sent");
+    let response = app.graphql_response(query, variables, headers).await;
     let path = response
         .headers()
         .get("x-symbios-plan")
@@ -90,21 +83,40 @@ const PLANNED: &[(&str, &str)] = &[
     ),
 ];
 
-/// Runs each query on both apps with `headers` and compares the bodies byte for byte.
-async fn compare(planned: &TestApp, general: &TestApp, headers: &HeaderMap) {
+/// Runs `query` on the app with the planner and on the one without, asserts the same bytes
+/// and that the latter answered through the general path; returns the body and which path
+/// answered on the former.
+async fn on_both(
+    (planned, general): &(TestApp, TestApp),
+    query: &str,
+    variables: Value,
+    headers: &HeaderMap,
+    what: &str,
+) -> (String, String) {
+    let (planned_body, path) = post(planned, query, variables.clone(), headers.clone()).await;
+    let (general_body, general_path) = post(general, query, variables, headers.clone()).await;
+    let text = String::from_utf8_lossy(&planned_body).into_owned();
+    assert_eq!(general_path, "general", "{what}");
+    assert_eq!(
+        text,
+        String::from_utf8_lossy(&general_body),
+        "{what}: the two paths answer differently"
+    );
+    (text, path)
+}
+
+/// Runs each planned query on both apps with `headers`.
+async fn compare(apps: &(TestApp, TestApp), headers: &HeaderMap) {
     for (what, query) in PLANNED {
-        let (planned_body, planned_path) = post(planned, query, json!({}), headers.clone()).await;
-        let (general_body, general_path) = post(general, query, json!({}), headers.clone()).await;
-        let text = String::from_utf8_lossy(&planned_body);
+        let (text, path) = on_both(apps, query, json!({}), headers, what).await;
         assert!(!text.contains("\"errors\""), "{what}: {text}");
-        assert_eq!(planned_path, "planned", "{what} was not planned: {text}");
-        assert_eq!(general_path, "general", "{what}");
-        assert_eq!(
-            text,
-            String::from_utf8_lossy(&general_body),
-            "{what}: the planner's answer differs from the general path's"
-        );
+        assert_eq!(path, "planned", "{what} was not planned: {text}");
     }
+}
+
+async fn stop((planned, general): (TestApp, TestApp)) {
+    planned.stop().await;
+    general.stop().await;
 }
 
 async fn both_paths(backend: Backend) -> (TestApp, TestApp) {
@@ -115,21 +127,16 @@ async fn both_paths(backend: Backend) -> (TestApp, TestApp) {
 
 backend_test!(planned_answers_are_the_general_paths_bytes, each backend);
 async fn planned_answers_are_the_general_paths_bytes(backend: Backend) {
-    let (planned, general) = both_paths(backend).await;
-    compare(&planned, &general, &HeaderMap::new()).await;
-    compare(
-        &planned,
-        &general,
-        &accept_language("sv, nb;q=0.8, en;q=0.5"),
-    )
-    .await;
-    compare(&planned, &general, &accept_language("de")).await;
+    let apps = both_paths(backend).await;
+    compare(&apps, &HeaderMap::new()).await;
+    compare(&apps, &accept_language("sv, nb;q=0.8, en;q=0.5")).await;
+    compare(&apps, &accept_language("de")).await;
 
     // Variables, and the page after a cursor in both directions.
     let paged = r#"query ($first: Int, $after: String, $last: Int, $before: String) {
         caseStudies(first: $first, after: $after, last: $last, before: $before, orderBy: { field: SLUG }) {
           pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { slug } } } }"#;
-    let (first_page, _) = post(&planned, paged, json!({ "first": 3 }), HeaderMap::new()).await;
+    let (first_page, _) = post(&apps.0, paged, json!({ "first": 3 }), HeaderMap::new()).await;
     let first_page: Value = serde_json::from_slice(&first_page).expect("JSON");
     let end = &first_page["data"]["caseStudies"]["pageInfo"]["endCursor"];
     assert!(end.is_string(), "{first_page}");
@@ -137,22 +144,16 @@ async fn planned_answers_are_the_general_paths_bytes(backend: Backend) {
         json!({ "first": 2, "after": end }),
         json!({ "last": 2, "before": end }),
     ] {
-        let (planned_body, path) = post(&planned, paged, variables.clone(), HeaderMap::new()).await;
-        let (general_body, _) = post(&general, paged, variables.clone(), HeaderMap::new()).await;
-        assert_eq!(path, "planned", "{variables}");
-        assert_eq!(
-            String::from_utf8_lossy(&planned_body),
-            String::from_utf8_lossy(&general_body),
-            "{variables}"
-        );
+        let what = variables.to_string();
+        let (_, path) = on_both(&apps, paged, variables, &HeaderMap::new(), &what).await;
+        assert_eq!(path, "planned", "{what}");
     }
-    planned.stop().await;
-    general.stop().await;
+    stop(apps).await;
 }
 
 backend_test!(documents_outside_the_subset_answer_through_the_general_path, each backend);
 async fn documents_outside_the_subset_answer_through_the_general_path(backend: Backend) {
-    let (planned, general) = both_paths(backend).await;
+    let apps = both_paths(backend).await;
     let cases = [
         (
             "search",
@@ -211,17 +212,10 @@ async fn documents_outside_the_subset_answer_through_the_general_path(backend: B
         ),
     ];
     for (what, query, variables) in cases {
-        let (planned_body, path) = post(&planned, query, variables.clone(), HeaderMap::new()).await;
-        let (general_body, _) = post(&general, query, variables, HeaderMap::new()).await;
+        let (_, path) = on_both(&apps, query, variables, &HeaderMap::new(), what).await;
         assert_eq!(path, "general", "{what} must go the general way");
-        assert_eq!(
-            String::from_utf8_lossy(&planned_body),
-            String::from_utf8_lossy(&general_body),
-            "{what}"
-        );
     }
-    planned.stop().await;
-    general.stop().await;
+    stop(apps).await;
 }
 
 backend_test!(a_too_complex_document_is_refused_with_the_planner_on);

@@ -10,6 +10,7 @@ use async_graphql::Name;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::nested::SameRow;
 use crate::service::lang::LanguagePreference;
 
 /// The answer being written.
@@ -49,8 +50,14 @@ pub(super) enum Field<R> {
     Typename,
     /// A value of the row, written as async-graphql writes it.
     Leaf(fn(&R, &mut Out)),
+    /// A text of the row.
+    Text(for<'r> fn(&'r R) -> &'r str),
+    /// An optional text of the row.
+    OptionalText(for<'r> fn(&'r R) -> Option<&'r str>),
     /// A value loaded for the whole level (a relation, a localized text, a nested object).
     Nested(Box<dyn Nested<R>>),
+    /// An object over the same row (a case study's `location`).
+    Inline(ObjectPlan<R>),
 }
 
 /// A field whose values are loaded for every object of a level at once.
@@ -72,14 +79,20 @@ pub(super) trait Written<R>: Send + Sync {
 /// fields written from the row itself).
 pub(super) type Level<'a, R> = Vec<Option<Box<dyn Written<R> + 'a>>>;
 
-impl<R: Sync> ObjectPlan<R> {
+impl<R: Send + Sync> ObjectPlan<R> {
     /// Loads the nested fields of `rows`, one field after the other, on this task.
     pub async fn load<'a>(&'a self, run: &Run, rows: &[&R]) -> Result<Level<'a, R>, Failed> {
         let mut level = Vec::with_capacity(self.fields.len());
         for (_, field) in &self.fields {
             level.push(match field {
                 Field::Nested(nested) => Some(nested.load(run, rows).await?),
-                Field::Typename | Field::Leaf(_) => None,
+                Field::Inline(plan) => {
+                    // Boxed: the plan holds itself, so this future would too.
+                    let inner = Box::pin(plan.load(run, rows)).await?;
+                    let same_row = SameRow { plan, level: inner };
+                    Some(Box::new(same_row) as Box<dyn Written<R> + 'a>)
+                }
+                Field::Typename | Field::Leaf(_) | Field::Text(_) | Field::OptionalText(_) => None,
             });
         }
         Ok(level)
@@ -87,20 +100,19 @@ impl<R: Sync> ObjectPlan<R> {
 
     /// Writes the object of `row`.
     pub fn write(&self, row: &R, level: &Level<'_, R>, out: &mut Out) {
-        out.push(b'{');
-        for (index, ((key, field), loaded)) in self.fields.iter().zip(level).enumerate() {
-            if index > 0 {
-                out.push(b',');
-            }
-            write_key(key, out);
-            match (field, loaded) {
+        write_fields(&self.fields, out, |index, field, out| {
+            match (field, level.get(index).and_then(Option::as_ref)) {
                 (Field::Typename, _) => write_str(self.type_name, out),
                 (Field::Leaf(write), _) => write(row, out),
-                (Field::Nested(_), Some(loaded)) => loaded.write(row, out),
-                (Field::Nested(_), None) => out.extend_from_slice(b"null"),
+                (Field::Text(read), _) => write_str(read(row), out),
+                (Field::OptionalText(read), _) => match read(row) {
+                    Some(text) => write_str(text, out),
+                    None => out.extend_from_slice(b"null"),
+                },
+                (Field::Nested(_) | Field::Inline(_), Some(loaded)) => loaded.write(row, out),
+                (Field::Nested(_) | Field::Inline(_), None) => out.extend_from_slice(b"null"),
             }
-        }
-        out.push(b'}');
+        });
     }
 
     /// Writes `rows` as a list.
@@ -112,15 +124,41 @@ impl<R: Sync> ObjectPlan<R> {
     ) where
         R: 'r,
     {
-        out.push(b'[');
-        for (index, row) in rows.into_iter().enumerate() {
-            if index > 0 {
-                out.push(b',');
-            }
-            self.write(row, level, out);
-        }
-        out.push(b']');
+        write_items(rows, out, |row, out| self.write(row, level, out));
     }
+}
+
+/// An object: each selected field's key, then what `value` writes for it.
+pub(super) fn write_fields<T>(
+    fields: &[(Name, T)],
+    out: &mut Out,
+    mut value: impl FnMut(usize, &T, &mut Out),
+) {
+    out.push(b'{');
+    for (index, (key, field)) in fields.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        write_key(key, out);
+        value(index, field, out);
+    }
+    out.push(b'}');
+}
+
+/// A list: what `item` writes for each of `items`.
+pub(super) fn write_items<T>(
+    items: impl IntoIterator<Item = T>,
+    out: &mut Out,
+    mut item: impl FnMut(T, &mut Out),
+) {
+    out.push(b'[');
+    for (index, each) in items.into_iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        item(each, out);
+    }
+    out.push(b']');
 }
 
 /// `"key":`.

@@ -53,7 +53,7 @@ impl<C> Holds<C> for C {
 }
 
 /// Keeps `loaded` with the level below it, loaded for all its rows at once.
-async fn below<'a, C: Sync, V: Holds<C>, M>(
+async fn below<'a, C: Send + Sync, V: Holds<C>, M>(
     plan: &'a ObjectPlan<C>,
     run: &Run,
     loaded: HashMap<Uuid, V>,
@@ -205,33 +205,13 @@ impl<R: Sync> Written<R> for TextsLoaded<'_, R> {
     }
 }
 
-/// An object over the parent's own row (a case study's `location`).
-pub(super) struct SameRow<R> {
-    pub plan: ObjectPlan<R>,
+/// An object over the parent's own row (a case study's `location`) with its level.
+pub(super) struct SameRow<'a, R> {
+    pub plan: &'a ObjectPlan<R>,
+    pub level: Level<'a, R>,
 }
 
-struct SameRowLoaded<'a, R> {
-    plan: &'a ObjectPlan<R>,
-    level: Level<'a, R>,
-}
-
-impl<R: Send + Sync + 'static> Nested<R> for SameRow<R> {
-    fn load<'a: 'f, 'r: 'f, 'f>(
-        &'a self,
-        run: &'f Run,
-        parents: &'f [&'r R],
-    ) -> Loading<'f, Box<dyn Written<R> + 'a>> {
-        Box::pin(async move {
-            let level = self.plan.load(run, parents).await?;
-            Ok(Box::new(SameRowLoaded {
-                plan: &self.plan,
-                level,
-            }) as Box<dyn Written<R> + 'a>)
-        })
-    }
-}
-
-impl<R: Send + Sync> Written<R> for SameRowLoaded<'_, R> {
+impl<R: Send + Sync> Written<R> for SameRow<'_, R> {
     fn write(&self, parent: &R, out: &mut Out) {
         self.plan.write(parent, &self.level, out);
     }

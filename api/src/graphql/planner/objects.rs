@@ -17,7 +17,7 @@ use crate::service::relation::ForeignKey;
 
 /// Rows of `K`'s relation.
 type RelationRow<K> = crate::service::relation::Row<<K as ForeignKey>::Relation>;
-use super::nested::{RowsOf, SameRow, Target, Texts};
+use super::nested::{RowsOf, Target, Texts};
 use super::select::{Cost, Selected, Selector};
 use crate::graphql::limits::relation_complexity;
 use crate::graphql::types::enums::{
@@ -43,15 +43,26 @@ fn leaf<'d, R>(
     Some((Field::Leaf(write), 1))
 }
 
-fn id(id: Uuid, out: &mut Out) {
-    write_str(&id.to_string(), out);
+/// A text of the row.
+fn text<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    read: for<'r> fn(&'r R) -> &'r str,
+) -> Planned<R> {
+    selector.counted(field, Field::Text(read))
 }
 
-fn optional_str(text: Option<&str>, out: &mut Out) {
-    match text {
-        Some(text) => write_str(text, out),
-        None => out.extend_from_slice(b"null"),
-    }
+/// An optional text of the row.
+fn optional_text<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    read: for<'r> fn(&'r R) -> Option<&'r str>,
+) -> Planned<R> {
+    selector.counted(field, Field::OptionalText(read))
+}
+
+fn id(id: Uuid, out: &mut Out) {
+    write_str(&id.to_string(), out);
 }
 
 fn int(value: i32, out: &mut Out) {
@@ -112,14 +123,12 @@ fn localized<'d, R: Sync + 'static>(
 
 fn localized_text<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<ChosenText> {
     match field.node.name.node.as_str() {
-        "text" => leaf(selector, field, |text, out| write_str(&text.text, out)),
-        "lang" => leaf(selector, field, |text, out| write_str(&text.lang, out)),
+        "text" => text(selector, field, |chosen: &ChosenText| &chosen.text),
+        "lang" => text(selector, field, |chosen: &ChosenText| &chosen.lang),
         "original" => leaf(selector, field, |text, out| {
             write_value(&ConstValue::Boolean(text.is_original), out);
         }),
-        "originalLang" => leaf(selector, field, |text, out| {
-            write_str(&text.original_lang, out);
-        }),
+        "originalLang" => text(selector, field, |chosen: &ChosenText| &chosen.original_lang),
         "availableLanguages" => leaf(selector, field, |text, out| {
             let _ = serde_json::to_writer(&mut *out, &text.available);
         }),
@@ -233,10 +242,8 @@ fn record_field<'d, R: RecordRowFields>(
 ) -> Planned<R> {
     match field.node.name.node.as_str() {
         "id" => leaf(selector, field, |row: &R, out| id(row.record_id(), out)),
-        "slug" => leaf(selector, field, |row: &R, out| write_str(row.slug(), out)),
-        "originalLang" => leaf(selector, field, |row: &R, out| {
-            write_str(row.original_lang(), out);
-        }),
+        "slug" => text(selector, field, |row: &R| row.slug()),
+        "originalLang" => text(selector, field, |row: &R| row.original_lang()),
         "version" => leaf(selector, field, |row: &R, out| int(row.version(), out)),
         "createdAt" => leaf(selector, field, |row: &R, out| time(row.created_at(), out)),
         "updatedAt" => leaf(selector, field, |row: &R, out| time(row.updated_at(), out)),
@@ -251,26 +258,21 @@ pub(super) fn case_study<'d>(
 ) -> Planned<case_study::Model> {
     type Row = case_study::Model;
     match field.node.name.node.as_str() {
-        "title" => leaf(selector, field, |row: &Row, out| write_str(&row.title, out)),
+        "title" => text(selector, field, |row: &Row| &row.title),
         "kind" => leaf(selector, field, |row: &Row, out| {
             enumeration(CaseStudyKind::from(row.kind), out);
         }),
         "status" => leaf(selector, field, |row: &Row, out| {
             enumeration(CaseStudyStatus::from(row.status), out);
         }),
-        "country" => leaf(selector, field, |row: &Row, out| {
-            write_str(&row.country, out)
-        }),
+        "country" => text(selector, field, |row: &Row| &row.country),
         "establishedYear" => leaf(selector, field, |row: &Row, out| {
             optional_int(row.established_year, out);
         }),
         "location" => {
             selector.no_arguments(field)?;
             let (plan, cost) = selector.object(field, "Location", location)?;
-            Some((
-                Field::Nested(Box::new(SameRow { plan })),
-                cost.saturating_add(1),
-            ))
+            Some((Field::Inline(plan), cost.saturating_add(1)))
         }
         "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
         "body" => localized(selector, field, |row: &Row| row.id, text_field::BODY),
@@ -283,16 +285,10 @@ pub(super) fn case_study<'d>(
 fn location<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_study::Model> {
     type Row = case_study::Model;
     match field.node.name.node.as_str() {
-        "place" => leaf(selector, field, |row: &Row, out| write_str(&row.place, out)),
-        "municipality" => leaf(selector, field, |row: &Row, out| {
-            optional_str(row.municipality.as_deref(), out);
-        }),
-        "region" => leaf(selector, field, |row: &Row, out| {
-            optional_str(row.region.as_deref(), out);
-        }),
-        "country" => leaf(selector, field, |row: &Row, out| {
-            write_str(&row.country, out)
-        }),
+        "place" => text(selector, field, |row: &Row| &row.place),
+        "municipality" => optional_text(selector, field, |row: &Row| row.municipality.as_deref()),
+        "region" => optional_text(selector, field, |row: &Row| row.region.as_deref()),
+        "country" => text(selector, field, |row: &Row| &row.country),
         "latitude" => leaf(selector, field, |row: &Row, out| {
             optional_float(row.latitude, out)
         }),
@@ -307,16 +303,12 @@ fn location<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_st
 pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<actor::Model> {
     type Row = actor::Model;
     match field.node.name.node.as_str() {
-        "name" => leaf(selector, field, |row: &Row, out| write_str(&row.name, out)),
+        "name" => text(selector, field, |row: &Row| &row.name),
         "kind" => leaf(selector, field, |row: &Row, out| {
             enumeration(ActorKind::from(row.kind), out);
         }),
-        "country" => leaf(selector, field, |row: &Row, out| {
-            write_str(&row.country, out)
-        }),
-        "website" => leaf(selector, field, |row: &Row, out| {
-            optional_str(row.website.as_deref(), out);
-        }),
+        "country" => text(selector, field, |row: &Row| &row.country),
+        "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
         "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
         "projects" => {
             rows::<participations::ActorId>(selector, field, "Participation", participation)
@@ -332,10 +324,8 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
 pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<project::Model> {
     type Row = project::Model;
     match field.node.name.node.as_str() {
-        "name" => leaf(selector, field, |row: &Row, out| write_str(&row.name, out)),
-        "acronym" => leaf(selector, field, |row: &Row, out| {
-            optional_str(row.acronym.as_deref(), out);
-        }),
+        "name" => text(selector, field, |row: &Row| &row.name),
+        "acronym" => optional_text(selector, field, |row: &Row| row.acronym.as_deref()),
         "status" => leaf(selector, field, |row: &Row, out| {
             enumeration(ProjectStatus::from(row.status), out);
         }),
@@ -345,9 +335,7 @@ pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Plann
         "endDate" => leaf(selector, field, |row: &Row, out| {
             optional_date(row.end_date, out)
         }),
-        "website" => leaf(selector, field, |row: &Row, out| {
-            optional_str(row.website.as_deref(), out);
-        }),
+        "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
         "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
         "participants" => {
             rows::<participations::ProjectId>(selector, field, "Participation", participation)

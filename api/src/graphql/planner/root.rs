@@ -4,7 +4,9 @@
 
 use async_graphql::{InputType, Name, Value as ConstValue};
 
-use super::exec::{Failed, Loading, ObjectPlan, Out, Run, write_key, write_str, write_value};
+use super::exec::{
+    Failed, Loading, ObjectPlan, Out, Run, write_fields, write_items, write_str, write_value,
+};
 use super::objects;
 use super::select::{Cost, Selected, Selector};
 use crate::graphql::connection::PageArgs;
@@ -151,8 +153,8 @@ where
     for selected in selector.collect(set, connection_type)? {
         let key = selected.node.response_key().node.clone();
         let (planned, field_cost) = selector.nested(|| match selected.node.name.node.as_str() {
-            "__typename" => counted(selector, selected, PageField::Typename),
-            "totalCount" => counted(selector, selected, PageField::TotalCount),
+            "__typename" => selector.counted(selected, PageField::Typename),
+            "totalCount" => selector.counted(selected, PageField::TotalCount),
             "pageInfo" => page_info(selector, selected),
             "edges" => {
                 selector.no_arguments(selected)?;
@@ -165,8 +167,8 @@ where
                     let edge_key = edge_field.node.response_key().node.clone();
                     let (planned, cost) =
                         selector.nested(|| match edge_field.node.name.node.as_str() {
-                            "__typename" => counted(selector, edge_field, EdgeField::Typename),
-                            "cursor" => counted(selector, edge_field, EdgeField::Cursor),
+                            "__typename" => selector.counted(edge_field, EdgeField::Typename),
+                            "cursor" => selector.counted(edge_field, EdgeField::Cursor),
                             "node" => {
                                 node::<R>(selector, edge_field, (node_type, table), &mut nodes)
                                     .map(|(index, cost)| (EdgeField::Node(index), cost))
@@ -197,12 +199,6 @@ where
         edge_type,
     };
     Some((Box::new(plan), page_complexity(first, last, cost)))
-}
-
-/// A leaf of a connection, counted 1.
-fn counted<'d, T>(selector: &Selector<'d>, field: Selected<'d>, planned: T) -> Option<(T, Cost)> {
-    selector.leaf(field)?;
-    Some((planned, 1))
 }
 
 /// `edges { node }` or `nodes`: its object plan, kept in `nodes` (the index is returned).
@@ -245,7 +241,7 @@ fn page_info<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Option<(PageFi
     Some((PageField::PageInfo(fields), cost))
 }
 
-fn optional_cursor(cursor: Option<String>, out: &mut Out) {
+fn optional_cursor(cursor: Option<&String>, out: &mut Out) {
     match cursor {
         Some(cursor) => write_str(&cursor, out),
         None => out.extend_from_slice(b"null"),
@@ -280,81 +276,38 @@ where
                 .iter()
                 .map(|(cursor, _)| encode_cursor(cursor))
                 .collect();
-            out.push(b'{');
-            for (index, (key, field)) in self.fields.iter().enumerate() {
-                if index > 0 {
-                    out.push(b',');
+            write_fields(&self.fields, out, |_, field, out| match field {
+                PageField::Typename => write_str(self.connection_type, out),
+                PageField::TotalCount => {
+                    let _ = serde_json::to_writer(&mut *out, &total.unwrap_or_default());
                 }
-                write_key(key, out);
-                match field {
-                    PageField::Typename => write_str(self.connection_type, out),
-                    PageField::TotalCount => {
-                        let _ = serde_json::to_writer(&mut *out, &total.unwrap_or_default());
+                PageField::PageInfo(info) => write_fields(info, out, |_, field, out| match field {
+                    InfoField::Typename => write_str("PageInfo", out),
+                    InfoField::HasPreviousPage => {
+                        write_value(&ConstValue::Boolean(page.has_previous_page), out);
                     }
-                    PageField::PageInfo(info) => {
-                        out.push(b'{');
-                        for (index, (key, field)) in info.iter().enumerate() {
-                            if index > 0 {
-                                out.push(b',');
-                            }
-                            write_key(key, out);
-                            match field {
-                                InfoField::Typename => write_str("PageInfo", out),
-                                InfoField::HasPreviousPage => {
-                                    write_value(&ConstValue::Boolean(page.has_previous_page), out);
-                                }
-                                InfoField::HasNextPage => {
-                                    write_value(&ConstValue::Boolean(page.has_next_page), out);
-                                }
-                                InfoField::StartCursor => {
-                                    optional_cursor(cursors.first().cloned(), out);
-                                }
-                                InfoField::EndCursor => {
-                                    optional_cursor(cursors.last().cloned(), out);
-                                }
-                            }
-                        }
-                        out.push(b'}');
+                    InfoField::HasNextPage => {
+                        write_value(&ConstValue::Boolean(page.has_next_page), out);
                     }
-                    PageField::Edges(edge_fields) => {
-                        out.push(b'[');
-                        for (row_index, ((_, row), cursor)) in
-                            page.items.iter().zip(&cursors).enumerate()
-                        {
-                            if row_index > 0 {
-                                out.push(b',');
-                            }
-                            out.push(b'{');
-                            for (index, (key, field)) in edge_fields.iter().enumerate() {
-                                if index > 0 {
-                                    out.push(b',');
-                                }
-                                write_key(key, out);
-                                match field {
-                                    EdgeField::Typename => write_str(self.edge_type, out),
-                                    EdgeField::Cursor => write_str(cursor, out),
-                                    EdgeField::Node(plan) => {
-                                        self.write_node(*plan, row, &levels, out);
-                                    }
-                                }
-                            }
-                            out.push(b'}');
-                        }
-                        out.push(b']');
-                    }
-                    PageField::Nodes(plan) => {
-                        out.push(b'[');
-                        for (row_index, row) in rows.iter().enumerate() {
-                            if row_index > 0 {
-                                out.push(b',');
-                            }
-                            self.write_node(*plan, row, &levels, out);
-                        }
-                        out.push(b']');
-                    }
+                    InfoField::StartCursor => optional_cursor(cursors.first(), out),
+                    InfoField::EndCursor => optional_cursor(cursors.last(), out),
+                }),
+                PageField::Edges(edge_fields) => {
+                    let edges = page.items.iter().zip(&cursors);
+                    write_items(edges, out, |((_, row), cursor), out| {
+                        write_fields(edge_fields, out, |_, field, out| match field {
+                            EdgeField::Typename => write_str(self.edge_type, out),
+                            EdgeField::Cursor => write_str(cursor, out),
+                            EdgeField::Node(plan) => self.write_node(*plan, row, &levels, out),
+                        });
+                    });
                 }
-            }
-            out.push(b'}');
+                PageField::Nodes(plan) => {
+                    write_items(&rows, out, |row, out| {
+                        self.write_node(*plan, row, &levels, out);
+                    });
+                }
+            });
             Ok(())
         })
     }

@@ -308,6 +308,12 @@ impl<'d> Selector<'d> {
         field.node.arguments.is_empty().then_some(())
     }
 
+    /// `planned` for `field`, a leaf without arguments, which counts 1.
+    pub fn counted<T>(&self, field: Selected<'d>, planned: T) -> Option<(T, Cost)> {
+        self.leaf(field)?;
+        Some((planned, 1))
+    }
+
     /// Proves `field` a leaf without arguments.
     pub fn leaf(&self, field: Selected<'d>) -> Option<()> {
         (field.node.arguments.is_empty() && field.node.selection_set.node.items.is_empty())
