@@ -7,7 +7,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use crate::backend_test;
-use crate::common::{Backend, TestApp, spawn_app, spawn_app_with};
+use crate::common::{Backend, TestApp, spawn_app_with};
 
 /// The body (as sent) and the `x-symbios-plan` header of a POST.
 async fn post(
@@ -119,8 +119,13 @@ async fn stop((planned, general): (TestApp, TestApp)) {
     general.stop().await;
 }
 
+/// An app with the planner on.
+async fn with_planner(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |settings| settings.planner.enabled = true).await
+}
+
 async fn both_paths(backend: Backend) -> (TestApp, TestApp) {
-    let planned = spawn_app(backend).await;
+    let planned = with_planner(backend).await;
     let general = spawn_app_with(backend, |settings| settings.planner.enabled = false).await;
     (planned, general)
 }
@@ -218,28 +223,31 @@ async fn documents_outside_the_subset_answer_through_the_general_path(backend: B
     stop(apps).await;
 }
 
-backend_test!(a_too_complex_document_is_refused_with_the_planner_on);
-async fn a_too_complex_document_is_refused_with_the_planner_on(app: &TestApp) {
+backend_test!(a_too_complex_document_is_refused_with_the_planner_on, each backend);
+async fn a_too_complex_document_is_refused_with_the_planner_on(backend: Backend) {
+    let app = with_planner(backend).await;
     // 100 case studies × 10 roles × 10 participations × 10 participants: over the complexity
     // limit, although every field is one the planner knows.
     let query = r#"{ caseStudies(first: 100) { edges { node { actors { actor {
         projects { project { participants { actor { name } } } } } } } } } }"#;
-    let (body, path) = post(app, query, json!({}), HeaderMap::new()).await;
+    let (body, path) = post(&app, query, json!({}), HeaderMap::new()).await;
     let body: Value = serde_json::from_slice(&body).expect("JSON");
     assert_eq!(path, "general");
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX",
         "{body}"
     );
+    app.stop().await;
 }
 
-backend_test!(planned_reads_run_a_bounded_number_of_statements);
-async fn planned_reads_run_a_bounded_number_of_statements(app: &TestApp) {
+backend_test!(planned_reads_run_a_bounded_number_of_statements, each backend);
+async fn planned_reads_run_a_bounded_number_of_statements(backend: Backend) {
+    let app = with_planner(backend).await;
     let query = r#"query ($first: Int!) { caseStudies(first: $first) { edges { node { title
         summary { text } actors { role actor { name projects { role project { name } } } } } } } }"#;
     for first in [2, 20] {
         let before = app.statements();
-        let (body, path) = post(app, query, json!({ "first": first }), HeaderMap::new()).await;
+        let (body, path) = post(&app, query, json!({ "first": first }), HeaderMap::new()).await;
         let statements = app.statements() - before;
         assert_eq!(path, "planned", "{}", String::from_utf8_lossy(&body));
         // The page, then one statement per level: texts, roles, actors, participations,
@@ -249,4 +257,5 @@ async fn planned_reads_run_a_bounded_number_of_statements(app: &TestApp) {
             "{statements} statements for {first} case studies"
         );
     }
+    app.stop().await;
 }
