@@ -243,7 +243,7 @@ fn page_info<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Option<(PageFi
 
 fn optional_cursor(cursor: Option<&String>, out: &mut Out) {
     match cursor {
-        Some(cursor) => write_str(&cursor, out),
+        Some(cursor) => write_str(cursor, out),
         None => out.extend_from_slice(b"null"),
     }
 }
