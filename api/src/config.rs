@@ -75,6 +75,8 @@ pub struct Settings {
     pub trusted_documents: TrustedDocuments,
     /// Delivery of webhooks (`[webhooks]` in the file, `SYMBIOS_WEBHOOKS__…` in the env).
     pub webhooks: Webhooks,
+    /// The query planner (`[planner]` in the file, `SYMBIOS_PLANNER__…` in the env).
+    pub planner: Planner,
 }
 
 /// How webhook deliveries are sent and retried.
@@ -108,6 +110,15 @@ impl Default for Webhooks {
             poll_interval_ms: 1_000,
         }
     }
+}
+
+/// The query planner, which answers plain nested reads itself (`graphql::planner`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Planner {
+    /// Answer the queries it can plan (false: async-graphql answers every request). Off by
+    /// default until it costs less CPU than the loader path (`docs/benchmarks.md`, issue 17).
+    pub enabled: bool,
 }
 
 /// Longest `http.cache_max_age_seconds` accepted: a day. Cached answers are not purged when
@@ -258,6 +269,7 @@ impl Default for Settings {
             metrics: Metrics::default(),
             trusted_documents: TrustedDocuments::default(),
             webhooks: Webhooks::default(),
+            planner: Planner::default(),
         }
     }
 }

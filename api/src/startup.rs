@@ -157,6 +157,7 @@ impl App {
                     .chain(settings.metrics.operation_names.iter().map(String::as_str)),
             ),
             http: settings.http,
+            planner: crate::graphql::planner::Planner::new(settings.planner.enabled, &limits),
         });
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {

@@ -433,17 +433,26 @@ impl TestApp {
         variables: Value,
         headers: HeaderMap,
     ) -> (Value, StatusCode) {
-        let response = self
-            .client
+        let response = self.graphql_response(query, variables, headers).await;
+        let status = response.status();
+        let body = response.json::<Value>().await.expect("JSON response");
+        (body, status)
+    }
+
+    /// POSTs a GraphQL request with extra headers; the response as it came.
+    pub async fn graphql_response(
+        &self,
+        query: &str,
+        variables: Value,
+        headers: HeaderMap,
+    ) -> reqwest::Response {
+        self.client
             .post(format!("{}/graphql", self.base_url))
             .headers(headers)
             .json(&json!({ "query": query, "variables": variables }))
             .send()
             .await
-            .expect("request is sent");
-        let status = response.status();
-        let body = response.json::<Value>().await.expect("JSON response");
-        (body, status)
+            .expect("request is sent")
     }
 
     /// POSTs `query` and asserts that it is answered (200) with the error `code` first;

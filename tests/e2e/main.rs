@@ -29,6 +29,7 @@ mod migrations;
 mod observability;
 mod page_sizes;
 mod pagination;
+mod planner;
 mod relevance;
 mod response_order;
 mod schema;

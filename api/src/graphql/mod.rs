@@ -11,6 +11,7 @@ pub mod ids;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod planner;
 pub mod prescan;
 pub mod query;
 pub mod records;

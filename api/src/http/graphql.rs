@@ -36,6 +36,7 @@ use super::trusted::{self, TrustedDocuments};
 use super::{body, document, request_params};
 use crate::config::Limits;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, Message};
+use crate::graphql::planner::Planner;
 use crate::graphql::request::{Caller, RequestLanguages};
 use crate::graphql::response_order::{Ordered, SCHEMA_TYPES, SelectionOrder};
 use crate::graphql::{SymbiosSchema, sdl};
@@ -156,6 +157,8 @@ pub struct HttpServices {
     pub operation_labels: OperationLabels,
     /// How GET answers may be cached.
     pub http: crate::config::Http,
+    /// Answers the plain reads it can plan before async-graphql runs.
+    pub planner: Planner,
 }
 
 fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
@@ -351,6 +354,27 @@ async fn execute(
         principal,
         request_id: Some(request_id.to_string()),
     };
+    // The variables are taken out while the planner reads the document, then put back.
+    let variables = std::mem::take(&mut request.variables);
+    if !is_mutation && let Ok(document) = request.parsed_query() {
+        let planned = services.planner.answer(
+            document,
+            name.as_deref(),
+            &variables,
+            &services.db,
+            &languages,
+        );
+        match tokio::time::timeout(Duration::from_millis(limits.request_timeout_ms), planned).await
+        {
+            Ok(Some(body)) => {
+                record(&operation, "ok", is_mutation, started);
+                return Executed::Answered(Answer::planned(body, format));
+            }
+            Ok(None) => {}
+            Err(_) => return timed_out(&operation, limits, started, format),
+        }
+    }
+    request.variables = variables;
     // Kept to write the answer in selection order (`response_order`); async-graphql consumes
     // the request.
     let document = request.parsed_query().ok().cloned();
@@ -362,25 +386,7 @@ async fn execute(
     } else {
         match tokio::time::timeout(Duration::from_millis(limits.request_timeout_ms), run).await {
             Ok(response) => response,
-            Err(_) => {
-                record(
-                    &operation,
-                    ErrorCode::Timeout.as_str(),
-                    is_mutation,
-                    started,
-                );
-                return Executed::Refused(
-                    Refusal::request_error(
-                        format,
-                        ErrorCode::Timeout,
-                        format!(
-                            "the query ran longer than {} ms and was stopped; ask for less",
-                            limits.request_timeout_ms
-                        ),
-                    )
-                    .into_response(format),
-                );
-            }
+            Err(_) => return timed_out(&operation, limits, started, format),
         }
     };
     let order = match (&response.data, &document) {
@@ -392,6 +398,27 @@ async fn execute(
     let answer = Answer::new(response, format, &request_id.to_string(), order.as_ref());
     record(&operation, answer.outcome, is_mutation, started);
     Executed::Answered(answer)
+}
+
+/// The answer to a query stopped at `limits.request_timeout_ms`.
+fn timed_out(
+    operation: &str,
+    limits: &Limits,
+    started: Instant,
+    format: ResponseFormat,
+) -> Executed {
+    record(operation, ErrorCode::Timeout.as_str(), false, started);
+    Executed::Refused(
+        Refusal::request_error(
+            format,
+            ErrorCode::Timeout,
+            format!(
+                "the query ran longer than {} ms and was stopped; ask for less",
+                limits.request_timeout_ms
+            ),
+        )
+        .into_response(format),
+    )
 }
 
 /// Refuses a document that is not trusted, when the caller is held to trusted documents.
@@ -419,6 +446,9 @@ async fn check_trusted(
     }
 }
 
+/// Says which path answered a GraphQL request: `planned` or `general`.
+const PLAN_HEADER: &str = "x-symbios-plan";
+
 /// The HTTP answer to a request that executed (or failed validation).
 struct Answer {
     status: StatusCode,
@@ -428,6 +458,8 @@ struct Answer {
     has_errors: bool,
     /// The outcome for the metrics: the first error's code, or `ok`.
     outcome: &'static str,
+    /// Which path answered, for the `x-symbios-plan` header: `planned` or `general`.
+    path: &'static str,
 }
 
 impl Answer {
@@ -457,12 +489,26 @@ impl Answer {
             body,
             has_errors: !response.errors.is_empty(),
             outcome,
+            path: "general",
+        }
+    }
+
+    /// The planner's answer: data without errors.
+    fn planned(body: Vec<u8>, format: ResponseFormat) -> Self {
+        Self {
+            status: StatusCode::OK,
+            format,
+            body,
+            has_errors: false,
+            outcome: "ok",
+            path: "planned",
         }
     }
 
     fn into_response(self) -> HttpResponse {
         let mut builder = HttpResponse::build(self.status);
         builder.content_type(self.format.content_type());
+        builder.insert_header((PLAN_HEADER, self.path));
         insert_status_headers(&mut builder, self.status);
         builder.body(self.body)
     }

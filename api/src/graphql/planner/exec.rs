@@ -1,0 +1,201 @@
+//! The planned read: an object plan per selection set, loaded one level at a time (one
+//! set-based statement per relation and level, whatever the page size) and written once,
+//! in selection order, straight into the answer's bytes.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use async_graphql::Name;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use super::nested::SameRow;
+use crate::service::lang::LanguagePreference;
+
+/// The answer being written.
+pub(super) type Out = Vec<u8>;
+
+/// A level's load, boxed once per relation and level (not per object).
+pub(super) type Loading<'f, T> = Pin<Box<dyn Future<Output = Result<T, Failed>> + Send + 'f>>;
+
+/// The planned run failed (a database error): the general path answers the request instead,
+/// and reports the error as it reports any.
+#[derive(Debug)]
+pub struct Failed;
+
+impl From<crate::service::Error> for Failed {
+    fn from(error: crate::service::Error) -> Self {
+        tracing::debug!(error = %error, "planned read failed; answering through the general path");
+        Failed
+    }
+}
+
+/// What a planned read runs with.
+pub(super) struct Run {
+    pub db: DatabaseConnection,
+    /// The request's `Accept-Language`, for localized fields without `lang`.
+    pub languages: LanguagePreference,
+}
+
+/// The selected fields of objects over rows of type `R`, in selection order.
+pub(super) struct ObjectPlan<R> {
+    pub type_name: &'static str,
+    pub fields: Vec<(Name, Field<R>)>,
+}
+
+/// One selected field.
+pub(super) enum Field<R> {
+    /// `__typename`.
+    Typename,
+    /// A value of the row, written as async-graphql writes it.
+    Leaf(fn(&R, &mut Out)),
+    /// A text of the row.
+    Text(for<'r> fn(&'r R) -> &'r str),
+    /// An optional text of the row.
+    OptionalText(for<'r> fn(&'r R) -> Option<&'r str>),
+    /// A value loaded for the whole level (a relation, a localized text, a nested object).
+    Nested(Box<dyn Nested<R>>),
+    /// An object over the same row (a case study's `location`).
+    Inline(ObjectPlan<R>),
+}
+
+/// A field whose values are loaded for every object of a level at once.
+pub(super) trait Nested<R>: Send + Sync {
+    /// Loads the values of `parents`' field (and the levels below).
+    fn load<'a: 'f, 'r: 'f, 'f>(
+        &'a self,
+        run: &'f Run,
+        parents: &'f [&'r R],
+    ) -> Loading<'f, Box<dyn Written<R> + 'a>>;
+}
+
+/// A loaded field, written per parent.
+pub(super) trait Written<R>: Send + Sync {
+    fn write(&self, parent: &R, out: &mut Out);
+}
+
+/// The loaded nested fields of a level, one entry per selected field (`None` for the
+/// fields written from the row itself).
+pub(super) type Level<'a, R> = Vec<Option<Box<dyn Written<R> + 'a>>>;
+
+impl<R: Send + Sync> ObjectPlan<R> {
+    /// Loads the nested fields of `rows`, one field after the other, on this task.
+    pub async fn load<'a>(&'a self, run: &Run, rows: &[&R]) -> Result<Level<'a, R>, Failed> {
+        let mut level = Vec::with_capacity(self.fields.len());
+        for (_, field) in &self.fields {
+            level.push(match field {
+                Field::Nested(nested) => Some(nested.load(run, rows).await?),
+                Field::Inline(plan) => {
+                    // Boxed: the plan holds itself, so this future would too.
+                    let inner = Box::pin(plan.load(run, rows)).await?;
+                    let same_row = SameRow { plan, level: inner };
+                    Some(Box::new(same_row) as Box<dyn Written<R> + 'a>)
+                }
+                Field::Typename | Field::Leaf(_) | Field::Text(_) | Field::OptionalText(_) => None,
+            });
+        }
+        Ok(level)
+    }
+
+    /// Writes the object of `row`.
+    pub fn write(&self, row: &R, level: &Level<'_, R>, out: &mut Out) {
+        write_fields(&self.fields, out, |index, field, out| {
+            match (field, level.get(index).and_then(Option::as_ref)) {
+                (Field::Typename, _) => write_str(self.type_name, out),
+                (Field::Leaf(write), _) => write(row, out),
+                (Field::Text(read), _) => write_str(read(row), out),
+                (Field::OptionalText(read), _) => match read(row) {
+                    Some(text) => write_str(text, out),
+                    None => out.extend_from_slice(b"null"),
+                },
+                (Field::Nested(_) | Field::Inline(_), Some(loaded)) => loaded.write(row, out),
+                (Field::Nested(_) | Field::Inline(_), None) => out.extend_from_slice(b"null"),
+            }
+        });
+    }
+
+    /// Writes `rows` as a list.
+    pub fn write_list<'r>(
+        &self,
+        rows: impl IntoIterator<Item = &'r R>,
+        level: &Level<'_, R>,
+        out: &mut Out,
+    ) where
+        R: 'r,
+    {
+        write_items(rows, out, |row, out| self.write(row, level, out));
+    }
+}
+
+/// An object: each selected field's key, then what `value` writes for it.
+pub(super) fn write_fields<T>(
+    fields: &[(Name, T)],
+    out: &mut Out,
+    mut value: impl FnMut(usize, &T, &mut Out),
+) {
+    out.push(b'{');
+    for (index, (key, field)) in fields.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        write_key(key, out);
+        value(index, field, out);
+    }
+    out.push(b'}');
+}
+
+/// A list: what `item` writes for each of `items`.
+pub(super) fn write_items<T>(
+    items: impl IntoIterator<Item = T>,
+    out: &mut Out,
+    mut item: impl FnMut(T, &mut Out),
+) {
+    out.push(b'[');
+    for (index, each) in items.into_iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        item(each, out);
+    }
+    out.push(b']');
+}
+
+/// `"key":`.
+pub(super) fn write_key(key: &str, out: &mut Out) {
+    write_str(key, out);
+    out.push(b':');
+}
+
+/// A JSON string, escaped as serde_json escapes it (as the general path writes).
+pub(super) fn write_str(text: &str, out: &mut Out) {
+    // Writing a string into a vector cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+/// A value as async-graphql's scalar or enum gives it, through the same serializer.
+pub(super) fn write_value(value: &async_graphql::Value, out: &mut Out) {
+    let _ = serde_json::to_writer(&mut *out, value);
+}
+
+/// Ids to load for a level: each once, in the order first met.
+pub(super) fn distinct(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter().filter(|id| seen.insert(*id)).collect()
+}
+
+/// Runs `load` over `ids` in chunks of [`crate::service::MAX_KEYS_PER_STATEMENT`] (what
+/// the DataLoader's batch size gives the general path) and merges the answers.
+pub(super) async fn chunked<V, F>(
+    ids: &[Uuid],
+    mut load: impl FnMut(Vec<Uuid>) -> F,
+) -> Result<HashMap<Uuid, V>, Failed>
+where
+    F: Future<Output = Result<HashMap<Uuid, V>, crate::service::Error>>,
+{
+    let mut loaded = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::service::MAX_KEYS_PER_STATEMENT) {
+        loaded.extend(load(chunk.to_vec()).await?);
+    }
+    Ok(loaded)
+}

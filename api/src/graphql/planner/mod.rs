@@ -1,0 +1,120 @@
+//! The query planner: our own executor for the plain parts of the schema, in front of
+//! async-graphql. A query whose every selection it knows (record lists and lookups, their
+//! scalar, enum and localized fields, role lists and the records they lead to, fragments on
+//! the concrete type, aliases, `__typename`) is read one level at a time, one set-based
+//! statement per relation and level, on the request's own task, and its answer is written
+//! once, in selection order, straight from the rows: the same bytes as the general path,
+//! without a future or a value map per object. Anything else, and any request the general
+//! path would refuse or answer with an error, is left to async-graphql (`None`).
+
+mod exec;
+mod nested;
+mod objects;
+mod root;
+mod select;
+
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{Name, Variables};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Limits;
+use crate::service::lang::LanguagePreference;
+use exec::{Run, write_key};
+use root::RootField;
+use select::{Cost, Selector};
+
+/// Answers the documents it can plan; see the module documentation.
+#[derive(Debug, Clone)]
+pub struct Planner {
+    enabled: bool,
+    max_depth: usize,
+    max_complexity: usize,
+}
+
+/// A planned operation: its root fields in selection order.
+struct Plan {
+    fields: Vec<(Name, Box<dyn RootField>)>,
+}
+
+impl Planner {
+    /// A planner under the same depth and complexity limits as the schema; `enabled` false
+    /// leaves every request to async-graphql.
+    pub fn new(enabled: bool, limits: &Limits) -> Self {
+        Self {
+            enabled,
+            max_depth: limits.max_depth,
+            max_complexity: limits.max_complexity,
+        }
+    }
+
+    /// The answer's body (`{"data":…}`) to operation `operation_name` of `document`, or
+    /// `None` when the general path is to answer: the document is outside the subset, near
+    /// a limit, or the planned read failed.
+    pub async fn answer(
+        &self,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+        variables: &Variables,
+        db: &DatabaseConnection,
+        languages: &LanguagePreference,
+    ) -> Option<Vec<u8>> {
+        if !self.enabled {
+            return None;
+        }
+        let plan = self.plan(document, operation_name, variables)?;
+        let run = Run {
+            db: db.clone(),
+            languages: languages.clone(),
+        };
+        let mut out = Vec::with_capacity(4096);
+        out.extend_from_slice(b"{\"data\":{");
+        for (index, (key, field)) in plan.fields.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            write_key(key, &mut out);
+            field.run(&run, &mut out).await.ok()?;
+        }
+        out.extend_from_slice(b"}}");
+        Some(out)
+    }
+
+    fn plan(
+        &self,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+        variables: &Variables,
+    ) -> Option<Plan> {
+        // Validation covers every operation of a document: plan documents of one only.
+        let operation = match (&document.operations, operation_name) {
+            (DocumentOperations::Single(operation), None) => operation,
+            (DocumentOperations::Multiple(operations), name) if operations.len() == 1 => {
+                let (operation_name_given, operation) = operations.iter().next()?;
+                if name.is_some_and(|name| name != operation_name_given.as_str()) {
+                    return None;
+                }
+                operation
+            }
+            _ => return None,
+        };
+        let operation = &operation.node;
+        if operation.ty != OperationType::Query || !operation.directives.is_empty() {
+            return None;
+        }
+        let selector = Selector::new(document, operation, variables)?;
+        let set = &operation.selection_set.node;
+        let mut fields = Vec::new();
+        let mut cost: Cost = 0;
+        for selected in selector.collect(set, "Query")? {
+            let (field, field_cost) = selector.nested(|| root::plan(&selector, selected))?;
+            cost = cost.saturating_add(field_cost);
+            fields.push((selected.node.response_key().node.clone(), field));
+        }
+        // The limits async-graphql's validation applies (the cost is counted as its
+        // complexity visitor counts it), with room to spare: a document near one is left to
+        // it, so that it is refused there with the usual error.
+        let within_limits =
+            selector.depth() < self.max_depth && cost <= self.max_complexity / 10 * 9;
+        (selector.all_used() && within_limits && !fields.is_empty()).then_some(Plan { fields })
+    }
+}

@@ -1,0 +1,218 @@
+//! The nested fields a plan loads per level: a relation's rows of each parent, the record a
+//! row names, a localized text, and an object over the parent's own row (`location`).
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use uuid::Uuid;
+
+use super::exec::{
+    Failed, Level, Loading, Nested, ObjectPlan, Out, Run, Written, chunked, distinct,
+};
+use crate::service::lang::{self, ChosenText, LanguagePreference};
+use crate::service::localized_text::{self, FieldTexts};
+use crate::service::record::{self, RecordType};
+use crate::service::relation::{self, ForeignKey};
+
+/// Rows of the parent's record type `R`.
+type RecordRow<R> = record::Row<R>;
+/// Rows of `K`'s relation.
+type RelationRow<K> = relation::Row<<K as ForeignKey>::Relation>;
+
+/// The rows of `K`'s relation whose key `K` names the parent (a case study's actors): one
+/// statement per level.
+pub(super) struct RowsOf<K: ForeignKey> {
+    pub plan: ObjectPlan<RelationRow<K>>,
+    pub key: PhantomData<K>,
+}
+
+/// What one level of objects (of rows `C`) loaded, by parent id (`V`: the rows or the row of
+/// each parent), with the level below; `M` is the nested field that loaded it.
+struct Below<'a, C, V, M> {
+    plan: &'a ObjectPlan<C>,
+    loaded: HashMap<Uuid, V>,
+    level: Level<'a, C>,
+    field: PhantomData<fn() -> M>,
+}
+
+/// The rows a parent's loaded value holds.
+trait Holds<C> {
+    fn items(&self) -> &[C];
+}
+
+impl<C> Holds<C> for Vec<C> {
+    fn items(&self) -> &[C] {
+        self
+    }
+}
+
+impl<C> Holds<C> for C {
+    fn items(&self) -> &[C] {
+        std::slice::from_ref(self)
+    }
+}
+
+/// Keeps `loaded` with the level below it, loaded for all its rows at once.
+async fn below<'a, C: Send + Sync, V: Holds<C>, M>(
+    plan: &'a ObjectPlan<C>,
+    run: &Run,
+    loaded: HashMap<Uuid, V>,
+) -> Result<Below<'a, C, V, M>, Failed> {
+    let rows: Vec<&C> = loaded.values().flat_map(Holds::items).collect();
+    let level = plan.load(run, &rows).await?;
+    Ok(Below {
+        plan,
+        loaded,
+        level,
+        field: PhantomData,
+    })
+}
+
+impl<K: ForeignKey> Nested<RecordRow<K::Target>> for RowsOf<K>
+where
+    RelationRow<K>: Send + Sync,
+    RecordRow<K::Target>: Sync,
+{
+    fn load<'a: 'f, 'r: 'f, 'f>(
+        &'a self,
+        run: &'f Run,
+        parents: &'f [&'r RecordRow<K::Target>],
+    ) -> Loading<'f, Box<dyn Written<RecordRow<K::Target>> + 'a>> {
+        Box::pin(async move {
+            let ids = distinct(parents.iter().map(|parent| K::Target::id(parent)));
+            let db = &run.db;
+            let rows = chunked(&ids, |chunk| async move {
+                relation::rows_of::<K>(db, &chunk).await
+            })
+            .await?;
+            let below = below::<_, _, Self>(&self.plan, run, rows).await?;
+            Ok(Box::new(below) as Box<dyn Written<_> + 'a>)
+        })
+    }
+}
+
+impl<K: ForeignKey> Written<RecordRow<K::Target>>
+    for Below<'_, RelationRow<K>, Vec<RelationRow<K>>, RowsOf<K>>
+where
+    RelationRow<K>: Send + Sync,
+{
+    fn write(&self, parent: &RecordRow<K::Target>, out: &mut Out) {
+        let rows = self.loaded.get(&K::Target::id(parent));
+        self.plan
+            .write_list(rows.into_iter().flatten(), &self.level, out);
+    }
+}
+
+/// The record `K` names in a relation row (a role's actor): one statement per level.
+pub(super) struct Target<K: ForeignKey> {
+    pub plan: ObjectPlan<RecordRow<K::Target>>,
+    pub key: PhantomData<K>,
+}
+
+impl<K: ForeignKey> Nested<RelationRow<K>> for Target<K>
+where
+    RelationRow<K>: Sync,
+    RecordRow<K::Target>: Send + Sync,
+{
+    fn load<'a: 'f, 'r: 'f, 'f>(
+        &'a self,
+        run: &'f Run,
+        parents: &'f [&'r RelationRow<K>],
+    ) -> Loading<'f, Box<dyn Written<RelationRow<K>> + 'a>> {
+        Box::pin(async move {
+            let ids = distinct(parents.iter().filter_map(|parent| K::of(parent)));
+            let db = &run.db;
+            let records = chunked(&ids, |chunk| async move {
+                record::load_many::<K::Target>(db, &chunk).await
+            })
+            .await?;
+            let below = below::<_, _, Self>(&self.plan, run, records).await?;
+            Ok(Box::new(below) as Box<dyn Written<_> + 'a>)
+        })
+    }
+}
+
+impl<K: ForeignKey> Written<RelationRow<K>>
+    for Below<'_, RecordRow<K::Target>, RecordRow<K::Target>, Target<K>>
+where
+    RecordRow<K::Target>: Send + Sync,
+{
+    fn write(&self, parent: &RelationRow<K>, out: &mut Out) {
+        match K::of(parent).and_then(|id| self.loaded.get(&id)) {
+            Some(record) => self.plan.write(record, &self.level, out),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// A localized text field (`summary(lang:)`) of records of type `R`: their texts in one
+/// statement per level, the language chosen as the general path chooses it.
+pub(super) struct Texts<R> {
+    /// The record's id.
+    pub id: fn(&R) -> Uuid,
+    /// The stored field (`summary`).
+    pub field: &'static str,
+    /// `lang`, else `None` for the request's `Accept-Language`.
+    pub lang: Option<LanguagePreference>,
+    /// What is selected of the `LocalizedText`.
+    pub plan: ObjectPlan<ChosenText>,
+}
+
+struct TextsLoaded<'a, R> {
+    texts_plan: &'a Texts<R>,
+    preference: LanguagePreference,
+    texts: HashMap<Uuid, FieldTexts>,
+    level: Level<'a, ChosenText>,
+}
+
+impl<R: Sync + 'static> Nested<R> for Texts<R> {
+    fn load<'a: 'f, 'r: 'f, 'f>(
+        &'a self,
+        run: &'f Run,
+        parents: &'f [&'r R],
+    ) -> Loading<'f, Box<dyn Written<R> + 'a>> {
+        Box::pin(async move {
+            let ids = distinct(parents.iter().map(|parent| (self.id)(parent)));
+            let db = &run.db;
+            let texts = chunked(&ids, |chunk| async move {
+                localized_text::by_records(db, &chunk).await
+            })
+            .await?;
+            let preference = self.lang.clone().unwrap_or_else(|| run.languages.clone());
+            // A localized text has only leaves: nothing to load below it.
+            let level = self.plan.load(run, &[]).await?;
+            Ok(Box::new(TextsLoaded {
+                texts_plan: self,
+                preference,
+                texts,
+                level,
+            }) as Box<dyn Written<R> + 'a>)
+        })
+    }
+}
+
+impl<R: Sync> Written<R> for TextsLoaded<'_, R> {
+    fn write(&self, parent: &R, out: &mut Out) {
+        let chosen = self
+            .texts
+            .get(&(self.texts_plan.id)(parent))
+            .and_then(|texts| texts.get(self.texts_plan.field))
+            .and_then(|translations| lang::choose(translations, &self.preference));
+        match chosen {
+            Some(chosen) => self.texts_plan.plan.write(&chosen, &self.level, out),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// An object over the parent's own row (a case study's `location`) with its level.
+pub(super) struct SameRow<'a, R> {
+    pub plan: &'a ObjectPlan<R>,
+    pub level: Level<'a, R>,
+}
+
+impl<R: Send + Sync> Written<R> for SameRow<'_, R> {
+    fn write(&self, parent: &R, out: &mut Out) {
+        self.plan.write(parent, &self.level, out);
+    }
+}

@@ -1,0 +1,383 @@
+//! What the planner knows of each object type it answers: for every field, how it is
+//! written from the row or loaded for the level, and what it costs in complexity. The
+//! values are written as the object types in `graphql::types` resolve them (the e2e test
+//! `planner` compares both paths byte for byte); a field not listed here makes the planner
+//! step aside.
+
+use std::marker::PhantomData;
+
+use async_graphql::{InputType, ScalarType, Value as ConstValue};
+use chrono::{DateTime, NaiveDate, Utc};
+use symbios_entity::{actor, case_study, case_study_actor, participation, project};
+use uuid::Uuid;
+
+use super::exec::{Field, Nested, ObjectPlan, Out, write_str, write_value};
+use crate::service::record::Row as RecordRow;
+use crate::service::relation::ForeignKey;
+
+/// Rows of `K`'s relation.
+type RelationRow<K> = crate::service::relation::Row<<K as ForeignKey>::Relation>;
+use super::nested::{RowsOf, Target, Texts};
+use super::select::{Cost, Selected, Selector};
+use crate::graphql::limits::relation_complexity;
+use crate::graphql::types::enums::{
+    ActorKind, CaseStudyKind, CaseStudyRole, CaseStudyStatus, ParticipationRole, ProjectStatus,
+};
+use crate::service::lang::{ChosenText, LanguagePreference};
+use crate::service::localized_text::field as text_field;
+use crate::service::{case_study_actor as roles, participation as participations};
+
+/// A planned field and its cost, or `None`: outside the subset.
+pub(super) type Planned<R> = Option<(Field<R>, Cost)>;
+
+/// An object type's table: the plan of each of its fields.
+pub(super) type Table<R> = for<'d> fn(&Selector<'d>, Selected<'d>) -> Planned<R>;
+
+/// A field written from the row alone.
+fn leaf<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    write: fn(&R, &mut Out),
+) -> Planned<R> {
+    selector.leaf(field)?;
+    Some((Field::Leaf(write), 1))
+}
+
+/// A text of the row.
+fn text<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    read: for<'r> fn(&'r R) -> &'r str,
+) -> Planned<R> {
+    selector.counted(field, Field::Text(read))
+}
+
+/// An optional text of the row.
+fn optional_text<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    read: for<'r> fn(&'r R) -> Option<&'r str>,
+) -> Planned<R> {
+    selector.counted(field, Field::OptionalText(read))
+}
+
+fn id(id: Uuid, out: &mut Out) {
+    write_str(&id.to_string(), out);
+}
+
+fn int(value: i32, out: &mut Out) {
+    write_value(&InputType::to_value(&value), out);
+}
+
+fn optional_int(value: Option<i32>, out: &mut Out) {
+    write_value(
+        &value.map_or(ConstValue::Null, |value| InputType::to_value(&value)),
+        out,
+    );
+}
+
+fn optional_float(value: Option<f64>, out: &mut Out) {
+    write_value(
+        &value.map_or(ConstValue::Null, |value| InputType::to_value(&value)),
+        out,
+    );
+}
+
+fn optional_date(value: Option<NaiveDate>, out: &mut Out) {
+    write_value(
+        &value.map_or(ConstValue::Null, |value| InputType::to_value(&value)),
+        out,
+    );
+}
+
+fn time(value: DateTime<Utc>, out: &mut Out) {
+    write_value(&ScalarType::to_value(&value), out);
+}
+
+fn enumeration(value: impl InputType, out: &mut Out) {
+    write_value(&InputType::to_value(&value), out);
+}
+
+/// A localized text field of a record (`summary(lang:)`).
+fn localized<'d, R: Sync + 'static>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    record_id: fn(&R) -> Uuid,
+    stored: &'static str,
+) -> Planned<R> {
+    let arguments = selector.arguments(field, &[("lang", "String")])?;
+    let lang = match arguments.get("lang") {
+        None | Some(ConstValue::Null) => None,
+        Some(ConstValue::String(tag)) => Some(LanguagePreference::from_tag(tag).ok()?),
+        Some(_) => return None,
+    };
+    let (plan, cost) = selector.object(field, "LocalizedText", localized_text)?;
+    let texts = Texts {
+        id: record_id,
+        field: stored,
+        lang,
+        plan,
+    };
+    Some((Field::Nested(Box::new(texts)), cost.saturating_add(1)))
+}
+
+fn localized_text<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<ChosenText> {
+    match field.node.name.node.as_str() {
+        "text" => text(selector, field, |chosen: &ChosenText| &chosen.text),
+        "lang" => text(selector, field, |chosen: &ChosenText| &chosen.lang),
+        "original" => leaf(selector, field, |text, out| {
+            write_value(&ConstValue::Boolean(text.is_original), out);
+        }),
+        "originalLang" => text(selector, field, |chosen: &ChosenText| &chosen.original_lang),
+        "availableLanguages" => leaf(selector, field, |text, out| {
+            let _ = serde_json::to_writer(&mut *out, &text.available);
+        }),
+        _ => None,
+    }
+}
+
+/// An object field without arguments whose values load per level: `wrap` makes its nested
+/// field of the selection's plan, `cost` its complexity of the selection's.
+fn object_field<'d, P, C>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    (type_name, table): (&'static str, Table<C>),
+    wrap: impl FnOnce(ObjectPlan<C>) -> Box<dyn Nested<P>>,
+    cost: fn(Cost) -> Cost,
+) -> Planned<P> {
+    selector.no_arguments(field)?;
+    let (plan, child) = selector.object(field, type_name, table)?;
+    Some((Field::Nested(wrap(plan)), cost(child)))
+}
+
+/// A relation list (`actors`): its rows loaded per level.
+fn rows<'d, K>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    type_name: &'static str,
+    table: Table<RelationRow<K>>,
+) -> Planned<RecordRow<K::Target>>
+where
+    K: ForeignKey,
+    RowsOf<K>: Nested<RecordRow<K::Target>>,
+{
+    let wrap = |plan| {
+        Box::new(RowsOf::<K> {
+            plan,
+            key: PhantomData,
+        }) as Box<dyn Nested<_>>
+    };
+    object_field(
+        selector,
+        field,
+        (type_name, table),
+        wrap,
+        relation_complexity,
+    )
+}
+
+/// The record a relation row names (`actor`).
+fn target<'d, K>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    type_name: &'static str,
+    table: Table<RecordRow<K::Target>>,
+) -> Planned<RelationRow<K>>
+where
+    K: ForeignKey,
+    Target<K>: Nested<RelationRow<K>>,
+{
+    let wrap = |plan| {
+        Box::new(Target::<K> {
+            plan,
+            key: PhantomData,
+        }) as Box<dyn Nested<_>>
+    };
+    object_field(selector, field, (type_name, table), wrap, |cost| {
+        cost.saturating_add(1)
+    })
+}
+
+/// What every record type's row has.
+trait RecordRowFields: Sync + 'static {
+    fn record_id(&self) -> Uuid;
+    fn slug(&self) -> &str;
+    fn original_lang(&self) -> &str;
+    fn version(&self) -> i32;
+    fn created_at(&self) -> DateTime<Utc>;
+    fn updated_at(&self) -> DateTime<Utc>;
+}
+
+macro_rules! record_row_fields {
+    ($($model:ty),+) => {
+        $(impl RecordRowFields for $model {
+            fn record_id(&self) -> Uuid {
+                self.id
+            }
+            fn slug(&self) -> &str {
+                &self.slug
+            }
+            fn original_lang(&self) -> &str {
+                &self.original_lang
+            }
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn created_at(&self) -> DateTime<Utc> {
+                self.created_at
+            }
+            fn updated_at(&self) -> DateTime<Utc> {
+                self.updated_at
+            }
+        })+
+    };
+}
+
+record_row_fields!(case_study::Model, actor::Model, project::Model);
+
+/// The fields every record type has (`id`, `slug`, `originalLang` and the versioned ones).
+fn record_field<'d, R: RecordRowFields>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Planned<R> {
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &R, out| id(row.record_id(), out)),
+        "slug" => text(selector, field, |row: &R| row.slug()),
+        "originalLang" => text(selector, field, |row: &R| row.original_lang()),
+        "version" => leaf(selector, field, |row: &R, out| int(row.version(), out)),
+        "createdAt" => leaf(selector, field, |row: &R, out| time(row.created_at(), out)),
+        "updatedAt" => leaf(selector, field, |row: &R, out| time(row.updated_at(), out)),
+        _ => None,
+    }
+}
+
+/// `CaseStudy`.
+pub(super) fn case_study<'d>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Planned<case_study::Model> {
+    type Row = case_study::Model;
+    match field.node.name.node.as_str() {
+        "title" => text(selector, field, |row: &Row| &row.title),
+        "kind" => leaf(selector, field, |row: &Row, out| {
+            enumeration(CaseStudyKind::from(row.kind), out);
+        }),
+        "status" => leaf(selector, field, |row: &Row, out| {
+            enumeration(CaseStudyStatus::from(row.status), out);
+        }),
+        "country" => text(selector, field, |row: &Row| &row.country),
+        "establishedYear" => leaf(selector, field, |row: &Row, out| {
+            optional_int(row.established_year, out);
+        }),
+        "location" => {
+            selector.no_arguments(field)?;
+            let (plan, cost) = selector.object(field, "Location", location)?;
+            Some((Field::Inline(plan), cost.saturating_add(1)))
+        }
+        "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
+        "body" => localized(selector, field, |row: &Row| row.id, text_field::BODY),
+        "actors" => rows::<roles::CaseStudyId>(selector, field, "CaseStudyActor", case_study_actor),
+        _ => record_field(selector, field),
+    }
+}
+
+/// `Location`, over its case study's row.
+fn location<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_study::Model> {
+    type Row = case_study::Model;
+    match field.node.name.node.as_str() {
+        "place" => text(selector, field, |row: &Row| &row.place),
+        "municipality" => optional_text(selector, field, |row: &Row| row.municipality.as_deref()),
+        "region" => optional_text(selector, field, |row: &Row| row.region.as_deref()),
+        "country" => text(selector, field, |row: &Row| &row.country),
+        "latitude" => leaf(selector, field, |row: &Row, out| {
+            optional_float(row.latitude, out)
+        }),
+        "longitude" => leaf(selector, field, |row: &Row, out| {
+            optional_float(row.longitude, out);
+        }),
+        _ => None,
+    }
+}
+
+/// `Actor`.
+pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<actor::Model> {
+    type Row = actor::Model;
+    match field.node.name.node.as_str() {
+        "name" => text(selector, field, |row: &Row| &row.name),
+        "kind" => leaf(selector, field, |row: &Row, out| {
+            enumeration(ActorKind::from(row.kind), out);
+        }),
+        "country" => text(selector, field, |row: &Row| &row.country),
+        "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
+        "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
+        "projects" => {
+            rows::<participations::ActorId>(selector, field, "Participation", participation)
+        }
+        "caseStudies" => {
+            rows::<roles::ActorId>(selector, field, "CaseStudyActor", case_study_actor)
+        }
+        _ => record_field(selector, field),
+    }
+}
+
+/// `Project`.
+pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<project::Model> {
+    type Row = project::Model;
+    match field.node.name.node.as_str() {
+        "name" => text(selector, field, |row: &Row| &row.name),
+        "acronym" => optional_text(selector, field, |row: &Row| row.acronym.as_deref()),
+        "status" => leaf(selector, field, |row: &Row, out| {
+            enumeration(ProjectStatus::from(row.status), out);
+        }),
+        "startDate" => leaf(selector, field, |row: &Row, out| {
+            optional_date(row.start_date, out)
+        }),
+        "endDate" => leaf(selector, field, |row: &Row, out| {
+            optional_date(row.end_date, out)
+        }),
+        "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
+        "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
+        "participants" => {
+            rows::<participations::ProjectId>(selector, field, "Participation", participation)
+        }
+        _ => record_field(selector, field),
+    }
+}
+
+/// A role's table: its id, role and version, and the two records it links.
+macro_rules! role_table {
+    (
+        $(#[$doc:meta])* $name:ident: $model:ty, $role:ty;
+        $a:literal => $a_key:ty, $a_type:literal, $a_table:ident;
+        $b:literal => $b_key:ty, $b_type:literal, $b_table:ident;
+    ) => {
+        $(#[$doc])*
+        fn $name<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<$model> {
+            type Row = $model;
+            match field.node.name.node.as_str() {
+                "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+                "role" => leaf(selector, field, |row: &Row, out| {
+                    enumeration(<$role>::from(row.role), out);
+                }),
+                "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+                $a => target::<$a_key>(selector, field, $a_type, $a_table),
+                $b => target::<$b_key>(selector, field, $b_type, $b_table),
+                _ => None,
+            }
+        }
+    };
+}
+
+role_table! {
+    /// `CaseStudyActor`: an actor's role in a case study.
+    case_study_actor: case_study_actor::Model, CaseStudyRole;
+    "actor" => roles::ActorId, "Actor", actor;
+    "caseStudy" => roles::CaseStudyId, "CaseStudy", case_study;
+}
+
+role_table! {
+    /// `Participation`: an actor's role in a project.
+    participation: participation::Model, ParticipationRole;
+    "actor" => participations::ActorId, "Actor", actor;
+    "project" => participations::ProjectId, "Project", project;
+}

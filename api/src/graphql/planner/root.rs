@@ -1,0 +1,376 @@
+//! The root fields the planner answers: each record type's paged list (`caseStudies`) and
+//! lookup (`caseStudy(id: | slug:)`), through the same service functions as the general
+//! path (the same page, cursor codec and `totalCount`).
+
+use async_graphql::{InputType, Name, Value as ConstValue};
+
+use super::exec::{
+    Failed, Loading, ObjectPlan, Out, Run, write_fields, write_items, write_str, write_value,
+};
+use super::objects;
+use super::select::{Cost, Selected, Selector};
+use crate::graphql::connection::PageArgs;
+use crate::graphql::ids::{Lookup, lookup};
+use crate::graphql::limits::page_complexity;
+use crate::graphql::types::actor::{ActorFilter, ActorOrder};
+use crate::graphql::types::case_study::{CaseStudyFilter, CaseStudyOrder};
+use crate::graphql::types::project::{ProjectFilter, ProjectOrder};
+use crate::service::actor::Actors;
+use crate::service::case_study::CaseStudies;
+use crate::service::page::{PageRequest, encode_cursor};
+use crate::service::project::Projects;
+use crate::service::record::{self, Listed, Ordering, RecordType, Row};
+
+/// A root field, run and written on its own.
+pub(super) trait RootField: Send + Sync {
+    fn run<'a>(&'a self, run: &'a Run, out: &'a mut Out) -> Loading<'a, ()>;
+}
+
+/// The plan of a root field of `Query`, with its cost.
+pub(super) fn plan<'d>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Option<(Box<dyn RootField>, Cost)> {
+    match field.node.name.node.as_str() {
+        "caseStudies" => page::<CaseStudies, CaseStudyFilter, CaseStudyOrder>(
+            selector,
+            field,
+            ("CaseStudyConnection", "CaseStudyEdge", "CaseStudy"),
+            objects::case_study,
+        ),
+        "actors" => page::<Actors, ActorFilter, ActorOrder>(
+            selector,
+            field,
+            ("ActorConnection", "ActorEdge", "Actor"),
+            objects::actor,
+        ),
+        "projects" => page::<Projects, ProjectFilter, ProjectOrder>(
+            selector,
+            field,
+            ("ProjectConnection", "ProjectEdge", "Project"),
+            objects::project,
+        ),
+        "caseStudy" => one::<CaseStudies>(selector, field, "CaseStudy", objects::case_study),
+        "actor" => one::<Actors>(selector, field, "Actor", objects::actor),
+        "project" => one::<Projects>(selector, field, "Project", objects::project),
+        _ => None,
+    }
+}
+
+/// A record type's object table.
+type Table<R> = objects::Table<Row<R>>;
+
+/// An argument's value, typed by async-graphql's own input coercion.
+fn typed<T: InputType>(
+    arguments: &std::collections::HashMap<&str, ConstValue>,
+    name: &str,
+) -> Option<T> {
+    T::parse(arguments.get(name).cloned()).ok()
+}
+
+/// What is selected of a connection.
+enum PageField {
+    Typename,
+    TotalCount,
+    PageInfo(Vec<(Name, InfoField)>),
+    Edges(Vec<(Name, EdgeField)>),
+    /// `nodes`: the index of its object plan.
+    Nodes(usize),
+}
+
+enum InfoField {
+    Typename,
+    HasPreviousPage,
+    HasNextPage,
+    StartCursor,
+    EndCursor,
+}
+
+enum EdgeField {
+    Typename,
+    Cursor,
+    /// `node`: the index of its object plan.
+    Node(usize),
+}
+
+/// A paged list of records of type `R`.
+struct PagePlan<R: Listed> {
+    filter: R::Filter,
+    ordering: Ordering,
+    request: PageRequest,
+    fields: Vec<(Name, PageField)>,
+    /// The object plans of `edges { node }` and `nodes`, each loaded over the page.
+    nodes: Vec<ObjectPlan<Row<R>>>,
+    connection_type: &'static str,
+    edge_type: &'static str,
+}
+
+fn page<'d, R, F, O>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    (connection_type, edge_type, node_type): (&'static str, &'static str, &'static str),
+    table: Table<R>,
+) -> Option<(Box<dyn RootField>, Cost)>
+where
+    R: Listed,
+    Row<R>: Send + Sync,
+    F: InputType + Into<R::Filter>,
+    O: InputType + Into<Ordering>,
+{
+    let filter_type = F::type_name();
+    let order_type = O::type_name();
+    let arguments = selector.arguments(
+        field,
+        &[
+            ("filter", filter_type.as_ref()),
+            ("orderBy", order_type.as_ref()),
+            ("first", "Int"),
+            ("after", "String"),
+            ("last", "Int"),
+            ("before", "String"),
+        ],
+    )?;
+    let filter: Option<F> = typed(&arguments, "filter")?;
+    let order: Option<O> = typed(&arguments, "orderBy")?;
+    let page = PageArgs {
+        first: typed(&arguments, "first")?,
+        after: typed(&arguments, "after")?,
+        last: typed(&arguments, "last")?,
+        before: typed(&arguments, "before")?,
+    };
+    // Input the general path would refuse (with its own message) is left to it.
+    let request = page.request().ok()?;
+    let filter = R::check(filter.map(Into::into).unwrap_or_default()).ok()?;
+    let ordering = order.map(Into::into).unwrap_or_default();
+
+    let mut nodes = Vec::new();
+    let mut fields = Vec::new();
+    let mut cost: Cost = 0;
+    let set = &field.node.selection_set.node;
+    if set.items.is_empty() {
+        return None;
+    }
+    for selected in selector.collect(set, connection_type)? {
+        let key = selected.node.response_key().node.clone();
+        let (planned, field_cost) = selector.nested(|| match selected.node.name.node.as_str() {
+            "__typename" => selector.counted(selected, PageField::Typename),
+            "totalCount" => selector.counted(selected, PageField::TotalCount),
+            "pageInfo" => page_info(selector, selected),
+            "edges" => {
+                selector.no_arguments(selected)?;
+                let mut edge_fields = Vec::new();
+                let mut edge_cost: Cost = 0;
+                if selected.node.selection_set.node.items.is_empty() {
+                    return None;
+                }
+                for edge_field in selector.collect(&selected.node.selection_set.node, edge_type)? {
+                    let edge_key = edge_field.node.response_key().node.clone();
+                    let (planned, cost) =
+                        selector.nested(|| match edge_field.node.name.node.as_str() {
+                            "__typename" => selector.counted(edge_field, EdgeField::Typename),
+                            "cursor" => selector.counted(edge_field, EdgeField::Cursor),
+                            "node" => {
+                                node::<R>(selector, edge_field, (node_type, table), &mut nodes)
+                                    .map(|(index, cost)| (EdgeField::Node(index), cost))
+                            }
+                            _ => None,
+                        })?;
+                    edge_cost = edge_cost.saturating_add(cost);
+                    edge_fields.push((edge_key, planned));
+                }
+                Some((PageField::Edges(edge_fields), edge_cost.saturating_add(1)))
+            }
+            "nodes" => node::<R>(selector, selected, (node_type, table), &mut nodes)
+                .map(|(index, cost)| (PageField::Nodes(index), cost)),
+            _ => None,
+        })?;
+        cost = cost.saturating_add(field_cost);
+        fields.push((key, planned));
+    }
+    let first = page.first;
+    let last = page.last;
+    let plan = PagePlan::<R> {
+        filter,
+        ordering,
+        request,
+        fields,
+        nodes,
+        connection_type,
+        edge_type,
+    };
+    Some((Box::new(plan), page_complexity(first, last, cost)))
+}
+
+/// `edges { node }` or `nodes`: its object plan, kept in `nodes` (the index is returned).
+fn node<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    (node_type, table): (&'static str, Table<R>),
+    nodes: &mut Vec<ObjectPlan<Row<R>>>,
+) -> Option<(usize, Cost)>
+where
+    R: RecordType,
+{
+    selector.no_arguments(field)?;
+    let (plan, cost) = selector.object(field, node_type, table)?;
+    nodes.push(plan);
+    Some((nodes.len() - 1, cost.saturating_add(1)))
+}
+
+fn page_info<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Option<(PageField, Cost)> {
+    selector.no_arguments(field)?;
+    if field.node.selection_set.node.items.is_empty() {
+        return None;
+    }
+    let mut fields = Vec::new();
+    for selected in selector.collect(&field.node.selection_set.node, "PageInfo")? {
+        let info = selector.nested(|| {
+            selector.leaf(selected)?;
+            match selected.node.name.node.as_str() {
+                "__typename" => Some(InfoField::Typename),
+                "hasPreviousPage" => Some(InfoField::HasPreviousPage),
+                "hasNextPage" => Some(InfoField::HasNextPage),
+                "startCursor" => Some(InfoField::StartCursor),
+                "endCursor" => Some(InfoField::EndCursor),
+                _ => None,
+            }
+        })?;
+        fields.push((selected.node.response_key().node.clone(), info));
+    }
+    let cost = fields.len().saturating_add(1);
+    Some((PageField::PageInfo(fields), cost))
+}
+
+fn optional_cursor(cursor: Option<&String>, out: &mut Out) {
+    match cursor {
+        Some(cursor) => write_str(cursor, out),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+impl<R> RootField for PagePlan<R>
+where
+    R: Listed,
+    Row<R>: Send + Sync,
+{
+    fn run<'a>(&'a self, run: &'a Run, out: &'a mut Out) -> Loading<'a, ()> {
+        Box::pin(async move {
+            let page =
+                record::list::<R>(&run.db, &self.filter, self.ordering, &self.request).await?;
+            let counted = self
+                .fields
+                .iter()
+                .any(|(_, field)| matches!(field, PageField::TotalCount));
+            let total = if counted {
+                Some(record::count::<R>(&run.db, &self.filter).await?)
+            } else {
+                None
+            };
+            let rows: Vec<&Row<R>> = page.items.iter().map(|(_, row)| row).collect();
+            let mut levels = Vec::with_capacity(self.nodes.len());
+            for plan in &self.nodes {
+                levels.push(plan.load(run, &rows).await?);
+            }
+            let cursors: Vec<String> = page
+                .items
+                .iter()
+                .map(|(cursor, _)| encode_cursor(cursor))
+                .collect();
+            write_fields(&self.fields, out, |_, field, out| match field {
+                PageField::Typename => write_str(self.connection_type, out),
+                PageField::TotalCount => {
+                    let _ = serde_json::to_writer(&mut *out, &total.unwrap_or_default());
+                }
+                PageField::PageInfo(info) => write_fields(info, out, |_, field, out| match field {
+                    InfoField::Typename => write_str("PageInfo", out),
+                    InfoField::HasPreviousPage => {
+                        write_value(&ConstValue::Boolean(page.has_previous_page), out);
+                    }
+                    InfoField::HasNextPage => {
+                        write_value(&ConstValue::Boolean(page.has_next_page), out);
+                    }
+                    InfoField::StartCursor => optional_cursor(cursors.first(), out),
+                    InfoField::EndCursor => optional_cursor(cursors.last(), out),
+                }),
+                PageField::Edges(edge_fields) => {
+                    let edges = page.items.iter().zip(&cursors);
+                    write_items(edges, out, |((_, row), cursor), out| {
+                        write_fields(edge_fields, out, |_, field, out| match field {
+                            EdgeField::Typename => write_str(self.edge_type, out),
+                            EdgeField::Cursor => write_str(cursor, out),
+                            EdgeField::Node(plan) => self.write_node(*plan, row, &levels, out),
+                        });
+                    });
+                }
+                PageField::Nodes(plan) => {
+                    write_items(&rows, out, |row, out| {
+                        self.write_node(*plan, row, &levels, out);
+                    });
+                }
+            });
+            Ok(())
+        })
+    }
+}
+
+impl<R: Listed> PagePlan<R>
+where
+    Row<R>: Sync,
+{
+    fn write_node(
+        &self,
+        plan: usize,
+        row: &Row<R>,
+        levels: &[super::exec::Level<'_, Row<R>>],
+        out: &mut Out,
+    ) {
+        match (self.nodes.get(plan), levels.get(plan)) {
+            (Some(plan), Some(level)) => plan.write(row, level, out),
+            _ => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// One record by id or slug.
+struct OnePlan<R: RecordType> {
+    by: Lookup,
+    plan: ObjectPlan<Row<R>>,
+}
+
+fn one<'d, R>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    type_name: &'static str,
+    table: Table<R>,
+) -> Option<(Box<dyn RootField>, Cost)>
+where
+    R: RecordType,
+    Row<R>: Send + Sync,
+{
+    let arguments = selector.arguments(field, &[("id", "ID"), ("slug", "String")])?;
+    let by = lookup(typed(&arguments, "id")?, typed(&arguments, "slug")?).ok()?;
+    let (plan, cost) = selector.object(field, type_name, table)?;
+    Some((Box::new(OnePlan::<R> { by, plan }), cost.saturating_add(1)))
+}
+
+impl<R: RecordType> RootField for OnePlan<R>
+where
+    Row<R>: Send + Sync,
+{
+    fn run<'a>(&'a self, run: &'a Run, out: &'a mut Out) -> Loading<'a, ()> {
+        Box::pin(async move {
+            let found = match &self.by {
+                Lookup::Id(id) => record::find_by_id::<R>(&run.db, *id).await?,
+                Lookup::Slug(slug) => record::find_by_slug::<R>(&run.db, slug).await?,
+            };
+            match found {
+                Some(row) => {
+                    let level = self.plan.load(run, &[&row]).await?;
+                    self.plan.write(&row, &level, out);
+                }
+                None => out.extend_from_slice(b"null"),
+            }
+            Ok::<(), Failed>(())
+        })
+    }
+}
