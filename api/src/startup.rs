@@ -8,6 +8,7 @@ use actix_web::HttpServer;
 use actix_web::dev::{Server, ServerHandle};
 use sea_orm::DatabaseConnection;
 
+use crate::changes_signal::{self, ChangesSignal};
 use crate::config::Settings;
 use crate::db::{self, DbSetupError, StatementCounter};
 use crate::graphql::build_schema;
@@ -51,6 +52,8 @@ pub struct App {
     indexer_db: DatabaseConnection,
     indexer: tokio::task::JoinHandle<()>,
     pruner: tokio::task::JoinHandle<()>,
+    signal_db: DatabaseConnection,
+    changes_refresher: tokio::task::JoinHandle<()>,
     stop_indexer: tokio::sync::watch::Sender<bool>,
 }
 
@@ -120,7 +123,20 @@ impl App {
             database.identity,
             stop_signal,
         )?;
-        let schema = build_schema(db.clone(), search.clone(), &settings.limits);
+        // The refresher of the change signal holds a `LISTEN` connection: a pool of its own.
+        let (signal_db, _) = db::connect(&indexer_settings).await?;
+        let changes = ChangesSignal::default();
+        let changes_refresher = changes_signal::spawn(
+            signal_db.clone(),
+            changes.clone(),
+            changes_signal::Sources {
+                listen: settings.changes_listen,
+                poll: std::time::Duration::from_millis(settings.changes_poll_ms),
+            },
+            stop_indexer.subscribe(),
+        )
+        .await?;
+        let schema = build_schema(db.clone(), search.clone(), changes, &settings.limits);
         let app_db = db.clone();
         let app_search = search.clone();
         let limits = settings.limits;
@@ -139,6 +155,7 @@ impl App {
                     .chain(settings.metrics.operation_names.iter().map(String::as_str)),
             ),
             http: settings.http,
+            subscriptions: crate::http::SubscriptionSlots::new(&limits),
         });
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
@@ -165,6 +182,8 @@ impl App {
             indexer_db,
             indexer,
             pruner,
+            signal_db,
+            changes_refresher,
             stop_indexer,
         })
     }
@@ -210,6 +229,12 @@ impl App {
         }
         if let Err(error) = self.pruner.await {
             tracing::error!(error = %error, "the pruner task failed");
+        }
+        if let Err(error) = self.changes_refresher.await {
+            tracing::error!(error = %error, "the change signal's task failed");
+        }
+        if let Err(error) = self.signal_db.close().await {
+            tracing::warn!(error = %error, "closing the change signal's connections failed");
         }
         // Closed here rather than when dropped, so that no connection outlives the call (the
         // database file may be replaced once it returns).

@@ -17,6 +17,7 @@ pub mod records;
 pub mod request;
 pub mod response_order;
 pub mod schema;
+pub mod subscription;
 pub mod types;
 pub mod variables;
 

@@ -1,29 +1,40 @@
 //! Builds the schema once: root types, shared data (connection, loader, search) and limits.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use super::limits;
 use super::loaders::DbLoader;
 use super::mutation::Mutation;
 use super::query::Query;
+use super::subscription::SubscriptionRoot;
+use crate::changes_signal::ChangesSignal;
 use crate::config::Limits;
 use crate::indexer::Search;
 use crate::service;
 
 /// The Symbios GraphQL schema.
-pub type SymbiosSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type SymbiosSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
-fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, SubscriptionRoot> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        SubscriptionRoot::default(),
+    )
 }
 
-/// The schema over `db` and the search index, ready to execute requests.
+/// The schema over `db`, the search index and the change signal, ready to execute requests.
 ///
 /// It registers no extensions: `Eager` objects (`types/eager.rs`) skip per-field extension
 /// hooks, so adding one means resolving those objects the general way again.
-pub fn build_schema(db: DatabaseConnection, search: Search, limits: &Limits) -> SymbiosSchema {
+pub fn build_schema(
+    db: DatabaseConnection,
+    search: Search,
+    changes: ChangesSignal,
+    limits: &Limits,
+) -> SymbiosSchema {
     let loader = DataLoader::new(DbLoader::new(db.clone()), tokio::spawn)
         .max_batch_size(service::MAX_KEYS_PER_STATEMENT);
     // Read the schema's types for the response order now rather than on the first request.
@@ -32,6 +43,7 @@ pub fn build_schema(db: DatabaseConnection, search: Search, limits: &Limits) -> 
         .data(db)
         .data(loader)
         .data(search)
+        .data(changes)
         .finish()
 }
 

@@ -76,11 +76,14 @@ pub(crate) fn localized(
         .transpose()
 }
 
-/// Tells this replica's indexer that the change log grew, so that the write is searchable
-/// at once rather than at the next poll.
+/// Tells this replica's indexer and change-log readers (subscriptions) that the change log
+/// grew, so that the write is searchable and pushed at once rather than at the next poll.
 pub(crate) fn wake_indexer(ctx: &Context<'_>) {
     if let Ok(search) = ctx.data::<crate::indexer::Search>() {
         search.wake.notify_one();
+    }
+    if let Ok(signal) = ctx.data::<crate::changes_signal::ChangesSignal>() {
+        signal.wake();
     }
 }
 

@@ -56,6 +56,8 @@ pub enum ChangeOp {
 pub struct Change {
     /// Position in the feed; grows with every change.
     pub seq: i64,
+    /// The cursor right after this change: pass it as `after` to continue from here.
+    pub cursor: String,
     pub entity_type: ChangeEntityType,
     /// The record's id.
     pub id: ID,
@@ -114,6 +116,41 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
 }
 
+/// The GraphQL form of `changes` (read from the log), with the records as they are now when
+/// `with_entities` (one query per record type).
+pub(crate) async fn changes_of(
+    db: &DatabaseConnection,
+    changes: Vec<symbios_entity::change_log::Model>,
+    with_entities: bool,
+) -> Result<Vec<Change>, crate::service::Error> {
+    let mut records = if with_entities {
+        change_feed::load_records(db, &changes).await?
+    } else {
+        Default::default()
+    };
+    Ok(changes
+        .into_iter()
+        .map(|change| {
+            let entity = match change.op {
+                vocabulary::ChangeOp::Upsert => {
+                    records.remove(&change.entity_id).map(ChangedEntity::from)
+                }
+                vocabulary::ChangeOp::Delete => None,
+            };
+            Change {
+                seq: change.seq,
+                cursor: encode_cursor(&FeedPosition(change.seq)),
+                entity_type: change.entity_type.into(),
+                id: ID(change.entity_id.to_string()),
+                op: change.op.into(),
+                version: change.version,
+                at: change.changed_at,
+                entity,
+            }
+        })
+        .collect())
+}
+
 #[derive(Default)]
 pub struct ChangesQuery;
 
@@ -155,35 +192,13 @@ impl ChangesQuery {
             .field("node")
             .field("entity")
             .exists();
-        let mut records = if wants_entities {
-            change_feed::load_records(db, &page.changes)
-                .await
-                .map_err(|error| error.extend())?
-        } else {
-            Default::default()
-        };
-        let edges = page
-            .changes
+        let edges = changes_of(db, page.changes, wants_entities)
+            .await
+            .map_err(|error| error.extend())?
             .into_iter()
-            .map(|change| {
-                let entity = match change.op {
-                    vocabulary::ChangeOp::Upsert => {
-                        records.remove(&change.entity_id).map(ChangedEntity::from)
-                    }
-                    vocabulary::ChangeOp::Delete => None,
-                };
-                ChangeEdge {
-                    cursor: encode_cursor(&FeedPosition(change.seq)),
-                    node: Change {
-                        seq: change.seq,
-                        entity_type: change.entity_type.into(),
-                        id: ID(change.entity_id.to_string()),
-                        op: change.op.into(),
-                        version: change.version,
-                        at: change.changed_at,
-                        entity,
-                    },
-                }
+            .map(|node| ChangeEdge {
+                cursor: node.cursor.clone(),
+                node,
             })
             .collect();
         Ok(ChangeConnection {

@@ -1,7 +1,7 @@
 //! Root query fields, merged into [`Query`]: each record type's lookup and list live with
 //! its object in `types/`; here are `node`, search and the change feed.
 
-mod changes;
+pub(crate) mod changes;
 mod node;
 mod search;
 
