@@ -82,7 +82,11 @@ impl ChangesSignal {
     }
 
     /// Records the changes after `last` that the log holds now; returns the newest number.
-    async fn refresh(&self, db: &DatabaseConnection, mut last: i64) -> Result<i64, crate::service::Error> {
+    async fn refresh(
+        &self,
+        db: &DatabaseConnection,
+        mut last: i64,
+    ) -> Result<i64, crate::service::Error> {
         loop {
             let changes = change_log::after(db, last, REFRESH_BATCH).await?;
             let Some(newest) = changes.last().map(|change| change.seq) else {

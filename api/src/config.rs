@@ -339,7 +339,10 @@ impl Settings {
             ("change_retention_hours", self.change_retention_hours),
             ("prune_interval_secs", self.prune_interval_secs),
             ("changes_poll_ms", self.changes_poll_ms),
-            ("limits.subscription_buffer", self.limits.subscription_buffer as u64),
+            (
+                "limits.subscription_buffer",
+                self.limits.subscription_buffer as u64,
+            ),
             ("limits.slow_consumer_ms", self.limits.slow_consumer_ms),
             ("limits.heartbeat_ms", self.limits.heartbeat_ms),
             (

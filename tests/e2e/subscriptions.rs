@@ -88,9 +88,7 @@ struct Ws {
     socket: Socket,
 }
 
-fn ws_request(
-    app: &TestApp,
-) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+fn ws_request(app: &TestApp) -> tokio_tungstenite::tungstenite::handshake::client::Request {
     let url = format!("{}/graphql", app.base_url.replacen("http", "ws", 1));
     let mut request = url.into_client_request().unwrap();
     request.headers_mut().insert(
@@ -271,7 +269,11 @@ async fn backlog_then_live_changes_in_order_once(app: &TestApp) {
     create_companies(app, &key, names("Live", 0..3)).await;
     received.extend(ws.changes("1", 3).await);
     let (feed, end) = feed_after(app, Some(start)).await;
-    assert_eq!(seqs(&received), seqs(&feed), "the backlog, then live, in order");
+    assert_eq!(
+        seqs(&received),
+        seqs(&feed),
+        "the backlog, then live, in order"
+    );
     assert_eq!(received.last().unwrap()["cursor"], end.as_str());
     // Once: the next message is the next change, not a repeat.
     create_companies(app, &key, names("Once", 0..1)).await;
@@ -377,9 +379,12 @@ async fn limits_are_refused_with_their_codes() {
     .await;
     let end = feed_end(&app).await;
     let mut ws = Ws::connect(&app, None).await;
-    ws.subscribe("a", SUBSCRIPTION, json!({ "after": end })).await;
-    ws.subscribe("b", SUBSCRIPTION, json!({ "after": end })).await;
-    ws.subscribe("c", SUBSCRIPTION, json!({ "after": end })).await;
+    ws.subscribe("a", SUBSCRIPTION, json!({ "after": end }))
+        .await;
+    ws.subscribe("b", SUBSCRIPTION, json!({ "after": end }))
+        .await;
+    ws.subscribe("c", SUBSCRIPTION, json!({ "after": end }))
+        .await;
     let refused = ws.message().await;
     assert_eq!(refused["type"], "error", "{refused}");
     assert_eq!(refused["id"], "c");
@@ -410,7 +415,11 @@ async fn limits_are_refused_with_their_codes() {
         .await;
     let answer = ws.message().await;
     assert_eq!(answer["type"], "next", "{answer}");
-    assert_eq!(first_code(&answer["payload"]["errors"]), "BAD_USER_INPUT", "{answer}");
+    assert_eq!(
+        first_code(&answer["payload"]["errors"]),
+        "BAD_USER_INPUT",
+        "{answer}"
+    );
     assert_eq!(ws.message().await["type"], "complete");
     // A document over the nesting limit, refused before it is parsed.
     let nested = format!(
@@ -421,15 +430,23 @@ async fn limits_are_refused_with_their_codes() {
     ws.subscribe("deep", &nested, json!({})).await;
     let answer = ws.message().await;
     assert_eq!(answer["type"], "error", "{answer}");
-    assert_eq!(first_code(&answer["payload"]), "QUERY_TOO_COMPLEX", "{answer}");
+    assert_eq!(
+        first_code(&answer["payload"]),
+        "QUERY_TOO_COMPLEX",
+        "{answer}"
+    );
     // A duplicate id closes the connection (the protocol's 4409).
-    ws.subscribe("live", SUBSCRIPTION, json!({ "after": end })).await;
-    ws.subscribe("live", SUBSCRIPTION, json!({ "after": end })).await;
+    ws.subscribe("live", SUBSCRIPTION, json!({ "after": end }))
+        .await;
+    ws.subscribe("live", SUBSCRIPTION, json!({ "after": end }))
+        .await;
     let closed = ws.message().await;
     assert_eq!(closed["code"], 4409, "{closed}");
 
     // An unknown key in connection_init: 4403.
-    let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app)).await.unwrap();
+    let (mut socket, _) = tokio_tungstenite::connect_async(ws_request(&app))
+        .await
+        .unwrap();
     socket
         .send(Message::Text(
             json!({ "type": "connection_init", "payload": { "authorization": "Bearer nope" } })
@@ -441,12 +458,16 @@ async fn limits_are_refused_with_their_codes() {
     let closed = Ws { socket }.message().await;
     assert_eq!(closed["code"], 4403, "{closed}");
     // Subscribing before connection_init: 4401.
-    let (socket, _) = tokio_tungstenite::connect_async(ws_request(&app)).await.unwrap();
+    let (socket, _) = tokio_tungstenite::connect_async(ws_request(&app))
+        .await
+        .unwrap();
     let mut ws = Ws { socket };
     ws.subscribe("early", SUBSCRIPTION, json!({})).await;
     assert_eq!(ws.message().await["code"], 4401);
     // Not JSON: 4400.
-    let (socket, _) = tokio_tungstenite::connect_async(ws_request(&app)).await.unwrap();
+    let (socket, _) = tokio_tungstenite::connect_async(ws_request(&app))
+        .await
+        .unwrap();
     let mut ws = Ws { socket };
     ws.socket.send(Message::Text("{".into())).await.unwrap();
     assert_eq!(ws.message().await["code"], 4400);
@@ -454,9 +475,12 @@ async fn limits_are_refused_with_their_codes() {
     // A cursor older than the retention window: RESYNC_REQUIRED.
     let (feed, _) = feed_after(&app, None).await;
     let oldest = feed[0]["cursor"].clone();
-    symbios::service::change_log::prune(&app.db, chrono::Utc::now() + chrono::TimeDelta::seconds(1))
-        .await
-        .unwrap();
+    symbios::service::change_log::prune(
+        &app.db,
+        chrono::Utc::now() + chrono::TimeDelta::seconds(1),
+    )
+    .await
+    .unwrap();
     let mut sse = Sse::subscribe(&app, None, SUBSCRIPTION, json!({ "after": oldest })).await;
     let (name, payload) = sse.event().await.unwrap();
     assert_eq!(name, "next");
@@ -508,9 +532,10 @@ async fn a_slow_consumer_is_cut_off() {
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
     let stream = socket.connect(address).await.unwrap();
-    let (socket, _) = tokio_tungstenite::client_async(ws_request(&app), MaybeTlsStream::Plain(stream))
-        .await
-        .unwrap();
+    let (socket, _) =
+        tokio_tungstenite::client_async(ws_request(&app), MaybeTlsStream::Plain(stream))
+            .await
+            .unwrap();
     let mut ws = Ws { socket };
     ws.init(None).await;
     assert_eq!(ws.message().await["type"], "connection_ack");
@@ -572,7 +597,8 @@ async fn a_write_through_one_replica_reaches_a_subscriber_of_the_other() {
     let key = primary.create_key("editor", Role::Editor, None).await;
     let end = feed_end(&primary).await;
     let mut ws = Ws::connect(&replica, None).await;
-    ws.subscribe("r", SUBSCRIPTION, json!({ "after": end })).await;
+    ws.subscribe("r", SUBSCRIPTION, json!({ "after": end }))
+        .await;
     // A query on the same connection answers after the subscription started.
     ws.subscribe("q", "{ themes { slug } }", json!({})).await;
     loop {

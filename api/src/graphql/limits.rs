@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::SchemaBuilder;
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
 use super::mutation::Mutation;
 

@@ -28,7 +28,7 @@ const PAGE: u64 = 100;
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Every committed change after `after` (from the oldest kept change when left out), then
     /// each change as it commits, in commit order, each exactly once on this subscription;
@@ -67,16 +67,19 @@ impl SubscriptionRoot {
             pending: VecDeque::new(),
         };
         tail.read(after).await.map_err(|error| error.extend())?;
-        Ok(futures_util::stream::unfold(Some(tail), |tail| async move {
-            let mut tail = tail?;
-            match tail.next().await {
-                Ok(Some(change)) => Some((Ok(change), Some(tail))),
-                Ok(None) => None,
-                // The error ends the subscription (e.g. the log was pruned past a reader too
-                // slow to keep up: it resyncs).
-                Err(error) => Some((Err(error.extend()), None)),
-            }
-        }))
+        Ok(futures_util::stream::unfold(
+            Some(tail),
+            |tail| async move {
+                let mut tail = tail?;
+                match tail.next().await {
+                    Ok(Some(change)) => Some((Ok(change), Some(tail))),
+                    Ok(None) => None,
+                    // The error ends the subscription (e.g. the log was pruned past a reader too
+                    // slow to keep up: it resyncs).
+                    Err(error) => Some((Err(error.extend()), None)),
+                }
+            },
+        ))
     }
 }
 

@@ -149,8 +149,10 @@ pub(super) async fn prepare_post(
         Duration::from_millis(limits.body_timeout_ms),
     )
     .await?;
-    let parsed = request_params::parse_post(&body, &services.persisted, limits.max_recursive_depth)?;
-    let mut request = request_params::resolve_by_id(parsed, &services.trusted, &services.db).await?;
+    let parsed =
+        request_params::parse_post(&body, &services.persisted, limits.max_recursive_depth)?;
+    let mut request =
+        request_params::resolve_by_id(parsed, &services.trusted, &services.db).await?;
     document::prepare(&mut request, limits, &services.parsed, format)?;
     Ok(request)
 }
@@ -189,7 +191,10 @@ pub(super) fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
 
 /// Refuses a request over its rate: its key's once the key has been authenticated, its
 /// address's otherwise.
-pub(super) fn rate_limit(services: &HttpServices, http_request: &HttpRequest) -> Result<(), Refusal> {
+pub(super) fn rate_limit(
+    services: &HttpServices,
+    http_request: &HttpRequest,
+) -> Result<(), Refusal> {
     let client = services.client_address.of(http_request);
     services
         .rate_limits
@@ -223,9 +228,14 @@ pub(super) async fn authenticate(
             "send the API key as `Authorization: Bearer <key>`",
         )
     })?;
-    authenticate_token(services, services.client_address.of(http_request), token, request_id)
-        .await
-        .map(Some)
+    authenticate_token(
+        services,
+        services.client_address.of(http_request),
+        token,
+        request_id,
+    )
+    .await
+    .map(Some)
 }
 
 /// The holder of the API key `token`, sent from `client`; anything but a live key is refused.

@@ -21,15 +21,14 @@ use futures_util::{Stream, StreamExt as _};
 pub use slots::{Slot, SubscriptionSlots};
 
 use super::graphql::{HttpServices, check_trusted, classify_errors, is_request_error};
-use crate::service::lang::LanguagePreference;
 use super::refusal::Refusal;
 use crate::graphql::SymbiosSchema;
 use crate::graphql::request::{Caller, RequestLanguages};
 use crate::service::access::Principal;
+use crate::service::lang::LanguagePreference;
 
 /// The reason given to a client disconnected for reading too slowly.
-pub const SLOW_CONSUMER_REASON: &str =
-    "slow consumer: the client did not read for limits.slow_consumer_ms; resume from the last cursor";
+pub const SLOW_CONSUMER_REASON: &str = "slow consumer: the client did not read for limits.slow_consumer_ms; resume from the last cursor";
 
 /// What an operation sends its client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,10 +67,7 @@ pub(super) async fn admit(
         principal,
         request_id: Some(request_id.to_owned()),
     };
-    Ok((
-        request.data(RequestLanguages(languages)).data(caller),
-        slot,
-    ))
+    Ok((request.data(RequestLanguages(languages)).data(caller), slot))
 }
 
 /// The events of `request`: a [`Event::Next`] per result (or one [`Event::Error`] when it is

@@ -70,7 +70,9 @@ impl SubscriptionSlots {
         if *count >= most {
             return Err(Refusal::before_graphql(
                 ErrorCode::RateLimited,
-                format!("too many subscriptions open at once: at most {most} ({key}); close one first"),
+                format!(
+                    "too many subscriptions open at once: at most {most} ({key}); close one first"
+                ),
             ));
         }
         *count += 1;

@@ -97,7 +97,12 @@ pub async fn execute(
     });
     let heartbeat = Duration::from_millis(limits.heartbeat_ms);
     let body = futures_util::stream::unfold(
-        (receiver, last_word, tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat), false),
+        (
+            receiver,
+            last_word,
+            tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat),
+            false,
+        ),
         |(mut receiver, last_word, mut ticks, ended)| async move {
             if ended {
                 return None;

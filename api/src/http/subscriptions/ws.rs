@@ -100,10 +100,9 @@ pub async fn upgrade(
         Ok(handled) => handled,
         Err(error) => return error.error_response(),
     };
-    response.headers_mut().insert(
-        SEC_WEBSOCKET_PROTOCOL,
-        HeaderValue::from_static(PROTOCOL),
-    );
+    response
+        .headers_mut()
+        .insert(SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(PROTOCOL));
     let connection = Connection {
         schema: schema.into_inner(),
         limits: **limits,
@@ -117,7 +116,13 @@ pub async fn upgrade(
     };
     let client = connection.services.client_address.of(&http_request);
     let stream = stream.max_frame_size(limits.max_body_bytes);
-    actix_web::rt::spawn(Connection { client, ..connection }.serve(session, stream));
+    actix_web::rt::spawn(
+        Connection {
+            client,
+            ..connection
+        }
+        .serve(session, stream),
+    );
     response
 }
 
@@ -230,24 +235,30 @@ impl Connection {
             }
         };
         if let Some(token) = init_key(payload.as_ref()) {
-            match authenticate_token(&self.services, self.client, &token, self.request_id).await
-            {
+            match authenticate_token(&self.services, self.client, &token, self.request_id).await {
                 Ok(principal) => {
                     self.principal = Some(principal);
                     self.header_key = Some(token);
                 }
                 Err(refusal) => {
-                    return Err(Closing::new(close::FORBIDDEN, format!("Forbidden: {}", refusal.message)));
+                    return Err(Closing::new(
+                        close::FORBIDDEN,
+                        format!("Forbidden: {}", refusal.message),
+                    ));
                 }
             }
         }
-        send(session, r#"{"type":"connection_ack"}"#.to_owned(), &self.limits).await
+        send(
+            session,
+            r#"{"type":"connection_ack"}"#.to_owned(),
+            &self.limits,
+        )
+        .await
     }
 
     /// Serves the acknowledged connection; returns why it closes (`None`: the client left).
     async fn run(&mut self, session: &mut Session, stream: &mut MessageStream) -> Option<Closing> {
-        let (sender, mut receiver) =
-            mpsc::channel::<Outgoing>(self.limits.subscription_buffer);
+        let (sender, mut receiver) = mpsc::channel::<Outgoing>(self.limits.subscription_buffer);
         let interval = Duration::from_millis(self.limits.heartbeat_ms);
         let mut heartbeat = tokio::time::interval_at(Instant::now() + interval, interval);
         let mut heard = Instant::now();
@@ -329,8 +340,12 @@ impl Connection {
                 match self.start(&id, payload, sender).await {
                     Ok(()) => Ok(()),
                     Err(refusal) => {
-                        send(session, error_message(&id, &refusal.errors().to_string()), &self.limits)
-                            .await
+                        send(
+                            session,
+                            error_message(&id, &refusal.errors().to_string()),
+                            &self.limits,
+                        )
+                        .await
                     }
                 }
             }
@@ -462,11 +477,11 @@ fn slow_consumer() -> Closing {
 
 fn protocol_error(error: &ProtocolError) -> Closing {
     match error {
-        ProtocolError::Overflow => Closing::new(
-            1009,
-            "the message is over limits.max_body_bytes",
+        ProtocolError::Overflow => Closing::new(1009, "the message is over limits.max_body_bytes"),
+        _ => Closing::new(
+            close::BAD_MESSAGE,
+            format!("Invalid message received: {error}"),
         ),
-        _ => Closing::new(close::BAD_MESSAGE, format!("Invalid message received: {error}")),
     }
 }
 
@@ -485,7 +500,12 @@ async fn send(session: &mut Session, text: String, limits: &Limits) -> Result<()
 }
 
 async fn pong(session: &mut Session, bytes: &[u8], limits: &Limits) -> Result<(), Closing> {
-    match timeout(Duration::from_millis(limits.slow_consumer_ms), session.pong(bytes)).await {
+    match timeout(
+        Duration::from_millis(limits.slow_consumer_ms),
+        session.pong(bytes),
+    )
+    .await
+    {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => Err(Closing::new(1000, "closed")),
         Err(_) => Err(slow_consumer()),
