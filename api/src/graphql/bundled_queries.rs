@@ -194,7 +194,7 @@ async fn the_default_limits_admit_every_shipped_query() {
             Schema::build(
                 Query::default(),
                 Mutation::default(),
-                super::subscription::SubscriptionRoot::default(),
+                super::subscription::SubscriptionRoot,
             ),
             &limits,
         )

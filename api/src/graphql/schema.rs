@@ -18,11 +18,7 @@ use crate::service;
 pub type SymbiosSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
 fn builder() -> SchemaBuilder<Query, Mutation, SubscriptionRoot> {
-    Schema::build(
-        Query::default(),
-        Mutation::default(),
-        SubscriptionRoot::default(),
-    )
+    Schema::build(Query::default(), Mutation::default(), SubscriptionRoot)
 }
 
 /// The schema over `db`, the search index and the change signal, ready to execute requests.
