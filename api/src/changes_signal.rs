@@ -59,6 +59,9 @@ impl Newest {
 pub struct ChangesSignal {
     trigger: Arc<Notify>,
     newest: Arc<watch::Sender<Newest>>,
+    /// Turns true when the server begins to shut down: readers end their streams, so that
+    /// open subscriptions do not hold the graceful shutdown up.
+    closing: Arc<watch::Sender<bool>>,
 }
 
 impl Default for ChangesSignal {
@@ -66,6 +69,7 @@ impl Default for ChangesSignal {
         Self {
             trigger: Arc::new(Notify::new()),
             newest: Arc::new(watch::channel(Newest::default()).0),
+            closing: Arc::new(watch::channel(false).0),
         }
     }
 }
@@ -74,6 +78,20 @@ impl ChangesSignal {
     /// Tells the refresher that this process committed changes.
     pub fn wake(&self) {
         self.trigger.notify_one();
+    }
+
+    /// Ends every reader: the server is shutting down.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`ChangesSignal::close`] was called.
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + 'static + use<> {
+        let mut closing = self.closing.subscribe();
+        async move {
+            // An error means the sender is gone: closed too.
+            let _ = closing.wait_for(|closed| *closed).await;
+        }
     }
 
     /// A receiver of the newest committed changes.

@@ -65,6 +65,29 @@ impl std::fmt::Debug for App {
     }
 }
 
+/// Resolves on Ctrl-C, SIGTERM or SIGQUIT (each starts the graceful shutdown).
+async fn shutdown_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut terminate), Ok(mut quit)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::quit()))
+        else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+            _ = quit.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 impl App {
     /// Binds, then connects, migrates and seeds an empty database (unless disabled).
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
@@ -136,7 +159,12 @@ impl App {
             stop_indexer.subscribe(),
         )
         .await?;
-        let schema = build_schema(db.clone(), search.clone(), changes, &settings.limits);
+        let schema = build_schema(
+            db.clone(),
+            search.clone(),
+            changes.clone(),
+            &settings.limits,
+        );
         let app_db = db.clone();
         let app_search = search.clone();
         let limits = settings.limits;
@@ -156,6 +184,7 @@ impl App {
             ),
             http: settings.http,
             subscriptions: crate::http::SubscriptionSlots::new(&limits),
+            changes: changes.clone(),
         });
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
@@ -170,6 +199,12 @@ impl App {
         })
         .listen(listener)
         .map_err(bind_error)?
+        // Our own signal handling, so that open subscriptions end (and their clients go to
+        // another replica) before the graceful shutdown waits for connections to close.
+        .shutdown_signal(async move {
+            shutdown_requested().await;
+            changes.close();
+        })
         .shutdown_timeout(10)
         .run();
         Ok(Self {

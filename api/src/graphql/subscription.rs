@@ -53,7 +53,9 @@ impl SubscriptionRoot {
             .map(Into::into)
             .collect();
         let db = ctx.data::<DatabaseConnection>()?.clone();
-        let signal = ctx.data::<ChangesSignal>()?.subscribe();
+        let changes_signal = ctx.data::<ChangesSignal>()?;
+        let signal = changes_signal.subscribe();
+        let closed = Box::pin(changes_signal.closed());
         let with_entities = ctx.look_ahead().field("entity").exists();
         // The first page is read now, so that a bad or expired cursor fails the subscription
         // before it starts.
@@ -62,6 +64,7 @@ impl SubscriptionRoot {
             types,
             with_entities,
             signal,
+            closed,
             position: 0,
             more_now: true,
             pending: VecDeque::new(),
@@ -89,6 +92,8 @@ struct Tail {
     types: Vec<EntityType>,
     with_entities: bool,
     signal: watch::Receiver<Newest>,
+    /// Resolves when the server shuts down.
+    closed: std::pin::Pin<Box<dyn Future<Output = ()> + Send>>,
     /// The last change read (or a position the log is known to hold nothing relevant up to).
     position: i64,
     /// Whether the last read was a full page, so that more may follow right away.
@@ -98,7 +103,7 @@ struct Tail {
 }
 
 impl Tail {
-    /// The next change, waiting for it to commit; `None` when the server stops.
+    /// The next change, waiting for it to commit; `None` when the server shuts down.
     async fn next(&mut self) -> Result<Option<Change>, crate::service::Error> {
         loop {
             if let Some(change) = self.pending.pop_front() {
@@ -110,8 +115,11 @@ impl Tail {
                     if newest > self.position {
                         break;
                     }
-                    if self.signal.changed().await.is_err() {
-                        return Ok(None);
+                    tokio::select! {
+                        changed = self.signal.changed() => if changed.is_err() {
+                            return Ok(None);
+                        },
+                        () = &mut self.closed => return Ok(None),
                     }
                 }
             }

@@ -179,6 +179,8 @@ pub struct HttpServices {
     pub http: crate::config::Http,
     /// The subscriptions open per key and per address.
     pub subscriptions: super::subscriptions::SubscriptionSlots,
+    /// Tells subscription connections that the server shuts down.
+    pub changes: crate::changes_signal::ChangesSignal,
 }
 
 pub(super) fn bearer_token(http_request: &HttpRequest) -> Option<&str> {

@@ -51,6 +51,8 @@ pub mod close {
     pub const TOO_MANY_INITS: u16 = 4429;
     /// The client did not read for `limits.slow_consumer_ms`: resume from the last cursor.
     pub const SLOW_CONSUMER: u16 = 4008;
+    /// The server shuts down.
+    pub const GOING_AWAY: u16 = 1001;
     /// The client answered no ping for two heartbeat intervals.
     pub const NO_HEARTBEAT: u16 = 4000;
 }
@@ -188,7 +190,7 @@ impl Connection {
         }
         if let Some(Closing(code, reason)) = closing {
             let reason = CloseReason {
-                code: CloseCode::Other(code),
+                code: CloseCode::from(code),
                 description: Some(reason),
             };
             // A client that does not read may never take the close frame: bounded.
@@ -262,8 +264,13 @@ impl Connection {
         let interval = Duration::from_millis(self.limits.heartbeat_ms);
         let mut heartbeat = tokio::time::interval_at(Instant::now() + interval, interval);
         let mut heard = Instant::now();
+        let closed = self.services.changes.closed();
+        let mut closed = std::pin::pin!(closed);
         loop {
             tokio::select! {
+                () = &mut closed => {
+                    return Some(Closing::new(close::GOING_AWAY, "the server is shutting down: connect again (to another replica) and resume from the last cursor"));
+                }
                 message = stream.recv() => {
                     heard = Instant::now();
                     match message {
