@@ -542,6 +542,20 @@ async function receivesLiveChanges(subscribe, label) {
   assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
 }
 
+/** The subscribe function of receivesLiveChanges for a graphql-ws or graphql-sse client
+ * (both take a payload and a sink, and return the function that stops). */
+function subscribeWith(client, after) {
+  return (onChange, onError) =>
+    client.subscribe(
+      { query: CHANGES, variables: { after } },
+      {
+        next: (result) => (result.errors ? onError(new Error(JSON.stringify(result.errors))) : onChange(result.data.changes)),
+        error: (error) => onError(error instanceof Error ? error : new Error(String(error?.reason ?? error))),
+        complete: () => {},
+      },
+    );
+}
+
 describe('subscriptions', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
   const wsUrl = () => `${server.url.replace('http', 'ws')}/graphql`;
 
@@ -554,18 +568,7 @@ describe('subscriptions', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
       retryAttempts: 0,
     });
     try {
-      await receivesLiveChanges(
-        (onChange, onError) =>
-          client.subscribe(
-            { query: CHANGES, variables: { after } },
-            {
-              next: (result) => (result.errors ? onError(new Error(JSON.stringify(result.errors))) : onChange(result.data.changes)),
-              error: (error) => onError(error instanceof Error ? error : new Error(String(error?.reason ?? error))),
-              complete: () => {},
-            },
-          ),
-        'Graphql-ws',
-      );
+      await receivesLiveChanges(subscribeWith(client, after), 'Graphql-ws');
     } finally {
       await client.dispose();
     }
@@ -602,18 +605,7 @@ describe('subscriptions', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
     const after = await feedEnd();
     const client = createSseClient({ url: `${server.url}/graphql`, singleConnection: false, retryAttempts: 0 });
     try {
-      await receivesLiveChanges(
-        (onChange, onError) =>
-          client.subscribe(
-            { query: CHANGES, variables: { after } },
-            {
-              next: (result) => (result.errors ? onError(new Error(JSON.stringify(result.errors))) : onChange(result.data.changes)),
-              error: (error) => onError(error instanceof Error ? error : new Error(String(error))),
-              complete: () => {},
-            },
-          ),
-        'Graphql-sse',
-      );
+      await receivesLiveChanges(subscribeWith(client, after), 'Graphql-sse');
     } finally {
       client.dispose();
     }

@@ -15,11 +15,10 @@ use sea_orm::DatabaseConnection;
 use symbios_entity::vocabulary::EntityType;
 use tokio::sync::watch;
 
-use super::query::changes::{Change, ChangeEntityType, changes_of};
+use super::query::changes::{Change, ChangeEntityType, changes_of, feed_arguments};
 use crate::changes_signal::{ChangesSignal, Newest};
-use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
+use crate::error::ServiceErrorExt as _;
 use crate::service::change_feed;
-use crate::service::page::{FeedPosition, decode_cursor};
 
 /// Changes read from the log per query.
 const PAGE: u64 = 100;
@@ -41,17 +40,7 @@ impl SubscriptionRoot {
         after: Option<String>,
         types: Option<Vec<ChangeEntityType>>,
     ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Change>> + use<>> {
-        let after = after
-            .as_deref()
-            .map(|cursor| decode_cursor::<FeedPosition>("after", cursor))
-            .transpose()
-            .extend()?
-            .map(|position| position.0);
-        let types: Vec<EntityType> = types
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        let (after, types) = feed_arguments(after, types)?;
         let db = ctx.data::<DatabaseConnection>()?.clone();
         let changes_signal = ctx.data::<ChangesSignal>()?;
         let signal = changes_signal.subscribe();

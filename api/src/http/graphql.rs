@@ -101,15 +101,13 @@ pub async fn execute_post(
     payload: web::Payload,
 ) -> HttpResponse {
     if super::subscriptions::sse::is_requested(&http_request) {
-        return super::subscriptions::sse::execute(
-            schema,
-            limits,
-            services,
-            http_request,
-            request_id,
-            payload,
-        )
-        .await;
+        let endpoint = super::subscriptions::Endpoint {
+            schema: schema.into_inner(),
+            limits: **limits,
+            services: services.into_inner(),
+        };
+        return super::subscriptions::sse::execute(endpoint, http_request, request_id, payload)
+            .await;
     }
     let Some(format) = negotiate(&http_request) else {
         return not_acceptable();

@@ -116,6 +116,26 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
 }
 
+/// The position and record types of the feed's `after` and `types` arguments (shared by the
+/// query and the subscription).
+pub(crate) fn feed_arguments(
+    after: Option<String>,
+    types: Option<Vec<ChangeEntityType>>,
+) -> async_graphql::Result<(Option<i64>, Vec<vocabulary::EntityType>)> {
+    let after = after
+        .as_deref()
+        .map(|cursor| decode_cursor::<FeedPosition>("after", cursor))
+        .transpose()
+        .extend()?
+        .map(|position| position.0);
+    let types = types
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok((after, types))
+}
+
 /// The GraphQL form of `changes` (read from the log), with the records as they are now when
 /// `with_entities` (one query per record type).
 pub(crate) async fn changes_of(
@@ -171,17 +191,7 @@ impl ChangesQuery {
         let first = change_feed::PAGE_SIZE
             .resolve("first", Some(first))
             .extend()?;
-        let after = after
-            .as_deref()
-            .map(|cursor| decode_cursor::<FeedPosition>("after", cursor))
-            .transpose()
-            .extend()?
-            .map(|position| position.0);
-        let types: Vec<vocabulary::EntityType> = types
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect();
+        let (after, types) = feed_arguments(after, types)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let page = change_feed::read(db, after, &types, first)
             .await

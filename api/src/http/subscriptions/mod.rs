@@ -14,6 +14,9 @@ pub mod sse;
 pub mod ws;
 
 use std::net::IpAddr;
+use std::sync::Arc;
+
+use actix_web::{HttpRequest, web};
 
 use async_graphql::Request;
 use futures_util::{Stream, StreamExt as _};
@@ -22,6 +25,7 @@ pub use slots::{Slot, SubscriptionSlots};
 
 use super::graphql::{HttpServices, check_trusted, classify_errors, is_request_error};
 use super::refusal::Refusal;
+use crate::config::Limits;
 use crate::graphql::SymbiosSchema;
 use crate::graphql::request::{Caller, RequestLanguages};
 use crate::service::access::Principal;
@@ -29,6 +33,30 @@ use crate::service::lang::LanguagePreference;
 
 /// The reason given to a client disconnected for reading too slowly.
 pub const SLOW_CONSUMER_REASON: &str = "slow consumer: the client did not read for limits.slow_consumer_ms; resume from the last cursor";
+
+/// The app's shared data a streaming handler works with.
+pub struct Endpoint {
+    pub schema: Arc<SymbiosSchema>,
+    pub limits: Limits,
+    pub services: Arc<HttpServices>,
+}
+
+impl Endpoint {
+    /// The data `symbios_http_app!` registered, as `request` sees it.
+    pub fn of(request: &HttpRequest) -> Option<Self> {
+        Some(Self {
+            schema: request
+                .app_data::<web::Data<SymbiosSchema>>()?
+                .clone()
+                .into_inner(),
+            limits: ***request.app_data::<web::Data<Limits>>()?,
+            services: request
+                .app_data::<web::Data<HttpServices>>()?
+                .clone()
+                .into_inner(),
+        })
+    }
+}
 
 /// What an operation sends its client.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,11 +14,9 @@ use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
 use tracing_actix_web::RequestId;
 
-use super::{Event, SLOW_CONSUMER_REASON, admit, events};
-use crate::config::Limits;
+use super::{Endpoint, Event, SLOW_CONSUMER_REASON, admit, events};
 use crate::error::ErrorCode;
-use crate::graphql::SymbiosSchema;
-use crate::http::graphql::{HttpServices, authenticate, prepare_post};
+use crate::http::graphql::{authenticate, prepare_post};
 use crate::http::negotiation::{ResponseFormat, accepted_languages};
 
 /// The media type of the stream.
@@ -46,13 +44,16 @@ fn frame(event: &Event) -> Bytes {
 
 /// `POST /graphql` asking for `text/event-stream`.
 pub async fn execute(
-    schema: web::Data<SymbiosSchema>,
-    limits: web::Data<Limits>,
-    services: web::Data<HttpServices>,
+    endpoint: Endpoint,
     http_request: HttpRequest,
     request_id: RequestId,
     payload: web::Payload,
 ) -> HttpResponse {
+    let Endpoint {
+        schema,
+        limits,
+        services,
+    } = endpoint;
     let format = ResponseFormat::Json;
     let admitted = async {
         let request = prepare_post(&limits, &services, &http_request, payload, format).await?;

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, timeout};
 use tracing_actix_web::RequestId;
 
-use super::{Event, SLOW_CONSUMER_REASON, admit, events};
+use super::{Endpoint, Event, SLOW_CONSUMER_REASON, admit, events};
 use crate::config::Limits;
 use crate::error::ErrorCode;
 use crate::graphql::SymbiosSchema;
@@ -77,13 +77,18 @@ fn offers_protocol(request: &HttpRequest) -> bool {
 
 /// `GET /graphql` with `Upgrade: websocket`.
 pub async fn upgrade(
-    schema: web::Data<SymbiosSchema>,
-    limits: web::Data<Limits>,
-    services: web::Data<HttpServices>,
     http_request: HttpRequest,
     request_id: RequestId,
     payload: web::Payload,
 ) -> HttpResponse {
+    let Some(Endpoint {
+        schema,
+        limits,
+        services,
+    }) = Endpoint::of(&http_request)
+    else {
+        return HttpResponse::InternalServerError().finish();
+    };
     let format = ResponseFormat::Json;
     if let Err(refusal) = rate_limit(&services, &http_request) {
         return refusal.into_response(format);
@@ -106,9 +111,9 @@ pub async fn upgrade(
         .headers_mut()
         .insert(SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(PROTOCOL));
     let connection = Connection {
-        schema: schema.into_inner(),
-        limits: **limits,
-        services: services.into_inner(),
+        schema,
+        limits,
+        services,
         client: Option::None,
         request_id,
         languages: accepted_languages(&http_request),
@@ -306,10 +311,8 @@ impl Connection {
                     if heard.elapsed() > interval * 2 {
                         return Some(Closing::new(close::NO_HEARTBEAT, "no answer to pings for two heartbeat intervals"));
                     }
-                    match timeout(Duration::from_millis(self.limits.slow_consumer_ms), session.ping(b"")).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(_)) => return None,
-                        Err(_) => return Some(slow_consumer()),
+                    if let Err(closing) = within_patience(session.ping(b""), &self.limits).await {
+                        return Some(closing);
                     }
                 }
             }
@@ -494,25 +497,19 @@ fn protocol_error(error: &ProtocolError) -> Closing {
 
 /// Sends `text`, waiting at most `limits.slow_consumer_ms` for the client to make room.
 async fn send(session: &mut Session, text: String, limits: &Limits) -> Result<(), Closing> {
-    match timeout(
-        Duration::from_millis(limits.slow_consumer_ms),
-        session.text(text),
-    )
-    .await
-    {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(_)) => Err(Closing::new(1000, "closed")),
-        Err(_) => Err(slow_consumer()),
-    }
+    within_patience(session.text(text), limits).await
 }
 
 async fn pong(session: &mut Session, bytes: &[u8], limits: &Limits) -> Result<(), Closing> {
-    match timeout(
-        Duration::from_millis(limits.slow_consumer_ms),
-        session.pong(bytes),
-    )
-    .await
-    {
+    within_patience(session.pong(bytes), limits).await
+}
+
+/// Runs a write to the client, waiting at most `limits.slow_consumer_ms` for it to make room.
+async fn within_patience(
+    write: impl Future<Output = Result<(), actix_ws::Closed>>,
+    limits: &Limits,
+) -> Result<(), Closing> {
+    match timeout(Duration::from_millis(limits.slow_consumer_ms), write).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) => Err(Closing::new(1000, "closed")),
         Err(_) => Err(slow_consumer()),
