@@ -490,6 +490,48 @@ async fn limits_are_refused_with_their_codes() {
     app.stop().await;
 }
 
+/// Heartbeats: WebSocket pings and SSE comment lines every `limits.heartbeat_ms`; a
+/// WebSocket that sends no `connection_init` in time is closed with 4408.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heartbeats_and_the_initialisation_deadline() {
+    let app = spawn_app_with(Backend::Sqlite, |settings| {
+        settings.limits.heartbeat_ms = 100;
+        settings.limits.connection_init_timeout_ms = 300;
+    })
+    .await;
+    let end = feed_end(&app).await;
+    let mut ws = Ws::connect(&app, None).await;
+    ws.subscribe("idle", SUBSCRIPTION, json!({ "after": end }))
+        .await;
+    let ping = tokio::time::timeout(PATIENCE, async {
+        loop {
+            match ws.socket.next().await {
+                Some(Ok(Message::Ping(_))) => return true,
+                Some(Ok(_)) => {}
+                _ => return false,
+            }
+        }
+    })
+    .await
+    .expect("a ping in time");
+    assert!(ping, "the connection ended before a ping");
+    let mut sse = Sse::subscribe(&app, None, SUBSCRIPTION, json!({ "after": end })).await;
+    let comment = tokio::time::timeout(PATIENCE, async {
+        while !sse.buffer.contains(":\n\n") {
+            let chunk = sse.body.next().await.expect("the stream goes on").unwrap();
+            sse.buffer.push_str(&String::from_utf8(chunk).unwrap());
+        }
+    })
+    .await;
+    assert!(comment.is_ok(), "no heartbeat comment: {:?}", sse.buffer);
+    let (socket, _) = tokio_tungstenite::connect_async(ws_request(&app))
+        .await
+        .unwrap();
+    let closed = Ws { socket }.message().await;
+    assert_eq!(closed["code"], 4408, "{closed}");
+    app.stop().await;
+}
+
 /// A client that stops reading is disconnected once its buffer has stayed full for
 /// `limits.slow_consumer_ms` (close code 4008 when the close frame still fits, else the
 /// connection just ends): the server neither queues without bound nor keeps the
