@@ -13,10 +13,13 @@ mode="${1:-listen}" idle="${2:-1000}" writes="${3:-300}" port="${SYMBIOS_BENCH_P
 bench_need node "install Node.js 20 or newer"
 bench_need psql "install the PostgreSQL client"
 [ -d "$ROOT/clients/node_modules/ws" ] || npm ci --prefix "$ROOT/clients" --no-audit --no-fund --loglevel=error >/dev/null
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"   # a socket per subscriber, on both sides
 
-cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios
-bin="${CARGO_TARGET_DIR:-$ROOT/target}/release/symbios"
+# BENCH_BIN: another build to measure (figures go in docs/benchmarks.md from release only).
+if [ -z "${BENCH_BIN:-}" ]; then
+  cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios
+fi
+bin="${BENCH_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/symbios}"
 bench_unlimited
 export SYMBIOS_LIMITS__SUBSCRIPTIONS_PER_ADDRESS=$((idle + 10))
 case "$mode" in
@@ -34,7 +37,7 @@ bench_wait_ready "$port" 600
 SYMBIOS_DATA_DIR="$second" SYMBIOS_BIND="127.0.0.1:$((port + 1))" SYMBIOS_LOG=warn "$bin" serve >"$second/server.log" 2>&1 &
 reader=$!
 bench_wait_ready "$((port + 1))" 600
-key=$(SYMBIOS_DATA_DIR="$first" "$bin" apikey create --name bench --role editor 2>/dev/null)
+key=$(SYMBIOS_DATA_DIR="$first" "$bin" apikey create --name bench --role editor 2>"$first/apikey.log") || { cat "$first/apikey.log" "$first/server.log" "$second/server.log" >&2; exit 1; }
 
 bench_header postgres "two replicas, $mode, $idle idle subscribers"
 node "$ROOT/bench/subscriptions.mjs" "http://127.0.0.1:$port" "http://127.0.0.1:$((port + 1))" "$reader" "$key" "$idle" "$writes"
