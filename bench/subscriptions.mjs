@@ -89,8 +89,12 @@ await new Promise((r) => setTimeout(r, 1000));
 const held = rssKib(readerPid);
 
 const waiting = new Map();
+let finished = false;
 const live = await subscriber(['ACTOR'], after, (change, detail) => {
-  if (!change) throw new Error(`live subscriber: ${detail}`);
+  if (!change) {
+    if (finished) return;
+    throw new Error(`live subscriber: ${detail}`);
+  }
   const arrived = performance.now();
   const wait = waiting.get(change.id);
   if (wait) wait(arrived);
@@ -121,5 +125,6 @@ console.log(`reader RSS: ${(before / 1024).toFixed(1)} MiB before, ${(held / 102
 console.log(`write through the writer -> change at the reader's subscriber, ${WRITES} writes: p50 ${ms(percentile(latencies, 50))} ms, p90 ${ms(percentile(latencies, 90))} ms, p99 ${ms(percentile(latencies, 99))} ms, max ${ms(latencies[latencies.length - 1])} ms`);
 console.log(`the mutation's own round trip: p50 ${ms(percentile(roundTrips, 50))} ms, p99 ${ms(percentile(roundTrips, 99))} ms`);
 console.log(`messages to idle subscribers: ${idleMessages}`);
+finished = true;
 live.close();
 for (const socket of sockets) socket.terminate();
