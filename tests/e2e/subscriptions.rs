@@ -365,6 +365,20 @@ async fn concurrent_writers_and_subscribers_see_the_feed(app: &TestApp) {
     assert_eq!(seqs(&c), seqs(&feed));
 }
 
+/// An app on SQLite configured by `configure`, the feed's end cursor, and an anonymous
+/// WebSocket with the subscription `id` from that cursor.
+async fn subscribed_on_sqlite(
+    id: &str,
+    configure: impl FnOnce(&mut symbios::config::Settings),
+) -> (TestApp, String, Ws) {
+    let app = spawn_app_with(Backend::Sqlite, configure).await;
+    let end = feed_end(&app).await;
+    let mut ws = Ws::connect(&app, None).await;
+    ws.subscribe(id, SUBSCRIPTION, json!({ "after": end }))
+        .await;
+    (app, end, ws)
+}
+
 fn first_code(errors: &Value) -> &str {
     errors[0]["extensions"]["code"].as_str().unwrap_or("<none>")
 }
@@ -373,14 +387,10 @@ fn first_code(errors: &Value) -> &str {
 /// protocol order, and a cursor older than the retention window.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn limits_are_refused_with_their_codes() {
-    let app = spawn_app_with(Backend::Sqlite, |settings| {
+    let (app, end, mut ws) = subscribed_on_sqlite("a", |settings| {
         settings.limits.subscriptions_per_address = 2;
     })
     .await;
-    let end = feed_end(&app).await;
-    let mut ws = Ws::connect(&app, None).await;
-    ws.subscribe("a", SUBSCRIPTION, json!({ "after": end }))
-        .await;
     ws.subscribe("b", SUBSCRIPTION, json!({ "after": end }))
         .await;
     ws.subscribe("c", SUBSCRIPTION, json!({ "after": end }))
@@ -494,15 +504,11 @@ async fn limits_are_refused_with_their_codes() {
 /// WebSocket that sends no `connection_init` in time is closed with 4408.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heartbeats_and_the_initialisation_deadline() {
-    let app = spawn_app_with(Backend::Sqlite, |settings| {
+    let (app, end, mut ws) = subscribed_on_sqlite("idle", |settings| {
         settings.limits.heartbeat_ms = 100;
         settings.limits.connection_init_timeout_ms = 300;
     })
     .await;
-    let end = feed_end(&app).await;
-    let mut ws = Ws::connect(&app, None).await;
-    ws.subscribe("idle", SUBSCRIPTION, json!({ "after": end }))
-        .await;
     let ping = tokio::time::timeout(PATIENCE, async {
         loop {
             match ws.socket.next().await {
