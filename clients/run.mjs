@@ -1,5 +1,6 @@
 // End-to-end tests of the Symbios GraphQL API with real Node.js GraphQL clients
-// (Apollo Client, urql, graphql-request) against a real `symbios serve`.
+// (Apollo Client, urql, graphql-request; graphql-ws, urql's subscription exchange and
+// graphql-sse for subscriptions) against a real `symbios serve`.
 //
 //   npm ci --prefix clients && node clients/run.mjs
 //
@@ -24,7 +25,10 @@ import {
   InMemoryCache,
   gql,
 } from '@apollo/client';
-import { Client as UrqlClient, fetchExchange } from '@urql/core';
+import { Client as UrqlClient, fetchExchange, subscriptionExchange } from '@urql/core';
+import { createClient as createWsClient } from 'graphql-ws';
+import { createClient as createSseClient } from 'graphql-sse';
+import WebSocket from 'ws';
 import { ClientError, GraphQLClient } from 'graphql-request';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -467,5 +471,143 @@ describe('graphql-http server audits', { timeout: 4 * TEST_TIMEOUT_MS }, () => {
         .map((result) => `${result.status}: ${result.name}: ${result.reason}`),
       [],
     );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Subscriptions: graphql-ws (WebSocket, graphql-transport-ws), urql's subscription
+// exchange over graphql-ws, and graphql-sse (Server-Sent Events, distinct connections),
+// each receiving live changes after the feed's current end.
+// ---------------------------------------------------------------------------
+
+const CHANGES = `subscription ($after: String) {
+  changes(after: $after, types: [ACTOR]) { seq cursor op id entity { ... on Actor { name } } }
+}`;
+
+/** The feed's end cursor now. */
+async function feedEnd() {
+  let after = null;
+  for (;;) {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'query ($after: String) { changes(after: $after, first: 1000) { pageInfo { hasNextPage endCursor } } }',
+        variables: { after },
+      }),
+    });
+    const body = await res.json();
+    const page = body.data.changes.pageInfo;
+    after = page.endCursor;
+    if (!page.hasNextPage) return after;
+  }
+}
+
+async function createCompany(name) {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.key}` },
+    body: JSON.stringify({
+      query: 'mutation ($name: String!) { createActor(input: { name: $name, kind: COMPANY, country: "DK", originalLang: "da" }) { id } }',
+      variables: { name },
+    }),
+  });
+  const body = await res.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return body.data.createActor.id;
+}
+
+/** Collects `count` changes from `subscribe(onChange, onError)` (which returns a stop
+ * function) while `names` are created; checks they are those, in order. */
+async function receivesLiveChanges(subscribe, label) {
+  const names = [1, 2, 3].map((n) => `${label} Varme ${n} ApS ${Date.now()}`);
+  const received = [];
+  let stop;
+  const done = new Promise((resolveDone, reject) => {
+    stop = subscribe(
+      (change) => {
+        received.push(change);
+        if (received.length === names.length) resolveDone();
+      },
+      reject,
+    );
+  });
+  const ids = [];
+  for (const name of names) ids.push(await createCompany(name));
+  await done;
+  stop();
+  assert.deepEqual(received.map((change) => change.id), ids);
+  assert.deepEqual(received.map((change) => change.entity.name), names);
+  const seqs = received.map((change) => change.seq);
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+}
+
+/** The subscribe function of receivesLiveChanges for a graphql-ws or graphql-sse client
+ * (both take a payload and a sink, and return the function that stops). */
+function subscribeWith(client, after) {
+  return (onChange, onError) =>
+    client.subscribe(
+      { query: CHANGES, variables: { after } },
+      {
+        next: (result) => (result.errors ? onError(new Error(JSON.stringify(result.errors))) : onChange(result.data.changes)),
+        error: (error) => onError(error instanceof Error ? error : new Error(String(error?.reason ?? error))),
+        complete: () => {},
+      },
+    );
+}
+
+describe('subscriptions', { timeout: 2 * TEST_TIMEOUT_MS }, () => {
+  const wsUrl = () => `${server.url.replace('http', 'ws')}/graphql`;
+
+  it('graphql-ws receives live changes', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const after = await feedEnd();
+    const client = createWsClient({
+      url: wsUrl(),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${server.key}` },
+      retryAttempts: 0,
+    });
+    try {
+      await receivesLiveChanges(subscribeWith(client, after), 'Graphql-ws');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("urql's subscription exchange receives live changes", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const after = await feedEnd();
+    const wsClient = createWsClient({ url: wsUrl(), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = new UrqlClient({
+      url: `${server.url}/graphql`,
+      exchanges: [
+        fetchExchange,
+        subscriptionExchange({
+          forwardSubscription: (request) => ({
+            subscribe: (sink) => ({ unsubscribe: wsClient.subscribe({ ...request, query: request.query || '' }, sink) }),
+          }),
+        }),
+      ],
+    });
+    try {
+      await receivesLiveChanges((onChange, onError) => {
+        const { unsubscribe } = client.subscription(CHANGES, { after }).subscribe((result) => {
+          if (result.error) onError(result.error);
+          else onChange(result.data.changes);
+        });
+        return unsubscribe;
+      }, 'Urql');
+    } finally {
+      await wsClient.dispose();
+    }
+  });
+
+  it('graphql-sse receives live changes', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const after = await feedEnd();
+    const client = createSseClient({ url: `${server.url}/graphql`, singleConnection: false, retryAttempts: 0 });
+    try {
+      await receivesLiveChanges(subscribeWith(client, after), 'Graphql-sse');
+    } finally {
+      client.dispose();
+    }
   });
 });

@@ -64,6 +64,12 @@ pub struct Settings {
     pub change_retention_hours: u64,
     /// How often old changes are pruned, in seconds.
     pub prune_interval_secs: u64,
+    /// On PostgreSQL, wake subscribers with `LISTEN/NOTIFY` when any replica commits (else
+    /// they learn of other replicas' writes at the next poll).
+    pub changes_listen: bool,
+    /// How often the change log is polled for commits the signal may have missed, in
+    /// milliseconds.
+    pub changes_poll_ms: u64,
     /// Limits on GraphQL requests (`[limits]` in the file, `SYMBIOS_LIMITS__…` in the env).
     pub limits: Limits,
     /// How answers may be cached (`[http]` in the file, `SYMBIOS_HTTP__…` in the env).
@@ -222,6 +228,23 @@ pub struct Limits {
     /// Syntax trees of recent query texts kept, so that a repeated query is not parsed
     /// again (0: parse every request).
     pub parsed_documents: usize,
+    /// Most subscriptions open at once per API key (over every connection and transport).
+    pub subscriptions_per_key: usize,
+    /// Most subscriptions open at once per client address without a key.
+    pub subscriptions_per_address: usize,
+    /// Most subscriptions on one WebSocket connection.
+    pub subscriptions_per_connection: usize,
+    /// Messages waiting to be written to one subscription connection; when the client reads
+    /// too slowly for longer than `slow_consumer_ms` with the buffer full, it is disconnected
+    /// (and resumes from its last cursor).
+    pub subscription_buffer: usize,
+    /// How long a write to a subscriber may wait for the client to read, in milliseconds.
+    pub slow_consumer_ms: u64,
+    /// Interval of heartbeats on subscription connections (WebSocket pings, SSE comment
+    /// lines), in milliseconds; a WebSocket client silent for two intervals is disconnected.
+    pub heartbeat_ms: u64,
+    /// How long a WebSocket client may take to send `connection_init`, in milliseconds.
+    pub connection_init_timeout_ms: u64,
 }
 
 impl Default for Limits {
@@ -245,6 +268,13 @@ impl Default for Limits {
             key_burst: 1000,
             persisted_queries: 10_000,
             parsed_documents: 1_000,
+            subscriptions_per_key: 100,
+            subscriptions_per_address: 20,
+            subscriptions_per_connection: 20,
+            subscription_buffer: 64,
+            slow_consumer_ms: 10_000,
+            heartbeat_ms: 15_000,
+            connection_init_timeout_ms: 10_000,
         }
     }
 }
@@ -264,6 +294,8 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             change_retention_hours: 24 * 90,
             prune_interval_secs: 3600,
+            changes_listen: true,
+            changes_poll_ms: 5_000,
             limits: Limits::default(),
             http: Http::default(),
             metrics: Metrics::default(),
@@ -354,6 +386,17 @@ impl Settings {
             ),
             ("change_retention_hours", self.change_retention_hours),
             ("prune_interval_secs", self.prune_interval_secs),
+            ("changes_poll_ms", self.changes_poll_ms),
+            (
+                "limits.subscription_buffer",
+                self.limits.subscription_buffer as u64,
+            ),
+            ("limits.slow_consumer_ms", self.limits.slow_consumer_ms),
+            ("limits.heartbeat_ms", self.limits.heartbeat_ms),
+            (
+                "limits.connection_init_timeout_ms",
+                self.limits.connection_init_timeout_ms,
+            ),
         ] {
             if value == 0 {
                 return Err(ConfigError::Invalid {

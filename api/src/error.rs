@@ -168,6 +168,13 @@ error_codes! {
         message: Public,
         doc: "the query ran longer than `limits.request_timeout_ms` and was stopped (mutations always finish)",
     },
+    SlowConsumer {
+        code: "SLOW_CONSUMER",
+        refused: TOO_MANY_REQUESTS,
+        no_data: TOO_MANY_REQUESTS,
+        message: Public,
+        doc: "a subscriber read too slowly: its buffer stayed full for `limits.slow_consumer_ms`, so it was disconnected (WebSocket close code 4008 with this reason, or a last `next` event over SSE); subscribe again with the last cursor received",
+    },
     Internal {
         code: "INTERNAL",
         refused: INTERNAL_SERVER_ERROR,

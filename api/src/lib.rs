@@ -5,6 +5,7 @@
 //! [`startup::App`] as `symbios serve`.
 
 pub mod backup;
+pub mod changes_signal;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -15,6 +15,8 @@ pub const REQUEST_SECONDS: &str = "symbios_graphql_request_duration_seconds";
 pub const SEARCH_SECONDS: &str = "symbios_search_duration_seconds";
 /// Requests refused by the rate limiter.
 pub const RATE_LIMITED: &str = "symbios_rate_limited_total";
+/// Subscribers disconnected for reading too slowly.
+pub const SLOW_CONSUMERS: &str = "symbios_subscription_slow_consumers_total";
 /// Changes in the log not yet applied to this replica's index.
 pub const INDEX_LAG: &str = "symbios_index_lag_changes";
 /// Documents in this replica's index.

@@ -8,6 +8,7 @@ use actix_web::HttpServer;
 use actix_web::dev::{Server, ServerHandle};
 use sea_orm::DatabaseConnection;
 
+use crate::changes_signal::{self, ChangesSignal};
 use crate::config::Settings;
 use crate::db::{self, DbSetupError, StatementCounter};
 use crate::graphql::build_schema;
@@ -56,6 +57,8 @@ pub struct App {
     pruner: tokio::task::JoinHandle<()>,
     webhook_worker: tokio::task::JoinHandle<()>,
     webhook_db: DatabaseConnection,
+    signal_db: DatabaseConnection,
+    changes_refresher: tokio::task::JoinHandle<()>,
     stop_indexer: tokio::sync::watch::Sender<bool>,
 }
 
@@ -64,6 +67,29 @@ impl std::fmt::Debug for App {
         f.debug_struct("App")
             .field("port", &self.port)
             .finish_non_exhaustive()
+    }
+}
+
+/// Resolves on Ctrl-C, SIGTERM or SIGQUIT (each starts the graceful shutdown).
+async fn shutdown_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut terminate), Ok(mut quit)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::quit()))
+        else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+            _ = quit.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -138,7 +164,35 @@ impl App {
             database.identity,
             stop_signal,
         )?;
-        let schema = build_schema(db.clone(), search.clone(), webhooks, &settings.limits);
+        // The refresher of the change signal holds a `LISTEN` connection: a pool of its own.
+        let (signal_db, _) = db::connect(&indexer_settings).await?;
+        let changes = ChangesSignal::default();
+        let changes_refresher = changes_signal::spawn(
+            signal_db.clone(),
+            changes.clone(),
+            changes_signal::Sources {
+                listen: settings.changes_listen,
+                poll: std::time::Duration::from_millis(settings.changes_poll_ms),
+            },
+            stop_indexer.subscribe(),
+        )
+        .await?;
+        // Writes through other replicas reach the webhook worker through the change signal
+        // (PostgreSQL `LISTEN/NOTIFY`) instead of its slower poll.
+        let mut newest_changes = changes.subscribe();
+        let wake_webhooks = webhooks.wake.clone();
+        tokio::spawn(async move {
+            while newest_changes.changed().await.is_ok() {
+                wake_webhooks.notify_one();
+            }
+        });
+        let schema = build_schema(
+            db.clone(),
+            search.clone(),
+            webhooks,
+            changes.clone(),
+            &settings.limits,
+        );
         let app_db = db.clone();
         let app_search = search.clone();
         let limits = settings.limits;
@@ -158,6 +212,8 @@ impl App {
             ),
             http: settings.http,
             planner: crate::graphql::planner::Planner::new(settings.planner.enabled, &limits),
+            subscriptions: crate::http::SubscriptionSlots::new(&limits),
+            changes: changes.clone(),
         });
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
@@ -172,6 +228,12 @@ impl App {
         })
         .listen(listener)
         .map_err(bind_error)?
+        // Our own signal handling, so that open subscriptions end (and their clients go to
+        // another replica) before the graceful shutdown waits for connections to close.
+        .shutdown_signal(async move {
+            shutdown_requested().await;
+            changes.close();
+        })
         .shutdown_timeout(10)
         .run();
         Ok(Self {
@@ -186,6 +248,8 @@ impl App {
             pruner,
             webhook_worker,
             webhook_db,
+            signal_db,
+            changes_refresher,
             stop_indexer,
         })
     }
@@ -237,6 +301,12 @@ impl App {
         }
         if let Err(error) = self.webhook_db.close().await {
             tracing::warn!(error = %error, "closing the webhook worker's database connections failed");
+        }
+        if let Err(error) = self.changes_refresher.await {
+            tracing::error!(error = %error, "the change signal's task failed");
+        }
+        if let Err(error) = self.signal_db.close().await {
+            tracing::warn!(error = %error, "closing the change signal's connections failed");
         }
         // Closed here rather than when dropped, so that no connection outlives the call (the
         // database file may be replaced once it returns).

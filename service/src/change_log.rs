@@ -29,6 +29,11 @@ pub struct Change {
 /// this one is "symbios" in ASCII).
 const APPEND_LOCK_KEY: i64 = 0x73_79_6d_62_69_6f_73;
 
+/// The PostgreSQL channel a committed append notifies, so that readers tailing the log on
+/// every replica wake up (the notification is delivered at commit, and not at all on
+/// rollback).
+pub const NOTIFY_CHANNEL: &str = "symbios_changes";
+
 /// The `sync_state` row holding the highest sequence number pruned.
 const PRUNED_THROUGH: &str = "change_log_pruned_through";
 
@@ -65,6 +70,10 @@ pub async fn append(
         });
         change_log::Entity::insert_many(rows)
             .exec_without_returning(db)
+            .await?;
+    }
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(&format!("NOTIFY {NOTIFY_CHANNEL}"))
             .await?;
     }
     Ok(())

@@ -219,6 +219,14 @@ where
 /// folder and search index, built from the database). The replica never drops the database;
 /// `primary` does.
 pub async fn spawn_replica(primary: &TestApp) -> TestApp {
+    spawn_replica_with(primary, |_| {}).await
+}
+
+/// [`spawn_replica`] with settings changed by `configure`.
+pub async fn spawn_replica_with(
+    primary: &TestApp,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let url = primary
         .postgres_database
         .as_ref()
@@ -229,7 +237,11 @@ pub async fn spawn_replica(primary: &TestApp) -> TestApp {
         postgres_database: None,
         data_dir: tempfile::tempdir().expect("temporary data folder"),
     };
-    start(kept, |settings| settings.database_url = Some(url)).await
+    start(kept, |settings| {
+        settings.database_url = Some(url);
+        configure(settings);
+    })
+    .await
 }
 
 /// An app on SQLite whose anonymous callers may send `burst` requests at once, then one a

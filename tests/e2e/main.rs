@@ -35,6 +35,7 @@ mod response_order;
 mod schema;
 mod search;
 mod seed;
+mod subscriptions;
 mod tidy;
 mod trusted_documents;
 mod webhooks;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
-use async_graphql::{EmptySubscription, Schema, ServerError, ValidationResult};
+use async_graphql::{Schema, ServerError, ValidationResult};
 
 use super::limits::{DocumentMeasure, check_document};
 use super::mutation::Mutation;
@@ -191,7 +191,11 @@ async fn the_default_limits_admit_every_shipped_query() {
             .unwrap_or_else(|refusal| panic!("{}: {refusal}", shipped.origin));
         let measured = Measured::default();
         let schema = super::limits::apply(
-            Schema::build(Query::default(), Mutation::default(), EmptySubscription),
+            Schema::build(
+                Query::default(),
+                Mutation::default(),
+                super::subscription::SubscriptionRoot,
+            ),
             &limits,
         )
         .extension(measured.clone())

@@ -6,12 +6,13 @@
 
 use std::collections::HashMap;
 
+use async_graphql::SchemaBuilder;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{EmptySubscription, SchemaBuilder};
 
 use super::mutation::Mutation;
 
 use super::query::Query;
+use super::subscription::SubscriptionRoot;
 use crate::config::Limits;
 use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
@@ -39,9 +40,9 @@ pub fn relation_complexity(child_complexity: usize) -> usize {
 
 /// Applies the async-graphql limits to the schema builder.
 pub fn apply(
-    builder: SchemaBuilder<Query, Mutation, EmptySubscription>,
+    builder: SchemaBuilder<Query, Mutation, SubscriptionRoot>,
     limits: &Limits,
-) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+) -> SchemaBuilder<Query, Mutation, SubscriptionRoot> {
     let mut builder = builder
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)

@@ -18,6 +18,7 @@ pub mod records;
 pub mod request;
 pub mod response_order;
 pub mod schema;
+pub mod subscription;
 pub mod types;
 pub mod variables;
 

@@ -1,25 +1,27 @@
 //! Builds the schema once: root types, shared data (connection, loader, search) and limits.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use super::limits;
 use super::loaders::DbLoader;
 use super::mutation::Mutation;
 use super::query::Query;
+use super::subscription::SubscriptionRoot;
+use crate::changes_signal::ChangesSignal;
 use crate::config::Limits;
 use crate::indexer::Search;
 use crate::service;
 
 /// The Symbios GraphQL schema.
-pub type SymbiosSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type SymbiosSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
-fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, SubscriptionRoot> {
+    Schema::build(Query::default(), Mutation::default(), SubscriptionRoot)
 }
 
-/// The schema over `db` and the search index, ready to execute requests.
+/// The schema over `db`, the search index and the change signal, ready to execute requests.
 ///
 /// It registers no extensions: `Eager` objects (`types/eager.rs`) skip per-field extension
 /// hooks, so adding one means resolving those objects the general way again.
@@ -27,6 +29,7 @@ pub fn build_schema(
     db: DatabaseConnection,
     search: Search,
     webhooks: crate::webhooks::Webhooks,
+    changes: ChangesSignal,
     limits: &Limits,
 ) -> SymbiosSchema {
     let loader = DataLoader::new(DbLoader::new(db.clone()), tokio::spawn)
@@ -38,6 +41,7 @@ pub fn build_schema(
         .data(loader)
         .data(search)
         .data(webhooks)
+        .data(changes)
         .finish()
 }
 

@@ -101,28 +101,19 @@ pub async fn execute_post(
     request_id: RequestId,
     payload: web::Payload,
 ) -> HttpResponse {
+    if super::subscriptions::sse::is_requested(&http_request) {
+        let endpoint = super::subscriptions::Endpoint {
+            schema: schema.into_inner(),
+            limits: **limits,
+            services: services.into_inner(),
+        };
+        return super::subscriptions::sse::execute(endpoint, http_request, request_id, payload)
+            .await;
+    }
     let Some(format) = negotiate(&http_request) else {
         return not_acceptable();
     };
-    let prepared = async {
-        rate_limit(&services, &http_request)?;
-        request_params::require_json(&http_request)?;
-        let content_length =
-            header(&http_request, CONTENT_LENGTH).and_then(|length| length.parse().ok());
-        let body = body::read(
-            payload,
-            content_length,
-            limits.max_body_bytes,
-            Duration::from_millis(limits.body_timeout_ms),
-        )
-        .await?;
-        let parsed =
-            request_params::parse_post(&body, &services.persisted, limits.max_recursive_depth)?;
-        let mut request =
-            request_params::resolve_by_id(parsed, &services.trusted, &services.db).await?;
-        document::prepare(&mut request, &limits, &services.parsed, format)?;
-        Ok::<_, Refusal>(request)
-    };
+    let prepared = prepare_post(&limits, &services, &http_request, payload, format);
     let prepared = prepared.await;
     execute(
         &schema,
@@ -135,6 +126,34 @@ pub async fn execute_post(
     )
     .await
     .into_response()
+}
+
+/// A `POST` request read within the rate limit and the body's size and time limits, with
+/// its document checked against the limits.
+pub(super) async fn prepare_post(
+    limits: &Limits,
+    services: &HttpServices,
+    http_request: &HttpRequest,
+    payload: web::Payload,
+    format: ResponseFormat,
+) -> Result<async_graphql::Request, Refusal> {
+    rate_limit(services, http_request)?;
+    request_params::require_json(http_request)?;
+    let content_length =
+        header(http_request, CONTENT_LENGTH).and_then(|length| length.parse().ok());
+    let body = body::read(
+        payload,
+        content_length,
+        limits.max_body_bytes,
+        Duration::from_millis(limits.body_timeout_ms),
+    )
+    .await?;
+    let parsed =
+        request_params::parse_post(&body, &services.persisted, limits.max_recursive_depth)?;
+    let mut request =
+        request_params::resolve_by_id(parsed, &services.trusted, &services.db).await?;
+    document::prepare(&mut request, limits, &services.parsed, format)?;
+    Ok(request)
 }
 
 /// What the GraphQL endpoint needs besides the schema: the database (for keys), the rate
@@ -159,9 +178,13 @@ pub struct HttpServices {
     pub http: crate::config::Http,
     /// Answers the plain reads it can plan before async-graphql runs.
     pub planner: Planner,
+    /// The subscriptions open per key and per address.
+    pub subscriptions: super::subscriptions::SubscriptionSlots,
+    /// Tells subscription connections that the server shuts down.
+    pub changes: crate::changes_signal::ChangesSignal,
 }
 
-fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
+pub(super) fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
     let value = http_request.headers().get(AUTHORIZATION)?.to_str().ok()?;
     value
         .strip_prefix("Bearer ")
@@ -171,7 +194,10 @@ fn bearer_token(http_request: &HttpRequest) -> Option<&str> {
 
 /// Refuses a request over its rate: its key's once the key has been authenticated, its
 /// address's otherwise.
-fn rate_limit(services: &HttpServices, http_request: &HttpRequest) -> Result<(), Refusal> {
+pub(super) fn rate_limit(
+    services: &HttpServices,
+    http_request: &HttpRequest,
+) -> Result<(), Refusal> {
     let client = services.client_address.of(http_request);
     services
         .rate_limits
@@ -191,7 +217,7 @@ fn rate_limit(services: &HttpServices, http_request: &HttpRequest) -> Result<(),
 /// The key holder of `Authorization: Bearer <key>`; no header is an anonymous request, and a
 /// header with anything but a live key is refused with 401 before the request runs. The rate
 /// limiter learns the outcome: a live key's requests count against the key from then on.
-async fn authenticate(
+pub(super) async fn authenticate(
     services: &HttpServices,
     http_request: &HttpRequest,
     request_id: RequestId,
@@ -199,17 +225,37 @@ async fn authenticate(
     if !http_request.headers().contains_key(AUTHORIZATION) {
         return Ok(None);
     }
+    let token = bearer_token(http_request).ok_or_else(|| {
+        Refusal::before_graphql(
+            ErrorCode::Unauthenticated,
+            "send the API key as `Authorization: Bearer <key>`",
+        )
+    })?;
+    authenticate_token(
+        services,
+        services.client_address.of(http_request),
+        token,
+        request_id,
+    )
+    .await
+    .map(Some)
+}
+
+/// The holder of the API key `token`, sent from `client`; anything but a live key is refused.
+pub(super) async fn authenticate_token(
+    services: &HttpServices,
+    client: Option<std::net::IpAddr>,
+    token: &str,
+    request_id: RequestId,
+) -> Result<Principal, Refusal> {
     let unauthenticated =
         |message: &str| Refusal::before_graphql(ErrorCode::Unauthenticated, message);
-    let token = bearer_token(http_request)
-        .ok_or_else(|| unauthenticated("send the API key as `Authorization: Bearer <key>`"))?;
     match access::authenticate(&services.db, token).await {
         Ok(Some(principal)) => {
             services.rate_limits.key_authenticated(token);
-            Ok(Some(principal))
+            Ok(principal)
         }
         Ok(None) => {
-            let client = services.client_address.of(http_request);
             services.rate_limits.key_refused(client, token);
             Err(unauthenticated("the API key is unknown or revoked"))
         }
@@ -422,7 +468,7 @@ fn timed_out(
 }
 
 /// Refuses a document that is not trusted, when the caller is held to trusted documents.
-async fn check_trusted(
+pub(super) async fn check_trusted(
     services: &HttpServices,
     with_key: bool,
     document: &str,
@@ -596,7 +642,7 @@ pub(super) fn schema_not_published() -> HttpResponse {
 
 /// A response whose errors all arose before execution (syntax, validation, variable
 /// coercion): no data and no error with a path.
-fn is_request_error(response: &Response) -> bool {
+pub(super) fn is_request_error(response: &Response) -> bool {
     matches!(response.data, Value::Null)
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty())
@@ -655,7 +701,7 @@ fn is_limit_error(message: &str) -> bool {
 /// coercion) are `BAD_USER_INPUT` (or `QUERY_TOO_COMPLEX` for the limits); uncoded errors
 /// during execution are masked as `INTERNAL`. `INTERNAL` errors carry the request id so that
 /// a report can be matched with the log.
-fn classify_errors(response: &mut Response, request_id: &str, request_error: bool) {
+pub(super) fn classify_errors(response: &mut Response, request_id: &str, request_error: bool) {
     for error in &mut response.errors {
         let code = match code_of(error) {
             Some(code) => code,
@@ -873,6 +919,15 @@ mod tests {
                         format,
                         ErrorCode::Timeout,
                         "the query ran longer than 30000 ms and was stopped; ask for less",
+                    )
+                }),
+            )],
+            ErrorCode::SlowConsumer => vec![(
+                "a subscriber that did not read",
+                Refused(|_| {
+                    Refusal::before_graphql(
+                        ErrorCode::SlowConsumer,
+                        super::super::subscriptions::SLOW_CONSUMER_REASON,
                     )
                 }),
             )],

@@ -22,6 +22,7 @@ mod rate_limit;
 mod refusal;
 mod request_params;
 mod security_headers;
+pub mod subscriptions;
 mod trusted;
 
 pub use client_address::ClientAddress;
@@ -32,6 +33,7 @@ pub use parsed::ParsedDocuments;
 pub use persisted::PersistedQueries;
 pub use rate_limit::RateLimits;
 pub use security_headers::add as add_security_headers;
+pub use subscriptions::SubscriptionSlots;
 pub use trusted::TrustedDocuments;
 
 use actix_web::dev::Service;
@@ -97,6 +99,15 @@ pub const READ_ROUTES: &[ReadRoute] = &[
 /// Registers every route.
 pub fn routes(config: &mut web::ServiceConfig) {
     config.route("/graphql", web::post().to(graphql::execute_post));
+    // Before the read routes, whose `GET /graphql` would take the upgrade request.
+    config.route(
+        "/graphql",
+        web::get()
+            .guard(guard::fn_guard(|context| {
+                subscriptions::ws::is_upgrade(context.head())
+            }))
+            .to(subscriptions::ws::upgrade),
+    );
     register_read_routes(config);
 }
 

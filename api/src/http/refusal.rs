@@ -103,17 +103,22 @@ impl Refusal {
         Self::new(status, code, message)
     }
 
-    /// The response: `{ "errors": [{ message, extensions: { code, retryAfter?, requestId? } }] }`.
-    pub fn into_response(self, format: ResponseFormat) -> HttpResponse {
+    /// The GraphQL errors: `[{ message, extensions: { code, retryAfter?, requestId? } }]`.
+    pub fn errors(&self) -> serde_json::Value {
         let mut extensions = Map::new();
         extensions.insert("code".to_owned(), json!(self.code.as_str()));
         if let Some(retry_after) = self.retry_after {
             extensions.insert("retryAfter".to_owned(), json!(retry_after));
         }
-        if let Some(request_id) = self.request_id {
+        if let Some(request_id) = &self.request_id {
             extensions.insert("requestId".to_owned(), json!(request_id));
         }
-        let body = json!({ "errors": [{ "message": self.message, "extensions": extensions }] });
+        json!([{ "message": self.message, "extensions": extensions }])
+    }
+
+    /// The response: `{ "errors": `[`Refusal::errors`]` }`.
+    pub fn into_response(self, format: ResponseFormat) -> HttpResponse {
+        let body = json!({ "errors": self.errors() });
         let mut builder = HttpResponse::build(self.status);
         builder.content_type(format.content_type());
         if let Some(retry_after) = self.retry_after {

@@ -78,14 +78,18 @@ pub(crate) fn localized(
         .transpose()
 }
 
-/// Tells this replica's indexer and webhook worker that the change log grew, so that the
-/// write is searchable and sent at once rather than at the next poll.
+/// Tells this replica's indexer, webhook worker and change-log readers (subscriptions) that
+/// the change log grew, so that the write is searchable, sent and pushed at once rather than
+/// at the next poll.
 pub(crate) fn wake_indexer(ctx: &Context<'_>) {
     if let Ok(search) = ctx.data::<crate::indexer::Search>() {
         search.wake.notify_one();
     }
     if let Ok(webhooks) = ctx.data::<crate::webhooks::Webhooks>() {
         webhooks.wake.notify_one();
+    }
+    if let Ok(signal) = ctx.data::<crate::changes_signal::ChangesSignal>() {
+        signal.wake();
     }
 }
 

@@ -65,6 +65,8 @@ pub enum ChangeOp {
 pub struct Change {
     /// Position in the feed; grows with every change.
     pub seq: i64,
+    /// The cursor right after this change: pass it as `after` to continue from here.
+    pub cursor: String,
     pub entity_type: ChangeEntityType,
     /// The record's id.
     pub id: ID,
@@ -123,6 +125,57 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
 }
 
+/// The position and record types of the feed's `after` and `types` arguments (shared by the
+/// query and the subscription).
+pub(crate) fn feed_arguments(
+    after: Option<String>,
+    types: Option<Vec<ChangeEntityType>>,
+) -> async_graphql::Result<(Option<i64>, Vec<vocabulary::EntityType>)> {
+    let after = after
+        .as_deref()
+        .map(|cursor| decode_cursor::<FeedPosition>("after", cursor))
+        .transpose()
+        .extend()?
+        .map(|position| position.0);
+    let types = entity_types(types);
+    Ok((after, types))
+}
+
+/// The GraphQL form of `changes` (read from the log), with the records as they are now when
+/// `with_entities` (one query per record type).
+pub(crate) async fn changes_of(
+    db: &DatabaseConnection,
+    changes: Vec<symbios_entity::change_log::Model>,
+    with_entities: bool,
+) -> Result<Vec<Change>, crate::service::Error> {
+    let mut records = if with_entities {
+        change_feed::load_records(db, &changes).await?
+    } else {
+        Default::default()
+    };
+    Ok(changes
+        .into_iter()
+        .map(|change| {
+            let entity = match change.op {
+                vocabulary::ChangeOp::Upsert => {
+                    records.remove(&change.entity_id).map(ChangedEntity::from)
+                }
+                vocabulary::ChangeOp::Delete => None,
+            };
+            Change {
+                seq: change.seq,
+                cursor: encode_cursor(&FeedPosition(change.seq)),
+                entity_type: change.entity_type.into(),
+                id: ID(change.entity_id.to_string()),
+                op: change.op.into(),
+                version: change.version,
+                at: change.changed_at,
+                entity,
+            }
+        })
+        .collect())
+}
+
 #[derive(Default)]
 pub struct ChangesQuery;
 
@@ -143,13 +196,7 @@ impl ChangesQuery {
         let first = change_feed::PAGE_SIZE
             .resolve("first", Some(first))
             .extend()?;
-        let after = after
-            .as_deref()
-            .map(|cursor| decode_cursor::<FeedPosition>("after", cursor))
-            .transpose()
-            .extend()?
-            .map(|position| position.0);
-        let types = entity_types(types);
+        let (after, types) = feed_arguments(after, types)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let page = change_feed::read(db, after, &types, first)
             .await
@@ -160,35 +207,13 @@ impl ChangesQuery {
             .field("node")
             .field("entity")
             .exists();
-        let mut records = if wants_entities {
-            change_feed::load_records(db, &page.changes)
-                .await
-                .map_err(|error| error.extend())?
-        } else {
-            Default::default()
-        };
-        let edges = page
-            .changes
+        let edges = changes_of(db, page.changes, wants_entities)
+            .await
+            .map_err(|error| error.extend())?
             .into_iter()
-            .map(|change| {
-                let entity = match change.op {
-                    vocabulary::ChangeOp::Upsert => {
-                        records.remove(&change.entity_id).map(ChangedEntity::from)
-                    }
-                    vocabulary::ChangeOp::Delete => None,
-                };
-                ChangeEdge {
-                    cursor: encode_cursor(&FeedPosition(change.seq)),
-                    node: Change {
-                        seq: change.seq,
-                        entity_type: change.entity_type.into(),
-                        id: ID(change.entity_id.to_string()),
-                        op: change.op.into(),
-                        version: change.version,
-                        at: change.changed_at,
-                        entity,
-                    },
-                }
+            .map(|node| ChangeEdge {
+                cursor: node.cursor.clone(),
+                node,
             })
             .collect();
         Ok(ChangeConnection {
