@@ -99,10 +99,12 @@ pub const READ_ROUTES: &[ReadRoute] = &[
 /// Registers every route.
 pub fn routes(config: &mut web::ServiceConfig) {
     config.route("/graphql", web::post().to(graphql::execute_post));
-    // Before the read routes, whose `GET /graphql` would take the upgrade request.
+    // Before the read routes, whose `GET /graphql` would take the upgrade request. Not a read
+    // route: HEAD has no upgrade.
     config.route(
         "/graphql",
-        web::get()
+        web::route()
+            .guard(guard::Get())
             .guard(guard::fn_guard(|context| {
                 subscriptions::ws::is_upgrade(context.head())
             }))
