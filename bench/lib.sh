@@ -54,3 +54,10 @@ bench_wait_ready() {
 bench_header() {
   echo "bench: symbios $(git -C "$ROOT" rev-parse --short HEAD) on $1, $(nproc) cores, $(date -u +%FT%TZ)${2:+, $2}"
 }
+
+# bench_peers_data N HINT: the peers' generated dataset at N case studies in `data` (stops the
+# bench, exit 2, when it is missing, with HINT on how to make it).
+bench_peers_data() {
+  data="$PEERS/data/n$1"
+  [ -f "$data/case_study.ndjson" ] || { echo "bench: $data missing: run (cd $PEERS && $2)" >&2; exit 2; }
+}

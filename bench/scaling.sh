@@ -14,9 +14,8 @@ n="${1:?usage: bench/scaling.sh N sqlite|postgres [seconds]}"
 backend="${2:?usage: bench/scaling.sh N sqlite|postgres [seconds]}"
 secs="${3:-10}"
 port="${SYMBIOS_BENCH_PORT:-18092}"
-data="$PEERS/data/n$n"
-[ -f "$data/case_study.ndjson" ] || { echo "bench: $data missing: run (cd $PEERS && python3 gen_data.py $n)" >&2; exit 2; }
 source "$ROOT/bench/lib.sh"
+bench_peers_data "$n" "python3 gen_data.py $n"
 bench_unlimited
 
 import_file="/tmp/symbios-import-n$n.ndjson"

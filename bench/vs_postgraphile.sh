@@ -17,9 +17,8 @@ secs="${2:-10}"
 queries="${3:-list nested fts}"
 servers="${4:-sqlite postgres postgraphile}"
 port="${SYMBIOS_BENCH_PORT:-18091}"
-data="$PEERS/data/n$n"
-[ -f "$data/case_study.ndjson" ] || { echo "bench: $data missing: run (cd $PEERS && ./setup.sh && python3 gen_data.py $n)" >&2; exit 2; }
 source "$ROOT/bench/lib.sh"
+bench_peers_data "$n" "./setup.sh && python3 gen_data.py $n"
 
 cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example load_peers
 dir="$(mktemp -d /tmp/symbios-vs-peers.XXXXXX)"

@@ -131,14 +131,17 @@ pub(crate) fn feed_arguments(
     after: Option<String>,
     types: Option<Vec<ChangeEntityType>>,
 ) -> async_graphql::Result<(Option<i64>, Vec<vocabulary::EntityType>)> {
-    let after = after
+    Ok((feed_position(after)?, entity_types(types)))
+}
+
+/// The change-log sequence number an `after` cursor of the feed names.
+pub(crate) fn feed_position(after: Option<String>) -> async_graphql::Result<Option<i64>> {
+    Ok(after
         .as_deref()
         .map(|cursor| decode_cursor::<FeedPosition>("after", cursor))
         .transpose()
         .extend()?
-        .map(|position| position.0);
-    let types = entity_types(types);
-    Ok((after, types))
+        .map(|position| position.0))
 }
 
 /// The GraphQL form of `changes` (read from the log), with the records as they are now when

@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use symbios_entity::{webhook, webhook_delivery};
 
-use super::changes::ChangeEntityType;
+use super::changes::{ChangeEntityType, feed_position};
 use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
 use crate::graphql::ids::parse_id;
 use crate::graphql::request::Caller;
-use crate::service::page::{FeedPosition, decode_cursor, encode_cursor};
+use crate::service::page::{FeedPosition, encode_cursor};
 use crate::service::webhook as store;
 
 /// Whether an endpoint receives deliveries.
@@ -137,12 +137,7 @@ impl WebhooksQuery {
         let first = store::DELIVERY_PAGE_SIZE
             .resolve("first", Some(first))
             .extend()?;
-        let after = after
-            .as_deref()
-            .map(|cursor| decode_cursor::<FeedPosition>("after", cursor))
-            .transpose()
-            .extend()?
-            .map(|position| position.0);
+        let after = feed_position(after)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let page = store::deliveries(
             db,
