@@ -26,7 +26,7 @@ bin="$ROOT/target/release/symbios"
 bench_data_dir "$port" symbios-scaling
 bench_database "$backend" symbios_scaling
 export SYMBIOS_SEED_ON_EMPTY=false
-trap 'kill ${server:-} 2>/dev/null; wait ${server:-} 2>/dev/null; rm -rf "$data_dir"' EXIT
+trap 'if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi; rm -rf "$data_dir"' EXIT
 bench_header "$backend" "N=$n, $lines import lines"
 
 started=$(date +%s.%N)
@@ -34,8 +34,9 @@ started=$(date +%s.%N)
   || { echo "bench: import refused lines:" >&2; tail -n 5 "$data_dir/import.log" >&2; exit 1; }
 import_s=$(echo "$(date +%s.%N) - $started" | bc)
 
-# ready_in: starts the server and prints seconds until /readyz answers 200.
-ready_in() {
+# start_server: starts the server (pid in `server`) and sets `ready_s` to the seconds until
+# /readyz answers 200.
+start_server() {
   local t0
   t0=$(date +%s.%N)
   "$bin" serve > "$data_dir/server.log" 2>&1 &
@@ -44,10 +45,11 @@ ready_in() {
     kill -0 "$server" 2>/dev/null || { echo "bench: server exited" >&2; tail -n 5 "$data_dir/server.log" >&2; exit 1; }
     sleep 0.1
   done
-  echo "$(date +%s.%N) - $t0" | bc
+  ready_s=$(echo "$(date +%s.%N) - $t0" | bc)
 }
 # The first start builds the index from the database; readiness waits for it.
-index_s=$(ready_in)
+start_server
+index_s=$ready_s
 results=""
 for query in list nested fts; do
   "$PEERS/load.sh" "http://127.0.0.1:$port/graphql" "$ROOT/bench/queries/peers/$query.graphql" 3 >/dev/null
@@ -58,7 +60,8 @@ for query in list nested fts; do
 done
 rss_kb=$(ps -o rss= -p "$server" | tr -d ' ')
 kill "$server"; wait "$server" 2>/dev/null || true
-start_s=$(ready_in)
+start_server
+start_s=$ready_s
 kill "$server"; wait "$server" 2>/dev/null || true
 server=""
 
