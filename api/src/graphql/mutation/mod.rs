@@ -78,15 +78,12 @@ pub(crate) fn localized(
         .transpose()
 }
 
-/// Tells this replica's indexer, webhook worker and change-log readers (subscriptions) that
-/// the change log grew, so that the write is searchable, sent and pushed at once rather than
-/// at the next poll.
+/// Tells this replica's indexer and change-log readers that the change log grew, so that the
+/// write is searchable, pushed to subscriptions and sent to webhooks at once rather than at
+/// the next poll (the webhook worker follows the change signal: `startup.rs`).
 pub(crate) fn wake_indexer(ctx: &Context<'_>) {
     if let Ok(search) = ctx.data::<crate::indexer::Search>() {
         search.wake.notify_one();
-    }
-    if let Ok(webhooks) = ctx.data::<crate::webhooks::Webhooks>() {
-        webhooks.wake.notify_one();
     }
     if let Ok(signal) = ctx.data::<crate::changes_signal::ChangesSignal>() {
         signal.wake();
