@@ -21,7 +21,8 @@ bench_unlimited
 import_file="/tmp/symbios-import-n$n.ndjson"
 [ -s "$import_file" ] || python3 "$ROOT/bench/peers_to_import.py" "$data" > "$import_file"
 lines=$(wc -l < "$import_file")
-cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios
+# The same targets as bench/vs_postgraphile.sh: one feature set, one release build for both.
+cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example load_peers
 bin="$ROOT/target/release/symbios"
 bench_data_dir "$port" symbios-scaling
 bench_database "$backend" symbios_scaling
