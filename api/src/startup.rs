@@ -186,11 +186,13 @@ impl App {
                 wake_webhooks.notify_one();
             }
         });
+        let loader = crate::graphql::loaders::shared_loader(db.clone());
         let schema = build_schema(
             db.clone(),
             search.clone(),
             webhooks,
             changes.clone(),
+            loader.clone(),
             &settings.limits,
         );
         let app_db = db.clone();
@@ -211,7 +213,11 @@ impl App {
                     .chain(settings.metrics.operation_names.iter().map(String::as_str)),
             ),
             http: settings.http,
-            planner: crate::graphql::planner::Planner::new(settings.planner.enabled, &limits),
+            planner: crate::graphql::planner::Planner::new(
+                settings.planner.enabled,
+                &limits,
+                loader,
+            ),
             subscriptions: crate::http::SubscriptionSlots::new(&limits),
             changes: changes.clone(),
         });

@@ -10,7 +10,7 @@ use std::hash::Hash;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::DatabaseConnection;
 use symbios_entity::funder;
 use uuid::Uuid;
@@ -30,6 +30,19 @@ impl DbLoader {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
+}
+
+/// The one batching loader of a server, shared by every request's resolvers and by the
+/// planner: keys asked for by concurrent requests within the batching window share one
+/// statement.
+pub type SharedLoader = Arc<DataLoader<DbLoader>>;
+
+/// The server's [`SharedLoader`] over `db`.
+pub fn shared_loader(db: DatabaseConnection) -> SharedLoader {
+    Arc::new(
+        DataLoader::new(DbLoader::new(db), tokio::spawn)
+            .max_batch_size(service::MAX_KEYS_PER_STATEMENT),
+    )
 }
 
 /// [`IdKey`] for a key that is an id (`Key(Uuid)`), or an id beside marker types

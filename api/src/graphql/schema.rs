@@ -1,18 +1,16 @@
 //! Builds the schema once: root types, shared data (connection, loader, search) and limits.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use super::limits;
-use super::loaders::DbLoader;
+use super::loaders::SharedLoader;
 use super::mutation::Mutation;
 use super::query::Query;
 use super::subscription::SubscriptionRoot;
 use crate::changes_signal::ChangesSignal;
 use crate::config::Limits;
 use crate::indexer::Search;
-use crate::service;
 
 /// The Symbios GraphQL schema.
 pub type SymbiosSchema = Schema<Query, Mutation, SubscriptionRoot>;
@@ -30,10 +28,9 @@ pub fn build_schema(
     search: Search,
     webhooks: crate::webhooks::Webhooks,
     changes: ChangesSignal,
+    loader: SharedLoader,
     limits: &Limits,
 ) -> SymbiosSchema {
-    let loader = DataLoader::new(DbLoader::new(db.clone()), tokio::spawn)
-        .max_batch_size(service::MAX_KEYS_PER_STATEMENT);
     // Read the schema's types for the response order now rather than on the first request.
     std::sync::LazyLock::force(&super::response_order::SCHEMA_TYPES);
     limits::apply(builder(), limits)

@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::nested::SameRow;
+use crate::graphql::loaders::{IdKey, SharedLoader};
 use crate::service::lang::LanguagePreference;
 
 /// The answer being written.
@@ -31,9 +32,19 @@ impl From<crate::service::Error> for Failed {
     }
 }
 
+impl From<std::sync::Arc<crate::service::Error>> for Failed {
+    fn from(error: std::sync::Arc<crate::service::Error>) -> Self {
+        tracing::debug!(error = %error, "planned load failed; answering through the general path");
+        Failed
+    }
+}
+
 /// What a planned read runs with.
 pub(super) struct Run {
+    /// For the root fields (lists, counts, lookups).
     pub db: DatabaseConnection,
+    /// For the nested levels.
+    pub loader: SharedLoader,
     /// The request's `Accept-Language`, for localized fields without `lang`.
     pub languages: LanguagePreference,
 }
@@ -184,18 +195,26 @@ pub(super) fn distinct(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
     ids.into_iter().filter(|id| seen.insert(*id)).collect()
 }
 
-/// Runs `load` over `ids` in chunks of [`crate::service::MAX_KEYS_PER_STATEMENT`] (what
-/// the DataLoader's batch size gives the general path) and merges the answers.
-pub(super) async fn chunked<V, F>(
+/// Loads the values of `ids` through the shared loader (which splits a batch at
+/// [`crate::service::MAX_KEYS_PER_STATEMENT`] keys, as the general path does), by id.
+pub(super) async fn load_by_id<K, V>(
+    loader: &SharedLoader,
     ids: &[Uuid],
-    mut load: impl FnMut(Vec<Uuid>) -> F,
 ) -> Result<HashMap<Uuid, V>, Failed>
 where
-    F: Future<Output = Result<HashMap<Uuid, V>, crate::service::Error>>,
+    K: IdKey + Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    crate::graphql::loaders::DbLoader: async_graphql::dataloader::Loader<
+            K,
+            Value = V,
+            Error = std::sync::Arc<crate::service::Error>,
+        >,
+    V: Send + Sync + Clone + 'static,
 {
-    let mut loaded = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(crate::service::MAX_KEYS_PER_STATEMENT) {
-        loaded.extend(load(chunk.to_vec()).await?);
-    }
-    Ok(loaded)
+    let loaded = loader
+        .load_many(ids.iter().copied().map(K::from_id))
+        .await?;
+    Ok(loaded
+        .into_iter()
+        .map(|(key, value)| (key.id(), value))
+        .collect())
 }

@@ -17,6 +17,7 @@ use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Opera
 use async_graphql::{Name, Variables};
 use sea_orm::DatabaseConnection;
 
+use super::loaders::SharedLoader;
 use crate::config::Limits;
 use crate::service::lang::LanguagePreference;
 use exec::{Run, write_key};
@@ -24,11 +25,25 @@ use root::RootField;
 use select::{Cost, Selector};
 
 /// Answers the documents it can plan; see the module documentation.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Planner {
     enabled: bool,
     max_depth: usize,
     max_complexity: usize,
+    /// The server's loader, shared with the general path: a level's keys join the batch of
+    /// every concurrent request's keys of the same kind.
+    loader: SharedLoader,
+}
+
+impl std::fmt::Debug for Planner {
+    // `DataLoader` has no `Debug`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Planner")
+            .field("enabled", &self.enabled)
+            .field("max_depth", &self.max_depth)
+            .field("max_complexity", &self.max_complexity)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A planned operation: its root fields in selection order.
@@ -39,11 +54,12 @@ struct Plan {
 impl Planner {
     /// A planner under the same depth and complexity limits as the schema; `enabled` false
     /// leaves every request to async-graphql.
-    pub fn new(enabled: bool, limits: &Limits) -> Self {
+    pub fn new(enabled: bool, limits: &Limits, loader: SharedLoader) -> Self {
         Self {
             enabled,
             max_depth: limits.max_depth,
             max_complexity: limits.max_complexity,
+            loader,
         }
     }
 
@@ -64,6 +80,7 @@ impl Planner {
         let plan = self.plan(document, operation_name, variables)?;
         let run = Run {
             db: db.clone(),
+            loader: self.loader.clone(),
             languages: languages.clone(),
         };
         let mut out = Vec::with_capacity(4096);

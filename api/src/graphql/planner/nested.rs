@@ -7,10 +7,11 @@ use std::marker::PhantomData;
 use uuid::Uuid;
 
 use super::exec::{
-    Failed, Level, Loading, Nested, ObjectPlan, Out, Run, Written, chunked, distinct,
+    Failed, Level, Loading, Nested, ObjectPlan, Out, Run, Written, distinct, load_by_id,
 };
+use crate::graphql::loaders;
 use crate::service::lang::{self, ChosenText, LanguagePreference};
-use crate::service::localized_text::{self, FieldTexts};
+use crate::service::localized_text::FieldTexts;
 use crate::service::record::{self, RecordType};
 use crate::service::relation::{self, ForeignKey};
 
@@ -80,11 +81,7 @@ where
     ) -> Loading<'f, Box<dyn Written<RecordRow<K::Target>> + 'a>> {
         Box::pin(async move {
             let ids = distinct(parents.iter().map(|parent| K::Target::id(parent)));
-            let db = &run.db;
-            let rows = chunked(&ids, |chunk| async move {
-                relation::rows_of::<K>(db, &chunk).await
-            })
-            .await?;
+            let rows = load_by_id::<loaders::RowsOf<K>, _>(&run.loader, &ids).await?;
             let below = below::<_, _, Self>(&self.plan, run, rows).await?;
             Ok(Box::new(below) as Box<dyn Written<_> + 'a>)
         })
@@ -121,11 +118,7 @@ where
     ) -> Loading<'f, Box<dyn Written<RelationRow<K>> + 'a>> {
         Box::pin(async move {
             let ids = distinct(parents.iter().filter_map(|parent| K::of(parent)));
-            let db = &run.db;
-            let records = chunked(&ids, |chunk| async move {
-                record::load_many::<K::Target>(db, &chunk).await
-            })
-            .await?;
+            let records = load_by_id::<loaders::ById<K::Target>, _>(&run.loader, &ids).await?;
             let below = below::<_, _, Self>(&self.plan, run, records).await?;
             Ok(Box::new(below) as Box<dyn Written<_> + 'a>)
         })
@@ -173,11 +166,7 @@ impl<R: Sync + 'static> Nested<R> for Texts<R> {
     ) -> Loading<'f, Box<dyn Written<R> + 'a>> {
         Box::pin(async move {
             let ids = distinct(parents.iter().map(|parent| (self.id)(parent)));
-            let db = &run.db;
-            let texts = chunked(&ids, |chunk| async move {
-                localized_text::by_records(db, &chunk).await
-            })
-            .await?;
+            let texts = load_by_id::<loaders::TextsOf, _>(&run.loader, &ids).await?;
             let preference = self.lang.clone().unwrap_or_else(|| run.languages.clone());
             // A localized text has only leaves: nothing to load below it.
             let level = self.plan.load(run, &[]).await?;

@@ -34,7 +34,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, MergedObject};
 use uuid::Uuid;
 
-use super::loaders::DbLoader;
+use super::loaders::{DbLoader, SharedLoader};
 use crate::error::loader_error;
 use crate::service;
 
@@ -59,7 +59,7 @@ pub struct RecordMutations(
 );
 
 pub(crate) fn loader<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<DbLoader>> {
-    ctx.data::<DataLoader<DbLoader>>()
+    Ok(ctx.data::<SharedLoader>()?.as_ref())
 }
 
 /// Loads one value through the batched loader.
