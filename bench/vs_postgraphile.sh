@@ -4,6 +4,7 @@
 # ../shared/peers/queries/postgraphile/; PostGraphile searches with PostgreSQL full-text
 # search: per-language tsvector, GIN).
 #   bench/vs_postgraphile.sh [N=10000] [seconds=10] [queries="list nested fts"] [servers="sqlite postgres postgraphile"]
+# A server `sqlite-planned` or `postgres-planned` is Symbios with `planner.enabled = true`.
 # Needs ../shared/peers set up: ./setup.sh && python3 gen_data.py N (loads PostgreSQL).
 # Symbios on PostgreSQL uses the same PostgreSQL instance as PostGraphile, in a database of
 # its own (symbios_vs_peers). Each server runs alone: loaded, warmed up (3 s, discarded),
@@ -47,29 +48,31 @@ PY
   done
 }
 
-# symbios BACKEND: loads the data into a fresh database of BACKEND, serves it and measures.
+# symbios SERVER: loads the data into a fresh database of SERVER's backend (sqlite or
+# postgres, `-planned` for the planner on), serves it and measures.
 symbios() {
-  local backend="$1" data_dir="$dir/$1"
+  local label="$1" backend="${1%-planned}" data_dir="$dir/$1" planner=false
+  [ "$label" = "$backend" ] || planner=true
   mkdir -p "$data_dir"
   bench_database "$backend" symbios_vs_peers
   "$ROOT/target/release/examples/load_peers" "$data" "$data_dir"
   SYMBIOS_DATA_DIR="$data_dir" SYMBIOS_BIND="127.0.0.1:$port" SYMBIOS_LOG=warn SYMBIOS_SEED_ON_EMPTY=false \
-    SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 "$ROOT/target/release/symbios" serve >"$data_dir/server.log" 2>&1 &
+    SYMBIOS_PLANNER__ENABLED="$planner" SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 "$ROOT/target/release/symbios" serve >"$data_dir/server.log" 2>&1 &
   server=$!
   local started ready
   started=$(date +%s.%N)
   until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.1; done
   ready=$(date +%s.%N)
-  echo "bench: symbios-$backend ready in $(echo "$ready - $started" | bc) s, RSS $(ps -o rss= -p "$server") kB"
-  measure "symbios-$backend" "http://127.0.0.1:$port/graphql" "$ROOT/bench/queries/peers" "$server"
-  echo "bench: symbios-$backend RSS after the runs $(ps -o rss= -p "$server") kB"
+  echo "bench: symbios-$label ready in $(echo "$ready - $started" | bc) s, RSS $(ps -o rss= -p "$server") kB"
+  measure "symbios-$label" "http://127.0.0.1:$port/graphql" "$ROOT/bench/queries/peers" "$server"
+  echo "bench: symbios-$label RSS after the runs $(ps -o rss= -p "$server") kB"
   kill "$server"; wait "$server" 2>/dev/null || true
   server=""
 }
 
 for target in $servers; do
   case "$target" in
-    sqlite | postgres) symbios "$target" ;;
+    sqlite | postgres | sqlite-planned | postgres-planned) symbios "$target" ;;
     postgraphile)
       "$PEERS/run_postgraphile.sh" v5 >/dev/null
       measure postgraphile-v5 http://127.0.0.1:5051/graphql "$PEERS/queries/postgraphile" "$(cat "$PEERS/run/postgraphile-v5.pid")"
