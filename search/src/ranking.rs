@@ -27,7 +27,7 @@ use crate::schema;
 pub const TIE_BREAK_KINDS: [&str; 5] = ["case_study", "project", "actor", "funder", "theme"];
 
 /// Score factor of records that have text in the language asked for.
-pub const REQUESTED_LANGUAGE_RECORD_BOOST: f32 = 1.6;
+pub const REQUESTED_LANGUAGE_RECORD_BOOST: f32 = 2.0;
 
 const KIND_SHIFT: u32 = 56;
 const LANGS_SHIFT: u32 = 48;

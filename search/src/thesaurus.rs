@@ -52,7 +52,8 @@ struct PartialStem {
     /// Index of the concept.
     concept: usize,
     /// Whether the stem alone is a partial mention (the last word of a term of several
-    /// words), not only inside a compound (a term of one word: alone it is a whole mention).
+    /// words that is a concept of its own), not only inside a compound (a term of one word:
+    /// alone it is a whole mention).
     alone: bool,
 }
 
@@ -101,6 +102,8 @@ impl Thesaurus {
         let mut analyzers = analyzers();
         let mut neutral = crate::analyzers::neutral_analyzer();
         let mut thesaurus = Thesaurus::default();
+        // The last words of terms of several words: (language field, concept, stem).
+        let mut last_words = Vec::new();
         for record in records {
             let index = thesaurus.concepts.len();
             let mut terms = Vec::new();
@@ -131,7 +134,11 @@ impl Thesaurus {
                                     .entry(stem_key(&stems))
                                     .or_insert(index);
                             }
-                            thesaurus.add_partial_stem(suffix, index, &stems);
+                            match stems.as_slice() {
+                                [one] => thesaurus.add_partial_stem(suffix, index, one, false),
+                                [_, .., last] => last_words.push((suffix, index, last.clone())),
+                                [] => {}
+                            }
                         }
                     }
                 }
@@ -142,26 +149,36 @@ impl Thesaurus {
                 terms,
             });
         }
+        // The last word of a term marks a partial mention only when it names a (broader)
+        // concept of its own: `symbios` for industrial symbiosis, `vatten` for process water.
+        // Generic last words (`företag`, `ontwikkeling`) would mark every text.
+        for (suffix, index, last) in last_words {
+            let broader = thesaurus
+                .by_stems
+                .get(suffix)
+                .is_some_and(|terms| terms.contains_key(&last));
+            if broader {
+                thesaurus.add_partial_stem(suffix, index, &last, true);
+            }
+        }
         Ok(thesaurus)
     }
 
-    /// Registers the last stem of a term (`stems`) as a partial mention of concept `index`.
-    fn add_partial_stem(&mut self, suffix: &'static str, index: usize, stems: &[String]) {
-        let Some(last) = stems.last() else {
-            return;
-        };
-        if last.chars().count() < MIN_PARTIAL_CHARS {
+    /// Registers `stem` as a partial mention of concept `index`: inside a compound, or also
+    /// `alone`.
+    fn add_partial_stem(&mut self, suffix: &'static str, index: usize, stem: &str, alone: bool) {
+        if stem.chars().count() < MIN_PARTIAL_CHARS {
             return;
         }
         let partial = PartialStem {
             concept: index,
-            alone: stems.len() > 1,
+            alone,
         };
         let known = self
             .partial_stems
             .entry(suffix)
             .or_default()
-            .entry(last.clone())
+            .entry(stem.to_owned())
             .or_default();
         match known.iter_mut().find(|stem| stem.concept == index) {
             Some(stem) => stem.alone |= partial.alone,
