@@ -5,11 +5,12 @@
 //!    [`REQUESTED_LANGUAGE_RECORD_BOOST`], so that of two records matching alike, the one a
 //!    reader of that language can read comes first;
 //! 2. equal scores go to the record type listed first in [`TIE_BREAK_KINDS`] (case studies
-//!    first), then to the lower record id, so that the order, and with it the rank-based
-//!    cursors of a search, does not depend on how the index's segments were laid out.
+//!    first), then to the lower id digest (48 bits folded from the id: time-ordered ids share
+//!    their top bits), so that the order, and with it the rank-based cursors of a search,
+//!    does not depend on how the index's segments were laid out.
 //!
 //! The number packs, from the highest bit: the record type's place (8 bits), the language
-//! fields with text (8 bits), the top 48 bits of the id, inverted (a lower id is higher).
+//! fields with text (8 bits), the id digest, inverted (a lower digest ranks higher).
 
 use std::sync::Arc;
 
@@ -51,8 +52,9 @@ pub fn pack<'a>(kind: &Kind, id: Uuid, langs: impl Iterator<Item = &'a str>) -> 
     let languages = langs
         .filter_map(field_suffix_for)
         .fold(0, |bits, suffix| bits | language_bit(suffix));
-    let (high, _) = id.as_u64_pair();
-    (place << KIND_SHIFT) | languages | (!(high >> 16) & ID_MASK)
+    let (high, low) = id.as_u64_pair();
+    let digest = (high ^ low) & ID_MASK;
+    (place << KIND_SHIFT) | languages | (!digest & ID_MASK)
 }
 
 /// Orders hits by score (raised for records with text in the requested language), then by
@@ -145,6 +147,18 @@ mod tests {
             key("flow", 1),
         ];
         assert!(order.windows(2).all(|pair| pair[0] > pair[1]), "{order:x?}");
+        // Time-ordered ids (UUID v7) made in the same millisecond still differ.
+        let same_millisecond = |random: u128| {
+            pack(
+                &Kind::named("actor"),
+                Uuid::from_u128((0x0190_0000_0000_7000 << 64) | random),
+                std::iter::empty(),
+            )
+        };
+        assert_ne!(
+            same_millisecond(0x8000_0000_0000_0001),
+            same_millisecond(0x8000_0000_0000_0002)
+        );
     }
 
     #[test]
