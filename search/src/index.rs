@@ -28,6 +28,7 @@ use crate::analyzers::{self, field_suffix_for};
 use crate::facets::{FacetCounter, FacetTables};
 use crate::filter::distinct;
 use crate::query::{self, Clause, ParsedQuery};
+use crate::ranking::{self, RankedByScore};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::thesaurus::Thesaurus;
 
@@ -41,6 +42,9 @@ const FUZZY_WEIGHT: f32 = 0.4;
 const PREFIX_WEIGHT: f32 = 0.6;
 /// Weight of a thesaurus equivalent relative to the words typed.
 const THESAURUS_WEIGHT: f32 = 0.3;
+/// Weight of a partial mention of a concept (`symbiosen`, `industrisymbiosen` for
+/// "industrial symbiosis"): below a whole mention in any language.
+const PARTIAL_CONCEPT_WEIGHT: f32 = 0.12;
 /// Bonus for records whose name holds the query's words as a phrase.
 const NAME_PHRASE_BONUS: f32 = 2.0;
 /// Weight of the fields other than the best-matching one.
@@ -54,7 +58,9 @@ const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
 /// The record type of a document: a name the caller chooses (`case_study`), stored with the
 /// document, filtered on, counted in the `type` facet and handed back with each hit. The
-/// index gives it no other meaning, so that a new record type needs no change here.
+/// index gives it no other meaning than its place among equal scores
+/// ([`crate::ranking::TIE_BREAK_KINDS`]; a type not listed comes last), so that a new record
+/// type needs no change here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Kind(Cow<'static, str>);
 
@@ -427,7 +433,7 @@ impl SearchIndex {
         let query = builder.with_filters(text_query, &parsed, &request.filter);
 
         let window = request.offset.saturating_add(request.limit).max(1);
-        let top_docs = TopDocs::with_limit(window).order_by_score();
+        let top_docs = TopDocs::with_limit(window).order_by(RankedByScore::new(requested));
         let (top, total, facets) = if request.facets {
             let facet_counter = FacetCounter {
                 tables: &self.facet_tables,
@@ -450,7 +456,7 @@ impl SearchIndex {
             self.snippet_generators(&searcher, &query)?
         };
         let mut hits = Vec::new();
-        for (score, address) in top.into_iter().skip(request.offset).take(request.limit) {
+        for ((score, _), address) in top.into_iter().skip(request.offset).take(request.limit) {
             if let Some(hit) = self.hit(&searcher, address, score, &generators)? {
                 hits.push(hit);
             }
@@ -877,16 +883,24 @@ impl QueryBuilder<'_> {
             .collect()
     }
 
-    /// A concept named in any language: one lookup of its token.
+    /// A concept named in any language: one lookup of its token, or, for records that
+    /// name it only in part, of its partial token, weighed less (the better of the two
+    /// counts, so a partial mention adds nothing to a whole one).
     fn concept_query(&self, concept: &crate::thesaurus::Concept) -> Vec<(Occur, Box<dyn Query>)> {
-        let term = Term::from_field_text(self.fields.concepts, &concept.slug);
-        vec![(
-            Occur::Should,
+        let mentions: Vec<Box<dyn Query>> = [
+            (concept.slug.as_str(), THESAURUS_WEIGHT),
+            (concept.partial.as_str(), PARTIAL_CONCEPT_WEIGHT),
+        ]
+        .into_iter()
+        .map(|(token, weight)| {
+            let term = Term::from_field_text(self.fields.concepts, token);
             boosted(
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                THESAURUS_WEIGHT,
-            ),
-        )]
+                weight,
+            )
+        })
+        .collect();
+        vec![(Occur::Should, Box::new(DisjunctionMaxQuery::new(mentions)))]
     }
 
     /// The positive part of the query, which matches everything when nothing was asked for,
@@ -1065,10 +1079,21 @@ impl Writer {
                     for concept in self.thesaurus.concepts_in(suffix, &stems) {
                         doc.add_text(fields.concepts, concept);
                     }
+                    for partial in self.thesaurus.partial_concepts_in(suffix, &stems) {
+                        doc.add_text(fields.concepts, partial);
+                    }
                 }
                 None => doc.add_text(fields.names, text),
             }
         }
+        doc.add_u64(
+            fields.rank,
+            ranking::pack(
+                &document.kind,
+                document.id,
+                document.texts.iter().map(|(lang, _)| lang.as_str()),
+            ),
+        );
         doc.add_facet(
             fields.facets,
             Facet::from_path(["type", document.kind.as_str()]),

@@ -9,7 +9,7 @@ use crate::analyzers::{LANGUAGE_FIELDS, NEUTRAL_ANALYZER, analyzer_name};
 
 /// Version of the schema, analyzers and thesaurus. An index written with another version is
 /// rebuilt from scratch on open, since its tokens would not match today's queries.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The record id (UUID text); updates delete by this term.
 pub const ID: &str = "id";
@@ -21,8 +21,11 @@ pub const NAMES: &str = "names";
 pub const FACETS: &str = "facets";
 /// Year the record refers to (established, or project start), for range filters.
 pub const YEAR: &str = "year";
+/// What orders hits beyond their score (`ranking.rs`): record type, languages with text, id.
+pub const RANK: &str = "rank";
 /// Thesaurus concepts the texts name in any language (concept slugs, one token each, once
-/// per occurrence), so that a query for a concept is one term lookup.
+/// per occurrence; a partial mention as `~slug`), so that a query for a concept is one term
+/// lookup.
 pub const CONCEPTS: &str = "concepts";
 
 /// The text field of language field `suffix`, e.g. `text_sv`.
@@ -39,6 +42,7 @@ pub struct Fields {
     pub facets: Field,
     pub year: Field,
     pub concepts: Field,
+    pub rank: Field,
     /// (language suffix, field), in the order of [`LANGUAGE_FIELDS`].
     pub texts: Vec<(&'static str, Field)>,
 }
@@ -61,6 +65,7 @@ pub fn build() -> (Schema, Fields) {
     let names = builder.add_text_field(NAMES, text_options(NEUTRAL_ANALYZER));
     let facets = builder.add_facet_field(FACETS, FacetOptions::default());
     let year = builder.add_i64_field(YEAR, INDEXED | FAST);
+    let rank = builder.add_u64_field(RANK, FAST);
     // No field norms: a text that names many concepts is not less about each of them.
     let concepts = builder.add_text_field(
         CONCEPTS,
@@ -90,6 +95,7 @@ pub fn build() -> (Schema, Fields) {
             facets,
             year,
             concepts,
+            rank,
             texts,
         },
     )

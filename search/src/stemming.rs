@@ -3,13 +3,16 @@
 //! Danish `virksomhederne` → `virksomhed` → `virksom`), then a few per-language rules fold
 //! what Snowball does not model: doubled final consonants in the Scandinavian languages
 //! (`sidestrømmer` → `sidestrømm` → `sidestrøm`) and the consonant gradation of Finnish
-//! `-us`/`-ys` nouns (`kiertotaloudessa` → `kiertotaloud` → `kiertotalous`).
+//! `-us`/`-ys` nouns (`kiertotaloudessa` → `kiertotaloud` → `kiertotalous`). Irregular forms
+//! listed in `irregular.json` (`vattnet`, `bedrijven`) are replaced by their base form first.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use frostem::Algorithm;
 use tantivy::tokenizer::{Language, Token, TokenFilter, TokenStream, Tokenizer};
+
+use crate::irregular;
 
 /// Times the stemmer may run on one token.
 const MAX_PASSES: usize = 3;
@@ -39,31 +42,35 @@ enum Rules {
     Finnish,
 }
 
-/// Token filter: Snowball stemming to a fixpoint, then the language's folding rules.
+/// Token filter: irregular forms to their base form, Snowball stemming to a fixpoint, then
+/// the language's folding rules.
 #[derive(Debug, Clone, Copy)]
 pub struct StableStemmer {
     algorithm: Algorithm,
     rules: Rules,
     /// This language's slot in [`MEMO`].
     slot: usize,
+    /// The language's code in `irregular.json`.
+    code: &'static str,
 }
 
 impl StableStemmer {
     /// The stemmer for `language`.
     pub fn new(language: Language) -> Self {
-        let (algorithm, rules, slot) = match language {
-            Language::Swedish => (Algorithm::Swedish, Rules::Scandinavian, 0),
-            Language::Norwegian => (Algorithm::Norwegian, Rules::Scandinavian, 1),
-            Language::Danish => (Algorithm::Danish, Rules::Scandinavian, 2),
-            Language::Finnish => (Algorithm::Finnish, Rules::Finnish, 3),
-            Language::Dutch => (Algorithm::Dutch, Rules::None, 4),
-            Language::German => (Algorithm::German, Rules::None, 5),
-            _ => (Algorithm::English, Rules::None, 6),
+        let (algorithm, rules, slot, code) = match language {
+            Language::Swedish => (Algorithm::Swedish, Rules::Scandinavian, 0, "sv"),
+            Language::Norwegian => (Algorithm::Norwegian, Rules::Scandinavian, 1, "nb"),
+            Language::Danish => (Algorithm::Danish, Rules::Scandinavian, 2, "da"),
+            Language::Finnish => (Algorithm::Finnish, Rules::Finnish, 3, "fi"),
+            Language::Dutch => (Algorithm::Dutch, Rules::None, 4, "nl"),
+            Language::German => (Algorithm::German, Rules::None, 5, "de"),
+            _ => (Algorithm::English, Rules::None, 6, "en"),
         };
         Self {
             algorithm,
             rules,
             slot,
+            code,
         }
     }
 }
@@ -105,9 +112,10 @@ fn fold(rules: Rules, stem: &mut String) {
     }
 }
 
-/// Stems `word` (lower case) to a fixpoint and folds the result.
-fn stem(stemmer: &frostem::Stemmer, rules: Rules, word: &str) -> String {
-    let mut current = word.to_owned();
+/// Stems `word` (lower case), or its base form when it is an irregular form of language
+/// `code`, to a fixpoint and folds the result.
+fn stem(stemmer: &frostem::Stemmer, rules: Rules, code: &str, word: &str) -> String {
+    let mut current = irregular::base_form(code, word).unwrap_or(word).to_owned();
     for _ in 0..MAX_PASSES {
         let next = stemmer.stem(&current).into_owned();
         if next == current {
@@ -146,6 +154,7 @@ impl<T: Tokenizer> Tokenizer for StableStemmerFilter<T> {
             stemmer: frostem::Stemmer::new(self.stemmer.algorithm),
             rules: self.stemmer.rules,
             slot: self.stemmer.slot,
+            code: self.stemmer.code,
         }
     }
 }
@@ -156,15 +165,22 @@ pub struct StableStemmerStream<T> {
     stemmer: frostem::Stemmer,
     rules: Rules,
     slot: usize,
+    code: &'static str,
 }
 
 /// Replaces `word` by its stem, from this thread's memo when it has seen the word (copied into
 /// the token's own buffer: no allocation for a known word).
-fn stem_in_place(slot: usize, stemmer: &frostem::Stemmer, rules: Rules, word: &mut String) {
+fn stem_in_place(
+    slot: usize,
+    stemmer: &frostem::Stemmer,
+    rules: Rules,
+    code: &str,
+    word: &mut String,
+) {
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         let Some(stems) = memo.get_mut(slot) else {
-            *word = stem(stemmer, rules, word);
+            *word = stem(stemmer, rules, code, word);
             return;
         };
         if let Some(known) = stems.get(word.as_str()) {
@@ -172,7 +188,7 @@ fn stem_in_place(slot: usize, stemmer: &frostem::Stemmer, rules: Rules, word: &m
             word.push_str(known);
             return;
         }
-        let stemmed = stem(stemmer, rules, word);
+        let stemmed = stem(stemmer, rules, code, word);
         if stems.len() >= MEMO_ENTRIES {
             stems.clear();
         }
@@ -186,7 +202,13 @@ impl<T: TokenStream> TokenStream for StableStemmerStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        stem_in_place(self.slot, &self.stemmer, self.rules, &mut token.text);
+        stem_in_place(
+            self.slot,
+            &self.stemmer,
+            self.rules,
+            self.code,
+            &mut token.text,
+        );
         true
     }
 
@@ -197,4 +219,26 @@ impl<T: TokenStream> TokenStream for StableStemmerStream<T> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
+}
+
+/// `word`'s stem without the irregular forms (language `code`), to check that each listed
+/// form is one Snowball leaves apart.
+#[cfg(test)]
+pub(crate) fn snowball_only(code: &str, word: &str) -> String {
+    let language = match code {
+        "sv" => Language::Swedish,
+        "nb" => Language::Norwegian,
+        "da" => Language::Danish,
+        "fi" => Language::Finnish,
+        "nl" => Language::Dutch,
+        "de" => Language::German,
+        _ => Language::English,
+    };
+    let stemmer = StableStemmer::new(language);
+    stem(
+        &frostem::Stemmer::new(stemmer.algorithm),
+        stemmer.rules,
+        "",
+        &word.to_lowercase(),
+    )
 }

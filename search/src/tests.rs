@@ -642,3 +642,77 @@ proptest! {
         }
     }
 }
+
+/// Hits of `query` in language `lang` as (id, score), on an index of `documents` only.
+fn ranked(documents: &[Document], query: &str, lang: Option<&str>) -> Vec<(Uuid, f32)> {
+    let thesaurus = Arc::new(Thesaurus::bundled().unwrap_or_default());
+    let index = SearchIndex::in_ram(thesaurus).expect("index in RAM");
+    let mut writer = index.writer("test").expect("writer");
+    for document in documents {
+        writer.upsert(document).expect("upsert");
+    }
+    writer.commit(1, "").expect("commit");
+    let request = SearchRequest {
+        query: query.to_owned(),
+        lang: lang.map(str::to_owned),
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    index
+        .search(&request)
+        .map(|results| results.hits.iter().map(|hit| (hit.id, hit.score)).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn records_with_text_in_the_requested_language_come_first() {
+    for lang in ["sv", "nb", "da", "nl", "en", "de", "fi"] {
+        let other = if lang == "de" { "en" } else { "de" };
+        // The same name, so the same match; the lower id (first among equal scores) has
+        // no text in `lang`.
+        let without = doc(1, ACTOR, "Tangverket", other, "1999", "NO", 2000);
+        let with = doc(2, ACTOR, "Tangverket", lang, "2001", "NO", 2000);
+        let hits = ranked(&[without, with], "Tangverket", Some(lang));
+        assert_eq!(
+            hits.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            vec![id(2), id(1)],
+            "{lang}: {hits:?}"
+        );
+        let hits = ranked(
+            &[doc(1, ACTOR, "Tangverket", other, "1999", "NO", 2000)],
+            "Tangverket",
+            Some(lang),
+        );
+        assert_eq!(
+            hits.len(),
+            1,
+            "{lang}: the rule only orders, it does not filter"
+        );
+    }
+}
+
+#[test]
+fn equal_scores_go_to_case_studies_then_projects_then_the_lower_id() {
+    let named = |n: u128, kind: Kind| doc(n, kind, "Tangverket", "en", "1999", "NO", 2000);
+    let flow = Kind::named("flow");
+    // Indexed in the reverse of the expected order, the case study twice (a re-index puts
+    // its document last).
+    let documents = [
+        named(9, flow.clone()),
+        named(3, ACTOR),
+        named(2, ACTOR),
+        named(5, PROJECT),
+        named(7, CASE_STUDY),
+        named(7, CASE_STUDY),
+    ];
+    let hits = ranked(&documents, "Tangverket", Some("en"));
+    let scores: Vec<f32> = hits.iter().map(|(_, score)| *score).collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] == pair[1]),
+        "{scores:?}"
+    );
+    assert_eq!(
+        hits.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        vec![id(7), id(5), id(2), id(3), id(9)]
+    );
+}

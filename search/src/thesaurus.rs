@@ -1,6 +1,11 @@
 //! The cross-language thesaurus (`search/thesaurus.json`): concepts with their terms in every
 //! language. A run of query words that is one of a concept's terms, after stemming in that
 //! term's language, expands to every other term of the concept.
+//!
+//! A text may also name a concept only in part: by the last word of a term alone (Swedish
+//! `symbiosen` for `industriell symbios`) or inside a compound (`industrisymbiosen`,
+//! `spillvärmeanläggning`). Such a mention is a *partial* one: indexing records it with its
+//! own token, which queries weigh below a whole mention.
 
 use std::collections::HashMap;
 
@@ -16,6 +21,13 @@ const BUNDLED: &str = include_str!("../thesaurus.json");
 /// Longest term, in words, that a query run is matched against.
 const MAX_TERM_WORDS: usize = 4;
 
+/// Shortest stem, in characters, that marks a partial mention: shorter ones (`heat`, `flow`)
+/// are too common inside other words and on their own.
+const MIN_PARTIAL_CHARS: usize = 6;
+
+/// Marks the token of a partial mention of a concept (`~waste-heat`); slugs never hold it.
+const PARTIAL_MARK: char = '~';
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConceptRecord {
@@ -30,6 +42,19 @@ pub struct Concept {
     pub slug: String,
     /// (language, term) pairs.
     pub terms: Vec<(String, String)>,
+    /// The token indexed for a partial mention of the concept.
+    pub partial: String,
+}
+
+/// A stem that marks a partial mention of a concept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PartialStem {
+    /// Index of the concept.
+    concept: usize,
+    /// Whether the stem alone is a partial mention (the last word of a term of several
+    /// words that is a concept of its own), not only inside a compound (a term of one word:
+    /// alone it is a whole mention).
+    alone: bool,
 }
 
 /// Concepts indexed by the stems of their terms in each language field.
@@ -39,6 +64,8 @@ pub struct Thesaurus {
     /// Per language field: the stems of each term, joined by [`STEM_SEPARATOR`], to the
     /// index of its concept.
     by_stems: HashMap<&'static str, HashMap<String, usize>>,
+    /// Per language field: the stems that mark partial mentions.
+    partial_stems: HashMap<&'static str, HashMap<String, Vec<PartialStem>>>,
 }
 
 /// Joins the stems of a term into one lookup key; no analyzer keeps it in a token.
@@ -75,6 +102,8 @@ impl Thesaurus {
         let mut analyzers = analyzers();
         let mut neutral = crate::analyzers::neutral_analyzer();
         let mut thesaurus = Thesaurus::default();
+        // The last words of terms of several words: (language field, concept, stem).
+        let mut last_words = Vec::new();
         for record in records {
             let index = thesaurus.concepts.len();
             let mut terms = Vec::new();
@@ -105,16 +134,56 @@ impl Thesaurus {
                                     .entry(stem_key(&stems))
                                     .or_insert(index);
                             }
+                            match stems.as_slice() {
+                                [one] => thesaurus.add_partial_stem(suffix, index, one, false),
+                                [_, .., last] => last_words.push((suffix, index, last.clone())),
+                                [] => {}
+                            }
                         }
                     }
                 }
             }
             thesaurus.concepts.push(Concept {
+                partial: format!("{PARTIAL_MARK}{}", record.concept),
                 slug: record.concept,
                 terms,
             });
         }
+        // The last word of a term marks a partial mention only when it names a (broader)
+        // concept of its own: `symbios` for industrial symbiosis, `vatten` for process water.
+        // Generic last words (`företag`, `ontwikkeling`) would mark every text.
+        for (suffix, index, last) in last_words {
+            let broader = thesaurus
+                .by_stems
+                .get(suffix)
+                .is_some_and(|terms| terms.contains_key(&last));
+            if broader {
+                thesaurus.add_partial_stem(suffix, index, &last, true);
+            }
+        }
         Ok(thesaurus)
+    }
+
+    /// Registers `stem` as a partial mention of concept `index`: inside a compound, or also
+    /// `alone`.
+    fn add_partial_stem(&mut self, suffix: &'static str, index: usize, stem: &str, alone: bool) {
+        if stem.chars().count() < MIN_PARTIAL_CHARS {
+            return;
+        }
+        let partial = PartialStem {
+            concept: index,
+            alone,
+        };
+        let known = self
+            .partial_stems
+            .entry(suffix)
+            .or_default()
+            .entry(stem.to_owned())
+            .or_default();
+        match known.iter_mut().find(|stem| stem.concept == index) {
+            Some(stem) => stem.alone |= partial.alone,
+            None => known.push(partial),
+        }
     }
 
     /// Number of concepts.
@@ -155,6 +224,47 @@ impl Thesaurus {
                     found.push(concept.slug.as_str());
                 }
             }
+        }
+        found
+    }
+
+    /// The partial-mention tokens of the concepts that `stems` (a text as the analyzer of
+    /// language field `suffix` produced it) name in part, once per word that names each:
+    /// a word that is the last word of a term, or a compound that begins or ends with a
+    /// term's last word (`industrisymbios`, `spillvarmeanlaggning`).
+    pub fn partial_concepts_in(&self, suffix: &'static str, stems: &[String]) -> Vec<&str> {
+        let Some(partials) = self.partial_stems.get(suffix) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut in_word: Vec<usize> = Vec::new();
+        for stem in stems {
+            let chars = stem.chars().count();
+            if chars < MIN_PARTIAL_CHARS {
+                continue;
+            }
+            in_word.clear();
+            if let Some(known) = partials.get(stem.as_str()) {
+                in_word.extend(known.iter().filter(|p| p.alone).map(|p| p.concept));
+            }
+            // Every proper prefix and suffix long enough to mark a mention.
+            for (position, (at, _)) in stem.char_indices().enumerate().skip(1) {
+                let front = (position >= MIN_PARTIAL_CHARS).then(|| stem.get(..at));
+                let back = (chars - position >= MIN_PARTIAL_CHARS).then(|| stem.get(at..));
+                for part in [front, back].into_iter().flatten().flatten() {
+                    for partial in partials.get(part).into_iter().flatten() {
+                        if !in_word.contains(&partial.concept) {
+                            in_word.push(partial.concept);
+                        }
+                    }
+                }
+            }
+            found.extend(
+                in_word
+                    .iter()
+                    .filter_map(|index| self.concepts.get(*index))
+                    .map(|concept| concept.partial.as_str()),
+            );
         }
         found
     }
@@ -211,6 +321,45 @@ mod tests {
                 .is_empty()
         );
         assert!(thesaurus.concepts_in("en", &text).is_empty());
+    }
+
+    #[test]
+    fn finds_partial_mentions_in_running_text() {
+        let thesaurus = Thesaurus::bundled().unwrap_or_default();
+        let partials = |lang: &str, text: &str| {
+            let suffix = field_suffix_for(lang).unwrap_or("en");
+            thesaurus
+                .partial_concepts_in(suffix, &analyze(Some(lang), text))
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let has = |found: &[String], slug: &str| found.iter().any(|t| t == &format!("~{slug}"));
+        // The last word of a term alone, and compounds ending in it.
+        assert!(has(&partials("sv", "symbiosen"), "industrial-symbiosis"));
+        assert!(has(
+            &partials("sv", "industrisymbiosen"),
+            "industrial-symbiosis"
+        ));
+        assert!(has(
+            &partials("da", "industrisymbiosen"),
+            "industrial-symbiosis"
+        ));
+        // A one-word term inside a compound, at either end.
+        assert!(has(&partials("sv", "spillvärmeanläggningen"), "waste-heat"));
+        assert!(has(&partials("de", "Industrieabwärme"), "waste-heat"));
+        // A one-word term alone is a whole mention, not a partial one.
+        assert!(!has(&partials("sv", "spillvärmen"), "waste-heat"));
+        // Short stems do not mark mentions: English "heat" is not waste heat.
+        assert!(partials("en", "heat wheat").is_empty());
+        // Once per word.
+        assert_eq!(
+            partials("sv", "symbioscentrum")
+                .iter()
+                .filter(|t| *t == "~industrial-symbiosis")
+                .count(),
+            1
+        );
     }
 
     #[test]
