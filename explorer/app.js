@@ -153,8 +153,8 @@ const Q_ACTOR = `query Actor($slug: String!, $lang: String) {
     projects { role project { slug name acronym status } }
     caseStudies { role caseStudy { slug title country sources { url title accessed } } }
     updatedAt
-    flowsOut { id resource category to { slug name } caseStudy { slug title } }
-    flowsIn { id resource category from { slug name } caseStudy { slug title } }
+    flowsOut { id resource resourceLang resourceName(lang: $lang) { text lang } category to { slug name } caseStudy { slug title } }
+    flowsIn { id resource resourceLang resourceName(lang: $lang) { text lang } category from { slug name } caseStudy { slug title } }
     funder { slug name }
   }
 } ${LOCALIZED}`;
@@ -927,9 +927,13 @@ async function showFlows() {
     const f = state.flows;
     const active = FLOW_PARAMS.filter((k) => k !== "after" && k !== "before" && f[k]).length;
     const page = flows.pageInfo;
+    // Relay lets a server leave hasPreviousPage false when paging forwards (and hasNextPage
+    // when paging back): a cursor we came through says there is a page on that side.
+    const hasPrevious = page.hasPreviousPage || Boolean(f.after);
+    const hasNext = page.hasNextPage || Boolean(f.before);
     const pager = h("nav", { class: "pager", "aria-label": t(lang, "pages") },
-      page.hasPreviousPage ? h("a", { href: hrefFor({ flows: { ...f, after: null, before: page.startCursor } }), "data-nav": "browse", rel: "prev" }, `← ${t(lang, "previous")}`) : null,
-      page.hasNextPage ? h("a", { href: hrefFor({ flows: { ...f, before: null, after: page.endCursor } }), "data-nav": "browse", rel: "next" }, `${t(lang, "next")} →`) : null);
+      hasPrevious ? h("a", { href: hrefFor({ flows: { ...f, after: null, before: page.startCursor } }), "data-nav": "browse", rel: "prev" }, `← ${t(lang, "previous")}`) : null,
+      hasNext ? h("a", { href: hrefFor({ flows: { ...f, before: null, after: page.endCursor } }), "data-nav": "browse", rel: "next" }, `${t(lang, "next")} →`) : null);
     fill(body,
       h("h2", { id: "browse-heading", tabindex: "-1" }, t(lang, "flowsPage")),
       h("p", { class: "intro" }, t(lang, "flowsIntro")),
@@ -1362,9 +1366,9 @@ function actorView(lang, a) {
       r.caseStudy ? recordLink("case-study", r.caseStudy.slug, r.caseStudy.title) : "–",
       h("span", { class: "role" }, label(lang, "caseRole", r.role)))))) : null,
     a.flowsOut.length || a.flowsIn.length ? section(t(lang, "flows"), h("ul", { class: "roles" },
-      a.flowsOut.map((f) => h("li", {}, h("span", { lang: "en" }, f.resource), " → ", f.to ? recordLink("actor", f.to.slug, f.to.name) : t(lang, "several"),
+      a.flowsOut.map((f) => h("li", {}, resourceCell(lang, f), " → ", f.to ? recordLink("actor", f.to.slug, f.to.name) : t(lang, "several"),
         h("span", { class: "role" }, label(lang, "flowCategory", f.category)))),
-      a.flowsIn.map((f) => h("li", {}, f.from ? recordLink("actor", f.from.slug, f.from.name) : "–", " → ", h("span", { lang: "en" }, f.resource),
+      a.flowsIn.map((f) => h("li", {}, f.from ? recordLink("actor", f.from.slug, f.from.name) : "–", " → ", resourceCell(lang, f),
         h("span", { class: "role" }, label(lang, "flowCategory", f.category)))))) : null,
     a.projects.length ? section(label(lang, "type", "PROJECT"), h("ul", { class: "roles" }, a.projects.map((r) => h("li", {},
       r.project ? recordLink("project", r.project.slug, r.project.acronym && !r.project.name.includes(r.project.acronym) ? `${r.project.name} (${r.project.acronym})` : r.project.name) : "–",
