@@ -607,8 +607,10 @@ async function runSearch() {
       h("h2", { id: "browse-heading", class: "visually-hidden", tabindex: "-1" }, count),
       typeTabs(lang, results.facets.type),
       activeFilters(lang, themes),
-      collapsibleFilters(lang, filterCount(state), facetsView(lang, results.facets, themes), yearRangeForm(lang)),
-      results.totalCount === 0 ? h("p", { class: "empty" }, t(lang, "noResults")) : [csvButton(lang, "downloadResults", exportSearch), list],
+      h("div", { class: "result-tools" },
+        collapsibleFilters(lang, filterCount(state), facetsView(lang, results.facets, themes), yearRangeForm(lang)),
+        results.totalCount ? csvButton(lang, "downloadResults", exportSearch) : null),
+      results.totalCount === 0 ? h("p", { class: "empty" }, t(lang, "noResults")) : list,
       more,
     );
   } catch (error) {

@@ -207,7 +207,7 @@ export function renderNetwork(network, options) {
     const angle = a.angle + (index - 0.5) * 0.35;
     const category = (flow.category ?? "MATERIAL").toLowerCase();
     const from = { x: a.x + Math.cos(angle) * (NODE_R + 2), y: a.y + Math.sin(angle) * (NODE_R + 2) };
-    const to = { x: a.x + Math.cos(angle) * 26, y: a.y + Math.sin(angle) * 26 };
+    const to = { x: a.x + Math.cos(angle) * 40, y: a.y + Math.sin(angle) * 40 };
     const g = el("g", { class: `open-flow cat-${category}`, "data-id": flow.id });
     g.append(
       el("title", {}, `${flow.from?.name ?? ""} → ${options.openLabel}: ${flow.label}`),

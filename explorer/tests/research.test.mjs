@@ -195,19 +195,28 @@ test("the flows page pages forwards and backwards with the API's cursors", async
   // (Not Kalundborg, whose network the other tests and the screenshots show.)
   const { caseStudies } = await api("{ caseStudies(first: 100) { nodes { id slug actors { actor { id } } } } }");
   const host = caseStudies.nodes.find((c) => c.actors.length >= 2 && c.slug !== "kalundborg-symbiosis");
+  const write = (query, variables) => fetch(new URL("/graphql", BASE), {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  }).then((r) => r.json());
+  const added = [];
+  // They go again when the test ends, so that later tests and screenshots see the seed data.
+  t.after(async () => {
+    for (const flow of added) {
+      const deleted = await write("mutation($id: ID!, $v: Int!) { deleteResourceFlow(id: $id, expectedVersion: $v) { id } }", { id: flow.id, v: flow.version });
+      assert.equal(deleted.errors, undefined, JSON.stringify(deleted.errors));
+    }
+  });
   for (let i = 0; i < 25; i++) {
-    const created = await fetch(new URL("/graphql", BASE), {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({
-        query: "mutation($input: CreateResourceFlowInput!) { createResourceFlow(input: $input) { id } }",
-        variables: { input: {
-          caseStudyId: host.id, fromActorId: host.actors[0].actor.id, toActorId: host.actors[1].actor.id,
-          resource: `${word} ${String(i).padStart(2, "0")}`, category: "WATER", status: "PLANNED", originalLang: "en",
-        } },
-      }),
-    }).then((r) => r.json());
+    const created = await write("mutation($input: CreateResourceFlowInput!) { createResourceFlow(input: $input) { id version } }", {
+      input: {
+        caseStudyId: host.id, fromActorId: host.actors[0].actor.id, toActorId: host.actors[1].actor.id,
+        resource: `${word} ${String(i).padStart(2, "0")}`, category: "WATER", status: "PLANNED", originalLang: "en",
+      },
+    });
     assert.ok(created.data?.createResourceFlow?.id, JSON.stringify(created));
+    added.push(created.data.createResourceFlow);
   }
   const { resourceFlows } = await api("query($f: ResourceFlowFilter) { resourceFlows(filter: $f, first: 100) { totalCount nodes { id } } }", { f: { resourceContains: word } });
   assert.equal(resourceFlows.totalCount, 25);
@@ -416,5 +425,8 @@ for (const width of [390, 1000, 1280]) {
     await page.locator("#record svg.network").waitFor();
     if (width < 960) await page.locator("#record").evaluate((node) => node.scrollIntoView({ block: "start", behavior: "instant" }));
     await save(`explorer-${width}-case-study`);
+    // And its network diagram, scrolled into view.
+    await page.locator("#record .network-wrap").evaluate((node) => node.closest(".block").scrollIntoView({ block: "start", behavior: "instant" }));
+    await save(`explorer-${width}-network`);
   });
 }
