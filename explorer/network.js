@@ -102,8 +102,10 @@ export function renderNetwork(network, options) {
   const svg = el("svg", {
     viewBox: `0 0 ${width} ${height}`,
     class: "network",
-    role: "img",
-    "aria-labelledby": "network-title network-desc",
+    // A group, not an image: its actors are links a keyboard and a screen reader reach.
+    role: "group",
+    "aria-labelledby": "network-title",
+    "aria-describedby": "network-desc",
     width,
     height,
   });

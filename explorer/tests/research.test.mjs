@@ -175,6 +175,11 @@ test("the flows page filters, pages and names resources in the chosen language",
   const withQuantity = await apply({ status: "", quantity: "yes" }, /f\.quantity=yes/, { hasQuantity: true });
   assert.ok(withQuantity >= 1);
   assert.match(await table.innerText(), /175\.000 t\/yr/, "the gypsum flow with its quantity, in Danish number format");
+  const file = await downloaded(page, () => page.locator("#browse button.download").click());
+  assert.equal(file.name, "symbios-flows.csv");
+  const rows = parseCsv(file.text.slice(1));
+  assert.equal(rows.length - 1, withQuantity, "the CSV holds the filtered flows");
+  assert.ok(rows.slice(1).every((row) => row[6] !== ""), "each with its quantity");
 
   // A shared link reproduces the filtered page; Back returns to the previous filter.
   const other = await open(t, page.url());
