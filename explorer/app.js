@@ -448,6 +448,8 @@ let recordToken = 0;
 
 function render({ focus = null } = {}) {
   applyLanguage();
+  // The flows and statistics views are tables: they take the whole width until a record opens.
+  $("main.panes").classList.toggle("wide", Boolean(state.view) && !state.open);
   const sKey = JSON.stringify([state.lang, state.view, state.view === "flows" ? state.flows : null, state.view === "stats" ? state.statsCountry : null,
     state.q, state.types, state.country, state.theme, state.tlang, state.yearFrom, state.yearTo]);
   if (sKey !== browseKey) {

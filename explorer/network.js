@@ -206,7 +206,10 @@ export function renderNetwork(network, options) {
     if (!a) continue;
     const index = stubs.get(flow.from.slug) ?? 0;
     stubs.set(flow.from.slug, index + 1);
-    const angle = a.angle + (index - 0.5) * 0.35;
+    // Away from the actor's name: down when the name is beside the node, sideways when it
+    // is above or below.
+    const beside = Math.abs(Math.cos(a.angle)) > 0.35;
+    const angle = (beside ? Math.PI / 2 : 0) + index * 0.45;
     const category = (flow.category ?? "MATERIAL").toLowerCase();
     const from = { x: a.x + Math.cos(angle) * (NODE_R + 2), y: a.y + Math.sin(angle) * (NODE_R + 2) };
     const to = { x: a.x + Math.cos(angle) * 40, y: a.y + Math.sin(angle) * 40 };
