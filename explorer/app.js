@@ -4,6 +4,9 @@
 // (the server's CSP enforces this with Trusted Types).
 import { LANGS, preferredLang, t, tn, label, langName, countryName, ownName } from "./i18n.js";
 import { renderMap } from "./map.js";
+import { renderNetwork, renderLegend, CATEGORIES } from "./network.js";
+import { csvText, downloadCsv } from "./csv.js";
+import { apa, bibtex } from "./cite.js";
 
 // ---------------------------------------------------------------------------------------
 // API access
@@ -129,12 +132,16 @@ const Q_CASE = `query CaseStudy($slug: String!, $lang: String) {
     body(lang: $lang) { ...T }
     themes { slug label(lang: $lang) { text } }
     actors { role actor { slug name kind country } }
-    flows { id resource category quantity unit year status ewcCode
+    flows { id resource resourceLang resourceName(lang: $lang) { text lang original } category quantity unit year status ewcCode
       from { slug name } to { slug name } description(lang: $lang) { ...T } }
+    network { nodeCount edgeCount nodes { slug name kind }
+      edges { id category resourceName(lang: $lang) { text } from { slug name } to { slug name } }
+      openFlows { id category resourceName(lang: $lang) { text } from { slug name } } }
     impacts { metric value unit year note }
     projects { slug name acronym status startDate endDate
       fundings { programme amount currency periodStart periodEnd funder { slug name kind country } } }
     sources { url title accessed }
+    updatedAt
   }
 } ${LOCALIZED}`;
 
@@ -144,9 +151,10 @@ const Q_ACTOR = `query Actor($slug: String!, $lang: String) {
     description(lang: $lang) { ...T }
     identifiers { scheme value }
     projects { role project { slug name acronym status } }
-    caseStudies { role caseStudy { slug title country } }
-    flowsOut { id resource category to { slug name } caseStudy { slug title } }
-    flowsIn { id resource category from { slug name } caseStudy { slug title } }
+    caseStudies { role caseStudy { slug title country sources { url title accessed } } }
+    updatedAt
+    flowsOut { id resource resourceLang resourceName(lang: $lang) { text lang } category to { slug name } caseStudy { slug title } }
+    flowsIn { id resource resourceLang resourceName(lang: $lang) { text lang } category from { slug name } caseStudy { slug title } }
     funder { slug name }
   }
 } ${LOCALIZED}`;
@@ -158,7 +166,8 @@ const Q_PROJECT = `query Project($slug: String!, $lang: String) {
     themes { slug label(lang: $lang) { text } }
     participants { role actor { slug name kind country } }
     fundings { programme amount currency periodStart periodEnd funder { slug name kind country } }
-    caseStudies { slug title country }
+    caseStudies { slug title country sources { url title accessed } }
+    updatedAt
   }
 } ${LOCALIZED}`;
 
@@ -171,23 +180,102 @@ const Q_FUNDER = `query Funder($slug: String!, $lang: String) {
   }
 } ${LOCALIZED}`;
 
+const Q_FLOWS = `query Flows($filter: ResourceFlowFilter, $lang: String, $first: Int, $after: String, $last: Int, $before: String) {
+  resourceFlows(filter: $filter, orderBy: { field: RESOURCE }, first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    nodes { id resource resourceLang resourceName(lang: $lang) { text lang original } category quantity unit year status
+      caseStudy { slug title country } from { slug name kind } to { slug name kind } }
+  }
+}`;
+
+const Q_STATS = `query Statistics($filter: CaseStudyFilter) {
+  statistics(filter: $filter) {
+    caseStudies
+    caseStudiesByCountry { value count }
+    caseStudiesByStatus { value count }
+    caseStudiesByTheme { theme count }
+    actorsByKind { value count }
+    flowsByCategory { value count }
+    impacts { metric unit total figures }
+  }
+}`;
+
+const Q_SEARCH_EXPORT = `query SearchExport($q: String!, $lang: String, $types: [SearchType!], $filter: SearchFilter, $after: String) {
+  search(query: $q, lang: $lang, types: $types, filter: $filter, first: 100, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { score
+      entity { __typename
+        ... on CaseStudy { slug title country establishedYear kind summary(lang: $lang) { text } }
+        ... on Project { slug name acronym startDate summary(lang: $lang) { text } }
+        ... on Actor { slug name kind country }
+        ... on Funder { slug name kind country } } } }
+  }
+}`;
+
 // ---------------------------------------------------------------------------------------
 // State and URL
 
 const TYPE_OF = { CaseStudy: "case-study", Project: "project", Actor: "actor", Funder: "funder" };
 const SEARCH_TYPES = ["CASE_STUDY", "PROJECT", "ACTOR", "FUNDER"];
 
+const VIEWS = ["flows", "stats"];
+const FLOW_STATUSES = ["ACTIVE", "HISTORIC", "PLANNED", "POTENTIAL"];
+const ACTOR_KINDS = ["COMPANY", "MUNICIPALITY", "REGION", "UNIVERSITY", "RESEARCH_INSTITUTE", "CLUSTER", "NETWORK", "AGENCY", "NGO", "CONSULTANCY", "PERSON"];
+const YEAR = /^\d{4}$/;
+const COUNTRY = /^[A-Z]{2}$/;
+const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
+const CURSOR = /^[A-Za-z0-9+/=_-]{1,200}$/;
+
+/** One value of P's NAME when it is one of ALLOWED (a list or a pattern), else null. */
+function oneOf(p, name, allowed) {
+  const v = p.get(name);
+  if (v == null) return null;
+  return (Array.isArray(allowed) ? allowed.includes(v) : allowed.test(v)) ? v : null;
+}
+
+/** The flows page's filter and page, from the `f.`-prefixed parameters. */
+function readFlowState(p) {
+  const resource = (p.get("f.resource") ?? "").replace(/\s+/g, " ").trim().slice(0, 200);
+  const quantity = oneOf(p, "f.quantity", ["yes", "no"]);
+  return {
+    category: oneOf(p, "f.category", CATEGORIES),
+    resource: resource || null,
+    country: oneOf(p, "f.country", COUNTRY),
+    caseStudy: oneOf(p, "f.caseStudy", SLUG),
+    fromKind: oneOf(p, "f.fromKind", ACTOR_KINDS),
+    toKind: oneOf(p, "f.toKind", ACTOR_KINDS),
+    status: oneOf(p, "f.status", FLOW_STATUSES),
+    quantity,
+    after: oneOf(p, "f.after", CURSOR),
+    before: oneOf(p, "f.before", CURSOR),
+  };
+}
+
+const FLOW_PARAMS = ["category", "resource", "country", "caseStudy", "fromKind", "toKind", "status", "quantity", "after", "before"];
+const emptyFlows = () => Object.fromEntries(FLOW_PARAMS.map((k) => [k, null]));
+
 function readState(url = new URL(location.href)) {
   const p = url.searchParams;
   const lang = LANGS.includes(p.get("lang")) ? p.get("lang") : preferredLang();
+  // `year` (one year, from older links) is the range from that year to that year.
+  const year = oneOf(p, "year", YEAR);
+  let yearFrom = oneOf(p, "yearFrom", YEAR) ?? year;
+  let yearTo = oneOf(p, "yearTo", YEAR) ?? year;
+  if (yearFrom && yearTo && Number(yearFrom) > Number(yearTo)) [yearFrom, yearTo] = [yearTo, yearFrom];
   return {
+    view: oneOf(p, "view", VIEWS),
+    flows: readFlowState(p),
+    statsCountry: oneOf(p, "s.country", COUNTRY),
+    yearFrom,
+    yearTo,
     q: (p.get("q") ?? "").trim(),
     lang,
     types: p.getAll("type").filter((v) => SEARCH_TYPES.includes(v)),
     country: p.getAll("country"),
     theme: p.getAll("theme"),
     tlang: p.getAll("tlang"),
-    year: /^\d{4}$/.test(p.get("year") ?? "") ? p.get("year") : null,
     open: /^(case-study|project|actor|funder):[^:]+$/.test(p.get("open") ?? "") ? p.get("open") : null,
   };
 }
@@ -200,13 +288,19 @@ function queryString(s) {
   for (const v of s.country) p.append("country", v);
   for (const v of s.theme) p.append("theme", v);
   for (const v of s.tlang) p.append("tlang", v);
-  if (s.year) p.set("year", s.year);
+  if (s.yearFrom) p.set("yearFrom", s.yearFrom);
+  if (s.yearTo) p.set("yearTo", s.yearTo);
+  if (s.view) p.set("view", s.view);
+  if (s.view === "flows") {
+    for (const k of FLOW_PARAMS) if (s.flows[k]) p.set(`f.${k}`, s.flows[k]);
+  }
+  if (s.view === "stats" && s.statsCountry) p.set("s.country", s.statsCountry);
   if (s.open) p.set("open", s.open);
   return `?${p}`;
 }
 
 const hrefFor = (patch) => `${location.pathname}${queryString({ ...state, ...patch })}`;
-const hasSearch = (s) => Boolean(s.q || s.types.length || s.country.length || s.theme.length || s.tlang.length || s.year);
+const hasSearch = (s) => Boolean(s.q || s.types.length || s.country.length || s.theme.length || s.tlang.length || s.yearFrom || s.yearTo);
 
 let state = readState();
 
@@ -354,12 +448,17 @@ let recordToken = 0;
 
 function render({ focus = null } = {}) {
   applyLanguage();
-  const sKey = JSON.stringify([state.lang, state.q, state.types, state.country, state.theme, state.tlang, state.year]);
+  // The flows and statistics views are tables: they take the whole width until a record opens.
+  $("main.panes").classList.toggle("wide", Boolean(state.view) && !state.open);
+  const sKey = JSON.stringify([state.lang, state.view, state.view === "flows" ? state.flows : null, state.view === "stats" ? state.statsCountry : null,
+    state.q, state.types, state.country, state.theme, state.tlang, state.yearFrom, state.yearTo]);
   if (sKey !== browseKey) {
     browseKey = sKey;
-    if (hasSearch(state)) runSearch();
+    if (state.view === "flows") showFlows();
+    else if (state.view === "stats") showStats();
+    else if (hasSearch(state)) runSearch();
     else showHome();
-  } else if (!hasSearch(state)) {
+  } else if (!hasSearch(state) && !state.view) {
     markActivePoint();
   }
   const rKey = JSON.stringify([state.lang, state.open]);
@@ -385,7 +484,22 @@ function applyLanguage() {
   }
   select.value = lang;
   $("#home-link").href = `${location.pathname}${queryString({ ...emptySearch(), lang, open: null })}`;
+  viewsNav(lang);
   updateTitle();
+}
+
+/** The browse pane's views: the case studies (and search), every flow, the statistics. */
+function viewsNav(lang) {
+  const current = state.view ?? "cases";
+  const link = (view, key, patch) => h("li", {}, h("a", {
+    href: hrefFor({ ...emptySearch(), ...patch }), "data-nav": "browse", "data-view": view,
+    class: current === view ? "selected" : null, "aria-current": current === view ? "page" : null,
+  }, t(lang, key)));
+  fill($("#views"), h("ul", {},
+    link("cases", "viewCases", { view: null }),
+    link("flows", "viewFlows", { view: "flows", flows: emptyFlows() }),
+    link("stats", "viewStats", { view: "stats", statsCountry: null })));
+  $("#views").setAttribute("aria-label", t(lang, "views"));
 }
 
 let recordTitle = null;
@@ -394,7 +508,7 @@ function updateTitle() {
   document.title = recordTitle ? `${recordTitle} – ${app}` : state.q ? `${state.q} – ${app}` : app;
 }
 
-const emptySearch = () => ({ q: "", types: [], country: [], theme: [], tlang: [], year: null });
+const emptySearch = () => ({ q: "", types: [], country: [], theme: [], tlang: [], yearFrom: null, yearTo: null, view: null });
 
 // --- start page ------------------------------------------------------------------------
 
@@ -460,10 +574,8 @@ function searchVariables(s, after = null) {
   if (s.country.length) filter.country = s.country;
   if (s.theme.length) filter.theme = s.theme;
   if (s.tlang.length) filter.lang = s.tlang;
-  if (s.year) {
-    filter.yearFrom = Number(s.year);
-    filter.yearTo = Number(s.year);
-  }
+  if (s.yearFrom) filter.yearFrom = Number(s.yearFrom);
+  if (s.yearTo) filter.yearTo = Number(s.yearTo);
   return {
     q: s.q,
     lang: s.lang,
@@ -495,8 +607,11 @@ async function runSearch() {
     const more = moreButton(lang, results.pageInfo, list);
     fill(body,
       h("h2", { id: "browse-heading", class: "visually-hidden", tabindex: "-1" }, count),
+      typeTabs(lang, results.facets.type),
       activeFilters(lang, themes),
-      facetsView(lang, results.facets, themes),
+      h("div", { class: "result-tools" },
+        collapsibleFilters(lang, filterCount(state), facetsView(lang, results.facets, themes), yearRangeForm(lang)),
+        results.totalCount ? csvButton(lang, "downloadResults", exportSearch) : null),
       results.totalCount === 0 ? h("p", { class: "empty" }, t(lang, "noResults")) : list,
       more,
     );
@@ -601,23 +716,95 @@ const FACETS = [
   { name: "country", param: "country", label: (lang, v) => countryName(lang, v) },
   { name: "theme", param: "theme", label: (lang, v, themes) => themes.get(v) ?? v },
   { name: "lang", param: "tlang", label: (lang, v) => langName(lang, v) },
-  { name: "year", param: "year", label: (lang, v) => v, single: true },
+  {
+    name: "year",
+    label: (lang, v) => v,
+    // A year is selected when the range is that one year; picking it sets the range to it.
+    selected: (s) => (s.yearFrom && s.yearFrom === s.yearTo ? [s.yearFrom] : []),
+    toggle: (s, v) => (s.yearFrom === v && s.yearTo === v ? { yearFrom: null, yearTo: null } : { yearFrom: v, yearTo: v }),
+  },
 ];
 
 function selectedValues(facet) {
-  const v = state[facet.param];
-  return facet.single ? (v ? [v] : []) : v;
+  return facet.selected ? facet.selected(state) : state[facet.param];
 }
 
 function toggled(facet, value) {
+  if (facet.toggle) return facet.toggle(state, value);
   const current = selectedValues(facet);
-  const next = current.includes(value) ? current.filter((x) => x !== value) : [...current, value];
-  if (facet.single) return { [facet.param]: current.includes(value) ? null : value };
-  return { [facet.param]: next };
+  return { [facet.param]: current.includes(value) ? current.filter((x) => x !== value) : [...current, value] };
+}
+
+// The record types as tabs, case studies first; "All" leaves the type open.
+const TAB_TYPES = ["CASE_STUDY", "PROJECT", "ACTOR", "FUNDER"];
+
+function typeTabs(lang, typeFacet) {
+  const counts = new Map((typeFacet ?? []).map(({ value, count }) => [value.toUpperCase(), count]));
+  const current = state.types.length === 1 ? state.types[0] : state.types.length ? null : "ALL";
+  const tab = (value, text, count) => h("li", {}, h("a", {
+    href: hrefFor({ types: value === "ALL" ? [] : [value] }),
+    "data-nav": "browse",
+    class: `tab${current === value ? " selected" : ""}`,
+    "aria-current": current === value ? "page" : null,
+    "data-facet": "type",
+    "data-value": value,
+  }, text, count != null ? h("span", { class: "count" }, ` ${fmtNumber(lang, count)}`) : null));
+  return h("nav", { class: "tabs", "aria-label": t(lang, "facet_type") }, h("ul", {},
+    tab("ALL", t(lang, "tabAll"), null),
+    TAB_TYPES.map((type) => tab(type, label(lang, "typePlural", type), counts.get(type) ?? (current === "ALL" ? 0 : null)))));
+}
+
+/** How many filters (besides the type and the words) the search has. */
+const filterCount = (s) => s.country.length + s.theme.length + s.tlang.length + (s.yearFrom || s.yearTo ? 1 : 0);
+
+// Narrow screens show the filters behind a toggle, so that the first results come first;
+// the toggle remembers being opened while the page lives.
+let filtersOpen = false;
+
+function collapsibleFilters(lang, active, ...content) {
+  const panel = h("div", { id: "filters", class: `filters${filtersOpen ? " open" : ""}` }, ...content);
+  const toggle = h("button", {
+    type: "button", class: "filters-toggle", "aria-expanded": String(filtersOpen), "aria-controls": "filters",
+    onclick: () => {
+      filtersOpen = !filtersOpen;
+      panel.classList.toggle("open", filtersOpen);
+      toggle.setAttribute("aria-expanded", String(filtersOpen));
+    },
+  }, active ? t(lang, "filtersActive", { n: fmtNumber(lang, active) }) : t(lang, "filters"));
+  return h("div", { class: "filter-area" }, toggle, panel);
+}
+
+function yearRangeText(lang, s) {
+  if (s.yearFrom && s.yearTo) return s.yearFrom === s.yearTo ? s.yearFrom : `${s.yearFrom}–${s.yearTo}`;
+  if (s.yearFrom) return t(lang, "yearSince", { year: s.yearFrom });
+  if (s.yearTo) return t(lang, "yearUntil", { year: s.yearTo });
+  return null;
+}
+
+/** From/to year inputs; applying them puts the range in the URL. */
+function yearRangeForm(lang) {
+  const input = (name, text) => h("label", {}, h("span", {}, text),
+    h("input", { type: "number", name, min: "1800", max: "2100", step: "1", inputmode: "numeric", value: state[name] ?? "", class: "year" }));
+  return h("form", {
+    class: "year-range", role: "group", "aria-labelledby": "year-range-heading",
+    onsubmit: (event) => {
+      event.preventDefault();
+      const form = new FormData(event.target);
+      const year = (name) => (YEAR.test(String(form.get(name)).trim()) ? String(form.get(name)).trim() : null);
+      let [from, to] = [year("yearFrom"), year("yearTo")];
+      if (from && to && Number(from) > Number(to)) [from, to] = [to, from];
+      navigate({ yearFrom: from, yearTo: to });
+    },
+  },
+  h("h3", { id: "year-range-heading" }, t(lang, "yearRange")),
+  h("div", { class: "year-inputs" },
+    input("yearFrom", t(lang, "yearFrom")),
+    input("yearTo", t(lang, "yearTo")),
+    h("button", { type: "submit" }, t(lang, "apply"))));
 }
 
 function facetsView(lang, facets, themes) {
-  const groups = FACETS.map((facet) => {
+  const groups = FACETS.filter((facet) => facet.name !== "type").map((facet) => {
     const values = [...(facets[facet.name] ?? [])];
     if (facet.name === "year") values.sort((a, b) => Number(b.value) - Number(a.value));
     const selected = selectedValues(facet);
@@ -657,11 +844,325 @@ function activeFilters(lang, themes) {
         }, text, h("span", { "aria-hidden": "true" }, " ×"))));
     }
   }
+  const range = yearRangeText(lang, state);
+  if (range && !(state.yearFrom && state.yearFrom === state.yearTo)) {
+    chips.push(h("li", {}, h("a", {
+      href: hrefFor({ yearFrom: null, yearTo: null }), "data-nav": "browse", class: "chip",
+      "aria-label": t(lang, "removeFilter", { label: range }),
+    }, range, h("span", { "aria-hidden": "true" }, " ×"))));
+  }
   if (!chips.length) return null;
   if (chips.length > 1) {
-    chips.push(h("li", {}, h("a", { href: hrefFor({ types: [], country: [], theme: [], tlang: [], year: null }), "data-nav": "browse", class: "chip clear" }, t(lang, "clearFilters"))));
+    chips.push(h("li", {}, h("a", { href: hrefFor({ types: [], country: [], theme: [], tlang: [], yearFrom: null, yearTo: null }), "data-nav": "browse", class: "chip clear" }, t(lang, "clearFilters"))));
   }
   return h("ul", { class: "chips", "aria-label": t(lang, "filters") }, chips);
+}
+
+// --- flows page ------------------------------------------------------------------------
+
+const FLOWS_PAGE = 20;
+
+/** The API's ResourceFlowFilter for the flows page's state. */
+function flowFilter(f) {
+  const filter = {};
+  if (f.category) filter.category = [f.category];
+  if (f.resource) filter.resourceContains = f.resource;
+  if (f.country) filter.country = [f.country];
+  if (f.caseStudy) filter.caseStudy = [f.caseStudy];
+  if (f.fromKind) filter.fromActorKind = [f.fromKind];
+  if (f.toKind) filter.toActorKind = [f.toKind];
+  if (f.status) filter.status = [f.status];
+  if (f.quantity) filter.hasQuantity = f.quantity === "yes";
+  return Object.keys(filter).length ? filter : null;
+}
+
+function flowVariables(s, page = s.flows) {
+  const paging = page.before ? { last: FLOWS_PAGE, before: page.before } : { first: FLOWS_PAGE, after: page.after };
+  return { filter: flowFilter(s.flows), lang: s.lang, ...paging };
+}
+
+/** A select of the flows page's filter form: "any" and then OPTIONS (`[value, text]`). */
+function filterSelect(lang, name, text, options, selected) {
+  return h("label", {}, h("span", {}, text),
+    h("select", { name },
+      h("option", { value: "" }, t(lang, "anyValue")),
+      options.map(([value, words]) => h("option", { value, selected: value === selected }, words))));
+}
+
+function flowFilterForm(lang, cases) {
+  const f = state.flows;
+  const countries = [...new Set(cases.map((c) => c.country))].sort();
+  const form = h("form", {
+    class: "flow-filters",
+    onsubmit: (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      const value = (name) => String(data.get(name) ?? "").trim() || null;
+      navigate({ flows: { ...emptyFlows(), ...Object.fromEntries(FLOW_PARAMS.filter((k) => k !== "after" && k !== "before").map((k) => [k, value(k)])) } });
+    },
+  },
+  h("label", {}, h("span", {}, t(lang, "resourceContains")), h("input", { type: "search", name: "resource", value: f.resource ?? "", maxlength: "200" })),
+  filterSelect(lang, "category", t(lang, "category"), CATEGORIES.map((c) => [c, label(lang, "flowCategory", c)]), f.category),
+  filterSelect(lang, "country", t(lang, "country"), countries.map((c) => [c, countryName(lang, c)]), f.country),
+  filterSelect(lang, "caseStudy", t(lang, "caseStudy"), cases.map((c) => [c.slug, c.title]), f.caseStudy),
+  filterSelect(lang, "fromKind", t(lang, "fromKind"), ACTOR_KINDS.map((k) => [k, label(lang, "actorKind", k)]), f.fromKind),
+  filterSelect(lang, "toKind", t(lang, "toKind"), ACTOR_KINDS.map((k) => [k, label(lang, "actorKind", k)]), f.toKind),
+  filterSelect(lang, "status", t(lang, "status"), FLOW_STATUSES.map((v) => [v, label(lang, "flowStatus", v)]), f.status),
+  filterSelect(lang, "quantity", t(lang, "quantity"), [["yes", t(lang, "withQuantity")], ["no", t(lang, "withoutQuantity")]], f.quantity),
+  h("p", { class: "form-actions" },
+    h("button", { type: "submit" }, t(lang, "apply")),
+    flowFilter(f) ? h("a", { href: hrefFor({ flows: emptyFlows() }), "data-nav": "browse" }, t(lang, "clearFilters")) : null));
+  return form;
+}
+
+async function showFlows() {
+  const token = ++browseToken;
+  const lang = state.lang;
+  const body = $("#browse-body");
+  body.setAttribute("aria-busy", "true");
+  $("#status").textContent = t(lang, "loading");
+  try {
+    const [data, home] = await Promise.all([gql(Q_FLOWS, flowVariables(state)), homeFor(lang)]);
+    if (token !== browseToken) return;
+    showError(null);
+    const flows = data.resourceFlows;
+    const count = tn(lang, "flowsCount", flows.totalCount);
+    $("#status").textContent = count;
+    const f = state.flows;
+    const active = FLOW_PARAMS.filter((k) => k !== "after" && k !== "before" && f[k]).length;
+    const page = flows.pageInfo;
+    // Relay lets a server leave hasPreviousPage false when paging forwards (and hasNextPage
+    // when paging back): a cursor we came through says there is a page on that side.
+    const hasPrevious = page.hasPreviousPage || Boolean(f.after);
+    const hasNext = page.hasNextPage || Boolean(f.before);
+    const pager = h("nav", { class: "pager", "aria-label": t(lang, "pages") },
+      hasPrevious ? h("a", { href: hrefFor({ flows: { ...f, after: null, before: page.startCursor } }), "data-nav": "browse", rel: "prev" }, `← ${t(lang, "previous")}`) : null,
+      hasNext ? h("a", { href: hrefFor({ flows: { ...f, before: null, after: page.endCursor } }), "data-nav": "browse", rel: "next" }, `${t(lang, "next")} →`) : null);
+    fill(body,
+      h("h2", { id: "browse-heading", tabindex: "-1" }, t(lang, "flowsPage")),
+      h("p", { class: "intro" }, t(lang, "flowsIntro")),
+      collapsibleFilters(lang, active, flowFilterForm(lang, home.caseStudies.nodes)),
+      flows.totalCount ? [
+        csvButton(lang, "downloadFlows", () => exportFlows(lang)),
+        flowsTable(lang, flows.nodes, { caseColumn: true }),
+        pager,
+      ] : h("p", { class: "empty" }, t(lang, "noFlowsFound")));
+  } catch (error) {
+    if (token !== browseToken || error.name === "AbortError") return;
+    $("#status").textContent = "";
+    browseKey = null;
+    showError(error, () => render());
+  } finally {
+    if (token === browseToken) body.removeAttribute("aria-busy");
+  }
+}
+
+/** Every flow the flows page's filter holds (up to EXPORT_LIMIT) as CSV. */
+async function exportFlows(lang) {
+  const rows = [];
+  let after = null;
+  do {
+    const data = await gql(Q_FLOWS, { filter: flowFilter(state.flows), lang, first: 100, after });
+    rows.push(...data.resourceFlows.nodes.map((f) => flowRow(f)));
+    after = data.resourceFlows.pageInfo.hasNextPage ? data.resourceFlows.pageInfo.endCursor : null;
+  } while (after && rows.length < EXPORT_LIMIT);
+  return ["symbios-flows.csv", csvText(FLOW_HEADER(lang), rows.slice(0, EXPORT_LIMIT))];
+}
+
+// --- statistics --------------------------------------------------------------------------
+
+/** A table of counts with a bar each (widths set through the CSSOM, which the CSP allows). */
+function countTable(lang, caption, rows) {
+  if (!rows.length) return null;
+  const max = Math.max(...rows.map((r) => r.count), 1);
+  return h("table", { class: "counts" },
+    h("caption", {}, caption),
+    h("tbody", {}, rows.map((r) => {
+      const bar = h("span", { class: "bar", "aria-hidden": "true" });
+      bar.style.inlineSize = `${Math.round((100 * r.count) / max)}%`;
+      return h("tr", {}, h("th", { scope: "row" }, r.label), h("td", { class: "num" }, fmtNumber(lang, r.count)), h("td", { class: "bar-cell" }, bar));
+    })));
+}
+
+async function showStats() {
+  const token = ++browseToken;
+  const lang = state.lang;
+  const body = $("#browse-body");
+  body.setAttribute("aria-busy", "true");
+  $("#status").textContent = t(lang, "loading");
+  try {
+    const filter = state.statsCountry ? { country: [state.statsCountry] } : null;
+    const [data, themes, home] = await Promise.all([
+      gql(Q_STATS, { filter }),
+      themesFor(lang).catch(() => new Map()),
+      homeFor(lang),
+    ]);
+    if (token !== browseToken) return;
+    showError(null);
+    const st = data.statistics;
+    $("#status").textContent = tn(lang, "caseStudiesCount", st.caseStudies);
+    const countries = [...new Set(home.caseStudies.nodes.map((c) => c.country))].sort();
+    const picker = h("form", {
+      class: "stats-filter",
+      onsubmit: (event) => {
+        event.preventDefault();
+        navigate({ statsCountry: String(new FormData(event.target).get("country") ?? "") || null });
+      },
+    }, filterSelect(lang, "country", t(lang, "country"), countries.map((c) => [c, countryName(lang, c)]), state.statsCountry),
+    h("button", { type: "submit" }, t(lang, "apply")));
+    fill(body,
+      h("h2", { id: "browse-heading", tabindex: "-1" }, t(lang, "statsTitle")),
+      h("p", { class: "intro" }, t(lang, "statsIntro")),
+      picker,
+      h("div", { class: "stats" },
+        countTable(lang, t(lang, "byCountry"), st.caseStudiesByCountry.map((r) => ({ label: countryName(lang, r.value), count: r.count }))),
+        countTable(lang, t(lang, "byStatus"), st.caseStudiesByStatus.map((r) => ({ label: label(lang, "caseStatus", r.value), count: r.count }))),
+        countTable(lang, t(lang, "byTheme"), st.caseStudiesByTheme.map((r) => ({ label: themes.get(r.theme) ?? r.theme, count: r.count }))),
+        countTable(lang, t(lang, "actorsByKind"), st.actorsByKind.map((r) => ({ label: label(lang, "actorKind", r.value), count: r.count }))),
+        countTable(lang, t(lang, "flowsByCategory"), st.flowsByCategory.map((r) => ({ label: label(lang, "flowCategory", r.value), count: r.count })))),
+      section(t(lang, "impactTotals"), st.impacts.length
+        ? h("table", { class: "impact-totals" },
+          h("thead", {}, h("tr", {}, [t(lang, "metricHeading"), t(lang, "total"), t(lang, "figures")].map((x) => h("th", { scope: "col" }, x)))),
+          h("tbody", {}, st.impacts.map((i) => h("tr", {},
+            h("th", { scope: "row" }, label(lang, "metric", i.metric)),
+            h("td", { class: "num" }, `${fmtNumber(lang, i.total)} ${i.unit}`),
+            h("td", { class: "num" }, fmtNumber(lang, i.figures))))))
+        : h("p", { class: "empty" }, t(lang, "noImpacts"))));
+  } catch (error) {
+    if (token !== browseToken || error.name === "AbortError") return;
+    $("#status").textContent = "";
+    browseKey = null;
+    showError(error, () => render());
+  } finally {
+    if (token === browseToken) body.removeAttribute("aria-busy");
+  }
+}
+
+// --- downloads -------------------------------------------------------------------------
+
+/** A button that builds a CSV with MAKE (async, returns `[name, text]`) and offers it. */
+function csvButton(lang, key, make) {
+  const button = h("button", { type: "button", class: "download" }, t(lang, key));
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const [name, text] = await make();
+      downloadCsv(name, text);
+    } catch (error) {
+      if (error.name !== "AbortError") showError(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+/** At most this many search results go into a CSV (ten pages of the largest size). */
+const EXPORT_LIMIT = 1000;
+
+const recordUrl = (type, slug) => new URL(`/?open=${encodeURIComponent(`${type}:${slug}`)}`, location.origin).href;
+
+/** Every result of the current search (up to EXPORT_LIMIT) as CSV. */
+async function exportSearch() {
+  const lang = state.lang;
+  const rows = [];
+  let after = null;
+  do {
+    const data = await gql(Q_SEARCH_EXPORT, searchVariables(state, after));
+    for (const { node } of data.search.edges) {
+      const e = node.entity;
+      const type = TYPE_OF[e.__typename];
+      rows.push([
+        type, e.title ?? e.name, e.acronym ?? "", e.slug, e.country ?? "", e.establishedYear ?? e.startDate?.slice(0, 4) ?? "",
+        e.kind ?? "", e.summary?.text ?? "", node.score, recordUrl(type, e.slug),
+      ]);
+    }
+    after = data.search.pageInfo.hasNextPage ? data.search.pageInfo.endCursor : null;
+  } while (after && rows.length < EXPORT_LIMIT);
+  const header = ["type", "name", "acronym", "slug", "country", "year", "kind", `summary_${lang}`, "score", "url"];
+  return [`symbios-search${state.q ? `-${fileSlug(state.q)}` : ""}.csv`, csvText(header, rows.slice(0, EXPORT_LIMIT))];
+}
+
+const fileSlug = (text) => text.normalize("NFKD").replace(/[^\w-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).toLowerCase() || "all";
+
+const FLOW_HEADER = (lang) => ["id", "case_study", `resource_${lang}`, "resource", "resource_lang", "category", "quantity", "unit", "year", "status", "from", "to"];
+
+function flowRow(f, caseSlug) {
+  return [
+    f.id, f.caseStudy?.slug ?? caseSlug ?? "", f.resourceName?.text ?? f.resource, f.resource, f.resourceLang ?? "", f.category,
+    f.quantity ?? "", f.unit ?? "", f.year ?? "", f.status, f.from?.name ?? "", f.to?.name ?? "",
+  ];
+}
+
+/** A case study's flows (already loaded with the record) as CSV. */
+function exportCaseFlows(lang, c) {
+  return async () => [`symbios-flows-${c.slug}.csv`, csvText(FLOW_HEADER(lang), c.flows.map((f) => flowRow(f, c.slug)))];
+}
+
+// --- citation --------------------------------------------------------------------------
+
+/** The sources of CASES (each with `sources`), each address once. */
+function sourcesOf(cases) {
+  const seen = new Set();
+  return cases.flatMap((c) => c?.sources ?? []).filter((s) => !seen.has(s.url) && seen.add(s.url));
+}
+
+/** "Cite this record": APA and BibTeX of RECORD, each with a copy button. */
+function citeSection(lang, record) {
+  const options = { url: recordUrl(record.type, record.slug), today: new Date().toISOString(), site: t("en", "appSite") };
+  const block = (name, text) => {
+    const pre = h("pre", { class: "citation", "data-style": name, tabindex: "0" }, text);
+    const said = h("span", { class: "copy-status", role: "status" });
+    const copy = h("button", { type: "button", class: "copy" }, t(lang, "copy"));
+    copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(text);
+        said.textContent = t(lang, "copied");
+      } catch {
+        // Without clipboard access: select the text for the reader to copy.
+        getSelection()?.selectAllChildren(pre);
+        said.textContent = t(lang, "copyFailed");
+      }
+    });
+    return h("div", { class: "cite-block" }, h("h4", {}, name), pre, h("p", { class: "copy-row" }, copy, said));
+  };
+  return h("section", { class: "block cite" },
+    h("h3", {}, t(lang, "cite")),
+    record.sources.length ? null : h("p", { class: "sub" }, t(lang, "citeNoSources")),
+    block("APA", apa(record, options)),
+    block("BibTeX", bibtex(record, options)));
+}
+
+// --- network ---------------------------------------------------------------------------
+
+function networkSection(lang, c) {
+  const net = c.network;
+  const flowLabel = (f) => f.resourceName?.text ?? "";
+  const data = {
+    nodes: net.nodes,
+    edges: net.edges.map((f) => ({ ...f, label: flowLabel(f) })),
+    openFlows: net.openFlows.map((f) => ({ ...f, label: flowLabel(f) })),
+  };
+  const description = t(lang, "networkDesc", { nodes: fmtNumber(lang, net.nodeCount), edges: fmtNumber(lang, net.edgeCount) });
+  const width = $("#record")?.clientWidth ? $("#record").clientWidth - 36 : 600;
+  const files = ["graphml", "gexf", "csv"].map((ext) => h("a", {
+    href: `/export/network.${ext}?caseStudy=${encodeURIComponent(c.slug)}`, download: "", class: "file",
+  }, ext === "csv" ? "CSV" : ext === "gexf" ? "GEXF" : "GraphML"));
+  return section(t(lang, "network"),
+    net.nodeCount ? h("figure", { class: "network-wrap" },
+      renderNetwork(data, {
+        width,
+        title: t(lang, "networkTitle", { name: c.title }),
+        description,
+        kindLabel: (kind) => label(lang, "actorKind", kind),
+        categoryLabel: (category) => label(lang, "flowCategory", category),
+        nodeHref: (node) => hrefFor({ open: `actor:${node.slug}` }),
+        onOpen: (node) => navigate({ open: `actor:${node.slug}` }, { focus: "record" }),
+        openLabel: t(lang, "several"),
+      }),
+      h("figcaption", {}, description, renderLegend(data, (category) => label(lang, "flowCategory", category), t(lang, "legend"))))
+      : h("p", { class: "empty" }, t(lang, "noNetwork")),
+    h("p", { class: "files" }, `${t(lang, "networkFiles")}: `, files.flatMap((a, i) => (i ? [" · ", a] : [a]))));
 }
 
 // --- records ---------------------------------------------------------------------------
@@ -740,7 +1241,11 @@ function caseStudyView(lang, c) {
       [t(lang, "status"), label(lang, "caseStatus", c.status)],
     ]),
     c.summary ? localized(lang, c.summary, { className: "lead" }) : null,
-    section(t(lang, "flows"), flowsTable(lang, c.flows)),
+    section(t(lang, "flows"), flowsTable(lang, c.flows),
+      c.flows.length ? h("p", { class: "actions" },
+        csvButton(lang, "downloadFlows", exportCaseFlows(lang, c)),
+        h("a", { href: hrefFor({ view: "flows", flows: { ...emptyFlows(), caseStudy: c.slug } }), "data-nav": "browse" }, t(lang, "flowsPageLink"))) : null),
+    networkSection(lang, c),
     c.impacts.length ? section(t(lang, "impacts"), impactsView(lang, c.impacts)) : null,
     section(t(lang, "actors"), h("ul", { class: "roles" },
       c.actors.map((r) => h("li", {},
@@ -751,10 +1256,18 @@ function caseStudyView(lang, c) {
     section(t(lang, "projects"), c.projects.length ? projectsWithFunding(lang, c.projects) : h("p", { class: "empty" }, t(lang, "noProjects"))),
     c.themes.length ? section(t(lang, "themes"), themesList(lang, c.themes)) : null,
     c.sources.length ? section(t(lang, "sources"), sourcesList(lang, c.sources)) : null,
+    citeSection(lang, { type: "case-study", slug: c.slug, title: c.title, updatedAt: c.updatedAt, sources: c.sources }),
   ];
 }
 
-function flowsTable(lang, flows) {
+/** A flow's resource in the interface language when it has a name in it, else the original. */
+function resourceCell(lang, f) {
+  const name = f.resourceName ?? { text: f.resource, lang: f.resourceLang ?? "en", original: true };
+  return h("span", { class: "resource", lang: name.lang }, name.text,
+    name.lang !== lang ? h("span", { class: "sub", lang }, ` (${langName(lang, name.lang)})`) : null);
+}
+
+function flowsTable(lang, flows, { caseColumn = false } = {}) {
   if (!flows.length) return h("p", { class: "empty" }, t(lang, "noFlows"));
   const actor = (a) => (a ? recordLink("actor", a.slug, a.name) : h("span", { class: "sub" }, t(lang, "several")));
   // One language marker for the whole table when every description has the same one.
@@ -766,17 +1279,19 @@ function flowsTable(lang, flows) {
     h("table", { class: "flows" },
       h("caption", {}, t(lang, "flowsCaption")),
       h("thead", {}, h("tr", {},
-        [t(lang, "resource"), t(lang, "category"), t(lang, "quantity"), t(lang, "fromTo"), t(lang, "status")].map((x) => h("th", { scope: "col" }, x)))),
-      h("tbody", {}, flows.map((f) => h("tr", {},
+        [t(lang, "resource"), t(lang, "status"), t(lang, "category"), t(lang, "quantity"), t(lang, "fromTo"), caseColumn ? t(lang, "caseStudy") : null]
+          .filter(Boolean).map((x) => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, flows.map((f) => h("tr", { "data-id": f.id },
         h("th", { scope: "row" },
-          h("span", { class: "resource", lang: "en" }, f.resource),
+          resourceCell(lang, f),
           f.description ? h("span", { class: "flow-desc", lang: f.description.lang }, f.description.text) : null,
           rowMarker(f)),
-        h("td", {}, h("span", { class: `cat cat-${f.category.toLowerCase()}` }, label(lang, "flowCategory", f.category))),
-        h("td", { class: "num" }, f.quantity != null ? `${fmtNumber(lang, f.quantity)} ${f.unit ?? ""}`.trim() : "–",
+        h("td", { class: "status", "data-label": t(lang, "status") }, label(lang, "flowStatus", f.status)),
+        h("td", { "data-label": t(lang, "category") }, h("span", { class: `cat cat-${f.category.toLowerCase()}` }, label(lang, "flowCategory", f.category))),
+        h("td", { class: "num", "data-label": t(lang, "quantity") }, f.quantity != null ? `${fmtNumber(lang, f.quantity)} ${f.unit ?? ""}`.trim() : "–",
           f.year ? h("span", { class: "sub" }, ` (${f.year})`) : null),
-        h("td", { class: "fromto" }, actor(f.from), h("span", { "aria-hidden": "true" }, " → "), h("span", { class: "visually-hidden" }, " – "), actor(f.to)),
-        h("td", {}, label(lang, "flowStatus", f.status)))))));
+        h("td", { class: "fromto", "data-label": t(lang, "fromTo") }, actor(f.from), h("span", { "aria-hidden": "true" }, " → "), h("span", { class: "visually-hidden" }, " – "), actor(f.to)),
+        caseColumn ? h("td", { "data-label": t(lang, "caseStudy") }, f.caseStudy ? recordLink("case-study", f.caseStudy.slug, f.caseStudy.title) : "–") : null)))));
 }
 
 function impactsView(lang, impacts) {
@@ -855,9 +1370,9 @@ function actorView(lang, a) {
       r.caseStudy ? recordLink("case-study", r.caseStudy.slug, r.caseStudy.title) : "–",
       h("span", { class: "role" }, label(lang, "caseRole", r.role)))))) : null,
     a.flowsOut.length || a.flowsIn.length ? section(t(lang, "flows"), h("ul", { class: "roles" },
-      a.flowsOut.map((f) => h("li", {}, h("span", { lang: "en" }, f.resource), " → ", f.to ? recordLink("actor", f.to.slug, f.to.name) : t(lang, "several"),
+      a.flowsOut.map((f) => h("li", {}, resourceCell(lang, f), " → ", f.to ? recordLink("actor", f.to.slug, f.to.name) : t(lang, "several"),
         h("span", { class: "role" }, label(lang, "flowCategory", f.category)))),
-      a.flowsIn.map((f) => h("li", {}, f.from ? recordLink("actor", f.from.slug, f.from.name) : "–", " → ", h("span", { lang: "en" }, f.resource),
+      a.flowsIn.map((f) => h("li", {}, f.from ? recordLink("actor", f.from.slug, f.from.name) : "–", " → ", resourceCell(lang, f),
         h("span", { class: "role" }, label(lang, "flowCategory", f.category)))))) : null,
     a.projects.length ? section(label(lang, "type", "PROJECT"), h("ul", { class: "roles" }, a.projects.map((r) => h("li", {},
       r.project ? recordLink("project", r.project.slug, r.project.acronym && !r.project.name.includes(r.project.acronym) ? `${r.project.name} (${r.project.acronym})` : r.project.name) : "–",
@@ -865,6 +1380,7 @@ function actorView(lang, a) {
     a.identifiers.length ? section(t(lang, "identifiers"), h("table", { class: "ids" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t(lang, "scheme")), h("th", { scope: "col" }, t(lang, "value")))),
       h("tbody", {}, a.identifiers.map((i) => h("tr", {}, h("td", {}, h("code", {}, i.scheme)), h("td", {}, h("code", {}, i.value))))))) : null,
+    citeSection(lang, { type: "actor", slug: a.slug, title: a.name, updatedAt: a.updatedAt, sources: sourcesOf(a.caseStudies.map((r) => r.caseStudy)) }),
   ];
 }
 
@@ -885,6 +1401,7 @@ function projectView(lang, p) {
       r.actor ? recordLink("actor", r.actor.slug, r.actor.name) : "–",
       h("span", { class: "role" }, label(lang, "partRole", r.role)),
       r.actor ? h("span", { class: "sub" }, countryName(lang, r.actor.country)) : null)))) : null,
+    citeSection(lang, { type: "project", slug: p.slug, title: p.acronym && !p.name.includes(p.acronym) ? `${p.name} (${p.acronym})` : p.name, updatedAt: p.updatedAt, sources: sourcesOf(p.caseStudies) }),
   ];
 }
 
@@ -984,7 +1501,7 @@ function setupSearchBox() {
     clearTimeout(timer);
     controller?.abort();
     close();
-    navigate({ q: input.value.trim() }, { focus: null });
+    navigate({ q: input.value.trim(), view: null }, { focus: null });
   });
 }
 

@@ -126,7 +126,7 @@ fi
 
 echo "testing the explorer at $url with $chromium_bin" >&2
 cd "$here"
-tests=(tests/explorer.test.mjs tests/graphiql.test.mjs)
+tests=(tests/formats.test.mjs tests/explorer.test.mjs tests/research.test.mjs tests/graphiql.test.mjs)
 # Against a running server (EXPLORER_URL given), the trusted-documents test needs
 # EXPLORER_TRUSTED_URL: a server with trusted_documents.enabled.
 [ -n "${EXPLORER_TRUSTED_URL:-}" ] && tests+=(tests/trusted.test.mjs)

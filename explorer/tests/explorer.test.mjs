@@ -164,7 +164,7 @@ test("a facet narrows the results and the count follows", async (t) => {
   await shot(page, "06-facet-dk");
 
   // A type facet on top, then back.
-  await page.locator('.facet-value[data-facet="type"][data-value="CASE_STUDY"]').click();
+  await page.locator('.tabs a[data-facet="type"][data-value="CASE_STUDY"]').click();
   await page.waitForURL(/type=CASE_STUDY/);
   const cs = countIn(await searched(page));
   assert.ok(cs >= 1 && cs <= dkCount);

@@ -165,6 +165,13 @@ async fn explorer_documents_run(backend: Backend) {
             "Actor" => json!({ "slug": slug("actors"), "lang": "en" }),
             "Project" => json!({ "slug": slug("projects"), "lang": "en" }),
             "Funder" => json!({ "slug": slug("funders"), "lang": "en" }),
+            "Flows" => json!({
+                "filter": { "caseStudy": ["kalundborg-symbiosis"] },
+                "lang": "da",
+                "first": 20
+            }),
+            "Statistics" => json!({ "filter": { "country": ["DK"] } }),
+            "SearchExport" => json!({ "q": "waste", "lang": "en" }),
             other => panic!("no variables for the explorer's {other}"),
         };
         let variables = variables.to_string();

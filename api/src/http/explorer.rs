@@ -13,6 +13,9 @@ const ASSETS: &[Asset] = embedded_assets!(
         "app.js" => JAVASCRIPT,
         "i18n.js" => JAVASCRIPT,
         "map.js" => JAVASCRIPT,
+        "network.js" => JAVASCRIPT,
+        "csv.js" => JAVASCRIPT,
+        "cite.js" => JAVASCRIPT,
         "style.css" => CSS,
         "countries.json" => "application/json",
     }
@@ -29,6 +32,9 @@ pub const OPERATION_NAMES: &[&str] = &[
     "Actor",
     "Project",
     "Funder",
+    "Flows",
+    "Statistics",
+    "SearchExport",
 ];
 
 /// The explorer's documents, as `app.js` sends them: each `const Q_… = \`…\`` template with
