@@ -9,7 +9,7 @@ use crate::analyzers::{LANGUAGE_FIELDS, NEUTRAL_ANALYZER, analyzer_name};
 
 /// Version of the schema, analyzers and thesaurus. An index written with another version is
 /// rebuilt from scratch on open, since its tokens would not match today's queries.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The record id (UUID text); updates delete by this term.
 pub const ID: &str = "id";
@@ -17,7 +17,7 @@ pub const ID: &str = "id";
 pub const KIND: &str = "kind";
 /// Names and titles, language-neutral analyzer.
 pub const NAMES: &str = "names";
-/// Facet paths: `/type/…`, `/country/…`, `/theme/…`, `/lang/…`, `/year/…`.
+/// Facet paths: `/type/…`, `/country/…`, `/theme/…`, `/lang/…`, `/year/…`, `/category/…`.
 pub const FACETS: &str = "facets";
 /// Year the record refers to (established, or project start), for range filters.
 pub const YEAR: &str = "year";

@@ -15,6 +15,7 @@ pub mod dataset;
 pub mod digest;
 pub mod error;
 pub mod external_identifier;
+pub mod flow_documents;
 pub mod funding;
 pub mod impact_figure;
 pub mod inventory;

@@ -34,6 +34,7 @@ mod relevance;
 mod response_order;
 mod schema;
 mod search;
+mod search_flows;
 mod seed;
 mod subscriptions;
 mod tidy;
