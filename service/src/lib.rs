@@ -21,6 +21,7 @@ pub mod impact_figure;
 pub mod inventory;
 pub mod lang;
 pub mod limits;
+pub mod linked_data;
 mod load;
 pub mod localized_text;
 pub mod membership;

@@ -23,6 +23,7 @@ mod http;
 mod http_caching;
 mod http_extras;
 mod limits;
+mod linked_data;
 mod localization;
 mod lookup;
 mod migrations;
