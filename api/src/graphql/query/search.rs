@@ -38,8 +38,8 @@ pub struct SearchFilter {
     pub year_from: Option<i32>,
     /// In or before this year.
     pub year_to: Option<i32>,
-    /// Categories of resource flows (records of other types have none, so this keeps
-    /// flows only).
+    /// Categories of resource flows; only flows have one, so without `types` this
+    /// searches the flows. At most 16 different ones.
     pub category: Option<Vec<FlowCategory>>,
 }
 
