@@ -21,6 +21,8 @@ const KALUNDBORG_KOMMUNE: &str = "0a82e033-40c0-51f9-b59d-598abe8353e0";
 const VINNOVA_FUNDER: &str = "a603cf9b-ebfd-5114-af28-d0431b8ab655";
 const VINNOVA_ACTOR: &str = "ee3f6a41-8529-5672-958f-b224223fa7a3";
 const SMICE: &str = "a292609a-3f6c-5385-9436-0d9d78afc487";
+/// A theme.
+const CIRCULAR_ECONOMY: &str = "1e52da6a-dd15-55ff-8710-51ba413fe3ea";
 
 async fn get(
     app: &TestApp,
@@ -67,6 +69,7 @@ async fn records_are_served_as_json_ld(app: &TestApp) {
         (KALUNDBORG_KOMMUNE, "GovernmentOrganization"),
         (VINNOVA_FUNDER, "GovernmentOrganization"),
         (SMICE, "Project"),
+        (CIRCULAR_ECONOMY, "DefinedTerm"),
     ] {
         assert_eq!(document(app, id).await["@type"], kind, "{id}");
     }
@@ -75,6 +78,14 @@ async fn records_are_served_as_json_ld(app: &TestApp) {
     assert_eq!(
         novo["sameAs"],
         serde_json::json!(["https://datacvr.virk.dk/enhed/virksomhed/24256790"])
+    );
+    let theme = document(app, CIRCULAR_ECONOMY).await;
+    assert_eq!(theme["termCode"], "circular-economy");
+    assert!(
+        theme["name"]
+            .as_array()
+            .is_some_and(|labels| labels.iter().any(|label| label["@language"] == "sv")),
+        "{theme:#}"
     );
     // A funder that is an actor is the same organisation as the actor's record.
     let vinnova = document(app, VINNOVA_FUNDER).await;

@@ -72,21 +72,17 @@ async fn case_study(
     own: &FieldTexts,
 ) -> Result<Map<String, Value>, Error> {
     let id = row.id;
-    let mut roles =
+    let mut contributors: Vec<actor::Model> =
         rows_with_targets::<case_study_actor::CaseStudyId, case_study_actor::ActorId>(db, &[id])
             .await?
             .remove(&id)
-            .unwrap_or_default();
-    roles.sort_by(|(a, _), (b, _)| a.id.cmp(&b.id));
-    let mut contributors: Vec<actor::Model> = Vec::new();
-    for (_, found) in roles {
-        if let Some(actor) = found
-            && !contributors.iter().any(|known| known.id == actor.id)
-        {
-            contributors.push(actor);
-        }
-    }
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(_, actor)| actor)
+            .collect();
+    // An actor with two roles contributes once.
     contributors.sort_by(|a, b| a.name_folded.cmp(&b.name_folded).then(a.id.cmp(&b.id)));
+    contributors.dedup_by_key(|actor| actor.id);
     let mut sources = rows_of::<source::CaseStudyId>(db, &[id])
         .await?
         .remove(&id)
