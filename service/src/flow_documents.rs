@@ -71,6 +71,27 @@ pub async fn load(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Documen
         .collect())
 }
 
+/// Ids of the flows of the case studies `case_study_ids`: their documents carry the case
+/// study's country, so a changed case study changes them.
+pub async fn ids_of_case_studies(
+    db: &impl ConnectionTrait,
+    case_study_ids: &[Uuid],
+) -> Result<Vec<Uuid>, Error> {
+    let mut ids = Vec::new();
+    for chunk in case_study_ids.chunks(crate::MAX_KEYS_PER_STATEMENT) {
+        ids.extend(
+            resource_flow::Entity::find()
+                .select_only()
+                .column(resource_flow::Column::Id)
+                .filter(resource_flow::Column::CaseStudyId.is_in(chunk.iter().copied()))
+                .into_tuple::<Uuid>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(ids)
+}
+
 /// Ids of the flows after `after` (by id), at most `limit`, for a full rebuild in batches.
 pub async fn ids_after(
     db: &impl ConnectionTrait,

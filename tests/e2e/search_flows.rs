@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
+use symbios_entity::vocabulary::Role;
 
 use crate::backend_test;
 use crate::common::{TestApp, data};
@@ -186,4 +187,31 @@ async fn flows_are_counted_by_category(app: &TestApp) {
     .await;
     // Kalundborg's two steam flows and its district heat.
     assert_eq!(energy_in_dk["totalCount"], 3, "{energy_in_dk:#}");
+}
+
+backend_test!(a_case_study_moved_to_another_country_moves_its_flows);
+async fn a_case_study_moved_to_another_country_moves_its_flows(app: &TestApp) {
+    let key = app.create_key("editor", Role::Editor, None).await;
+    let (body, _) = app
+        .graphql(
+            r#"{ caseStudy(slug: "orkanger-industrial-park") { id version } }"#,
+            json!({}),
+        )
+        .await;
+    let case_study = data(&body)["caseStudy"].clone();
+    let (body, _) = app
+        .graphql_as(
+            &key,
+            "mutation($id: ID!, $v: Int!) { updateCaseStudy(id: $id, expectedVersion: $v, patch: { country: \"SE\" }) { country } }",
+            json!({ "id": case_study["id"], "v": case_study["version"] }),
+        )
+        .await;
+    assert_eq!(data(&body)["updateCaseStudy"]["country"], "SE", "{body:#}");
+    app.wait_indexed().await;
+    // The Orkanger waste heat now counts in Sweden: SE 5 + 1, NO none.
+    let everything = flow_search(app, "", None, json!(null)).await;
+    assert_eq!(
+        facet(&everything, "country"),
+        counts(&[("DK", 7), ("SE", 6)])
+    );
 }
