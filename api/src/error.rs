@@ -304,6 +304,7 @@ pub fn search_error(field: &str, error: &symbios_search::Error) -> async_graphql
                 symbios_search::FilterList::Countries => "filter.country",
                 symbios_search::FilterList::Themes => "filter.theme",
                 symbios_search::FilterList::Langs => "filter.lang",
+                symbios_search::FilterList::Categories => "filter.category",
             };
             service::Error::invalid(argument, reason.clone()).extend()
         }

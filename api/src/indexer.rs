@@ -264,6 +264,15 @@ async fn apply_next_batch(
             }
         }
     }
+    // A flow's document carries its case study's country.
+    if let Some(case_studies) = touched.get(&EntityType::CaseStudy) {
+        let case_studies: Vec<Uuid> = case_studies.iter().copied().collect();
+        let flows = service::flow_documents::ids_of_case_studies(db, &case_studies).await?;
+        touched
+            .entry(EntityType::ResourceFlow)
+            .or_default()
+            .extend(flows);
+    }
     let mut documents = Vec::new();
     let mut missing = deleted;
     for (entity_type, ids) in touched {

@@ -188,6 +188,7 @@ fn generate(count: usize, terms: &[(String, String)]) -> Vec<Document> {
                 themes: vec![(*rng.pick(&THEMES)).to_owned()],
                 langs: vec![lang.to_owned(), "en".to_owned()],
                 year: Some(1970 + (rng.next() % 55) as i32),
+                categories: Vec::new(),
             }
         })
         .collect()

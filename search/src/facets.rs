@@ -17,7 +17,7 @@ use crate::index::{FacetCount, Facets};
 use crate::schema;
 
 /// The facet roots, in the order of [`Facets`]' fields.
-const ROOTS: [&str; 5] = ["type", "country", "theme", "lang", "year"];
+const ROOTS: [&str; 6] = ["type", "country", "theme", "lang", "year", "category"];
 
 /// One facet value: its root (an index into [`ROOTS`]) and the value.
 type Label = (usize, String);
@@ -193,7 +193,7 @@ impl Collector for FacetCounter<'_> {
         &self,
         segments: Vec<(Vec<(Label, u64)>, usize)>,
     ) -> tantivy::Result<(Facets, usize)> {
-        let mut merged: [BTreeMap<String, u64>; 5] = Default::default();
+        let mut merged: [BTreeMap<String, u64>; ROOTS.len()] = Default::default();
         let mut hits = 0;
         for (counts, segment_hits) in segments {
             hits += segment_hits;
@@ -203,7 +203,7 @@ impl Collector for FacetCounter<'_> {
                 }
             }
         }
-        let [kinds, countries, themes, langs, years] = merged.map(|counts| {
+        let [kinds, countries, themes, langs, years, categories] = merged.map(|counts| {
             let mut counts: Vec<FacetCount> = counts
                 .into_iter()
                 .map(|(value, count)| FacetCount { value, count })
@@ -218,6 +218,7 @@ impl Collector for FacetCounter<'_> {
             themes,
             langs,
             years,
+            categories,
         };
         Ok((facets, hits))
     }
@@ -244,5 +245,131 @@ impl SegmentCollector for SegmentFacetCounter {
             .map(|(count, label)| (label.clone(), count))
             .collect();
         (counts, self.hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use uuid::Uuid;
+
+    use crate::{Document, FacetCount, Kind, SearchFilter, SearchIndex, SearchRequest, Thesaurus};
+
+    /// A document of `kind` in Denmark with `categories`, whose text is `text` in English.
+    fn document(n: u128, kind: &'static str, text: &str, categories: &[&str]) -> Document {
+        Document {
+            id: Uuid::from_u128(n),
+            kind: Kind::named(kind),
+            names: Vec::new(),
+            texts: vec![("en".to_owned(), text.to_owned())],
+            countries: vec!["DK".to_owned()],
+            themes: Vec::new(),
+            langs: vec!["en".to_owned()],
+            year: None,
+            categories: categories
+                .iter()
+                .map(|&category| category.to_owned())
+                .collect(),
+        }
+    }
+
+    fn index() -> SearchIndex {
+        let index = SearchIndex::in_ram(Arc::new(Thesaurus::default())).expect("index in RAM");
+        let mut writer = index.writer("test").expect("writer");
+        for document in [
+            document(1, "resource_flow", "steam to the enzyme plant", &["energy"]),
+            document(2, "resource_flow", "steam to the refinery", &["energy"]),
+            document(
+                3,
+                "resource_flow",
+                "gypsum to the board plant",
+                &["by_product"],
+            ),
+            document(4, "case_study", "steam and gypsum exchanged", &[]),
+        ] {
+            writer.upsert(&document).expect("upsert");
+        }
+        writer.commit(1, "").expect("commit");
+        index
+    }
+
+    fn counts(facets: &[FacetCount]) -> Vec<(&str, u64)> {
+        facets
+            .iter()
+            .map(|facet| (facet.value.as_str(), facet.count))
+            .collect()
+    }
+
+    fn search(index: &SearchIndex, query: &str, categories: &[&str]) -> crate::SearchResults {
+        index
+            .search(&SearchRequest {
+                query: query.to_owned(),
+                filter: SearchFilter {
+                    categories: categories.iter().map(|&c| c.to_owned()).collect(),
+                    ..SearchFilter::default()
+                },
+                limit: 10,
+                facets: true,
+                ..SearchRequest::default()
+            })
+            .expect("search")
+    }
+
+    #[test]
+    fn categories_are_counted_for_flows_only_and_leave_the_other_facets_alone() {
+        let results = search(&index(), "steam", &[]);
+        assert_eq!(results.total, 3);
+        assert_eq!(counts(&results.facets.categories), [("energy", 2)]);
+        assert_eq!(
+            counts(&results.facets.kinds),
+            [("resource_flow", 2), ("case_study", 1)]
+        );
+        assert_eq!(counts(&results.facets.countries), [("DK", 3)]);
+
+        let everything = search(&index(), "", &[]);
+        assert_eq!(
+            counts(&everything.facets.categories),
+            [("energy", 2), ("by_product", 1)]
+        );
+    }
+
+    #[test]
+    fn the_category_filter_keeps_flows_of_those_categories() {
+        let index = index();
+        let by_product = search(&index, "", &["by_product"]);
+        let ids: Vec<Uuid> = by_product.hits.iter().map(|hit| hit.id).collect();
+        assert_eq!(ids, [Uuid::from_u128(3)]);
+        let either = search(&index, "", &["by_product", "energy", "energy"]);
+        assert_eq!(either.total, 3);
+        assert_eq!(counts(&either.facets.kinds), [("resource_flow", 3)]);
+    }
+
+    #[test]
+    fn excluded_kinds_leave_them_out_without_changing_the_others_scores() {
+        let index = index();
+        let request = |excluded_kinds: Vec<Kind>| SearchRequest {
+            query: "steam".to_owned(),
+            filter: SearchFilter {
+                excluded_kinds,
+                ..SearchFilter::default()
+            },
+            limit: 10,
+            ..SearchRequest::default()
+        };
+        let all = index.search(&request(Vec::new())).expect("search");
+        let records = index
+            .search(&request(vec![Kind::named("resource_flow")]))
+            .expect("search");
+        assert_eq!(records.total, 1);
+        let score_of = |results: &crate::SearchResults| {
+            results
+                .hits
+                .iter()
+                .find(|hit| hit.id == Uuid::from_u128(4))
+                .map(|hit| hit.score)
+        };
+        assert!(score_of(&records).is_some());
+        assert_eq!(score_of(&records), score_of(&all));
     }
 }

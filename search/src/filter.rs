@@ -16,6 +16,8 @@ pub const MAX_FILTER_KINDS: usize = 16;
 pub const MAX_FILTER_THEMES: usize = 100;
 /// Most different languages in a filter: one per language tag the index knows.
 pub const MAX_FILTER_LANGS: usize = 8;
+/// Most different flow categories in a filter: more than the vocabulary holds.
+pub const MAX_FILTER_CATEGORIES: usize = 16;
 
 /// A list of a [`SearchFilter`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,8 @@ pub enum FilterList {
     Themes,
     /// [`SearchFilter::langs`].
     Langs,
+    /// [`SearchFilter::categories`].
+    Categories,
 }
 
 impl FilterList {
@@ -38,6 +42,7 @@ impl FilterList {
             FilterList::Countries => MAX_FILTER_COUNTRIES,
             FilterList::Themes => MAX_FILTER_THEMES,
             FilterList::Langs => MAX_FILTER_LANGS,
+            FilterList::Categories => MAX_FILTER_CATEGORIES,
         }
     }
 }
@@ -49,6 +54,7 @@ impl fmt::Display for FilterList {
             FilterList::Countries => "countries",
             FilterList::Themes => "themes",
             FilterList::Langs => "langs",
+            FilterList::Categories => "categories",
         })
     }
 }
@@ -57,11 +63,17 @@ impl SearchFilter {
     /// Refuses a list with more different values than its maximum.
     pub fn check(&self) -> Result<(), Error> {
         let kinds: BTreeSet<&str> = self.kinds.iter().map(|kind| kind.as_str()).collect();
+        let excluded: BTreeSet<&str> = self
+            .excluded_kinds
+            .iter()
+            .map(|kind| kind.as_str())
+            .collect();
         let lists = [
-            (FilterList::Kinds, kinds.len()),
+            (FilterList::Kinds, kinds.len().max(excluded.len())),
             (FilterList::Countries, distinct(&self.countries).len()),
             (FilterList::Themes, distinct(&self.themes).len()),
             (FilterList::Langs, distinct(&self.langs).len()),
+            (FilterList::Categories, distinct(&self.categories).len()),
         ];
         for (list, count) in lists {
             let max = list.max();

@@ -96,6 +96,8 @@ pub struct Document {
     pub langs: Vec<String>,
     /// Year the record refers to.
     pub year: Option<i32>,
+    /// Categories (of a resource flow), for the category facet; empty for other records.
+    pub categories: Vec<String>,
 }
 
 /// Filters applied to a search; empty lists do not filter.
@@ -103,6 +105,8 @@ pub struct Document {
 pub struct SearchFilter {
     /// Record types, any of.
     pub kinds: Vec<Kind>,
+    /// Record types left out (a filter that adds nothing to the scores, unlike `kinds`).
+    pub excluded_kinds: Vec<Kind>,
     /// Countries, any of.
     pub countries: Vec<String>,
     /// Theme slugs, any of.
@@ -113,6 +117,8 @@ pub struct SearchFilter {
     pub year_from: Option<i32>,
     /// In or before this year.
     pub year_to: Option<i32>,
+    /// Categories (of resource flows), any of.
+    pub categories: Vec<String>,
 }
 
 /// A search to run.
@@ -182,6 +188,8 @@ pub struct Facets {
     pub langs: Vec<FacetCount>,
     /// By year.
     pub years: Vec<FacetCount>,
+    /// By category (only resource flows have one).
+    pub categories: Vec<FacetCount>,
 }
 
 /// The answer to a search.
@@ -1015,6 +1023,14 @@ impl QueryBuilder<'_> {
                 clauses.push((Occur::MustNot, query));
             }
         }
+        let excluded_kinds: Vec<String> = filter
+            .excluded_kinds
+            .iter()
+            .map(|kind| kind.as_str().to_owned())
+            .collect();
+        if let Some(query) = self.facet_filter("type", &excluded_kinds) {
+            clauses.push((Occur::MustNot, query));
+        }
         let kinds: Vec<String> = filter
             .kinds
             .iter()
@@ -1025,6 +1041,7 @@ impl QueryBuilder<'_> {
             ("country", &filter.countries),
             ("theme", &filter.themes),
             ("lang", &filter.langs),
+            ("category", &filter.categories),
         ] {
             if let Some(query) = self.facet_filter(root, values) {
                 clauses.push((Occur::Must, query));
@@ -1109,6 +1126,12 @@ impl Writer {
         }
         for lang in &document.langs {
             doc.add_facet(fields.facets, Facet::from_path(["lang", lang.as_str()]));
+        }
+        for category in &document.categories {
+            doc.add_facet(
+                fields.facets,
+                Facet::from_path(["category", category.as_str()]),
+            );
         }
         if let Some(year) = document.year {
             doc.add_facet(

@@ -29,7 +29,8 @@ mod tests;
 pub use analyzers::{LANGUAGE_FIELDS, analyze};
 pub use error::Error;
 pub use filter::{
-    FilterList, MAX_FILTER_COUNTRIES, MAX_FILTER_KINDS, MAX_FILTER_LANGS, MAX_FILTER_THEMES,
+    FilterList, MAX_FILTER_CATEGORIES, MAX_FILTER_COUNTRIES, MAX_FILTER_KINDS, MAX_FILTER_LANGS,
+    MAX_FILTER_THEMES,
 };
 pub use index::{
     Document, FacetCount, Facets, Highlight, Hit, IndexState, Kind, MAX_RESULT_WINDOW, OpenOutcome,

@@ -17,7 +17,7 @@ pub const ID: &str = "id";
 pub const KIND: &str = "kind";
 /// Names and titles, language-neutral analyzer.
 pub const NAMES: &str = "names";
-/// Facet paths: `/type/…`, `/country/…`, `/theme/…`, `/lang/…`, `/year/…`.
+/// Facet paths: `/type/…`, `/country/…`, `/theme/…`, `/lang/…`, `/year/…`, `/category/…`.
 pub const FACETS: &str = "facets";
 /// Year the record refers to (established, or project start), for range filters.
 pub const YEAR: &str = "year";

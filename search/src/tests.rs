@@ -34,6 +34,7 @@ fn doc(
         themes: vec!["industrial-symbiosis".to_owned()],
         langs: vec![lang.to_owned()],
         year: Some(year),
+        categories: Vec::new(),
     }
 }
 
@@ -615,11 +616,13 @@ proptest! {
             query,
             filter: SearchFilter {
                 kinds: if actors_only { vec![ACTOR] } else { Vec::new() },
+                excluded_kinds: Vec::new(),
                 countries,
                 themes,
                 langs,
                 year_from,
                 year_to,
+                categories: Vec::new(),
             },
             offset,
             limit,

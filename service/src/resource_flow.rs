@@ -322,3 +322,17 @@ pub async fn resource_names(
     }
     Ok(names)
 }
+
+/// The flows with these ids (for search hits), in id order; ids without a flow are left out.
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<resource_flow::Model>, Error> {
+    crate::load::rows_where_in::<resource_flow::Entity, _, _>(
+        db,
+        resource_flow::Column::Id,
+        ids,
+        resource_flow::Column::Id,
+    )
+    .await
+}

@@ -1,5 +1,6 @@
 //! What the search index holds for each record (a [`symbios_search::Document`]: names,
-//! localized texts and facet values), read from the database in batches.
+//! localized texts and facet values), read from the database in batches; resource flows
+//! join them through `flow_documents`.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -13,7 +14,7 @@ use uuid::Uuid;
 use super::lang::Translation;
 use super::record::{RecordType, Row, load_many};
 use super::theme::Themes;
-use super::{Error, localized_text};
+use super::{Error, flow_documents, localized_text};
 
 /// A record type the search index holds.
 pub trait Searchable: RecordType {
@@ -54,13 +55,14 @@ impl Indexed {
 
 macro_rules! searchable_dispatch {
     ($($variant:ident($entity:ident, $record:ident),)+) => {
-        /// The record types that are searchable.
-        pub const SEARCHABLE: &[EntityType] = &[$(EntityType::$variant,)+];
+        /// The record types that are searchable, and the resource flows.
+        pub const SEARCHABLE: &[EntityType] = &[$(EntityType::$variant,)+ EntityType::ResourceFlow];
 
         /// The index's record type for a searchable entity type: its entity module's name.
         pub fn kind_of(entity_type: EntityType) -> Option<Kind> {
             match entity_type {
                 $(EntityType::$variant => Some(Kind::named(stringify!($entity))),)+
+                EntityType::ResourceFlow => Some(flow_documents::FLOW_KIND),
                 _ => None,
             }
         }
@@ -76,6 +78,7 @@ macro_rules! searchable_dispatch {
                 $(EntityType::$variant => {
                     documents::<crate::$entity::$record>(db, ids, Kind::named(stringify!($entity))).await
                 })+
+                EntityType::ResourceFlow => flow_documents::load(db, ids).await,
                 _ => Ok(Vec::new()),
             }
         }
@@ -90,6 +93,7 @@ macro_rules! searchable_dispatch {
         ) -> Result<Vec<Uuid>, Error> {
             match entity_type {
                 $(EntityType::$variant => ids_of::<crate::$entity::$record>(db, after, limit).await,)+
+                EntityType::ResourceFlow => flow_documents::ids_after(db, after, limit).await,
                 _ => Ok(Vec::new()),
             }
         }
@@ -129,6 +133,7 @@ async fn documents<R: Searchable>(
                 themes: themes.remove(&id).unwrap_or_default(),
                 langs,
                 year,
+                categories: Vec::new(),
             }
         })
         .collect())

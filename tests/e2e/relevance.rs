@@ -46,7 +46,7 @@ async fn expected_records_rank_in_the_top_three(app: &TestApp) {
             .graphql(
                 r#"query ($query: String!, $lang: String) { search(query: $query, lang: $lang, first: 3) {
                     edges { node { entity { __typename ... on CaseStudy { slug } ... on Project { slug }
-                                              ... on Actor { slug } ... on Funder { slug } } } } } }"#,
+                                              ... on Actor { slug } ... on Funder { slug } ... on ResourceFlow { id } } } } } }"#,
                 json!({ "query": case.query, "lang": case.lang }),
             )
             .await;

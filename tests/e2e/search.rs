@@ -11,7 +11,7 @@ const SEARCH: &str = r#"query ($query: String!, $lang: String, $types: [SearchTy
     facets { type { value count } country { value count } theme { value count } lang { value count } year { value count } }
     pageInfo { hasNextPage hasPreviousPage endCursor }
     edges { cursor node { score highlights { field lang fragment }
-      entity { __typename ... on CaseStudy { slug } ... on Project { slug } ... on Actor { slug } ... on Funder { slug } } } }
+      entity { __typename ... on CaseStudy { slug } ... on Project { slug } ... on Actor { slug } ... on Funder { slug } ... on ResourceFlow { id } } } }
   } }"#;
 
 async fn search(app: &TestApp, variables: Value) -> Value {
@@ -20,7 +20,8 @@ async fn search(app: &TestApp, variables: Value) -> Value {
     data(&body)["search"].clone()
 }
 
-/// The hits of a `search` result as `Type:slug`, best first.
+/// The hits of a `search` result as `Type:slug` (`ResourceFlow:id` for flows, which have no
+/// slug), best first.
 pub fn hit_keys(results: &Value) -> Vec<String> {
     results["edges"]
         .as_array()
@@ -31,7 +32,7 @@ pub fn hit_keys(results: &Value) -> Vec<String> {
             format!(
                 "{}:{}",
                 entity["__typename"].as_str().unwrap(),
-                entity["slug"].as_str().unwrap()
+                entity["slug"].as_str().or(entity["id"].as_str()).unwrap()
             )
         })
         .collect()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The network downloads read by NetworkX (tests/python/test_network.py) against the debug
+# The network downloads read by NetworkX (tests/python/test_network.py) and the records'
+# JSON-LD read by pyld (tests/python/test_jsonld.py) against the debug
 # binary `cargo test` built (or $SYMBIOS_BIN), with the pinned packages of requirements.txt
 # in a virtual environment of their own. Skips (exit 0) without Python 3, venv or pip, except
 # under CI (exit 1).
@@ -70,3 +71,4 @@ fi
 exec 3<&"${SERVER[0]}"
 cat <&3 >/dev/null &
 "$venv/bin/python" "$dir/test_network.py" "$url"
+"$venv/bin/python" "$dir/test_jsonld.py" "$url"

@@ -34,6 +34,13 @@ impl ClientAddress {
             .any(|network| network.contains(&address))
     }
 
+    /// Whether the TCP peer is a trusted proxy (whose forwarded headers may be read).
+    pub fn peer_is_trusted(&self, request: &HttpRequest) -> bool {
+        request
+            .peer_addr()
+            .is_some_and(|peer| self.is_trusted(peer.ip()))
+    }
+
     /// The client's address: the TCP peer, unless the peer is a trusted proxy; then the
     /// nearest forwarded address that is not a trusted proxy. When the forwarded list is
     /// missing or malformed, the last trusted hop stands for the client.

@@ -90,7 +90,8 @@ fn rename(error: service::Error, parameter: &str) -> service::Error {
     }
 }
 
-fn refusal(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
+/// A refused read: `status`, `no-store`, and `{ "error": { code, message } }`.
+pub(super) fn refusal(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((CACHE_CONTROL, super::caching::NO_STORE))
         .json(serde_json::json!({

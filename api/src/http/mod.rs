@@ -15,6 +15,7 @@ mod export;
 mod graphiql;
 mod graphql;
 mod health;
+mod linked_data;
 pub mod negotiation;
 mod parsed;
 mod persisted;
@@ -90,6 +91,11 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         "/export/network.{extension}",
         "/export/network.graphml",
         |route| route.to(export::network),
+    ),
+    ReadRoute::new(
+        "/records/{id}",
+        "/records/ea1bc47d-b932-5f7e-80a3-619118003bcf.jsonld",
+        |route| route.to(linked_data::record),
     ),
     ReadRoute::new("/healthz", "/healthz", |route| route.to(health::healthz)),
     ReadRoute::new("/readyz", "/readyz", |route| route.to(health::readyz)),

@@ -14,7 +14,9 @@ use symbios::service::change_log::last_seq;
 use symbios::service::dataset::{Records, insert_missing_records};
 use symbios::service::text::fold;
 use symbios_entity::vocabulary::{EntityType, Role};
-use symbios_entity::{actor, case_study, change_log, funder, localized_text, project};
+use symbios_entity::{
+    actor, case_study, change_log, funder, localized_text, project, resource_flow,
+};
 use uuid::Uuid;
 
 use crate::backend_test;
@@ -59,12 +61,18 @@ async fn hits(app: &TestApp, query: &str) -> u64 {
         .unwrap_or_else(|| panic!("a total count: {body}"))
 }
 
-/// Records in the database that the index should hold.
+/// Records in the database that the index should hold (and that a search without `types`
+/// finds).
 async fn searchable_records(db: &impl ConnectionTrait) -> u64 {
     case_study::Entity::find().count(db).await.unwrap()
         + project::Entity::find().count(db).await.unwrap()
         + actor::Entity::find().count(db).await.unwrap()
         + funder::Entity::find().count(db).await.unwrap()
+}
+
+/// Documents the index should hold: the records, and the resource flows.
+async fn indexed_documents(db: &impl ConnectionTrait) -> u64 {
+    searchable_records(db).await + resource_flow::Entity::find().count(db).await.unwrap()
 }
 
 async fn readyz(app: &TestApp) -> (u16, Value) {
@@ -102,7 +110,7 @@ async fn assert_index_equals_database(app: &TestApp) {
     );
     assert_eq!(
         readiness["index"]["documents"].as_u64(),
-        Some(expected),
+        Some(indexed_documents(&app.db).await),
         "{readiness}"
     );
     assert_eq!(hits(app, "").await, expected);

@@ -4,14 +4,17 @@ use std::collections::HashMap;
 
 use async_graphql::connection::PageInfo;
 use async_graphql::{Context, InputObject, Object};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ActiveEnum as _, DatabaseConnection};
+use symbios_entity::vocabulary as entity;
 use symbios_search::{Kind, MAX_RESULT_WINDOW, SearchRequest};
 use uuid::Uuid;
 
 use crate::error::{ErrorCode, graphql_error, search_error};
 use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
 use crate::graphql::records::load_objects;
+use crate::graphql::types::enums::FlowCategory;
 use crate::graphql::types::localized::preference;
+use crate::graphql::types::relations::ResourceFlow;
 use crate::graphql::types::search::{
     FacetValue, Highlight, SearchEdge, SearchEntity, SearchFacets, SearchHit, SearchIndexState,
     SearchResults, SearchType, Suggestion,
@@ -19,7 +22,7 @@ use crate::graphql::types::search::{
 use crate::graphql::types::theme::Theme;
 use crate::indexer::Search;
 use crate::service::page::{PageSize, RECORD_PAGE, RankPosition, decode_cursor, encode_cursor};
-use crate::service::{self, validate};
+use crate::service::{self, flow_documents, validate};
 
 /// Narrows a search. Every field is optional; lists match any of their values, and a value
 /// given twice counts once.
@@ -35,6 +38,9 @@ pub struct SearchFilter {
     pub year_from: Option<i32>,
     /// In or before this year.
     pub year_to: Option<i32>,
+    /// Categories of resource flows; only flows have one, so without `types` this
+    /// searches the flows. At most 16 different ones.
+    pub category: Option<Vec<FlowCategory>>,
 }
 
 /// Page sizes of `suggest`: a search box shows a handful.
@@ -67,6 +73,19 @@ fn kinds(types: Option<Vec<SearchType>>) -> Vec<Kind> {
         .collect()
 }
 
+/// The kinds a search covers and those it leaves out: `types`; without them, every record
+/// type (flows left out: many and fine-grained, mixed in they would crowd out the records a
+/// search is for), or the flows when the filter asks for flow categories (only flows have
+/// one).
+fn covered_kinds(types: Option<Vec<SearchType>>, flow_categories: bool) -> (Vec<Kind>, Vec<Kind>) {
+    let types = kinds(types);
+    match (types.is_empty(), flow_categories) {
+        (false, _) => (types, Vec::new()),
+        (true, false) => (Vec::new(), vec![flow_documents::FLOW_KIND]),
+        (true, true) => (vec![flow_documents::FLOW_KIND], Vec::new()),
+    }
+}
+
 /// Declares `entities` over the service's list of searchable record types.
 macro_rules! search_entities {
     ($($variant:ident($entity:ident, $record:ident),)+) => {
@@ -86,6 +105,17 @@ macro_rules! search_entities {
                     found.insert(object.0.id, SearchEntity::$variant(object));
                 }
             )+
+            let flow_ids: Vec<Uuid> = hits
+                .iter()
+                .filter(|(_, kind)| *kind == flow_documents::FLOW_KIND)
+                .map(|(id, _)| *id)
+                .collect();
+            if !flow_ids.is_empty() {
+                let db = ctx.data::<DatabaseConnection>()?;
+                for row in service::resource_flow::find_many(db, &flow_ids).await.extend()? {
+                    found.insert(row.id, SearchEntity::ResourceFlow(ResourceFlow(row)));
+                }
+            }
             Ok(found)
         }
     };
@@ -138,7 +168,9 @@ pub struct SearchQuery;
 
 #[Object]
 impl SearchQuery {
-    /// Full-text search over case studies, projects, actors and funders in every language.
+    /// Full-text search over case studies, projects, actors and funders in every language,
+    /// and over resource flows (by their resource names in every language) when `types`
+    /// holds `RESOURCE_FLOW` or the filter asks for flow categories.
     ///
     /// `query` takes words (all must match), `"phrases"`, `-exclusions` and `OR`; a word the
     /// index does not hold tolerates a typo when it has 5+ characters (two at 9+). Words are
@@ -182,12 +214,20 @@ impl SearchQuery {
         // The last page of the window is cut short rather than refused.
         let limit = page_size(RECORD_PAGE, first)?.min(MAX_RESULT_WINDOW - offset);
         let filter = filter.unwrap_or_default();
+        let (kinds, excluded_kinds) = covered_kinds(
+            types,
+            filter
+                .category
+                .as_ref()
+                .is_some_and(|list| !list.is_empty()),
+        );
         validate::year_range("filter.yearFrom", filter.year_from, filter.year_to).extend()?;
         let request = SearchRequest {
             query,
             lang: requested_language(ctx, lang.as_deref())?,
             filter: symbios_search::SearchFilter {
-                kinds: kinds(types),
+                kinds,
+                excluded_kinds,
                 countries: validate::countries(
                     "filter.country",
                     filter.country.unwrap_or_default(),
@@ -197,6 +237,12 @@ impl SearchQuery {
                 langs: filter.lang.unwrap_or_default(),
                 year_from: filter.year_from,
                 year_to: filter.year_to,
+                categories: filter
+                    .category
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|category| entity::FlowCategory::from(category).to_value())
+                    .collect(),
             },
             offset,
             limit,
@@ -254,6 +300,7 @@ impl SearchQuery {
                 theme: theme_facet_values(ctx, results.facets.themes).await?,
                 lang: facet_values(results.facets.langs),
                 year: facet_values(results.facets.years),
+                category: facet_values(results.facets.categories),
             },
             page_info: PageInfo {
                 has_previous_page: offset > 0,

@@ -5,13 +5,16 @@ use async_graphql::{Enum, SimpleObject, Union};
 
 use super::theme::Theme;
 
-/// Declares `SearchType` and `SearchEntity` from the service's list of searchable record types.
+/// Declares `SearchType` and `SearchEntity` from the service's list of searchable record
+/// types, and the resource flows (a relation, searchable by their resource names).
 macro_rules! search_types {
     ($($variant:ident($entity:ident, $record:ident),)+) => {
-        /// The record types search covers.
+        /// The record types search covers, and resource flows.
         #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
         pub enum SearchType {
             $($variant,)+
+            /// Resource flows, found by their resource names in any language.
+            ResourceFlow,
         }
 
         impl From<SearchType> for symbios_search::Kind {
@@ -19,14 +22,16 @@ macro_rules! search_types {
             fn from(search_type: SearchType) -> Self {
                 match search_type {
                     $(SearchType::$variant => Self::named(stringify!($entity)),)+
+                    SearchType::ResourceFlow => crate::service::flow_documents::FLOW_KIND,
                 }
             }
         }
 
-        /// A record found by search.
+        /// A record (or resource flow) found by search.
         #[derive(Union, Debug, Clone)]
         pub enum SearchEntity {
             $($variant(super::$entity::$variant),)+
+            ResourceFlow(super::relations::ResourceFlow),
         }
     };
 }
@@ -90,8 +95,11 @@ pub struct SearchFacets {
     pub theme: Vec<FacetValue>,
     /// By language of the texts.
     pub lang: Vec<FacetValue>,
-    /// By year (established, or project start).
+    /// By year (established, project start, or the year of a flow's quantity).
     pub year: Vec<FacetValue>,
+    /// Resource flows by category (`energy`, `by_product` … as in the `FlowCategory`
+    /// values, lower case); other record types have no category and are not counted.
+    pub category: Vec<FacetValue>,
 }
 
 /// One page of search results.
