@@ -91,6 +91,11 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         "/export/network.graphml",
         |route| route.to(export::network),
     ),
+    ReadRoute::new(
+        "/export/projects.csv",
+        "/export/projects.csv?nuts=SE2",
+        |route| route.to(export::projects),
+    ),
     ReadRoute::new("/healthz", "/healthz", |route| route.to(health::healthz)),
     ReadRoute::new("/readyz", "/readyz", |route| route.to(health::readyz)),
     ReadRoute::new("/metrics", "/metrics", |route| route.to(health::metrics)),
