@@ -495,3 +495,27 @@ async fn csv_cells_that_a_spreadsheet_would_run_are_guarded(app: &TestApp) {
         "{text}"
     );
 }
+
+backend_test!(the_eu_fields_migration_goes_down_and_up);
+async fn the_eu_fields_migration_goes_down_and_up(app: &TestApp) {
+    let (applied, _) = symbios::db::migration_status(&app.db).await.unwrap();
+    let position = applied
+        .iter()
+        .position(|name| name == "m20270115_000009_eu_project_fields")
+        .unwrap();
+    let steps = u32::try_from(applied.len() - position).unwrap();
+    symbios::db::migrate_down(&app.db, steps).await.unwrap();
+    symbios::db::migrate_up(&app.db).await.unwrap();
+    // The columns come back empty: the values went with them.
+    assert_eq!(
+        slugs(app, "caseStudies", r#"{ nuts: ["SE2"] }"#).await,
+        Vec::<String>::new()
+    );
+    let (body, _) = app
+        .graphql(
+            r#"{ project(slug: "smice") { totalBudget { amount } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data(&body)["project"]["totalBudget"], Value::Null);
+}
