@@ -133,6 +133,7 @@ async fn main() {
             name,
             kind,
             country: text(&row, "country"),
+            nuts_code: None,
             website: row["website"].as_str().map(str::to_owned),
             original_lang: language,
             version: 1,
@@ -196,6 +197,10 @@ async fn main() {
             start_date: date("start_date"),
             end_date: date("end_date"),
             website: None,
+            total_budget_amount: None,
+            total_budget_currency: None,
+            eu_contribution_amount: None,
+            eu_contribution_currency: None,
             original_lang: language,
             version: 1,
             created_at: now,
@@ -232,6 +237,7 @@ async fn main() {
             municipality: None,
             region: None,
             country: text(&row, "country"),
+            nuts_code: None,
             latitude: row["lat"].as_f64(),
             longitude: row["lon"].as_f64(),
             established_year: row["established_year"]
@@ -288,6 +294,7 @@ async fn main() {
             funder_id: id(&text(&row, "funder_id")),
             project_id: id(&text(&row, "project_id")),
             programme: row["programme"].as_str().map(str::to_owned),
+            programme_kind: None,
             amount: row["amount"]
                 .as_f64()
                 .or_else(|| row["amount"].as_str().and_then(|a| a.parse().ok())),

@@ -154,6 +154,7 @@ async fn write_backlog(data_dir: &Path, count: usize) {
                 name,
                 kind: ActorKind::Company,
                 country: "NO".to_owned(),
+                nuts_code: None,
                 website: None,
                 original_lang: "en".to_owned(),
                 version: 1,

@@ -11,6 +11,8 @@ versioned_table!("actor", record {
     pub name_folded: String,
     pub kind: ActorKind,
     pub country: String,
+    /// The most specific NUTS code known (`SE232`); its regions are its prefixes.
+    pub nuts_code: Option<String>,
     pub website: Option<String>,
     pub original_lang: String,
 });

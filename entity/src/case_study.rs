@@ -14,6 +14,8 @@ versioned_table!("case_study", record {
     pub municipality: Option<String>,
     pub region: Option<String>,
     pub country: String,
+    /// The most specific NUTS code known (`SE232`); its regions are its prefixes.
+    pub nuts_code: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub established_year: Option<i32>,

@@ -14,5 +14,11 @@ versioned_table!("project", record {
     pub start_date: Option<Date>,
     pub end_date: Option<Date>,
     pub website: Option<String>,
+    /// The whole budget, in `total_budget_currency`.
+    pub total_budget_amount: Option<f64>,
+    pub total_budget_currency: Option<String>,
+    /// The part the EU pays, in `eu_contribution_currency`.
+    pub eu_contribution_amount: Option<f64>,
+    pub eu_contribution_currency: Option<String>,
     pub original_lang: String,
 });

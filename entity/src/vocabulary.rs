@@ -50,6 +50,28 @@ pub enum FunderKind {
     Private,
 }
 
+/// What kind of programme a funding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum ProgrammeKind {
+    #[sea_orm(string_value = "interreg")]
+    Interreg,
+    #[sea_orm(string_value = "horizon_europe")]
+    HorizonEurope,
+    #[sea_orm(string_value = "horizon_2020")]
+    Horizon2020,
+    #[sea_orm(string_value = "life")]
+    Life,
+    #[sea_orm(string_value = "erdf")]
+    Erdf,
+    #[sea_orm(string_value = "national_agency")]
+    NationalAgency,
+    #[sea_orm(string_value = "regional_or_local")]
+    RegionalOrLocal,
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
 /// What kind of case a case study documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(40))")]

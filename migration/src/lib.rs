@@ -15,6 +15,7 @@ mod m20261220_000005_api_key_last_used;
 mod m20261230_000006_trusted_documents;
 mod m20270105_000007_webhooks;
 mod m20270110_000008_flow_resource_names;
+mod m20270115_000009_eu_project_fields;
 mod statements;
 
 /// Runs the Symbios migrations in order.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261230_000006_trusted_documents::Migration),
             Box::new(m20270105_000007_webhooks::Migration),
             Box::new(m20270110_000008_flow_resource_names::Migration),
+            Box::new(m20270115_000009_eu_project_fields::Migration),
         ]
     }
 }

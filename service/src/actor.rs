@@ -32,6 +32,8 @@ list_filter! {
         pub schemes: Vec<String> = schemes("scheme"),
         /// Name contains this text, ignoring case and diacritics.
         pub name_contains: Option<String> = text("nameContains"),
+        /// NUTS codes, any of; a code matches its sub-regions.
+        pub nuts: Vec<String> = nuts("nuts"),
     }
 }
 
@@ -51,7 +53,8 @@ fn apply(filter: &Filter, select: Select<actor::Entity>) -> Select<actor::Entity
     let select = select
         .any_of(actor::Column::Country, &filter.countries)
         .any_of(actor::Column::Kind, &filter.kinds)
-        .folded_contains(actor::Column::NameFolded, filter.name_contains.as_deref());
+        .folded_contains(actor::Column::NameFolded, filter.name_contains.as_deref())
+        .in_nuts(actor::Column::NutsCode, &filter.nuts);
     if filter.schemes.is_empty() {
         return select;
     }
@@ -88,6 +91,9 @@ whole_record! {
         pub kind: ActorKind,
         /// ISO 3166-1 alpha-2.
         pub country: String,
+        /// The most specific NUTS code known, e.g. `SE232`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub nuts_code: Option<String>,
         /// Website.
         #[serde(default)]
         pub website: Option<String>,
@@ -114,6 +120,7 @@ impl ActorFields {
             name: row.name,
             kind: row.kind,
             country: row.country,
+            nuts_code: row.nuts_code,
             website: row.website,
             original_lang: row.original_lang,
             description,
@@ -141,6 +148,7 @@ pub(crate) fn validate_actor(fields: &ActorFields, violations: &mut Violations) 
 fn validate_fields(fields: &ActorFields, violations: &mut Violations) {
     violations.text("name", &fields.name, MAX_NAME);
     violations.country("country", &fields.country);
+    violations.nuts("nutsCode", fields.nuts_code.as_deref(), &fields.country);
     if let Some(website) = &fields.website {
         violations.url("website", website);
     }
@@ -342,6 +350,7 @@ impl Record for ActorFields {
             name_folded: Set(fold(&self.name)),
             kind: Set(self.kind),
             country: Set(self.country.clone()),
+            nuts_code: Set(self.nuts_code.clone()),
             website: Set(self.website.clone()),
             original_lang: Set(self.original_lang.clone()),
             ..Default::default()
@@ -364,6 +373,7 @@ impl Record for ActorFields {
     fn normalize(&mut self) {
         self.identifiers.sort();
         self.identifiers.dedup();
+        crate::write::parts::normalize_nuts(&mut self.nuts_code);
     }
 
     fn slug_and_name(&mut self) -> Option<(&mut Option<String>, Option<&str>)> {

@@ -22,7 +22,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
-use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus, EntityType};
+use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus, EntityType, ProgrammeKind};
 use symbios_entity::{
     case_study, case_study_actor, case_study_project, case_study_theme, impact_figure, project,
     resource_flow, source,
@@ -44,6 +44,10 @@ list_filter! {
         pub themes: Vec<String> = themes("theme"),
         /// Title contains this text, ignoring case and diacritics.
         pub name_contains: Option<String> = text("nameContains"),
+        /// NUTS codes, any of; a code matches its sub-regions.
+        pub nuts: Vec<String> = nuts("nuts"),
+        /// Kinds of programme funding one of the case study's projects, any of.
+        pub programmes: Vec<ProgrammeKind> = vocabulary("programme"),
     }
 }
 
@@ -104,6 +108,16 @@ fn apply(filter: &Filter, select: Select<case_study::Entity>) -> Select<case_stu
         .folded_contains(
             case_study::Column::NameFolded,
             filter.name_contains.as_deref(),
+        );
+    select = select
+        .in_nuts(case_study::Column::NutsCode, &filter.nuts)
+        .funded_by::<case_study_project::Entity>(
+            case_study::Column::Id,
+            (
+                case_study_project::Column::CaseStudyId,
+                case_study_project::Column::ProjectId,
+            ),
+            &filter.programmes,
         );
     if let Some(year) = filter.years.from {
         select = select.filter(case_study::Column::EstablishedYear.gte(year));
@@ -205,6 +219,9 @@ whole_record! {
         #[serde(default)]
         pub region: Option<String>,
         pub country: String,
+        /// The most specific NUTS code known, e.g. `SE232`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub nuts_code: Option<String>,
         #[serde(default)]
         pub latitude: Option<f64>,
         #[serde(default)]
@@ -328,6 +345,7 @@ impl Record for CaseStudyFields {
             municipality: row.municipality,
             region: row.region,
             country: row.country,
+            nuts_code: row.nuts_code,
             latitude: row.latitude,
             longitude: row.longitude,
             established_year: row.established_year,
@@ -359,6 +377,7 @@ impl Record for CaseStudyFields {
             municipality: Set(self.municipality.clone()),
             region: Set(self.region.clone()),
             country: Set(self.country.clone()),
+            nuts_code: Set(self.nuts_code.clone()),
             latitude: Set(self.latitude),
             longitude: Set(self.longitude),
             established_year: Set(self.established_year),
@@ -383,6 +402,7 @@ impl Record for CaseStudyFields {
 
     fn normalize(&mut self) {
         parts::normalize_slugs(&mut self.themes);
+        parts::normalize_nuts(&mut self.nuts_code);
         self.project_ids.sort();
         self.project_ids.dedup();
         self.sources.sort();
@@ -399,6 +419,7 @@ impl Record for CaseStudyFields {
         violations.optional_text("municipality", self.municipality.as_deref(), 200);
         violations.optional_text("region", self.region.as_deref(), 200);
         violations.country("country", &self.country);
+        violations.nuts("nutsCode", self.nuts_code.as_deref(), &self.country);
         violations.coordinates(self.latitude, self.longitude);
         violations.year("establishedYear", self.established_year);
         violations.lang("originalLang", &self.original_lang);

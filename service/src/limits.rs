@@ -33,6 +33,8 @@ pub const MAX_IDENTIFIERS: usize = 50;
 pub const MAX_PROJECT_IDS: usize = 100;
 /// Sources of one case study.
 pub const MAX_SOURCES: usize = 100;
+/// NUTS codes in a filter: the bundled list (`nuts/nuts.tsv`) has 272.
+pub const MAX_NUTS_CODES: usize = 300;
 
 /// Why a list of more than `max` different values is refused.
 pub fn too_long(max: usize) -> String {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::case_study::CaseStudies;
+use crate::csv_cell::guard;
 use crate::record;
 use crate::resource_flow::{Filter, Network, network};
 
@@ -480,7 +481,12 @@ fn csv(graph: &Graph) -> Result<Vec<u8>, Error> {
         let id = node.id.to_string();
         let row = ["node", &id, &slug, &name, &kind, &country];
         writer
-            .write_record(row.iter().copied().chain([""; 10]))
+            .write_record(
+                row.iter()
+                    .copied()
+                    .chain([""; 10])
+                    .map(|cell| guard(cell).into_owned()),
+            )
             .map_err(failed)?;
     }
     for flow in &graph.network.edges {
@@ -497,7 +503,12 @@ fn csv(graph: &Graph) -> Result<Vec<u8>, Error> {
         let values = edge_values(graph, flow).map(Option::unwrap_or_default);
         let row = [record, &id, "", "", "", "", &from, &to];
         writer
-            .write_record(row.iter().copied().chain(values.iter().map(String::as_str)))
+            .write_record(
+                row.iter()
+                    .copied()
+                    .chain(values.iter().map(String::as_str))
+                    .map(|cell| guard(cell).into_owned()),
+            )
             .map_err(failed)?;
     }
     writer.flush().map_err(|error| failed(error.into()))?;

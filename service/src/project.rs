@@ -5,7 +5,7 @@
 use crate::load::linked_ids;
 use crate::localized_text::field;
 use crate::page::SortValue;
-use crate::record::{Narrowing, YearOrder, list_filter, listed, record_type};
+use crate::record::{Narrowing, YearOrder, in_nuts_regions, list_filter, listed, record_type};
 use crate::search_documents::{Indexed, Searchable};
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, Violations, YearRange};
@@ -19,8 +19,10 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, Quer
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
-use symbios_entity::vocabulary::{EntityType, ProjectStatus};
-use symbios_entity::{actor, case_study_project, funding, participation, project, project_theme};
+use symbios_entity::vocabulary::{EntityType, ProgrammeKind, ProjectStatus};
+use symbios_entity::{
+    actor, case_study, case_study_project, funding, participation, project, project_theme,
+};
 use uuid::Uuid;
 
 list_filter! {
@@ -37,6 +39,11 @@ list_filter! {
         pub themes: Vec<String> = themes("theme"),
         /// Name or acronym contains this text, ignoring case and diacritics.
         pub name_contains: Option<String> = text("nameContains"),
+        /// NUTS codes, any of: a case study of the project or a participant lies in one of
+        /// these regions or their sub-regions.
+        pub nuts: Vec<String> = nuts("nuts"),
+        /// Kinds of programme, any of: the project has a funding of that kind.
+        pub programmes: Vec<ProgrammeKind> = vocabulary("programme"),
     }
 }
 
@@ -95,6 +102,17 @@ fn apply(filter: &Filter, select: Select<project::Entity>) -> Select<project::En
             .to_owned();
         select = select.filter(project::Column::Id.in_subquery(with_actor_from));
     }
+    if !filter.nuts.is_empty() {
+        select = select.filter(in_nuts(&filter.nuts));
+    }
+    if !filter.programmes.is_empty() {
+        let funded = Query::select()
+            .column(funding::Column::ProjectId)
+            .from(funding::Entity)
+            .and_where(funding::Column::ProgrammeKind.is_in(filter.programmes.iter().copied()))
+            .to_owned();
+        select = select.filter(project::Column::Id.in_subquery(funded));
+    }
     select = select
         .any_of(project::Column::Status, &filter.statuses)
         .tagged::<project_theme::Entity>(
@@ -144,6 +162,64 @@ fn apply(filter: &Filter, select: Select<project::Entity>) -> Select<project::En
     select
 }
 
+/// The projects `filter` (checked) selects, unordered and unpaged.
+pub(crate) fn select(filter: &Filter) -> Select<project::Entity> {
+    apply(filter, <project::Entity as sea_orm::EntityTrait>::find())
+}
+
+/// Projects with a participant or a case study in one of the regions `codes`.
+fn in_nuts(codes: &[String]) -> Condition {
+    let with_participant_in = Query::select()
+        .column(participation::Column::ProjectId)
+        .from(participation::Entity)
+        .inner_join(
+            actor::Entity,
+            Expr::col((actor::Entity, actor::Column::Id))
+                .equals((participation::Entity, participation::Column::ActorId)),
+        )
+        .cond_where(in_nuts_regions(
+            (actor::Entity, actor::Column::NutsCode),
+            codes,
+        ))
+        .to_owned();
+    let with_case_study_in = Query::select()
+        .column(case_study_project::Column::ProjectId)
+        .from(case_study_project::Entity)
+        .inner_join(
+            case_study::Entity,
+            Expr::col((case_study::Entity, case_study::Column::Id)).equals((
+                case_study_project::Entity,
+                case_study_project::Column::CaseStudyId,
+            )),
+        )
+        .cond_where(in_nuts_regions(
+            (case_study::Entity, case_study::Column::NutsCode),
+            codes,
+        ))
+        .to_owned();
+    Condition::any()
+        .add(project::Column::Id.in_subquery(with_participant_in))
+        .add(project::Column::Id.in_subquery(with_case_study_in))
+}
+
+/// An amount of money in a currency (ISO 4217).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    pub amount: f64,
+    pub currency: String,
+}
+
+impl Money {
+    /// The amount and currency of two optional columns, when both are set.
+    pub fn of(amount: Option<f64>, currency: Option<String>) -> Option<Money> {
+        Some(Money {
+            amount: amount?,
+            currency: currency?,
+        })
+    }
+}
+
 /// Ids of the themes of each project.
 pub async fn theme_ids(
     db: &impl ConnectionTrait,
@@ -191,6 +267,12 @@ whole_record! {
         pub end_date: Option<NaiveDate>,
         #[serde(default)]
         pub website: Option<String>,
+        /// The whole budget.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub total_budget: Option<Money>,
+        /// The part of the budget the EU pays.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub eu_contribution: Option<Money>,
         pub original_lang: String,
         #[serde(default, with = "localized")]
         pub summary: Localized,
@@ -224,6 +306,8 @@ impl Record for ProjectFields {
             start_date: row.start_date,
             end_date: row.end_date,
             website: row.website,
+            total_budget: Money::of(row.total_budget_amount, row.total_budget_currency),
+            eu_contribution: Money::of(row.eu_contribution_amount, row.eu_contribution_currency),
             original_lang: row.original_lang,
             summary: texts.take(field::SUMMARY),
             themes,
@@ -244,6 +328,16 @@ impl Record for ProjectFields {
             start_date: Set(self.start_date),
             end_date: Set(self.end_date),
             website: Set(self.website.clone()),
+            total_budget_amount: Set(self.total_budget.as_ref().map(|money| money.amount)),
+            total_budget_currency: Set(self
+                .total_budget
+                .as_ref()
+                .map(|money| money.currency.clone())),
+            eu_contribution_amount: Set(self.eu_contribution.as_ref().map(|money| money.amount)),
+            eu_contribution_currency: Set(self
+                .eu_contribution
+                .as_ref()
+                .map(|money| money.currency.clone())),
             original_lang: Set(self.original_lang.clone()),
             ..Default::default()
         }
@@ -297,6 +391,14 @@ impl Record for ProjectFields {
         violations.date_range("endDate", self.start_date, self.end_date);
         if let Some(website) = &self.website {
             violations.url("website", website);
+        }
+        for (field, money) in [
+            ("totalBudget", &self.total_budget),
+            ("euContribution", &self.eu_contribution),
+        ] {
+            if let Some(money) = money {
+                violations.money(field, money.amount, &money.currency);
+            }
         }
         violations.lang("originalLang", &self.original_lang);
         violations.localized("summary", &self.summary, &self.original_lang, false);

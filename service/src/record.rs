@@ -9,8 +9,11 @@ use std::collections::HashMap;
 use std::fmt::Debug;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
+};
+use symbios_entity::vocabulary::ProgrammeKind;
 use uuid::Uuid;
 
 use crate::Error;
@@ -322,6 +325,11 @@ pub mod filter_check {
         validate::filter_values(field, refs, limits::MAX_RECORD_REFS)
     }
 
+    /// NUTS codes, each known.
+    pub fn nuts(field: &str, codes: Vec<String>) -> Result<Vec<String>, Error> {
+        crate::nuts::filter_codes(field, codes)
+    }
+
     /// A yes-or-no filter: nothing to check.
     pub fn flag(_field: &str, value: Option<bool>) -> Result<Option<bool>, Error> {
         Ok(value)
@@ -348,6 +356,27 @@ pub(crate) trait Narrowing<E: EntityTrait>: Sized {
         link: (L::Column, L::Column),
         themes: &[String],
     ) -> Self;
+    /// Rows whose NUTS `column` is in one of the regions `codes` (checked codes); none, no
+    /// narrowing.
+    fn in_nuts(self, column: E::Column, codes: &[String]) -> Self;
+    /// Rows (by `id`) linked in table `L` (`record`, `project` columns) to a project with a
+    /// funding of one of the kinds `programmes`; none, no narrowing.
+    fn funded_by<L: EntityTrait>(
+        self,
+        id: E::Column,
+        link: (L::Column, L::Column),
+        programmes: &[ProgrammeKind],
+    ) -> Self;
+}
+
+/// `column` (a NUTS code) lies in one of the regions `codes` (checked codes): a prefix match,
+/// the same in SQLite and PostgreSQL.
+pub(crate) fn in_nuts_regions(column: impl IntoColumnRef + Clone, codes: &[String]) -> Condition {
+    crate::nuts::prefix_patterns(codes)
+        .into_iter()
+        .fold(Condition::any(), |any, pattern| {
+            any.add(Expr::col(column.clone()).like(pattern))
+        })
 }
 
 impl<E: EntityTrait> Narrowing<E> for Select<E> {
@@ -389,5 +418,35 @@ impl<E: EntityTrait> Narrowing<E> for Select<E> {
             .and_where(themes_table::Column::Slug.is_in(themes.iter().cloned()))
             .to_owned();
         self.filter(id.in_subquery(tagged))
+    }
+
+    fn in_nuts(self, column: E::Column, codes: &[String]) -> Self {
+        if codes.is_empty() {
+            return self;
+        }
+        self.filter(in_nuts_regions(column, codes))
+    }
+
+    fn funded_by<L: EntityTrait>(
+        self,
+        id: E::Column,
+        (record, project): (L::Column, L::Column),
+        programmes: &[ProgrammeKind],
+    ) -> Self {
+        use symbios_entity::funding;
+        if programmes.is_empty() {
+            return self;
+        }
+        let funded = Query::select()
+            .column((L::default(), record))
+            .from(L::default())
+            .inner_join(
+                funding::Entity,
+                Expr::col((funding::Entity, funding::Column::ProjectId))
+                    .equals((L::default(), project)),
+            )
+            .and_where(funding::Column::ProgrammeKind.is_in(programmes.iter().copied()))
+            .to_owned();
+        self.filter(id.in_subquery(funded))
     }
 }

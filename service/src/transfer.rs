@@ -848,7 +848,7 @@ mod tests {
             (r#"{"type":"Actor","id":"42","record":{}}"#.to_owned(), "line 7: field `id`: is not a UUID (e.g. 6f1c2d3e-0000-4000-8000-000000000001)"),
             (r#"{"type":"Actor"}"#.to_owned(), "line 7: field `record`: is missing; it holds the Actor itself"),
             (r#"{"type":"Actor","record":"x"}"#.to_owned(), "line 7: field `record`: must be a JSON object, not the text \"x\""),
-            (actor(r#""nmae":"Acme""#), "line 7: field `nmae`: is not a field; the fields here are slug, name, kind, country, website, originalLang, description, identifiers"),
+            (actor(r#""nmae":"Acme""#), "line 7: field `nmae`: is not a field; the fields here are slug, name, kind, country, nutsCode, website, originalLang, description, identifiers"),
             (actor(r#""name":"Acme","country":"NO","originalLang":"nb""#), "line 7: field `kind`: is missing"),
             (actor(r#""name":"Acme","kind":"SPACESHIP","country":"NO","originalLang":"nb""#), "line 7: field `kind`: `SPACESHIP` is not one of "),
             (actor(r#""name":5,"kind":"COMPANY","country":"NO","originalLang":"nb""#), "line 7: field `name`: must be text, not the number 5"),

@@ -465,6 +465,37 @@ impl Violations {
         }
     }
 
+    /// A NUTS code of the bundled list, in `country` (the code's first two letters).
+    pub fn nuts(&mut self, field: &str, code: Option<&str>, country: &str) {
+        let Some(code) = code else {
+            return;
+        };
+        match crate::nuts::checked(field, code) {
+            Err(error) => self.check(Err(error)),
+            Ok(code) if !code.starts_with(country) => self.add(
+                field,
+                format!("`{code}` is a region outside the record's country {country}"),
+            ),
+            Ok(_) => {}
+        }
+    }
+
+    /// An amount of money: a non-negative number and an ISO 4217 currency.
+    pub fn money(&mut self, field: &str, amount: f64, currency: &str) {
+        if !(amount.is_finite() && amount >= 0.0) {
+            self.add(format!("{field}.amount"), "must be a non-negative number");
+        }
+        if iso_currency::Currency::from_code(currency).is_none() {
+            self.add(
+                format!("{field}.currency"),
+                format!(
+                    "`{}` is not an ISO 4217 currency code such as EUR, SEK or NOK",
+                    currency.chars().take(20).collect::<String>()
+                ),
+            );
+        }
+    }
+
     /// A finite number.
     pub fn finite(&mut self, field: &str, value: Option<f64>) {
         if let Some(value) = value

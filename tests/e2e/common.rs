@@ -713,6 +713,7 @@ pub fn company(
         name,
         kind: ActorKind::Company,
         country: country.to_owned(),
+        nuts_code: None,
         website: None,
         original_lang: "en".to_owned(),
         version: 1,

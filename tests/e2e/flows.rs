@@ -544,7 +544,14 @@ async fn the_resource_names_migration_makes_existing_names_originals(app: &TestA
 
     // Back to the schema before resource names were localized, then forward again: each
     // name becomes the original in the flow's language, and the folded names are filled.
-    symbios::db::migrate_down(&app.db, 1).await.unwrap();
+    // Later migrations go down first: count the steps back to this one by name.
+    let (applied, _) = symbios::db::migration_status(&app.db).await.unwrap();
+    let position = applied
+        .iter()
+        .position(|name| name == "m20270110_000008_flow_resource_names")
+        .unwrap();
+    let steps = u32::try_from(applied.len() - position).unwrap();
+    symbios::db::migrate_down(&app.db, steps).await.unwrap();
     symbios::db::migrate_up(&app.db).await.unwrap();
     let flows = resource_flow::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(flows.len(), 13);

@@ -14,6 +14,7 @@ mod golden;
 mod backup;
 mod dataloader;
 mod errors;
+mod eu_fields;
 mod feed;
 mod filters;
 mod flows;

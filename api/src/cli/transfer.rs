@@ -16,7 +16,7 @@ use crate::service::access::Principal;
 use crate::service::case_study::CaseStudies;
 use crate::service::transfer::{self, BatchReport, ImportLine, LineError, RecordType};
 use crate::service::write::WriteContext;
-use crate::service::{network_export, record, resource_flow};
+use crate::service::{network_export, project, project_export, record, resource_flow};
 
 /// What `symbios import --help` says of the file, with the example lines.
 fn import_help() -> String {
@@ -72,6 +72,9 @@ pub enum Format {
     Graphml,
     /// The network of resource flows as GEXF 1.3 (Gephi): actors as nodes, flows as edges.
     Gexf,
+    /// The projects as keep.eu exports them: one row per project with programme, dates,
+    /// budget, EU contribution, lead partner, partners, funders and NUTS regions.
+    ProjectsCsv,
 }
 
 /// `--type`: a record type's name, offered from [`RecordType::NAMES`].
@@ -102,7 +105,7 @@ impl ExportArgs {
             Format::Graphml => Some(network_export::Format::GraphMl),
             Format::Gexf => Some(network_export::Format::Gexf),
             Format::Csv if self.types.is_empty() => Some(network_export::Format::Csv),
-            Format::Csv | Format::Ndjson => None,
+            Format::Csv | Format::Ndjson | Format::ProjectsCsv => None,
         }
     }
 }
@@ -408,7 +411,25 @@ async fn export_network(
     Ok(())
 }
 
+/// `symbios export --format projects-csv`.
+async fn export_projects(settings: &Settings, args: &ExportArgs) -> anyhow::Result<()> {
+    if !args.types.is_empty() || args.case_study.is_some() {
+        anyhow::bail!("projects-csv takes no --type and no --case-study");
+    }
+    let (connection, _) = db::connect(settings).await?;
+    db::migrate_up(&connection).await?;
+    let projects = project_export::load(&connection, project::Filter::default()).await?;
+    let mut output = open_output(args.output.as_ref())?;
+    output.write_all(&project_export::write(&projects)?)?;
+    output.flush()?;
+    eprintln!("exported {} project(s)", projects.len());
+    Ok(())
+}
+
 pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
+    if matches!(args.format, Format::ProjectsCsv) {
+        return export_projects(settings, &args).await;
+    }
     if let Some(format) = args.network_format() {
         return export_network(settings, &args, format).await;
     }
@@ -446,7 +467,7 @@ pub async fn export(settings: &Settings, args: ExportArgs) -> anyhow::Result<()>
                         ndjson_count += 1;
                         writeln!(output, "{line}")?;
                     }
-                    Format::Csv | Format::Graphml | Format::Gexf => {
+                    Format::Csv | Format::Graphml | Format::Gexf | Format::ProjectsCsv => {
                         rows.push(transfer::csv_row(&line));
                     }
                 }

@@ -93,6 +93,11 @@ pub const READ_ROUTES: &[ReadRoute] = &[
         |route| route.to(export::network),
     ),
     ReadRoute::new(
+        "/export/projects.csv",
+        "/export/projects.csv?nuts=SE2",
+        |route| route.to(export::projects),
+    ),
+    ReadRoute::new(
         "/records/{id}",
         "/records/ea1bc47d-b932-5f7e-80a3-619118003bcf.jsonld",
         |route| route.to(linked_data::record),

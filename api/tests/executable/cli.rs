@@ -536,3 +536,56 @@ fn export_writes_the_network_as_graphml_gexf_and_csv() {
         "{stderr}"
     );
 }
+
+/// `symbios export --format projects-csv [--output FILE]`: the bundled projects as keep.eu
+/// exports them, one row each (SMICE's as `api/seed/dataset.ndjson` gives it).
+#[test]
+fn export_writes_the_projects_as_csv() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (ok, _, stderr) = run(data_dir.path(), &["seed"]);
+    assert!(ok, "{stderr}");
+    let file = data_dir.path().join("projects.csv");
+    let (ok, stdout, stderr) = run(
+        data_dir.path(),
+        &[
+            "export",
+            "--format",
+            "projects-csv",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.is_empty(), "the file holds the table: {stdout}");
+    assert!(stderr.contains("exported 9 project(s)"), "{stderr}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "slug,acronym,name,status,programme,programme_kind,start_date,end_date,total_budget,\
+             total_budget_currency,eu_contribution,eu_contribution_currency,lead_partner,\
+             lead_partner_country,partners,funders,nuts,website"
+        )
+    );
+    assert_eq!(lines.clone().count(), 9, "{text}");
+    let smice = lines
+        .find(|line| line.starts_with("smice,"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        smice.contains(",2017-05-17,2020-12-31,2946044,EUR,,,"),
+        "{smice}"
+    );
+    assert!(
+        smice.contains(",Region Jämtland Härjedalen; Trøndelag fylkeskommune,SE; NO,"),
+        "{smice}"
+    );
+    assert!(smice.contains(",NO060; SE322,"), "{smice}");
+
+    let (ok, _, stderr) = run(
+        data_dir.path(),
+        &["export", "--format", "projects-csv", "--type", "Actor"],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("projects-csv takes no --type"), "{stderr}");
+}

@@ -53,6 +53,35 @@ pub mod vocabulary {
     }
 }
 
+/// `#[serde(with = "optional_vocabulary")]`: an optional vocabulary value as its GraphQL
+/// name, or `null`.
+pub mod optional_vocabulary {
+    use super::*;
+
+    /// Writes the GraphQL name, or `null`.
+    pub fn serialize<S, T>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: ActiveEnum<Value = String>,
+    {
+        match value {
+            Some(value) => super::vocabulary::serialize(value, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads with [`parse_vocabulary`]; `null` is none.
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: ActiveEnum<Value = String> + Iterable,
+    {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| parse_vocabulary(&text).map_err(de::Error::custom))
+            .transpose()
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Text {

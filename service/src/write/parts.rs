@@ -188,6 +188,13 @@ pub(crate) fn normalize_slugs(slugs: &mut Vec<String>) {
     slugs.extend(set);
 }
 
+/// A NUTS code in upper case, as the list writes it.
+pub(crate) fn normalize_nuts(code: &mut Option<String>) {
+    if let Some(code) = code {
+        code.make_ascii_uppercase();
+    }
+}
+
 /// A slug from a name: folded, non-alphanumerics as `-`, at most 100 characters.
 pub(crate) fn slug_from(name: &str) -> String {
     let mut slug = String::new();

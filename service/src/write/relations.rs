@@ -9,13 +9,14 @@ use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{
     ActorKind, CaseStudyRole, EntityType, FlowCategory, FlowStatus, ParticipationRole,
+    ProgrammeKind,
 };
 use symbios_entity::{
     actor, case_study_actor, funding, impact_figure, membership, participation, resource_flow,
 };
 use uuid::Uuid;
 
-use super::input_format::{localized, vocabulary};
+use super::input_format::{localized, optional_vocabulary, vocabulary};
 use super::parts;
 use super::store::TextsByField;
 use super::{Lookup, OwnedTexts, Record, Stored};
@@ -148,6 +149,9 @@ relation_fields! {
         project_id: Uuid,
         #[serde(default)]
         programme: Option<String>,
+        /// What kind of programme `programme` is.
+        #[serde(default, with = "optional_vocabulary", skip_serializing_if = "Option::is_none")]
+        programme_kind: Option<ProgrammeKind>,
         #[serde(default)]
         amount: Option<f64>,
         #[serde(default)]
@@ -167,7 +171,10 @@ fn validate_funding(fields: &FundingFields, violations: &mut Violations) {
 
 relation_record!(
     FundingFields, FundingPatch, funding, Funding,
-    columns { funder_id, project_id, programme, amount, currency, period_start, period_end },
+    columns {
+        funder_id, project_id, programme, programme_kind, amount, currency, period_start,
+        period_end,
+    },
     parents { project_id ("projectId"): Project, funder_id ("funderId"): Funder },
     validate = validate_funding,
 );

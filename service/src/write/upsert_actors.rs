@@ -522,6 +522,8 @@ async fn write_items(
                     // Identifiers under other schemes are not the partner's to change.
                     fields.identifiers = current.fields.identifiers.clone();
                     fields.slug = current.fields.slug.clone();
+                    // The NUTS region is an editor's to set: partners do not send it.
+                    fields.nuts_code = current.fields.nuts_code.clone();
                     if omitted.website {
                         fields.website = current.fields.website.clone();
                     }

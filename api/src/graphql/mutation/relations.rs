@@ -11,7 +11,9 @@ use uuid::Uuid;
 
 use super::{DeletedRecord, LocalizedTextInput, create, delete, localized, update, written_row};
 use crate::graphql::ids::parse_id;
-use crate::graphql::types::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole};
+use crate::graphql::types::enums::{
+    CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole, ProgrammeKind,
+};
 use crate::graphql::types::relations::{
     CaseStudyActor, Funding, ImpactFigure, Membership, Participation, ResourceFlow,
 };
@@ -93,6 +95,7 @@ macro_rules! relation_mutation {
 /// - `required name: T`: a value a create needs, a patch may leave out;
 /// - `vocabulary name: T`: the same, for a GraphQL enum converted to the stored one;
 /// - `optional name: T`: a value the record may go without (`null` clears it);
+/// - `optional_vocabulary name: T`: the same, for a GraphQL enum converted to the stored one;
 /// - `localized name("camelName")`: texts by language.
 ///
 /// Doc comments on a field describe it in the create input; every create input also takes
@@ -135,6 +138,13 @@ macro_rules! relation_inputs {
     ) => {
         relation_inputs!(@push $head $create $patch $conversions
             [$(#[$doc])* $name: $ty] [$name: Option<$ty>] (vocabulary $name) $($rest)*);
+    };
+    (@field $head:tt $create:tt $patch:tt $conversions:tt
+        $(#[$doc:meta])* optional_vocabulary $name:ident: $ty:ty, $($rest:tt)*
+    ) => {
+        relation_inputs!(@push $head $create $patch $conversions
+            [$(#[$doc])* $name: Option<$ty>] [$name: MaybeUndefined<$ty>]
+            (optional_vocabulary $name) $($rest)*);
     };
     (@field $head:tt $create:tt $patch:tt $conversions:tt
         $(#[$doc:meta])* optional $name:ident: $ty:ty, $($rest:tt)*
@@ -211,6 +221,9 @@ macro_rules! relation_inputs {
     (@record $input:ident vocabulary $name:ident) => {
         $input.$name.into()
     };
+    (@record $input:ident optional_vocabulary $name:ident) => {
+        $input.$name.map(Into::into)
+    };
     (@record $input:ident localized $name:ident $camel:literal) => {
         localized(concat!("input.", $camel), $input.$name)?.unwrap_or_default()
     };
@@ -237,6 +250,10 @@ macro_rules! relation_inputs {
     (@patch $patch:ident optional $name:ident) => {
         $patch.$name.into()
     };
+    (@patch $patch:ident optional_vocabulary $name:ident) => {{
+        let value: Option<Option<_>> = $patch.$name.into();
+        value.map(|value| value.map(Into::into))
+    }};
     (@patch $patch:ident localized $name:ident $camel:literal) => {
         localized(concat!("patch.", $camel), $patch.$name)?
     };
@@ -283,7 +300,10 @@ relation_inputs! {
     FundingPatchInput => FundingPatch;
     id funder_id("funderId"),
     id project_id("projectId"),
+    /// The programme's name as published, e.g. `Interreg Sverige–Norge 2014–2020`.
     optional programme: String,
+    /// What kind of programme `programme` is.
+    optional_vocabulary programme_kind: ProgrammeKind,
     /// Non-negative; needs `currency`.
     optional amount: f64,
     /// ISO 4217, e.g. EUR, SEK, NOK.

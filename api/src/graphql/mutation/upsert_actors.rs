@@ -154,6 +154,7 @@ pub(crate) async fn upsert_actors(
                 name: item.name,
                 kind: item.kind.into(),
                 country: item.country,
+                nuts_code: None,
                 website: item.website.take(),
                 original_lang: item.original_lang,
                 description: localized(&format!("items[{index}].description"), item.description)?

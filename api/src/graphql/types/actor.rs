@@ -5,6 +5,7 @@ use symbios_entity::actor;
 
 use super::eager::{Eager, eager};
 use super::enums::ActorKind;
+use super::eu_fields::{NutsRegion, nuts_path};
 use super::funder::Funder;
 use super::load_list;
 use super::relation_object::{linked_rows, rows};
@@ -39,6 +40,13 @@ record_object! {
 
         /// ISO 3166-1 alpha-2 country code.
         country: &str = |row| &row.country;
+
+        /// NUTS code of the most specific region known, e.g. `NO060`.
+        nuts_code: Option<&str> = |row| row.nuts_code.as_deref();
+
+        /// That NUTS region, then each region containing it up to level 1; empty when not
+        /// known.
+        nuts: Vec<NutsRegion> = |row| nuts_path(row.nuts_code.as_deref());
 
         /// Website.
         website: Option<&str> = |row| row.website.as_deref();
@@ -134,6 +142,9 @@ pub struct ActorFilter {
     /// Name contains this text, ignoring case and diacritics (`orsted` finds Ørsted): one
     /// line of at most 200 characters.
     pub name_contains: Option<String>,
+    /// NUTS codes (levels 1–3); a code finds its sub-regions (`SE2` finds `SE232`); at most
+    /// 300 different codes.
+    pub nuts: Option<Vec<String>>,
 }
 
 order_input! {
@@ -158,6 +169,7 @@ impl From<ActorFilter> for actors::Filter {
             kinds: values(filter.kind),
             schemes: filter.scheme.unwrap_or_default(),
             name_contains: filter.name_contains,
+            nuts: filter.nuts.unwrap_or_default(),
         }
     }
 }
@@ -206,6 +218,8 @@ record_mutations! {
         kind: required ActorKind,
         /// ISO 3166-1 alpha-2.
         country: required String,
+        /// NUTS code (level 1–3) of the most specific region known, in `country`, e.g. `NO060`.
+        nuts_code: optional String,
         website: optional String,
         /// Language the description is written in.
         original_lang: required String,

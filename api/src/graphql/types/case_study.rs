@@ -5,7 +5,8 @@ use async_graphql::{Context, InputObject, Object};
 use symbios_entity::case_study;
 
 use super::eager::Eager;
-use super::enums::{CaseStudyKind, CaseStudyStatus};
+use super::enums::{CaseStudyKind, CaseStudyStatus, ProgrammeKind};
+use super::eu_fields::{NutsRegion, nuts_path};
 use super::flows::{Network, network_of};
 use super::project::Project;
 use super::relation_object::{linked_records, linked_rows, relation_object, rows};
@@ -36,6 +37,11 @@ relation_object! {
         region: Option<&str> = |row| row.region.as_deref();
         /// ISO 3166-1 alpha-2 country code.
         country: &str = |row| &row.country;
+        /// NUTS code of the most specific region known, e.g. `SE232`.
+        nuts_code: Option<&str> = |row| row.nuts_code.as_deref();
+        /// That NUTS region, then each region containing it up to level 1 (`SE232` Västra
+        /// Götalands län, `SE23` Västsverige, `SE2` Södra Sverige); empty when not known.
+        nuts: Vec<NutsRegion> = |row| nuts_path(row.nuts_code.as_deref());
         /// WGS 84 latitude.
         latitude: Option<f64> = |row| row.latitude;
         /// WGS 84 longitude.
@@ -145,6 +151,11 @@ pub struct CaseStudyFilter {
     pub status: Option<Vec<CaseStudyStatus>>,
     /// Theme slugs, e.g. `industrial-symbiosis`; at most 100 different ones.
     pub theme: Option<Vec<String>>,
+    /// NUTS codes (levels 1–3); a code finds its sub-regions (`SE2` finds `SE232`); at most
+    /// 300 different codes.
+    pub nuts: Option<Vec<String>>,
+    /// Kinds of programme funding one of the case study's projects.
+    pub programme: Option<Vec<ProgrammeKind>>,
     /// Established in or after this year.
     pub year_from: Option<i32>,
     /// Established in or before this year.
@@ -180,6 +191,8 @@ impl From<CaseStudyFilter> for case_studies::Filter {
             themes: filter.theme.unwrap_or_default(),
             years: YearRange::between(filter.year_from, filter.year_to),
             name_contains: filter.name_contains,
+            nuts: filter.nuts.unwrap_or_default(),
+            programmes: values(filter.programme),
         }
     }
 }
@@ -233,6 +246,8 @@ record_mutations! {
         region: optional String,
         /// ISO 3166-1 alpha-2.
         country: required String,
+        /// NUTS code (level 1–3) of the most specific region known, in `country`, e.g. `SE232`.
+        nuts_code: optional String,
         latitude: optional f64,
         longitude: optional f64,
         established_year: optional i32,

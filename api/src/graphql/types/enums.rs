@@ -21,7 +21,8 @@ vocabulary_inputs!(
     FunderKind,
     CaseStudyKind,
     CaseStudyStatus,
-    ProjectStatus
+    ProjectStatus,
+    ProgrammeKind
 );
 
 /// What kind of organisation (or person) an actor is.
@@ -118,6 +119,30 @@ pub enum FlowCategory {
     Water,
     Nutrient,
     ByProduct,
+}
+
+/// What kind of programme a funding comes from.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "vocabulary::ProgrammeKind")]
+pub enum ProgrammeKind {
+    /// An Interreg programme (European Territorial Cooperation), e.g. Interreg Sverige–Norge,
+    /// Interreg Baltic Sea Region.
+    Interreg,
+    /// Horizon Europe (2021–2027).
+    HorizonEurope,
+    /// Horizon 2020 (2014–2020).
+    #[graphql(name = "HORIZON_2020")]
+    Horizon2020,
+    /// The LIFE programme for the environment and climate action.
+    Life,
+    /// The European Regional Development Fund (ERDF / ERUF / EFRO) outside Interreg.
+    Erdf,
+    /// A national agency's programme, e.g. Vinnova's.
+    NationalAgency,
+    /// A region's or municipality's own money or scheme, e.g. Skaparkraft.
+    RegionalOrLocal,
+    /// Any other programme.
+    Other,
 }
 
 /// Whether a resource flow runs.

@@ -7,6 +7,7 @@ pub mod actor;
 pub mod case_study;
 pub mod eager;
 pub mod enums;
+pub mod eu_fields;
 pub mod flows;
 pub mod funder;
 pub mod localized;

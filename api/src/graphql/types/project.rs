@@ -7,7 +7,8 @@ use symbios_entity::project;
 
 use super::case_study::CaseStudy;
 use super::eager::Eager;
-use super::enums::ProjectStatus;
+use super::enums::{ProgrammeKind, ProjectStatus};
+use super::eu_fields::{Money, MoneyInput};
 use super::funder::Funder;
 use super::relation_object::{distinct_targets, linked_records, linked_rows, rows};
 use super::relations::{Funding, Participation};
@@ -45,6 +46,16 @@ record_object! {
 
         /// Project website.
         website: Option<&str> = |row| row.website.as_deref();
+
+        /// The whole budget, as published.
+        total_budget: Option<Money> = |row| {
+            Money::of(row.total_budget_amount, row.total_budget_currency.as_deref())
+        };
+
+        /// The part of the budget the EU pays (co-financing), as published.
+        eu_contribution: Option<Money> = |row| {
+            Money::of(row.eu_contribution_amount, row.eu_contribution_currency.as_deref())
+        };
 
         /// Language the project was described in.
         original_lang: &str = |row| &row.original_lang;
@@ -105,6 +116,11 @@ pub struct ProjectFilter {
     pub status: Option<Vec<ProjectStatus>>,
     /// Theme slugs; at most 100 different ones.
     pub theme: Option<Vec<String>>,
+    /// NUTS codes (levels 1–3): a participant or a case study of the project lies in one of
+    /// these regions or their sub-regions (`SE2` finds `SE232`); at most 300 different codes.
+    pub nuts: Option<Vec<String>>,
+    /// Kinds of programme the project is funded by.
+    pub programme: Option<Vec<ProgrammeKind>>,
     /// Running in or after this year.
     pub year_from: Option<i32>,
     /// Running in or before this year.
@@ -139,6 +155,8 @@ impl From<ProjectFilter> for projects::Filter {
             themes: filter.theme.unwrap_or_default(),
             years: YearRange::between(filter.year_from, filter.year_to),
             name_contains: filter.name_contains,
+            nuts: filter.nuts.unwrap_or_default(),
+            programmes: values(filter.programme),
         }
     }
 }
@@ -171,6 +189,10 @@ record_mutations! {
         start_date: optional NaiveDate,
         end_date: optional NaiveDate,
         website: optional String,
+        /// The whole budget.
+        total_budget: optional MoneyInput,
+        /// The part of the budget the EU pays.
+        eu_contribution: optional MoneyInput,
         original_lang: required String,
         summary: defaulted Vec<LocalizedTextInput>,
         /// Theme slugs; at most 100 different ones.

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::actor::Actor;
 use super::case_study::CaseStudy;
-use super::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole};
+use super::enums::{CaseStudyRole, FlowCategory, FlowStatus, ParticipationRole, ProgrammeKind};
 use super::funder::Funder;
 use super::project::Project;
 use super::relation_object::{relation_object, role_object};
@@ -55,6 +55,9 @@ relation_object! {
 
         /// Programme or scheme, e.g. `Interreg Sverige–Norge 2014–2020`, `Skaparkraft`.
         programme: Option<&str> = |row| row.programme.as_deref();
+
+        /// What kind of programme `programme` is (Interreg, Horizon Europe, ERDF …).
+        programme_kind: Option<ProgrammeKind> = |row| row.programme_kind.map(Into::into);
 
         /// Amount as published, in `currency`.
         amount: Option<f64> = |row| row.amount;
