@@ -21,11 +21,18 @@ port="${SYMBIOS_BENCH_PORT:-18091}"
 source "$ROOT/bench/lib.sh"
 bench_peers_data "$n" "./setup.sh && python3 gen_data.py $n"
 
-cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example load_peers
+# SYMBIOS_BENCH_BIN_DIR: a folder holding `symbios` and `load_peers` built earlier (to measure
+# a build while the tree moves on); otherwise the working tree's release build.
+if [ -n "${SYMBIOS_BENCH_BIN_DIR:-}" ]; then
+  symbios_bin="$SYMBIOS_BENCH_BIN_DIR/symbios" load_peers_bin="$SYMBIOS_BENCH_BIN_DIR/load_peers"
+else
+  cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example load_peers
+  symbios_bin="$ROOT/target/release/symbios" load_peers_bin="$ROOT/target/release/examples/load_peers"
+fi
 dir="$(mktemp -d /tmp/symbios-vs-peers.XXXXXX)"
 server=""
 trap 'kill "$server" 2>/dev/null || true; "$PEERS/stop.sh" v5 >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
-echo "bench: $(git -C "$ROOT" rev-parse --short HEAD), N=$n, $(nproc) cores, $(date -u +%FT%TZ)"
+echo "bench: $(git -C "$ROOT" rev-parse --short HEAD)${SYMBIOS_BENCH_BIN_DIR:+ (binaries from $SYMBIOS_BENCH_BIN_DIR)}, N=$n, $(nproc) cores, $(date -u +%FT%TZ)"
 
 # measure LABEL URL QUERYDIR PID: warm-up, then one measured run per query, each line with
 # the CPU per request of the server and of PostgreSQL.
@@ -55,9 +62,9 @@ symbios() {
   [ "$label" = "$backend" ] || planner=true
   mkdir -p "$data_dir"
   bench_database "$backend" symbios_vs_peers
-  "$ROOT/target/release/examples/load_peers" "$data" "$data_dir"
+  "$load_peers_bin" "$data" "$data_dir"
   SYMBIOS_DATA_DIR="$data_dir" SYMBIOS_BIND="127.0.0.1:$port" SYMBIOS_LOG=warn SYMBIOS_SEED_ON_EMPTY=false \
-    SYMBIOS_PLANNER__ENABLED="$planner" SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 "$ROOT/target/release/symbios" serve >"$data_dir/server.log" 2>&1 &
+    SYMBIOS_PLANNER__ENABLED="$planner" SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 "$symbios_bin" serve >"$data_dir/server.log" 2>&1 &
   server=$!
   local started ready
   started=$(date +%s.%N)
