@@ -68,7 +68,10 @@ symbios() {
   server=$!
   local started ready
   started=$(date +%s.%N)
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.1; done
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do
+    kill -0 "$server" 2>/dev/null || { echo "bench: symbios-$label exited:" >&2; tail -n 5 "$data_dir/server.log" >&2; exit 1; }
+    sleep 0.1
+  done
   ready=$(date +%s.%N)
   echo "bench: symbios-$label ready in $(echo "$ready - $started" | bc) s, RSS $(ps -o rss= -p "$server") kB"
   measure "symbios-$label" "http://127.0.0.1:$port/graphql" "$ROOT/bench/queries/peers" "$server"
