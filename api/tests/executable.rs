@@ -24,7 +24,7 @@ use symbios::config::Settings;
 use symbios::service::dataset::{Records, insert_missing_records};
 use symbios::service::text::fold;
 use symbios_entity::vocabulary::{ActorKind, EntityType};
-use symbios_entity::{actor, case_study, funder, localized_text, project};
+use symbios_entity::{actor, case_study, funder, localized_text, project, resource_flow};
 use uuid::Uuid;
 
 #[path = "executable/attacks.rs"]
@@ -175,12 +175,14 @@ async fn write_backlog(data_dir: &Path, count: usize) {
     db.close().await.unwrap();
 }
 
+/// Documents the index should hold: the records, and the resource flows.
 async fn searchable_records(data_dir: &Path) -> u64 {
     let (db, _) = symbios::db::connect(&settings(data_dir)).await.unwrap();
     let total = case_study::Entity::find().count(&db).await.unwrap()
         + project::Entity::find().count(&db).await.unwrap()
         + actor::Entity::find().count(&db).await.unwrap()
-        + funder::Entity::find().count(&db).await.unwrap();
+        + funder::Entity::find().count(&db).await.unwrap()
+        + resource_flow::Entity::find().count(&db).await.unwrap();
     db.close().await.unwrap();
     total
 }
