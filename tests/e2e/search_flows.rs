@@ -202,7 +202,7 @@ async fn a_case_study_moved_to_another_country_moves_its_flows(app: &TestApp) {
     let (body, _) = app
         .graphql_as(
             &key,
-            "mutation($id: ID!, $v: Int!) { updateCaseStudy(id: $id, expectedVersion: $v, patch: { country: \"SE\" }) { country } }",
+            "mutation($id: ID!, $v: Int!) { updateCaseStudy(id: $id, expectedVersion: $v, patch: { country: \"SE\", nutsCode: null }) { country } }",
             json!({ "id": case_study["id"], "v": case_study["version"] }),
         )
         .await;
