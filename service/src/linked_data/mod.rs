@@ -13,10 +13,11 @@ use symbios_entity::{actor, case_study, funder, project, theme};
 use uuid::Uuid;
 
 use self::nodes::{Iris, reference, texts, theme_reference};
+use crate::actor::Actors;
 use crate::localized_text::{self, FieldTexts, field};
 use crate::node::{self, NodeRecord};
 use crate::record::load_many;
-use crate::relation::{rows_of, rows_with_targets};
+use crate::relation::{ForeignKey, rows_of, rows_with_targets};
 use crate::theme::Themes;
 use crate::{Error, case_study_actor, external_identifier, funding, participation, source};
 
@@ -65,6 +66,25 @@ fn field_texts(own: &FieldTexts, field: &str) -> Value {
     texts(own.get(field).map(Vec::as_slice).unwrap_or_default())
 }
 
+/// The actors `T` names in the rows of `K`'s relation of record `id`, each once (an actor
+/// with two roles counts once), by folded name, then id.
+async fn actors_of<K, T>(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<actor::Model>, Error>
+where
+    K: ForeignKey,
+    T: ForeignKey<Relation = K::Relation, Target = Actors>,
+{
+    let mut actors: Vec<actor::Model> = rows_with_targets::<K, T>(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(_, actor)| actor)
+        .collect();
+    actors.sort_by(|a, b| a.name_folded.cmp(&b.name_folded).then(a.id.cmp(&b.id)));
+    actors.dedup_by_key(|actor| actor.id);
+    Ok(actors)
+}
+
 async fn case_study(
     db: &impl ConnectionTrait,
     iris: &Iris,
@@ -72,17 +92,8 @@ async fn case_study(
     own: &FieldTexts,
 ) -> Result<Map<String, Value>, Error> {
     let id = row.id;
-    let mut contributors: Vec<actor::Model> =
-        rows_with_targets::<case_study_actor::CaseStudyId, case_study_actor::ActorId>(db, &[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(_, actor)| actor)
-            .collect();
-    // An actor with two roles contributes once.
-    contributors.sort_by(|a, b| a.name_folded.cmp(&b.name_folded).then(a.id.cmp(&b.id)));
-    contributors.dedup_by_key(|actor| actor.id);
+    let contributors =
+        actors_of::<case_study_actor::CaseStudyId, case_study_actor::ActorId>(db, id).await?;
     let mut sources = rows_of::<source::CaseStudyId>(db, &[id])
         .await?
         .remove(&id)
@@ -170,16 +181,7 @@ async fn project(
     own: &FieldTexts,
 ) -> Result<Map<String, Value>, Error> {
     let id = row.id;
-    let mut members: Vec<actor::Model> =
-        rows_with_targets::<participation::ProjectId, participation::ActorId>(db, &[id])
-            .await?
-            .remove(&id)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(_, actor)| actor)
-            .collect();
-    members.sort_by(|a, b| a.name_folded.cmp(&b.name_folded).then(a.id.cmp(&b.id)));
-    members.dedup_by_key(|actor| actor.id);
+    let members = actors_of::<participation::ProjectId, participation::ActorId>(db, id).await?;
     let mut funders: Vec<funder::Model> =
         rows_with_targets::<funding::ProjectId, funding::FunderId>(db, &[id])
             .await?
