@@ -23,6 +23,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 backend="${1:?usage: bench/abuse.sh sqlite|postgres [seconds]}"
 secs="${2:-60}"
 port="${SYMBIOS_BENCH_PORT:-18091}"
+unset SYMBIOS_BENCH_PORT  # the server refuses unknown SYMBIOS_ settings
 bench_need wrk "apt-get install -y wrk"
 
 cargo build --release --manifest-path "$ROOT/Cargo.toml" -q

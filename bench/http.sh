@@ -10,6 +10,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 backend="${1:?usage: bench/http.sh sqlite|postgres [seconds]}"
 secs="${2:-10}"
 port="${SYMBIOS_BENCH_PORT:-18090}"
+unset SYMBIOS_BENCH_PORT  # the server refuses unknown SYMBIOS_ settings
 load="$ROOT/../shared/peers/load.sh"
 [ -x "$load" ] || { echo "bench: $load not found (the shared peers folder sits beside the repo)" >&2; exit 2; }
 bench_need wrk "apt-get install -y wrk"

@@ -14,6 +14,9 @@ n="${1:?usage: bench/scaling.sh N sqlite|postgres [seconds]}"
 backend="${2:?usage: bench/scaling.sh N sqlite|postgres [seconds]}"
 secs="${3:-10}"
 port="${SYMBIOS_BENCH_PORT:-18092}"
+bin_dir="${SYMBIOS_BENCH_BIN_DIR:-}"
+# The server reads every SYMBIOS_ variable as a setting and refuses unknown ones.
+unset SYMBIOS_BENCH_PORT SYMBIOS_BENCH_BIN_DIR
 source "$ROOT/bench/lib.sh"
 bench_peers_data "$n" "python3 gen_data.py $n"
 bench_unlimited
@@ -21,9 +24,14 @@ bench_unlimited
 import_file="/tmp/symbios-import-n$n.ndjson"
 [ -s "$import_file" ] || python3 "$ROOT/bench/peers_to_import.py" "$data" > "$import_file"
 lines=$(wc -l < "$import_file")
-# The same targets as bench/vs_postgraphile.sh: one feature set, one release build for both.
-cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example load_peers
-bin="$ROOT/target/release/symbios"
+# SYMBIOS_BENCH_BIN_DIR: a folder holding a `symbios` built earlier; otherwise the working
+# tree's release build (the same targets as bench/vs_postgraphile.sh, one build for both).
+if [ -n "$bin_dir" ]; then
+  bin="$bin_dir/symbios"
+else
+  cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example load_peers
+  bin="$ROOT/target/release/symbios"
+fi
 bench_data_dir "$port" symbios-scaling
 bench_database "$backend" symbios_scaling
 export SYMBIOS_SEED_ON_EMPTY=false

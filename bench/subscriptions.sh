@@ -10,6 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/bench/lib.sh"
 mode="${1:-listen}" idle="${2:-1000}" writes="${3:-300}" port="${SYMBIOS_BENCH_PORT:-18095}"
+unset SYMBIOS_BENCH_PORT  # the server refuses unknown SYMBIOS_ settings
 bench_need node "install Node.js 20 or newer"
 bench_need psql "install the PostgreSQL client"
 [ -d "$ROOT/clients/node_modules/ws" ] || npm ci --prefix "$ROOT/clients" --no-audit --no-fund --loglevel=error >/dev/null

@@ -18,13 +18,16 @@ secs="${2:-10}"
 queries="${3:-list nested fts}"
 servers="${4:-sqlite postgres postgraphile}"
 port="${SYMBIOS_BENCH_PORT:-18091}"
+bin_dir="${SYMBIOS_BENCH_BIN_DIR:-}"
+# The server reads every SYMBIOS_ variable as a setting and refuses unknown ones.
+unset SYMBIOS_BENCH_PORT SYMBIOS_BENCH_BIN_DIR
 source "$ROOT/bench/lib.sh"
 bench_peers_data "$n" "./setup.sh && python3 gen_data.py $n"
 
 # SYMBIOS_BENCH_BIN_DIR: a folder holding `symbios` and `load_peers` built earlier (to measure
 # a build while the tree moves on); otherwise the working tree's release build.
-if [ -n "${SYMBIOS_BENCH_BIN_DIR:-}" ]; then
-  symbios_bin="$SYMBIOS_BENCH_BIN_DIR/symbios" load_peers_bin="$SYMBIOS_BENCH_BIN_DIR/load_peers"
+if [ -n "$bin_dir" ]; then
+  symbios_bin="$bin_dir/symbios" load_peers_bin="$bin_dir/load_peers"
 else
   cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example load_peers
   symbios_bin="$ROOT/target/release/symbios" load_peers_bin="$ROOT/target/release/examples/load_peers"
@@ -32,7 +35,7 @@ fi
 dir="$(mktemp -d /tmp/symbios-vs-peers.XXXXXX)"
 server=""
 trap 'kill "$server" 2>/dev/null || true; "$PEERS/stop.sh" v5 >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
-echo "bench: $(git -C "$ROOT" rev-parse --short HEAD)${SYMBIOS_BENCH_BIN_DIR:+ (binaries from $SYMBIOS_BENCH_BIN_DIR)}, N=$n, $(nproc) cores, $(date -u +%FT%TZ)"
+echo "bench: $(git -C "$ROOT" rev-parse --short HEAD)${bin_dir:+ (binaries from $bin_dir)}, N=$n, $(nproc) cores, $(date -u +%FT%TZ)"
 
 # measure LABEL URL QUERYDIR PID: warm-up, then one measured run per query, each line with
 # the CPU per request of the server and of PostgreSQL.

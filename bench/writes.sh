@@ -12,6 +12,7 @@ backend="${1:?usage: bench/writes.sh sqlite|postgres [actors] [upsert_items]}"
 actors="${2:-100000}"
 upserts="${3:-50000}"
 port="${SYMBIOS_BENCH_PORT:-18091}"
+unset SYMBIOS_BENCH_PORT  # the server refuses unknown SYMBIOS_ settings
 
 cargo build --release --manifest-path "$ROOT/Cargo.toml" -q -p symbios --bin symbios --example upsert_load
 bin="$ROOT/target/release/symbios"
