@@ -4,7 +4,8 @@
 # ../shared/peers/queries/postgraphile/; PostGraphile searches with PostgreSQL full-text
 # search: per-language tsvector, GIN).
 #   bench/vs_postgraphile.sh [N=10000] [seconds=10] [queries="list nested fts"] [servers="sqlite postgres postgraphile"]
-# A server `sqlite-planned` or `postgres-planned` is Symbios with `planner.enabled = true`.
+# A server `sqlite-general` or `postgres-general` is Symbios with `planner.enabled = false`
+# (every request through async-graphql and the DataLoader).
 # Needs ../shared/peers set up: ./setup.sh && python3 gen_data.py N (loads PostgreSQL).
 # Symbios on PostgreSQL uses the same PostgreSQL instance as PostGraphile, in a database of
 # its own (symbios_vs_peers). Each server runs alone: loaded, warmed up (3 s, discarded),
@@ -59,10 +60,10 @@ PY
 }
 
 # symbios SERVER: loads the data into a fresh database of SERVER's backend (sqlite or
-# postgres, `-planned` for the planner on), serves it and measures.
+# postgres; `-general` with the planner off), serves it and measures.
 symbios() {
-  local label="$1" backend="${1%-planned}" data_dir="$dir/$1" planner=false
-  [ "$label" = "$backend" ] || planner=true
+  local label="$1" backend="${1%-general}" data_dir="$dir/$1" planner=true
+  [ "$label" = "$backend" ] || planner=false
   mkdir -p "$data_dir"
   bench_database "$backend" symbios_vs_peers
   "$load_peers_bin" "$data" "$data_dir"
@@ -85,7 +86,7 @@ symbios() {
 
 for target in $servers; do
   case "$target" in
-    sqlite | postgres | sqlite-planned | postgres-planned) symbios "$target" ;;
+    sqlite | postgres | sqlite-general | postgres-general) symbios "$target" ;;
     postgraphile)
       "$PEERS/run_postgraphile.sh" v5 >/dev/null
       measure postgraphile-v5 http://127.0.0.1:5051/graphql "$PEERS/queries/postgraphile" "$(cat "$PEERS/run/postgraphile-v5.pid")"

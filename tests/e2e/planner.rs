@@ -81,6 +81,27 @@ const PLANNED: &[(&str, &str)] = &[
               name summary { text } participants { role actor { name } } } } }
             actors(first: 5, filter: { kind: [COMPANY] }) { edges { node { slug kind } } } }"#,
     ),
+    (
+        "flows, impacts and sources",
+        r#"{ caseStudy(slug: "kalundborg-symbiosis") { flows { id resource resourceLang
+              resourceName { text lang original } sv: resourceName(lang: "sv") { text }
+              category quantity unit year status ewcCode description { text } version
+              caseStudy { slug } from { name } to { name flowsIn { resource }
+                flowsOut { resource from { slug } } } }
+            impacts { id metric value unit year note version caseStudy { title } }
+            sources { url title accessed caseStudy { slug } } } }"#,
+    ),
+    (
+        "fundings, funders and their projects",
+        r#"{ projects(first: 9, orderBy: { field: SLUG }) { edges { node { acronym
+              fundings { id programme programmeKind amount currency periodStart periodEnd
+                version funder { name kind } project { slug } }
+              funders { slug name country website description { text }
+                projects { slug } fundings { amount } } } } }
+            funders(first: 5, orderBy: { field: SLUG }) { totalCount edges { node { id slug
+              name kind version createdAt updatedAt } } }
+            funder(slug: "vinnova") { name projects { name funders { slug } } } }"#,
+    ),
 ];
 
 /// Runs `query` on the app with the planner and on the one without, asserts the same bytes
@@ -173,6 +194,11 @@ async fn documents_outside_the_subset_answer_through_the_general_path(backend: B
         (
             "an unknown field",
             r#"{ caseStudies(first: 2) { edges { node { nope } } } }"#,
+            json!({}),
+        ),
+        (
+            "a field another record type has",
+            r#"{ funders(first: 2) { edges { node { slug originalLang } } } }"#,
             json!({}),
         ),
         (

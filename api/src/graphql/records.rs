@@ -11,7 +11,6 @@ use crate::error::ServiceResultExt as _;
 use crate::graphql::connection::{PageArgs, RecordConnection, connection};
 use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::loaders::{ById, IdKey};
-use crate::graphql::types::eager::Eager;
 use crate::graphql::types::load_records;
 use crate::service::record::{self, Listed, Ordering, RecordType, Row};
 
@@ -30,18 +29,6 @@ pub async fn load_objects<T: RecordObject>(
     ids: &[Uuid],
 ) -> async_graphql::Result<Vec<T>> {
     load_records(ctx, ids, ById::<T::Record>::from_id, T::of).await
-}
-
-/// [`load_objects`], each object resolved with one join over its fields ([`Eager`]).
-pub async fn eager_objects<T: RecordObject>(
-    ctx: &Context<'_>,
-    ids: &[Uuid],
-) -> async_graphql::Result<Vec<Eager<T>>> {
-    Ok(load_objects::<T>(ctx, ids)
-        .await?
-        .into_iter()
-        .map(Eager)
-        .collect())
 }
 
 /// A list argument in the service's terms: absent is empty, each value converted.
@@ -70,7 +57,7 @@ pub async fn list_page<T>(
     filter: <T::Record as Listed>::Filter,
     ordering: Ordering,
     page: PageArgs,
-) -> async_graphql::Result<RecordConnection<Eager<T>>>
+) -> async_graphql::Result<RecordConnection<T>>
 where
     T: RecordObject + async_graphql::ContainerType,
     T::Record: Listed,
@@ -81,11 +68,7 @@ where
     let rows = record::list::<T::Record>(db, &filter, ordering, &request)
         .await
         .extend()?;
-    Ok(connection::<T::Record, _>(
-        rows,
-        |row| Eager(T::of(row)),
-        filter,
-    ))
+    Ok(connection::<T::Record, _>(rows, T::of, filter))
 }
 
 /// A record type's root query: the lookup by id or slug and the paginated list, with their
@@ -127,7 +110,7 @@ macro_rules! record_queries {
                 before: Option<String>,
             ) -> async_graphql::Result<
                 $crate::graphql::connection::RecordConnection<
-                    $crate::graphql::types::eager::Eager<$object>,
+                    $object,
                 >,
             > {
                 let page = $crate::graphql::connection::PageArgs {

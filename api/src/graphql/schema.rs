@@ -21,8 +21,8 @@ fn builder() -> SchemaBuilder<Query, Mutation, SubscriptionRoot> {
 
 /// The schema over `db`, the search index and the change signal, ready to execute requests.
 ///
-/// It registers no extensions: `Eager` objects (`types/eager.rs`) skip per-field extension
-/// hooks, so adding one means resolving those objects the general way again.
+/// It registers no extensions: the planner (`graphql/planner/`) answers plain reads without
+/// async-graphql's executor, so an extension added here would not see those requests.
 pub fn build_schema(
     db: DatabaseConnection,
     search: Search,

@@ -138,6 +138,74 @@ where
     }
 }
 
+/// The distinct records key `T` names in the rows of the relation whose key `P` names the
+/// parent (a project's funders through its fundings), in the order of the rows: the rows in
+/// one statement per level, then their records in one more, as the general path loads them.
+pub(super) struct DistinctTargets<P: ForeignKey, T: ForeignKey> {
+    pub plan: ObjectPlan<RecordRow<T::Target>>,
+    pub keys: PhantomData<(P, T)>,
+}
+
+/// A level of [`DistinctTargets`]: each parent's record ids, and the records with their level.
+struct TargetsLoaded<'a, P: ForeignKey, T: ForeignKey> {
+    ids: HashMap<Uuid, Vec<Uuid>>,
+    below: TargetsBelow<'a, P, T>,
+}
+
+/// The records of a [`DistinctTargets`] level, by id, with the level below them.
+type TargetsBelow<'a, P, T> = Below<
+    'a,
+    RecordRow<<T as ForeignKey>::Target>,
+    RecordRow<<T as ForeignKey>::Target>,
+    DistinctTargets<P, T>,
+>;
+
+impl<P, T> Nested<RecordRow<P::Target>> for DistinctTargets<P, T>
+where
+    P: ForeignKey,
+    T: ForeignKey<Relation = P::Relation>,
+    RelationRow<P>: Send + Sync,
+    RecordRow<P::Target>: Sync,
+    RecordRow<T::Target>: Send + Sync,
+{
+    fn load<'a: 'f, 'r: 'f, 'f>(
+        &'a self,
+        run: &'f Run,
+        parents: &'f [&'r RecordRow<P::Target>],
+    ) -> Loading<'f, Box<dyn Written<RecordRow<P::Target>> + 'a>> {
+        Box::pin(async move {
+            let parent_ids = distinct(parents.iter().map(|parent| P::Target::id(parent)));
+            let rows = load_by_id::<loaders::RowsOf<P>, _>(&run.loader, &parent_ids).await?;
+            let ids: HashMap<Uuid, Vec<Uuid>> = rows
+                .iter()
+                .map(|(parent, rows)| (*parent, distinct(rows.iter().filter_map(T::of))))
+                .collect();
+            let every_id = distinct(ids.values().flatten().copied());
+            let records = load_by_id::<loaders::ById<T::Target>, _>(&run.loader, &every_id).await?;
+            let below = below::<_, _, Self>(&self.plan, run, records).await?;
+            Ok(Box::new(TargetsLoaded { ids, below }) as Box<dyn Written<_> + 'a>)
+        })
+    }
+}
+
+impl<P, T> Written<RecordRow<P::Target>> for TargetsLoaded<'_, P, T>
+where
+    P: ForeignKey,
+    T: ForeignKey<Relation = P::Relation>,
+    RecordRow<T::Target>: Send + Sync,
+{
+    fn write(&self, parent: &RecordRow<P::Target>, out: &mut Out) {
+        // Records gone since their rows were read are left out, as the general path does.
+        let records = self
+            .ids
+            .get(&P::Target::id(parent))
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.below.loaded.get(id));
+        self.below.plan.write_list(records, &self.below.level, out);
+    }
+}
+
 /// A localized text field (`summary(lang:)`) of records of type `R`: their texts in one
 /// statement per level, the language chosen as the general path chooses it.
 pub(super) struct Texts<R> {

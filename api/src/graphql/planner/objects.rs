@@ -8,7 +8,10 @@ use std::marker::PhantomData;
 
 use async_graphql::{InputType, ScalarType, Value as ConstValue};
 use chrono::{DateTime, NaiveDate, Utc};
-use symbios_entity::{actor, case_study, case_study_actor, participation, project};
+use symbios_entity::{
+    actor, case_study, case_study_actor, funder, funding, impact_figure, participation, project,
+    resource_flow, source,
+};
 use uuid::Uuid;
 
 use super::exec::{Field, Nested, ObjectPlan, Out, write_str, write_value};
@@ -17,15 +20,19 @@ use crate::service::relation::ForeignKey;
 
 /// Rows of `K`'s relation.
 type RelationRow<K> = crate::service::relation::Row<<K as ForeignKey>::Relation>;
-use super::nested::{RowsOf, Target, Texts};
+use super::nested::{DistinctTargets, RowsOf, Target, Texts};
 use super::select::{Cost, Selected, Selector};
 use crate::graphql::limits::relation_complexity;
 use crate::graphql::types::enums::{
-    ActorKind, CaseStudyKind, CaseStudyRole, CaseStudyStatus, ParticipationRole, ProjectStatus,
+    ActorKind, CaseStudyKind, CaseStudyRole, CaseStudyStatus, FlowCategory, FlowStatus, FunderKind,
+    ParticipationRole, ProgrammeKind, ProjectStatus,
 };
 use crate::service::lang::{ChosenText, LanguagePreference};
 use crate::service::localized_text::field as text_field;
-use crate::service::{case_study_actor as roles, participation as participations};
+use crate::service::{
+    case_study_actor as roles, funding as fundings, impact_figure as impacts,
+    participation as participations, resource_flow as flows, source as sources,
+};
 
 /// A planned field and its cost, or `None`: outside the subset.
 pub(super) type Planned<R> = Option<(Field<R>, Cost)>;
@@ -76,6 +83,10 @@ fn optional_int(value: Option<i32>, out: &mut Out) {
     );
 }
 
+fn float(value: f64, out: &mut Out) {
+    write_value(&InputType::to_value(&value), out);
+}
+
 fn optional_float(value: Option<f64>, out: &mut Out) {
     write_value(
         &value.map_or(ConstValue::Null, |value| InputType::to_value(&value)),
@@ -96,6 +107,13 @@ fn time(value: DateTime<Utc>, out: &mut Out) {
 
 fn enumeration(value: impl InputType, out: &mut Out) {
     write_value(&InputType::to_value(&value), out);
+}
+
+fn optional_enumeration<T: InputType>(value: Option<T>, out: &mut Out) {
+    write_value(
+        &value.map_or(ConstValue::Null, |value| InputType::to_value(&value)),
+        out,
+    );
 }
 
 /// A localized text field of a record (`summary(lang:)`).
@@ -198,6 +216,34 @@ where
     })
 }
 
+/// The distinct records key `T` names in the rows of the relation whose key `P` names the
+/// parent (a project's `funders`), in the order of the rows.
+fn distinct_targets<'d, P, T>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    type_name: &'static str,
+    table: Table<RecordRow<T::Target>>,
+) -> Planned<RecordRow<P::Target>>
+where
+    P: ForeignKey,
+    T: ForeignKey<Relation = P::Relation>,
+    DistinctTargets<P, T>: Nested<RecordRow<P::Target>>,
+{
+    let wrap = |plan| {
+        Box::new(DistinctTargets::<P, T> {
+            plan,
+            keys: PhantomData,
+        }) as Box<dyn Nested<_>>
+    };
+    object_field(
+        selector,
+        field,
+        (type_name, table),
+        wrap,
+        relation_complexity,
+    )
+}
+
 /// What every record type's row has.
 trait RecordRowFields: Sync + 'static {
     fn record_id(&self) -> Uuid;
@@ -233,7 +279,12 @@ macro_rules! record_row_fields {
     };
 }
 
-record_row_fields!(case_study::Model, actor::Model, project::Model);
+record_row_fields!(
+    case_study::Model,
+    actor::Model,
+    project::Model,
+    funder::Model
+);
 
 /// The fields every record type has (`id`, `slug`, `originalLang` and the versioned ones).
 fn record_field<'d, R: RecordRowFields>(
@@ -277,6 +328,9 @@ pub(super) fn case_study<'d>(
         "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
         "body" => localized(selector, field, |row: &Row| row.id, text_field::BODY),
         "actors" => rows::<roles::CaseStudyId>(selector, field, "CaseStudyActor", case_study_actor),
+        "flows" => rows::<flows::CaseStudyId>(selector, field, "ResourceFlow", resource_flow),
+        "impacts" => rows::<impacts::CaseStudyId>(selector, field, "ImpactFigure", impact_figure),
+        "sources" => rows::<sources::CaseStudyId>(selector, field, "Source", source),
         _ => record_field(selector, field),
     }
 }
@@ -316,6 +370,8 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
         "caseStudies" => {
             rows::<roles::ActorId>(selector, field, "CaseStudyActor", case_study_actor)
         }
+        "flowsOut" => rows::<flows::FromActorId>(selector, field, "ResourceFlow", resource_flow),
+        "flowsIn" => rows::<flows::ToActorId>(selector, field, "ResourceFlow", resource_flow),
         _ => record_field(selector, field),
     }
 }
@@ -340,6 +396,10 @@ pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Plann
         "participants" => {
             rows::<participations::ProjectId>(selector, field, "Participation", participation)
         }
+        "fundings" => rows::<fundings::ProjectId>(selector, field, "Funding", funding),
+        "funders" => distinct_targets::<fundings::ProjectId, fundings::FunderId>(
+            selector, field, "Funder", funder,
+        ),
         _ => record_field(selector, field),
     }
 }
@@ -380,4 +440,118 @@ role_table! {
     participation: participation::Model, ParticipationRole;
     "actor" => participations::ActorId, "Actor", actor;
     "project" => participations::ProjectId, "Project", project;
+}
+
+/// `Funder`.
+pub(super) fn funder<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<funder::Model> {
+    type Row = funder::Model;
+    match field.node.name.node.as_str() {
+        "name" => text(selector, field, |row: &Row| &row.name),
+        "kind" => leaf(selector, field, |row: &Row, out| {
+            enumeration(FunderKind::from(row.kind), out);
+        }),
+        "country" => text(selector, field, |row: &Row| &row.country),
+        "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
+        "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
+        "fundings" => rows::<fundings::FunderId>(selector, field, "Funding", funding),
+        "projects" => distinct_targets::<fundings::FunderId, fundings::ProjectId>(
+            selector, field, "Project", project,
+        ),
+        _ => record_field(selector, field),
+    }
+}
+
+/// `Funding`: money from a funder to a project.
+fn funding<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<funding::Model> {
+    type Row = funding::Model;
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "funder" => target::<fundings::FunderId>(selector, field, "Funder", funder),
+        "project" => target::<fundings::ProjectId>(selector, field, "Project", project),
+        "programme" => optional_text(selector, field, |row: &Row| row.programme.as_deref()),
+        "programmeKind" => leaf(selector, field, |row: &Row, out| {
+            optional_enumeration(row.programme_kind.map(ProgrammeKind::from), out);
+        }),
+        "amount" => leaf(selector, field, |row: &Row, out| {
+            optional_float(row.amount, out)
+        }),
+        "currency" => optional_text(selector, field, |row: &Row| row.currency.as_deref()),
+        "periodStart" => leaf(selector, field, |row: &Row, out| {
+            optional_date(row.period_start, out);
+        }),
+        "periodEnd" => leaf(selector, field, |row: &Row, out| {
+            optional_date(row.period_end, out);
+        }),
+        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        _ => None,
+    }
+}
+
+/// `ResourceFlow`: a resource moving from one actor to another within a case study.
+fn resource_flow<'d>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Planned<resource_flow::Model> {
+    type Row = resource_flow::Model;
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "caseStudy" => target::<flows::CaseStudyId>(selector, field, "CaseStudy", case_study),
+        "from" => target::<flows::FromActorId>(selector, field, "Actor", actor),
+        "to" => target::<flows::ToActorId>(selector, field, "Actor", actor),
+        "resource" => text(selector, field, |row: &Row| &row.resource),
+        "resourceLang" => text(selector, field, |row: &Row| &row.resource_lang),
+        "resourceName" => localized(selector, field, |row: &Row| row.id, text_field::RESOURCE),
+        "category" => leaf(selector, field, |row: &Row, out| {
+            enumeration(FlowCategory::from(row.category), out);
+        }),
+        "quantity" => leaf(selector, field, |row: &Row, out| {
+            optional_float(row.quantity, out);
+        }),
+        "unit" => optional_text(selector, field, |row: &Row| row.unit.as_deref()),
+        "year" => leaf(selector, field, |row: &Row, out| {
+            optional_int(row.year, out)
+        }),
+        "status" => leaf(selector, field, |row: &Row, out| {
+            enumeration(FlowStatus::from(row.status), out);
+        }),
+        "ewcCode" => optional_text(selector, field, |row: &Row| row.ewc_code.as_deref()),
+        "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
+        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        _ => None,
+    }
+}
+
+/// `ImpactFigure`: a published impact figure of a case study.
+fn impact_figure<'d>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Planned<impact_figure::Model> {
+    type Row = impact_figure::Model;
+    match field.node.name.node.as_str() {
+        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "caseStudy" => target::<impacts::CaseStudyId>(selector, field, "CaseStudy", case_study),
+        "metric" => text(selector, field, |row: &Row| &row.metric),
+        "value" => leaf(selector, field, |row: &Row, out| float(row.value, out)),
+        "unit" => text(selector, field, |row: &Row| &row.unit),
+        "year" => leaf(selector, field, |row: &Row, out| {
+            optional_int(row.year, out)
+        }),
+        "note" => optional_text(selector, field, |row: &Row| row.note.as_deref()),
+        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        _ => None,
+    }
+}
+
+/// `Source`: a public source a case study is based on.
+fn source<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<source::Model> {
+    type Row = source::Model;
+    match field.node.name.node.as_str() {
+        "caseStudy" => target::<sources::CaseStudyId>(selector, field, "CaseStudy", case_study),
+        "url" => text(selector, field, |row: &Row| &row.url),
+        "title" => text(selector, field, |row: &Row| &row.title),
+        "accessed" => leaf(selector, field, |row: &Row, out| {
+            optional_date(row.accessed, out);
+        }),
+        _ => None,
+    }
 }

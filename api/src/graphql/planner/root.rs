@@ -14,9 +14,11 @@ use crate::graphql::ids::{Lookup, lookup};
 use crate::graphql::limits::page_complexity;
 use crate::graphql::types::actor::{ActorFilter, ActorOrder};
 use crate::graphql::types::case_study::{CaseStudyFilter, CaseStudyOrder};
+use crate::graphql::types::funder::{FunderFilter, FunderOrder};
 use crate::graphql::types::project::{ProjectFilter, ProjectOrder};
 use crate::service::actor::Actors;
 use crate::service::case_study::CaseStudies;
+use crate::service::funder::Funders;
 use crate::service::page::{PageRequest, encode_cursor};
 use crate::service::project::Projects;
 use crate::service::record::{self, Listed, Ordering, RecordType, Row};
@@ -50,9 +52,16 @@ pub(super) fn plan<'d>(
             ("ProjectConnection", "ProjectEdge", "Project"),
             objects::project,
         ),
+        "funders" => page::<Funders, FunderFilter, FunderOrder>(
+            selector,
+            field,
+            ("FunderConnection", "FunderEdge", "Funder"),
+            objects::funder,
+        ),
         "caseStudy" => one::<CaseStudies>(selector, field, "CaseStudy", objects::case_study),
         "actor" => one::<Actors>(selector, field, "Actor", objects::actor),
         "project" => one::<Projects>(selector, field, "Project", objects::project),
+        "funder" => one::<Funders>(selector, field, "Funder", objects::funder),
         _ => None,
     }
 }

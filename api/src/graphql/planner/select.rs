@@ -16,6 +16,7 @@ use async_graphql::parser::types::{
 use async_graphql::{Name, Positioned, Value as ConstValue, Variables};
 
 use super::exec::{Field, ObjectPlan};
+use crate::graphql::response_order::SCHEMA_TYPES;
 
 /// A field of the document.
 pub(super) type Selected<'d> = &'d Positioned<DocField>;
@@ -217,7 +218,15 @@ impl<'d> Selector<'d> {
         for selection in &set.items {
             match &selection.node {
                 Selection::Field(field) => {
-                    if !field.node.directives.is_empty() {
+                    // Each table also answers fields a type shares with others (`originalLang`):
+                    // the schema decides which ones this type has.
+                    let name = &field.node.name.node;
+                    if !field.node.directives.is_empty()
+                        || (name != "__typename"
+                            && SCHEMA_TYPES
+                                .field_type(&Name::new(type_name), name)
+                                .is_none())
+                    {
                         return None;
                     }
                     fields.push(field);

@@ -3,7 +3,6 @@
 use async_graphql::{Context, InputObject, Object};
 use symbios_entity::actor;
 
-use super::eager::{Eager, eager};
 use super::enums::ActorKind;
 use super::eu_fields::{NutsRegion, nuts_path};
 use super::funder::Funder;
@@ -65,7 +64,7 @@ record_object! {
         async fn identifiers(
             &self,
             ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Eager<ExternalIdentifier>>> {
+        ) -> async_graphql::Result<Vec<ExternalIdentifier>> {
             rows(ctx, &self.0, external_identifier::ActorId).await
         }
 
@@ -74,13 +73,13 @@ record_object! {
         async fn memberships(
             &self,
             ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Eager<Membership>>> {
+        ) -> async_graphql::Result<Vec<Membership>> {
             rows(ctx, &self.0, membership::PersonId).await
         }
 
         /// For an organisation: the people who belong to it.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Membership>>> {
+        async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
             rows(ctx, &self.0, membership::OrganisationId).await
         }
 
@@ -89,7 +88,7 @@ record_object! {
         async fn projects(
             &self,
             ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Eager<Participation>>> {
+        ) -> async_graphql::Result<Vec<Participation>> {
             linked_rows(ctx, &self.0, (participation::ActorId, participation::ProjectId)).await
         }
 
@@ -98,7 +97,7 @@ record_object! {
         async fn case_studies(
             &self,
             ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
+        ) -> async_graphql::Result<Vec<CaseStudyActor>> {
             let (actor, case_study) = (case_study_actor::ActorId, case_study_actor::CaseStudyId);
             linked_rows(ctx, &self.0, (actor, case_study)).await
         }
@@ -108,20 +107,20 @@ record_object! {
         async fn flows_out(
             &self,
             ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
+        ) -> async_graphql::Result<Vec<ResourceFlow>> {
             rows(ctx, &self.0, resource_flow::FromActorId).await
         }
 
         /// Resources the actor receives from others.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
+        async fn flows_in(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
             rows(ctx, &self.0, resource_flow::ToActorId).await
         }
 
         /// The funder record of this actor, when it also funds projects.
-        async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Funder>>> {
+        async fn funder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Funder>> {
             let rows = load_list(ctx, FunderOfActor(self.0.id)).await?;
-            Ok(rows.into_iter().next().map(eager(Funder)))
+            Ok(rows.into_iter().next().map(Funder))
         }
 
         versioned;

@@ -4,7 +4,6 @@
 use async_graphql::{Context, InputObject, Object};
 use symbios_entity::case_study;
 
-use super::eager::Eager;
 use super::enums::{CaseStudyKind, CaseStudyStatus, ProgrammeKind};
 use super::eu_fields::{NutsRegion, nuts_path};
 use super::flows::{Network, network_of};
@@ -90,26 +89,26 @@ record_object! {
 
         /// Themes the case is tagged with.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
+        async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
             linked_records(ctx, ThemeIdsOfCaseStudy(self.0.id)).await
         }
 
         /// Actors taking part, each with its role.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<CaseStudyActor>>> {
+        async fn actors(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CaseStudyActor>> {
             let (case_study, actor) = (case_study_actor::CaseStudyId, case_study_actor::ActorId);
             linked_rows(ctx, &self.0, (case_study, actor)).await
         }
 
         /// Projects the case belongs to.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
+        async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
             linked_records(ctx, ProjectIdsOfCaseStudy(self.0.id)).await
         }
 
         /// Resources exchanged between the actors.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ResourceFlow>>> {
+        async fn flows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ResourceFlow>> {
             rows(ctx, &self.0, resource_flow::CaseStudyId).await
         }
 
@@ -125,13 +124,13 @@ record_object! {
 
         /// Published impact figures.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<ImpactFigure>>> {
+        async fn impacts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ImpactFigure>> {
             rows(ctx, &self.0, impact_figure::CaseStudyId).await
         }
 
         /// Public sources the case study is based on.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Source>>> {
+        async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
             rows(ctx, &self.0, source::CaseStudyId).await
         }
 

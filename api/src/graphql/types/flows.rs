@@ -6,7 +6,6 @@ use sea_orm::DatabaseConnection;
 
 use super::actor::Actor;
 use super::case_study::CaseStudyFilter;
-use super::eager::Eager;
 use super::enums::{ActorKind, CaseStudyStatus, FlowCategory, FlowStatus, OrderDirection};
 use super::relations::ResourceFlow;
 use crate::error::{ServiceErrorExt as _, ServiceResultExt as _};
@@ -118,25 +117,20 @@ pub struct Network(pub flows::Network);
 impl Network {
     /// The actors that supply or receive the flows, by name.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn nodes(&self) -> Vec<Eager<Actor>> {
-        self.0
-            .nodes
-            .iter()
-            .cloned()
-            .map(|row| Eager(Actor(row)))
-            .collect()
+    async fn nodes(&self) -> Vec<Actor> {
+        self.0.nodes.iter().cloned().map(Actor).collect()
     }
 
     /// The flows from one actor to another, by resource.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn edges(&self) -> Vec<Eager<ResourceFlow>> {
+    async fn edges(&self) -> Vec<ResourceFlow> {
         self.flows(true)
     }
 
     /// Flows without a single receiving actor (e.g. heat to a town's grid): no edge in a
     /// graph; their suppliers are among `nodes`.
     #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-    async fn open_flows(&self) -> Vec<Eager<ResourceFlow>> {
+    async fn open_flows(&self) -> Vec<ResourceFlow> {
         self.flows(false)
     }
 
@@ -156,13 +150,13 @@ impl Network {
 }
 
 impl Network {
-    fn flows(&self, with_receiver: bool) -> Vec<Eager<ResourceFlow>> {
+    fn flows(&self, with_receiver: bool) -> Vec<ResourceFlow> {
         self.0
             .edges
             .iter()
             .filter(|flow| flow.to_actor_id.is_some() == with_receiver)
             .cloned()
-            .map(|row| Eager(ResourceFlow(row)))
+            .map(ResourceFlow)
             .collect()
     }
 }
@@ -295,7 +289,7 @@ impl FlowQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> async_graphql::Result<RecordConnection<Eager<ResourceFlow>>> {
+    ) -> async_graphql::Result<RecordConnection<ResourceFlow>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let request = PageArgs {
             first,
@@ -313,7 +307,7 @@ impl FlowQuery {
             .map_err(|error| error.extend())?;
         Ok(counted_connection(
             page,
-            |row| Eager(ResourceFlow(row)),
+            ResourceFlow,
             Box::new(FlowCount(filter)),
         ))
     }

@@ -5,7 +5,6 @@ use async_graphql::{Context, InputObject, Object};
 use symbios_entity::funder;
 
 use super::actor::Actor;
-use super::eager::Eager;
 use super::enums::FunderKind;
 use super::project::Project;
 use super::relation_object::{distinct_targets, rows, target};
@@ -41,19 +40,19 @@ record_object! {
         description: localized field::DESCRIPTION;
 
         /// The actor record of this funder, when it also acts in projects or case studies.
-        async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Eager<Actor>>> {
+        async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Actor>> {
             target(ctx, &None, self.0.actor_id).await
         }
 
         /// The fundings this funder granted.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
+        async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funding>> {
             rows(ctx, &self.0, funding::FunderId).await
         }
 
         /// The distinct projects this funder funds.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
+        async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
             distinct_targets(ctx, &self.0, (funding::FunderId, funding::ProjectId)).await
         }
 

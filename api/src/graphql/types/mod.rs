@@ -5,7 +5,6 @@
 
 pub mod actor;
 pub mod case_study;
-pub mod eager;
 pub mod enums;
 pub mod eu_fields;
 pub mod flows;

@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use symbios_entity::project;
 
 use super::case_study::CaseStudy;
-use super::eager::Eager;
 use super::enums::{ProgrammeKind, ProjectStatus};
 use super::eu_fields::{Money, MoneyInput};
 use super::funder::Funder;
@@ -68,7 +67,7 @@ record_object! {
 
         /// Themes the project is tagged with.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Theme>>> {
+        async fn themes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Theme>> {
             linked_records(ctx, ThemeIdsOfProject(self.0.id)).await
         }
 
@@ -77,19 +76,19 @@ record_object! {
         async fn participants(
             &self,
             ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Eager<Participation>>> {
+        ) -> async_graphql::Result<Vec<Participation>> {
             linked_rows(ctx, &self.0, (participation::ProjectId, participation::ActorId)).await
         }
 
         /// Money the project received.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funding>>> {
+        async fn fundings(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funding>> {
             rows(ctx, &self.0, funding::ProjectId).await
         }
 
         /// The distinct funders of the project.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Funder>>> {
+        async fn funders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Funder>> {
             distinct_targets(ctx, &self.0, (funding::ProjectId, funding::FunderId)).await
         }
 
@@ -98,7 +97,7 @@ record_object! {
         async fn case_studies(
             &self,
             ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
+        ) -> async_graphql::Result<Vec<CaseStudy>> {
             linked_records(ctx, CaseStudyIdsOfProject(self.0.id)).await
         }
 

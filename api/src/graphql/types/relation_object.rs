@@ -11,10 +11,9 @@ use async_graphql::Context;
 use async_graphql::dataloader::Loader;
 use uuid::Uuid;
 
-use super::eager::Eager;
 use super::load_list;
 use crate::graphql::loaders::{DbLoader, IdKey, RowsOf, RowsWithTargets};
-use crate::graphql::records::{RecordObject, eager_objects};
+use crate::graphql::records::{RecordObject, load_objects};
 use crate::service;
 use crate::service::record::{self, RecordType};
 use crate::service::relation::{self, ForeignKey, Relation};
@@ -49,13 +48,13 @@ pub(crate) async fn rows<K, O>(
     ctx: &Context<'_>,
     parent: &record::Row<K::Target>,
     _key: K,
-) -> async_graphql::Result<Vec<Eager<O>>>
+) -> async_graphql::Result<Vec<O>>
 where
     K: ForeignKey,
     O: RelationObject<Relation = K::Relation>,
 {
     let rows = load_list(ctx, RowsOf::<K>::from_id(K::Target::id(parent))).await?;
-    Ok(rows.into_iter().map(|row| Eager(O::of(row))).collect())
+    Ok(rows.into_iter().map(O::of).collect())
 }
 
 /// Two keys of one relation, `(From, To)`: the one that names a list's parent, and the one
@@ -83,7 +82,7 @@ pub(crate) async fn linked_rows<L, O>(
     ctx: &Context<'_>,
     parent: &ParentRow<L>,
     _link: L,
-) -> async_graphql::Result<Vec<Eager<O>>>
+) -> async_graphql::Result<Vec<O>>
 where
     L: Link,
     O: Keeps<L::From> + Keeps<L::To>,
@@ -109,7 +108,7 @@ where
         .into_iter()
         .map(|(row, target)| {
             let object = <O as Keeps<L::From>>::keeping(O::of(row), kept_parent.clone());
-            Eager(<O as Keeps<L::To>>::keeping(object, target))
+            <O as Keeps<L::To>>::keeping(object, target)
         })
         .collect())
 }
@@ -120,7 +119,7 @@ pub(crate) async fn distinct_targets<P, T, R>(
     ctx: &Context<'_>,
     parent: &record::Row<P::Target>,
     _keys: (P, T),
-) -> async_graphql::Result<Vec<Eager<R>>>
+) -> async_graphql::Result<Vec<R>>
 where
     P: ForeignKey,
     T: ForeignKey<Relation = P::Relation>,
@@ -133,20 +132,17 @@ where
             ids.push(id);
         }
     }
-    eager_objects(ctx, &ids).await
+    load_objects(ctx, &ids).await
 }
 
 /// The records whose ids the loader key `key` gives (a many-to-many link), in that order.
-pub(crate) async fn linked_records<K, R>(
-    ctx: &Context<'_>,
-    key: K,
-) -> async_graphql::Result<Vec<Eager<R>>>
+pub(crate) async fn linked_records<K, R>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Vec<R>>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     DbLoader: Loader<K, Value = Vec<Uuid>, Error = Arc<service::Error>>,
     R: RecordObject,
 {
-    eager_objects(ctx, &load_list(ctx, key).await?).await
+    load_objects(ctx, &load_list(ctx, key).await?).await
 }
 
 /// The record `id` names: as the list holding the object kept it, else through its loader.
@@ -154,13 +150,13 @@ pub(crate) async fn target<R>(
     ctx: &Context<'_>,
     kept: &Preloaded<record::Row<R::Record>>,
     id: Option<Uuid>,
-) -> async_graphql::Result<Option<Eager<R>>>
+) -> async_graphql::Result<Option<R>>
 where
     R: RecordObject,
 {
     Ok(match (kept, id) {
-        (Some(record), _) => record.clone().map(|row| Eager(R::of(row))),
-        (None, Some(id)) => eager_objects(ctx, &[id]).await?.pop(),
+        (Some(record), _) => record.clone().map(R::of),
+        (None, Some(id)) => load_objects(ctx, &[id]).await?.pop(),
         (None, None) => None,
     })
 }
@@ -408,7 +404,7 @@ macro_rules! relation_object {
             @push [$object $entity $ends] $done {
                 $(#[$doc])*
                 async fn $name(&self, ctx: &async_graphql::Context<'_>)
-                    -> async_graphql::Result<Option<$crate::graphql::types::eager::Eager<$target>>>
+                    -> async_graphql::Result<Option<$target>>
                 {
                     let row = $crate::graphql::types::relation_object::ObjectRow::object_row(self);
                     let id = <$key as $crate::service::relation::ForeignKey>::of(row);

@@ -5,14 +5,13 @@ use sea_orm::DatabaseConnection;
 use symbios_entity::theme;
 
 use super::case_study::CaseStudy;
-use super::eager::Eager;
 use super::load_list;
 use super::project::Project;
 use crate::error::ServiceResultExt as _;
 use crate::graphql::loaders::{CaseStudyIdsOfTheme, ProjectIdsOfTheme};
 use crate::graphql::mutation::LocalizedTextInput;
 use crate::graphql::mutation::input::record_mutations;
-use crate::graphql::records::{eager_objects, find_one, record_object};
+use crate::graphql::records::{find_one, load_objects, record_object};
 use crate::service;
 use crate::service::localized_text::field;
 use crate::service::theme::{ThemeFields, ThemePatch};
@@ -38,16 +37,16 @@ record_object! {
         async fn case_studies(
             &self,
             ctx: &Context<'_>,
-        ) -> async_graphql::Result<Vec<Eager<CaseStudy>>> {
+        ) -> async_graphql::Result<Vec<CaseStudy>> {
             let ids = load_list(ctx, CaseStudyIdsOfTheme(self.0.id)).await?;
-            eager_objects(ctx, &ids).await
+            load_objects(ctx, &ids).await
         }
 
         /// Projects tagged with this theme.
         #[graphql(complexity = "crate::graphql::limits::relation_complexity(child_complexity)")]
-        async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Eager<Project>>> {
+        async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Project>> {
             let ids = load_list(ctx, ProjectIdsOfTheme(self.0.id)).await?;
-            eager_objects(ctx, &ids).await
+            load_objects(ctx, &ids).await
         }
     }
 }
