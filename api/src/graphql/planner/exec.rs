@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use async_graphql::Name;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::nested::SameRow;
-use crate::graphql::loaders::{IdKey, SharedLoader};
+use crate::graphql::loaders::{self, IdKey, SharedLoader};
 use crate::service::lang::LanguagePreference;
 
 /// The answer being written.
@@ -196,22 +197,23 @@ pub(super) fn distinct(ids: impl IntoIterator<Item = Uuid>) -> Vec<Uuid> {
 }
 
 /// Loads the values of `ids` through the shared loader (which splits a batch at
-/// [`crate::service::MAX_KEYS_PER_STATEMENT`] keys, as the general path does), by id.
+/// [`crate::service::MAX_KEYS_PER_STATEMENT`] keys, as the general path does), by id, each
+/// behind an `Arc` ([`loaders::Shared`]): concurrent requests read the same rows.
 pub(super) async fn load_by_id<K, V>(
     loader: &SharedLoader,
     ids: &[Uuid],
-) -> Result<HashMap<Uuid, V>, Failed>
+) -> Result<HashMap<Uuid, Arc<V>>, Failed>
 where
     K: IdKey + Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-    crate::graphql::loaders::DbLoader: async_graphql::dataloader::Loader<
-            K,
-            Value = V,
-            Error = std::sync::Arc<crate::service::Error>,
+    loaders::DbLoader: async_graphql::dataloader::Loader<
+            loaders::Shared<K>,
+            Value = Arc<V>,
+            Error = Arc<crate::service::Error>,
         >,
-    V: Send + Sync + Clone + 'static,
+    V: Send + Sync + 'static,
 {
     let loaded = loader
-        .load_many(ids.iter().copied().map(K::from_id))
+        .load_many(ids.iter().copied().map(loaders::Shared::<K>::from_id))
         .await?;
     Ok(loaded
         .into_iter()

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use uuid::Uuid;
 
@@ -41,15 +42,15 @@ trait Holds<C> {
     fn items(&self) -> &[C];
 }
 
-impl<C> Holds<C> for Vec<C> {
+impl<C> Holds<C> for Arc<Vec<C>> {
     fn items(&self) -> &[C] {
         self
     }
 }
 
-impl<C> Holds<C> for C {
+impl<C> Holds<C> for Arc<C> {
     fn items(&self) -> &[C] {
-        std::slice::from_ref(self)
+        std::slice::from_ref(&**self)
     }
 }
 
@@ -89,14 +90,17 @@ where
 }
 
 impl<K: ForeignKey> Written<RecordRow<K::Target>>
-    for Below<'_, RelationRow<K>, Vec<RelationRow<K>>, RowsOf<K>>
+    for Below<'_, RelationRow<K>, Arc<Vec<RelationRow<K>>>, RowsOf<K>>
 where
     RelationRow<K>: Send + Sync,
 {
     fn write(&self, parent: &RecordRow<K::Target>, out: &mut Out) {
         let rows = self.loaded.get(&K::Target::id(parent));
-        self.plan
-            .write_list(rows.into_iter().flatten(), &self.level, out);
+        self.plan.write_list(
+            rows.into_iter().flat_map(|rows| rows.iter()),
+            &self.level,
+            out,
+        );
     }
 }
 
@@ -126,7 +130,7 @@ where
 }
 
 impl<K: ForeignKey> Written<RelationRow<K>>
-    for Below<'_, RecordRow<K::Target>, RecordRow<K::Target>, Target<K>>
+    for Below<'_, RecordRow<K::Target>, Arc<RecordRow<K::Target>>, Target<K>>
 where
     RecordRow<K::Target>: Send + Sync,
 {
@@ -156,7 +160,7 @@ struct TargetsLoaded<'a, P: ForeignKey, T: ForeignKey> {
 type TargetsBelow<'a, P, T> = Below<
     'a,
     RecordRow<<T as ForeignKey>::Target>,
-    RecordRow<<T as ForeignKey>::Target>,
+    Arc<RecordRow<<T as ForeignKey>::Target>>,
     DistinctTargets<P, T>,
 >;
 
@@ -201,7 +205,7 @@ where
             .get(&P::Target::id(parent))
             .into_iter()
             .flatten()
-            .filter_map(|id| self.below.loaded.get(id));
+            .filter_map(|id| self.below.loaded.get(id).map(|record| &**record));
         self.below.plan.write_list(records, &self.below.level, out);
     }
 }
@@ -222,7 +226,7 @@ pub(super) struct Texts<R> {
 struct TextsLoaded<'a, R> {
     texts_plan: &'a Texts<R>,
     preference: LanguagePreference,
-    texts: HashMap<Uuid, FieldTexts>,
+    texts: HashMap<Uuid, Arc<FieldTexts>>,
     level: Level<'a, ChosenText>,
 }
 
