@@ -215,6 +215,7 @@ impl<'d> Selector<'d> {
         type_name: &str,
         fields: &mut Vec<Selected<'d>>,
     ) -> Option<()> {
+        let parent_type = Name::new(type_name);
         for selection in &set.items {
             match &selection.node {
                 Selection::Field(field) => {
@@ -223,9 +224,7 @@ impl<'d> Selector<'d> {
                     let name = &field.node.name.node;
                     if !field.node.directives.is_empty()
                         || (name != "__typename"
-                            && SCHEMA_TYPES
-                                .field_type(&Name::new(type_name), name)
-                                .is_none())
+                            && SCHEMA_TYPES.field_type(&parent_type, name).is_none())
                     {
                         return None;
                     }
