@@ -83,7 +83,11 @@ pub async fn ids_of_case_studies(
             resource_flow::Entity::find()
                 .select_only()
                 .column(resource_flow::Column::Id)
-                .filter(resource_flow::Column::CaseStudyId.is_in(chunk.iter().copied()))
+                .filter(crate::load::id_among(
+                    db.get_database_backend(),
+                    resource_flow::Column::CaseStudyId,
+                    chunk,
+                ))
                 .into_tuple::<Uuid>()
                 .all(db)
                 .await?,

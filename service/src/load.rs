@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 use std::future::Future;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::sea_query::{ArrayType, Expr, ExprTrait, PgFunc, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Select, Value,
+};
 use uuid::Uuid;
 
 use super::Error;
@@ -26,10 +29,25 @@ where
     }
     let select: Select<E> = E::find();
     Ok(select
-        .filter(column.is_in(keys.iter().copied()))
+        .filter(id_among(db.get_database_backend(), column, keys))
         .order_by_asc(order)
         .all(db)
         .await?)
+}
+
+/// `column` holds one of `ids`. On PostgreSQL `column = ANY($1)` with the ids as one array
+/// parameter: the statement's text is the same for any number of ids, so a connection
+/// prepares it once, where `IN ($1, …, $n)` is parsed, planned and cached again for every
+/// length (a nested read binds hundreds). SQLite has no arrays: `IN (…)` there.
+pub(crate) fn id_among(backend: DbBackend, column: impl ColumnTrait, ids: &[Uuid]) -> SimpleExpr {
+    match backend {
+        DbBackend::Postgres => {
+            let array = ids.iter().map(|id| Value::Uuid(Some(*id))).collect();
+            let array = Value::Array(ArrayType::Uuid, Some(Box::new(array)));
+            Expr::col(column.as_column_ref()).eq(PgFunc::any(Expr::val(array)))
+        }
+        _ => column.is_in(ids.iter().copied()),
+    }
 }
 
 /// Groups rows by the key `key_of` reads, keeping their order.

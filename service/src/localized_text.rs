@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use symbios_entity::localized_text;
 use uuid::Uuid;
 
@@ -36,7 +36,11 @@ pub async fn by_records(
         return Ok(HashMap::new());
     }
     let rows = localized_text::Entity::find()
-        .filter(localized_text::Column::EntityId.is_in(record_ids.iter().copied()))
+        .filter(crate::load::id_among(
+            db.get_database_backend(),
+            localized_text::Column::EntityId,
+            record_ids,
+        ))
         .order_by_asc(localized_text::Column::EntityId)
         .order_by_asc(localized_text::Column::Field)
         .order_by_asc(localized_text::Column::Lang)

@@ -311,7 +311,11 @@ pub async fn resource_names(
     let mut names: HashMap<Uuid, Vec<localized_text::Model>> = HashMap::new();
     for ids in flow_ids.chunks(crate::MAX_KEYS_PER_STATEMENT) {
         let rows = localized_text::Entity::find()
-            .filter(localized_text::Column::EntityId.is_in(ids.iter().copied()))
+            .filter(crate::load::id_among(
+                db.get_database_backend(),
+                localized_text::Column::EntityId,
+                ids,
+            ))
             .filter(localized_text::Column::Field.eq(field::RESOURCE))
             .order_by_asc(localized_text::Column::Lang)
             .all(db)
