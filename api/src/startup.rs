@@ -217,6 +217,7 @@ impl App {
                 settings.planner.enabled,
                 &limits,
                 loader,
+                search.index.clone(),
             ),
             subscriptions: crate::http::SubscriptionSlots::new(&limits),
             changes: changes.clone(),

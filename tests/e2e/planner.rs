@@ -102,6 +102,28 @@ const PLANNED: &[(&str, &str)] = &[
               name kind version createdAt updatedAt } } }
             funder(slug: "vinnova") { name projects { name funders { slug } } } }"#,
     ),
+    (
+        "search: every connection field, hits of every record type",
+        r#"{ search(query: "symbiosis", first: 12) { __typename totalCount
+            pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+            edges { __typename cursor node { __typename score
+              highlights { __typename field lang fragment }
+              entity { __typename ... on CaseStudy { slug title summary { lang } }
+                ... on Actor { name kind projects { role } } ... on Project { acronym status }
+                ... on Funder { name kind } } } } } }"#,
+    ),
+    (
+        "search: flows, types, filter, lang, fragments on the union and its members",
+        r#"query Found { warm: search(query: "spillvärme", lang: "sv",
+              types: [RESOURCE_FLOW, CASE_STUDY], filter: { country: ["DK", "SE"] }, first: 6) {
+              edges { node { entity { ...Named ... on SearchEntity { __typename }
+                ... on ResourceFlow { resource category from { name } to { slug } } } } } }
+            everything: search(query: "", first: 4, prefix: false) { totalCount
+              edges { cursor node { entity { ... on CaseStudy { ...Named } } } } }
+            typed: search(query: "symbi", prefix: true, types: [ACTOR], first: 3) {
+              edges { node { score } } pageInfo { endCursor } } }
+          fragment Named on CaseStudy { slug actors { role actor { name } } }"#,
+    ),
 ];
 
 /// Runs `query` on the app with the planner and on the one without, asserts the same bytes
@@ -154,6 +176,8 @@ async fn both_paths(backend: Backend) -> (TestApp, TestApp) {
 backend_test!(planned_answers_are_the_general_paths_bytes, each backend);
 async fn planned_answers_are_the_general_paths_bytes(backend: Backend) {
     let apps = both_paths(backend).await;
+    apps.0.wait_indexed().await;
+    apps.1.wait_indexed().await;
     compare(&apps, &HeaderMap::new()).await;
     compare(&apps, &accept_language("sv, nb;q=0.8, en;q=0.5")).await;
     compare(&apps, &accept_language("de")).await;
@@ -174,6 +198,19 @@ async fn planned_answers_are_the_general_paths_bytes(backend: Backend) {
         let (_, path) = on_both(&apps, paged, variables, &HeaderMap::new(), &what).await;
         assert_eq!(path, "planned", "{what}");
     }
+
+    // The search page after a cursor.
+    let searched = r#"query ($after: String) { search(query: "energy", first: 3, after: $after) {
+        pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { score } } } }"#;
+    let (first_page, _) = post(&apps.0, searched, json!({}), HeaderMap::new()).await;
+    let first_page: Value = serde_json::from_slice(&first_page).expect("JSON");
+    let end = &first_page["data"]["search"]["pageInfo"]["endCursor"];
+    assert!(end.is_string(), "{first_page}");
+    let variables = json!({ "after": end });
+    let what = format!("search after {end}");
+    let (text, path) = on_both(&apps, searched, variables, &HeaderMap::new(), &what).await;
+    assert_eq!(path, "planned", "{what}");
+    assert!(text.contains("\"hasPreviousPage\":true"), "{text}");
     stop(apps).await;
 }
 
@@ -182,8 +219,29 @@ async fn documents_outside_the_subset_answer_through_the_general_path(backend: B
     let apps = both_paths(backend).await;
     let cases = [
         (
-            "search",
-            r#"{ search(query: "symbiosis", first: 2) { totalCount } }"#,
+            "search with facets",
+            r#"{ search(query: "symbiosis", first: 2) { totalCount facets { country { value count } } } }"#,
+            json!({}),
+        ),
+        (
+            "a fragment on a type the search entity cannot be",
+            r#"{ search(query: "symbiosis") { edges { node { entity { ... on Theme { slug } } } } } }"#,
+            json!({}),
+        ),
+        (
+            "a member's field on the search entity itself",
+            r#"{ search(query: "symbiosis") { edges { node { entity { slug } } } } }"#,
+            json!({}),
+        ),
+        (
+            "a fragment on another member inside a member's",
+            r#"{ search(query: "symbiosis") { edges { node { entity {
+                ... on CaseStudy { ... on Actor { name } } } } } } }"#,
+            json!({}),
+        ),
+        (
+            "a search cursor that is not one",
+            r#"{ search(query: "symbiosis", after: "nope") { totalCount } }"#,
             json!({}),
         ),
         (
@@ -229,6 +287,11 @@ async fn documents_outside_the_subset_answer_through_the_general_path(backend: B
         (
             "a bad language tag",
             r#"{ caseStudies(first: 1) { edges { node { summary(lang: "!!") { text } } } } }"#,
+            json!({}),
+        ),
+        (
+            "a bad language tag for search",
+            r#"{ search(query: "symbiosis", lang: "!!") { totalCount } }"#,
             json!({}),
         ),
         (

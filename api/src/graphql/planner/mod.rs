@@ -11,11 +11,13 @@ mod exec;
 mod nested;
 mod objects;
 mod root;
+mod search;
 mod select;
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Name, Variables};
 use sea_orm::DatabaseConnection;
+use symbios_search::SearchIndex;
 
 use super::loaders::SharedLoader;
 use crate::config::Limits;
@@ -33,6 +35,8 @@ pub struct Planner {
     /// The server's loader, shared with the general path: a level's keys join the batch of
     /// every concurrent request's keys of the same kind.
     loader: SharedLoader,
+    /// The search index, for `search`.
+    index: SearchIndex,
 }
 
 impl std::fmt::Debug for Planner {
@@ -54,12 +58,13 @@ struct Plan {
 impl Planner {
     /// A planner under the same depth and complexity limits as the schema; `enabled` false
     /// leaves every request to async-graphql.
-    pub fn new(enabled: bool, limits: &Limits, loader: SharedLoader) -> Self {
+    pub fn new(enabled: bool, limits: &Limits, loader: SharedLoader, index: SearchIndex) -> Self {
         Self {
             enabled,
             max_depth: limits.max_depth,
             max_complexity: limits.max_complexity,
             loader,
+            index,
         }
     }
 
@@ -123,7 +128,8 @@ impl Planner {
         let mut fields = Vec::new();
         let mut cost: Cost = 0;
         for selected in selector.collect(set, "Query")? {
-            let (field, field_cost) = selector.nested(|| root::plan(&selector, selected))?;
+            let (field, field_cost) =
+                selector.nested(|| root::plan(&selector, selected, &self.index))?;
             cost = cost.saturating_add(field_cost);
             fields.push((selected.node.response_key().node.clone(), field));
         }

@@ -83,7 +83,7 @@ fn optional_int(value: Option<i32>, out: &mut Out) {
     );
 }
 
-fn float(value: f64, out: &mut Out) {
+pub(super) fn float(value: f64, out: &mut Out) {
     write_value(&InputType::to_value(&value), out);
 }
 
@@ -488,7 +488,7 @@ fn funding<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<funding:
 }
 
 /// `ResourceFlow`: a resource moving from one actor to another within a case study.
-fn resource_flow<'d>(
+pub(super) fn resource_flow<'d>(
     selector: &Selector<'d>,
     field: Selected<'d>,
 ) -> Planned<resource_flow::Model> {

@@ -32,8 +32,10 @@ pub(super) trait RootField: Send + Sync {
 pub(super) fn plan<'d>(
     selector: &Selector<'d>,
     field: Selected<'d>,
+    index: &symbios_search::SearchIndex,
 ) -> Option<(Box<dyn RootField>, Cost)> {
     match field.node.name.node.as_str() {
+        "search" => super::search::plan(selector, field, index),
         "caseStudies" => page::<CaseStudies, CaseStudyFilter, CaseStudyOrder>(
             selector,
             field,
@@ -70,7 +72,7 @@ pub(super) fn plan<'d>(
 type Table<R> = objects::Table<Row<R>>;
 
 /// An argument's value, typed by async-graphql's own input coercion.
-fn typed<T: InputType>(
+pub(super) fn typed<T: InputType>(
     arguments: &std::collections::HashMap<&str, ConstValue>,
     name: &str,
 ) -> Option<T> {
@@ -87,7 +89,8 @@ enum PageField {
     Nodes(usize),
 }
 
-enum InfoField {
+/// A field of `PageInfo`.
+pub(super) enum InfoField {
     Typename,
     HasPreviousPage,
     HasNextPage,
@@ -227,6 +230,14 @@ where
 }
 
 fn page_info<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Option<(PageField, Cost)> {
+    info_fields(selector, field).map(|(fields, cost)| (PageField::PageInfo(fields), cost))
+}
+
+/// The selected fields of a `PageInfo`, with their cost.
+pub(super) fn info_fields<'d>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+) -> Option<(Vec<(Name, InfoField)>, Cost)> {
     selector.no_arguments(field)?;
     if field.node.selection_set.node.items.is_empty() {
         return None;
@@ -247,7 +258,23 @@ fn page_info<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Option<(PageFi
         fields.push((selected.node.response_key().node.clone(), info));
     }
     let cost = fields.len().saturating_add(1);
-    Some((PageField::PageInfo(fields), cost))
+    Some((fields, cost))
+}
+
+/// A `PageInfo` object: whether there are pages before and after, and the page's cursors.
+pub(super) fn write_info(
+    fields: &[(Name, InfoField)],
+    (has_previous_page, has_next_page): (bool, bool),
+    cursors: &[String],
+    out: &mut Out,
+) {
+    write_fields(fields, out, |_, field, out| match field {
+        InfoField::Typename => write_str("PageInfo", out),
+        InfoField::HasPreviousPage => write_value(&ConstValue::Boolean(has_previous_page), out),
+        InfoField::HasNextPage => write_value(&ConstValue::Boolean(has_next_page), out),
+        InfoField::StartCursor => optional_cursor(cursors.first(), out),
+        InfoField::EndCursor => optional_cursor(cursors.last(), out),
+    });
 }
 
 fn optional_cursor(cursor: Option<&String>, out: &mut Out) {
@@ -290,17 +317,12 @@ where
                 PageField::TotalCount => {
                     let _ = serde_json::to_writer(&mut *out, &total.unwrap_or_default());
                 }
-                PageField::PageInfo(info) => write_fields(info, out, |_, field, out| match field {
-                    InfoField::Typename => write_str("PageInfo", out),
-                    InfoField::HasPreviousPage => {
-                        write_value(&ConstValue::Boolean(page.has_previous_page), out);
-                    }
-                    InfoField::HasNextPage => {
-                        write_value(&ConstValue::Boolean(page.has_next_page), out);
-                    }
-                    InfoField::StartCursor => optional_cursor(cursors.first(), out),
-                    InfoField::EndCursor => optional_cursor(cursors.last(), out),
-                }),
+                PageField::PageInfo(info) => write_info(
+                    info,
+                    (page.has_previous_page, page.has_next_page),
+                    &cursors,
+                    out,
+                ),
                 PageField::Edges(edge_fields) => {
                     let edges = page.items.iter().zip(&cursors);
                     write_items(edges, out, |((_, row), cursor), out| {

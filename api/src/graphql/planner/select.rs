@@ -200,8 +200,15 @@ impl<'d> Selector<'d> {
     /// The fields of `set` on an object of `type_name`, fragments expanded in place, or
     /// `None` when anything is outside the subset.
     pub fn collect(&self, set: &'d SelectionSet, type_name: &str) -> Option<Vec<Selected<'d>>> {
+        self.collect_in(set, &Scope::object(type_name))
+    }
+
+    /// The fields of `set`, on a field of union type, that an object of `scope`'s member
+    /// type gets: fragments on the union or on the member expanded, fragments on the other
+    /// members left to them.
+    fn collect_in(&self, set: &'d SelectionSet, scope: &Scope<'_>) -> Option<Vec<Selected<'d>>> {
         let mut fields = Vec::with_capacity(set.items.len());
-        self.gather(set, type_name, &mut fields)?;
+        self.gather(set, scope, scope.union.is_none(), &mut fields)?;
         let mut keys = HashSet::with_capacity(fields.len());
         fields
             .iter()
@@ -209,13 +216,16 @@ impl<'d> Selector<'d> {
             .then_some(fields)
     }
 
+    /// Gathers the fields of `set` into `fields`; `in_member` says whether `set` is on the
+    /// member type (a union's own selection set holds `__typename` and fragments only).
     fn gather(
         &self,
         set: &'d SelectionSet,
-        type_name: &str,
+        scope: &Scope<'_>,
+        in_member: bool,
         fields: &mut Vec<Selected<'d>>,
     ) -> Option<()> {
-        let parent_type = Name::new(type_name);
+        let parent_type = Name::new(scope.member);
         for selection in &set.items {
             match &selection.node {
                 Selection::Field(field) => {
@@ -224,7 +234,8 @@ impl<'d> Selector<'d> {
                     let name = &field.node.name.node;
                     if !field.node.directives.is_empty()
                         || (name != "__typename"
-                            && SCHEMA_TYPES.field_type(&parent_type, name).is_none())
+                            && (!in_member
+                                || SCHEMA_TYPES.field_type(&parent_type, name).is_none()))
                     {
                         return None;
                     }
@@ -232,28 +243,51 @@ impl<'d> Selector<'d> {
                 }
                 Selection::InlineFragment(fragment) => {
                     let fragment = &fragment.node;
-                    let on_type = fragment
-                        .type_condition
-                        .as_ref()
-                        .is_none_or(|condition| condition.node.on.node == type_name);
-                    if !fragment.directives.is_empty() || !on_type {
+                    if !fragment.directives.is_empty() {
                         return None;
                     }
-                    self.gather(&fragment.selection_set.node, type_name, fields)?;
+                    let condition = fragment
+                        .type_condition
+                        .as_ref()
+                        .map(|condition| condition.node.on.node.as_str());
+                    match scope.applies(condition)? {
+                        Applies::Yes { member } => self.gather(
+                            &fragment.selection_set.node,
+                            scope,
+                            in_member || member,
+                            fields,
+                        )?,
+                        // Another member's fields: planned with that member. Inside a
+                        // member's selection such a fragment can never apply, and validation
+                        // refuses it.
+                        Applies::OtherMember if !in_member => {}
+                        Applies::OtherMember => return None,
+                    }
                 }
                 Selection::FragmentSpread(spread) => {
                     let name = spread.node.fragment_name.node.as_str();
                     let fragment = &self.document.fragments.get(name)?.node;
                     if !spread.node.directives.is_empty()
                         || !fragment.directives.is_empty()
-                        || fragment.type_condition.node.on.node != type_name
                         || self.expanding.borrow().contains(&name)
                     {
                         return None;
                     }
+                    let applies =
+                        scope.applies(Some(fragment.type_condition.node.on.node.as_str()))?;
                     self.used_fragments.borrow_mut().insert(name);
+                    let member = match applies {
+                        Applies::Yes { member } => member,
+                        Applies::OtherMember if !in_member => continue,
+                        Applies::OtherMember => return None,
+                    };
                     self.expanding.borrow_mut().push(name);
-                    let gathered = self.gather(&fragment.selection_set.node, type_name, fields);
+                    let gathered = self.gather(
+                        &fragment.selection_set.node,
+                        scope,
+                        in_member || member,
+                        fields,
+                    );
                     self.expanding.borrow_mut().pop();
                     gathered?;
                 }
@@ -284,9 +318,19 @@ impl<'d> Selector<'d> {
         type_name: &'static str,
         table: impl Fn(&Self, Selected<'d>) -> Option<(Field<R>, Cost)>,
     ) -> Option<(ObjectPlan<R>, Cost)> {
+        self.plan_fields(self.collect(set, type_name)?, type_name, table)
+    }
+
+    /// The plan of the collected `selected` fields on objects of `type_name`.
+    fn plan_fields<R>(
+        &self,
+        selected: Vec<Selected<'d>>,
+        type_name: &'static str,
+        table: impl Fn(&Self, Selected<'d>) -> Option<(Field<R>, Cost)>,
+    ) -> Option<(ObjectPlan<R>, Cost)> {
         let mut fields = Vec::new();
         let mut cost: Cost = 0;
-        for selected in self.collect(set, type_name)? {
+        for selected in selected {
             let (planned, field_cost) = self.nested(|| {
                 if selected.node.name.node == "__typename" {
                     self.leaf(selected)?;
@@ -299,6 +343,26 @@ impl<'d> Selector<'d> {
             fields.push((selected.node.response_key().node.clone(), planned));
         }
         Some((ObjectPlan { type_name, fields }, cost))
+    }
+
+    /// The plan of union `field`'s selection for objects of `member` (one of `members`, the
+    /// union `union`'s types), each field planned by `table`, with its cost.
+    pub fn member_object<R>(
+        &self,
+        field: Selected<'d>,
+        (union, members): (&'static str, &'static [&'static str]),
+        member: &'static str,
+        table: impl Fn(&Self, Selected<'d>) -> Option<(Field<R>, Cost)>,
+    ) -> Option<(ObjectPlan<R>, Cost)> {
+        let set = &field.node.selection_set.node;
+        if set.items.is_empty() {
+            return None;
+        }
+        let scope = Scope {
+            member,
+            union: Some((union, members)),
+        };
+        self.plan_fields(self.collect_in(set, &scope)?, member, table)
     }
 
     /// Runs `plan` one field deeper.
@@ -377,5 +441,45 @@ impl<'d> Selector<'d> {
         // Variables come as JSON: an `ID` given as a number is coerced by async-graphql;
         // the planner leaves that to it.
         INPUT_TYPES.fits(&value, defined).then_some(value)
+    }
+}
+
+/// The type whose fields a selection set is collected for: an object type, or one member
+/// type of a union (with the union and all its members).
+struct Scope<'s> {
+    member: &'s str,
+    union: Option<(&'s str, &'s [&'s str])>,
+}
+
+/// Whether a fragment's fields belong to the scope's object.
+enum Applies {
+    /// They do; `member` when the fragment is on the member type itself.
+    Yes { member: bool },
+    /// The fragment is on another member of the union: its fields are that member's.
+    OtherMember,
+}
+
+impl<'s> Scope<'s> {
+    fn object(type_name: &'s str) -> Self {
+        Self {
+            member: type_name,
+            union: None,
+        }
+    }
+
+    /// Where a fragment on `condition` (none: the enclosing type) goes, or `None` for a
+    /// type the planner does not answer here (validation decides about it).
+    fn applies(&self, condition: Option<&str>) -> Option<Applies> {
+        let Some(condition) = condition else {
+            return Some(Applies::Yes { member: false });
+        };
+        if condition == self.member {
+            return Some(Applies::Yes { member: true });
+        }
+        match self.union {
+            Some((union, _)) if condition == union => Some(Applies::Yes { member: false }),
+            Some((_, members)) if members.contains(&condition) => Some(Applies::OtherMember),
+            _ => None,
+        }
     }
 }

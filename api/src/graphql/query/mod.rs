@@ -3,7 +3,7 @@
 
 pub(crate) mod changes;
 mod node;
-mod search;
+pub(crate) mod search;
 pub(crate) mod webhooks;
 
 use async_graphql::MergedObject;

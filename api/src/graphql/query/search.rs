@@ -163,6 +163,93 @@ async fn theme_facet_values(
     Ok(values)
 }
 
+/// The arguments of `search` but `lang`, as the document gives them.
+pub(crate) struct SearchArguments {
+    pub query: String,
+    pub types: Option<Vec<SearchType>>,
+    pub filter: Option<SearchFilter>,
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub prefix: bool,
+}
+
+/// The index request of `search` (checked), for the language `lang` (the request's
+/// language, already chosen): shared by the resolver and the planner, so that both ask the
+/// index the same thing and refuse the same input.
+pub(crate) fn search_request(
+    arguments: SearchArguments,
+    lang: Option<String>,
+    highlights: bool,
+    facets: bool,
+) -> async_graphql::Result<SearchRequest> {
+    let SearchArguments {
+        query,
+        types,
+        filter,
+        first,
+        after,
+        prefix,
+    } = arguments;
+    let offset = match &after {
+        // A forged rank at the end of `usize` lands past the window and is refused there.
+        Some(cursor) => decode_cursor::<RankPosition>("after", cursor)
+            .extend()?
+            .0
+            .saturating_add(1),
+        None => 0,
+    };
+    if offset >= MAX_RESULT_WINDOW {
+        return Err(service::Error::invalid(
+            "after",
+            format!(
+                "results beyond the first {MAX_RESULT_WINDOW} are not available; refine the query"
+            ),
+        )
+        .extend());
+    }
+    // The last page of the window is cut short rather than refused.
+    let limit = page_size(RECORD_PAGE, first)?.min(MAX_RESULT_WINDOW - offset);
+    let filter = filter.unwrap_or_default();
+    let (kinds, excluded_kinds) = covered_kinds(
+        types,
+        filter
+            .category
+            .as_ref()
+            .is_some_and(|list| !list.is_empty()),
+    );
+    validate::year_range("filter.yearFrom", filter.year_from, filter.year_to).extend()?;
+    Ok(SearchRequest {
+        query,
+        lang,
+        filter: symbios_search::SearchFilter {
+            kinds,
+            excluded_kinds,
+            countries: validate::countries("filter.country", filter.country.unwrap_or_default())
+                .extend()?,
+            themes: filter.theme.unwrap_or_default(),
+            langs: filter.lang.unwrap_or_default(),
+            year_from: filter.year_from,
+            year_to: filter.year_to,
+            categories: filter
+                .category
+                .unwrap_or_default()
+                .into_iter()
+                .map(|category| entity::FlowCategory::from(category).to_value())
+                .collect(),
+        },
+        offset,
+        limit,
+        prefix_last_word: prefix,
+        highlights,
+        facets,
+    })
+}
+
+/// `hasNextPage` of a search page: hits of the window after this page.
+pub(crate) fn has_next_page(offset: usize, limit: usize, total: usize) -> bool {
+    offset + limit < total.min(MAX_RESULT_WINDOW)
+}
+
 #[derive(Default)]
 pub struct SearchQuery;
 
@@ -196,66 +283,25 @@ impl SearchQuery {
         #[graphql(default)] prefix: bool,
     ) -> async_graphql::Result<SearchResults> {
         let search = ctx.data::<Search>()?;
-        let offset = match &after {
-            // A forged rank at the end of `usize` lands past the window and is refused there.
-            Some(cursor) => decode_cursor::<RankPosition>("after", cursor)
-                .extend()?
-                .0
-                .saturating_add(1),
-            None => 0,
-        };
-        if offset >= MAX_RESULT_WINDOW {
-            return Err(service::Error::invalid(
-                "after",
-                format!("results beyond the first {MAX_RESULT_WINDOW} are not available; refine the query"),
-            )
-            .extend());
-        }
-        // The last page of the window is cut short rather than refused.
-        let limit = page_size(RECORD_PAGE, first)?.min(MAX_RESULT_WINDOW - offset);
-        let filter = filter.unwrap_or_default();
-        let (kinds, excluded_kinds) = covered_kinds(
-            types,
-            filter
-                .category
-                .as_ref()
-                .is_some_and(|list| !list.is_empty()),
-        );
-        validate::year_range("filter.yearFrom", filter.year_from, filter.year_to).extend()?;
-        let request = SearchRequest {
+        let arguments = SearchArguments {
             query,
-            lang: requested_language(ctx, lang.as_deref())?,
-            filter: symbios_search::SearchFilter {
-                kinds,
-                excluded_kinds,
-                countries: validate::countries(
-                    "filter.country",
-                    filter.country.unwrap_or_default(),
-                )
-                .extend()?,
-                themes: filter.theme.unwrap_or_default(),
-                langs: filter.lang.unwrap_or_default(),
-                year_from: filter.year_from,
-                year_to: filter.year_to,
-                categories: filter
-                    .category
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|category| entity::FlowCategory::from(category).to_value())
-                    .collect(),
-            },
-            offset,
-            limit,
-            prefix_last_word: prefix,
-            // Highlights and facets cost time; compute them only when the query asks.
-            highlights: ctx
-                .look_ahead()
-                .field("edges")
-                .field("node")
-                .field("highlights")
-                .exists(),
-            facets: ctx.look_ahead().field("facets").exists(),
+            types,
+            filter,
+            first,
+            after,
+            prefix,
         };
+        let lang = requested_language(ctx, lang.as_deref())?;
+        // Highlights and facets cost time; compute them only when the query asks.
+        let highlights = ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("highlights")
+            .exists();
+        let facets = ctx.look_ahead().field("facets").exists();
+        let request = search_request(arguments, lang, highlights, facets)?;
+        let (offset, limit) = (request.offset, request.limit);
         let index = search.index.clone();
         let started = std::time::Instant::now();
         let results = tokio::task::spawn_blocking(move || index.search(&request))
@@ -304,7 +350,7 @@ impl SearchQuery {
             },
             page_info: PageInfo {
                 has_previous_page: offset > 0,
-                has_next_page: offset + limit < total.min(MAX_RESULT_WINDOW),
+                has_next_page: has_next_page(offset, limit, total),
                 start_cursor: edges.first().map(|edge| edge.cursor.clone()),
                 end_cursor: edges.last().map(|edge| edge.cursor.clone()),
             },
