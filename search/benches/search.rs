@@ -245,6 +245,7 @@ fn main() {
     for (label, highlights, facets) in [
         ("hits only", false, false),
         ("hits + highlights", true, false),
+        ("hits + facets", false, true),
         ("hits + facets + highlights", true, true),
     ] {
         measure(&index, label, highlights, facets);

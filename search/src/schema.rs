@@ -9,12 +9,16 @@ use crate::analyzers::{LANGUAGE_FIELDS, NEUTRAL_ANALYZER, analyzer_name};
 
 /// Version of the schema, analyzers and thesaurus. An index written with another version is
 /// rebuilt from scratch on open, since its tokens would not match today's queries.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The record id (UUID text); updates delete by this term.
 pub const ID: &str = "id";
-/// The record type (`case_study`, `project`, `actor`, `funder`).
+/// The record type (`case_study`, `project`, `actor`, `funder`); also a fast column.
 pub const KIND: &str = "kind";
+/// The record id's high and low 64 bits, fast columns: a hit's id without decoding its
+/// stored document (which holds every text, for highlights).
+pub const ID_HIGH: &str = "id_high";
+pub const ID_LOW: &str = "id_low";
 /// Names and titles, language-neutral analyzer.
 pub const NAMES: &str = "names";
 /// Facet paths: `/type/…`, `/country/…`, `/theme/…`, `/lang/…`, `/year/…`, `/category/…`.
@@ -38,6 +42,8 @@ pub fn text_field_name(suffix: &str) -> String {
 pub struct Fields {
     pub id: Field,
     pub kind: Field,
+    pub id_high: Field,
+    pub id_low: Field,
     pub names: Field,
     pub facets: Field,
     pub year: Field,
@@ -61,7 +67,9 @@ fn text_options(analyzer: &str) -> TextOptions {
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let id = builder.add_text_field(ID, STRING | STORED);
-    let kind = builder.add_text_field(KIND, STRING | STORED);
+    let kind = builder.add_text_field(KIND, STRING | STORED | FAST);
+    let id_high = builder.add_u64_field(ID_HIGH, FAST);
+    let id_low = builder.add_u64_field(ID_LOW, FAST);
     let names = builder.add_text_field(NAMES, text_options(NEUTRAL_ANALYZER));
     let facets = builder.add_facet_field(FACETS, FacetOptions::default());
     let year = builder.add_i64_field(YEAR, INDEXED | FAST);
@@ -91,6 +99,8 @@ pub fn build() -> (Schema, Fields) {
         Fields {
             id,
             kind,
+            id_high,
+            id_low,
             names,
             facets,
             year,

@@ -333,6 +333,53 @@ fn highlights_and_facets_only_when_asked() {
 }
 
 #[test]
+fn hits_read_from_fast_columns_match_the_stored_documents() {
+    // Several segments, a replaced record and every kind: ids and kinds read from the fast
+    // columns (no highlights) must be those of the stored documents (with highlights).
+    let thesaurus = Arc::new(Thesaurus::bundled().unwrap_or_default());
+    let index = SearchIndex::in_ram(thesaurus).expect("index in RAM");
+    let mut writer = index.writer("test").expect("writer");
+    let record =
+        |n: u128, kind: Kind| doc(n, kind, "Name", "sv", "Industriell symbios", "SE", 2015);
+    let big = u128::MAX - 7;
+    for (seq, batch) in [
+        (1, vec![record(1, CASE_STUDY), record(big, ACTOR)]),
+        (
+            2,
+            vec![record(3, PROJECT), record(4, Kind::named("funder"))],
+        ),
+        (3, vec![record(big, ACTOR), record(5, CASE_STUDY)]),
+    ] {
+        for document in &batch {
+            writer.upsert(document).expect("upsert");
+        }
+        writer.commit(seq, "").expect("commit");
+    }
+    let hits = |highlights: bool| {
+        let request = SearchRequest {
+            query: "symbios".to_owned(),
+            limit: 10,
+            highlights,
+            ..SearchRequest::default()
+        };
+        let results = index.search(&request).expect("search");
+        results
+            .hits
+            .into_iter()
+            .map(|hit| (hit.id, hit.kind, hit.score))
+            .collect::<Vec<_>>()
+    };
+    let from_columns = hits(false);
+    assert_eq!(from_columns.len(), 5, "{from_columns:?}");
+    assert!(
+        from_columns
+            .iter()
+            .any(|(id, kind, _)| *id == Uuid::from_u128(big) && *kind == ACTOR)
+    );
+    assert_eq!(from_columns, hits(true));
+}
+
+#[test]
 fn highlights_escape_html() {
     let thesaurus = Arc::new(Thesaurus::default());
     let index = SearchIndex::in_ram(thesaurus).expect("index");
