@@ -156,49 +156,31 @@ where
     let ordering = order.map(Into::into).unwrap_or_default();
 
     let mut nodes = Vec::new();
-    let mut fields = Vec::new();
-    let mut cost: Cost = 0;
     let set = &field.node.selection_set.node;
-    if set.items.is_empty() {
-        return None;
-    }
-    for selected in selector.collect(set, connection_type)? {
-        let key = selected.node.response_key().node.clone();
-        let (planned, field_cost) = selector.nested(|| match selected.node.name.node.as_str() {
+    let (fields, cost) = selector.fields(set, connection_type, |selected| {
+        match selected.node.name.node.as_str() {
             "__typename" => selector.counted(selected, PageField::Typename),
             "totalCount" => selector.counted(selected, PageField::TotalCount),
             "pageInfo" => page_info(selector, selected),
             "edges" => {
                 selector.no_arguments(selected)?;
-                let mut edge_fields = Vec::new();
-                let mut edge_cost: Cost = 0;
-                if selected.node.selection_set.node.items.is_empty() {
-                    return None;
-                }
-                for edge_field in selector.collect(&selected.node.selection_set.node, edge_type)? {
-                    let edge_key = edge_field.node.response_key().node.clone();
-                    let (planned, cost) =
-                        selector.nested(|| match edge_field.node.name.node.as_str() {
-                            "__typename" => selector.counted(edge_field, EdgeField::Typename),
-                            "cursor" => selector.counted(edge_field, EdgeField::Cursor),
-                            "node" => {
-                                node::<R>(selector, edge_field, (node_type, table), &mut nodes)
-                                    .map(|(index, cost)| (EdgeField::Node(index), cost))
-                            }
-                            _ => None,
-                        })?;
-                    edge_cost = edge_cost.saturating_add(cost);
-                    edge_fields.push((edge_key, planned));
-                }
+                let edges = &selected.node.selection_set.node;
+                let (edge_fields, edge_cost) = selector.fields(edges, edge_type, |edge_field| {
+                    match edge_field.node.name.node.as_str() {
+                        "__typename" => selector.counted(edge_field, EdgeField::Typename),
+                        "cursor" => selector.counted(edge_field, EdgeField::Cursor),
+                        "node" => node::<R>(selector, edge_field, (node_type, table), &mut nodes)
+                            .map(|(index, cost)| (EdgeField::Node(index), cost)),
+                        _ => None,
+                    }
+                })?;
                 Some((PageField::Edges(edge_fields), edge_cost.saturating_add(1)))
             }
             "nodes" => node::<R>(selector, selected, (node_type, table), &mut nodes)
                 .map(|(index, cost)| (PageField::Nodes(index), cost)),
             _ => None,
-        })?;
-        cost = cost.saturating_add(field_cost);
-        fields.push((key, planned));
-    }
+        }
+    })?;
     let first = page.first;
     let last = page.last;
     let plan = PagePlan::<R> {
@@ -239,26 +221,19 @@ pub(super) fn info_fields<'d>(
     field: Selected<'d>,
 ) -> Option<(Vec<(Name, InfoField)>, Cost)> {
     selector.no_arguments(field)?;
-    if field.node.selection_set.node.items.is_empty() {
-        return None;
-    }
-    let mut fields = Vec::new();
-    for selected in selector.collect(&field.node.selection_set.node, "PageInfo")? {
-        let info = selector.nested(|| {
-            selector.leaf(selected)?;
-            match selected.node.name.node.as_str() {
-                "__typename" => Some(InfoField::Typename),
-                "hasPreviousPage" => Some(InfoField::HasPreviousPage),
-                "hasNextPage" => Some(InfoField::HasNextPage),
-                "startCursor" => Some(InfoField::StartCursor),
-                "endCursor" => Some(InfoField::EndCursor),
-                _ => None,
-            }
-        })?;
-        fields.push((selected.node.response_key().node.clone(), info));
-    }
-    let cost = fields.len().saturating_add(1);
-    Some((fields, cost))
+    let set = &field.node.selection_set.node;
+    let (fields, cost) = selector.fields(set, "PageInfo", |selected| {
+        let info = match selected.node.name.node.as_str() {
+            "__typename" => InfoField::Typename,
+            "hasPreviousPage" => InfoField::HasPreviousPage,
+            "hasNextPage" => InfoField::HasNextPage,
+            "startCursor" => InfoField::StartCursor,
+            "endCursor" => InfoField::EndCursor,
+            _ => return None,
+        };
+        selector.counted(selected, info)
+    })?;
+    Some((fields, cost.saturating_add(1)))
 }
 
 /// A `PageInfo` object: whether there are pages before and after, and the page's cursors.

@@ -138,17 +138,11 @@ pub(super) fn plan<'d>(
         prefix: typed::<Option<bool>>(&arguments, "prefix")?.unwrap_or(false),
     };
 
-    let set = &field.node.selection_set.node;
-    if set.items.is_empty() {
-        return None;
-    }
-    let mut fields = Vec::new();
     let mut entities = Vec::new();
     let mut highlights = false;
-    let mut cost: Cost = 0;
-    for selected in selector.collect(set, "SearchResults")? {
-        let key = selected.node.response_key().node.clone();
-        let (planned, field_cost) = selector.nested(|| match selected.node.name.node.as_str() {
+    let set = &field.node.selection_set.node;
+    let (fields, cost) = selector.fields(set, "SearchResults", |selected| {
+        match selected.node.name.node.as_str() {
             "__typename" => selector.counted(selected, ResultsField::Typename),
             "totalCount" => selector.counted(selected, ResultsField::TotalCount),
             "pageInfo" => info_fields(selector, selected)
@@ -157,10 +151,8 @@ pub(super) fn plan<'d>(
                 .map(|(edge, cost)| (ResultsField::Edges(edge), cost)),
             // Facets (and their themes) are left to the general path.
             _ => None,
-        })?;
-        cost = cost.saturating_add(field_cost);
-        fields.push((key, planned));
-    }
+        }
+    })?;
     if entities.is_empty() {
         entities.push(EntityPlans::default());
     }
@@ -184,24 +176,16 @@ fn edges<'d>(
 ) -> Option<(Vec<(Name, EdgeField)>, Cost)> {
     selector.no_arguments(field)?;
     let set = &field.node.selection_set.node;
-    if set.items.is_empty() {
-        return None;
-    }
-    let mut fields = Vec::new();
-    let mut cost: Cost = 1;
-    for selected in selector.collect(set, "SearchEdge")? {
-        let key = selected.node.response_key().node.clone();
-        let (planned, field_cost) = selector.nested(|| match selected.node.name.node.as_str() {
+    let (fields, cost) = selector.fields(set, "SearchEdge", |selected| {
+        match selected.node.name.node.as_str() {
             "__typename" => selector.counted(selected, EdgeField::Typename),
             "cursor" => selector.counted(selected, EdgeField::Cursor),
             "node" => hit(selector, selected, entities, highlights)
                 .map(|(node, cost)| (EdgeField::Node(node), cost)),
             _ => None,
-        })?;
-        cost = cost.saturating_add(field_cost);
-        fields.push((key, planned));
-    }
-    Some((fields, cost))
+        }
+    })?;
+    Some((fields, cost.saturating_add(1)))
 }
 
 /// `node` of an edge: the hit.
@@ -213,14 +197,8 @@ fn hit<'d>(
 ) -> Option<(Vec<(Name, HitField)>, Cost)> {
     selector.no_arguments(field)?;
     let set = &field.node.selection_set.node;
-    if set.items.is_empty() {
-        return None;
-    }
-    let mut fields = Vec::new();
-    let mut cost: Cost = 1;
-    for selected in selector.collect(set, "SearchHit")? {
-        let key = selected.node.response_key().node.clone();
-        let (planned, field_cost) = selector.nested(|| match selected.node.name.node.as_str() {
+    let (fields, cost) = selector.fields(set, "SearchHit", |selected| {
+        match selected.node.name.node.as_str() {
             "__typename" => selector.counted(selected, HitField::Typename),
             "score" => selector.counted(selected, HitField::Score),
             "highlights" => {
@@ -234,11 +212,9 @@ fn hit<'d>(
                 Some((HitField::Entity(entities.len() - 1), cost))
             }
             _ => None,
-        })?;
-        cost = cost.saturating_add(field_cost);
-        fields.push((key, planned));
-    }
-    Some((fields, cost))
+        }
+    })?;
+    Some((fields, cost.saturating_add(1)))
 }
 
 fn highlight_fields<'d>(
@@ -247,25 +223,17 @@ fn highlight_fields<'d>(
 ) -> Option<(Vec<(Name, HighlightField)>, Cost)> {
     selector.no_arguments(field)?;
     let set = &field.node.selection_set.node;
-    if set.items.is_empty() {
-        return None;
-    }
-    let mut fields = Vec::new();
-    for selected in selector.collect(set, "Highlight")? {
-        let planned = selector.nested(|| {
-            selector.leaf(selected)?;
-            match selected.node.name.node.as_str() {
-                "__typename" => Some(HighlightField::Typename),
-                "field" => Some(HighlightField::Field),
-                "lang" => Some(HighlightField::Lang),
-                "fragment" => Some(HighlightField::Fragment),
-                _ => None,
-            }
-        })?;
-        fields.push((selected.node.response_key().node.clone(), planned));
-    }
-    let cost = fields.len().saturating_add(1);
-    Some((fields, cost))
+    let (fields, cost) = selector.fields(set, "Highlight", |selected| {
+        let planned = match selected.node.name.node.as_str() {
+            "__typename" => HighlightField::Typename,
+            "field" => HighlightField::Field,
+            "lang" => HighlightField::Lang,
+            "fragment" => HighlightField::Fragment,
+            _ => return None,
+        };
+        selector.counted(selected, planned)
+    })?;
+    Some((fields, cost.saturating_add(1)))
 }
 
 /// `entity`: a plan for each type the record can be. Its cost counts the fields of every

@@ -328,21 +328,47 @@ impl<'d> Selector<'d> {
         type_name: &'static str,
         table: impl Fn(&Self, Selected<'d>) -> Option<(Field<R>, Cost)>,
     ) -> Option<(ObjectPlan<R>, Cost)> {
-        let mut fields = Vec::new();
+        let (fields, cost) = self.plan_each(selected, |selected| {
+            if selected.node.name.node == "__typename" {
+                self.leaf(selected)?;
+                Some((Field::Typename, 1))
+            } else {
+                table(self, selected)
+            }
+        })?;
+        Some((ObjectPlan { type_name, fields }, cost))
+    }
+
+    /// The fields selected in `set` on objects of `type_name`, each planned by `plan` one
+    /// level deeper, in selection order, with the sum of their costs; `None` for an empty
+    /// selection or a field outside the subset.
+    pub fn fields<T>(
+        &self,
+        set: &'d SelectionSet,
+        type_name: &str,
+        plan: impl FnMut(Selected<'d>) -> Option<(T, Cost)>,
+    ) -> Option<(Vec<(Name, T)>, Cost)> {
+        if set.items.is_empty() {
+            return None;
+        }
+        self.plan_each(self.collect(set, type_name)?, plan)
+    }
+
+    /// Each of `selected` planned by `plan` one level deeper, keyed by its response key, with
+    /// the sum of their costs.
+    fn plan_each<T>(
+        &self,
+        selected: Vec<Selected<'d>>,
+        mut plan: impl FnMut(Selected<'d>) -> Option<(T, Cost)>,
+    ) -> Option<(Vec<(Name, T)>, Cost)> {
+        let mut fields = Vec::with_capacity(selected.len());
         let mut cost: Cost = 0;
         for selected in selected {
-            let (planned, field_cost) = self.nested(|| {
-                if selected.node.name.node == "__typename" {
-                    self.leaf(selected)?;
-                    Some((Field::Typename, 1))
-                } else {
-                    table(self, selected)
-                }
-            })?;
+            let (planned, field_cost) = self.nested(|| plan(selected))?;
             cost = cost.saturating_add(field_cost);
             fields.push((selected.node.response_key().node.clone(), planned));
         }
-        Some((ObjectPlan { type_name, fields }, cost))
+        Some((fields, cost))
     }
 
     /// The plan of union `field`'s selection for objects of `member` (one of `members`, the
