@@ -70,6 +70,11 @@ pub struct Settings {
     /// How often the change log is polled for commits the signal may have missed, in
     /// milliseconds.
     pub changes_poll_ms: u64,
+    /// How long the shared loader waits for more keys before it reads a batch, in
+    /// microseconds: concurrent requests' keys of the same kind that arrive within it share
+    /// one statement; each nested level of a request waits it once. At most
+    /// [`MAX_LOADER_WINDOW_US`].
+    pub loader_window_us: u64,
     /// Limits on GraphQL requests (`[limits]` in the file, `SYMBIOS_LIMITS__…` in the env).
     pub limits: Limits,
     /// How answers may be cached (`[http]` in the file, `SYMBIOS_HTTP__…` in the env).
@@ -133,6 +138,9 @@ impl Default for Planner {
         Self { enabled: true }
     }
 }
+
+/// Longest `loader_window_us` accepted: a tenth of a second, already a long wait per level.
+pub const MAX_LOADER_WINDOW_US: u64 = 100_000;
 
 /// Longest `http.cache_max_age_seconds` accepted: a day. Cached answers are not purged when
 /// data changes, so a longer lifetime would serve stale records for longer than anyone means.
@@ -303,6 +311,7 @@ impl Default for Settings {
             prune_interval_secs: 3600,
             changes_listen: true,
             changes_poll_ms: 5_000,
+            loader_window_us: 1_000,
             limits: Limits::default(),
             http: Http::default(),
             metrics: Metrics::default(),
@@ -384,6 +393,12 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 key: "database_url",
                 reason: "must start with sqlite:, postgres:// or postgresql://".to_owned(),
+            });
+        }
+        if self.loader_window_us > MAX_LOADER_WINDOW_US {
+            return Err(ConfigError::Invalid {
+                key: "loader_window_us",
+                reason: format!("must be at most {MAX_LOADER_WINDOW_US}"),
             });
         }
         for (key, value) in [
@@ -628,6 +643,21 @@ mod tests {
         };
         let message = settings.validate().err().map(|e| e.to_string());
         assert!(message.is_some_and(|m| m.contains("`database_url`")));
+    }
+
+    #[test]
+    fn loader_window_is_bounded() {
+        let longest = Settings {
+            loader_window_us: MAX_LOADER_WINDOW_US,
+            ..Settings::default()
+        };
+        assert!(longest.validate().is_ok());
+        let settings = Settings {
+            loader_window_us: MAX_LOADER_WINDOW_US + 1,
+            ..Settings::default()
+        };
+        let message = settings.validate().err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("`loader_window_us`") && m.contains("100000")),);
     }
 
     #[test]

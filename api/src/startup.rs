@@ -186,7 +186,10 @@ impl App {
                 wake_webhooks.notify_one();
             }
         });
-        let loader = crate::graphql::loaders::shared_loader(db.clone());
+        let loader = crate::graphql::loaders::shared_loader(
+            db.clone(),
+            std::time::Duration::from_micros(settings.loader_window_us),
+        );
         let schema = build_schema(
             db.clone(),
             search.clone(),

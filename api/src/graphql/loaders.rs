@@ -37,10 +37,12 @@ impl DbLoader {
 /// statement.
 pub type SharedLoader = Arc<DataLoader<DbLoader>>;
 
-/// The server's [`SharedLoader`] over `db`.
-pub fn shared_loader(db: DatabaseConnection) -> SharedLoader {
+/// The server's [`SharedLoader`] over `db`, waiting `window` for more keys before it reads
+/// a batch (`loader_window_us`).
+pub fn shared_loader(db: DatabaseConnection, window: std::time::Duration) -> SharedLoader {
     Arc::new(
         DataLoader::new(DbLoader::new(db), tokio::spawn)
+            .delay(window)
             .max_batch_size(service::MAX_KEYS_PER_STATEMENT),
     )
 }
