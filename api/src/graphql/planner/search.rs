@@ -20,7 +20,9 @@ use super::root::{InfoField, RootField, info_fields, typed, write_info};
 use super::select::{Cost, Selected, Selector};
 use crate::graphql::limits::page_complexity;
 use crate::graphql::loaders;
-use crate::graphql::query::search::{SearchArguments, SearchFilter, has_next_page, search_request};
+use crate::graphql::query::search::{
+    SearchArguments, SearchFilter, has_next_page, run_search, search_request,
+};
 use crate::graphql::types::search::SearchType;
 use crate::service::actor::Actors;
 use crate::service::case_study::CaseStudies;
@@ -289,17 +291,6 @@ impl<'a, R: Send + Sync> Loaded<'a, R> {
         };
         Ok(Self { plan, rows, level })
     }
-
-    /// Writes the record `id` if it was loaded; `false` if it was not.
-    fn write(&self, id: Uuid, out: &mut Out) -> bool {
-        match self.rows.get(&id) {
-            Some(row) => {
-                self.plan.write(row, &self.level, out);
-                true
-            }
-            None => false,
-        }
-    }
 }
 
 /// The records of the hits of record type `R`, with the level below them.
@@ -375,29 +366,51 @@ fn type_of(hit: &Hit) -> Option<SearchType> {
     .find(|of| Kind::from(*of) == hit.kind)
 }
 
-impl EntitiesLoaded<'_> {
-    /// Writes the record of `hit`; `false` if it is gone (or of a type search does not give).
-    fn write(&self, hit: &Hit, out: &mut Out) -> bool {
-        match type_of(hit) {
-            Some(SearchType::CaseStudy) => self.case_study.write(hit.id, out),
-            Some(SearchType::Project) => self.project.write(hit.id, out),
-            Some(SearchType::Actor) => self.actor.write(hit.id, out),
-            Some(SearchType::Funder) => self.funder.write(hit.id, out),
-            Some(SearchType::ResourceFlow) => self.flow.write(hit.id, out),
+/// The loaded records of one type, whatever the type.
+trait LoadedRecords {
+    /// Writes the record `id` if it was loaded; `false` if it was not.
+    fn write(&self, id: Uuid, out: &mut Out) -> bool;
+    /// Whether the record `id` was loaded.
+    fn has(&self, id: Uuid) -> bool;
+}
+
+impl<R: Send + Sync> LoadedRecords for Loaded<'_, R> {
+    fn write(&self, id: Uuid, out: &mut Out) -> bool {
+        match self.rows.get(&id) {
+            Some(row) => {
+                self.plan.write(row, &self.level, out);
+                true
+            }
             None => false,
         }
     }
 
+    fn has(&self, id: Uuid) -> bool {
+        self.rows.contains_key(&id)
+    }
+}
+
+impl EntitiesLoaded<'_> {
+    /// The records of `hit`'s type (`None` for a type search does not give).
+    fn of(&self, hit: &Hit) -> Option<&dyn LoadedRecords> {
+        Some(match type_of(hit)? {
+            SearchType::CaseStudy => &self.case_study,
+            SearchType::Project => &self.project,
+            SearchType::Actor => &self.actor,
+            SearchType::Funder => &self.funder,
+            SearchType::ResourceFlow => &self.flow,
+        })
+    }
+
+    /// Writes the record of `hit`; `false` if it is gone (or of a type search does not give).
+    fn write(&self, hit: &Hit, out: &mut Out) -> bool {
+        self.of(hit)
+            .is_some_and(|records| records.write(hit.id, out))
+    }
+
     /// Whether the record of `hit` was loaded.
     fn has(&self, hit: &Hit) -> bool {
-        match type_of(hit) {
-            Some(SearchType::CaseStudy) => self.case_study.rows.contains_key(&hit.id),
-            Some(SearchType::Project) => self.project.rows.contains_key(&hit.id),
-            Some(SearchType::Actor) => self.actor.rows.contains_key(&hit.id),
-            Some(SearchType::Funder) => self.funder.rows.contains_key(&hit.id),
-            Some(SearchType::ResourceFlow) => self.flow.rows.contains_key(&hit.id),
-            None => false,
-        }
+        self.of(hit).is_some_and(|records| records.has(hit.id))
     }
 }
 
@@ -413,32 +426,25 @@ impl RootField for SearchPlan {
                     .map(|lang| (*lang).to_owned());
             }
             let (offset, limit) = (request.offset, request.limit);
-            let index = self.index.clone();
-            let started = std::time::Instant::now();
-            // As the resolver: a search is CPU work of a millisecond or more, kept off the
-            // threads that serve requests.
-            let results = tokio::task::spawn_blocking(move || index.search(&request))
+            let results = run_search(&self.index, request)
                 .await
                 .map_err(|_| Failed)?
                 .map_err(|error| {
                     tracing::debug!(error = %error, "planned search failed; answering through the general path");
                     Failed
                 })?;
-            metrics::histogram!(crate::metrics::SEARCH_SECONDS)
-                .record(started.elapsed().as_secs_f64());
             let mut loaded = Vec::with_capacity(self.entities.len());
             for plans in &self.entities {
                 loaded.push(plans.load(run, &results.hits).await?);
             }
             // Hits whose record is gone are left out; a hit's cursor is its rank all the same.
-            let kept: Vec<(String, &Hit)> = results
+            let (cursors, kept): (Vec<String>, Vec<&Hit>) = results
                 .hits
                 .iter()
                 .enumerate()
                 .filter(|(_, hit)| loaded.first().is_some_and(|first| first.has(hit)))
                 .map(|(position, hit)| (encode_cursor(&RankPosition(offset + position)), hit))
-                .collect();
-            let cursors: Vec<String> = kept.iter().map(|(cursor, _)| cursor.clone()).collect();
+                .unzip();
             let pages = (offset > 0, has_next_page(offset, limit, results.total));
             write_fields(&self.fields, out, |_, field, out| match field {
                 ResultsField::Typename => write_str("SearchResults", out),
@@ -447,7 +453,7 @@ impl RootField for SearchPlan {
                 }
                 ResultsField::PageInfo(info) => write_info(info, pages, &cursors, out),
                 ResultsField::Edges(edge_fields) => {
-                    write_items(&kept, out, |(cursor, hit), out| {
+                    write_items(cursors.iter().zip(&kept), out, |(cursor, hit), out| {
                         write_fields(edge_fields, out, |_, field, out| match field {
                             EdgeField::Typename => write_str("SearchEdge", out),
                             EdgeField::Cursor => write_str(cursor, out),

@@ -245,6 +245,19 @@ pub(crate) fn search_request(
     })
 }
 
+/// Runs `request` on `index` off the threads that serve requests (a search is CPU work of a
+/// millisecond or more) and records its time: for the resolver and the planner alike.
+pub(crate) async fn run_search(
+    index: &symbios_search::SearchIndex,
+    request: SearchRequest,
+) -> Result<Result<symbios_search::SearchResults, symbios_search::Error>, tokio::task::JoinError> {
+    let index = index.clone();
+    let started = std::time::Instant::now();
+    let results = tokio::task::spawn_blocking(move || index.search(&request)).await;
+    metrics::histogram!(crate::metrics::SEARCH_SECONDS).record(started.elapsed().as_secs_f64());
+    results
+}
+
 /// `hasNextPage` of a search page: hits of the window after this page.
 pub(crate) fn has_next_page(offset: usize, limit: usize, total: usize) -> bool {
     offset + limit < total.min(MAX_RESULT_WINDOW)
@@ -302,13 +315,10 @@ impl SearchQuery {
         let facets = ctx.look_ahead().field("facets").exists();
         let request = search_request(arguments, lang, highlights, facets)?;
         let (offset, limit) = (request.offset, request.limit);
-        let index = search.index.clone();
-        let started = std::time::Instant::now();
-        let results = tokio::task::spawn_blocking(move || index.search(&request))
+        let results = run_search(&search.index, request)
             .await
             .map_err(task_error)?
             .map_err(|error| search_error("query", &error))?;
-        metrics::histogram!(crate::metrics::SEARCH_SECONDS).record(started.elapsed().as_secs_f64());
         let keys: Vec<(Uuid, Kind)> = results
             .hits
             .iter()
