@@ -38,7 +38,7 @@ where
 /// `column` holds one of `ids`. On PostgreSQL `column = ANY($1)` with the ids as one array
 /// parameter: the statement's text is the same for any number of ids, so a connection
 /// prepares it once, where `IN ($1, …, $n)` is parsed, planned and cached again for every
-/// length (a nested read binds up to [`MAX_KEYS_PER_STATEMENT`]); 10–12 % less PostgreSQL
+/// length (a nested read binds up to [`MAX_KEYS_PER_STATEMENT`]); 10–15 % less PostgreSQL
 /// CPU on the peers' nested query. SQLite keeps `IN (…)`: the same trick there (the ids as
 /// one blob, cut apart by a recursive CTE) cost 20–40 % more server CPU
 /// (`docs/benchmarks.md`, 2026-12-07).
