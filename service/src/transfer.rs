@@ -107,17 +107,42 @@ macro_rules! record_types {
             }
         }
 
-        async fn write_record(
-            txn: &DatabaseTransaction,
-            ctx: &WriteContext,
-            (line, id, record): (usize, Option<Uuid>, AnyRecord),
-            existing: Existing,
-            report: &mut BatchReport,
-        ) -> Result<(), Error> {
-            match record {
-                $(AnyRecord::$variant(record) => {
-                    write_one(txn, ctx, (line, id, record), existing, report).await
-                })*
+        /// Lines of one type that follow each other in a batch, written together.
+        enum Run {
+            $($variant(Vec<(usize, Option<Uuid>, $fields)>),)*
+        }
+
+        impl Run {
+            fn of((line, id, record): (usize, Option<Uuid>, AnyRecord)) -> Self {
+                match record {
+                    $(AnyRecord::$variant(record) => Run::$variant(vec![(line, id, record)]),)*
+                }
+            }
+
+            /// Adds the line when it is of the run's type, else hands it back.
+            fn push(
+                &mut self,
+                (line, id, record): (usize, Option<Uuid>, AnyRecord),
+            ) -> Option<(usize, Option<Uuid>, AnyRecord)> {
+                match (self, record) {
+                    $((Run::$variant(items), AnyRecord::$variant(record)) => {
+                        items.push((line, id, record));
+                        None
+                    })*
+                    (_, record) => Some((line, id, record)),
+                }
+            }
+
+            async fn write(
+                self,
+                txn: &DatabaseTransaction,
+                ctx: &WriteContext,
+                existing: Existing,
+                report: &mut BatchReport,
+            ) -> Result<(), Error> {
+                match self {
+                    $(Run::$variant(items) => write_many(txn, ctx, items, existing, report).await,)*
+                }
             }
         }
 
@@ -548,6 +573,64 @@ async fn write_one<R: Record>(
     Ok(())
 }
 
+/// The lines in runs of one type, in line order.
+fn runs(lines: Vec<(usize, Option<Uuid>, AnyRecord)>) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for line in lines {
+        let stray = match runs.last_mut() {
+            Some(run) => run.push(line),
+            None => Some(line),
+        };
+        if let Some(line) = stray {
+            runs.push(Run::of(line));
+        }
+    }
+    runs
+}
+
+/// Writes lines of one type: records new to the database in bulk where the type allows
+/// ([`write::create_many`]), the others, and whatever the bulk write leaves, one by one in
+/// line order through [`write_one`].
+async fn write_many<R: Record>(
+    txn: &DatabaseTransaction,
+    ctx: &WriteContext,
+    items: Vec<(usize, Option<Uuid>, R)>,
+    existing: Existing,
+    report: &mut BatchReport,
+) -> Result<(), Error> {
+    let mut one_by_one = Vec::new();
+    if R::BATCHABLE && items.len() > 1 {
+        let ids: Vec<Uuid> = items.iter().filter_map(|(_, id, _)| *id).collect();
+        let stored = write::parts::existing_ids::<R::Table>(txn, &ids).await?;
+        let mut new = Vec::new();
+        let mut seen = HashSet::new();
+        for (line, id, record) in items {
+            match id {
+                // The first line with an id no record has: a later one replaces it.
+                Some(id) if !stored.contains(&id) && seen.insert(id) => {
+                    new.push((line, id, record));
+                }
+                _ => one_by_one.push((line, id, record)),
+            }
+        }
+        let created = write::create_many(txn, ctx, new).await?;
+        report.created += created.count;
+        one_by_one.extend(
+            created
+                .left
+                .into_iter()
+                .map(|(line, id, record)| (line, Some(id), record)),
+        );
+        one_by_one.sort_by_key(|(line, _, _)| *line);
+    } else {
+        one_by_one = items;
+    }
+    for item in one_by_one {
+        write_one(txn, ctx, item, existing, report).await?;
+    }
+    Ok(())
+}
+
 /// The keys of the items whose actor exists: by slug, or by the id the line gives.
 async fn actors_present(
     txn: &DatabaseTransaction,
@@ -650,8 +733,8 @@ async fn write_lines(
         }
     }
     write_actors(txn, ctx, actors, existing, &mut report).await?;
-    for line in others {
-        write_record(txn, ctx, line, existing, &mut report).await?;
+    for run in runs(others) {
+        run.write(txn, ctx, existing, &mut report).await?;
     }
     // Actors are written first, in bulk: the refusals are put back in line order.
     report.errors.sort_by_key(|error| error.line);

@@ -23,6 +23,7 @@ mod hostile;
 mod http;
 mod http_caching;
 mod http_extras;
+mod imports;
 mod limits;
 mod linked_data;
 mod localization;

@@ -528,6 +528,20 @@ async fn relations_bump_their_parents_and_guard_deletes(app: &TestApp) {
     );
     assert_eq!(participation["actor"]["name"], "Deltaker AS");
 
+    // The same role again is the caller's mistake, named, not a database error.
+    let (body, status) = app
+        .graphql_as(&editor, "mutation($p: ID!, $a: ID!) { createParticipation(input: {projectId: $p, actorId: $a, role: PARTNER}) { id } }",
+            json!({ "p": project["id"], "a": actor_id }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("role")
+            && message.contains("has the same projectId, actorId, role already"),
+        "{body}"
+    );
+
     // The actor is referred to, so it cannot go yet; the error says by what.
     let (body, _) = app
         .graphql_as(&editor, DELETE_ACTOR, json!({ "id": actor_id, "v": 2 }))

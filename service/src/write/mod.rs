@@ -18,6 +18,7 @@
 //!   search index see the parent change;
 //! - a record that others still reference is not deleted: the error names what refers to it.
 
+mod batch;
 pub mod input_format;
 pub(crate) mod parts;
 mod relations;
@@ -46,6 +47,7 @@ use super::Error;
 use super::access::{Principal, require_editor, require_key};
 use super::change_log::{self, Change};
 use super::validate::Violations;
+pub(crate) use batch::create_many;
 use retry::Attempt;
 pub use store::{OwnedTexts, Referrer, Row, RowValues, Stored, VersionedTable, load};
 pub(crate) use store::{derive_slug, slug_of};
@@ -219,6 +221,17 @@ pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
     /// Checks the values on their own (the slug's form is checked for every type).
     fn validate(&self, violations: &mut Violations);
 
+    /// The records this one names that must exist, each with the input field naming it.
+    fn references(&self) -> Vec<Reference> {
+        Vec::new()
+    }
+
+    /// Whether new records of this type can be written many at once ([`create_many`]): their
+    /// database checks are only that their [`Record::references`] exist and that unique keys
+    /// the table itself enforces are free; they have no slug and own nothing beyond their row
+    /// and texts.
+    const BATCHABLE: bool = false;
+
     /// Checks against the database: references exist, unique values are free (the slug is
     /// checked for every type).
     fn check_references(
@@ -245,6 +258,29 @@ pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
     /// The records this one is part of; their versions are bumped when it changes.
     fn parents(&self) -> Vec<(EntityType, Uuid)> {
         Vec::new()
+    }
+}
+
+/// A record that another names and that must exist: the input field naming it, its type
+/// and its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    /// The input field, as refusals name it (`projectId`).
+    pub field: &'static str,
+    /// The type of the record named.
+    pub entity_type: EntityType,
+    /// Its id.
+    pub id: Uuid,
+}
+
+impl Reference {
+    /// `field` names the record `id` of `entity_type`.
+    pub fn new(field: &'static str, entity_type: EntityType, id: Uuid) -> Self {
+        Reference {
+            field,
+            entity_type,
+            id,
+        }
     }
 }
 

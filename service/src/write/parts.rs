@@ -2,37 +2,37 @@
 //! parent records.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect,
 };
 use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, case_study, funder, localized_text, project, theme};
 use uuid::Uuid;
 
 use super::store::VersionedTable;
-use super::{Logged, retry};
+use super::{Logged, Reference, retry};
+use crate::load::{MAX_KEYS_PER_STATEMENT, id_among};
 use crate::text::fold;
 use crate::validate::{Localized, TextKind, Violations};
 use crate::{Error, limits};
 
-/// Inserts the texts of a record (`(field, texts by language)`), marking the original.
-pub(crate) async fn insert_texts(
-    db: &DatabaseTransaction,
+/// The rows of a record's texts (`(field, texts by language, original language)`).
+pub(crate) fn text_rows(
     entity_type: EntityType,
     id: Uuid,
     fields: &[(&str, Cow<'_, Localized>, &str)],
-) -> Result<(), Error> {
-    let rows: Vec<localized_text::ActiveModel> = fields
+) -> Vec<localized_text::ActiveModel> {
+    fields
         .iter()
         .flat_map(|(field, texts, original_lang)| {
             texts
                 .iter()
-                .map(|(lang, text)| localized_text::ActiveModel {
+                .map(move |(lang, text)| localized_text::ActiveModel {
                     entity_type: Set(entity_type),
                     entity_id: Set(id),
                     field: Set((*field).to_owned()),
@@ -41,9 +41,17 @@ pub(crate) async fn insert_texts(
                     is_original: Set(lang.as_str() == *original_lang),
                 })
         })
-        .collect();
-    if !rows.is_empty() {
-        localized_text::Entity::insert_many(rows)
+        .collect()
+}
+
+/// Inserts text rows, a few hundred per statement.
+pub(crate) async fn insert_text_rows(
+    db: &DatabaseTransaction,
+    rows: Vec<localized_text::ActiveModel>,
+) -> Result<(), Error> {
+    // Six columns a row: far under either database's bound on parameters.
+    for chunk in rows.chunks(1000) {
+        localized_text::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(db)
             .await?;
     }
@@ -278,31 +286,85 @@ async fn bump<T: VersionedTable>(
         .await?;
     Ok(version)
 }
-/// Whether `T` has the row `id`.
-async fn row_exists<T: VersionedTable>(db: &DatabaseTransaction, id: Uuid) -> Result<bool, Error> {
-    Ok(T::find().filter(T::ID.eq(id)).count(db).await? > 0)
+/// Which of `ids` are rows of `T` (in statements of at most [`MAX_KEYS_PER_STATEMENT`]).
+pub(crate) async fn existing_ids<T: VersionedTable>(
+    db: &DatabaseTransaction,
+    ids: &[Uuid],
+) -> Result<HashSet<Uuid>, Error> {
+    let backend = db.get_database_backend();
+    let mut found = HashSet::new();
+    for chunk in ids.chunks(MAX_KEYS_PER_STATEMENT) {
+        let rows: Vec<Uuid> = T::find()
+            .select_only()
+            .column(T::ID)
+            .filter(id_among(backend, T::ID, chunk))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
-/// Reports `field` when the record it names does not exist (records that others are part of:
-/// case studies, projects, actors, funders).
-pub(crate) async fn must_exist(
+/// Which of `ids` are records of `entity_type`, for the types others are part of (case
+/// studies, projects, actors, funders; none for any other type), and what one is called.
+pub(crate) async fn existing_records(
     db: &DatabaseTransaction,
-    (entity_type, id): (EntityType, Uuid),
-    field: &str,
-    violations: &mut Violations,
-) -> Result<(), Error> {
-    let (exists, noun) = match entity_type {
+    entity_type: EntityType,
+    ids: &[Uuid],
+) -> Result<(HashSet<Uuid>, &'static str), Error> {
+    Ok(match entity_type {
         EntityType::CaseStudy => (
-            row_exists::<case_study::Entity>(db, id).await?,
+            existing_ids::<case_study::Entity>(db, ids).await?,
             "case study",
         ),
-        EntityType::Project => (row_exists::<project::Entity>(db, id).await?, "project"),
-        EntityType::Actor => (row_exists::<actor::Entity>(db, id).await?, "actor"),
-        EntityType::Funder => (row_exists::<funder::Entity>(db, id).await?, "funder"),
-        _ => (false, "record"),
-    };
-    if !exists {
-        violations.add(field, format!("there is no {noun} {id}"));
+        EntityType::Project => (existing_ids::<project::Entity>(db, ids).await?, "project"),
+        EntityType::Actor => (existing_ids::<actor::Entity>(db, ids).await?, "actor"),
+        EntityType::Funder => (existing_ids::<funder::Entity>(db, ids).await?, "funder"),
+        _ => (HashSet::new(), "record"),
+    })
+}
+
+/// Reports the reference's field when the record it names does not exist.
+pub(crate) async fn must_exist(
+    db: &DatabaseTransaction,
+    reference: Reference,
+    violations: &mut Violations,
+) -> Result<(), Error> {
+    let (found, noun) = existing_records(db, reference.entity_type, &[reference.id]).await?;
+    if !found.contains(&reference.id) {
+        violations.add(
+            reference.field,
+            format!("there is no {noun} {}", reference.id),
+        );
+    }
+    Ok(())
+}
+
+/// Reports the last of `inputs` when another row of `T` has the values `same` (a unique key
+/// of the table: the database would refuse the row).
+pub(crate) async fn must_be_unique<T: VersionedTable>(
+    (db, id, violations): (&DatabaseTransaction, Uuid, &mut Violations),
+    name: &str,
+    same: impl IntoIterator<Item = SimpleExpr>,
+    inputs: &[&str],
+) -> Result<(), Error> {
+    let other: Option<Uuid> = T::find()
+        .select_only()
+        .column(T::ID)
+        .filter(same.into_iter().fold(Condition::all(), Condition::add))
+        .filter(T::ID.ne(id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    if let (Some(other), Some(field)) = (other, inputs.last()) {
+        violations.add(
+            *field,
+            format!(
+                "the {name} {other} has the same {} already",
+                inputs.join(", ")
+            ),
+        );
     }
     Ok(())
 }
@@ -339,6 +401,79 @@ pub(crate) async fn bump_parents(
         }
     }
     Ok(changes)
+}
+
+/// Bumps the version of each parent record once, as [`bump_parents`] does, in a few
+/// statements per type for however many parents (a batch of new records).
+pub(crate) async fn bump_all(
+    db: &DatabaseTransaction,
+    parents: &[(EntityType, Uuid)],
+    at: DateTime<Utc>,
+) -> Result<Vec<Logged>, Error> {
+    let mut by_type: HashMap<EntityType, Vec<Uuid>> = HashMap::new();
+    for (entity_type, id) in parents {
+        by_type.entry(*entity_type).or_default().push(*id);
+    }
+    let mut changes = Vec::new();
+    for (entity_type, mut ids) in by_type {
+        ids.sort_unstable();
+        ids.dedup();
+        let versions = match entity_type {
+            EntityType::CaseStudy => bump_many::<case_study::Entity>(db, &ids, at).await?,
+            EntityType::Project => bump_many::<project::Entity>(db, &ids, at).await?,
+            EntityType::Actor => bump_many::<actor::Entity>(db, &ids, at).await?,
+            EntityType::Funder => bump_many::<funder::Entity>(db, &ids, at).await?,
+            _ => Vec::new(),
+        };
+        changes.extend(versions.into_iter().map(|(id, version)| Logged {
+            entity_type,
+            id,
+            old_version: Some(version - 1),
+            new_version: Some(version),
+        }));
+    }
+    Ok(changes)
+}
+
+/// [`bump`] for many rows of `T`: their new versions, leaving out those gone or written at
+/// `at` already.
+async fn bump_many<T: VersionedTable>(
+    db: &DatabaseTransaction,
+    ids: &[Uuid],
+    at: DateTime<Utc>,
+) -> Result<Vec<(Uuid, i32)>, Error> {
+    let backend = db.get_database_backend();
+    let mut bumped = Vec::new();
+    for chunk in ids.chunks(MAX_KEYS_PER_STATEMENT) {
+        let due: Vec<Uuid> = T::find()
+            .select_only()
+            .column(T::ID)
+            .filter(id_among(backend, T::ID, chunk))
+            .filter(T::UPDATED_AT.ne(at))
+            .into_tuple()
+            .all(db)
+            .await?;
+        if due.is_empty() {
+            continue;
+        }
+        T::update_many()
+            .col_expr(T::VERSION, Expr::col(T::VERSION).add(1))
+            .col_expr(T::UPDATED_AT, Expr::value(at))
+            .filter(id_among(backend, T::ID, &due))
+            .filter(T::UPDATED_AT.ne(at))
+            .exec(db)
+            .await?;
+        let versions: Vec<(Uuid, i32)> = T::find()
+            .select_only()
+            .column(T::ID)
+            .column(T::VERSION)
+            .filter(id_among(backend, T::ID, &due))
+            .into_tuple()
+            .all(db)
+            .await?;
+        bumped.extend(versions);
+    }
+    Ok(bumped)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! They differ only in their columns and checks, so one macro writes their [`Record`] impls.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait};
 use serde::{Deserialize, Serialize};
 use symbios_entity::vocabulary::{
     ActorKind, CaseStudyRole, EntityType, FlowCategory, FlowStatus, ParticipationRole,
@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::input_format::{localized, optional_vocabulary, vocabulary};
 use super::parts;
 use super::store::TextsByField;
-use super::{Lookup, OwnedTexts, Record, Stored};
+use super::{Lookup, OwnedTexts, Record, Reference, Stored};
 use crate::Error;
 use crate::localized_text::field;
 use crate::validate::{Localized, Violations};
@@ -54,6 +54,8 @@ macro_rules! relation_record {
         $(texts { $text_field:ident => $text_name:expr },)?
         $(own { $($own:ident),* } = ($read:path, $write:path, $owned_texts:path),)?
         parents { $($parent:ident ($input:literal): $parent_type:ident),* $(,)? },
+        $(also refers to { $($also:ident ($also_input:literal): $also_type:ident),* },)?
+        $(unique { $($unique:ident: $unique_column:ident ($unique_input:literal)),+ },)?
         validate = $validate:path
         $(, check = $check:path)? $(,)?
     ) => {
@@ -104,14 +106,34 @@ macro_rules! relation_record {
                 $validate(self, violations);
             }
 
+            const BATCHABLE: bool = relation_record!(@batchable $($check)?);
+
+            fn references(&self) -> Vec<Reference> {
+                #[allow(unused_mut)]
+                let mut references = vec![
+                    $(Reference::new($input, EntityType::$parent_type, self.$parent)),*
+                ];
+                $($(if let Some(id) = ReferenceField::id(&self.$also) {
+                    references.push(Reference::new($also_input, EntityType::$also_type, id));
+                })*)?
+                references
+            }
+
             async fn check_references(&self, lookup: Lookup<'_>) -> Result<(), Error> {
-                $(parts::must_exist(
-                    lookup.db,
-                    (EntityType::$parent_type, self.$parent),
-                    $input,
-                    lookup.violations,
-                )
-                .await?;)*
+                for reference in self.references() {
+                    parts::must_exist(lookup.db, reference, lookup.violations).await?;
+                }
+                $(
+                    let same = [$(ColumnTrait::eq(&$entity::Column::$unique_column, self.$unique.clone())),+];
+                    let inputs = [$($unique_input),+];
+                    parts::must_be_unique::<$entity::Entity>(
+                        (lookup.db, lookup.id, &mut *lookup.violations),
+                        Self::NAME,
+                        same,
+                        &inputs,
+                    )
+                    .await?;
+                )?
                 $($check(self, lookup).await?;)?
                 Ok(())
             }
@@ -121,6 +143,31 @@ macro_rules! relation_record {
             }
         }
     };
+    // Without a check of its own, a relation checks only that its references exist and its
+    // unique key is free (which the table enforces, so a batch may leave it to the database).
+    (@batchable) => {
+        true
+    };
+    (@batchable $check:path) => {
+        false
+    };
+}
+
+/// A field that names a record: an id, or an optional one.
+trait ReferenceField {
+    fn id(&self) -> Option<Uuid>;
+}
+
+impl ReferenceField for Uuid {
+    fn id(&self) -> Option<Uuid> {
+        Some(*self)
+    }
+}
+
+impl ReferenceField for Option<Uuid> {
+    fn id(&self) -> Option<Uuid> {
+        *self
+    }
 }
 
 fn no_checks<T>(_: &T, _: &mut Violations) {}
@@ -139,6 +186,9 @@ relation_record!(
     ParticipationFields, ParticipationPatch, participation, Participation,
     columns { project_id, actor_id, role },
     parents { project_id ("projectId"): Project, actor_id ("actorId"): Actor },
+    unique {
+        project_id: ProjectId ("projectId"), actor_id: ActorId ("actorId"), role: Role ("role")
+    },
     validate = no_checks,
 );
 
@@ -193,6 +243,10 @@ relation_record!(
     CaseStudyActorFields, CaseStudyActorPatch, case_study_actor, CaseStudyActor,
     columns { case_study_id, actor_id, role },
     parents { case_study_id ("caseStudyId"): CaseStudy, actor_id ("actorId"): Actor },
+    unique {
+        case_study_id: CaseStudyId ("caseStudyId"), actor_id: ActorId ("actorId"),
+        role: Role ("role")
+    },
     validate = no_checks,
 );
 
@@ -278,21 +332,6 @@ fn validate_flow(fields: &FlowFields, violations: &mut Violations) {
     );
 }
 
-/// The actors of a flow exist (they are not its parents: the flow is part of its case study).
-async fn check_flow_actors(fields: &FlowFields, lookup: Lookup<'_>) -> Result<(), Error> {
-    let actors = [
-        ("fromActorId", Some(fields.from_actor_id)),
-        ("toActorId", fields.to_actor_id),
-    ];
-    for (input, actor_id) in actors {
-        if let Some(actor_id) = actor_id {
-            let actor = (EntityType::Actor, actor_id);
-            parts::must_exist(lookup.db, actor, input, lookup.violations).await?;
-        }
-    }
-    Ok(())
-}
-
 impl FlowFields {
     /// The language `resource` is written in.
     pub fn resource_lang(&self) -> &str {
@@ -349,8 +388,9 @@ relation_record!(
     own { resource_lang, resource_translations, description } =
         (read_flow_texts, write_flow_names, flow_texts),
     parents { case_study_id ("caseStudyId"): CaseStudy },
+    // The actors must exist but are not its parents: the flow is part of its case study.
+    also refers to { from_actor_id ("fromActorId"): Actor, to_actor_id ("toActorId"): Actor },
     validate = validate_flow,
-    check = check_flow_actors,
 );
 
 relation_fields! {

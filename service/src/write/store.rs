@@ -296,9 +296,13 @@ async fn write_owned<R: Record>(
     if replace {
         parts::delete_texts(db, R::TYPE, id).await?;
     }
-    let texts = record.texts();
-    parts::insert_texts(db, R::TYPE, id, &texts.fields).await?;
+    parts::insert_text_rows(db, text_rows(record, id)).await?;
     record.write_parts(db, id).await
+}
+
+/// The rows of the record's texts, the original of each field marked.
+pub(crate) fn text_rows<R: Record>(record: &R, id: Uuid) -> Vec<localized_text::ActiveModel> {
+    parts::text_rows(R::TYPE, id, &record.texts().fields)
 }
 
 /// Inserts the record with version 1, with its texts and parts.

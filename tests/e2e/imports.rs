@@ -1,0 +1,330 @@
+//! Imports write new relations in bulk: the same records, refusals and log as line by line,
+//! in a few statements for the whole batch.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use symbios::service::access::Principal;
+use symbios::service::transfer::{self, BatchReport, ImportLine, LineError, RecordType};
+use symbios::service::write::WriteContext;
+use symbios_entity::vocabulary::EntityType;
+use symbios_entity::{change_log, project};
+use uuid::Uuid;
+
+use crate::backend_test;
+use crate::common::{Backend, TestApp, spawn_app};
+
+/// The parents every relation line below refers to: the import format's example lines up to
+/// the case study (a theme, two actors, a funder, a project, a case study).
+const PROJECT: &str = "6f1c2d3e-0000-4000-8000-000000000004";
+const CASE_STUDY: &str = "6f1c2d3e-0000-4000-8000-000000000005";
+const COMPANY: &str = "6f1c2d3e-0000-4000-8000-000000000001";
+const PERSON: &str = "6f1c2d3e-0000-4000-8000-000000000002";
+const FUNDER: &str = "6f1c2d3e-0000-4000-8000-000000000003";
+const NOBODY: &str = "6f1c2d3e-0000-4000-8000-0000000000ff";
+
+fn parent_lines() -> Vec<String> {
+    transfer::EXAMPLE_LINES
+        .lines()
+        .take(6)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn id(number: usize) -> String {
+    format!("7a000000-0000-4000-8000-{number:012}")
+}
+
+/// Relation lines of every type, each type in a run of its own as exports write them, with
+/// refused lines among them, a repeated id and memberships (which are written one by one).
+fn relation_lines() -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = |record_type: &str, number: usize, record: Value| {
+        lines.push(json!({ "type": record_type, "id": id(number), "record": record }).to_string());
+    };
+    let roles = [
+        "LEAD",
+        "PARTNER",
+        "CO_FINANCER",
+        "STEERING_GROUP",
+        "RESEARCH",
+    ];
+    for (number, role) in roles.iter().enumerate() {
+        line(
+            "Participation",
+            number,
+            json!({ "projectId": PROJECT, "actorId": COMPANY, "role": role }),
+        );
+    }
+    // Refused: the project does not exist.
+    line(
+        "Participation",
+        10,
+        json!({ "projectId": NOBODY, "actorId": COMPANY, "role": "LEAD" }),
+    );
+    // The same id again: replaces the first line's participation.
+    line(
+        "Participation",
+        0,
+        json!({ "projectId": PROJECT, "actorId": PERSON, "role": "LEAD" }),
+    );
+    for number in 20..32 {
+        line(
+            "Funding",
+            number,
+            json!({
+                "funderId": FUNDER, "projectId": PROJECT, "programme": format!("Call {number}"),
+                "amount": number * 1000, "currency": "EUR",
+            }),
+        );
+    }
+    // Refused on its own: the period ends before it starts.
+    line(
+        "Funding",
+        32,
+        json!({
+            "funderId": FUNDER, "projectId": PROJECT, "periodStart": "2025-01-01", "periodEnd": "2024-01-01",
+        }),
+    );
+    for (number, role) in ["SUPPLIER", "RECEIVER", "OPERATOR"].iter().enumerate() {
+        line(
+            "CaseStudyActor",
+            40 + number,
+            json!({ "caseStudyId": CASE_STUDY, "actorId": COMPANY, "role": role }),
+        );
+    }
+    // Refused: another line gives this actor this role in this case study (a unique key).
+    line(
+        "CaseStudyActor",
+        43,
+        json!({ "caseStudyId": CASE_STUDY, "actorId": COMPANY, "role": "SUPPLIER" }),
+    );
+    for number in 50..70 {
+        line(
+            "ResourceFlow",
+            number,
+            json!({
+                "caseStudyId": CASE_STUDY, "fromActorId": COMPANY,
+                "toActorId": if number % 2 == 0 { Value::from(PERSON) } else { Value::Null },
+                "resource": format!("Damp {number}"), "resourceLang": "da",
+                "resourceTranslations": [{ "lang": "en", "text": format!("Steam {number}") }],
+                "category": "ENERGY", "quantity": number, "unit": "GWh/yr", "year": 2024,
+                "status": "ACTIVE", "originalLang": "en",
+                "description": [{ "lang": "en", "text": format!("Steam to the plant next door, {number}.") }],
+            }),
+        );
+    }
+    // Refused: the receiving actor does not exist.
+    line(
+        "ResourceFlow",
+        70,
+        json!({
+            "caseStudyId": CASE_STUDY, "fromActorId": COMPANY, "toActorId": NOBODY, "resource": "Gypsum",
+            "category": "MATERIAL", "status": "ACTIVE", "originalLang": "en",
+        }),
+    );
+    for number in 80..85 {
+        line(
+            "ImpactFigure",
+            number,
+            json!({
+                "caseStudyId": CASE_STUDY, "metric": format!("metric_{number}"), "value": number, "unit": "t/yr",
+            }),
+        );
+    }
+    line(
+        "Membership",
+        90,
+        json!({ "personId": PERSON, "organisationId": COMPANY, "title": "Plant manager" }),
+    );
+    // Refused by the membership's own check: the member is not a person.
+    line(
+        "Membership",
+        91,
+        json!({ "personId": COMPANY, "organisationId": PERSON }),
+    );
+    lines
+}
+
+fn parsed(lines: &[String], first: usize) -> Vec<ImportLine> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(index, text)| transfer::parse_line(first + index, text).unwrap())
+        .collect()
+}
+
+fn context() -> WriteContext {
+    WriteContext {
+        principal: Principal::command_line("import"),
+        request_id: None,
+        at: chrono::Utc::now(),
+    }
+}
+
+fn refusals(report: &BatchReport) -> Vec<String> {
+    report.errors.iter().map(LineError::to_string).collect()
+}
+
+/// The records of the relation types these lines write, as `symbios export` writes them.
+async fn relations(db: &sea_orm::DatabaseConnection) -> Vec<(Uuid, Value)> {
+    let mut records = Vec::new();
+    for record_type in [
+        RecordType::Participation,
+        RecordType::Funding,
+        RecordType::CaseStudyActor,
+        RecordType::ResourceFlow,
+        RecordType::ImpactFigure,
+        RecordType::Membership,
+    ] {
+        records.extend(transfer::export(db, record_type, None, 1000).await.unwrap());
+    }
+    // Not the bundled dataset's.
+    records.retain(|(id, _)| id.to_string().starts_with("7a000000-"));
+    records
+}
+
+backend_test!(a_batch_writes_what_line_by_line_writes, each backend);
+async fn a_batch_writes_what_line_by_line_writes(backend: Backend) {
+    let batched = spawn_app(backend).await;
+    let one_by_one = spawn_app(backend).await;
+    let parents = parent_lines();
+    for app in [&batched, &one_by_one] {
+        let report = transfer::import_batch(&app.db, &context(), parsed(&parents, 1))
+            .await
+            .unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+    }
+    let lines = relation_lines();
+    let first = parents.len() + 1;
+
+    let batch = transfer::import_batch(&batched.db, &context(), parsed(&lines, first))
+        .await
+        .unwrap();
+    let mut single = BatchReport::default();
+    for line in parsed(&lines, first) {
+        let report = transfer::import_batch(&one_by_one.db, &context(), vec![line])
+            .await
+            .unwrap();
+        single.created += report.created;
+        single.updated += report.updated;
+        single.unchanged += report.unchanged;
+        single.errors.extend(report.errors);
+    }
+
+    // The same outcome, line by line: counts and refusals in the same words.
+    let refused = [
+        format!(
+            "line {}: field `projectId`: there is no project {NOBODY}",
+            first + 5
+        ),
+        format!("line {}: field `periodEnd`: ", first + 19),
+        format!(
+            "line {}: field `role`: the CaseStudyActor {} has the same caseStudyId, actorId, role already",
+            first + 23,
+            id(40)
+        ),
+        format!(
+            "line {}: field `toActorId`: there is no actor {NOBODY}",
+            first + 44
+        ),
+        format!(
+            "line {}: field `personId`: is not an actor of kind PERSON",
+            first + 51
+        ),
+    ];
+    let said = refusals(&batch);
+    assert_eq!(said.len(), refused.len(), "{said:#?}");
+    for (said, expected) in said.iter().zip(&refused) {
+        assert!(
+            said.starts_with(expected.as_str()),
+            "{said}\n  want: {expected}"
+        );
+    }
+    assert_eq!(said, refusals(&single));
+    assert_eq!(
+        (batch.created, batch.updated),
+        (single.created, single.updated)
+    );
+    assert_eq!((batch.created, batch.updated), (lines.len() - 6, 1));
+
+    // The same records.
+    let records = relations(&batched.db).await;
+    assert_eq!(records.len(), lines.len() - 6);
+    assert_eq!(records, relations(&one_by_one.db).await);
+
+    // One log row per relation written, and the parents bumped once for the batch.
+    let logged = |entity_type: EntityType| {
+        change_log::Entity::find()
+            .filter(change_log::Column::EntityType.eq(entity_type))
+            .all(&batched.db)
+    };
+    let flows = logged(EntityType::ResourceFlow).await.unwrap();
+    let ours = flows
+        .iter()
+        .filter(|change| change.entity_id.to_string().starts_with("7a000000-"));
+    assert_eq!(ours.count(), 20);
+    let project_id = Uuid::parse_str(PROJECT).unwrap();
+    let project = project::Entity::find_by_id(project_id)
+        .one(&batched.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(project.version, 2, "created, then bumped once by the batch");
+    let project_log: Vec<i32> = logged(EntityType::Project)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|change| change.entity_id == project_id)
+        .map(|change| change.version)
+        .collect();
+    assert_eq!(project_log, [1, 2]);
+
+    batched.stop().await;
+    one_by_one.stop().await;
+}
+
+/// `count` new flows of the example case study, numbered from `from`.
+fn flow_lines(from: usize, count: usize) -> Vec<String> {
+    (from..from + count)
+        .map(|number| {
+            json!({ "type": "ResourceFlow", "id": id(number), "record": {
+                "caseStudyId": CASE_STUDY, "fromActorId": COMPANY, "toActorId": PERSON,
+                "resource": format!("Damp {number}"), "resourceLang": "da",
+                "resourceTranslations": [{ "lang": "en", "text": format!("Steam {number}") }],
+                "category": "ENERGY", "status": "ACTIVE", "originalLang": "en",
+                "description": [{ "lang": "en", "text": format!("Steam, {number}.") }],
+            }})
+            .to_string()
+        })
+        .collect()
+}
+
+backend_test!(new_relations_take_the_same_statements_for_any_batch_size);
+async fn new_relations_take_the_same_statements_for_any_batch_size(app: &TestApp) {
+    let parents = parent_lines();
+    transfer::import_batch(&app.db, &context(), parsed(&parents, 1))
+        .await
+        .unwrap();
+    let mut statements = Vec::new();
+    // 300 flows still fit one statement per step (rows, texts, lookups), as 10 do.
+    for (from, count) in [(1000, 10), (2000, 300)] {
+        let before = app.statements();
+        let report =
+            transfer::import_batch(&app.db, &context(), parsed(&flow_lines(from, count), 1))
+                .await
+                .unwrap();
+        assert_eq!((report.created, report.errors.len()), (count, 0));
+        statements.push(app.statements() - before);
+    }
+    assert_eq!(
+        statements[0], statements[1],
+        "statements for 10 and for 300 flows"
+    );
+    // A flow alone, written one by one, takes as many as the whole batch.
+    let before = app.statements();
+    transfer::import_batch(&app.db, &context(), parsed(&flow_lines(3000, 1), 1))
+        .await
+        .unwrap();
+    let one = app.statements() - before;
+    assert!(statements[0] <= one, "batch {statements:?}, one flow {one}");
+}
