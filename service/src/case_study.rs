@@ -10,7 +10,7 @@ use crate::search_documents::{Indexed, Searchable};
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, Violations, YearRange};
 use crate::write::input_format::{localized, vocabulary};
-use crate::write::{Lookup, OwnedTexts, Record, Referrer, Stored, parts, whole_record};
+use crate::write::{OwnedTexts, Record, Reference, Referrer, Stored, parts, whole_record};
 use crate::{Error, limits};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use symbios_entity::vocabulary::{CaseStudyKind, CaseStudyStatus, EntityType, ProgrammeKind};
 use symbios_entity::{
-    case_study, case_study_actor, case_study_project, case_study_theme, impact_figure, project,
+    case_study, case_study_actor, case_study_project, case_study_theme, impact_figure,
     resource_flow, source,
 };
 use uuid::Uuid;
@@ -439,24 +439,44 @@ impl Record for CaseStudyFields {
         );
     }
 
-    async fn check_references(&self, lookup: Lookup<'_>) -> Result<(), Error> {
-        let Lookup { db, violations, .. } = lookup;
-        parts::theme_ids(db, "themes", &self.themes, violations).await?;
-        if !self.project_ids.is_empty() {
-            let found: Vec<Uuid> = project::Entity::find()
-                .select_only()
-                .column(project::Column::Id)
-                .filter(project::Column::Id.is_in(self.project_ids.clone()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            for project_id in &self.project_ids {
-                if !found.contains(project_id) {
-                    violations.add("projectIds", format!("there is no project {project_id}"));
-                }
-            }
+    fn references(&self) -> Vec<Reference> {
+        let projects = self.project_ids.iter();
+        projects
+            .map(|id| Reference::new("projectIds", EntityType::Project, *id))
+            .collect()
+    }
+
+    fn theme_slugs(&self) -> &[String] {
+        &self.themes
+    }
+
+    const BATCHABLE: bool = true;
+
+    async fn write_new_parts(
+        db: &DatabaseTransaction,
+        records: &[(Uuid, &Self)],
+        themes: &HashMap<String, Uuid>,
+    ) -> Result<(), Error> {
+        let mut theme_links = Vec::new();
+        let mut project_links = Vec::new();
+        let mut all_sources = Vec::new();
+        for (id, record) in records {
+            let (slugs, projects, sources) = record.links_and_sources(*id);
+            theme_links.extend(
+                slugs
+                    .iter()
+                    .filter_map(|slug| themes.get(slug))
+                    .map(|theme_id| case_study_theme::ActiveModel {
+                        case_study_id: Set(*id),
+                        theme_id: Set(*theme_id),
+                    }),
+            );
+            project_links.extend(projects);
+            all_sources.extend(sources);
         }
-        Ok(())
+        parts::insert_rows::<case_study_theme::Entity>(db, theme_links).await?;
+        parts::insert_rows::<case_study_project::Entity>(db, project_links).await?;
+        parts::insert_rows::<source::Entity>(db, all_sources).await
     }
 
     fn referrers() -> Vec<Referrer> {

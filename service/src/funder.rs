@@ -10,13 +10,13 @@ use crate::search_documents::{Indexed, Searchable};
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, Violations};
 use crate::write::input_format::{localized, vocabulary};
-use crate::write::{Lookup, OwnedTexts, Record, Referrer, Stored, whole_record};
+use crate::write::{OwnedTexts, Record, Reference, Referrer, Stored, whole_record};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, Select};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Select};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use symbios_entity::vocabulary::{EntityType, FunderKind};
-use symbios_entity::{actor, funder, funding};
+use symbios_entity::{funder, funding};
 use uuid::Uuid;
 
 list_filter! {
@@ -145,15 +145,14 @@ impl Record for FunderFields {
         violations.localized("description", &self.description, &self.original_lang, false);
     }
 
-    async fn check_references(&self, lookup: Lookup<'_>) -> Result<(), Error> {
-        let Lookup { db, violations, .. } = lookup;
-        if let Some(actor_id) = self.actor_id
-            && actor::Entity::find_by_id(actor_id).one(db).await?.is_none()
-        {
-            violations.add("actorId", "there is no actor with this id");
-        }
-        Ok(())
+    fn references(&self) -> Vec<Reference> {
+        let actor = self.actor_id.iter();
+        actor
+            .map(|id| Reference::new("actorId", EntityType::Actor, *id))
+            .collect()
     }
+
+    const BATCHABLE: bool = true;
 
     fn referrers() -> Vec<Referrer> {
         vec![Referrer::new(funding::Column::FunderId, "fundings")]

@@ -10,7 +10,7 @@ use crate::search_documents::{Indexed, Searchable};
 use crate::text::fold;
 use crate::validate::{Localized, MAX_NAME, Violations, YearRange};
 use crate::write::input_format::{localized, vocabulary};
-use crate::write::{Lookup, OwnedTexts, Record, Referrer, Stored, parts, whole_record};
+use crate::write::{OwnedTexts, Record, Referrer, Stored, parts, whole_record};
 use crate::{Error, text};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
@@ -405,10 +405,25 @@ impl Record for ProjectFields {
         parts::validate_theme_slugs("themes", &self.themes, violations);
     }
 
-    async fn check_references(&self, lookup: Lookup<'_>) -> Result<(), Error> {
-        let Lookup { db, violations, .. } = lookup;
-        parts::theme_ids(db, "themes", &self.themes, violations).await?;
-        Ok(())
+    fn theme_slugs(&self) -> &[String] {
+        &self.themes
+    }
+
+    const BATCHABLE: bool = true;
+
+    async fn write_new_parts(
+        db: &DatabaseTransaction,
+        records: &[(Uuid, &Self)],
+        themes: &HashMap<String, Uuid>,
+    ) -> Result<(), Error> {
+        let links = records.iter().flat_map(|(id, record)| {
+            let theme_ids = record.themes.iter().filter_map(|slug| themes.get(slug));
+            theme_ids.map(|theme_id| project_theme::ActiveModel {
+                project_id: Set(*id),
+                theme_id: Set(*theme_id),
+            })
+        });
+        parts::insert_rows::<project_theme::Entity>(db, links.collect()).await
     }
 
     fn referrers() -> Vec<Referrer> {

@@ -588,6 +588,61 @@ fn runs(lines: Vec<(usize, Option<Uuid>, AnyRecord)>) -> Vec<Run> {
     runs
 }
 
+/// The lines that stand for records the database does not hold yet (with the id each gets),
+/// and the others, as [`stored_id`] matches them: by slug for types that have one (a slug
+/// left out made from the name), else, or when no record has the slug, by the line's id.
+/// A second line for the same record counts as stored: it replaces what the first wrote.
+#[allow(clippy::type_complexity)]
+async fn new_records<R: Record>(
+    txn: &DatabaseTransaction,
+    items: Vec<(usize, Option<Uuid>, R)>,
+) -> Result<(Vec<(usize, Uuid, R)>, Vec<(usize, Option<Uuid>, R)>), Error> {
+    let mut items = items;
+    let mut slugs = HashSet::new();
+    for (_, _, record) in &mut items {
+        write::derive_slug(record);
+        // Refused before it is looked up (PostgreSQL cannot even receive a NUL): by the
+        // one-by-one path, which reports it.
+        if let Some(slug) = write::slug_of(record)
+            && crate::validate::one_line("slug", slug).is_ok()
+        {
+            slugs.insert(slug.to_owned());
+        }
+    }
+    let taken = match R::Table::SLUG {
+        Some(column) => {
+            let slugs: Vec<String> = slugs.iter().cloned().collect();
+            write::parts::existing_slugs::<R::Table>(txn, column, &slugs).await?
+        }
+        None => HashSet::new(),
+    };
+    let ids: Vec<Uuid> = items.iter().filter_map(|(_, id, _)| *id).collect();
+    let stored_ids = write::parts::existing_ids::<R::Table>(txn, &ids).await?;
+    let (mut new, mut stored) = (Vec::new(), Vec::new());
+    let (mut seen_slugs, mut seen_ids) = (HashSet::new(), HashSet::new());
+    for (line, id, mut record) in items {
+        let slug = write::slug_of(&mut record).map(str::to_owned);
+        let slug_new = match (R::Table::SLUG, slug) {
+            (None, _) => true,
+            (Some(_), Some(slug)) => {
+                slugs.contains(&slug) && !taken.contains(&slug) && seen_slugs.insert(slug)
+            }
+            (Some(_), None) => false,
+        };
+        let id_new = match id {
+            Some(id) => !stored_ids.contains(&id) && seen_ids.insert(id),
+            // Relations are matched by id only; a line without one is refused one by one.
+            None => R::Table::SLUG.is_some(),
+        };
+        if slug_new && id_new {
+            new.push((line, id.unwrap_or_else(Uuid::new_v4), record));
+        } else {
+            stored.push((line, id, record));
+        }
+    }
+    Ok((new, stored))
+}
+
 /// Writes lines of one type: records new to the database in bulk where the type allows
 /// ([`write::create_many`]), the others, and whatever the bulk write leaves, one by one in
 /// line order through [`write_one`].
@@ -598,33 +653,21 @@ async fn write_many<R: Record>(
     existing: Existing,
     report: &mut BatchReport,
 ) -> Result<(), Error> {
-    let mut one_by_one = Vec::new();
-    if R::BATCHABLE && items.len() > 1 {
-        let ids: Vec<Uuid> = items.iter().filter_map(|(_, id, _)| *id).collect();
-        let stored = write::parts::existing_ids::<R::Table>(txn, &ids).await?;
-        let mut new = Vec::new();
-        let mut seen = HashSet::new();
-        for (line, id, record) in items {
-            match id {
-                // The first line with an id no record has: a later one replaces it.
-                Some(id) if !stored.contains(&id) && seen.insert(id) => {
-                    new.push((line, id, record));
-                }
-                _ => one_by_one.push((line, id, record)),
-            }
-        }
+    let one_by_one = if R::BATCHABLE && items.len() > 1 {
+        let (new, mut stored) = new_records(txn, items).await?;
         let created = write::create_many(txn, ctx, new).await?;
         report.created += created.count;
-        one_by_one.extend(
+        stored.extend(
             created
                 .left
                 .into_iter()
                 .map(|(line, id, record)| (line, Some(id), record)),
         );
-        one_by_one.sort_by_key(|(line, _, _)| *line);
+        stored.sort_by_key(|(line, _, _)| *line);
+        stored
     } else {
-        one_by_one = items;
-    }
+        items
+    };
     for item in one_by_one {
         write_one(txn, ctx, item, existing, report).await?;
     }

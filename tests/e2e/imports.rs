@@ -22,12 +22,69 @@ const PERSON: &str = "6f1c2d3e-0000-4000-8000-000000000002";
 const FUNDER: &str = "6f1c2d3e-0000-4000-8000-000000000003";
 const NOBODY: &str = "6f1c2d3e-0000-4000-8000-0000000000ff";
 
+/// The import format's example lines up to the case study (a theme, two actors, a funder, a
+/// project, a case study), then more of the types with slugs, with refused lines among them
+/// and a case study whose slug an earlier line holds.
 fn parent_lines() -> Vec<String> {
-    transfer::EXAMPLE_LINES
+    let mut lines: Vec<String> = transfer::EXAMPLE_LINES
         .lines()
         .take(6)
         .map(str::to_owned)
-        .collect()
+        .collect();
+    let mut line = |record_type: &str, number: usize, record: Value| {
+        lines.push(json!({ "type": record_type, "id": id(number), "record": record }).to_string());
+    };
+    for number in 100..105 {
+        line(
+            "Project",
+            number,
+            json!({
+                "slug": format!("project-{number}"), "name": format!("Project {number}"), "status": "ONGOING",
+                "originalLang": "sv", "summary": [{ "lang": "sv", "text": format!("Projekt {number}.") }],
+                "themes": ["waste-heat"],
+            }),
+        );
+    }
+    // Refused: no such theme.
+    line(
+        "Project",
+        105,
+        json!({ "slug": "project-105", "name": "P", "status": "ONGOING", "originalLang": "sv", "themes": ["no-such-theme"] }),
+    );
+    for number in 110..113 {
+        line(
+            "Funder",
+            number,
+            json!({ "name": format!("Fund {number}"), "kind": "FOUNDATION", "country": "SE", "originalLang": "sv", "actorId": COMPANY }),
+        );
+    }
+    // Refused: no such actor.
+    line(
+        "Funder",
+        113,
+        json!({ "name": "Fund 113", "kind": "FOUNDATION", "country": "SE", "originalLang": "sv", "actorId": NOBODY }),
+    );
+    let case_study = |slug: &str, project: String| {
+        json!({
+            "slug": slug, "title": format!("Case {slug}"), "kind": "INDUSTRIAL_SYMBIOSIS_NETWORK",
+            "place": "Lysekil", "country": "SE", "status": "ACTIVE", "originalLang": "sv",
+            "summary": [{ "lang": "sv", "text": format!("Fallet {slug}.") }, { "lang": "en", "text": "A case." }],
+            "themes": ["waste-heat"], "projectIds": [project],
+            "sources": [{ "title": "Report", "url": format!("https://example.org/{slug}") }],
+        })
+    };
+    for number in 120..125 {
+        line(
+            "CaseStudy",
+            number,
+            case_study(&format!("case-{number}"), id(number - 20)),
+        );
+    }
+    // Refused: no such project.
+    line("CaseStudy", 125, case_study("case-125", NOBODY.to_owned()));
+    // The slug of the line before last but four: replaces that case study.
+    line("CaseStudy", 126, case_study("case-120", id(104)));
+    lines
 }
 
 fn id(number: usize) -> String {
@@ -165,43 +222,36 @@ fn refusals(report: &BatchReport) -> Vec<String> {
     report.errors.iter().map(LineError::to_string).collect()
 }
 
-/// The records of the relation types these lines write, as `symbios export` writes them.
-async fn relations(db: &sea_orm::DatabaseConnection) -> Vec<(Uuid, Value)> {
+/// The records these lines write, as `symbios export` writes them.
+async fn records(db: &sea_orm::DatabaseConnection) -> Vec<(Uuid, Value)> {
     let mut records = Vec::new();
-    for record_type in [
-        RecordType::Participation,
-        RecordType::Funding,
-        RecordType::CaseStudyActor,
-        RecordType::ResourceFlow,
-        RecordType::ImpactFigure,
-        RecordType::Membership,
-    ] {
-        records.extend(transfer::export(db, record_type, None, 1000).await.unwrap());
+    for record_type in RecordType::ALL {
+        records.extend(
+            transfer::export(db, *record_type, None, 1000)
+                .await
+                .unwrap(),
+        );
     }
     // Not the bundled dataset's.
-    records.retain(|(id, _)| id.to_string().starts_with("7a000000-"));
+    records.retain(|(id, _)| {
+        let id = id.to_string();
+        id.starts_with("7a000000-") || id.starts_with("6f1c2d3e-")
+    });
     records
 }
 
-backend_test!(a_batch_writes_what_line_by_line_writes, each backend);
-async fn a_batch_writes_what_line_by_line_writes(backend: Backend) {
-    let batched = spawn_app(backend).await;
-    let one_by_one = spawn_app(backend).await;
-    let parents = parent_lines();
-    for app in [&batched, &one_by_one] {
-        let report = transfer::import_batch(&app.db, &context(), parsed(&parents, 1))
-            .await
-            .unwrap();
-        assert!(report.errors.is_empty(), "{:?}", report.errors);
-    }
-    let lines = relation_lines();
-    let first = parents.len() + 1;
-
-    let batch = transfer::import_batch(&batched.db, &context(), parsed(&lines, first))
+/// Imports `lines` (numbered from `first`) into `batched` as one batch and into `one_by_one`
+/// a line a batch; the two reports.
+async fn import_both_ways(
+    (batched, one_by_one): (&TestApp, &TestApp),
+    lines: &[String],
+    first: usize,
+) -> (BatchReport, BatchReport) {
+    let batch = transfer::import_batch(&batched.db, &context(), parsed(lines, first))
         .await
         .unwrap();
     let mut single = BatchReport::default();
-    for line in parsed(&lines, first) {
+    for line in parsed(lines, first) {
         let report = transfer::import_batch(&one_by_one.db, &context(), vec![line])
             .await
             .unwrap();
@@ -210,47 +260,85 @@ async fn a_batch_writes_what_line_by_line_writes(backend: Backend) {
         single.unchanged += report.unchanged;
         single.errors.extend(report.errors);
     }
+    (batch, single)
+}
 
-    // The same outcome, line by line: counts and refusals in the same words.
-    let refused = [
-        format!(
-            "line {}: field `projectId`: there is no project {NOBODY}",
-            first + 5
-        ),
-        format!("line {}: field `periodEnd`: ", first + 19),
-        format!(
-            "line {}: field `role`: the CaseStudyActor {} has the same caseStudyId, actorId, role already",
-            first + 23,
-            id(40)
-        ),
-        format!(
-            "line {}: field `toActorId`: there is no actor {NOBODY}",
-            first + 44
-        ),
-        format!(
-            "line {}: field `personId`: is not an actor of kind PERSON",
-            first + 51
-        ),
-    ];
-    let said = refusals(&batch);
-    assert_eq!(said.len(), refused.len(), "{said:#?}");
-    for (said, expected) in said.iter().zip(&refused) {
-        assert!(
-            said.starts_with(expected.as_str()),
-            "{said}\n  want: {expected}"
-        );
+/// Asserts that the refusals are `expected` (each a line's number and the start of what it
+/// says), the same both ways, and that the counts are the same.
+fn assert_same_reports(
+    (batch, single): (&BatchReport, &BatchReport),
+    expected: &[(usize, String)],
+) {
+    let said = refusals(batch);
+    assert_eq!(said.len(), expected.len(), "{said:#?}");
+    for (said, (line, expected)) in said.iter().zip(expected) {
+        let expected = format!("line {line}: field {expected}");
+        assert!(said.starts_with(&expected), "{said}\n  want: {expected}");
     }
-    assert_eq!(said, refusals(&single));
+    assert_eq!(said, refusals(single));
     assert_eq!(
         (batch.created, batch.updated),
         (single.created, single.updated)
     );
+}
+
+backend_test!(a_batch_writes_what_line_by_line_writes, each backend);
+async fn a_batch_writes_what_line_by_line_writes(backend: Backend) {
+    let batched = spawn_app(backend).await;
+    let one_by_one = spawn_app(backend).await;
+    let apps = (&batched, &one_by_one);
+
+    let parents = parent_lines();
+    let reports = import_both_ways(apps, &parents, 1).await;
+    let expected = [
+        (12, "`themes`: there is no theme `no-such-theme`".to_owned()),
+        (16, format!("`actorId`: there is no actor {NOBODY}")),
+        (22, format!("`projectIds`: there is no project {NOBODY}")),
+    ];
+    assert_same_reports((&reports.0, &reports.1), &expected);
+    assert_eq!(reports.0.updated, 1, "case-120, by its slug");
+
+    let lines = relation_lines();
+    let first = parents.len() + 1;
+    let (batch, single) = import_both_ways(apps, &lines, first).await;
+    let expected = [
+        (
+            first + 5,
+            format!("`projectId`: there is no project {NOBODY}"),
+        ),
+        (first + 19, "`periodEnd`: ".to_owned()),
+        (
+            first + 23,
+            format!(
+                "`role`: the CaseStudyActor {} has the same caseStudyId, actorId, role already",
+                id(40)
+            ),
+        ),
+        (
+            first + 44,
+            format!("`toActorId`: there is no actor {NOBODY}"),
+        ),
+        (
+            first + 51,
+            "`personId`: is not an actor of kind PERSON".to_owned(),
+        ),
+    ];
+    assert_same_reports((&batch, &single), &expected);
     assert_eq!((batch.created, batch.updated), (lines.len() - 6, 1));
 
     // The same records.
-    let records = relations(&batched.db).await;
-    assert_eq!(records.len(), lines.len() - 6);
-    assert_eq!(records, relations(&one_by_one.db).await);
+    let written = records(&batched.db).await;
+    // Neither the theme (matched by slug), the refused lines nor the repeated slug and id.
+    assert_eq!(written.len(), parents.len() - 5 + lines.len() - 6);
+    assert_eq!(written, records(&one_by_one.db).await);
+    let replaced = written
+        .iter()
+        .find(|(written, _)| written.to_string() == id(120));
+    assert_eq!(
+        replaced.unwrap().1["record"]["projectIds"],
+        json!([id(104)]),
+        "the later line with the slug replaced the case study"
+    );
 
     // One log row per relation written, and the parents bumped once for the batch.
     let logged = |entity_type: EntityType| {

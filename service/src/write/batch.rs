@@ -1,28 +1,23 @@
-//! Creating many new records of one type at once, for imports: the rows, their texts, the
-//! version bumps of their parents and the log rows each go in one statement per few hundred
-//! records, where [`super::create`] spends about a dozen statements on every record.
+//! Creating many new records of one type at once, for imports: the rows, their texts and
+//! parts, the version bumps of their parents and the log rows each go in one statement per
+//! few hundred records, where [`super::create`] spends a dozen statements or more on each.
 //!
-//! Only types whose database checks are the existence of the records they name
-//! ([`Record::BATCHABLE`]: the relations) are batched. The checks are the same as a single
-//! write's, set-based: whatever a batch cannot settle at once (a refused value, a missing
-//! reference, a refusal by the database such as a unique key) it hands back untouched, and
-//! the caller writes those one by one, where each refusal is reported exactly as for a single
-//! write.
+//! Only types whose checks are all set-based ([`Record::BATCHABLE`]) are batched, and with
+//! the same checks as a single write. Whatever a batch cannot settle at once (a refused
+//! value, a missing reference or theme, a refusal by the database such as a taken unique
+//! key) it hands back untouched, and the caller writes those one by one, where each refusal
+//! is reported exactly as for a single write.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use sea_orm::{DatabaseTransaction, EntityTrait, Iterable, TransactionTrait};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use symbios_entity::vocabulary::EntityType;
 use uuid::Uuid;
 
-use super::{Logged, Record, VersionedTable, WriteContext, log, parts, store};
+use super::{Logged, Record, WriteContext, log, parts, store};
 use crate::Error;
 use crate::access::require_key;
 use crate::validate::Violations;
-
-/// At most this many bound values per insert: far under SQLite's bound (32,766) and
-/// PostgreSQL's (65,535), and large enough that a statement carries hundreds of rows.
-const MAX_VALUES_PER_STATEMENT: usize = 10_000;
 
 /// What [`create_many`] did: how many records it created, and the items it left for the
 /// caller to write one by one, as they came (each with the caller's tag, e.g. a line number).
@@ -34,16 +29,17 @@ pub(crate) struct Created<T, R> {
     pub left: Vec<(T, Uuid, R)>,
 }
 
-/// Creates the records `items` (each with the caller's tag and the id to create it under,
-/// which no record of the type has yet) in `txn`, as [`super::create`] would one by one, with
-/// one audit and change-log row each and the version bump of their parents. Items it cannot
-/// write at once come back in [`Created::left`]; an error is a failure of the database.
+/// Creates the records `items` (each with the caller's tag and the id to create it under;
+/// neither the id nor the slug is taken yet) in `txn`, as [`super::create`] would one by
+/// one, with an audit and change-log row each and the version bump of their parents. Items
+/// it cannot write at once come back in [`Created::left`]; an error is a failure of the
+/// database.
 pub(crate) async fn create_many<R: Record, T>(
     txn: &DatabaseTransaction,
     ctx: &WriteContext,
     items: Vec<(T, Uuid, R)>,
 ) -> Result<Created<T, R>, Error> {
-    if !R::BATCHABLE || R::Table::SLUG.is_some() {
+    if !R::BATCHABLE {
         return Ok(Created {
             count: 0,
             left: items,
@@ -55,19 +51,34 @@ pub(crate) async fn create_many<R: Record, T>(
     for (tag, id, mut record) in items {
         record.normalize();
         let mut violations = Violations::default();
+        store::validate_slug(&mut record, &mut violations);
         record.validate(&mut violations);
-        if violations.is_empty() && R::authorize(principal, None, Some(&record)).is_ok() {
+        // A slug left out is made from the name one by one (`-2` when taken).
+        let slug_missing = record
+            .slug_and_name()
+            .is_some_and(|(slug, _)| slug.is_none());
+        if violations.is_empty()
+            && !slug_missing
+            && R::authorize(principal, None, Some(&record)).is_ok()
+        {
             valid.push((tag, id, record));
         } else {
             left.push((tag, id, record));
         }
     }
-    let found = referenced_records(txn, valid.iter().map(|(_, _, record)| record)).await?;
+    let themes =
+        parts::themes_by_slug(txn, valid.iter().flat_map(|(_, _, r)| r.theme_slugs())).await?;
+    let references: Vec<_> = valid.iter().flat_map(|(_, _, r)| r.references()).collect();
+    let found = parts::existing_references(txn, &references).await?;
     let (ready, missing): (Vec<_>, Vec<_>) = valid.into_iter().partition(|(_, _, record)| {
         record
-            .references()
+            .theme_slugs()
             .iter()
-            .all(|reference| found.contains(&(reference.entity_type, reference.id)))
+            .all(|slug| themes.contains_key(slug))
+            && record
+                .references()
+                .iter()
+                .all(|reference| found.contains(&(reference.entity_type, reference.id)))
     });
     left.extend(missing);
     if ready.is_empty() {
@@ -76,7 +87,7 @@ pub(crate) async fn create_many<R: Record, T>(
     // In a savepoint: a refusal by the database undoes the batch's rows, and its items are
     // then written one by one, which says which line it was.
     let savepoint = txn.begin().await?;
-    match write_all(&savepoint, ctx, &ready).await {
+    match write_all(&savepoint, ctx, &ready, &themes).await {
         Ok(()) => {
             savepoint.commit().await?;
             Ok(Created {
@@ -93,52 +104,26 @@ pub(crate) async fn create_many<R: Record, T>(
     }
 }
 
-/// Which of the records that `records` name exist, by type and id: one statement per type
-/// for every few hundred ids.
-async fn referenced_records<'a, R: Record>(
-    db: &DatabaseTransaction,
-    records: impl Iterator<Item = &'a R>,
-) -> Result<HashSet<(EntityType, Uuid)>, Error> {
-    let mut named: HashMap<EntityType, HashSet<Uuid>> = HashMap::new();
-    for record in records {
-        for reference in record.references() {
-            named
-                .entry(reference.entity_type)
-                .or_default()
-                .insert(reference.id);
-        }
-    }
-    let mut found = HashSet::new();
-    for (entity_type, ids) in named {
-        let ids: Vec<Uuid> = ids.into_iter().collect();
-        let (existing, _) = parts::existing_records(db, entity_type, &ids).await?;
-        found.extend(existing.into_iter().map(|id| (entity_type, id)));
-    }
-    Ok(found)
-}
-
-/// Inserts the rows and texts of `items` at version 1, bumps their parents and logs it all.
+/// Inserts the rows, texts and parts of `items` at version 1, bumps their parents and logs
+/// it all.
 async fn write_all<R: Record, T>(
     db: &DatabaseTransaction,
     ctx: &WriteContext,
     items: &[(T, Uuid, R)],
+    themes: &HashMap<String, Uuid>,
 ) -> Result<(), Error> {
-    let columns = <R::Table as EntityTrait>::Column::iter().count();
-    let rows_per_statement = (MAX_VALUES_PER_STATEMENT / columns.max(1)).max(1);
-    for chunk in items.chunks(rows_per_statement) {
-        let rows = chunk
-            .iter()
-            .map(|(_, id, record)| store::new_row(record, *id, ctx.at))
-            .collect::<Result<Vec<_>, _>>()?;
-        R::Table::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
+    let rows = items
+        .iter()
+        .map(|(_, id, record)| store::new_row(record, *id, ctx.at))
+        .collect::<Result<Vec<_>, _>>()?;
+    parts::insert_rows::<R::Table>(db, rows).await?;
     let texts = items
         .iter()
         .flat_map(|(_, id, record)| store::text_rows(record, *id))
         .collect();
     parts::insert_text_rows(db, texts).await?;
+    let records: Vec<(Uuid, &R)> = items.iter().map(|(_, id, record)| (*id, record)).collect();
+    R::write_new_parts(db, &records, themes).await?;
     let parents: Vec<(EntityType, Uuid)> = items
         .iter()
         .flat_map(|(_, _, record)| record.parents())

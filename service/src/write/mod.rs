@@ -26,6 +26,7 @@ mod retry;
 mod store;
 pub mod upsert_actors;
 
+use std::collections::HashMap;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
@@ -198,6 +199,22 @@ pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
         async { Ok(()) }
     }
 
+    /// Writes what new records own besides their rows and texts, as [`Record::write_parts`]
+    /// does for each (which is what this does unless a type writes them in bulk); `themes`
+    /// holds the id of every theme slug they name.
+    fn write_new_parts(
+        db: &DatabaseTransaction,
+        records: &[(Uuid, &Self)],
+        _themes: &HashMap<String, Uuid>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        async move {
+            for (id, record) in records {
+                record.write_parts(db, *id).await?;
+            }
+            Ok(())
+        }
+    }
+
     /// Deletes what [`Record::write_parts`] wrote, before the row goes.
     fn delete_parts(
         _db: &DatabaseTransaction,
@@ -221,19 +238,26 @@ pub trait Record: Clone + PartialEq + Send + Sync + Sized + 'static {
     /// Checks the values on their own (the slug's form is checked for every type).
     fn validate(&self, violations: &mut Violations);
 
-    /// The records this one names that must exist, each with the input field naming it.
+    /// The records this one names that must exist, each with the input field naming it
+    /// (every write checks them).
     fn references(&self) -> Vec<Reference> {
         Vec::new()
     }
 
-    /// Whether new records of this type can be written many at once ([`create_many`]): their
-    /// database checks are only that their [`Record::references`] exist and that unique keys
-    /// the table itself enforces are free; they have no slug and own nothing beyond their row
-    /// and texts.
+    /// The slugs of the themes the record is filed under (every write checks that each names
+    /// a theme).
+    fn theme_slugs(&self) -> &[String] {
+        &[]
+    }
+
+    /// Whether new records of this type can be written many at once ([`create_many`]): what
+    /// [`Record::check_references`] checks beyond the slug, [`Record::references`] and
+    /// [`Record::theme_slugs`] is at most a unique key the table itself enforces, and
+    /// [`Record::write_new_parts`] writes their parts.
     const BATCHABLE: bool = false;
 
-    /// Checks against the database: references exist, unique values are free (the slug is
-    /// checked for every type).
+    /// Checks against the database beyond what every write checks (the slug is free, the
+    /// references and themes exist): e.g. unique values are free.
     fn check_references(
         &self,
         _lookup: Lookup<'_>,
@@ -307,6 +331,8 @@ async fn check_all<R: Record>(
     record.validate(&mut violations);
     if violations.lookups_allowed() {
         store::check_slug_free(record, db, id, &mut violations).await?;
+        parts::theme_ids(db, "themes", record.theme_slugs(), &mut violations).await?;
+        parts::references_exist(db, &record.references(), &mut violations).await?;
         let lookup = Lookup {
             db,
             id,

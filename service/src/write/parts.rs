@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect,
+    Iterable, PaginatorTrait, QueryFilter, QuerySelect,
 };
 use symbios_entity::vocabulary::EntityType;
 use symbios_entity::{actor, case_study, funder, localized_text, project, theme};
@@ -49,13 +49,7 @@ pub(crate) async fn insert_text_rows(
     db: &DatabaseTransaction,
     rows: Vec<localized_text::ActiveModel>,
 ) -> Result<(), Error> {
-    // Six columns a row: far under either database's bound on parameters.
-    for chunk in rows.chunks(1000) {
-        localized_text::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    insert_rows::<localized_text::Entity>(db, rows).await
 }
 
 /// Deletes every text of a record.
@@ -89,23 +83,81 @@ pub(crate) async fn theme_ids(
     slugs: &[String],
     violations: &mut Violations,
 ) -> Result<Vec<Uuid>, Error> {
-    if slugs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let found: Vec<(Uuid, String)> = theme::Entity::find()
-        .select_only()
-        .column(theme::Column::Id)
-        .column(theme::Column::Slug)
-        .filter(theme::Column::Slug.is_in(slugs.iter().cloned()))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let found = themes_by_slug(db, slugs.iter()).await?;
     for slug in slugs {
-        if !found.iter().any(|(_, known)| known == slug) {
+        if !found.contains_key(slug) {
             violations.add(field, format!("there is no theme `{slug}`"));
         }
     }
-    Ok(found.into_iter().map(|(id, _)| id).collect())
+    Ok(slugs
+        .iter()
+        .filter_map(|slug| found.get(slug).copied())
+        .collect())
+}
+
+/// The id of each theme among `slugs` (slugs that name none are left out).
+pub(crate) async fn themes_by_slug<'a>(
+    db: &DatabaseTransaction,
+    slugs: impl IntoIterator<Item = &'a String>,
+) -> Result<HashMap<String, Uuid>, Error> {
+    let slugs: Vec<String> = slugs
+        .into_iter()
+        .cloned()
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    let mut found = HashMap::new();
+    for chunk in slugs.chunks(MAX_KEYS_PER_STATEMENT) {
+        let rows: Vec<(Uuid, String)> = theme::Entity::find()
+            .select_only()
+            .column(theme::Column::Id)
+            .column(theme::Column::Slug)
+            .filter(theme::Column::Slug.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|(id, slug)| (slug, id)));
+    }
+    Ok(found)
+}
+
+/// Which of `slugs` rows of `T` hold in `slug_column`.
+pub(crate) async fn existing_slugs<T: VersionedTable>(
+    db: &DatabaseTransaction,
+    slug_column: T::Column,
+    slugs: &[String],
+) -> Result<HashSet<String>, Error> {
+    let mut found = HashSet::new();
+    for chunk in slugs.chunks(MAX_KEYS_PER_STATEMENT) {
+        let rows: Vec<String> = T::find()
+            .select_only()
+            .column(slug_column)
+            .filter(slug_column.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// At most this many bound values per insert: far under SQLite's bound (32,766) and
+/// PostgreSQL's (65,535), and large enough that a statement carries hundreds of rows.
+const MAX_VALUES_PER_STATEMENT: usize = 10_000;
+
+/// Inserts `rows` of `E`, as many per statement as [`MAX_VALUES_PER_STATEMENT`] allows.
+pub(crate) async fn insert_rows<E: EntityTrait>(
+    db: &DatabaseTransaction,
+    rows: Vec<E::ActiveModel>,
+) -> Result<(), Error> {
+    let columns = E::Column::iter().count();
+    let per_statement = (MAX_VALUES_PER_STATEMENT / columns.max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<E::ActiveModel> = rows.by_ref().take(per_statement).collect();
+        E::insert_many(chunk).exec_without_returning(db).await?;
+    }
+    Ok(())
 }
 
 /// The slugs of the themes linked through `E` (`project_theme`, `case_study_theme`).
@@ -152,10 +204,7 @@ where
         .filter(owner_column.eq(owner))
         .exec(db)
         .await?;
-    if !rows.is_empty() {
-        E::insert_many(rows).exec_without_returning(db).await?;
-    }
-    Ok(())
+    insert_rows::<E>(db, rows).await
 }
 
 /// Class of the advisory locks on slugs made from names; "symd" in ASCII.
@@ -306,37 +355,63 @@ pub(crate) async fn existing_ids<T: VersionedTable>(
     Ok(found)
 }
 
-/// Which of `ids` are records of `entity_type`, for the types others are part of (case
-/// studies, projects, actors, funders; none for any other type), and what one is called.
-pub(crate) async fn existing_records(
-    db: &DatabaseTransaction,
-    entity_type: EntityType,
-    ids: &[Uuid],
-) -> Result<(HashSet<Uuid>, &'static str), Error> {
-    Ok(match entity_type {
-        EntityType::CaseStudy => (
-            existing_ids::<case_study::Entity>(db, ids).await?,
-            "case study",
-        ),
-        EntityType::Project => (existing_ids::<project::Entity>(db, ids).await?, "project"),
-        EntityType::Actor => (existing_ids::<actor::Entity>(db, ids).await?, "actor"),
-        EntityType::Funder => (existing_ids::<funder::Entity>(db, ids).await?, "funder"),
-        _ => (HashSet::new(), "record"),
-    })
+/// What a record of `entity_type` is called in refusals.
+fn noun(entity_type: EntityType) -> &'static str {
+    match entity_type {
+        EntityType::CaseStudy => "case study",
+        EntityType::Project => "project",
+        EntityType::Actor => "actor",
+        EntityType::Funder => "funder",
+        _ => "record",
+    }
 }
 
-/// Reports the reference's field when the record it names does not exist.
-pub(crate) async fn must_exist(
+/// Which of the records `references` name exist, by type and id: one statement per type for
+/// every few hundred ids (only case studies, projects, actors and funders are named).
+pub(crate) async fn existing_references<'a>(
     db: &DatabaseTransaction,
-    reference: Reference,
+    references: impl IntoIterator<Item = &'a Reference>,
+) -> Result<HashSet<(EntityType, Uuid)>, Error> {
+    let mut named: HashMap<EntityType, HashSet<Uuid>> = HashMap::new();
+    for reference in references {
+        named
+            .entry(reference.entity_type)
+            .or_default()
+            .insert(reference.id);
+    }
+    let mut found = HashSet::new();
+    for (entity_type, ids) in named {
+        let ids: Vec<Uuid> = ids.into_iter().collect();
+        let existing = match entity_type {
+            EntityType::CaseStudy => existing_ids::<case_study::Entity>(db, &ids).await?,
+            EntityType::Project => existing_ids::<project::Entity>(db, &ids).await?,
+            EntityType::Actor => existing_ids::<actor::Entity>(db, &ids).await?,
+            EntityType::Funder => existing_ids::<funder::Entity>(db, &ids).await?,
+            _ => HashSet::new(),
+        };
+        found.extend(existing.into_iter().map(|id| (entity_type, id)));
+    }
+    Ok(found)
+}
+
+/// Reports the field of each reference whose record does not exist.
+pub(crate) async fn references_exist(
+    db: &DatabaseTransaction,
+    references: &[Reference],
     violations: &mut Violations,
 ) -> Result<(), Error> {
-    let (found, noun) = existing_records(db, reference.entity_type, &[reference.id]).await?;
-    if !found.contains(&reference.id) {
-        violations.add(
-            reference.field,
-            format!("there is no {noun} {}", reference.id),
-        );
+    if references.is_empty() {
+        return Ok(());
+    }
+    let found = existing_references(db, references).await?;
+    for reference in references {
+        if !found.contains(&(reference.entity_type, reference.id)) {
+            let noun = noun(reference.entity_type);
+            violations.add(
+                reference.field,
+                format!("there is no {noun} {}", reference.id),
+            );
+        }
     }
     Ok(())
 }
