@@ -137,6 +137,6 @@ async fn write_all<R: Record, T>(
             new_version: Some(1),
         })
         .collect();
-    changes.extend(parts::bump_all(db, &parents, ctx.at).await?);
+    changes.extend(parts::bump_parents(db, &parents, ctx.at).await?);
     log(db, ctx, &format!("create{}", R::NAME), &changes).await
 }

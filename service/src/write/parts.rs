@@ -307,34 +307,6 @@ pub(crate) async fn free_slug<T: VersionedTable>(
     Ok(format!("{base}-{}", id.simple()))
 }
 
-/// Adds 1 to the version of the row `id` of `T`; its new version, `None` when it is gone or
-/// was itself written at `at`, by this same write (then its change is logged already, and
-/// feed readers load it as it is after the transaction: an import that creates a project and
-/// then its participations leaves the project at version 1).
-async fn bump<T: VersionedTable>(
-    db: &DatabaseTransaction,
-    id: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Option<i32>, Error> {
-    let updated = T::update_many()
-        .col_expr(T::VERSION, Expr::col(T::VERSION).add(1))
-        .col_expr(T::UPDATED_AT, Expr::value(at))
-        .filter(T::ID.eq(id))
-        .filter(T::UPDATED_AT.ne(at))
-        .exec(db)
-        .await?;
-    if updated.rows_affected == 0 {
-        return Ok(None);
-    }
-    let version: Option<i32> = T::find()
-        .select_only()
-        .column(T::VERSION)
-        .filter(T::ID.eq(id))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(version)
-}
 /// Which of `ids` are rows of `T` (in statements of at most [`MAX_KEYS_PER_STATEMENT`]).
 pub(crate) async fn existing_ids<T: VersionedTable>(
     db: &DatabaseTransaction,
@@ -445,80 +417,56 @@ pub(crate) async fn must_be_unique<T: VersionedTable>(
 }
 
 /// Bumps the version of each parent record (once, however often it is named) and returns the
-/// changes to log. A parent that no longer exists is skipped.
+/// changes to log, in the order the parents are named: a few statements per type, for one
+/// write's parents as for a batch's. A parent that no longer exists is skipped, and so is
+/// one written at `at`, by this same write (then its change is logged already, and feed
+/// readers load it as it is after the transaction: an import that creates a project and then
+/// its participations leaves the project at version 1).
 pub(crate) async fn bump_parents(
     db: &DatabaseTransaction,
     parents: &[(EntityType, Uuid)],
     at: DateTime<Utc>,
 ) -> Result<Vec<Logged>, Error> {
-    let mut changes: Vec<Logged> = Vec::new();
+    let mut by_type: Vec<(EntityType, Vec<Uuid>)> = Vec::new();
+    let mut named = HashSet::new();
     for (entity_type, id) in parents {
-        if changes
-            .iter()
-            .any(|change| change.id == *id && change.entity_type == *entity_type)
-        {
+        if !named.insert((*entity_type, *id)) {
             continue;
         }
-        let version = match entity_type {
-            EntityType::CaseStudy => bump::<case_study::Entity>(db, *id, at).await?,
-            EntityType::Project => bump::<project::Entity>(db, *id, at).await?,
-            EntityType::Actor => bump::<actor::Entity>(db, *id, at).await?,
-            EntityType::Funder => bump::<funder::Entity>(db, *id, at).await?,
-            _ => None,
-        };
-        if let Some(version) = version {
-            changes.push(Logged {
-                entity_type: *entity_type,
-                id: *id,
-                old_version: Some(version - 1),
-                new_version: Some(version),
-            });
+        match by_type.iter_mut().find(|(known, _)| known == entity_type) {
+            Some((_, ids)) => ids.push(*id),
+            None => by_type.push((*entity_type, vec![*id])),
         }
     }
-    Ok(changes)
-}
-
-/// Bumps the version of each parent record once, as [`bump_parents`] does, in a few
-/// statements per type for however many parents (a batch of new records).
-pub(crate) async fn bump_all(
-    db: &DatabaseTransaction,
-    parents: &[(EntityType, Uuid)],
-    at: DateTime<Utc>,
-) -> Result<Vec<Logged>, Error> {
-    let mut by_type: HashMap<EntityType, Vec<Uuid>> = HashMap::new();
-    for (entity_type, id) in parents {
-        by_type.entry(*entity_type).or_default().push(*id);
-    }
     let mut changes = Vec::new();
-    for (entity_type, mut ids) in by_type {
-        ids.sort_unstable();
-        ids.dedup();
+    for (entity_type, ids) in by_type {
         let versions = match entity_type {
-            EntityType::CaseStudy => bump_many::<case_study::Entity>(db, &ids, at).await?,
-            EntityType::Project => bump_many::<project::Entity>(db, &ids, at).await?,
-            EntityType::Actor => bump_many::<actor::Entity>(db, &ids, at).await?,
-            EntityType::Funder => bump_many::<funder::Entity>(db, &ids, at).await?,
-            _ => Vec::new(),
+            EntityType::CaseStudy => bump::<case_study::Entity>(db, &ids, at).await?,
+            EntityType::Project => bump::<project::Entity>(db, &ids, at).await?,
+            EntityType::Actor => bump::<actor::Entity>(db, &ids, at).await?,
+            EntityType::Funder => bump::<funder::Entity>(db, &ids, at).await?,
+            _ => HashMap::new(),
         };
-        changes.extend(versions.into_iter().map(|(id, version)| Logged {
-            entity_type,
-            id,
-            old_version: Some(version - 1),
-            new_version: Some(version),
+        changes.extend(ids.iter().filter_map(|id| {
+            versions.get(id).map(|version| Logged {
+                entity_type,
+                id: *id,
+                old_version: Some(version - 1),
+                new_version: Some(*version),
+            })
         }));
     }
     Ok(changes)
 }
 
-/// [`bump`] for many rows of `T`: their new versions, leaving out those gone or written at
-/// `at` already.
-async fn bump_many<T: VersionedTable>(
+/// Adds 1 to the version of the rows `ids` of `T` not written at `at`; their new versions.
+async fn bump<T: VersionedTable>(
     db: &DatabaseTransaction,
     ids: &[Uuid],
     at: DateTime<Utc>,
-) -> Result<Vec<(Uuid, i32)>, Error> {
+) -> Result<HashMap<Uuid, i32>, Error> {
     let backend = db.get_database_backend();
-    let mut bumped = Vec::new();
+    let mut bumped = HashMap::new();
     for chunk in ids.chunks(MAX_KEYS_PER_STATEMENT) {
         let due: Vec<Uuid> = T::find()
             .select_only()
