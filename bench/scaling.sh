@@ -15,8 +15,10 @@ backend="${2:?usage: bench/scaling.sh N sqlite|postgres [seconds]}"
 secs="${3:-10}"
 port="${SYMBIOS_BENCH_PORT:-18092}"
 bin_dir="${SYMBIOS_BENCH_BIN_DIR:-}"
+# SYMBIOS_BENCH_KEEP_DATA=1 keeps the data folder (SQLite) for serving runs of other builds.
+keep_data="${SYMBIOS_BENCH_KEEP_DATA:-}"
 # The server reads every SYMBIOS_ variable as a setting and refuses unknown ones.
-unset SYMBIOS_BENCH_PORT SYMBIOS_BENCH_BIN_DIR
+unset SYMBIOS_BENCH_PORT SYMBIOS_BENCH_BIN_DIR SYMBIOS_BENCH_KEEP_DATA
 source "$ROOT/bench/lib.sh"
 bench_peers_data "$n" "python3 gen_data.py $n"
 bench_unlimited
@@ -35,7 +37,7 @@ fi
 bench_data_dir "$port" symbios-scaling
 bench_database "$backend" symbios_scaling
 export SYMBIOS_SEED_ON_EMPTY=false
-trap 'if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi; rm -rf "$data_dir"' EXIT
+trap 'if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi; if [ -n "$keep_data" ]; then echo "bench: data kept in $data_dir"; else rm -rf "$data_dir"; fi' EXIT
 bench_header "$backend" "N=$n, $lines import lines"
 
 started=$(date +%s.%N)

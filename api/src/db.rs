@@ -37,9 +37,40 @@ pub enum DbSetupError {
     Database(#[from] DbErr),
 }
 
+/// What a pool is opened for: SQLite sizes its page cache and checkpoints by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// The server and short commands: many small reads and writes.
+    Serve,
+    /// `symbios import`: large transactions, one after another, by one command.
+    BulkWrite,
+}
+
+/// SQLite page cache of a bulk-writing connection, in KiB (negative: SQLite reads it as KiB).
+///
+/// A batch of 5,000 lines dirties tens of thousands of pages (rows, texts, links, audit and
+/// change log, each with its indexes, at random places because keys are random UUIDs). With
+/// SQLite's default 2 MiB cache they are spilled to the log before the commit and read back
+/// when the next row lands on them: the 100,000-case-study import is 1.24× faster with this
+/// cache (docs/decisions.md).
+const BULK_WRITE_CACHE_KIB: &str = "-1048576";
+
+/// Pages in the write-ahead log before SQLite folds it into the database file during a bulk
+/// write (the default is 1,000). A page written by several batches between two checkpoints
+/// is copied to the file once.
+const BULK_WRITE_AUTOCHECKPOINT_PAGES: &str = "65536";
+
 /// Opens the pool for the configured database, creating the SQLite data folder if needed.
 pub async fn connect(
     settings: &Settings,
+) -> Result<(DatabaseConnection, Arc<StatementCounter>), DbSetupError> {
+    connect_for(settings, Workload::Serve).await
+}
+
+/// Opens the pool for `workload`, creating the SQLite data folder if needed.
+pub async fn connect_for(
+    settings: &Settings,
+    workload: Workload,
 ) -> Result<(DatabaseConnection, Arc<StatementCounter>), DbSetupError> {
     if settings.uses_sqlite() && settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir).map_err(|source| DbSetupError::DataDir {
@@ -59,8 +90,8 @@ pub async fn connect(
         // connections idle for a while still catches dropped ones.
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|sqlite| {
-            sqlite
+        .map_sqlx_sqlite_opts(move |sqlite| {
+            let sqlite = sqlite
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 // A committed write survives a power loss: the log is synced at every commit
                 // (NORMAL syncs it only at checkpoints, so the last commits could vanish).
@@ -72,7 +103,13 @@ pub async fn connect(
                 // Reads through a memory map instead of a read call per page into each
                 // connection's own cache (address space, not memory; a larger file is read
                 // normally past 256 MiB).
-                .pragma("mmap_size", "268435456")
+                .pragma("mmap_size", "268435456");
+            match workload {
+                Workload::Serve => sqlite,
+                Workload::BulkWrite => sqlite
+                    .pragma("cache_size", BULK_WRITE_CACHE_KIB)
+                    .pragma("wal_autocheckpoint", BULK_WRITE_AUTOCHECKPOINT_PAGES),
+            }
         })
         .map_sqlx_postgres_opts(|postgres| {
             // Our batched reads bind hundreds of values in `IN (…)` on varchar columns. After
@@ -173,15 +210,45 @@ mod tests {
     async fn sqlite_syncs_every_commit() -> Result<(), Box<dyn std::error::Error>> {
         let folder = tempfile::tempdir()?;
         let (db, _) = connect(&sqlite_in(&folder)).await?;
+        let level = pragma(&db, "synchronous").await?;
+        assert_eq!(level, 2, "synchronous=FULL (0 OFF, 1 NORMAL, 2 FULL)");
+        Ok(())
+    }
+
+    async fn pragma(
+        db: &DatabaseConnection,
+        name: &str,
+    ) -> Result<i64, Box<dyn std::error::Error>> {
         let row = db
             .query_one_raw(sea_orm::Statement::from_string(
                 sea_orm::DbBackend::Sqlite,
-                "PRAGMA synchronous",
+                format!("PRAGMA {name}"),
             ))
             .await?
-            .ok_or("no answer to PRAGMA synchronous")?;
-        let level: i32 = row.try_get_by_index(0)?;
-        assert_eq!(level, 2, "synchronous=FULL (0 OFF, 1 NORMAL, 2 FULL)");
+            .ok_or_else(|| format!("no answer to PRAGMA {name}"))?;
+        Ok(row.try_get_by_index(0)?)
+    }
+
+    #[tokio::test]
+    async fn a_bulk_write_pool_keeps_its_pages_in_memory() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let folder = tempfile::tempdir()?;
+        let settings = sqlite_in(&folder);
+        let (bulk, _) = connect_for(&settings, Workload::BulkWrite).await?;
+        assert_eq!(pragma(&bulk, "cache_size").await?, -1_048_576);
+        assert_eq!(pragma(&bulk, "wal_autocheckpoint").await?, 65_536);
+        assert_eq!(
+            pragma(&bulk, "synchronous").await?,
+            2,
+            "still syncs every commit"
+        );
+        let (serve, _) = connect(&settings).await?;
+        assert_eq!(
+            pragma(&serve, "cache_size").await?,
+            -2_000,
+            "SQLite's default"
+        );
+        assert_eq!(pragma(&serve, "wal_autocheckpoint").await?, 1_000);
         Ok(())
     }
 

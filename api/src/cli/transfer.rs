@@ -260,7 +260,7 @@ impl Import<'_> {
 
 pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
     let source = Source::open(&args.file)?;
-    let (connection, _) = db::connect(settings).await?;
+    let (connection, _) = db::connect_for(settings, db::Workload::BulkWrite).await?;
     db::migrate_up(&connection).await?;
     let mut import = Import {
         connection: &connection,
@@ -302,6 +302,9 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
     }
     import.commit(last_line).await?;
     import.progress.finish_and_clear();
+    // The bulk pool lets the log grow between checkpoints; fold it into the database file now
+    // rather than leaving it to the next writer (every read before then would look in it).
+    db::checkpoint_wal(&connection).await?;
     let totals = &import.totals;
     let refused = import.refused_lines;
     println!(
