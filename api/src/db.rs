@@ -173,6 +173,14 @@ pub async fn checkpoint_wal(db: &DatabaseConnection) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// [`checkpoint_wal`] where it is only a speed-up: a failure (a database kept busy by another
+/// process) is logged and the caller goes on.
+pub async fn checkpoint_wal_or_warn(db: &DatabaseConnection) {
+    if let Err(error) = checkpoint_wal(db).await {
+        tracing::warn!(%error, "could not fold the write-ahead log into the database file");
+    }
+}
+
 /// Connections the pool holds open, and how many of them are idle.
 pub fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
     // The pool getters panic on the other backend, so ask for the backend first.

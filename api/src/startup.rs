@@ -117,9 +117,7 @@ impl App {
         // Reads then go through the memory map rather than the log a bulk write left behind.
         // Only a speed-up: a database busy elsewhere (an import running) must not stop the
         // server from starting.
-        if let Err(error) = db::checkpoint_wal(&db).await {
-            tracing::warn!(%error, "could not fold the write-ahead log into the database file");
-        }
+        db::checkpoint_wal_or_warn(&db).await;
         // An index that is not this database's, or is ahead of it, or cannot be read, is set
         // aside here and rebuilt by the indexer.
         let database = DatabaseMark::read(&db).await?;

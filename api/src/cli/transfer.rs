@@ -306,9 +306,7 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
     // rather than leaving it to the next writer (every read before then would look in it).
     // Only a speed-up: every line is committed already, so a database busy elsewhere (a
     // server reading) must not turn the import into a failure.
-    if let Err(error) = db::checkpoint_wal(&connection).await {
-        tracing::warn!(%error, "could not fold the write-ahead log into the database file");
-    }
+    db::checkpoint_wal_or_warn(&connection).await;
     let totals = &import.totals;
     let refused = import.refused_lines;
     println!(

@@ -417,8 +417,9 @@ pub(crate) async fn must_be_unique<T: VersionedTable>(
 }
 
 /// Bumps the version of each parent record (once, however often it is named) and returns the
-/// changes to log, in the order the parents are named: a few statements per type, for one
-/// write's parents as for a batch's. A parent that no longer exists is skipped, and so is
+/// changes to log, by type in the order the types are first named and each type's parents in
+/// the order they are named: a few statements per type, for one write's parents as for a
+/// batch's. A parent that no longer exists is skipped, and so is
 /// one written at `at`, by this same write (then its change is logged already, and feed
 /// readers load it as it is after the transaction: an import that creates a project and then
 /// its participations leaves the project at version 1).
