@@ -75,6 +75,10 @@ pub struct Settings {
     /// one statement; each nested level of a request waits it once. At most
     /// [`MAX_LOADER_WINDOW_US`].
     pub loader_window_us: u64,
+    /// On SQLite, the batched loads and record lists read on the request's own thread
+    /// through a small pool of read-only connections, instead of through sqlx's worker
+    /// thread per statement (`symbios_service::direct_read`).
+    pub sqlite_direct_reads: bool,
     /// Limits on GraphQL requests (`[limits]` in the file, `SYMBIOS_LIMITS__…` in the env).
     pub limits: Limits,
     /// How answers may be cached (`[http]` in the file, `SYMBIOS_HTTP__…` in the env).
@@ -312,6 +316,7 @@ impl Default for Settings {
             changes_listen: true,
             changes_poll_ms: 5_000,
             loader_window_us: 1_000,
+            sqlite_direct_reads: true,
             limits: Limits::default(),
             http: Http::default(),
             metrics: Metrics::default(),

@@ -9,6 +9,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 use symbios_migration::{Migrator, MigratorTrait};
 
 use crate::config::Settings;
+use crate::service::direct_read::{DirectReadError, ReadConnection, SqliteReads};
 
 /// Counts the SQL statements the pool has executed since start.
 #[derive(Debug, Default)]
@@ -35,6 +36,9 @@ pub enum DbSetupError {
     /// The database refused the connection or a migration.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
+    /// The SQLite file could not be opened for direct reads.
+    #[error("database error: {0}")]
+    DirectReads(#[from] DirectReadError),
 }
 
 /// What a pool is opened for: SQLite sizes its page cache and checkpoints by it.
@@ -125,6 +129,30 @@ pub async fn connect_for(
         callback_counter.0.fetch_add(1, Ordering::Relaxed);
     });
     Ok((connection, counter))
+}
+
+/// The server's reads over `db`: on a SQLite file with `sqlite_direct_reads` on, the hot
+/// reads run on the request's thread through read-only connections of their own (each
+/// statement counted in `statements`, and interrupted past the request timeout).
+pub fn read_connection(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    statements: &Arc<StatementCounter>,
+) -> Result<ReadConnection, DbSetupError> {
+    let direct = match SqliteReads::file_of(db) {
+        Some(path) if settings.sqlite_direct_reads => {
+            let counter = Arc::clone(statements);
+            Some(SqliteReads::open(
+                &path,
+                Duration::from_millis(settings.limits.request_timeout_ms),
+                move || {
+                    counter.0.fetch_add(1, Ordering::Relaxed);
+                },
+            )?)
+        }
+        _ => None,
+    };
+    Ok(ReadConnection::new(db.clone(), direct))
 }
 
 /// Applies every pending migration, then fills what a migration left to the application
@@ -235,6 +263,103 @@ mod tests {
             .await?
             .ok_or_else(|| format!("no answer to PRAGMA {name}"))?;
         Ok(row.try_get_by_index(0)?)
+    }
+
+    /// Each table the direct reads serve, on the bundled dataset (nulls, dates, numbers,
+    /// vocabularies, timestamps), read directly and through sea-orm: the same models.
+    #[tokio::test]
+    async fn direct_reads_decode_every_table_as_sea_orm_does()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use sea_orm::{EntityTrait, Iterable, QueryOrder, QueryTrait};
+        use symbios_entity as entity;
+        let folder = tempfile::tempdir()?;
+        let settings = sqlite_in(&folder);
+        let (db, statements) = connect(&settings).await?;
+        migrate_up(&db).await?;
+        crate::seed::load_bundled(&db).await?;
+        let reads = read_connection(&db, &settings, &statements)?;
+        let direct = reads.direct().ok_or("SQLite on a file reads directly")?;
+        macro_rules! same_models {
+            ($($table:ident),+ $(,)?) => {$({
+                // Every column in the order, for one order on tables without an id.
+                let select = || {
+                    entity::$table::Column::iter().fold(
+                        entity::$table::Entity::find(),
+                        |select, column| select.order_by_asc(column),
+                    )
+                };
+                let expected = select().all(&db).await?;
+                assert!(!expected.is_empty(), "the bundled data has {} rows", stringify!($table));
+                let before = statements.get();
+                let read = direct
+                    .all::<entity::$table::Entity>(&select().build(sea_orm::DbBackend::Sqlite))
+                    .ok_or(concat!(stringify!($table), " was left to sea-orm"))??;
+                assert_eq!(statements.get(), before + 1, "the statement is counted");
+                assert_eq!(read, expected, "{}", stringify!($table));
+            })+};
+        }
+        same_models!(
+            case_study,
+            actor,
+            project,
+            funder,
+            theme,
+            localized_text,
+            case_study_actor,
+            case_study_project,
+            case_study_theme,
+            project_theme,
+            participation,
+            funding,
+            resource_flow,
+            impact_figure,
+            source,
+            external_identifier,
+        );
+        Ok(())
+    }
+
+    /// A statement past its deadline stops with an error instead of holding the request's
+    /// thread, and its connection serves the next read.
+    #[tokio::test]
+    async fn a_direct_read_past_its_deadline_is_interrupted()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{EntityTrait, QueryFilter, QueryTrait};
+        use symbios_entity::theme;
+        let folder = tempfile::tempdir()?;
+        let settings = Settings {
+            limits: crate::config::Limits {
+                request_timeout_ms: 0,
+                ..crate::config::Limits::default()
+            },
+            ..sqlite_in(&folder)
+        };
+        let (db, statements) = connect(&settings).await?;
+        migrate_up(&db).await?;
+        // Rows to test the condition on.
+        crate::seed::load_bundled(&db).await?;
+        let reads = read_connection(&db, &settings, &statements)?;
+        let direct = reads.direct().ok_or("SQLite on a file reads directly")?;
+        // Some ten million steps of SQLite's machine before the first row could be tested.
+        let endless = Expr::cust(
+            "(WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000) \
+             SELECT count(*) FROM n) > 0",
+        );
+        let slow = theme::Entity::find()
+            .filter(endless)
+            .build(sea_orm::DbBackend::Sqlite);
+        let read = direct
+            .all::<theme::Entity>(&slow)
+            .ok_or("left to sea-orm")?;
+        let error = read.err().ok_or("the statement ran to its end")?;
+        assert!(error.to_string().contains("interrupt"), "{error}");
+        let quick = theme::Entity::find().build(sea_orm::DbBackend::Sqlite);
+        let read = direct
+            .all::<theme::Entity>(&quick)
+            .ok_or("left to sea-orm")?;
+        assert!(read.is_ok(), "{read:?}");
+        Ok(())
     }
 
     #[tokio::test]

@@ -184,8 +184,9 @@ impl App {
                 wake_webhooks.notify_one();
             }
         });
+        let reads = db::read_connection(&db, settings, &statements)?;
         let loader = crate::graphql::loaders::shared_loader(
-            db.clone(),
+            reads.clone(),
             std::time::Duration::from_micros(settings.loader_window_us),
         );
         let schema = build_schema(
@@ -217,6 +218,7 @@ impl App {
             planner: crate::graphql::planner::Planner::new(
                 settings.planner.enabled,
                 &limits,
+                reads,
                 loader,
                 search.index.clone(),
             ),

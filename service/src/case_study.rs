@@ -2,6 +2,7 @@
 //!
 //! Writing case studies: the row, summary and body, theme and project links, and sources.
 
+use crate::direct_read::SelectAll;
 use crate::load::linked_ids;
 use crate::localized_text::field;
 use crate::page::SortValue;
@@ -16,8 +17,7 @@ use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -85,7 +85,7 @@ impl Searchable for CaseStudies {
     }
 
     fn theme_ids(
-        db: &impl ConnectionTrait,
+        db: &impl SelectAll,
         ids: &[Uuid],
     ) -> impl Future<Output = Result<HashMap<Uuid, Vec<Uuid>>, Error>> + Send {
         theme_ids(db, ids)
@@ -130,7 +130,7 @@ fn apply(filter: &Filter, select: Select<case_study::Entity>) -> Select<case_stu
 
 /// Ids of the projects of each case study.
 pub async fn project_ids(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     case_study_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
     linked_ids::<case_study_project::Entity>(
@@ -146,7 +146,7 @@ pub async fn project_ids(
 
 /// Ids of the case studies of each project.
 pub async fn ids_by_project(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     project_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
     linked_ids::<case_study_project::Entity>(
@@ -162,7 +162,7 @@ pub async fn ids_by_project(
 
 /// Ids of the themes of each case study.
 pub async fn theme_ids(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     case_study_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
     linked_ids::<case_study_theme::Entity>(
@@ -178,7 +178,7 @@ pub async fn theme_ids(
 
 /// Ids of the case studies tagged with each theme.
 pub async fn ids_by_theme(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     theme_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
     linked_ids::<case_study_theme::Entity>(

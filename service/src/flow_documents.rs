@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use sea_orm::{QuerySelect, Select};
 use symbios_entity::resource_flow;
 use symbios_search::{Document, Kind};
@@ -14,13 +14,14 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::case_study::CaseStudies;
+use crate::direct_read::SelectAll;
 use crate::record::load_many;
 
 /// The index's record type of flows: their entity module's name, as for the records.
 pub const FLOW_KIND: Kind = Kind::named("resource_flow");
 
 /// The index documents of the flows `ids`; ids without a flow are left out.
-pub async fn load(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Document>, Error> {
+pub async fn load(db: &impl SelectAll, ids: &[Uuid]) -> Result<Vec<Document>, Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -74,7 +75,7 @@ pub async fn load(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Documen
 /// Ids of the flows of the case studies `case_study_ids`: their documents carry the case
 /// study's country, so a changed case study changes them.
 pub async fn ids_of_case_studies(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     case_study_ids: &[Uuid],
 ) -> Result<Vec<Uuid>, Error> {
     let mut ids = Vec::new();
@@ -98,7 +99,7 @@ pub async fn ids_of_case_studies(
 
 /// Ids of the flows after `after` (by id), at most `limit`, for a full rebuild in batches.
 pub async fn ids_after(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Uuid>, Error> {

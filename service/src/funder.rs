@@ -3,6 +3,7 @@
 //! Writing funders: the row and the description.
 
 use crate::Error;
+use crate::direct_read::SelectAll;
 use crate::load::{group_by, rows_where_in};
 use crate::localized_text::field;
 use crate::record::{Narrowing, list_filter, listed, record_type};
@@ -12,7 +13,7 @@ use crate::validate::{Localized, MAX_NAME, Violations};
 use crate::write::input_format::{localized, vocabulary};
 use crate::write::{OwnedTexts, Record, Reference, Referrer, Stored, whole_record};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Select};
+use sea_orm::{DatabaseTransaction, Select};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use symbios_entity::vocabulary::{EntityType, FunderKind};
@@ -52,7 +53,7 @@ fn apply(filter: &Filter, select: Select<funder::Entity>) -> Select<funder::Enti
 
 /// The funder record each actor also is, by actor id.
 pub async fn by_actor(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     actor_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<funder::Model>>, Error> {
     let rows = rows_where_in::<funder::Entity, _, _>(

@@ -2,8 +2,9 @@
 //! fallback, and (for the seed) writing records together with their change-log rows.
 //!
 //! Invariant: this module never imports actix-web or async-graphql. Functions are free
-//! functions that take the connection first (`&impl ConnectionTrait`) and return
-//! [`Error`], whose variants are domain outcomes, never transport ones.
+//! functions that take the connection first (`&impl ConnectionTrait`, or `&impl SelectAll`
+//! for the hot reads that [`direct_read`] can run on SQLite) and return [`Error`], whose
+//! variants are domain outcomes, never transport ones.
 
 pub mod access;
 pub mod audit;
@@ -14,6 +15,7 @@ pub mod csv_cell;
 pub mod database_identity;
 pub mod dataset;
 pub mod digest;
+pub mod direct_read;
 pub mod error;
 pub mod external_identifier;
 pub mod flow_documents;

@@ -5,34 +5,31 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use sea_orm::sea_query::{ArrayType, Expr, ExprTrait, PgFunc, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Select, Value,
-};
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Select, Value};
 use uuid::Uuid;
 
 use super::Error;
+use crate::direct_read::{DirectEntity, SelectAll};
 
 /// Rows of `E` whose `column` is one of `keys`, ordered by `order` for a stable result.
 pub(crate) async fn rows_where_in<E, C, O>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     column: C,
     keys: &[Uuid],
     order: O,
 ) -> Result<Vec<E::Model>, Error>
 where
-    E: EntityTrait,
+    E: DirectEntity,
     C: ColumnTrait,
     O: ColumnTrait,
 {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let select: Select<E> = E::find();
-    Ok(select
+    let select: Select<E> = E::find()
         .filter(id_among(db.get_database_backend(), column, keys))
-        .order_by_asc(order)
-        .all(db)
-        .await?)
+        .order_by_asc(order);
+    Ok(db.select_all(select).await?)
 }
 
 /// `column` holds one of `ids`. On PostgreSQL `column = ANY($1)` with the ids as one array
@@ -141,8 +138,8 @@ pub(crate) type LinkSide<E> = (
 
 /// For each of `keys` (ids in column `from` of link table `E`), the ids in column `to` of its
 /// rows, in the order of `to`: one side of a many-to-many link.
-pub(crate) async fn linked_ids<E: EntityTrait>(
-    db: &impl ConnectionTrait,
+pub(crate) async fn linked_ids<E: DirectEntity>(
+    db: &impl SelectAll,
     keys: &[Uuid],
     (from, from_of): LinkSide<E>,
     (to, to_of): LinkSide<E>,

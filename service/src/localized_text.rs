@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
 use symbios_entity::localized_text;
 use uuid::Uuid;
 
 use super::Error;
 use super::lang::Translation;
+use crate::direct_read::SelectAll;
 
 /// Field names used in `localized_text.field`.
 pub mod field {
@@ -29,13 +30,13 @@ pub type FieldTexts = HashMap<String, Vec<Translation>>;
 /// The texts of each record, by record id and field. Record ids are UUIDs and so unique
 /// across record types.
 pub async fn by_records(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     record_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, FieldTexts>, Error> {
     if record_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = localized_text::Entity::find()
+    let select = localized_text::Entity::find()
         .filter(crate::load::id_among(
             db.get_database_backend(),
             localized_text::Column::EntityId,
@@ -43,9 +44,8 @@ pub async fn by_records(
         ))
         .order_by_asc(localized_text::Column::EntityId)
         .order_by_asc(localized_text::Column::Field)
-        .order_by_asc(localized_text::Column::Lang)
-        .all(db)
-        .await?;
+        .order_by_asc(localized_text::Column::Lang);
+    let rows = db.select_all(select).await?;
     let mut texts: HashMap<Uuid, FieldTexts> = HashMap::new();
     for row in rows {
         texts

@@ -8,13 +8,13 @@ use std::collections::HashMap;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use sea_orm::ConnectionTrait;
 use symbios_entity::{actor, resource_flow};
 use uuid::Uuid;
 
 use crate::Error;
 use crate::case_study::CaseStudies;
 use crate::csv_cell::guard;
+use crate::direct_read::SelectAll;
 use crate::record;
 use crate::resource_flow::{Filter, Network, network};
 
@@ -82,7 +82,7 @@ impl Graph {
 }
 
 /// The network of the flows `filter` (checked) holds, with their case studies' slugs.
-pub async fn load(db: &impl ConnectionTrait, filter: &Filter) -> Result<Graph, Error> {
+pub async fn load(db: &impl SelectAll, filter: &Filter) -> Result<Graph, Error> {
     let network = network(db, filter).await?;
     let mut ids: Vec<Uuid> = network
         .edges

@@ -1,10 +1,10 @@
 //! Resolving a bare id to the record it names, whatever its type.
 
-use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::Error;
 use super::record::find_by_id;
+use crate::direct_read::SelectAll;
 
 /// Declares [`NodeRecord`] and [`find`] from one list of the record types with ids of their
 /// own, so that a new record type is one line here (and the compiler points at every `match`).
@@ -17,7 +17,7 @@ macro_rules! node_records {
         }
 
         /// The record with this id, looking in every record table in turn.
-        pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<NodeRecord>, Error> {
+        pub async fn find(db: &impl SelectAll, id: Uuid) -> Result<Option<NodeRecord>, Error> {
             $(
                 if let Some(record) = find_by_id::<crate::$entity::$record>(db, id).await? {
                     return Ok(Some(NodeRecord::$variant(record)));

@@ -8,11 +8,12 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{Order, QueryFilter, QueryOrder, QuerySelect, Select};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::Error;
+use crate::direct_read::{DirectEntity, SelectAll};
 
 /// Page size of record lists when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -293,7 +294,7 @@ impl SortSpec {
 /// Fetches one page of `select` in the order of `sort`. `key_of` and `id_of` read a row's
 /// sort key and id for its cursor; they must agree with `sort.key` and `sort.id`.
 pub async fn fetch<E>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     select: Select<E>,
     sort: &SortSpec,
     request: &PageRequest,
@@ -301,7 +302,7 @@ pub async fn fetch<E>(
     id_of: impl Fn(&E::Model) -> Uuid,
 ) -> Result<Page<E::Model>, Error>
 where
-    E: EntityTrait,
+    E: DirectEntity,
 {
     let mut select = select;
     if let Some(cursor) = &request.after {
@@ -325,12 +326,11 @@ where
     } else {
         Order::Asc
     };
-    let mut rows = select
+    let select = select
         .order_by(sort.key.clone(), order.clone())
         .order_by(sort.id.clone(), order)
-        .limit(request.size + 1)
-        .all(db)
-        .await?;
+        .limit(request.size + 1);
+    let mut rows = db.select_all(select).await?;
     let has_more = rows.len() as u64 > request.size;
     rows.truncate(usize::try_from(request.size).unwrap_or(usize::MAX));
     if backward {

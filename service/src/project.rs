@@ -2,6 +2,7 @@
 //!
 //! Writing projects: the row, the summary and the theme links.
 
+use crate::direct_read::SelectAll;
 use crate::load::linked_ids;
 use crate::localized_text::field;
 use crate::page::SortValue;
@@ -15,7 +16,7 @@ use crate::{Error, text};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, QueryFilter, Select};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, QueryFilter, Select};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::Future;
@@ -80,7 +81,7 @@ impl Searchable for Projects {
     }
 
     fn theme_ids(
-        db: &impl ConnectionTrait,
+        db: &impl SelectAll,
         ids: &[Uuid],
     ) -> impl Future<Output = Result<HashMap<Uuid, Vec<Uuid>>, Error>> + Send {
         theme_ids(db, ids)
@@ -222,7 +223,7 @@ impl Money {
 
 /// Ids of the themes of each project.
 pub async fn theme_ids(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     project_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
     linked_ids::<project_theme::Entity>(
@@ -236,7 +237,7 @@ pub async fn theme_ids(
 
 /// Ids of the projects tagged with each theme.
 pub async fn ids_by_theme(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     theme_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, Error> {
     linked_ids::<project_theme::Entity>(

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::{ActiveEnum, ConnectionTrait, QueryOrder};
+use sea_orm::{ActiveEnum, QueryOrder};
 use symbios_entity::vocabulary::ParticipationRole;
 use symbios_entity::{
     actor, case_study, case_study_project, funder, funding, participation, project,
@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::Error;
 use crate::csv_cell::guard;
+use crate::direct_read::SelectAll;
 use crate::load::{index_by, rows_where_in};
 use crate::project::{self as projects, Filter};
 
@@ -63,7 +64,7 @@ impl Projects {
 }
 
 /// Loads the projects `filter` selects, one statement per table (in batches of ids).
-pub async fn load(db: &impl ConnectionTrait, filter: Filter) -> Result<Projects, Error> {
+pub async fn load(db: &impl SelectAll, filter: Filter) -> Result<Projects, Error> {
     let filter = filter.checked()?;
     let rows = projects::select(&filter)
         .order_by_asc(project::Column::Slug)

@@ -11,12 +11,14 @@ use std::fmt::Debug;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    Select,
 };
 use symbios_entity::vocabulary::ProgrammeKind;
 use uuid::Uuid;
 
 use crate::Error;
+use crate::direct_read::{DirectEntity, SelectAll};
 use crate::load::{index_by, rows_where_in};
 use crate::page::{self, Page, PageRequest, SortSpec, SortValue};
 
@@ -28,7 +30,7 @@ pub type Column<R> = <<R as RecordType>::Entity as EntityTrait>::Column;
 /// A record type with an id and a slug: found by either, loaded in batches by id.
 pub trait RecordType: Send + Sync + 'static {
     /// Its table.
-    type Entity: EntityTrait<Model: Sync>;
+    type Entity: DirectEntity<Model: Sync>;
     /// Its name in logs and traces (`case_study`).
     const NAME: &'static str;
     /// The primary key (a UUID).
@@ -97,27 +99,29 @@ pub struct Ordering {
 
 /// The record with this id, if any.
 pub async fn find_by_id<R: RecordType>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     id: Uuid,
 ) -> Result<Option<Row<R>>, Error> {
-    Ok(R::Entity::find().filter(R::ID.eq(id)).one(db).await?)
+    let select = R::Entity::find().filter(R::ID.eq(id)).limit(1);
+    Ok(db.select_all(select).await?.into_iter().next())
 }
 
 /// The record with this slug, if any; a text that cannot be a slug finds nothing (and a text
 /// with a control character is refused).
 pub async fn find_by_slug<R: RecordType>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     slug: &str,
 ) -> Result<Option<Row<R>>, Error> {
     if !crate::validate::slug_to_look_up("slug", slug)? {
         return Ok(None);
     }
-    Ok(R::Entity::find().filter(R::SLUG.eq(slug)).one(db).await?)
+    let select = R::Entity::find().filter(R::SLUG.eq(slug)).limit(1);
+    Ok(db.select_all(select).await?.into_iter().next())
 }
 
 /// The records with these ids, by id: one statement per batch of keys.
 pub async fn load_many<R: RecordType>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Row<R>>, Error> {
     let rows = rows_where_in::<R::Entity, _, _>(db, R::ID, ids, R::ID).await?;
@@ -132,7 +136,7 @@ pub async fn count<R: Listed>(db: &impl ConnectionTrait, filter: &R::Filter) -> 
 /// One page of the records matching `filter` (checked), in `ordering`.
 #[tracing::instrument(skip_all, fields(entity = R::NAME))]
 pub async fn list<R: Listed>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     filter: &R::Filter,
     ordering: Ordering,
     request: &PageRequest,

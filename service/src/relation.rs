@@ -7,11 +7,13 @@
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::hash::Hash;
+use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use crate::Error;
+use crate::direct_read::{DirectEntity, SelectAll};
 use crate::load::{group_by, rows_where_in, with_loaded_targets};
 use crate::record::{self, RecordType};
 
@@ -23,7 +25,7 @@ pub type Column<R> = <<R as Relation>::Entity as EntityTrait>::Column;
 /// A relation: a table of rows that link records.
 pub trait Relation: Send + Sync + 'static {
     /// Its table.
-    type Entity: EntityTrait<Model: Sync>;
+    type Entity: DirectEntity<Model: Sync>;
     /// The primary key (a UUID): rows of one parent come in its order.
     const ID: Column<Self>;
 }
@@ -43,7 +45,7 @@ pub trait ForeignKey: Copy + Eq + Hash + Debug + Send + Sync + 'static {
 
 /// The rows of each parent, whose ids `K` holds: one statement.
 pub async fn rows_of<K: ForeignKey>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     parent_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Row<K::Relation>>>, Error> {
     let rows = rows_where_in::<<K::Relation as Relation>::Entity, _, _>(
@@ -60,7 +62,7 @@ pub async fn rows_of<K: ForeignKey>(
 /// The rows of each parent (whose ids `K` holds), each with the record its key `T` names: two
 /// statements (more when the rows name over [`crate::MAX_KEYS_PER_STATEMENT`] records).
 pub async fn rows_with_targets<K, T>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     parent_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<RowWithTarget<T>>>, Error>
 where
@@ -73,6 +75,33 @@ where
     })
     .await
 }
+
+/// [`rows_with_targets`] with each record behind an `Arc`: one per record, however many rows
+/// name it (readers that only read share it instead of copying it per row).
+pub async fn rows_with_shared_targets<K, T>(
+    db: &impl SelectAll,
+    parent_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<RowWithSharedTarget<T>>>, Error>
+where
+    K: ForeignKey,
+    T: ForeignKey<Relation = K::Relation>,
+{
+    let rows = rows_of::<K>(db, parent_ids).await?;
+    with_loaded_targets(rows, T::of, |ids| async move {
+        let records = record::load_many::<T::Target>(db, &ids).await?;
+        Ok(records
+            .into_iter()
+            .map(|(id, record)| (id, Arc::new(record)))
+            .collect::<HashMap<_, _>>())
+    })
+    .await
+}
+
+/// A row of `T`'s relation with the shared record `T` names, when there is one.
+pub type RowWithSharedTarget<T> = (
+    Row<<T as ForeignKey>::Relation>,
+    Option<Arc<record::Row<<T as ForeignKey>::Target>>>,
+);
 
 /// A row of `T`'s relation with the record `T` names, when there is one.
 pub type RowWithTarget<T> = (

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use symbios_entity::vocabulary::{ActorKind, FlowCategory, FlowStatus};
 use symbios_entity::{actor, case_study, localized_text, resource_flow};
@@ -17,6 +16,7 @@ use super::actor::Actors;
 use super::case_study::CaseStudies;
 use super::relation::relation;
 use crate::Error;
+use crate::direct_read::SelectAll;
 use crate::localized_text::field;
 use crate::page::{self, Page, PageRequest, SortSpec, SortValue};
 use crate::record::{self, Narrowing, list_filter};
@@ -101,7 +101,7 @@ pub fn folded_names<'a>(
 
 /// Fills `resource_folded` of the flows that have none (those the migration that added it
 /// found): run after the migrations; a no-op once every flow has it.
-pub async fn fill_folded_names(db: &impl ConnectionTrait) -> Result<u64, Error> {
+pub async fn fill_folded_names(db: &impl SelectAll) -> Result<u64, Error> {
     let flows: Vec<(Uuid, String, String)> = resource_flow::Entity::find()
         .select_only()
         .columns([
@@ -209,7 +209,7 @@ pub fn narrow(
 }
 
 /// How many flows `filter` (checked) holds.
-pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Error> {
+pub async fn count(db: &impl SelectAll, filter: &Filter) -> Result<u64, Error> {
     Ok(narrow(filter, resource_flow::Entity::find())
         .count(db)
         .await?)
@@ -218,7 +218,7 @@ pub async fn count(db: &impl ConnectionTrait, filter: &Filter) -> Result<u64, Er
 /// One page of the flows `filter` (checked) holds, in `ordering`.
 #[tracing::instrument(skip_all)]
 pub async fn list(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     filter: &Filter,
     ordering: FlowOrdering,
     request: &PageRequest,
@@ -264,7 +264,7 @@ pub struct Network {
 
 /// The network of the flows `filter` (checked) holds: refused (`filter`) when they are more
 /// than [`MAX_NETWORK_EDGES`].
-pub async fn network(db: &impl ConnectionTrait, filter: &Filter) -> Result<Network, Error> {
+pub async fn network(db: &impl SelectAll, filter: &Filter) -> Result<Network, Error> {
     let too_many = |count: u64| {
         Error::invalid(
             "filter",
@@ -305,7 +305,7 @@ pub async fn network(db: &impl ConnectionTrait, filter: &Filter) -> Result<Netwo
 /// The resource names of each flow, by language, with the language of the original: for
 /// exports, which write every name.
 pub async fn resource_names(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     flow_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<localized_text::Model>>, Error> {
     let mut names: HashMap<Uuid, Vec<localized_text::Model>> = HashMap::new();
@@ -329,7 +329,7 @@ pub async fn resource_names(
 
 /// The flows with these ids (for search hits), in id order; ids without a flow are left out.
 pub async fn find_many(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     ids: &[Uuid],
 ) -> Result<Vec<resource_flow::Model>, Error> {
     crate::load::rows_where_in::<resource_flow::Entity, _, _>(

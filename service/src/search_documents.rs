@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use std::future::Future;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use symbios_entity::vocabulary::EntityType;
 use symbios_search::{Document, Kind};
 use uuid::Uuid;
@@ -15,6 +15,7 @@ use super::lang::Translation;
 use super::record::{RecordType, Row, load_many};
 use super::theme::Themes;
 use super::{Error, flow_documents, localized_text};
+use crate::direct_read::SelectAll;
 
 /// A record type the search index holds.
 pub trait Searchable: RecordType {
@@ -23,7 +24,7 @@ pub trait Searchable: RecordType {
 
     /// The theme ids of each of the records `ids` (for the theme facet); none by default.
     fn theme_ids(
-        db: &impl ConnectionTrait,
+        db: &impl SelectAll,
         ids: &[Uuid],
     ) -> impl Future<Output = Result<HashMap<Uuid, Vec<Uuid>>, Error>> + Send {
         let _ = (db, ids);
@@ -70,7 +71,7 @@ macro_rules! searchable_dispatch {
         /// The index documents of the records `ids` of type `entity_type`; ids without a
         /// record (or of a type that is not searchable) are left out.
         pub async fn load(
-            db: &impl ConnectionTrait,
+            db: &impl SelectAll,
             entity_type: EntityType,
             ids: &[Uuid],
         ) -> Result<Vec<Document>, Error> {
@@ -86,7 +87,7 @@ macro_rules! searchable_dispatch {
         /// Ids of the records of `entity_type` after `after` (by id), at most `limit`, for a
         /// full rebuild in batches.
         pub async fn ids_after(
-            db: &impl ConnectionTrait,
+            db: &impl SelectAll,
             entity_type: EntityType,
             after: Option<Uuid>,
             limit: u64,
@@ -104,7 +105,7 @@ crate::with_searchable_records!(searchable_dispatch);
 
 /// The index documents of the records `ids` of type `R`.
 async fn documents<R: Searchable>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     ids: &[Uuid],
     kind: Kind,
 ) -> Result<Vec<Document>, Error> {
@@ -141,7 +142,7 @@ async fn documents<R: Searchable>(
 
 /// Ids of the records of `R` after `after` (by id), at most `limit`.
 async fn ids_of<R: RecordType>(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Uuid>, Error> {
@@ -172,7 +173,7 @@ fn texts_and_langs(
 
 /// The theme slugs of each record, from the theme ids of each record.
 async fn theme_slugs(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     theme_ids: HashMap<Uuid, Vec<Uuid>>,
 ) -> Result<HashMap<Uuid, Vec<String>>, Error> {
     let ids: Vec<Uuid> = theme_ids

@@ -277,6 +277,7 @@ pub async fn restore(settings: &Settings, path: &Path) -> Result<RestoreReport, 
             .await
             .map_err(|error| match error {
                 crate::db::DbSetupError::Database(error) => BackupError::Database(error),
+                crate::db::DbSetupError::DirectReads(error) => BackupError::Database(error.into()),
                 crate::db::DbSetupError::DataDir { path, source } => BackupError::Io {
                     action: "create",
                     path,

@@ -11,23 +11,23 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use sea_orm::DatabaseConnection;
 use symbios_entity::funder;
 use uuid::Uuid;
 
+use crate::service::direct_read::ReadConnection;
 use crate::service::record::{RecordType, Row};
-use crate::service::relation::{self, ForeignKey, RowWithTarget};
+use crate::service::relation::{self, ForeignKey, RowWithSharedTarget, RowWithTarget};
 use crate::service::{self, localized_text::FieldTexts};
 
 /// Loads rows for the GraphQL layer in batches.
 #[derive(Debug, Clone)]
 pub struct DbLoader {
-    db: DatabaseConnection,
+    db: ReadConnection,
 }
 
 impl DbLoader {
     /// A loader over `db`.
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: ReadConnection) -> Self {
         Self { db }
     }
 }
@@ -39,7 +39,7 @@ pub type SharedLoader = Arc<DataLoader<DbLoader>>;
 
 /// The server's [`SharedLoader`] over `db`, waiting `window` for more keys before it reads
 /// a batch (`loader_window_us`).
-pub fn shared_loader(db: DatabaseConnection, window: std::time::Duration) -> SharedLoader {
+pub fn shared_loader(db: ReadConnection, window: std::time::Duration) -> SharedLoader {
     Arc::new(
         DataLoader::new(DbLoader::new(db), tokio::spawn)
             .delay(window)
@@ -206,6 +206,29 @@ where
     }
 }
 
+/// [`RowsWithTargets`] with each record behind an `Arc` (the planner's key: a level's rows
+/// and the records they name in one loader round).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowsWithSharedTargets<K, T>(pub Uuid, PhantomData<(K, T)>);
+
+id_key!(RowsWithSharedTargets<K, T>);
+
+impl<K, T> Loader<RowsWithSharedTargets<K, T>> for DbLoader
+where
+    K: ForeignKey,
+    T: ForeignKey<Relation = K::Relation>,
+{
+    type Value = Vec<RowWithSharedTarget<T>>;
+    type Error = Arc<service::Error>;
+
+    async fn load(
+        &self,
+        keys: &[RowsWithSharedTargets<K, T>],
+    ) -> Result<HashMap<RowsWithSharedTargets<K, T>, Self::Value>, Self::Error> {
+        keyed(relation::rows_with_shared_targets::<K, T>(&self.db, &ids(keys)).await)
+    }
+}
+
 /// Key `K`'s value behind an `Arc`: the planner's keys. A batch's value reaches every request
 /// that asked for it within the window, and the loader hands each one its own copy; the
 /// planner only reads the rows, so a copy of the pointer does instead of a copy of each
@@ -249,5 +272,6 @@ macro_rules! shared_loader {
 shared_loader! {
     [R: RecordType] ById<R>;
     [K: ForeignKey] RowsOf<K>;
+    [K: ForeignKey, T: ForeignKey<Relation = K::Relation>] RowsWithSharedTargets<K, T>;
     [] TextsOf;
 }

@@ -403,13 +403,9 @@ async fn execute(
     // The variables are taken out while the planner reads the document, then put back.
     let variables = std::mem::take(&mut request.variables);
     if !is_mutation && let Ok(document) = request.parsed_query() {
-        let planned = services.planner.answer(
-            document,
-            name.as_deref(),
-            &variables,
-            &services.db,
-            &languages,
-        );
+        let planned = services
+            .planner
+            .answer(document, name.as_deref(), &variables, &languages);
         match tokio::time::timeout(Duration::from_millis(limits.request_timeout_ms), planned).await
         {
             Ok(Some(body)) => {

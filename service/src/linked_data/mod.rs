@@ -7,13 +7,13 @@
 mod nodes;
 mod vocabulary;
 
-use sea_orm::ConnectionTrait;
 use serde_json::{Map, Value, json};
 use symbios_entity::{actor, case_study, funder, project, theme};
 use uuid::Uuid;
 
 use self::nodes::{Iris, reference, texts, theme_reference};
 use crate::actor::Actors;
+use crate::direct_read::SelectAll;
 use crate::localized_text::{self, FieldTexts, field};
 use crate::node::{self, NodeRecord};
 use crate::record::load_many;
@@ -23,11 +23,7 @@ use crate::{Error, case_study_actor, external_identifier, funding, participation
 
 /// The JSON-LD document of the record `id`, with IRIs under `base` (scheme and authority,
 /// no trailing slash); `None` when no record has this id.
-pub async fn document(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    base: &str,
-) -> Result<Option<Value>, Error> {
+pub async fn document(db: &impl SelectAll, id: Uuid, base: &str) -> Result<Option<Value>, Error> {
     let Some(record) = node::find(db, id).await? else {
         return Ok(None);
     };
@@ -68,7 +64,7 @@ fn field_texts(own: &FieldTexts, field: &str) -> Value {
 
 /// The actors `T` names in the rows of `K`'s relation of record `id`, each once (an actor
 /// with two roles counts once), by folded name, then id.
-async fn actors_of<K, T>(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<actor::Model>, Error>
+async fn actors_of<K, T>(db: &impl SelectAll, id: Uuid) -> Result<Vec<actor::Model>, Error>
 where
     K: ForeignKey,
     T: ForeignKey<Relation = K::Relation, Target = Actors>,
@@ -86,7 +82,7 @@ where
 }
 
 async fn case_study(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     iris: &Iris,
     row: case_study::Model,
     own: &FieldTexts,
@@ -175,7 +171,7 @@ fn place(iris: &Iris, row: &case_study::Model) -> Value {
 }
 
 async fn project(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     iris: &Iris,
     row: project::Model,
     own: &FieldTexts,
@@ -253,7 +249,7 @@ async fn project(
 }
 
 async fn actor(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     iris: &Iris,
     row: actor::Model,
     own: &FieldTexts,
@@ -293,7 +289,7 @@ async fn actor(
 }
 
 async fn funder(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     iris: &Iris,
     row: funder::Model,
     own: &FieldTexts,
@@ -386,7 +382,7 @@ fn actor_reference(iris: &Iris, actor: &actor::Model) -> Value {
 
 /// An actor's identifiers, `(scheme, value)` in scheme order.
 async fn identifiers_of(
-    db: &impl ConnectionTrait,
+    db: &impl SelectAll,
     actor_id: Uuid,
 ) -> Result<Vec<(String, String)>, Error> {
     let mut identifiers: Vec<(String, String)> =
@@ -402,11 +398,7 @@ async fn identifiers_of(
 }
 
 /// The themes `ids` as references, in slug order.
-async fn themes_of(
-    db: &impl ConnectionTrait,
-    iris: &Iris,
-    ids: &[Uuid],
-) -> Result<Vec<Value>, Error> {
+async fn themes_of(db: &impl SelectAll, iris: &Iris, ids: &[Uuid]) -> Result<Vec<Value>, Error> {
     let mut themes: Vec<theme::Model> = load_many::<Themes>(db, ids).await?.into_values().collect();
     themes.sort_by(|a, b| a.slug.cmp(&b.slug));
     Ok(themes

@@ -2,17 +2,18 @@
 //! set-based statement per relation and level, whatever the page size) and written once,
 //! in selection order, straight into the answer's bytes.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::Name;
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::nested::SameRow;
 use crate::graphql::loaders::{self, IdKey, SharedLoader};
+use crate::service::direct_read::ReadConnection;
 use crate::service::lang::LanguagePreference;
 
 /// The answer being written.
@@ -43,11 +44,48 @@ impl From<std::sync::Arc<crate::service::Error>> for Failed {
 /// What a planned read runs with.
 pub(super) struct Run {
     /// For the root fields (lists, counts, lookups).
-    pub db: DatabaseConnection,
+    pub db: ReadConnection,
     /// For the nested levels.
     pub loader: SharedLoader,
     /// The request's `Accept-Language`, for localized fields without `lang`.
     pub languages: LanguagePreference,
+    /// Records a level loaded with its rows, for the level below.
+    pub preloaded: Preloaded,
+}
+
+/// Records a level loaded in the same loader round as its rows (a role list with the actors
+/// its rows name), by record type and id: the level below takes them from here instead of
+/// waiting for another loader round.
+#[derive(Default)]
+pub(super) struct Preloaded(Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>);
+
+/// The preloaded records of one type.
+type Records<R> = HashMap<Uuid, Arc<R>>;
+
+impl Preloaded {
+    /// Keeps `records` (rows of type `R`, by id).
+    pub fn put<R: Send + Sync + 'static>(&self, records: impl IntoIterator<Item = (Uuid, Arc<R>)>) {
+        let Ok(mut preloaded) = self.0.lock() else {
+            return;
+        };
+        let kept = preloaded
+            .entry(TypeId::of::<R>())
+            .or_insert_with(|| Box::new(Records::<R>::new()));
+        if let Some(kept) = kept.downcast_mut::<Records<R>>() {
+            kept.extend(records);
+        }
+    }
+
+    /// The records of `ids`, if every one of them was preloaded.
+    pub fn get<R: Send + Sync + 'static>(&self, ids: &[Uuid]) -> Option<Records<R>> {
+        let preloaded = self.0.lock().ok()?;
+        let kept = preloaded
+            .get(&TypeId::of::<R>())?
+            .downcast_ref::<Records<R>>()?;
+        ids.iter()
+            .map(|id| Some((*id, Arc::clone(kept.get(id)?))))
+            .collect()
+    }
 }
 
 /// The selected fields of objects over rows of type `R`, in selection order.
@@ -80,6 +118,12 @@ pub(super) trait Nested<R>: Send + Sync {
         run: &'f Run,
         parents: &'f [&'r R],
     ) -> Loading<'f, Box<dyn Written<R> + 'a>>;
+
+    /// The foreign key whose record this field is (`TypeId` of the key), if it is one: the
+    /// level above can load those records with its rows.
+    fn target_key(&self) -> Option<TypeId> {
+        None
+    }
 }
 
 /// A loaded field, written per parent.

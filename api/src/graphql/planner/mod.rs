@@ -16,11 +16,11 @@ mod select;
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Name, Variables};
-use sea_orm::DatabaseConnection;
 use symbios_search::SearchIndex;
 
 use super::loaders::SharedLoader;
 use crate::config::Limits;
+use crate::service::direct_read::ReadConnection;
 use crate::service::lang::LanguagePreference;
 use exec::{Run, write_key};
 use root::RootField;
@@ -32,6 +32,8 @@ pub struct Planner {
     enabled: bool,
     max_depth: usize,
     max_complexity: usize,
+    /// For the root fields (lists, counts, lookups).
+    db: ReadConnection,
     /// The server's loader, shared with the general path: a level's keys join the batch of
     /// every concurrent request's keys of the same kind.
     loader: SharedLoader,
@@ -58,11 +60,18 @@ struct Plan {
 impl Planner {
     /// A planner under the same depth and complexity limits as the schema; `enabled` false
     /// leaves every request to async-graphql.
-    pub fn new(enabled: bool, limits: &Limits, loader: SharedLoader, index: SearchIndex) -> Self {
+    pub fn new(
+        enabled: bool,
+        limits: &Limits,
+        db: ReadConnection,
+        loader: SharedLoader,
+        index: SearchIndex,
+    ) -> Self {
         Self {
             enabled,
             max_depth: limits.max_depth,
             max_complexity: limits.max_complexity,
+            db,
             loader,
             index,
         }
@@ -76,7 +85,6 @@ impl Planner {
         document: &ExecutableDocument,
         operation_name: Option<&str>,
         variables: &Variables,
-        db: &DatabaseConnection,
         languages: &LanguagePreference,
     ) -> Option<Vec<u8>> {
         if !self.enabled {
@@ -84,9 +92,10 @@ impl Planner {
         }
         let plan = self.plan(document, operation_name, variables)?;
         let run = Run {
-            db: db.clone(),
+            db: self.db.clone(),
             loader: self.loader.clone(),
             languages: languages.clone(),
+            preloaded: Default::default(),
         };
         let mut out = Vec::with_capacity(4096);
         out.extend_from_slice(b"{\"data\":{");

@@ -1,6 +1,7 @@
 //! The nested fields a plan loads per level: a relation's rows of each parent, the record a
 //! row names, a localized text, and an object over the parent's own row (`location`).
 
+use std::any::TypeId;
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -39,18 +40,26 @@ struct Below<'a, C, V, M> {
 
 /// The rows a parent's loaded value holds.
 trait Holds<C> {
-    fn items(&self) -> &[C];
+    fn items<'s>(&'s self) -> impl Iterator<Item = &'s C>
+    where
+        C: 's;
 }
 
 impl<C> Holds<C> for Arc<Vec<C>> {
-    fn items(&self) -> &[C] {
-        self
+    fn items<'s>(&'s self) -> impl Iterator<Item = &'s C>
+    where
+        C: 's,
+    {
+        self.iter()
     }
 }
 
 impl<C> Holds<C> for Arc<C> {
-    fn items(&self) -> &[C] {
-        std::slice::from_ref(&**self)
+    fn items<'s>(&'s self) -> impl Iterator<Item = &'s C>
+    where
+        C: 's,
+    {
+        std::iter::once(&**self)
     }
 }
 
@@ -60,7 +69,7 @@ async fn below<'a, C: Send + Sync, V: Holds<C>, M>(
     run: &Run,
     loaded: HashMap<Uuid, V>,
 ) -> Result<Below<'a, C, V, M>, Failed> {
-    let rows: Vec<&C> = loaded.values().flat_map(Holds::items).collect();
+    let rows: Vec<&C> = loaded.values().flat_map(|value| value.items()).collect();
     let level = plan.load(run, &rows).await?;
     Ok(Below {
         plan,
@@ -104,6 +113,73 @@ where
     }
 }
 
+/// The rows of `K`'s relation whose key `K` names the parent, with the records key `T`
+/// names in them (a case study's roles with their actors), in one loader round: the records
+/// wait in [`Run::preloaded`] for the `T` field of the level below, which then needs no
+/// round of its own.
+pub(super) struct RowsWithTargets<K: ForeignKey, T: ForeignKey> {
+    pub plan: ObjectPlan<RelationRow<K>>,
+    pub keys: PhantomData<(K, T)>,
+}
+
+/// The rows of each parent with their records.
+type RowsAndRecords<T> = Arc<Vec<relation::RowWithSharedTarget<T>>>;
+
+impl<C, R> Holds<C> for Arc<Vec<(C, Option<Arc<R>>)>> {
+    fn items<'s>(&'s self) -> impl Iterator<Item = &'s C>
+    where
+        C: 's,
+    {
+        self.iter().map(|(row, _)| row)
+    }
+}
+
+impl<K, T> Nested<RecordRow<K::Target>> for RowsWithTargets<K, T>
+where
+    K: ForeignKey,
+    T: ForeignKey<Relation = K::Relation>,
+    RelationRow<K>: Send + Sync,
+    RecordRow<K::Target>: Sync,
+    RecordRow<T::Target>: Send + Sync,
+{
+    fn load<'a: 'f, 'r: 'f, 'f>(
+        &'a self,
+        run: &'f Run,
+        parents: &'f [&'r RecordRow<K::Target>],
+    ) -> Loading<'f, Box<dyn Written<RecordRow<K::Target>> + 'a>> {
+        Box::pin(async move {
+            let ids = distinct(parents.iter().map(|parent| K::Target::id(parent)));
+            let rows =
+                load_by_id::<loaders::RowsWithSharedTargets<K, T>, _>(&run.loader, &ids).await?;
+            run.preloaded.put(rows.values().flat_map(|rows| {
+                rows.iter()
+                    .filter_map(|(row, record)| Some((T::of(row)?, Arc::clone(record.as_ref()?))))
+            }));
+            let below = below::<_, _, Self>(&self.plan, run, rows).await?;
+            Ok(Box::new(below) as Box<dyn Written<_> + 'a>)
+        })
+    }
+}
+
+impl<K, T> Written<RecordRow<K::Target>>
+    for Below<'_, RelationRow<K>, RowsAndRecords<T>, RowsWithTargets<K, T>>
+where
+    K: ForeignKey,
+    T: ForeignKey<Relation = K::Relation>,
+    RelationRow<K>: Send + Sync,
+    RecordRow<T::Target>: Send + Sync,
+{
+    fn write(&self, parent: &RecordRow<K::Target>, out: &mut Out) {
+        let rows = self.loaded.get(&K::Target::id(parent));
+        self.plan.write_list(
+            rows.into_iter()
+                .flat_map(|rows| rows.iter().map(|(row, _)| row)),
+            &self.level,
+            out,
+        );
+    }
+}
+
 /// The record `K` names in a relation row (a role's actor): one statement per level.
 pub(super) struct Target<K: ForeignKey> {
     pub plan: ObjectPlan<RecordRow<K::Target>>,
@@ -122,10 +198,17 @@ where
     ) -> Loading<'f, Box<dyn Written<RelationRow<K>> + 'a>> {
         Box::pin(async move {
             let ids = distinct(parents.iter().filter_map(|parent| K::of(parent)));
-            let records = load_by_id::<loaders::ById<K::Target>, _>(&run.loader, &ids).await?;
+            let records = match run.preloaded.get::<RecordRow<K::Target>>(&ids) {
+                Some(records) => records,
+                None => load_by_id::<loaders::ById<K::Target>, _>(&run.loader, &ids).await?,
+            };
             let below = below::<_, _, Self>(&self.plan, run, records).await?;
             Ok(Box::new(below) as Box<dyn Written<_> + 'a>)
         })
+    }
+
+    fn target_key(&self) -> Option<TypeId> {
+        Some(TypeId::of::<K>())
     }
 }
 

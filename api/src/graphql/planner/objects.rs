@@ -4,6 +4,7 @@
 //! `planner` compares both paths byte for byte); a field not listed here makes the planner
 //! step aside.
 
+use std::any::TypeId;
 use std::marker::PhantomData;
 
 use async_graphql::{InputType, ScalarType, Value as ConstValue};
@@ -20,7 +21,7 @@ use crate::service::relation::ForeignKey;
 
 /// Rows of `K`'s relation.
 type RelationRow<K> = crate::service::relation::Row<<K as ForeignKey>::Relation>;
-use super::nested::{DistinctTargets, RowsOf, Target, Texts};
+use super::nested::{DistinctTargets, RowsOf, RowsWithTargets, Target, Texts};
 use super::select::{Cost, Selected, Selector};
 use crate::graphql::limits::relation_complexity;
 use crate::graphql::types::enums::{
@@ -194,6 +195,46 @@ where
     )
 }
 
+/// A relation list whose rows name records by key `T` (a case study's `actors`, each row
+/// naming an actor): when its selection asks for those records, the rows and the records
+/// load in one loader round ([`RowsWithTargets`]) instead of two.
+fn rows_with<'d, K, T>(
+    selector: &Selector<'d>,
+    field: Selected<'d>,
+    type_name: &'static str,
+    table: Table<RelationRow<K>>,
+) -> Planned<RecordRow<K::Target>>
+where
+    K: ForeignKey,
+    T: ForeignKey<Relation = K::Relation>,
+    RowsOf<K>: Nested<RecordRow<K::Target>>,
+    RowsWithTargets<K, T>: Nested<RecordRow<K::Target>>,
+{
+    let wrap = |plan: ObjectPlan<RelationRow<K>>| {
+        let names_records = plan.fields.iter().any(|(_, field)| {
+            matches!(field, Field::Nested(nested) if nested.target_key() == Some(TypeId::of::<T>()))
+        });
+        if names_records {
+            Box::new(RowsWithTargets::<K, T> {
+                plan,
+                keys: PhantomData,
+            }) as Box<dyn Nested<_>>
+        } else {
+            Box::new(RowsOf::<K> {
+                plan,
+                key: PhantomData,
+            })
+        }
+    };
+    object_field(
+        selector,
+        field,
+        (type_name, table),
+        wrap,
+        relation_complexity,
+    )
+}
+
 /// The record a relation row names (`actor`).
 fn target<'d, K>(
     selector: &Selector<'d>,
@@ -327,7 +368,12 @@ pub(super) fn case_study<'d>(
         }
         "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
         "body" => localized(selector, field, |row: &Row| row.id, text_field::BODY),
-        "actors" => rows::<roles::CaseStudyId>(selector, field, "CaseStudyActor", case_study_actor),
+        "actors" => rows_with::<roles::CaseStudyId, roles::ActorId>(
+            selector,
+            field,
+            "CaseStudyActor",
+            case_study_actor,
+        ),
         "flows" => rows::<flows::CaseStudyId>(selector, field, "ResourceFlow", resource_flow),
         "impacts" => rows::<impacts::CaseStudyId>(selector, field, "ImpactFigure", impact_figure),
         "sources" => rows::<sources::CaseStudyId>(selector, field, "Source", source),
@@ -364,12 +410,18 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
         "country" => text(selector, field, |row: &Row| &row.country),
         "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
         "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
-        "projects" => {
-            rows::<participations::ActorId>(selector, field, "Participation", participation)
-        }
-        "caseStudies" => {
-            rows::<roles::ActorId>(selector, field, "CaseStudyActor", case_study_actor)
-        }
+        "projects" => rows_with::<participations::ActorId, participations::ProjectId>(
+            selector,
+            field,
+            "Participation",
+            participation,
+        ),
+        "caseStudies" => rows_with::<roles::ActorId, roles::CaseStudyId>(
+            selector,
+            field,
+            "CaseStudyActor",
+            case_study_actor,
+        ),
         "flowsOut" => rows::<flows::FromActorId>(selector, field, "ResourceFlow", resource_flow),
         "flowsIn" => rows::<flows::ToActorId>(selector, field, "ResourceFlow", resource_flow),
         _ => record_field(selector, field),
@@ -393,10 +445,15 @@ pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Plann
         }),
         "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
         "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
-        "participants" => {
-            rows::<participations::ProjectId>(selector, field, "Participation", participation)
-        }
-        "fundings" => rows::<fundings::ProjectId>(selector, field, "Funding", funding),
+        "participants" => rows_with::<participations::ProjectId, participations::ActorId>(
+            selector,
+            field,
+            "Participation",
+            participation,
+        ),
+        "fundings" => rows_with::<fundings::ProjectId, fundings::FunderId>(
+            selector, field, "Funding", funding,
+        ),
         "funders" => distinct_targets::<fundings::ProjectId, fundings::FunderId>(
             selector, field, "Funder", funder,
         ),
@@ -453,7 +510,9 @@ pub(super) fn funder<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planne
         "country" => text(selector, field, |row: &Row| &row.country),
         "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
         "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
-        "fundings" => rows::<fundings::FunderId>(selector, field, "Funding", funding),
+        "fundings" => rows_with::<fundings::FunderId, fundings::ProjectId>(
+            selector, field, "Funding", funding,
+        ),
         "projects" => distinct_targets::<fundings::FunderId, fundings::ProjectId>(
             selector, field, "Project", project,
         ),
