@@ -254,6 +254,11 @@ fn parameter(value: &Value) -> Option<ToSqlOutput<'_>> {
         Value::TinyUnsigned(value) => integer(value.map(i64::from)),
         Value::SmallUnsigned(value) => integer(value.map(i64::from)),
         Value::Unsigned(value) => integer(value.map(i64::from)),
+        // A page's `LIMIT`.
+        Value::BigUnsigned(value) => match value {
+            Some(value) => integer(Some(i64::try_from(*value).ok()?)),
+            None => null,
+        },
         Value::Double(value) => value.map_or(null, |value| Owned(SqlValue::Real(value))),
         Value::Float(value) => value.map_or(null, |value| Owned(SqlValue::Real(value.into()))),
         Value::String(value) => value
@@ -463,7 +468,10 @@ impl SelectAll for ReadConnection {
         let statement = select.build(DbBackend::Sqlite);
         match direct.all::<E>(&statement) {
             Some(read) => Ok(read?),
-            None => E::find().from_raw_sql(statement).all(&self.db).await,
+            None => {
+                tracing::debug!(sql = %statement.sql, "read through sea-orm: not a statement the direct reader runs");
+                E::find().from_raw_sql(statement).all(&self.db).await
+            }
         }
     }
 }

@@ -416,3 +416,33 @@ async fn new_relations_take_the_same_statements_for_any_batch_size(app: &TestApp
     let one = app.statements() - before;
     assert!(statements[0] <= one, "batch {statements:?}, one flow {one}");
 }
+
+backend_test!(a_bulk_write_leaves_the_database_ready_to_read);
+/// What `symbios import` does after its last line: on PostgreSQL fresh planner statistics
+/// (without them a batched read of a table that grew from nothing is planned as a scan of the
+/// whole table), on SQLite an empty write-ahead log.
+async fn a_bulk_write_leaves_the_database_ready_to_read(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    symbios::db::after_bulk_write(&app.db).await;
+    let backend = app.db.get_database_backend();
+    let (question, expected) = match backend {
+        DbBackend::Postgres => (
+            "SELECT count(*) FROM pg_stat_user_tables \
+             WHERE relname = 'localized_text' AND last_analyze IS NOT NULL",
+            1,
+        ),
+        // The second column: frames in the log.
+        _ => ("PRAGMA wal_checkpoint(PASSIVE)", 0),
+    };
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(backend, question))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer: i64 = match backend {
+        DbBackend::Postgres => row.try_get_by_index(0).unwrap(),
+        _ => row.try_get_by_index(1).unwrap(),
+    };
+    assert_eq!(answer, expected, "{question}");
+}

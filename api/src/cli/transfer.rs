@@ -304,9 +304,10 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
     import.progress.finish_and_clear();
     // The bulk pool lets the log grow between checkpoints; fold it into the database file now
     // rather than leaving it to the next writer (every read before then would look in it).
-    // Only a speed-up: every line is committed already, so a database busy elsewhere (a
-    // server reading) must not turn the import into a failure.
-    db::checkpoint_wal_or_warn(&connection).await;
+    // On PostgreSQL, statistics for the grown tables. Only speed-ups: every line is committed
+    // already, so a database busy elsewhere (a server reading) must not turn the import into
+    // a failure.
+    db::after_bulk_write(&connection).await;
     let totals = &import.totals;
     let refused = import.refused_lines;
     println!(
