@@ -309,6 +309,9 @@ async fn main() {
     let report = insert_missing_records(&db, &records, now)
         .await
         .expect("insert");
+    // As `symbios import` does, and as the peers' loader does for PostGraphile (VACUUM
+    // ANALYZE): without statistics PostgreSQL plans the batched reads for empty tables.
+    symbios::db::after_bulk_write(&db).await;
     println!(
         "loaded {} records ({} case studies, {} projects, {} actors, {} funders) in {:.1} s",
         report.inserted,

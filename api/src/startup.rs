@@ -58,6 +58,8 @@ pub struct App {
     webhook_worker: tokio::task::JoinHandle<()>,
     webhook_db: DatabaseConnection,
     signal_db: DatabaseConnection,
+    /// The reads' own pool, on PostgreSQL ([`db::read_connection`]).
+    reads_db: Option<DatabaseConnection>,
     changes_refresher: tokio::task::JoinHandle<()>,
     stop_indexer: tokio::sync::watch::Sender<bool>,
 }
@@ -184,7 +186,9 @@ impl App {
                 wake_webhooks.notify_one();
             }
         });
-        let reads = db::read_connection(&db, settings, &statements)?;
+        let reads = db::read_connection(&db, settings, &statements).await?;
+        let reads_db = (db.get_database_backend() == sea_orm::DbBackend::Postgres)
+            .then(|| reads.pool().clone());
         let loader = crate::graphql::loaders::shared_loader(
             reads.clone(),
             std::time::Duration::from_micros(settings.loader_window_us),
@@ -259,6 +263,7 @@ impl App {
             webhook_worker,
             webhook_db,
             signal_db,
+            reads_db,
             changes_refresher,
             stop_indexer,
         })
@@ -317,6 +322,11 @@ impl App {
         }
         if let Err(error) = self.signal_db.close().await {
             tracing::warn!(error = %error, "closing the change signal's connections failed");
+        }
+        if let Some(reads_db) = self.reads_db
+            && let Err(error) = reads_db.close().await
+        {
+            tracing::warn!(error = %error, "closing the reads' database connections failed");
         }
         // Closed here rather than when dropped, so that no connection outlives the call (the
         // database file may be replaced once it returns).

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{Order, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{Order, QueryFilter, QueryOrder, Select};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -233,6 +233,10 @@ pub struct SortSpec {
     pub key: SimpleExpr,
     /// The id column.
     pub id: SimpleExpr,
+    /// No two rows share a key (a unique, non-null column), so the id only breaks ties that
+    /// cannot occur and is left out of `ORDER BY`: PostgreSQL then reads the key's unique
+    /// index in order instead of sorting its rows again by (key, id).
+    pub key_is_unique: bool,
     /// Descending order.
     pub descending: bool,
 }
@@ -326,11 +330,11 @@ where
     } else {
         Order::Asc
     };
-    let select = select
-        .order_by(sort.key.clone(), order.clone())
-        .order_by(sort.id.clone(), order)
-        .limit(request.size + 1);
-    let mut rows = db.select_all(select).await?;
+    let mut select = select.order_by(sort.key.clone(), order.clone());
+    if !sort.key_is_unique {
+        select = select.order_by(sort.id.clone(), order);
+    }
+    let mut rows = db.select_first(select, request.size + 1).await?;
     let has_more = rows.len() as u64 > request.size;
     rows.truncate(usize::try_from(request.size).unwrap_or(usize::MAX));
     if backward {

@@ -11,8 +11,7 @@ use std::fmt::Debug;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
 };
 use symbios_entity::vocabulary::ProgrammeKind;
 use uuid::Uuid;
@@ -102,8 +101,8 @@ pub async fn find_by_id<R: RecordType>(
     db: &impl SelectAll,
     id: Uuid,
 ) -> Result<Option<Row<R>>, Error> {
-    let select = R::Entity::find().filter(R::ID.eq(id)).limit(1);
-    Ok(db.select_all(select).await?.into_iter().next())
+    let select = R::Entity::find().filter(R::ID.eq(id));
+    Ok(db.select_first(select, 1).await?.into_iter().next())
 }
 
 /// The record with this slug, if any; a text that cannot be a slug finds nothing (and a text
@@ -115,8 +114,8 @@ pub async fn find_by_slug<R: RecordType>(
     if !crate::validate::slug_to_look_up("slug", slug)? {
         return Ok(None);
     }
-    let select = R::Entity::find().filter(R::SLUG.eq(slug)).limit(1);
-    Ok(db.select_all(select).await?.into_iter().next())
+    let select = R::Entity::find().filter(R::SLUG.eq(slug));
+    Ok(db.select_first(select, 1).await?.into_iter().next())
 }
 
 /// The records with these ids, by id: one statement per batch of keys.
@@ -158,6 +157,8 @@ fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Err
             ascending
         }
     };
+    // Slugs are unique and never NULL.
+    let key_is_unique = ordering.field == OrderField::Slug;
     let (name, key, value): (_, _, SortValueOf<R>) = match ordering.field {
         OrderField::Name => (
             pick("name_asc", "name_desc"),
@@ -186,6 +187,7 @@ fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Err
         name,
         key,
         id: Expr::col(R::ID),
+        key_is_unique,
         descending,
     };
     Ok((spec, value))

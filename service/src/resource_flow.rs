@@ -247,6 +247,7 @@ pub async fn list(
         name: if descending { names.1 } else { names.0 },
         key,
         id: Expr::col(F::Id),
+        key_is_unique: false,
         descending,
     };
     let select = narrow(filter, resource_flow::Entity::find());

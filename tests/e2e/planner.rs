@@ -340,9 +340,10 @@ async fn planned_reads_run_a_bounded_number_of_statements(backend: Backend) {
         let statements = app.statements() - before;
         assert_eq!(path, "planned", "{}", String::from_utf8_lossy(&body));
         // The page, then one statement per level: texts, roles, actors, participations,
-        // projects.
+        // projects. The page is read every time, so a counter that missed a pool (the reads
+        // have one of their own on PostgreSQL) would show here.
         assert!(
-            statements <= 6,
+            (1..=6).contains(&statements),
             "{statements} statements for {first} case studies"
         );
     }

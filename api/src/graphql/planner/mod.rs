@@ -16,6 +16,7 @@ mod select;
 
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Name, Variables};
+use futures_util::future::join_all;
 use symbios_search::SearchIndex;
 
 use super::loaders::SharedLoader;
@@ -99,12 +100,25 @@ impl Planner {
         };
         let mut out = Vec::with_capacity(4096);
         out.extend_from_slice(b"{\"data\":{");
-        for (index, (key, field)) in plan.fields.iter().enumerate() {
-            if index > 0 {
-                out.push(b',');
-            }
+        if let [(key, field)] = plan.fields.as_slice() {
             write_key(key, &mut out);
             field.run(&run, &mut out).await.ok()?;
+        } else {
+            // The root fields of a query run concurrently, as the specification allows and
+            // the general path does: their loader rounds share windows instead of queueing
+            // one after another. Each writes its own buffer; the answer keeps selection order.
+            let answers = join_all(plan.fields.iter().map(|(_, field)| async {
+                let mut answer = Vec::new();
+                field.run(&run, &mut answer).await.map(|()| answer)
+            }))
+            .await;
+            for (index, ((key, _), answer)) in plan.fields.iter().zip(answers).enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                write_key(key, &mut out);
+                out.extend_from_slice(&answer.ok()?);
+            }
         }
         out.extend_from_slice(b"}}");
         Some(out)

@@ -282,11 +282,15 @@ where
             for plan in &self.nodes {
                 levels.push(plan.load(run, &rows).await?);
             }
-            let cursors: Vec<String> = page
-                .items
-                .iter()
-                .map(|(cursor, _)| encode_cursor(cursor))
-                .collect();
+            // Encoded only when asked for: a list of titles needs none.
+            let cursors: Vec<String> = if self.selects_cursors() {
+                page.items
+                    .iter()
+                    .map(|(cursor, _)| encode_cursor(cursor))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             write_fields(&self.fields, out, |_, field, out| match field {
                 PageField::Typename => write_str(self.connection_type, out),
                 PageField::TotalCount => {
@@ -299,11 +303,11 @@ where
                     out,
                 ),
                 PageField::Edges(edge_fields) => {
-                    let edges = page.items.iter().zip(&cursors);
-                    write_items(edges, out, |((_, row), cursor), out| {
+                    let edges = page.items.iter().enumerate();
+                    write_items(edges, out, |(index, (_, row)), out| {
                         write_fields(edge_fields, out, |_, field, out| match field {
                             EdgeField::Typename => write_str(self.edge_type, out),
-                            EdgeField::Cursor => write_str(cursor, out),
+                            EdgeField::Cursor => optional_cursor(cursors.get(index), out),
                             EdgeField::Node(plan) => self.write_node(*plan, row, &levels, out),
                         });
                     });
@@ -323,6 +327,19 @@ impl<R: Listed> PagePlan<R>
 where
     Row<R>: Sync,
 {
+    /// Whether an edge's `cursor` or the page's `startCursor` or `endCursor` is selected.
+    fn selects_cursors(&self) -> bool {
+        self.fields.iter().any(|(_, field)| match field {
+            PageField::PageInfo(info) => info
+                .iter()
+                .any(|(_, field)| matches!(field, InfoField::StartCursor | InfoField::EndCursor)),
+            PageField::Edges(edge) => edge
+                .iter()
+                .any(|(_, field)| matches!(field, EdgeField::Cursor)),
+            _ => false,
+        })
+    }
+
     fn write_node(
         &self,
         plan: usize,
