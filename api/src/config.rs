@@ -73,8 +73,8 @@ pub struct Settings {
     /// How long the shared loader waits for more keys before it reads a batch, in
     /// microseconds: concurrent requests' keys of the same kind that arrive within it share
     /// one statement; each nested level of a request waits it once. At most
-    /// [`MAX_LOADER_WINDOW_US`].
-    pub loader_window_us: u64,
+    /// [`MAX_LOADER_WINDOW_US`]; unset, [`Settings::loader_window`] chooses by backend.
+    pub loader_window_us: Option<u64>,
     /// On SQLite, the batched loads and record lists read on the request's own thread
     /// through a small pool of read-only connections, instead of through sqlx's worker
     /// thread per statement (`symbios_service::direct_read`).
@@ -145,6 +145,17 @@ impl Default for Planner {
 
 /// Longest `loader_window_us` accepted: a tenth of a second, already a long wait per level.
 pub const MAX_LOADER_WINDOW_US: u64 = 100_000;
+
+/// The loader's window when SQLite reads run on the request's thread: a batch costs so
+/// little that waiting longer for company costs more than it saves (the peers' nested query
+/// at 250 µs: 1.6× the requests per second of 1 ms for the same CPU per request; shorter
+/// windows add CPU; docs/benchmarks.md).
+const DIRECT_READS_LOADER_WINDOW_US: u64 = 250;
+
+/// The loader's window otherwise: a batch on PostgreSQL costs a round trip and the
+/// database's own CPU, so sharing it among more requests pays (250 µs gave no more requests
+/// per second there and 1.6× the database's CPU per request).
+const LOADER_WINDOW_US: u64 = 1_000;
 
 /// Longest `http.cache_max_age_seconds` accepted: a day. Cached answers are not purged when
 /// data changes, so a longer lifetime would serve stale records for longer than anyone means.
@@ -315,7 +326,7 @@ impl Default for Settings {
             prune_interval_secs: 3600,
             changes_listen: true,
             changes_poll_ms: 5_000,
-            loader_window_us: 1_000,
+            loader_window_us: None,
             sqlite_direct_reads: true,
             limits: Limits::default(),
             http: Http::default(),
@@ -358,6 +369,17 @@ pub struct Overrides {
 }
 
 impl Settings {
+    /// The shared loader's window: `loader_window_us` when set; otherwise 250 µs when SQLite
+    /// reads run on the request's thread (`direct_reads`) and 1 ms when they do not.
+    pub fn loader_window(&self, direct_reads: bool) -> std::time::Duration {
+        let default = if direct_reads {
+            DIRECT_READS_LOADER_WINDOW_US
+        } else {
+            LOADER_WINDOW_US
+        };
+        std::time::Duration::from_micros(self.loader_window_us.unwrap_or(default))
+    }
+
     /// Reads the layers and validates the result. `config_file` is `--config`; without it,
     /// `symbios.toml` in the working directory is read when it exists.
     pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
@@ -400,7 +422,10 @@ impl Settings {
                 reason: "must start with sqlite:, postgres:// or postgresql://".to_owned(),
             });
         }
-        if self.loader_window_us > MAX_LOADER_WINDOW_US {
+        if self
+            .loader_window_us
+            .is_some_and(|window| window > MAX_LOADER_WINDOW_US)
+        {
             return Err(ConfigError::Invalid {
                 key: "loader_window_us",
                 reason: format!("must be at most {MAX_LOADER_WINDOW_US}"),
@@ -619,6 +644,7 @@ fn parse_network(text: &str) -> Option<IpNet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn defaults_are_valid_and_point_at_data_dir() {
@@ -651,14 +677,27 @@ mod tests {
     }
 
     #[test]
+    fn the_loader_window_is_chosen_by_how_reads_run_unless_set() {
+        let unset = Settings::default();
+        assert_eq!(unset.loader_window(true), Duration::from_micros(250));
+        assert_eq!(unset.loader_window(false), Duration::from_millis(1));
+        let set = Settings {
+            loader_window_us: Some(40),
+            ..Settings::default()
+        };
+        assert_eq!(set.loader_window(true), Duration::from_micros(40));
+        assert_eq!(set.loader_window(false), Duration::from_micros(40));
+    }
+
+    #[test]
     fn loader_window_is_bounded() {
         let longest = Settings {
-            loader_window_us: MAX_LOADER_WINDOW_US,
+            loader_window_us: Some(MAX_LOADER_WINDOW_US),
             ..Settings::default()
         };
         assert!(longest.validate().is_ok());
         let settings = Settings {
-            loader_window_us: MAX_LOADER_WINDOW_US + 1,
+            loader_window_us: Some(MAX_LOADER_WINDOW_US + 1),
             ..Settings::default()
         };
         let message = settings.validate().err().map(|e| e.to_string());

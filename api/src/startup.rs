@@ -191,7 +191,7 @@ impl App {
             .then(|| reads.pool().clone());
         let loader = crate::graphql::loaders::shared_loader(
             reads.clone(),
-            std::time::Duration::from_micros(settings.loader_window_us),
+            settings.loader_window(reads.direct().is_some()),
         );
         let schema = build_schema(
             db.clone(),
