@@ -13,9 +13,19 @@ bench_unlimited() {
   export SYMBIOS_LIMITS__ANONYMOUS_PER_SECOND=0 SYMBIOS_LIMITS__KEY_PER_SECOND=0
 }
 
+# bench_port_free PORT: stops the script when something already listens on 127.0.0.1:PORT
+# (a server left over from another run would answer /readyz and be measured instead).
+bench_port_free() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+    echo "bench: 127.0.0.1:$1 is already taken; stop what listens there or set SYMBIOS_BENCH_PORT" >&2
+    exit 1
+  fi
+}
+
 # bench_data_dir PORT [NAME=symbios-bench]: a temporary data folder in `data_dir`, and the
-# server's folder, address and log level in the environment.
+# server's folder, address and log level in the environment (PORT must be free).
 bench_data_dir() {
+  bench_port_free "$1"
   data_dir="$(mktemp -d "/tmp/${2:-symbios-bench}.XXXXXX")"
   export SYMBIOS_DATA_DIR="$data_dir" SYMBIOS_BIND="127.0.0.1:$1" SYMBIOS_LOG=warn
 }

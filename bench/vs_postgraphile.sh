@@ -23,6 +23,7 @@ bin_dir="${SYMBIOS_BENCH_BIN_DIR:-}"
 # The server reads every SYMBIOS_ variable as a setting and refuses unknown ones.
 unset SYMBIOS_BENCH_PORT SYMBIOS_BENCH_BIN_DIR
 source "$ROOT/bench/lib.sh"
+bench_port_free "$port"
 bench_peers_data "$n" "./setup.sh && python3 gen_data.py $n"
 
 # SYMBIOS_BENCH_BIN_DIR: a folder holding `symbios` and `load_peers` built earlier (to measure
