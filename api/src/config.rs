@@ -43,7 +43,8 @@ pub struct Settings {
     pub index_dir: Option<PathBuf>,
     /// `sqlite://…` or `postgres://…`; when absent, `sqlite://<data_dir>/symbios.db`.
     pub database_url: Option<String>,
-    /// Most database connections the pool opens.
+    /// Most database connections the pool opens. On PostgreSQL the server's reads have a
+    /// second pool of this size (`db::read_connection`).
     pub database_max_connections: u32,
     /// Address the HTTP server binds to.
     pub bind: String,
