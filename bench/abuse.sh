@@ -23,11 +23,18 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 backend="${1:?usage: bench/abuse.sh sqlite|postgres [seconds]}"
 secs="${2:-60}"
 port="${SYMBIOS_BENCH_PORT:-18091}"
-unset SYMBIOS_BENCH_PORT  # the server refuses unknown SYMBIOS_ settings
+bin_dir="${SYMBIOS_BENCH_BIN_DIR:-}"
+unset SYMBIOS_BENCH_PORT SYMBIOS_BENCH_BIN_DIR  # the server refuses unknown SYMBIOS_ settings
 bench_need wrk "apt-get install -y wrk"
 
-cargo build --release --manifest-path "$ROOT/Cargo.toml" -q
-binary="$ROOT/target/release/symbios"
+# SYMBIOS_BENCH_BIN_DIR: a folder holding a `symbios` built earlier (to compare builds);
+# otherwise the working tree's release build.
+if [ -n "$bin_dir" ]; then
+  binary="$bin_dir/symbios"
+else
+  cargo build --release --manifest-path "$ROOT/Cargo.toml" -q
+  binary="$ROOT/target/release/symbios"
+fi
 bench_data_dir "$port" symbios-abuse
 export SYMBIOS_TRUSTED_PROXIES='["127.0.0.1"]'
 bench_database "$backend" symbios_abuse
