@@ -357,7 +357,7 @@ mod tests {
             source,
             external_identifier,
         );
-        // A page: its `LIMIT` is bound as an unsigned number.
+        // A select with `.limit()`: its `LIMIT` is bound as an unsigned number.
         let page = entity::case_study::Entity::find()
             .order_by_asc(entity::case_study::Column::Slug)
             .limit(2)

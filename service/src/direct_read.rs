@@ -254,7 +254,7 @@ fn parameter(value: &Value) -> Option<ToSqlOutput<'_>> {
         Value::TinyUnsigned(value) => integer(value.map(i64::from)),
         Value::SmallUnsigned(value) => integer(value.map(i64::from)),
         Value::Unsigned(value) => integer(value.map(i64::from)),
-        // A page's `LIMIT`.
+        // A bound `LIMIT` (`.limit()`; pages and lookups write theirs as a literal instead).
         Value::BigUnsigned(value) => match value {
             Some(value) => integer(Some(i64::try_from(*value).ok()?)),
             None => null,
