@@ -377,6 +377,67 @@ mod tests {
         Ok(())
     }
 
+    /// A projected read takes the columns asked for and those without a filler (the
+    /// vocabularies), and fills the rest: directly, and through sea-orm's rows (as on
+    /// PostgreSQL), the same models.
+    #[tokio::test]
+    async fn projected_reads_fill_the_columns_they_do_not_read()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use crate::service::direct_read::{Projection, SelectAll};
+        use sea_orm::{EntityTrait, IdenStatic, QueryOrder};
+        use symbios_entity::case_study::{Column, Entity, Model};
+        let folder = tempfile::tempdir()?;
+        let settings = sqlite_in(&folder);
+        let (db, statements) = connect(&settings).await?;
+        migrate_up(&db).await?;
+        crate::seed::load_bundled(&db).await?;
+        let reads = read_connection(&db, &settings, &statements).await?;
+        reads.direct().ok_or("SQLite on a file reads directly")?;
+        let by_slug = || Entity::find().order_by_asc(Column::Slug);
+        let whole = by_slug().all(&db).await?;
+        assert!(whole.len() > 3, "the bundled data has case studies");
+        let expected: Vec<Model> = whole
+            .iter()
+            .take(3)
+            .map(|row| Model {
+                id: row.id,
+                title: row.title.clone(),
+                kind: row.kind,
+                status: row.status,
+                established_year: row.established_year,
+                slug: String::new(),
+                name_folded: String::new(),
+                place: String::new(),
+                municipality: None,
+                region: None,
+                country: String::new(),
+                nuts_code: None,
+                latitude: None,
+                longitude: None,
+                original_lang: String::new(),
+                version: 0,
+                created_at: chrono::DateTime::UNIX_EPOCH,
+                updated_at: chrono::DateTime::UNIX_EPOCH,
+            })
+            .collect();
+        let read = [Column::Id, Column::Title, Column::EstablishedYear].map(|c| c.as_str());
+        let projection = Projection::only(|column: Column| read.contains(&column.as_str()));
+        let before = statements.get();
+        let direct = reads.select_first_of(by_slug(), 3, &projection).await?;
+        assert_eq!(statements.get(), before + 1, "read directly, and counted");
+        assert_eq!(direct, expected);
+        assert_eq!(
+            db.select_first_of(by_slug(), 3, &projection).await?,
+            expected
+        );
+        // The whole projection reads whole rows.
+        let all = reads
+            .select_first_of(by_slug(), 3, &Projection::all())
+            .await?;
+        assert_eq!(all, whole[..3]);
+        Ok(())
+    }
+
     /// A statement past its deadline stops with an error instead of holding the request's
     /// thread, and its connection serves the next read.
     #[tokio::test]

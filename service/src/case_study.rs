@@ -64,6 +64,7 @@ fn year_order() -> YearOrder<CaseStudies> {
             Expr::col(case_study::Column::EstablishedYear),
             Expr::val(0),
         ])),
+        column: case_study::Column::EstablishedYear,
         value: |row| SortValue::Int(i64::from(row.established_year.unwrap_or(0))),
     }
 }

@@ -9,14 +9,19 @@
 //! go this way ([`SelectAll`]: the batched loads of records, relations and texts, and record
 //! lists); every write, transaction and other read stays on sea-orm.
 //!
+//! A read may take only some columns ([`Projection`]): the planner's record lists read what
+//! their selection writes, and the model's other fields hold a filler.
+//!
 //! Invariants: a statement this module cannot bind (a value type it does not know) or whose
 //! columns are not the entity's own, in its order, runs through sea-orm instead; a value it
 //! cannot decode is an error, never a guess. A statement that runs past the deadline is
 //! interrupted, so that a read on a request's thread stays bounded.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
@@ -25,9 +30,10 @@ use rusqlite::{Connection, OpenFlags};
 use sea_orm::sea_query::{ColumnType, OptionEnum, Value};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, DbErr, EntityTrait, ExecResult, IdenStatic, Iterable, QueryResult, QueryTrait,
-    Select, Statement, TryIntoModel,
+    DbBackend, DbErr, EntityTrait, ExecResult, IdenStatic, Iterable, QueryResult, QuerySelect,
+    QueryTrait, Select, Statement, TryIntoModel,
 };
+use uuid::Uuid;
 
 /// Connections kept open between reads; more are opened while more reads run at once.
 const IDLE_CONNECTIONS: usize = 4;
@@ -120,21 +126,31 @@ impl SqliteReads {
         &self,
         statement: &Statement,
     ) -> Option<Result<Vec<E::Model>, DirectReadError>> {
+        let table = Table::<E>::of_entity();
+        let nothing_set = <E::ActiveModel as ActiveModelTrait>::default();
+        self.rows::<E>(statement, &table.columns, &nothing_set)
+    }
+
+    /// The rows of a statement that reads `columns` (in that order), each model starting from
+    /// `start` (what the columns not read hold).
+    fn rows<E: DirectEntity>(
+        &self,
+        statement: &Statement,
+        columns: &[(E::Column, ColumnType)],
+        start: &E::ActiveModel,
+    ) -> Option<Result<Vec<E::Model>, DirectReadError>> {
         let values = statement
             .values
             .as_ref()
             .map_or(&[][..], |values| &values.0);
         let parameters = values.iter().map(parameter).collect::<Option<Vec<_>>>()?;
-        let columns: Vec<(E::Column, ColumnType)> = E::Column::iter()
-            .map(|column| (column, column.def().get_column_type().clone()))
-            .collect();
         let connection = match self.inner.take() {
             Ok(connection) => connection,
             Err(error) => return Some(Err(error)),
         };
         let result = self
             .inner
-            .run::<E>(&connection, &statement.sql, &parameters, &columns);
+            .run::<E>(&connection, &statement.sql, &parameters, columns, start);
         // A connection whose statement was interrupted is still good; one whose deadline
         // cannot be taken off is dropped.
         if connection.progress_handler(0, None::<fn() -> bool>).is_ok() {
@@ -180,6 +196,7 @@ impl Pool {
         sql: &str,
         parameters: &[ToSqlOutput<'_>],
         columns: &[(E::Column, ColumnType)],
+        start: &E::ActiveModel,
     ) -> Option<Result<Vec<E::Model>, DirectReadError>> {
         let deadline = Instant::now() + self.deadline;
         if let Err(error) = connection.progress_handler(
@@ -202,7 +219,7 @@ impl Pool {
             return None;
         }
         (self.on_statement)();
-        Some(read_rows::<E>(&mut statement, parameters, columns))
+        Some(read_rows::<E>(&mut statement, parameters, columns, start))
     }
 }
 
@@ -210,6 +227,7 @@ fn read_rows<E: DirectEntity>(
     statement: &mut rusqlite::CachedStatement<'_>,
     parameters: &[ToSqlOutput<'_>],
     columns: &[(E::Column, ColumnType)],
+    start: &E::ActiveModel,
 ) -> Result<Vec<E::Model>, DirectReadError> {
     for (index, value) in parameters.iter().enumerate() {
         statement.raw_bind_parameter(index + 1, value)?;
@@ -217,7 +235,7 @@ fn read_rows<E: DirectEntity>(
     let mut rows = statement.raw_query();
     let mut models = Vec::new();
     while let Some(row) = rows.next()? {
-        let mut model = <E::ActiveModel as ActiveModelTrait>::default();
+        let mut model = start.clone();
         for (index, (column, column_type)) in columns.iter().enumerate() {
             let value = decode(row.get_ref(index)?, column_type).map_err(|reason| {
                 DirectReadError::Decode {
@@ -408,19 +426,196 @@ fn date_time(stored: ValueRef<'_>) -> Result<DateTime<FixedOffset>, String> {
 
 /// An entity whose models this module can build (every entity whose active model converts
 /// into its model, as derived ones do).
-pub trait DirectEntity: EntityTrait {
+pub trait DirectEntity: EntityTrait<ActiveModel: Send + Sync> {
     /// The model `active` holds, every column set.
     fn model_of(active: Self::ActiveModel) -> Result<Self::Model, DbErr>;
 }
 
 impl<E> DirectEntity for E
 where
-    E: EntityTrait,
+    E: EntityTrait<ActiveModel: Send + Sync>,
     E::ActiveModel: TryIntoModel<E::Model>,
 {
     fn model_of(active: Self::ActiveModel) -> Result<Self::Model, DbErr> {
         active.try_into_model()
     }
+}
+
+/// The columns of `E` a read takes from the database, in the entity's order. A model read
+/// with a projection holds a filler in every other field (an empty text, zero, the nil id,
+/// the Unix epoch, `None`): it is for a caller that reads only the projected fields, as the
+/// planner's record lists do (their selection says which). A column without a filler (a
+/// closed vocabulary: no one value fits every type) is read whatever the projection.
+#[derive(Debug, Clone)]
+pub struct Projection<E: EntityTrait> {
+    /// `None`: every column.
+    columns: Option<Vec<E::Column>>,
+}
+
+impl<E: EntityTrait> Projection<E> {
+    /// Every column: whole models.
+    pub fn all() -> Self {
+        Self { columns: None }
+    }
+
+    /// The columns for which `reads` holds.
+    pub fn only(reads: impl Fn(E::Column) -> bool) -> Self {
+        Self {
+            columns: Some(E::Column::iter().filter(|column| reads(*column)).collect()),
+        }
+    }
+}
+
+/// What this module reads of one entity's table, worked out once: its columns with their
+/// types in the entity's order, and what the columns a projection leaves out hold (an active
+/// model with each of them set to its filler; the columns that have none).
+struct Table<E: EntityTrait> {
+    columns: Vec<(E::Column, ColumnType)>,
+    filled: E::ActiveModel,
+    unfillable: Vec<E::Column>,
+}
+
+/// The tables read so far, by the entity's type (a few dozen at most; each made once).
+static TABLES: LazyLock<Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>> =
+    LazyLock::new(Mutex::default);
+
+impl<E: DirectEntity> Table<E> {
+    fn of_entity() -> Arc<Self> {
+        let kept = TABLES.lock().ok().and_then(|tables| {
+            let table = Arc::clone(tables.get(&TypeId::of::<E>())?);
+            table.downcast::<Self>().ok()
+        });
+        if let Some(table) = kept {
+            return table;
+        }
+        let table = Arc::new(Self::new());
+        if let Ok(mut tables) = TABLES.lock() {
+            tables.insert(
+                TypeId::of::<E>(),
+                Arc::clone(&table) as Arc<dyn Any + Send + Sync>,
+            );
+        }
+        table
+    }
+
+    fn new() -> Self {
+        let mut columns = Vec::new();
+        let mut filled = <E::ActiveModel as ActiveModelTrait>::default();
+        let mut unfillable = Vec::new();
+        for column in E::Column::iter() {
+            let definition = column.def();
+            let column_type = definition.get_column_type();
+            let has_filler = filler(column_type, definition.is_null())
+                .is_some_and(|value| filled.try_set(column, value).is_ok());
+            if !has_filler {
+                unfillable.push(column);
+            }
+            columns.push((column, column_type.clone()));
+        }
+        Self {
+            columns,
+            filled,
+            unfillable,
+        }
+    }
+}
+
+/// The value an unread column of `column_type` holds: `None` where it may be NULL, else its
+/// type's zero; `None` for a type without one.
+fn filler(column_type: &ColumnType, nullable: bool) -> Option<Value> {
+    let some = !nullable;
+    Some(match column_type {
+        ColumnType::Uuid => Value::Uuid(some.then(Uuid::nil)),
+        ColumnType::Char(_) | ColumnType::String(_) | ColumnType::Text => {
+            Value::String(some.then(String::new))
+        }
+        ColumnType::Integer => Value::Int(some.then_some(0)),
+        ColumnType::BigInteger => Value::BigInt(some.then_some(0)),
+        ColumnType::Boolean => Value::Bool(some.then_some(false)),
+        ColumnType::Double => Value::Double(some.then_some(0.0)),
+        ColumnType::TimestampWithTimeZone => {
+            Value::ChronoDateTimeUtc(some.then_some(DateTime::<Utc>::UNIX_EPOCH))
+        }
+        ColumnType::Date => Value::ChronoDate(some.then(NaiveDate::default)),
+        _ => return None,
+    })
+}
+
+/// A projected read: its statement, the columns it reads in order, and its table.
+struct Projected<E: EntityTrait> {
+    statement: Statement,
+    columns: Vec<(E::Column, ColumnType)>,
+    table: Arc<Table<E>>,
+}
+
+impl<E: DirectEntity> Projected<E> {
+    /// The first `limit` rows of `select` with the columns `wanted` (and those without a
+    /// filler).
+    fn new(select: Select<E>, limit: u64, wanted: &[E::Column], backend: DbBackend) -> Self {
+        let table = Table::<E>::of_entity();
+        let reads = |column: &E::Column| {
+            let name = column.as_str();
+            wanted
+                .iter()
+                .chain(&table.unfillable)
+                .any(|read| read.as_str() == name)
+        };
+        let columns: Vec<(E::Column, ColumnType)> = table
+            .columns
+            .iter()
+            .filter(|(column, _)| reads(column))
+            .cloned()
+            .collect();
+        let mut statement = select
+            .select_only()
+            .columns(columns.iter().map(|(column, _)| *column))
+            .build(backend);
+        statement.sql.push_str(&format!(" LIMIT {limit}"));
+        Self {
+            statement,
+            columns,
+            table,
+        }
+    }
+
+    /// The models of rows read through sea-orm.
+    fn models(&self, rows: &[QueryResult]) -> Result<Vec<E::Model>, DbErr> {
+        rows.iter()
+            .map(|row| {
+                let mut model = self.table.filled.clone();
+                for (index, (column, column_type)) in self.columns.iter().enumerate() {
+                    model.try_set(*column, decode_result(row, index, column_type)?)?;
+                }
+                E::model_of(model)
+            })
+            .collect()
+    }
+}
+
+/// A value of a row read through sea-orm, as the model's field takes it.
+fn decode_result(
+    row: &QueryResult,
+    index: usize,
+    column_type: &ColumnType,
+) -> Result<Value, DbErr> {
+    Ok(match column_type {
+        ColumnType::Uuid => Value::Uuid(row.try_get_by_index(index)?),
+        ColumnType::Char(_)
+        | ColumnType::String(_)
+        | ColumnType::Text
+        | ColumnType::Enum { .. } => Value::String(row.try_get_by_index(index)?),
+        ColumnType::Integer => Value::Int(row.try_get_by_index(index)?),
+        ColumnType::BigInteger => Value::BigInt(row.try_get_by_index(index)?),
+        ColumnType::Boolean => Value::Bool(row.try_get_by_index(index)?),
+        ColumnType::Double => Value::Double(row.try_get_by_index(index)?),
+        ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(row.try_get_by_index(index)?),
+        ColumnType::Date => Value::ChronoDate(row.try_get_by_index(index)?),
+        other => {
+            return Err(DbErr::Custom(format!(
+                "column type {other:?} is not read by projection"
+            )));
+        }
+    })
 }
 
 /// Reads of whole models: through sea-orm, or directly on SQLite where [`ReadConnection`]
@@ -454,6 +649,28 @@ pub trait SelectAll: ConnectionTrait {
         let mut statement = select.build(self.get_database_backend());
         statement.sql.push_str(&format!(" LIMIT {limit}"));
         self.select_statement::<E>(statement)
+    }
+
+    /// As [`SelectAll::select_first`], reading only the columns of `projection` (see
+    /// [`Projection`] for what the others hold).
+    fn select_first_of<E: DirectEntity>(
+        &self,
+        select: Select<E>,
+        limit: u64,
+        projection: &Projection<E>,
+    ) -> impl Future<Output = Result<Vec<E::Model>, DbErr>> + Send
+    where
+        Self: Sized,
+    {
+        async move {
+            let Some(wanted) = projection.columns.as_deref() else {
+                return self.select_first(select, limit).await;
+            };
+            let backend = self.get_database_backend();
+            let projected = Projected::new(select, limit, wanted, backend);
+            let rows = self.query_all_raw(projected.statement.clone()).await?;
+            projected.models(&rows)
+        }
     }
 
     /// The models a statement built from a select of `E` reads.
@@ -502,6 +719,29 @@ impl SelectAll for ReadConnection {
         }
         self.select_statement::<E>(select.build(DbBackend::Sqlite))
             .await
+    }
+
+    async fn select_first_of<E: DirectEntity>(
+        &self,
+        select: Select<E>,
+        limit: u64,
+        projection: &Projection<E>,
+    ) -> Result<Vec<E::Model>, DbErr> {
+        let Some(wanted) = projection.columns.as_deref() else {
+            return self.select_first(select, limit).await;
+        };
+        let projected = Projected::new(select, limit, wanted, self.get_database_backend());
+        if let Some(direct) = &self.direct {
+            let start = &projected.table.filled;
+            match direct.rows::<E>(&projected.statement, &projected.columns, start) {
+                Some(read) => return Ok(read?),
+                None => {
+                    tracing::debug!(sql = %projected.statement.sql, "read through sea-orm: not a statement the direct reader runs");
+                }
+            }
+        }
+        let rows = self.db.query_all_raw(projected.statement.clone()).await?;
+        projected.models(&rows)
     }
 
     async fn select_statement<E: DirectEntity>(

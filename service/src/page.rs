@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::Error;
-use crate::direct_read::{DirectEntity, SelectAll};
+use crate::direct_read::{DirectEntity, Projection, SelectAll};
 
 /// Page size of record lists when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -295,11 +295,12 @@ impl SortSpec {
     }
 }
 
-/// Fetches one page of `select` in the order of `sort`. `key_of` and `id_of` read a row's
-/// sort key and id for its cursor; they must agree with `sort.key` and `sort.id`.
+/// Fetches one page of `select` in the order of `sort`, reading the columns of `projection`.
+/// `key_of` and `id_of` read a row's sort key and id for its cursor; they must agree with
+/// `sort.key` and `sort.id`, and read only projected columns.
 pub async fn fetch<E>(
     db: &impl SelectAll,
-    select: Select<E>,
+    (select, projection): (Select<E>, &Projection<E>),
     sort: &SortSpec,
     request: &PageRequest,
     key_of: impl Fn(&E::Model) -> SortValue,
@@ -334,7 +335,9 @@ where
     if !sort.key_is_unique {
         select = select.order_by(sort.id.clone(), order);
     }
-    let mut rows = db.select_first(select, request.size + 1).await?;
+    let mut rows = db
+        .select_first_of(select, request.size + 1, projection)
+        .await?;
     let has_more = rows.len() as u64 > request.size;
     rows.truncate(usize::try_from(request.size).unwrap_or(usize::MAX));
     if backward {

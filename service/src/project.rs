@@ -48,8 +48,13 @@ list_filter! {
     }
 }
 
-/// Stands in for an unknown start date when sorting.
-const UNKNOWN_START: NaiveDate = NaiveDate::MIN;
+/// Stands in for an unknown start date when sorting: 1 January of year 1, earlier than any
+/// project and a date on both databases (`NaiveDate::MIN`, year −262,144, is out of
+/// PostgreSQL's range: lists by year failed there).
+const UNKNOWN_START: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(date) => date,
+    None => NaiveDate::MIN,
+};
 
 record_type!(
     /// The projects: a listed record type.
@@ -64,6 +69,7 @@ fn year_order() -> YearOrder<Projects> {
             Expr::col(project::Column::StartDate),
             Expr::val(UNKNOWN_START),
         ])),
+        column: project::Column::StartDate,
         value: |row| SortValue::Date(row.start_date.unwrap_or(UNKNOWN_START)),
     }
 }

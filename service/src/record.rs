@@ -11,13 +11,14 @@ use std::fmt::Debug;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, PaginatorTrait, QueryFilter,
+    Select,
 };
 use symbios_entity::vocabulary::ProgrammeKind;
 use uuid::Uuid;
 
 use crate::Error;
-use crate::direct_read::{DirectEntity, SelectAll};
+use crate::direct_read::{DirectEntity, Projection, SelectAll};
 use crate::load::{index_by, rows_where_in};
 use crate::page::{self, Page, PageRequest, SortSpec, SortValue};
 
@@ -64,10 +65,13 @@ pub trait Listed: RecordType {
     }
 }
 
-/// How a record type sorts by year: the SQL expression (NULLs replaced) and the row's value.
+/// How a record type sorts by year: the SQL expression (NULLs replaced), the column it reads
+/// and the row's value.
 pub struct YearOrder<R: RecordType + ?Sized> {
     /// The sort expression; never NULL.
     pub key: SimpleExpr,
+    /// The column `key` and `value` read.
+    pub column: Column<R>,
     /// A row's value of `key`.
     pub value: fn(&Row<R>) -> SortValue,
 }
@@ -101,8 +105,7 @@ pub async fn find_by_id<R: RecordType>(
     db: &impl SelectAll,
     id: Uuid,
 ) -> Result<Option<Row<R>>, Error> {
-    let select = R::Entity::find().filter(R::ID.eq(id));
-    Ok(db.select_first(select, 1).await?.into_iter().next())
+    find::<R>(db, RecordKey::Id(id), &Projection::all()).await
 }
 
 /// The record with this slug, if any; a text that cannot be a slug finds nothing (and a text
@@ -111,11 +114,51 @@ pub async fn find_by_slug<R: RecordType>(
     db: &impl SelectAll,
     slug: &str,
 ) -> Result<Option<Row<R>>, Error> {
-    if !crate::validate::slug_to_look_up("slug", slug)? {
-        return Ok(None);
-    }
-    let select = R::Entity::find().filter(R::SLUG.eq(slug));
-    Ok(db.select_first(select, 1).await?.into_iter().next())
+    find::<R>(db, RecordKey::Slug(slug), &Projection::all()).await
+}
+
+/// What names one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKey<'a> {
+    /// Its id.
+    Id(Uuid),
+    /// Its slug.
+    Slug(&'a str),
+}
+
+/// The record `key` names, as [`find_by_id`] and [`find_by_slug`] find it, reading only the
+/// columns `reads` names (as the table spells them) and the id: the row's other fields hold
+/// fillers ([`Projection`]).
+pub async fn find_reading<R: RecordType>(
+    db: &impl SelectAll,
+    key: RecordKey<'_>,
+    reads: &[&str],
+) -> Result<Option<Row<R>>, Error> {
+    let id = R::ID.as_str();
+    let projection = Projection::only(|column: Column<R>| {
+        let name = column.as_str();
+        name == id || reads.contains(&name)
+    });
+    find::<R>(db, key, &projection).await
+}
+
+async fn find<R: RecordType>(
+    db: &impl SelectAll,
+    key: RecordKey<'_>,
+    projection: &Projection<R::Entity>,
+) -> Result<Option<Row<R>>, Error> {
+    let condition = match key {
+        RecordKey::Id(id) => R::ID.eq(id),
+        RecordKey::Slug(slug) => {
+            if !crate::validate::slug_to_look_up("slug", slug)? {
+                return Ok(None);
+            }
+            R::SLUG.eq(slug)
+        }
+    };
+    let select = R::Entity::find().filter(condition);
+    let found = db.select_first_of(select, 1, projection).await?;
+    Ok(found.into_iter().next())
 }
 
 /// The records with these ids, by id: one statement per batch of keys.
@@ -140,15 +183,44 @@ pub async fn list<R: Listed>(
     ordering: Ordering,
     request: &PageRequest,
 ) -> Result<Page<Row<R>>, Error> {
-    let (spec, value) = sort::<R>(ordering)?;
+    let (spec, value, _) = sort::<R>(ordering)?;
     let select = R::narrow(filter, R::Entity::find());
-    page::fetch(db, select, &spec, request, value, R::id).await
+    page::fetch(
+        db,
+        (select, &Projection::all()),
+        &spec,
+        request,
+        value,
+        R::id,
+    )
+    .await
+}
+
+/// As [`list`], reading only the columns `reads` names (as the table spells them), the id
+/// and the order's column: the rows' other fields hold fillers ([`Projection`]).
+#[tracing::instrument(skip_all, fields(entity = R::NAME))]
+pub async fn list_reading<R: Listed>(
+    db: &impl SelectAll,
+    filter: &R::Filter,
+    ordering: Ordering,
+    request: &PageRequest,
+    reads: &[&str],
+) -> Result<Page<Row<R>>, Error> {
+    let (spec, value, sort_column) = sort::<R>(ordering)?;
+    let (id, sorted) = (R::ID.as_str(), sort_column.as_str());
+    let projection = Projection::only(|column: Column<R>| {
+        let name = column.as_str();
+        name == id || name == sorted || reads.contains(&name)
+    });
+    let select = R::narrow(filter, R::Entity::find());
+    page::fetch(db, (select, &projection), &spec, request, value, R::id).await
 }
 
 type SortValueOf<R> = fn(&Row<R>) -> SortValue;
 
-/// The SQL order of `ordering` with the name its cursors carry, and a row's value of it.
-fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Error> {
+/// The SQL order of `ordering` with the name its cursors carry, a row's value of it and the
+/// column both read.
+fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>, Column<R>), Error> {
     let descending = ordering.descending;
     let pick = |ascending, descending_name| {
         if descending {
@@ -159,20 +231,25 @@ fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Err
     };
     // Slugs are unique and never NULL.
     let key_is_unique = ordering.field == OrderField::Slug;
-    let (name, key, value): (_, _, SortValueOf<R>) = match ordering.field {
+    let (name, key, value, column): (_, _, SortValueOf<R>, _) = match ordering.field {
         OrderField::Name => (
             pick("name_asc", "name_desc"),
             Expr::col(R::NAME_FOLDED),
             |row| SortValue::Text(R::name_folded(row).to_owned()),
+            R::NAME_FOLDED,
         ),
         OrderField::UpdatedAt => (
             pick("updated_asc", "updated_desc"),
             Expr::col(R::UPDATED_AT),
             |row| SortValue::Time(R::updated_at(row)),
+            R::UPDATED_AT,
         ),
-        OrderField::Slug => (pick("slug_asc", "slug_desc"), Expr::col(R::SLUG), |row| {
-            SortValue::Text(R::slug(row).to_owned())
-        }),
+        OrderField::Slug => (
+            pick("slug_asc", "slug_desc"),
+            Expr::col(R::SLUG),
+            |row| SortValue::Text(R::slug(row).to_owned()),
+            R::SLUG,
+        ),
         OrderField::Year => {
             let year = R::year_order().ok_or_else(|| {
                 Error::invalid(
@@ -180,7 +257,12 @@ fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Err
                     format!("{} lists have no year to sort by", R::NAME),
                 )
             })?;
-            (pick("year_asc", "year_desc"), year.key, year.value)
+            (
+                pick("year_asc", "year_desc"),
+                year.key,
+                year.value,
+                year.column,
+            )
         }
     };
     let spec = SortSpec {
@@ -190,7 +272,7 @@ fn sort<R: Listed>(ordering: Ordering) -> Result<(SortSpec, SortValueOf<R>), Err
         key_is_unique,
         descending,
     };
-    Ok((spec, value))
+    Ok((spec, value, column))
 }
 
 /// Declares a record type over an entity module with the usual key columns (`id`, `slug`):

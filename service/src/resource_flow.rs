@@ -16,7 +16,7 @@ use super::actor::Actors;
 use super::case_study::CaseStudies;
 use super::relation::relation;
 use crate::Error;
-use crate::direct_read::SelectAll;
+use crate::direct_read::{Projection, SelectAll};
 use crate::localized_text::field;
 use crate::page::{self, Page, PageRequest, SortSpec, SortValue};
 use crate::record::{self, Narrowing, list_filter};
@@ -251,7 +251,15 @@ pub async fn list(
         descending,
     };
     let select = narrow(filter, resource_flow::Entity::find());
-    page::fetch(db, select, &spec, request, value, |row| row.id).await
+    page::fetch(
+        db,
+        (select, &Projection::all()),
+        &spec,
+        request,
+        value,
+        |row| row.id,
+    )
+    .await
 }
 
 /// A network: the actors at the ends of some flows (nodes) and those flows (edges).

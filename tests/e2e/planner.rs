@@ -103,6 +103,15 @@ const PLANNED: &[(&str, &str)] = &[
             funder(slug: "vinnova") { name projects { name funders { slug } } } }"#,
     ),
     (
+        "pages that read few columns: an order's column not selected, nodes of relations only",
+        r#"{ projects(first: 3, orderBy: { field: YEAR }) { edges { cursor node { name } } }
+            actors(first: 3, orderBy: { field: UPDATED_AT, direction: DESC }) {
+              pageInfo { endCursor } edges { node { name } } }
+            funders(first: 2) { edges { cursor node { __typename } } }
+            caseStudies(first: 2, orderBy: { field: YEAR, direction: DESC }) {
+              nodes { actors { role } summary { lang } } } }"#,
+    ),
+    (
         "search: every connection field, hits of every record type",
         r#"{ search(query: "symbiosis", first: 12) { __typename totalCount
             pageInfo { hasNextPage hasPreviousPage startCursor endCursor }

@@ -94,16 +94,20 @@ pub(super) struct ObjectPlan<R> {
     pub fields: Vec<(Name, Field<R>)>,
 }
 
+/// The stored column a field of the row is read from (as its table spells it), or `None`
+/// for a value the row does not store (a chosen text's language).
+pub(super) type Stored = Option<&'static str>;
+
 /// One selected field.
 pub(super) enum Field<R> {
     /// `__typename`.
     Typename,
     /// A value of the row, written as async-graphql writes it.
-    Leaf(fn(&R, &mut Out)),
+    Leaf(fn(&R, &mut Out), Stored),
     /// A text of the row.
-    Text(for<'r> fn(&'r R) -> &'r str),
+    Text(for<'r> fn(&'r R) -> &'r str, Stored),
     /// An optional text of the row.
-    OptionalText(for<'r> fn(&'r R) -> Option<&'r str>),
+    OptionalText(for<'r> fn(&'r R) -> Option<&'r str>, Stored),
     /// A value loaded for the whole level (a relation, a localized text, a nested object).
     Nested(Box<dyn Nested<R>>),
     /// An object over the same row (a case study's `location`).
@@ -148,10 +152,32 @@ impl<R: Send + Sync> ObjectPlan<R> {
                     let same_row = SameRow { plan, level: inner };
                     Some(Box::new(same_row) as Box<dyn Written<R> + 'a>)
                 }
-                Field::Typename | Field::Leaf(_) | Field::Text(_) | Field::OptionalText(_) => None,
+                Field::Typename | Field::Leaf(..) | Field::Text(..) | Field::OptionalText(..) => {
+                    None
+                }
             });
         }
         Ok(level)
+    }
+
+    /// The stored columns the fields written from the row read (those of an object over the
+    /// same row too), each once. The nested fields read only the row's id.
+    pub fn stored_columns(&self, columns: &mut Vec<&'static str>) {
+        for (_, field) in &self.fields {
+            match field {
+                Field::Leaf(_, stored)
+                | Field::Text(_, stored)
+                | Field::OptionalText(_, stored) => {
+                    if let Some(column) = stored
+                        && !columns.contains(column)
+                    {
+                        columns.push(column);
+                    }
+                }
+                Field::Inline(plan) => plan.stored_columns(columns),
+                Field::Typename | Field::Nested(_) => {}
+            }
+        }
     }
 
     /// Writes the object of `row`.
@@ -159,9 +185,9 @@ impl<R: Send + Sync> ObjectPlan<R> {
         write_fields(&self.fields, out, |index, field, out| {
             match (field, level.get(index).and_then(Option::as_ref)) {
                 (Field::Typename, _) => write_str(self.type_name, out),
-                (Field::Leaf(write), _) => write(row, out),
-                (Field::Text(read), _) => write_str(read(row), out),
-                (Field::OptionalText(read), _) => match read(row) {
+                (Field::Leaf(write, _), _) => write(row, out),
+                (Field::Text(read, _), _) => write_str(read(row), out),
+                (Field::OptionalText(read, _), _) => match read(row) {
                     Some(text) => write_str(text, out),
                     None => out.extend_from_slice(b"null"),
                 },

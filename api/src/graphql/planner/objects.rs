@@ -1,5 +1,6 @@
 //! What the planner knows of each object type it answers: for every field, how it is
-//! written from the row or loaded for the level, and what it costs in complexity. The
+//! written from the row (and from which stored column: a page reads only the columns its
+//! selection writes) or loaded for the level, and what it costs in complexity. The
 //! values are written as the object types in `graphql::types` resolve them (the e2e test
 //! `planner` compares both paths byte for byte); a field not listed here makes the planner
 //! step aside.
@@ -9,6 +10,7 @@ use std::marker::PhantomData;
 
 use async_graphql::{InputType, ScalarType, Value as ConstValue};
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::IdenStatic;
 use symbios_entity::{
     actor, case_study, case_study_actor, funder, funding, impact_figure, participation, project,
     resource_flow, source,
@@ -41,32 +43,35 @@ pub(super) type Planned<R> = Option<(Field<R>, Cost)>;
 /// An object type's table: the plan of each of its fields.
 pub(super) type Table<R> = for<'d> fn(&Selector<'d>, Selected<'d>) -> Planned<R>;
 
-/// A field written from the row alone.
+/// A field written from the row's `column` alone.
 fn leaf<'d, R>(
     selector: &Selector<'d>,
     field: Selected<'d>,
+    column: impl IdenStatic,
     write: fn(&R, &mut Out),
 ) -> Planned<R> {
     selector.leaf(field)?;
-    Some((Field::Leaf(write), 1))
+    Some((Field::Leaf(write, Some(column.as_str())), 1))
 }
 
-/// A text of the row.
+/// A text of the row, stored in `column`.
 fn text<'d, R>(
     selector: &Selector<'d>,
     field: Selected<'d>,
+    column: impl IdenStatic,
     read: for<'r> fn(&'r R) -> &'r str,
 ) -> Planned<R> {
-    selector.counted(field, Field::Text(read))
+    selector.counted(field, Field::Text(read, Some(column.as_str())))
 }
 
-/// An optional text of the row.
+/// An optional text of the row, stored in `column`.
 fn optional_text<'d, R>(
     selector: &Selector<'d>,
     field: Selected<'d>,
+    column: impl IdenStatic,
     read: for<'r> fn(&'r R) -> Option<&'r str>,
 ) -> Planned<R> {
-    selector.counted(field, Field::OptionalText(read))
+    selector.counted(field, Field::OptionalText(read, Some(column.as_str())))
 }
 
 fn id(id: Uuid, out: &mut Out) {
@@ -142,15 +147,27 @@ fn localized<'d, R: Sync + 'static>(
 
 fn localized_text<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<ChosenText> {
     match field.node.name.node.as_str() {
-        "text" => text(selector, field, |chosen: &ChosenText| &chosen.text),
-        "lang" => text(selector, field, |chosen: &ChosenText| &chosen.lang),
-        "original" => leaf(selector, field, |text, out| {
-            write_value(&ConstValue::Boolean(text.is_original), out);
-        }),
-        "originalLang" => text(selector, field, |chosen: &ChosenText| &chosen.original_lang),
-        "availableLanguages" => leaf(selector, field, |text, out| {
-            let _ = serde_json::to_writer(&mut *out, &text.available);
-        }),
+        "text" => selector.counted(field, Field::Text(|chosen| &chosen.text, None)),
+        "lang" => selector.counted(field, Field::Text(|chosen| &chosen.lang, None)),
+        "original" => selector.counted(
+            field,
+            Field::Leaf(
+                |text, out| write_value(&ConstValue::Boolean(text.is_original), out),
+                None,
+            ),
+        ),
+        "originalLang" => {
+            selector.counted(field, Field::Text(|chosen| &chosen.original_lang, None))
+        }
+        "availableLanguages" => selector.counted(
+            field,
+            Field::Leaf(
+                |text, out| {
+                    let _ = serde_json::to_writer(&mut *out, &text.available);
+                },
+                None,
+            ),
+        ),
         _ => None,
     }
 }
@@ -285,8 +302,15 @@ where
     )
 }
 
-/// What every record type's row has.
+/// What every record type's row has, and the columns that store it.
 trait RecordRowFields: Sync + 'static {
+    type Column: IdenStatic;
+    const ID: Self::Column;
+    const SLUG: Self::Column;
+    const ORIGINAL_LANG: Self::Column;
+    const VERSION: Self::Column;
+    const CREATED_AT: Self::Column;
+    const UPDATED_AT: Self::Column;
     fn record_id(&self) -> Uuid;
     fn slug(&self) -> &str;
     fn original_lang(&self) -> &str;
@@ -296,8 +320,15 @@ trait RecordRowFields: Sync + 'static {
 }
 
 macro_rules! record_row_fields {
-    ($($model:ty),+) => {
-        $(impl RecordRowFields for $model {
+    ($($entity:ident),+) => {
+        $(impl RecordRowFields for $entity::Model {
+            type Column = $entity::Column;
+            const ID: Self::Column = $entity::Column::Id;
+            const SLUG: Self::Column = $entity::Column::Slug;
+            const ORIGINAL_LANG: Self::Column = $entity::Column::OriginalLang;
+            const VERSION: Self::Column = $entity::Column::Version;
+            const CREATED_AT: Self::Column = $entity::Column::CreatedAt;
+            const UPDATED_AT: Self::Column = $entity::Column::UpdatedAt;
             fn record_id(&self) -> Uuid {
                 self.id
             }
@@ -320,12 +351,7 @@ macro_rules! record_row_fields {
     };
 }
 
-record_row_fields!(
-    case_study::Model,
-    actor::Model,
-    project::Model,
-    funder::Model
-);
+record_row_fields!(case_study, actor, project, funder);
 
 /// The fields every record type has (`id`, `slug`, `originalLang` and the versioned ones).
 fn record_field<'d, R: RecordRowFields>(
@@ -333,12 +359,22 @@ fn record_field<'d, R: RecordRowFields>(
     field: Selected<'d>,
 ) -> Planned<R> {
     match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &R, out| id(row.record_id(), out)),
-        "slug" => text(selector, field, |row: &R| row.slug()),
-        "originalLang" => text(selector, field, |row: &R| row.original_lang()),
-        "version" => leaf(selector, field, |row: &R, out| int(row.version(), out)),
-        "createdAt" => leaf(selector, field, |row: &R, out| time(row.created_at(), out)),
-        "updatedAt" => leaf(selector, field, |row: &R, out| time(row.updated_at(), out)),
+        "id" => leaf(selector, field, R::ID, |row: &R, out| {
+            id(row.record_id(), out)
+        }),
+        "slug" => text(selector, field, R::SLUG, |row: &R| row.slug()),
+        "originalLang" => text(selector, field, R::ORIGINAL_LANG, |row: &R| {
+            row.original_lang()
+        }),
+        "version" => leaf(selector, field, R::VERSION, |row: &R, out| {
+            int(row.version(), out);
+        }),
+        "createdAt" => leaf(selector, field, R::CREATED_AT, |row: &R, out| {
+            time(row.created_at(), out);
+        }),
+        "updatedAt" => leaf(selector, field, R::UPDATED_AT, |row: &R, out| {
+            time(row.updated_at(), out);
+        }),
         _ => None,
     }
 }
@@ -349,18 +385,24 @@ pub(super) fn case_study<'d>(
     field: Selected<'d>,
 ) -> Planned<case_study::Model> {
     type Row = case_study::Model;
+    use case_study::Column;
     match field.node.name.node.as_str() {
-        "title" => text(selector, field, |row: &Row| &row.title),
-        "kind" => leaf(selector, field, |row: &Row, out| {
+        "title" => text(selector, field, Column::Title, |row: &Row| &row.title),
+        "kind" => leaf(selector, field, Column::Kind, |row: &Row, out| {
             enumeration(CaseStudyKind::from(row.kind), out);
         }),
-        "status" => leaf(selector, field, |row: &Row, out| {
+        "status" => leaf(selector, field, Column::Status, |row: &Row, out| {
             enumeration(CaseStudyStatus::from(row.status), out);
         }),
-        "country" => text(selector, field, |row: &Row| &row.country),
-        "establishedYear" => leaf(selector, field, |row: &Row, out| {
-            optional_int(row.established_year, out);
-        }),
+        "country" => text(selector, field, Column::Country, |row: &Row| &row.country),
+        "establishedYear" => leaf(
+            selector,
+            field,
+            Column::EstablishedYear,
+            |row: &Row, out| {
+                optional_int(row.established_year, out);
+            },
+        ),
         "location" => {
             selector.no_arguments(field)?;
             let (plan, cost) = selector.object(field, "Location", location)?;
@@ -384,15 +426,20 @@ pub(super) fn case_study<'d>(
 /// `Location`, over its case study's row.
 fn location<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_study::Model> {
     type Row = case_study::Model;
+    use case_study::Column;
     match field.node.name.node.as_str() {
-        "place" => text(selector, field, |row: &Row| &row.place),
-        "municipality" => optional_text(selector, field, |row: &Row| row.municipality.as_deref()),
-        "region" => optional_text(selector, field, |row: &Row| row.region.as_deref()),
-        "country" => text(selector, field, |row: &Row| &row.country),
-        "latitude" => leaf(selector, field, |row: &Row, out| {
+        "place" => text(selector, field, Column::Place, |row: &Row| &row.place),
+        "municipality" => optional_text(selector, field, Column::Municipality, |row: &Row| {
+            row.municipality.as_deref()
+        }),
+        "region" => optional_text(selector, field, Column::Region, |row: &Row| {
+            row.region.as_deref()
+        }),
+        "country" => text(selector, field, Column::Country, |row: &Row| &row.country),
+        "latitude" => leaf(selector, field, Column::Latitude, |row: &Row, out| {
             optional_float(row.latitude, out)
         }),
-        "longitude" => leaf(selector, field, |row: &Row, out| {
+        "longitude" => leaf(selector, field, Column::Longitude, |row: &Row, out| {
             optional_float(row.longitude, out);
         }),
         _ => None,
@@ -402,13 +449,16 @@ fn location<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<case_st
 /// `Actor`.
 pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<actor::Model> {
     type Row = actor::Model;
+    use actor::Column;
     match field.node.name.node.as_str() {
-        "name" => text(selector, field, |row: &Row| &row.name),
-        "kind" => leaf(selector, field, |row: &Row, out| {
+        "name" => text(selector, field, Column::Name, |row: &Row| &row.name),
+        "kind" => leaf(selector, field, Column::Kind, |row: &Row, out| {
             enumeration(ActorKind::from(row.kind), out);
         }),
-        "country" => text(selector, field, |row: &Row| &row.country),
-        "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
+        "country" => text(selector, field, Column::Country, |row: &Row| &row.country),
+        "website" => optional_text(selector, field, Column::Website, |row: &Row| {
+            row.website.as_deref()
+        }),
         "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
         "projects" => rows_with::<participations::ActorId, participations::ProjectId>(
             selector,
@@ -431,19 +481,24 @@ pub(super) fn actor<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned
 /// `Project`.
 pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<project::Model> {
     type Row = project::Model;
+    use project::Column;
     match field.node.name.node.as_str() {
-        "name" => text(selector, field, |row: &Row| &row.name),
-        "acronym" => optional_text(selector, field, |row: &Row| row.acronym.as_deref()),
-        "status" => leaf(selector, field, |row: &Row, out| {
+        "name" => text(selector, field, Column::Name, |row: &Row| &row.name),
+        "acronym" => optional_text(selector, field, Column::Acronym, |row: &Row| {
+            row.acronym.as_deref()
+        }),
+        "status" => leaf(selector, field, Column::Status, |row: &Row, out| {
             enumeration(ProjectStatus::from(row.status), out);
         }),
-        "startDate" => leaf(selector, field, |row: &Row, out| {
+        "startDate" => leaf(selector, field, Column::StartDate, |row: &Row, out| {
             optional_date(row.start_date, out)
         }),
-        "endDate" => leaf(selector, field, |row: &Row, out| {
+        "endDate" => leaf(selector, field, Column::EndDate, |row: &Row, out| {
             optional_date(row.end_date, out)
         }),
-        "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
+        "website" => optional_text(selector, field, Column::Website, |row: &Row| {
+            row.website.as_deref()
+        }),
         "summary" => localized(selector, field, |row: &Row| row.id, text_field::SUMMARY),
         "participants" => rows_with::<participations::ProjectId, participations::ActorId>(
             selector,
@@ -464,19 +519,22 @@ pub(super) fn project<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Plann
 /// A role's table: its id, role and version, and the two records it links.
 macro_rules! role_table {
     (
-        $(#[$doc:meta])* $name:ident: $model:ty, $role:ty;
+        $(#[$doc:meta])* $name:ident: $entity:ident, $role:ty;
         $a:literal => $a_key:ty, $a_type:literal, $a_table:ident;
         $b:literal => $b_key:ty, $b_type:literal, $b_table:ident;
     ) => {
         $(#[$doc])*
-        fn $name<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<$model> {
-            type Row = $model;
+        fn $name<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<$entity::Model> {
+            type Row = $entity::Model;
+            use $entity::Column;
             match field.node.name.node.as_str() {
-                "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
-                "role" => leaf(selector, field, |row: &Row, out| {
+                "id" => leaf(selector, field, Column::Id, |row: &Row, out| id(row.id, out)),
+                "role" => leaf(selector, field, Column::Role, |row: &Row, out| {
                     enumeration(<$role>::from(row.role), out);
                 }),
-                "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+                "version" => leaf(selector, field, Column::Version, |row: &Row, out| {
+                    int(row.version, out);
+                }),
                 $a => target::<$a_key>(selector, field, $a_type, $a_table),
                 $b => target::<$b_key>(selector, field, $b_type, $b_table),
                 _ => None,
@@ -487,14 +545,14 @@ macro_rules! role_table {
 
 role_table! {
     /// `CaseStudyActor`: an actor's role in a case study.
-    case_study_actor: case_study_actor::Model, CaseStudyRole;
+    case_study_actor: case_study_actor, CaseStudyRole;
     "actor" => roles::ActorId, "Actor", actor;
     "caseStudy" => roles::CaseStudyId, "CaseStudy", case_study;
 }
 
 role_table! {
     /// `Participation`: an actor's role in a project.
-    participation: participation::Model, ParticipationRole;
+    participation: participation, ParticipationRole;
     "actor" => participations::ActorId, "Actor", actor;
     "project" => participations::ProjectId, "Project", project;
 }
@@ -502,13 +560,16 @@ role_table! {
 /// `Funder`.
 pub(super) fn funder<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<funder::Model> {
     type Row = funder::Model;
+    use funder::Column;
     match field.node.name.node.as_str() {
-        "name" => text(selector, field, |row: &Row| &row.name),
-        "kind" => leaf(selector, field, |row: &Row, out| {
+        "name" => text(selector, field, Column::Name, |row: &Row| &row.name),
+        "kind" => leaf(selector, field, Column::Kind, |row: &Row, out| {
             enumeration(FunderKind::from(row.kind), out);
         }),
-        "country" => text(selector, field, |row: &Row| &row.country),
-        "website" => optional_text(selector, field, |row: &Row| row.website.as_deref()),
+        "country" => text(selector, field, Column::Country, |row: &Row| &row.country),
+        "website" => optional_text(selector, field, Column::Website, |row: &Row| {
+            row.website.as_deref()
+        }),
         "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
         "fundings" => rows_with::<fundings::FunderId, fundings::ProjectId>(
             selector, field, "Funding", funding,
@@ -523,25 +584,34 @@ pub(super) fn funder<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planne
 /// `Funding`: money from a funder to a project.
 fn funding<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<funding::Model> {
     type Row = funding::Model;
+    use funding::Column;
     match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "id" => leaf(selector, field, Column::Id, |row: &Row, out| {
+            id(row.id, out)
+        }),
         "funder" => target::<fundings::FunderId>(selector, field, "Funder", funder),
         "project" => target::<fundings::ProjectId>(selector, field, "Project", project),
-        "programme" => optional_text(selector, field, |row: &Row| row.programme.as_deref()),
-        "programmeKind" => leaf(selector, field, |row: &Row, out| {
+        "programme" => optional_text(selector, field, Column::Programme, |row: &Row| {
+            row.programme.as_deref()
+        }),
+        "programmeKind" => leaf(selector, field, Column::ProgrammeKind, |row: &Row, out| {
             optional_enumeration(row.programme_kind.map(ProgrammeKind::from), out);
         }),
-        "amount" => leaf(selector, field, |row: &Row, out| {
+        "amount" => leaf(selector, field, Column::Amount, |row: &Row, out| {
             optional_float(row.amount, out)
         }),
-        "currency" => optional_text(selector, field, |row: &Row| row.currency.as_deref()),
-        "periodStart" => leaf(selector, field, |row: &Row, out| {
+        "currency" => optional_text(selector, field, Column::Currency, |row: &Row| {
+            row.currency.as_deref()
+        }),
+        "periodStart" => leaf(selector, field, Column::PeriodStart, |row: &Row, out| {
             optional_date(row.period_start, out);
         }),
-        "periodEnd" => leaf(selector, field, |row: &Row, out| {
+        "periodEnd" => leaf(selector, field, Column::PeriodEnd, |row: &Row, out| {
             optional_date(row.period_end, out);
         }),
-        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        "version" => leaf(selector, field, Column::Version, |row: &Row, out| {
+            int(row.version, out)
+        }),
         _ => None,
     }
 }
@@ -552,30 +622,41 @@ pub(super) fn resource_flow<'d>(
     field: Selected<'d>,
 ) -> Planned<resource_flow::Model> {
     type Row = resource_flow::Model;
+    use resource_flow::Column;
     match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "id" => leaf(selector, field, Column::Id, |row: &Row, out| {
+            id(row.id, out)
+        }),
         "caseStudy" => target::<flows::CaseStudyId>(selector, field, "CaseStudy", case_study),
         "from" => target::<flows::FromActorId>(selector, field, "Actor", actor),
         "to" => target::<flows::ToActorId>(selector, field, "Actor", actor),
-        "resource" => text(selector, field, |row: &Row| &row.resource),
-        "resourceLang" => text(selector, field, |row: &Row| &row.resource_lang),
+        "resource" => text(selector, field, Column::Resource, |row: &Row| &row.resource),
+        "resourceLang" => text(selector, field, Column::ResourceLang, |row: &Row| {
+            &row.resource_lang
+        }),
         "resourceName" => localized(selector, field, |row: &Row| row.id, text_field::RESOURCE),
-        "category" => leaf(selector, field, |row: &Row, out| {
+        "category" => leaf(selector, field, Column::Category, |row: &Row, out| {
             enumeration(FlowCategory::from(row.category), out);
         }),
-        "quantity" => leaf(selector, field, |row: &Row, out| {
+        "quantity" => leaf(selector, field, Column::Quantity, |row: &Row, out| {
             optional_float(row.quantity, out);
         }),
-        "unit" => optional_text(selector, field, |row: &Row| row.unit.as_deref()),
-        "year" => leaf(selector, field, |row: &Row, out| {
+        "unit" => optional_text(selector, field, Column::Unit, |row: &Row| {
+            row.unit.as_deref()
+        }),
+        "year" => leaf(selector, field, Column::Year, |row: &Row, out| {
             optional_int(row.year, out)
         }),
-        "status" => leaf(selector, field, |row: &Row, out| {
+        "status" => leaf(selector, field, Column::Status, |row: &Row, out| {
             enumeration(FlowStatus::from(row.status), out);
         }),
-        "ewcCode" => optional_text(selector, field, |row: &Row| row.ewc_code.as_deref()),
+        "ewcCode" => optional_text(selector, field, Column::EwcCode, |row: &Row| {
+            row.ewc_code.as_deref()
+        }),
         "description" => localized(selector, field, |row: &Row| row.id, text_field::DESCRIPTION),
-        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        "version" => leaf(selector, field, Column::Version, |row: &Row, out| {
+            int(row.version, out)
+        }),
         _ => None,
     }
 }
@@ -586,17 +667,26 @@ fn impact_figure<'d>(
     field: Selected<'d>,
 ) -> Planned<impact_figure::Model> {
     type Row = impact_figure::Model;
+    use impact_figure::Column;
     match field.node.name.node.as_str() {
-        "id" => leaf(selector, field, |row: &Row, out| id(row.id, out)),
+        "id" => leaf(selector, field, Column::Id, |row: &Row, out| {
+            id(row.id, out)
+        }),
         "caseStudy" => target::<impacts::CaseStudyId>(selector, field, "CaseStudy", case_study),
-        "metric" => text(selector, field, |row: &Row| &row.metric),
-        "value" => leaf(selector, field, |row: &Row, out| float(row.value, out)),
-        "unit" => text(selector, field, |row: &Row| &row.unit),
-        "year" => leaf(selector, field, |row: &Row, out| {
+        "metric" => text(selector, field, Column::Metric, |row: &Row| &row.metric),
+        "value" => leaf(selector, field, Column::Value, |row: &Row, out| {
+            float(row.value, out)
+        }),
+        "unit" => text(selector, field, Column::Unit, |row: &Row| &row.unit),
+        "year" => leaf(selector, field, Column::Year, |row: &Row, out| {
             optional_int(row.year, out)
         }),
-        "note" => optional_text(selector, field, |row: &Row| row.note.as_deref()),
-        "version" => leaf(selector, field, |row: &Row, out| int(row.version, out)),
+        "note" => optional_text(selector, field, Column::Note, |row: &Row| {
+            row.note.as_deref()
+        }),
+        "version" => leaf(selector, field, Column::Version, |row: &Row, out| {
+            int(row.version, out)
+        }),
         _ => None,
     }
 }
@@ -604,11 +694,12 @@ fn impact_figure<'d>(
 /// `Source`: a public source a case study is based on.
 fn source<'d>(selector: &Selector<'d>, field: Selected<'d>) -> Planned<source::Model> {
     type Row = source::Model;
+    use source::Column;
     match field.node.name.node.as_str() {
         "caseStudy" => target::<sources::CaseStudyId>(selector, field, "CaseStudy", case_study),
-        "url" => text(selector, field, |row: &Row| &row.url),
-        "title" => text(selector, field, |row: &Row| &row.title),
-        "accessed" => leaf(selector, field, |row: &Row, out| {
+        "url" => text(selector, field, Column::Url, |row: &Row| &row.url),
+        "title" => text(selector, field, Column::Title, |row: &Row| &row.title),
+        "accessed" => leaf(selector, field, Column::Accessed, |row: &Row, out| {
             optional_date(row.accessed, out);
         }),
         _ => None,

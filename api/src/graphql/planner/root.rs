@@ -21,7 +21,7 @@ use crate::service::case_study::CaseStudies;
 use crate::service::funder::Funders;
 use crate::service::page::{PageRequest, encode_cursor};
 use crate::service::project::Projects;
-use crate::service::record::{self, Listed, Ordering, RecordType, Row};
+use crate::service::record::{self, Listed, Ordering, RecordKey, RecordType, Row};
 
 /// A root field, run and written on its own.
 pub(super) trait RootField: Send + Sync {
@@ -113,6 +113,9 @@ struct PagePlan<R: Listed> {
     fields: Vec<(Name, PageField)>,
     /// The object plans of `edges { node }` and `nodes`, each loaded over the page.
     nodes: Vec<ObjectPlan<Row<R>>>,
+    /// The columns those plans write from the rows: the page reads these (and the id and
+    /// the order's column) only.
+    reads: Vec<&'static str>,
     connection_type: &'static str,
     edge_type: &'static str,
 }
@@ -183,12 +186,17 @@ where
     })?;
     let first = page.first;
     let last = page.last;
+    let mut reads = Vec::new();
+    for plan in &nodes {
+        plan.stored_columns(&mut reads);
+    }
     let plan = PagePlan::<R> {
         filter,
         ordering,
         request,
         fields,
         nodes,
+        reads,
         connection_type,
         edge_type,
     };
@@ -266,8 +274,14 @@ where
 {
     fn run<'a>(&'a self, run: &'a Run, out: &'a mut Out) -> Loading<'a, ()> {
         Box::pin(async move {
-            let page =
-                record::list::<R>(&run.db, &self.filter, self.ordering, &self.request).await?;
+            let page = record::list_reading::<R>(
+                &run.db,
+                &self.filter,
+                self.ordering,
+                &self.request,
+                &self.reads,
+            )
+            .await?;
             let counted = self
                 .fields
                 .iter()
@@ -358,6 +372,8 @@ where
 struct OnePlan<R: RecordType> {
     by: Lookup,
     plan: ObjectPlan<Row<R>>,
+    /// The columns the plan writes from the row: the lookup reads these and the id only.
+    reads: Vec<&'static str>,
 }
 
 fn one<'d, R>(
@@ -373,7 +389,10 @@ where
     let arguments = selector.arguments(field, &[("id", "ID"), ("slug", "String")])?;
     let by = lookup(typed(&arguments, "id")?, typed(&arguments, "slug")?).ok()?;
     let (plan, cost) = selector.object(field, type_name, table)?;
-    Some((Box::new(OnePlan::<R> { by, plan }), cost.saturating_add(1)))
+    let mut reads = Vec::new();
+    plan.stored_columns(&mut reads);
+    let one = OnePlan::<R> { by, plan, reads };
+    Some((Box::new(one), cost.saturating_add(1)))
 }
 
 impl<R: RecordType> RootField for OnePlan<R>
@@ -382,10 +401,11 @@ where
 {
     fn run<'a>(&'a self, run: &'a Run, out: &'a mut Out) -> Loading<'a, ()> {
         Box::pin(async move {
-            let found = match &self.by {
-                Lookup::Id(id) => record::find_by_id::<R>(&run.db, *id).await?,
-                Lookup::Slug(slug) => record::find_by_slug::<R>(&run.db, slug).await?,
+            let key = match &self.by {
+                Lookup::Id(id) => RecordKey::Id(*id),
+                Lookup::Slug(slug) => RecordKey::Slug(slug),
             };
+            let found = record::find_reading::<R>(&run.db, key, &self.reads).await?;
             match found {
                 Some(row) => {
                     let level = self.plan.load(run, &[&row]).await?;
