@@ -305,6 +305,22 @@ mod tests {
         Ok(row.try_get_by_index(0)?)
     }
 
+    /// A SQLite file in `folder` with the bundled dataset, its statement counter and its
+    /// reads.
+    async fn bundled_with_reads(
+        folder: &tempfile::TempDir,
+    ) -> Result<
+        (DatabaseConnection, Arc<StatementCounter>, ReadConnection),
+        Box<dyn std::error::Error>,
+    > {
+        let settings = sqlite_in(folder);
+        let (db, statements) = connect(&settings).await?;
+        migrate_up(&db).await?;
+        crate::seed::load_bundled(&db).await?;
+        let reads = read_connection(&db, &settings, &statements).await?;
+        Ok((db, statements, reads))
+    }
+
     /// Each table the direct reads serve, on the bundled dataset (nulls, dates, numbers,
     /// vocabularies, timestamps), read directly and through sea-orm: the same models.
     #[tokio::test]
@@ -314,11 +330,7 @@ mod tests {
         use sea_orm::{EntityTrait, Iterable, QueryOrder, QuerySelect, QueryTrait};
         use symbios_entity as entity;
         let folder = tempfile::tempdir()?;
-        let settings = sqlite_in(&folder);
-        let (db, statements) = connect(&settings).await?;
-        migrate_up(&db).await?;
-        crate::seed::load_bundled(&db).await?;
-        let reads = read_connection(&db, &settings, &statements).await?;
+        let (db, statements, reads) = bundled_with_reads(&folder).await?;
         let direct = reads.direct().ok_or("SQLite on a file reads directly")?;
         macro_rules! same_models {
             ($($table:ident),+ $(,)?) => {$({
@@ -387,11 +399,7 @@ mod tests {
         use sea_orm::{EntityTrait, IdenStatic, QueryOrder};
         use symbios_entity::case_study::{Column, Entity, Model};
         let folder = tempfile::tempdir()?;
-        let settings = sqlite_in(&folder);
-        let (db, statements) = connect(&settings).await?;
-        migrate_up(&db).await?;
-        crate::seed::load_bundled(&db).await?;
-        let reads = read_connection(&db, &settings, &statements).await?;
+        let (db, statements, reads) = bundled_with_reads(&folder).await?;
         reads.direct().ok_or("SQLite on a file reads directly")?;
         let by_slug = || Entity::find().order_by_asc(Column::Slug);
         let whole = by_slug().all(&db).await?;

@@ -184,16 +184,8 @@ pub async fn list<R: Listed>(
     request: &PageRequest,
 ) -> Result<Page<Row<R>>, Error> {
     let (spec, value, _) = sort::<R>(ordering)?;
-    let select = R::narrow(filter, R::Entity::find());
-    page::fetch(
-        db,
-        (select, &Projection::all()),
-        &spec,
-        request,
-        value,
-        R::id,
-    )
-    .await
+    let select = (R::narrow(filter, R::Entity::find()), &Projection::all());
+    page::fetch(db, select, &spec, request, value, R::id).await
 }
 
 /// As [`list`], reading only the columns `reads` names (as the table spells them), the id

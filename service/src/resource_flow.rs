@@ -250,16 +250,11 @@ pub async fn list(
         key_is_unique: false,
         descending,
     };
-    let select = narrow(filter, resource_flow::Entity::find());
-    page::fetch(
-        db,
-        (select, &Projection::all()),
-        &spec,
-        request,
-        value,
-        |row| row.id,
-    )
-    .await
+    let select = (
+        narrow(filter, resource_flow::Entity::find()),
+        &Projection::all(),
+    );
+    page::fetch(db, select, &spec, request, value, |row| row.id).await
 }
 
 /// A network: the actors at the ends of some flows (nodes) and those flows (edges).
