@@ -9,13 +9,14 @@
 //! go this way ([`SelectAll`]: the batched loads of records, relations and texts, and record
 //! lists); every write, transaction and other read stays on sea-orm.
 //!
-//! A read may take only some columns ([`Projection`]): the planner's record lists read what
-//! their selection writes, and the model's other fields hold a filler.
+//! A read may take only some columns ([`Projection`]): the planner's pages and lookups read
+//! what their selection writes, and the model's other fields hold a filler.
 //!
 //! Invariants: a statement this module cannot bind (a value type it does not know) or whose
-//! columns are not the entity's own, in its order, runs through sea-orm instead; a value it
-//! cannot decode is an error, never a guess. A statement that runs past the deadline is
-//! interrupted, so that a read on a request's thread stays bounded.
+//! columns are not the ones asked for (the entity's own, or a projection's, in the entity's
+//! order) runs through sea-orm instead; a value it cannot decode is an error, never a guess.
+//! A statement that runs past the deadline is interrupted, so that a read on a request's
+//! thread stays bounded.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
