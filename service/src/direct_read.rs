@@ -542,17 +542,22 @@ fn filler(column_type: &ColumnType, nullable: bool) -> Option<Value> {
     })
 }
 
-/// A projected read: its statement, the columns it reads in order, and its table.
+/// How the rows of a projected read become models: the columns it reads, in order, and its
+/// table (what the others hold).
 struct Projected<E: EntityTrait> {
-    statement: Statement,
     columns: Vec<(E::Column, ColumnType)>,
     table: Arc<Table<E>>,
 }
 
 impl<E: DirectEntity> Projected<E> {
-    /// The first `limit` rows of `select` with the columns `wanted` (and those without a
-    /// filler).
-    fn new(select: Select<E>, limit: u64, wanted: &[E::Column], backend: DbBackend) -> Self {
+    /// The statement of the first `limit` rows of `select` with the columns `wanted` (and
+    /// those without a filler), and how its rows become models.
+    fn new(
+        select: Select<E>,
+        limit: u64,
+        wanted: &[E::Column],
+        backend: DbBackend,
+    ) -> (Statement, Self) {
         let table = Table::<E>::of_entity();
         let reads = |column: &E::Column| {
             let name = column.as_str();
@@ -567,20 +572,23 @@ impl<E: DirectEntity> Projected<E> {
             .filter(|(column, _)| reads(column))
             .cloned()
             .collect();
-        let mut statement = select
+        let statement = select
             .select_only()
             .columns(columns.iter().map(|(column, _)| *column))
             .build(backend);
-        statement.sql.push_str(&format!(" LIMIT {limit}"));
-        Self {
-            statement,
-            columns,
-            table,
-        }
+        (
+            with_literal_limit(statement, limit),
+            Self { columns, table },
+        )
     }
 
-    /// The models of rows read through sea-orm.
-    fn models(&self, rows: &[QueryResult]) -> Result<Vec<E::Model>, DbErr> {
+    /// The models of `statement`'s rows, read through sea-orm.
+    async fn read_through(
+        &self,
+        db: &impl ConnectionTrait,
+        statement: Statement,
+    ) -> Result<Vec<E::Model>, DbErr> {
+        let rows = db.query_all_raw(statement).await?;
         rows.iter()
             .map(|row| {
                 let mut model = self.table.filled.clone();
@@ -591,6 +599,12 @@ impl<E: DirectEntity> Projected<E> {
             })
             .collect()
     }
+}
+
+/// `statement` with ` LIMIT limit` written into its SQL (see [`SelectAll::select_first`]).
+fn with_literal_limit(mut statement: Statement, limit: u64) -> Statement {
+    statement.sql.push_str(&format!(" LIMIT {limit}"));
+    statement
 }
 
 /// A value of a row read through sea-orm, as the model's field takes it.
@@ -647,9 +661,8 @@ pub trait SelectAll: ConnectionTrait {
     where
         Self: Sized,
     {
-        let mut statement = select.build(self.get_database_backend());
-        statement.sql.push_str(&format!(" LIMIT {limit}"));
-        self.select_statement::<E>(statement)
+        let statement = select.build(self.get_database_backend());
+        self.select_statement::<E>(with_literal_limit(statement, limit))
     }
 
     /// As [`SelectAll::select_first`], reading only the columns of `projection` (see
@@ -668,9 +681,8 @@ pub trait SelectAll: ConnectionTrait {
                 return self.select_first(select, limit).await;
             };
             let backend = self.get_database_backend();
-            let projected = Projected::new(select, limit, wanted, backend);
-            let rows = self.query_all_raw(projected.statement.clone()).await?;
-            projected.models(&rows)
+            let (statement, projected) = Projected::new(select, limit, wanted, backend);
+            projected.read_through(self, statement).await
         }
     }
 
@@ -731,18 +743,18 @@ impl SelectAll for ReadConnection {
         let Some(wanted) = projection.columns.as_deref() else {
             return self.select_first(select, limit).await;
         };
-        let projected = Projected::new(select, limit, wanted, self.get_database_backend());
+        let backend = self.get_database_backend();
+        let (statement, projected) = Projected::new(select, limit, wanted, backend);
         if let Some(direct) = &self.direct {
             let start = &projected.table.filled;
-            match direct.rows::<E>(&projected.statement, &projected.columns, start) {
+            match direct.rows::<E>(&statement, &projected.columns, start) {
                 Some(read) => return Ok(read?),
                 None => {
-                    tracing::debug!(sql = %projected.statement.sql, "read through sea-orm: not a statement the direct reader runs");
+                    tracing::debug!(sql = %statement.sql, "read through sea-orm: not a statement the direct reader runs");
                 }
             }
         }
-        let rows = self.db.query_all_raw(projected.statement.clone()).await?;
-        projected.models(&rows)
+        projected.read_through(&self.db, statement).await
     }
 
     async fn select_statement<E: DirectEntity>(

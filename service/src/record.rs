@@ -134,12 +134,17 @@ pub async fn find_reading<R: RecordType>(
     key: RecordKey<'_>,
     reads: &[&str],
 ) -> Result<Option<Row<R>>, Error> {
+    find::<R>(db, key, &reading::<R>(reads, None)).await
+}
+
+/// The columns `reads` names (as the table spells them), the id and `also`.
+fn reading<R: RecordType>(reads: &[&str], also: Option<Column<R>>) -> Projection<R::Entity> {
     let id = R::ID.as_str();
-    let projection = Projection::only(|column: Column<R>| {
+    let also = also.map(|column| column.as_str());
+    Projection::only(|column: Column<R>| {
         let name = column.as_str();
-        name == id || reads.contains(&name)
-    });
-    find::<R>(db, key, &projection).await
+        name == id || Some(name) == also || reads.contains(&name)
+    })
 }
 
 async fn find<R: RecordType>(
@@ -199,11 +204,7 @@ pub async fn list_reading<R: Listed>(
     reads: &[&str],
 ) -> Result<Page<Row<R>>, Error> {
     let (spec, value, sort_column) = sort::<R>(ordering)?;
-    let (id, sorted) = (R::ID.as_str(), sort_column.as_str());
-    let projection = Projection::only(|column: Column<R>| {
-        let name = column.as_str();
-        name == id || name == sorted || reads.contains(&name)
-    });
+    let projection = reading::<R>(reads, Some(sort_column));
     let select = R::narrow(filter, R::Entity::find());
     page::fetch(db, (select, &projection), &spec, request, value, R::id).await
 }
